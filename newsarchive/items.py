@@ -1,0 +1,150 @@
+"""Plain data passed between the stages: fetch -> parse -> store -> query.
+
+Every stage takes and returns these dataclasses and nothing richer, so a stage can be
+tested or replaced alone. All datetimes are timezone-aware and in UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+PageKind = Literal["article", "listing", "unknown"]
+
+
+def to_utc(moment: datetime) -> datetime:
+    """A timezone-aware UTC datetime; a naive one is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with an explicit offset: ``2026-03-17T09:00:00+00:00``."""
+    return None if moment is None else to_utc(moment).isoformat()
+
+
+@dataclass(frozen=True)
+class PublicationWindow:
+    """The closed interval [earliest, latest] in which an item was published."""
+
+    earliest: datetime
+    latest: datetime
+
+    def intersect(self, other: PublicationWindow) -> PublicationWindow | None:
+        """The overlap of two windows, or None when they do not overlap."""
+        earliest = max(self.earliest, other.earliest)
+        latest = min(self.latest, other.latest)
+        return PublicationWindow(earliest, latest) if earliest <= latest else None
+
+    def contains(self, moment: datetime) -> bool:
+        return self.earliest <= moment <= self.latest
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The page's own article: the story the page is about."""
+
+    title: str | None
+    dateline: str | None
+    places: tuple[str, ...]
+    agencies: tuple[str, ...]
+    paragraphs: tuple[str, ...]
+    byline: str | None = None
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "dateline": self.dateline,
+            "places": list(self.places),
+            "agencies": list(self.agencies),
+            "body": self.body,
+            "byline": self.byline,
+        }
+
+
+@dataclass(frozen=True)
+class Item:
+    """One wire item shown as a teaser: a `Meer uit` sidebar entry or a listing entry."""
+
+    title: str | None
+    dateline: str
+    places: tuple[str, ...]
+    agencies: tuple[str, ...]
+    body: str
+    age_text: str | None
+    window: PublicationWindow | None
+    url: str | None = None  # where the page links the item to, when it does
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "dateline": self.dateline,
+            "places": list(self.places),
+            "agencies": list(self.agencies),
+            "body": self.body,
+            "age_text": self.age_text,
+            "published_earliest": iso(self.window.earliest) if self.window else None,
+            "published_latest": iso(self.window.latest) if self.window else None,
+        }
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A `Net binnen` line of a listing: ``- Sport 9:31 Beachduo begint WK met winst``."""
+
+    section: str
+    time: str
+    title: str
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.section, "time": self.time, "title": self.title}
+
+
+@dataclass(frozen=True)
+class PageDate:
+    """A publication time the page states about itself in its metadata."""
+
+    published: datetime
+    source: str  # e.g. "article:published_time", "json-ld", "time"
+
+
+@dataclass
+class ParsedPage:
+    """Everything the parser found on one fetched document."""
+
+    kind: PageKind
+    url: str | None
+    fetched_at: datetime
+    title: str | None = None
+    section: str | None = None
+    lead: Lead | None = None
+    items: list[Item] = field(default_factory=list)
+    headlines: list[Headline] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    page_date: PageDate | None = None
+
+    @property
+    def is_page(self) -> bool:
+        """False for input that held no wire page at all (binary, empty, unrelated text)."""
+        return self.kind != "unknown"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape of `newsarchive parse` (documented in the README)."""
+        return {
+            "kind": self.kind,
+            "url": self.url,
+            "fetched_at": iso(self.fetched_at),
+            "title": self.title,
+            "section": self.section,
+            "lead": self.lead.to_dict() if self.lead else None,
+            "items": [item.to_dict() for item in self.items],
+            "headlines": [headline.to_dict() for headline in self.headlines],
+            "warnings": list(self.warnings),
+        }
