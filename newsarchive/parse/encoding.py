@@ -1,0 +1,96 @@
+"""Bytes to text: find the encoding a fetched page was written in, and decode it.
+
+Order (as browsers do it): a byte-order mark, then the HTTP charset when given, then a
+charset the document declares near its start (`<meta charset>`, `http-equiv`, an XML
+declaration), then UTF-8 when the bytes are valid UTF-8, then windows-1252. A page that is
+valid in none of these is decoded with replacement characters and a warning. Never raises.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+from bs4.dammit import EncodingDetector
+
+FALLBACK = "windows-1252"
+
+# Labels browsers treat as windows-1252 (WHATWG Encoding Standard): pages declaring
+# latin-1 or ASCII routinely contain curly quotes from the 0x80-0x9F range.
+_WINDOWS_1252_LABELS = frozenset(
+    {"ascii", "us-ascii", "latin1", "latin-1", "iso-8859-1", "iso8859-1", "iso_8859-1",
+     "l1", "cp819", "ibm819", "x-cp1252", "cp1252", "windows-1252"}
+)
+# A byte stream that declares UTF-16 in its markup without a BOM is decoded as UTF-8.
+_UTF16_LABELS = frozenset({"utf-16", "utf-16le", "utf-16be", "utf16"})
+
+
+@dataclass
+class Decoded:
+    """A decoded document: its text, the encoding used, and what was doubtful."""
+
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def codec_name(label: str | None) -> str | None:
+    """The Python codec for a charset label from a header or markup, or None if unknown."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    if label in _WINDOWS_1252_LABELS:
+        return FALLBACK
+    if label in _UTF16_LABELS:
+        return "utf-8"
+    try:
+        return codecs.lookup(label).name
+    except (LookupError, ValueError):
+        return None
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError, ValueError):
+        return None
+
+
+def _decode_declared(data: bytes, label: str | None, where: str, warnings: list[str]) -> Decoded | None:
+    """Decode with a declared charset; a warning and None when it is unknown or does not fit."""
+    if not label:
+        return None
+    encoding = codec_name(label)
+    if encoding is None:
+        warnings.append(f"unknown charset {label!r} in {where}; ignored")
+        return None
+    text = _strict(data, encoding)
+    if text is None:
+        warnings.append(f"page does not decode as {encoding} ({where} charset {label!r}); ignored")
+        return None
+    return Decoded(text, encoding, warnings)
+
+
+def _declared_in_markup(data: bytes) -> str | None:
+    try:
+        return EncodingDetector.find_declared_encoding(data, is_html=True)
+    except Exception:  # bs4 internals on odd bytes: a missing declaration, not an error
+        return None
+
+
+def decode_bytes(data: bytes, http_charset: str | None = None) -> Decoded:
+    """Decode a fetched document; see the module docstring for the order. Never raises."""
+    warnings: list[str] = []
+    body, bom_encoding = EncodingDetector.strip_byte_order_mark(data)
+    if bom_encoding:
+        return Decoded(body.decode(bom_encoding, errors="replace"), bom_encoding, warnings)
+    for label, where in ((http_charset, "HTTP header"), (_declared_in_markup(data), "document")):
+        decoded = _decode_declared(data, label, where, warnings)
+        if decoded is not None:
+            return decoded
+    for encoding in ("utf-8", FALLBACK):
+        text = _strict(data, encoding)
+        if text is not None:
+            return Decoded(text, encoding, warnings)
+    warnings.append(f"page is neither valid UTF-8 nor {FALLBACK}; undecodable bytes replaced")
+    return Decoded(data.decode(FALLBACK, errors="replace"), FALLBACK, warnings)
