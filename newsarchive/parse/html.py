@@ -1,0 +1,481 @@
+"""HTML to TextDocument: the visible text of a page as lines, one per block.
+
+The markup of the sites is not known and changes, so nothing here depends on one site's
+CSS classes: the document is parsed with lxml, boilerplate (scripts, navigation, footers,
+forms, hidden elements, cookie banners) is dropped by generic rules, and the remaining
+text is laid out as a browser would: a line per block element, `<br>` breaking a line,
+inline elements joined with the whitespace the markup has. An inline element holding only
+a relative age (`3 uur geleden`) becomes a line of its own, so an age never glues onto
+body text. Optional per-site `SiteHints` (CSS selectors) may narrow the content down.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Any, Iterable, Iterator
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from ..items import PageDate, to_utc
+from .document import TextDocument
+
+# Never visible, or never content.
+_INVISIBLE = frozenset(
+    "head script style noscript template svg math iframe frame frameset object embed canvas "
+    "video audio map button select textarea dialog title".split()
+)
+# Boilerplate by its role; kept when it holds the page's heading or main content.
+_STRUCTURAL = frozenset("nav footer form search".split())
+_BLOCKS = frozenset(
+    "address article aside blockquote body caption center dd details dir div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main menu "
+    "nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
+)
+_SECTIONING = frozenset("article aside section main nav".split())
+_DROP_ROLES = frozenset("dialog alertdialog navigation banner contentinfo search".split())
+_CONSENT_WORD = re.compile(r"cookie|consent|gdpr|\bcmp\b|toestemming", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_CANDIDATES = etree.XPath(
+    "//*[@hidden or @aria-hidden or @role or @aria-modal or @style or @class or @id]"
+    "[@hidden or @aria-hidden='true' or @role or @aria-modal='true'"
+    " or contains(@style, 'none') or contains(@style, 'hidden')"
+    " or contains(translate(concat(@class, ' ', @id), 'CKONSETGDPRM', 'ckonsetgdprm'), 'cookie')"
+    " or contains(translate(concat(@class, ' ', @id), 'CKONSETGDPRM', 'ckonsetgdprm'), 'consent')"
+    " or contains(translate(concat(@class, ' ', @id), 'CKONSETGDPRM', 'ckonsetgdprm'), 'gdpr')"
+    " or contains(translate(concat(@class, ' ', @id), 'CKONSETGDPRM', 'ckonsetgdprm'), 'cmp')"
+    " or contains(@class, 'toestemming') or contains(@id, 'toestemming')]"
+)
+_PROTECTING = etree.XPath("//h1 | //main | //*[@role='main']")
+
+_NUMBER = r"\d{1,4}"
+_NUMBER_WORD = r"(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)"
+_UNIT = r"(?:minuut|minuten|min\.?|uur|dag|dagen|week|weken|maand|maanden|jaar)"
+_AGE = re.compile(rf"(?:{_NUMBER}\s*{_UNIT}\s+geleden|zojuist)", re.I)
+# Number words and `net` are ordinary words in a sentence; only a <time> makes them an age.
+_AGE_IN_TIME = re.compile(rf"(?:(?:{_NUMBER}|{_NUMBER_WORD})\s*{_UNIT}\s+geleden|zojuist|net)", re.I)
+_AGE_MAX_LEN = 24
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+_INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_MEER_UIT = re.compile(r"meer uit\b", re.I)
+
+_KNOWN_TAG = (
+    r"(?:html|head|body|meta|title|link|script|style|div|p|span|a|h[1-6]|ul|ol|li|table|tr|td|"
+    r"th|tbody|thead|article|section|main|header|footer|nav|aside|br|hr|img|strong|em|b|i|time|"
+    r"figure|figcaption|dl|dt|dd|blockquote|form|noscript|template|small|pre|button|input|abbr)"
+)
+_DOCUMENT_START = re.compile(r"\s*(?:<!doctype\s+html|<\?xml|<html[\s>]|<!--)", re.I)
+_TAG = re.compile(rf"</?{_KNOWN_TAG}(?:\s[^<>]*)?/?>", re.I)
+
+_ARTICLE_TYPES = re.compile(r"(?:^|:|/)(?:\w*Article|BlogPosting)$")
+_ISO_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6})\d*)?)?)?"
+    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class SiteHints:
+    """Optional CSS selectors for one site; refinements, never required.
+
+    `root`: the element(s) holding the content (everything else is ignored).
+    `drop`: elements to remove besides the generic boilerplate.
+    """
+
+    root: str | None = None
+    drop: str | None = None
+
+
+def looks_like_html(text: str) -> bool:
+    """True for markup (a document or a fragment); False for a plain text dump.
+
+    A text dump may contain `<`, `>` or URLs in its sentences; markup starts like a
+    document or holds at least two tags of real HTML elements.
+    """
+    if _DOCUMENT_START.match(text.lstrip("\ufeff")):
+        return True
+    tags = _TAG.finditer(text)
+    return next(tags, None) is not None and next(tags, None) is not None
+
+
+def html_to_document(
+    text: str, *, base_url: str | None = None, hints: SiteHints | None = None
+) -> TextDocument:
+    """The visible text of an HTML document as lines; never raises on odd markup."""
+    warnings: list[str] = []
+    root = _parse(text, warnings)
+    if root is None:
+        return TextDocument([], warnings=warnings)
+    try:
+        return _Layout(root, base_url, hints, warnings).document()
+    except Exception as exc:  # lxml oddities must not stop a crawl; say what happened
+        warnings.append(f"HTML could not be laid out: {type(exc).__name__}: {exc}")
+        return TextDocument([], warnings=warnings)
+
+
+def _parse(text: str, warnings: list[str]) -> etree._Element | None:
+    text = _XML_DECLARATION.sub("", text.lstrip("\ufeff"), count=1)
+    if not text.strip():
+        return None
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+    try:
+        root = etree.fromstring(text, parser)
+    except (etree.LxmlError, ValueError):
+        root = None
+    if root is not None:
+        return root
+    try:
+        from lxml.html import soupparser
+
+        return soupparser.fromstring(text)
+    except Exception as exc:
+        warnings.append(f"HTML could not be parsed: {type(exc).__name__}")
+        return None
+
+
+@lru_cache(maxsize=64)
+def _selector(css: str) -> Any:
+    from lxml.cssselect import CSSSelector
+
+    return CSSSelector(css)
+
+
+def _select(root: etree._Element, css: str | None, warnings: list[str]) -> list[etree._Element]:
+    if not css:
+        return []
+    try:
+        return list(_selector(css)(root))
+    except Exception as exc:
+        warnings.append(f"site hint selector {css!r} ignored: {type(exc).__name__}")
+        return []
+
+
+def _words(element: etree._Element) -> str:
+    # camelCase to words, so `cookieConsent` and `cookie-consent` read the same
+    text = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
+
+
+def _is_boilerplate(element: etree._Element) -> bool:
+    """Hidden, a dialog or banner by its role, or a consent banner by its class/id words."""
+    get = element.get
+    if get("hidden") is not None or get("aria-hidden", "").strip().lower() == "true":
+        return True
+    if get("aria-modal", "").strip().lower() == "true":
+        return True
+    if get("role", "").strip().lower() in _DROP_ROLES:
+        return True
+    if _HIDDEN_STYLE.search(get("style") or ""):
+        return True
+    return bool(_CONSENT_WORD.search(_words(element)))
+
+
+def _footer_of_section(element: etree._Element) -> bool:
+    """A footer of an article or aside (holding a teaser's time), not the page footer."""
+    return any(parent.tag in _SECTIONING for parent in element.iterancestors())
+
+
+def _dropped(root: etree._Element, hints: SiteHints | None, warnings: list[str]) -> set[Any]:
+    protected: set[Any] = set()
+    for element in _PROTECTING(root):
+        protected.add(element)
+        protected.update(element.iterancestors())
+    dropped = {el for el in _CANDIDATES(root) if el not in protected and _is_boilerplate(el)}
+    for element in root.iter(*_STRUCTURAL):
+        if element in protected or (element.tag == "footer" and _footer_of_section(element)):
+            continue
+        dropped.add(element)
+    if hints is not None:
+        dropped.update(_select(root, hints.drop, warnings))
+    return dropped
+
+
+def _is_age(text: str, in_time: bool) -> bool:
+    if len(text) > _AGE_MAX_LEN:
+        return False
+    return bool((_AGE_IN_TIME if in_time else _AGE).fullmatch(text.strip()))
+
+
+class _Layout:
+    """One walk over the tree that writes lines, their links, the h1 and the times seen."""
+
+    def __init__(
+        self, root: etree._Element, base_url: str | None, hints: SiteHints | None, warnings: list[str]
+    ) -> None:
+        self.root = root
+        self.hints = hints
+        self.warnings = warnings
+        self.base = _base_url(root, base_url)
+        self.lines: list[str] = []
+        self.links: list[str | None] = []
+        self.parts: list[str] = []
+        self.part_links: list[str | None] = []
+        self.flushes = 0
+        self.headings: list[tuple[str, bool]] = []
+        self.times: list[tuple[int, str]] = []  # (line index, datetime attribute)
+        self.first_h1: etree._Element | None = None
+
+    def document(self) -> TextDocument:
+        dropped = _dropped(self.root, self.hints, self.warnings)
+        for top in self._content_roots():
+            self._walk(top, dropped)
+        self._flush()
+        return TextDocument(
+            lines=self.lines,
+            links=self.links,
+            heading=self._heading(),
+            page_date=self._page_date(dropped),
+            warnings=self.warnings,
+        )
+
+    def _content_roots(self) -> list[etree._Element]:
+        chosen = _select(self.root, self.hints.root if self.hints else None, self.warnings)
+        if self.hints and self.hints.root and not chosen:
+            self.warnings.append(f"site hint root {self.hints.root!r} matched nothing; whole page used")
+        chosen_set = set(chosen)
+        outermost = [el for el in chosen if not any(a in chosen_set for a in el.iterancestors())]
+        if outermost:
+            return outermost
+        body = self.root.find("body")
+        return [body if body is not None else self.root]
+
+    # -- the walk ---------------------------------------------------------------------------
+
+    def _walk(self, top: etree._Element, dropped: set[Any]) -> None:
+        walker = etree.iterwalk(top, events=("start", "end"))
+        stack: list[tuple[str, int, int] | None] = []  # per open element: (kind, flushes, part)
+        hrefs: list[str | None] = [None]
+        pre = 0
+        main_depth = 0
+        blocks, parts = _BLOCKS, self.parts
+        for event, el in walker:
+            tag = el.tag
+            if event == "start":
+                if not isinstance(tag, str) or tag in _INVISIBLE or el in dropped:
+                    walker.skip_subtree()
+                    stack.append(None)
+                    continue
+                if tag in blocks:
+                    kind = "block"
+                    self._flush()
+                    if tag == "h1":
+                        mark = len(self.lines)
+                    elif tag == "pre":
+                        pre += 1
+                    if tag == "main" or tag == "article":
+                        main_depth += 1
+                elif tag == "br":
+                    self._flush()
+                    kind = "br"
+                else:
+                    kind = "inline"
+                    if tag == "a":
+                        hrefs.append(self._href(el.get("href")))
+                    elif tag == "time":
+                        stamp = el.get("datetime")
+                        if stamp:
+                            self.times.append((len(self.lines), stamp))
+                stack.append((kind, self.flushes, len(parts) if kind == "inline" else (mark if tag == "h1" else 0)))
+                text = el.text
+                if text:
+                    self._add(text, hrefs[-1], pre)
+                continue
+            entry = stack.pop()
+            if entry is not None:
+                kind, flushes, mark = entry
+                if kind == "block":
+                    self._flush()
+                    if tag == "h1":
+                        self._close_h1(el, mark, main_depth > 0)
+                    elif tag == "pre":
+                        pre -= 1
+                    if tag == "main" or tag == "article":
+                        main_depth -= 1
+                elif kind == "inline":
+                    if flushes == self.flushes and len(parts) > mark:
+                        self._split_age(mark, tag == "time")
+                    if tag == "a":
+                        hrefs.pop()
+            tail = el.tail
+            if tail:
+                self._add(tail, hrefs[-1], pre)
+
+    def _add(self, text: str, href: str | None, pre: int) -> None:
+        if pre and "\n" in text:
+            first, *rest = text.split("\n")
+            self._add(first, href, 0)
+            for piece in rest:
+                self._flush()
+                self._add(piece, href, 0)
+            return
+        self.parts.append(text)
+        self.part_links.append(href)
+
+    def _split_age(self, mark: int, in_time: bool) -> None:
+        """An inline element whose whole text is an age becomes a line of its own."""
+        parts = self.parts
+        text = "".join(parts[mark:])
+        if len(text) > _AGE_MAX_LEN * 2 or not _is_age(" ".join(text.split()), in_time):
+            return
+        age, age_links = parts[mark:], self.part_links[mark:]
+        del parts[mark:], self.part_links[mark:]
+        self._flush()
+        parts.extend(age)
+        self.part_links.extend(age_links)
+        self._flush()
+
+    def _flush(self) -> None:
+        parts = self.parts
+        if not parts:
+            return
+        line = " ".join("".join(parts).translate(_INVISIBLE_CHARS).split())
+        if line:
+            if not unicodedata.is_normalized("NFC", line):
+                line = unicodedata.normalize("NFC", line)
+            self.lines.append(line)
+            self.links.append(self._line_link(parts))
+        parts.clear()
+        self.part_links.clear()
+        self.flushes += 1
+
+    def _line_link(self, parts: list[str]) -> str | None:
+        """The link enclosing the whole line: every visible part lies in the same `<a>`."""
+        links = {href for text, href in zip(parts, self.part_links) if not text.isspace()}
+        return links.pop() if len(links) == 1 else None
+
+    def _href(self, href: str | None) -> str | None:
+        if href is None:
+            return None
+        href = href.strip()
+        if not href or href.lower().startswith(("javascript:", "mailto:", "tel:")):
+            return None
+        try:
+            return urljoin(self.base, href) if self.base else href
+        except ValueError:
+            return None
+
+    def _close_h1(self, el: etree._Element, mark: int, in_main: bool) -> None:
+        text = " ".join(self.lines[mark:])
+        if text:
+            self.headings.append((text, in_main))
+            if self.first_h1 is None:
+                self.first_h1 = el
+
+    def _heading(self) -> str | None:
+        for text, in_main in self.headings:
+            if in_main:
+                return text
+        return self.headings[0][0] if self.headings else None
+
+    # -- the page's own date ----------------------------------------------------------------
+
+    def _page_date(self, dropped: set[Any]) -> PageDate | None:
+        try:
+            return _meta_date(self.root) or _json_ld_date(self.root) or self._time_date(dropped)
+        except Exception as exc:  # odd values are a missing date, not a failed parse
+            self.warnings.append(f"page date ignored: {type(exc).__name__}")
+            return None
+
+    def _time_date(self, dropped: set[Any]) -> PageDate | None:
+        """A `<time datetime>` of the lead: beside the h1, or the only one before `Meer uit`."""
+        candidates: list[str] = []
+        if self.first_h1 is not None and self.first_h1.getparent() is not None:
+            beside = [
+                t.get("datetime") for t in self.first_h1.getparent().iter("time")
+                if t.get("datetime") and not any(a in dropped for a in t.iterancestors())
+            ]
+            if len(beside) == 1:
+                candidates = beside
+        if not candidates:
+            meer_uit = next((i for i, line in enumerate(self.lines) if _MEER_UIT.match(line)), None)
+            if meer_uit is not None:
+                before = [stamp for index, stamp in self.times if index < meer_uit]
+                if len(before) == 1:
+                    candidates = before
+        for stamp in candidates:
+            moment = parse_datetime(stamp)
+            if moment is not None:
+                return PageDate(moment, "time")
+        return None
+
+
+def _base_url(root: etree._Element, base_url: str | None) -> str | None:
+    base_element = root.find(".//base[@href]")
+    if base_element is None:
+        return base_url
+    try:
+        return urljoin(base_url or "", base_element.get("href", "").strip()) or base_url
+    except ValueError:
+        return base_url
+
+
+def _meta_date(root: etree._Element) -> PageDate | None:
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in ("article:published_time", "og:article:published_time", "datepublished"):
+            moment = parse_datetime(meta.get("content") or "")
+            if moment is not None:
+                return PageDate(moment, "meta")
+    return None
+
+
+def _json_ld_date(root: etree._Element) -> PageDate | None:
+    for script in root.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        for thing in _json_ld_things(data):
+            if _is_article(thing.get("@type")) and isinstance(thing.get("datePublished"), str):
+                moment = parse_datetime(thing["datePublished"])
+                if moment is not None:
+                    return PageDate(moment, "json-ld")
+    return None
+
+
+def _json_ld_things(data: Any) -> Iterator[dict[str, Any]]:
+    """Top-level JSON-LD objects: the object itself, list members, `@graph` members."""
+    items: Iterable[Any] = data if isinstance(data, list) else [data]
+    for thing in items:
+        if isinstance(thing, dict):
+            yield thing
+            graph = thing.get("@graph")
+            if isinstance(graph, list):
+                yield from (member for member in graph if isinstance(member, dict))
+
+
+def _is_article(kind: Any) -> bool:
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds)
+
+
+def parse_datetime(value: str) -> datetime | None:
+    """An ISO 8601 date or date-time in UTC (a naive one is taken as UTC); None if invalid."""
+    match = _ISO_DATETIME.fullmatch(value.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        moment = datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+            int((fraction or "0").ljust(6, "0")),
+        )
+        if zone and zone.upper() != "Z":
+            sign = -1 if zone[0] == "-" else 1
+            digits = zone[1:].replace(":", "")
+            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+            moment = moment.replace(tzinfo=timezone(sign * offset))
+        elif zone:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return to_utc(moment)
+    except (ValueError, OverflowError):
+        return None
