@@ -1,0 +1,1 @@
+../newsarchive/store/migrations/script.py.mako

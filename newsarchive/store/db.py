@@ -1,0 +1,87 @@
+"""Connecting to an archive: the `--db` value, the engine, SQLite pragmas, write transactions."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 30_000
+WRITE_ATTEMPTS = 8
+# SQLite says "database is locked" / "busy"; PostgreSQL 40P01 deadlock, 40001 serialization.
+TRANSIENT_MARKERS = ("database is locked", "database is busy", "deadlock", "could not serialize")
+
+
+class ArchiveError(Exception):
+    """A problem with the archive the user must act on (one readable line)."""
+
+
+def database_url(db: str) -> str:
+    """`--db` as a SQLAlchemy URL: a plain path is a SQLite file, anything with `://` a URL."""
+    if "://" in db:
+        return db
+    return "sqlite:///" + os.path.abspath(os.path.expanduser(db))
+
+
+def make_engine(db: str) -> Engine:
+    url = database_url(db)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (pysqlite's own BEGIN is deferred and comes late).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        # Writers take the write lock up front so that concurrent writers queue on the busy
+        # timeout instead of failing when a read transaction tries to become a write one.
+        writing = connection.get_execution_options().get("newsarchive_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection in a write transaction: committed on success, rolled back on error."""
+    with engine.connect() as connection:
+        connection = connection.execution_options(newsarchive_write=True)
+        with connection.begin():
+            yield connection
+
+
+def is_transient(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    return any(marker in text for marker in TRANSIENT_MARKERS)
+
+
+def with_retries(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """Run `work` in one write transaction, again on a busy database or a deadlock (bounded)."""
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            with write_transaction(engine) as connection:
+                return work(connection)
+        except OperationalError as exc:
+            if not is_transient(exc) or attempt == WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
+    raise AssertionError("unreachable")

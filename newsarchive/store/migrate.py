@@ -1,0 +1,135 @@
+"""Alembic, shipped in the package: the migration environment and revision checks.
+
+Both the package's `migrations/env.py` (used by `newsarchive db upgrade` and by any command that
+opens a new archive) and the developers' top-level `alembic/env.py` call `run_environment`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect, text
+
+from .db import ArchiveError, database_url, make_engine
+from .models import UTCDateTime
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+VERSION_TABLE = "alembic_version"
+# Objects other migrations create with raw DDL and that no model describes (full-text tables).
+IGNORED_TABLE_PREFIXES: tuple[str, ...] = ("items_fts",)
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def current_revisions(connection: Connection) -> tuple[str, ...]:
+    return tuple(MigrationContext.configure(connection).get_current_heads())
+
+
+def archive_state(connection: Connection) -> str:
+    """'empty', 'current' or 'behind'; raises ArchiveError for a newer or foreign database."""
+    current = current_revisions(connection)
+    script = script_directory()
+    if not current:
+        if inspect(connection).get_table_names():
+            raise ArchiveError("the database has tables but is not a newsarchive archive")
+        return "empty"
+    known = {revision.revision for revision in script.walk_revisions()}
+    unknown = sorted(set(current) - known)
+    if unknown:
+        raise ArchiveError(
+            f"the archive is at revision {', '.join(unknown)}, newer than this newsarchive "
+            f"knows ({', '.join(sorted(script.get_heads()))}); upgrade newsarchive to use it"
+        )
+    return "current" if set(current) == set(script.get_heads()) else "behind"
+
+
+def upgrade(connection: Connection) -> None:
+    """Bring the archive to every head revision, inside the caller's transaction."""
+    archive_state(connection)  # refuses a newer archive before touching anything
+    if connection.dialect.name == "postgresql":
+        # Two processes creating one new archive at once: the second waits, then finds it done.
+        connection.execute(text("SELECT pg_advisory_xact_lock(7172899301)"))
+    command.upgrade(alembic_config(connection), "heads")
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    if type_ == "table":
+        if obj.info.get("is_view"):
+            return False
+        if reflected and compare_to is None and (name or "").startswith(IGNORED_TABLE_PREFIXES):
+            return False
+    return True
+
+
+def render_item(type_: str, obj: Any, _autogen_context: Any) -> str | bool:
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "UTCDateTime()"
+    return False
+
+
+def _developer_url(context: Any) -> str:
+    """The database of the developers' `alembic` command: `-x db=...`, NEWSARCHIVE_DB, ini."""
+    return (
+        context.get_x_argument(as_dictionary=True).get("db")
+        or os.environ.get("NEWSARCHIVE_DB")
+        or context.config.get_main_option("sqlalchemy.url")
+        or "newsarchive.db"
+    )
+
+
+def _configure(context: Any, **options: Any) -> None:
+    from .tables import metadata
+
+    context.configure(
+        target_metadata=metadata,
+        include_object=include_object,
+        render_item=render_item,
+        compare_type=True,
+        **options,
+    )
+
+
+def run_environment(context: Any) -> None:
+    """The body of every env.py: run the migrations on the given or configured database."""
+    if context.is_offline_mode():
+        url = database_url(_developer_url(context))
+        _configure(context, url=url, literal_binds=True, render_as_batch=url.startswith("sqlite"))
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run_online(context, connection)
+        return
+    engine = make_engine(_developer_url(context))
+    try:
+        with engine.connect() as connection:
+            _run_online(context, connection)
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
+def _run_online(context: Any, connection: Connection) -> None:
+    _configure(
+        context,
+        connection=connection,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,209 @@
+"""The archive tables (SQLAlchemy 2.x declarative). The schema is a public interface: see README.
+
+The schema is created and changed only by the Alembic migrations in `store/migrations/`; a test
+proves these models and the migrations agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from ..items import to_utc
+
+SQLITE_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A UTC moment to the second: `timestamptz` on PostgreSQL, ISO 8601 text on SQLite.
+
+    On SQLite the text has one fixed format (``2026-03-17T09:00:00Z``) so that text order is
+    time order and sqlite3, Datasette and pandas read it as a date.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(20))
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        value = to_utc(value).replace(microsecond=0)
+        return value.strftime(SQLITE_TIME_FORMAT) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return datetime.strptime(value, SQLITE_TIME_FORMAT).replace(tzinfo=timezone.utc)
+        return to_utc(value)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Page(Base):
+    """One observation of a document: a file ingested or a URL fetched at a moment."""
+
+    __tablename__ = "pages"
+    __table_args__ = (
+        UniqueConstraint("content_hash", "fetched_at"),
+        Index(None, "url", "fetched_at"),
+        CheckConstraint("kind IN ('article', 'listing')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[Optional[str]] = mapped_column(Text)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(8))
+    title: Mapped[Optional[str]] = mapped_column(Text)
+    section: Mapped[Optional[str]] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    parser_version: Mapped[str] = mapped_column(String(32))
+    warnings: Mapped[str] = mapped_column(Text, default="[]")
+    page_published: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    page_published_source: Mapped[Optional[str]] = mapped_column(String(40))
+
+
+class Item(Base):
+    """One distinct wire item: a lead article or a teaser, stored once."""
+
+    __tablename__ = "items"
+    __table_args__ = (
+        CheckConstraint("kind IN ('article', 'teaser')", name="kind"),
+        CheckConstraint(
+            "window_source IN ('metadata', 'relative_age', 'teaser', 'none')",
+            name="window_source",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_key: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    title: Mapped[Optional[str]] = mapped_column(Text)
+    dateline: Mapped[Optional[str]] = mapped_column(Text)
+    dateline_folded: Mapped[Optional[str]] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    # An article's key of its first paragraph: equal to the content_key of its teasers.
+    lead_key: Mapped[Optional[str]] = mapped_column(String(32), index=True)
+    section: Mapped[Optional[str]] = mapped_column(Text)
+    url: Mapped[Optional[str]] = mapped_column(Text, index=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_earliest: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    published_latest: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    window_source: Mapped[str] = mapped_column(String(12), default="none")
+    window_conflicts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Sighting(Base):
+    """An item shown on a page: where, with which age, and the window that age implies."""
+
+    __tablename__ = "sightings"
+    __table_args__ = (UniqueConstraint("page_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    age_text: Mapped[Optional[str]] = mapped_column(Text)
+    window_earliest: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    window_latest: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+
+
+class ItemAgency(Base):
+    __tablename__ = "item_agencies"
+    __table_args__ = (Index(None, "agency_id", "item_id"),)
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
+
+
+class Place(Base):
+    __tablename__ = "places"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    name_folded: Mapped[str] = mapped_column(Text, index=True)
+
+
+class ItemPlace(Base):
+    __tablename__ = "item_places"
+    __table_args__ = (Index(None, "place_id", "item_id"),)
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"))
+
+
+class ItemRevision(Base):
+    """A value an item had before a sighting changed it (or a value an older page showed)."""
+
+    __tablename__ = "item_revisions"
+    __table_args__ = (
+        CheckConstraint(
+            "field IN ('title', 'agencies', 'dateline', 'body')", name="field"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(16))
+    old_value: Mapped[Optional[str]] = mapped_column(Text)
+    new_value: Mapped[Optional[str]] = mapped_column(Text)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# A view (created by migration 0001), not a table: a teaser is linked to every article whose
+# first paragraph (dateline + text) is the teaser's text, so the link is derived, never stored.
+# Described here so that queries can use it; autogenerate ignores it (info is_view).
+item_links = Table(
+    "item_links",
+    Base.metadata,
+    Column("teaser_id", Integer),
+    Column("article_id", Integer),
+    info={"is_view": True},
+)
