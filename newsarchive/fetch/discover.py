@@ -1,0 +1,194 @@
+"""Link discovery: which links of a fetched page lead to articles, and which to the next page.
+
+Article links are the links of teasers, sidebar items and feed entries on the same site
+(`urls.same_site`). On HTML pages they are found without any site's CSS classes:
+- the links the parser attached to the page's items and headlines, and
+- any other link outside navigation, header, footer, menus and forms whose text reads like a
+  headline (four words or more) or whose block holds a wire line (`DATELINE (ANP) - `).
+Next-page links of listings: `rel="next"` (on `<link>` or `<a>`), a link reading "Volgende"
+(or "Next", "»"), or the same path with `page=N+1`.
+Feeds (RSS, Atom, RDF) are read with feedparser: the link of every entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+from urllib.parse import parse_qsl, urlsplit
+
+import feedparser
+import lxml.html
+from lxml import etree
+
+from ..items import ParsedPage
+from .urls import UnsupportedURL, normalize_url, same_site
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+XML_TYPES = ("application/xml", "text/xml", "")
+FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
+BOILERPLATE_TAGS = frozenset({"nav", "footer", "header", "form", "menu", "script", "style",
+                              "noscript", "template", "button", "select"})
+BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "menu", "menubar",
+                               "search", "dialog", "alertdialog"})
+BOILERPLATE_WORDS = frozenset({"nav", "navbar", "navigation", "menu", "footer", "breadcrumb",
+                               "breadcrumbs", "cookie", "cookies", "consent", "masthead",
+                               "topbar", "header", "pagination", "pager", "share", "social"})
+BLOCK_TAGS = ("li", "article", "p", "div", "section", "td", "dd", "aside")
+WORD_SPLIT = re.compile(r"[^a-z0-9]+")
+WIRE_LINE = re.compile(
+    r"(?:^|\s)[A-ZÀ-Ýa-zà-ÿ'’.][A-ZÀ-Ý'’./ -]{1,60}?\s?(?:\([A-Z][A-Za-z]*(?:/[A-Za-z]+)*\)\s?)?"
+    r"[-–]\s"
+)
+NEXT_TEXT = re.compile(
+    r"^\W*(volgende(\s+pagina)?|next(\s+page)?|oudere?\s+(berichten|artikelen|nieuws)|"
+    r"meer\s+(nieuws|berichten|laden))\W*$|^\s*[»›>]\s*$",
+    re.IGNORECASE,
+)
+NOT_PAGES = re.compile(
+    r"\.(jpe?g|png|gif|webp|svg|ico|pdf|zip|mp3|mp4|css|js|xml|rss|json)$", re.IGNORECASE
+)
+HEADLINE_WORDS = 4
+
+
+@dataclass
+class Discovery:
+    """What a fetched page points to: articles to fetch and the listing's next page(s)."""
+
+    is_feed: bool
+    articles: list[str] = field(default_factory=list)
+    next_pages: list[str] = field(default_factory=list)
+
+
+def looks_like_feed(body: bytes, content_type: str) -> bool:
+    if content_type.startswith(FEED_TYPES):
+        return True
+    return content_type in XML_TYPES and FEED_ROOT.search(body[:2048]) is not None
+
+
+def discover(body: bytes, url: str, content_type: str = "",
+             parsed: ParsedPage | None = None) -> Discovery:
+    """Article and next-page links of one fetched document at `url` (normalized, deduplicated,
+    same site, in document order)."""
+    if looks_like_feed(body, content_type):
+        return Discovery(True, _unique(_site_links(feed_links(body), url, url)))
+    tree = _html_tree(body)
+    if tree is None:
+        return Discovery(False, _unique(_site_links(_parsed_links(parsed), url, url)))
+    base = _base_url(tree, url)
+    next_pages = _unique(_site_links(_next_page_links(tree, url), base, url))
+    candidates = [*_parsed_links(parsed), *_article_anchors(tree)]
+    articles = [
+        link for link in _unique(_site_links(candidates, base, url))
+        if link != url and link not in next_pages and not _same_listing(link, url)
+    ]
+    return Discovery(False, articles, next_pages)
+
+
+def feed_links(body: bytes) -> list[str]:
+    """The link of every entry of an RSS, Atom or RDF feed, in feed order."""
+    feed = feedparser.parse(body)
+    links = []
+    for entry in feed.entries:
+        link = entry.get("link")
+        if not link:
+            link = next((item.get("href") for item in entry.get("links", [])
+                         if item.get("rel", "alternate") == "alternate"), None)
+        if link:
+            links.append(link)
+    return links
+
+
+def _html_tree(body: bytes) -> etree._Element | None:
+    try:
+        return lxml.html.fromstring(body)
+    except (etree.ParserError, ValueError, TypeError):
+        return None
+
+
+def _base_url(tree: etree._Element, url: str) -> str:
+    for href in tree.xpath("//base/@href"):
+        try:
+            return normalize_url(href, base=url)
+        except UnsupportedURL:
+            break
+    return url
+
+
+def _parsed_links(parsed: ParsedPage | None) -> list[str]:
+    if parsed is None:
+        return []
+    return [entry.url for entry in [*parsed.items, *parsed.headlines] if entry.url]
+
+
+def _article_anchors(tree: etree._Element) -> Iterator[str]:
+    for anchor in tree.iter("a"):
+        href = anchor.get("href")
+        if not href or _in_boilerplate(anchor):
+            continue
+        text = " ".join(anchor.text_content().split())
+        if len(text.split()) >= HEADLINE_WORDS or WIRE_LINE.search(_block_text(anchor)):
+            yield href
+
+
+def _in_boilerplate(element: etree._Element) -> bool:
+    for node in element.iterancestors():
+        if not isinstance(node.tag, str):
+            continue
+        if node.tag in BOILERPLATE_TAGS or (node.get("role") or "").lower() in BOILERPLATE_ROLES:
+            return True
+        words = set(WORD_SPLIT.split(f"{node.get('class', '')} {node.get('id', '')}".lower()))
+        if words & BOILERPLATE_WORDS:
+            return True
+    return False
+
+
+def _block_text(anchor: etree._Element) -> str:
+    block = next((node for node in anchor.iterancestors() if node.tag in BLOCK_TAGS), anchor)
+    return " ".join(block.text_content().split())[:2000]
+
+
+def _next_page_links(tree: etree._Element, url: str) -> Iterator[str]:
+    for element in tree.xpath("//link[@href] | //a[@href]"):
+        rel = (element.get("rel") or "").lower().split()
+        label = element.get("aria-label") or element.get("title") or ""
+        text = " ".join(element.text_content().split()) if element.tag == "a" else ""
+        if "next" in rel or NEXT_TEXT.match(text) or (label and NEXT_TEXT.match(label)):
+            yield element.get("href")
+        elif element.tag == "a" and _is_page_after(element.get("href"), url):
+            yield element.get("href")
+
+
+def _page_number(url: str) -> int:
+    for name, value in parse_qsl(urlsplit(url).query):
+        if name.lower() in ("page", "pagina", "p") and value.isdigit():
+            return int(value)
+    return 1
+
+
+def _is_page_after(href: str, url: str) -> bool:
+    try:
+        target = normalize_url(href, base=url)
+    except UnsupportedURL:
+        return False
+    return _same_listing(target, url) and _page_number(target) == _page_number(url) + 1
+
+
+def _same_listing(link: str, url: str) -> bool:
+    """Another page of the listing at `url`: same path, different page number."""
+    return urlsplit(link).path == urlsplit(url).path and urlsplit(link).netloc == urlsplit(
+        url).netloc and _page_number(link) != _page_number(url)
+
+
+def _site_links(hrefs: Iterable[str], base: str, page_url: str) -> Iterator[str]:
+    for href in hrefs:
+        try:
+            link = normalize_url(href, base=base)
+        except UnsupportedURL:
+            continue
+        if same_site(link, page_url) and not NOT_PAGES.search(urlsplit(link).path):
+            yield link
+
+
+def _unique(links: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(links))

@@ -1,0 +1,286 @@
+"""Polite HTTP: one requests Session, per-host delay, retries with backoff, size and type checks.
+
+`HttpClient.get` never raises for what a server or the network does: it returns a `Response`
+whose `error` says what went wrong and whether trying again later may help (`permanent`).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Mapping
+from urllib.parse import urljoin
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from .. import __version__
+from .urls import UnsupportedURL, host_of, normalize_url
+
+DEFAULT_CONTACT = "https://github.com/newsarchive/newsarchive"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ACCEPTED_TYPES = (
+    "text/html", "application/xhtml+xml", "text/plain", "application/rss+xml",
+    "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml",
+)
+CHUNK = 64 * 1024
+
+
+def user_agent(contact: str = DEFAULT_CONTACT) -> str:
+    return f"newsarchive/{__version__} (+{contact})"
+
+
+@dataclass(frozen=True)
+class HttpPolicy:
+    """How politely and patiently to fetch. Times in seconds."""
+
+    delay: float = 1.0  # at least this long between two requests to one host
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    retries: int = 3  # further attempts after the first, for transient failures
+    backoff: float = 1.0  # first backoff; doubled each attempt, plus jitter
+    backoff_cap: float = 60.0
+    retry_after_cap: float = 120.0  # a longer Retry-After ends the attempt for this run
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+    contact: str = DEFAULT_CONTACT
+
+
+@dataclass
+class Response:
+    """The outcome of one GET, redirects followed. `body` is None unless status is 200."""
+
+    url: str
+    final_url: str
+    status: int | None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    error: str | None = None
+    permanent: bool = False  # the error will not go away by trying again
+    retry_after: float | None = None  # seconds the server asked us to wait, when it did
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status == 200
+
+    @property
+    def not_modified(self) -> bool:
+        return self.error is None and self.status == 304
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def charset(self) -> str | None:
+        for parameter in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "charset" and value.strip():
+                return value.strip().strip("\"'")
+        return None
+
+
+class HostClock:
+    """Spaces requests to each host by at least its delay. Thread-safe."""
+
+    def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._next_allowed: dict[str, float] = {}
+        self._delays: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._sleep = sleep
+
+    def set_delay(self, host: str, delay: float) -> None:
+        """Raise a host's delay (robots.txt `Crawl-delay`); never lowers it."""
+        with self._lock:
+            self._delays[host] = max(delay, self._delays.get(host, 0.0))
+
+    def wait(self, host: str, default_delay: float, extra: float = 0.0) -> None:
+        """Block until the host may be asked again, then book the next slot."""
+        with self._lock:
+            now = time.monotonic()
+            start = max(now + extra, self._next_allowed.get(host, now))
+            delay = max(default_delay, self._delays.get(host, 0.0))
+            self._next_allowed[host] = start + delay
+        if start > now:
+            self._sleep(start - now)
+
+
+class _Failure(Exception):
+    def __init__(self, message: str, *, permanent: bool, status: int | None = None,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.status = status
+        self.retry_after = retry_after
+
+
+class HttpClient:
+    """One requests Session shared by every fetch of a run."""
+
+    def __init__(self, policy: HttpPolicy | None = None, clock: HostClock | None = None) -> None:
+        self.policy = policy or HttpPolicy()
+        self.clock = clock or HostClock()
+        self.session = requests.Session()
+        self.session.headers.update(
+            {
+                "User-Agent": user_agent(self.policy.contact),
+                "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
+                "application/atom+xml,application/xml;q=0.9,text/plain;q=0.8",
+                "Accept-Language": "nl,en;q=0.5",
+            }
+        )
+        adapter = HTTPAdapter(max_retries=0, pool_maxsize=4)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+            max_bytes: int | None = None, allow: Callable[[str], bool] | None = None) -> Response:
+        """GET `url` politely. `allow(url)` vets every redirect target (robots.txt)."""
+        conditional = {}
+        if etag:
+            conditional["If-None-Match"] = etag
+        if last_modified:
+            conditional["If-Modified-Since"] = last_modified
+        current, seen = url, [url]
+        for _ in range(self.policy.max_redirects + 1):
+            response = self._get_with_retries(url, current, conditional, max_bytes)
+            target = _redirect_target(response)
+            if target is None:
+                return response
+            try:
+                target = normalize_url(target, base=current)
+            except UnsupportedURL as exc:
+                return _failed(url, current, f"redirect to {exc}", permanent=True)
+            if target in seen:
+                return _failed(url, target, "redirect loop: " + " -> ".join(seen + [target]),
+                               permanent=True)
+            if allow is not None and not allow(target):
+                return _failed(url, target, f"redirect to {target} disallowed by robots.txt",
+                               permanent=True)
+            seen.append(target)
+            current = target
+        return _failed(url, current, f"more than {self.policy.max_redirects} redirects",
+                       permanent=True)
+
+    def _get_with_retries(self, url: str, current: str, headers: Mapping[str, str],
+                          max_bytes: int | None) -> Response:
+        policy = self.policy
+        extra = 0.0
+        for attempt in range(policy.retries + 1):
+            self.clock.wait(host_of(current), policy.delay, extra)
+            fetched_at = datetime.now(timezone.utc)
+            try:
+                return self._get_once(url, current, headers, max_bytes, fetched_at)
+            except _Failure as failure:
+                last = _failed(url, current, str(failure), permanent=failure.permanent,
+                               status=failure.status, retry_after=failure.retry_after)
+                last.fetched_at = fetched_at
+                if failure.permanent or attempt == policy.retries:
+                    return last
+                if failure.retry_after is not None and failure.retry_after > policy.retry_after_cap:
+                    last.error += f" (Retry-After {failure.retry_after:.0f} s is over the cap)"
+                    return last
+                extra = self._backoff(attempt, failure.retry_after)
+        raise AssertionError("unreachable")
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return retry_after
+        base = min(self.policy.backoff * 2**attempt, self.policy.backoff_cap)
+        return base + random.uniform(0, base / 2)
+
+    def _get_once(self, url: str, current: str, headers: Mapping[str, str],
+                  max_bytes: int | None, fetched_at: datetime) -> Response:
+        policy = self.policy
+        try:
+            with self.session.get(
+                current, headers=dict(headers), stream=True, allow_redirects=False,
+                timeout=(policy.connect_timeout, policy.read_timeout),
+            ) as raw:
+                status = raw.status_code
+                response_headers = {name.lower(): value for name, value in raw.headers.items()}
+                response = Response(url, current, status, response_headers, fetched_at=fetched_at)
+                if status in RETRY_STATUSES:
+                    raise _Failure(f"HTTP {status}", permanent=False, status=status,
+                                   retry_after=parse_retry_after(raw.headers.get("Retry-After")))
+                if status == 304 or status in REDIRECT_STATUSES:
+                    return response
+                if status != 200:
+                    raise _Failure(f"HTTP {status}", permanent=True, status=status)
+                if response.content_type and not response.content_type.startswith(ACCEPTED_TYPES):
+                    raise _Failure(f"unsupported content type {response.content_type}",
+                                   permanent=True, status=status)
+                response.body = _read_capped(raw, max_bytes or policy.max_bytes)
+                return response
+        except requests.Timeout as exc:
+            raise _Failure(f"timed out ({type(exc).__name__})", permanent=False) from exc
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError) as exc:
+            raise _Failure(f"connection failed: {_reason(exc)}", permanent=False) from exc
+        except requests.RequestException as exc:
+            raise _Failure(f"request failed: {_reason(exc)}", permanent=True) from exc
+
+
+def _read_capped(raw: requests.Response, max_bytes: int) -> bytes:
+    declared = raw.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise _Failure(f"body of {declared} bytes is over the {max_bytes} byte cap",
+                       permanent=True, status=raw.status_code)
+    chunks, size = [], 0
+    for chunk in raw.iter_content(CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise _Failure(f"body is over the {max_bytes} byte cap", permanent=True,
+                           status=raw.status_code)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _redirect_target(response: Response) -> str | None:
+    if response.error is None and response.status in REDIRECT_STATUSES:
+        location = response.headers.get("location")
+        return urljoin(response.final_url, location) if location else None
+    return None
+
+
+def _failed(url: str, final_url: str, error: str, *, permanent: bool, status: int | None = None,
+            retry_after: float | None = None) -> Response:
+    return Response(url, final_url, status, error=error, permanent=permanent,
+                    retry_after=retry_after)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc.args[0] if exc.args else exc)
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    now = now or datetime.now(timezone.utc)
+    return max(0.0, (moment - now).total_seconds())

@@ -1,0 +1,73 @@
+"""robots.txt: fetched once per host per run, through our own client (our User-Agent, our delay).
+
+What an unusable robots.txt means (the convention of the major crawlers, RFC 9309 section 2.3.1):
+- 200: its rules apply (parsed with Protego), `Crawl-delay` raises the host's delay.
+- 4xx (404, 403, 410, ...): there are no rules; everything may be fetched.
+- 5xx, a timeout, a refused connection, a body over the cap: the host is unreachable for now;
+  nothing on it is fetched this run (its pages stay due and are tried next run).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from protego import Protego
+
+from .http import HttpClient
+from .urls import host_of, origin_of
+
+ROBOTS_MAX_BYTES = 512 * 1024
+AGENT = "newsarchive"
+log = logging.getLogger("newsarchive.crawl")
+
+
+@dataclass
+class HostRules:
+    """The robots.txt verdict for one host."""
+
+    parser: Protego | None  # None: no rules (4xx), everything allowed
+    unreachable: str | None = None  # why nothing on the host may be fetched this run
+
+    def allows(self, url: str) -> bool:
+        if self.unreachable is not None:
+            return False
+        return self.parser is None or self.parser.can_fetch(url, AGENT)
+
+    @property
+    def crawl_delay(self) -> float | None:
+        if self.parser is None:
+            return None
+        delay = self.parser.crawl_delay(AGENT)
+        return float(delay) if delay is not None else None
+
+
+class Robots:
+    """The robots.txt of every host a run touches, each fetched at most once."""
+
+    def __init__(self, client: HttpClient) -> None:
+        self.client = client
+        self._hosts: dict[str, HostRules] = {}
+
+    def rules_for(self, url: str) -> HostRules:
+        host = host_of(url)
+        if host not in self._hosts:
+            self._hosts[host] = self._fetch(origin_of(url) + "/robots.txt")
+            delay = self._hosts[host].crawl_delay
+            if delay:
+                self.client.clock.set_delay(host, delay)
+        return self._hosts[host]
+
+    def allows(self, url: str) -> bool:
+        return self.rules_for(url).allows(url)
+
+    def _fetch(self, robots_url: str) -> HostRules:
+        response = self.client.get(robots_url, max_bytes=ROBOTS_MAX_BYTES)
+        if response.ok:
+            text = (response.body or b"").decode("utf-8", errors="replace")
+            return HostRules(Protego.parse(text))
+        if response.status is not None and 400 <= response.status < 500 and response.status != 429:
+            return HostRules(None)
+        reason = response.error or f"HTTP {response.status}"
+        log.warning("robots.txt unavailable (%s): skipping %s this run", reason, robots_url)
+        return HostRules(None, unreachable=f"robots.txt unavailable ({reason})")

@@ -1,0 +1,410 @@
+"""A small news site of our own on 127.0.0.1, served by a real HTTP server, for fetch and crawl
+tests and the crawl benchmark.
+
+Paths:
+- `/robots.txt`: disallows `/private/`, optional `Crawl-delay`.
+- `/nieuws/binnenland[?page=N]`: a section listing (teasers with titles, ages and links,
+  `rel=next` and a "Volgende" link while more pages follow, navigation and footer around it).
+- `/feed.xml`: an RSS feed of the newest articles.
+- `/nieuws/<slug>`: an article (lead and a `Meer uit Binnenland` sidebar whose items and ages
+  follow the site's clock, `site.now`). Listings and articles carry an ETag and answer
+  `If-None-Match` with 304.
+- `/oud/<slug>`: a permanent redirect to `/nieuws/<slug>`; `/logo.png`: an image.
+- faults: `/fault/flaky` (500, then 200), `/fault/busy` (429 with Retry-After, then 200),
+  `/fault/slow` (answers after `slow_seconds`), `/fault/loop-a` <-> `/fault/loop-b`,
+  `/fault/huge` (a body of `huge_bytes`), `/fault/charset` (windows-1252 bytes declared as
+  UTF-8), `/fault/cut` (connection closed mid-body on the first request), `/fault/gone` (404),
+  `/private/...` (disallowed by robots.txt).
+Every request is recorded with its arrival time (`time.monotonic()`) and headers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+from xml.sax.saxutils import escape
+
+LISTING = "/nieuws/binnenland"
+FEED = "/feed.xml"
+PLACES = ["DEN HAAG", "UTRECHT", "GOES", "MIDDELBURG", "IZJOEM/LONDEN", "MALMÖ", "BOGOTÁ",
+          "WEST PALM BEACH", "'S HEER ARENDSKERKE", "ÎLE LONGUE"]
+AGENCIES = ["ANP", "ANP/RTR", "ANP/AFP/RTR", "ANP/DPA", "ANP/BELGA", ""]
+SUBJECTS = ["de gemeenteraad", "het waterschap", "de provincie", "een zorginstelling",
+            "de veiligheidsregio", "een woningcorporatie", "het ministerie", "de rechtbank"]
+ACTIONS = ["stelt het besluit over", "opent een onderzoek naar", "trekt extra geld uit voor",
+           "presenteert een nieuw plan voor", "schort de werkzaamheden op aan"]
+OBJECTS = ["de dijkversterking", "het busvervoer", "de nieuwe sporthal", "het havenplan",
+           "de fietsbrug", "het stikstofbeleid", "de kustverdediging"]
+
+
+@dataclass(frozen=True)
+class Article:
+    number: int
+    published: datetime
+
+    @property
+    def slug(self) -> str:
+        return f"bericht-{self.number}-ANP{2026000000 + self.number}"
+
+    @property
+    def path(self) -> str:
+        return f"/nieuws/{self.slug}"
+
+    @property
+    def dateline(self) -> str:
+        return PLACES[self.number % len(PLACES)]
+
+    @property
+    def agencies(self) -> str:
+        return AGENCIES[self.number % len(AGENCIES)]
+
+    @property
+    def title(self) -> str:
+        return f"{OBJECTS[self.number % len(OBJECTS)].capitalize()} nummer {self.number} besproken"
+
+    @property
+    def body(self) -> str:
+        n = self.number
+        return (f"Voor de {n}e keer {ACTIONS[n % len(ACTIONS)]} {OBJECTS[n % len(OBJECTS)]}, "
+                f"meldt {SUBJECTS[n % len(SUBJECTS)]}. Een besluit volgt na overleg {n}.")
+
+    @property
+    def wire_line(self) -> str:
+        agencies = f" ({self.agencies})" if self.agencies else ""
+        return f"{self.dateline}{agencies} - {self.body}"
+
+
+def age_text(published: datetime, now: datetime) -> str:
+    minutes = int((now - published).total_seconds() // 60)
+    if minutes < 1:
+        return "zojuist"
+    if minutes < 60:
+        return "1 minuut geleden" if minutes == 1 else f"{minutes} minuten geleden"
+    if minutes < 24 * 60:
+        return f"{minutes // 60} uur geleden"
+    days = minutes // (24 * 60)
+    return "1 dag geleden" if days == 1 else f"{days} dagen geleden"
+
+
+@dataclass
+class Request:
+    path: str  # path with query
+    at: float  # time.monotonic() on arrival
+    headers: dict[str, str]
+
+
+@dataclass
+class FixtureSite:
+    """The site's content and faults; `start()` serves it on a free port of 127.0.0.1."""
+
+    article_count: int = 30
+    per_page: int = 10
+    now: datetime = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
+    crawl_delay: float | None = None
+    retry_after: str = "1"
+    slow_seconds: float = 1.0
+    huge_bytes: int = 200_000
+    robots_status: int = 200
+    requests: list[Request] = field(default_factory=list)
+    served: dict[str, int] = field(default_factory=dict)  # path -> 200 responses sent
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _server: ThreadingHTTPServer | None = None
+
+    # --- content ---------------------------------------------------------------------------
+    @property
+    def articles(self) -> list[Article]:
+        """Newest first; article i was published 17 minutes after article i+1."""
+        return [Article(i, self.now - timedelta(minutes=17 * i + 5))
+                for i in range(self.article_count)]
+
+    @property
+    def pages(self) -> int:
+        return -(-self.article_count // self.per_page)
+
+    def listing_articles(self, page: int) -> list[Article]:
+        return self.articles[(page - 1) * self.per_page: page * self.per_page]
+
+    # --- serving ---------------------------------------------------------------------------
+    @property
+    def base(self) -> str:
+        assert self._server is not None, "start() the site first"
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def start(self) -> FixtureSite:
+        self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self) -> FixtureSite:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- what happened ---------------------------------------------------------------------
+    def requested(self, path: str) -> list[Request]:
+        with self._lock:
+            return [request for request in self.requests if request.path == path]
+
+    def count(self, path: str) -> int:
+        return len(self.requested(path))
+
+    def article_requests(self) -> list[str]:
+        with self._lock:
+            return [r.path for r in self.requests if r.path.startswith("/nieuws/bericht-")]
+
+    def _record(self, path: str, headers: dict[str, str]) -> int:
+        """Record a request; returns how many times this path was asked before."""
+        with self._lock:
+            before = sum(1 for request in self.requests if request.path == path)
+            self.requests.append(Request(path, time.monotonic(), headers))
+            return before
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that hung up on purpose (timeouts, size caps) is not an error here
+
+
+def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
+    class Handler(_SiteHandler):
+        pass
+
+    Handler.site = site
+    return Handler
+
+
+class _SiteHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    site: FixtureSite
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep tests quiet
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        before = self.site._record(self.path, {k.lower(): v for k, v in self.headers.items()})
+        parts = urlsplit(self.path)
+        path, query = parts.path, dict(parse_qsl(parts.query))
+        route = FAULTS.get(path)
+        if route is not None:
+            route(self, before)
+        elif path == "/robots.txt" and self.site.robots_status != 200:
+            self.send_status(self.site.robots_status)
+        elif path == "/robots.txt":
+            self.send_text(self.robots(), "text/plain")
+        elif path == "/logo.png":
+            self.send_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png")
+        elif path == LISTING:
+            self.send_page(render_listing(self.site, _page(query)))
+        elif path == FEED:
+            self.send_text(render_feed(self.site), "application/rss+xml; charset=utf-8")
+        elif path.startswith("/nieuws/"):
+            article = self.find_article(path)
+            if article is None:
+                self.send_status(404)
+            else:
+                self.send_page(render_article(self.site, article))
+        elif path.startswith("/oud/"):
+            self.redirect("/nieuws/" + path.removeprefix("/oud/"), 301)
+        elif path.startswith("/private/"):
+            self.send_page(render_page("Geheim", "<p>Niet voor robots.</p>"))
+        else:
+            self.send_status(404)
+
+    def robots(self) -> str:
+        lines = ["User-agent: *", "Disallow: /private/"]
+        if self.site.crawl_delay is not None:
+            lines.append(f"Crawl-delay: {self.site.crawl_delay}")
+        return "\n".join(lines) + "\n"
+
+    def find_article(self, path: str) -> Article | None:
+        return next((a for a in self.site.articles if a.path == path), None)
+
+    # --- responses -------------------------------------------------------------------------
+    def send_page(self, html: str) -> None:
+        body = html.encode("utf-8")
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_bytes(body, "text/html; charset=utf-8", {"ETag": etag})
+
+    def send_text(self, text: str, content_type: str) -> None:
+        self.send_bytes(text.encode("utf-8"), content_type)
+
+    def send_bytes(self, body: bytes, content_type: str, headers: dict[str, str] | None = None,
+                   status: int = 200) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+        if status == 200:
+            with self.site._lock:
+                path = urlsplit(self.path).path
+                self.site.served[path] = self.site.served.get(path, 0) + 1
+
+    def send_status(self, status: int, headers: dict[str, str] | None = None) -> None:
+        self.send_bytes(f"HTTP {status}".encode(), "text/plain", headers, status)
+
+    def redirect(self, location: str, status: int = 302) -> None:
+        self.send_status(status, {"Location": location})
+
+    # --- faults ----------------------------------------------------------------------------
+    def flaky(self, before: int) -> None:
+        if before == 0:
+            self.send_status(500)
+        else:
+            self.send_page(render_article(self.site, self.site.articles[0], title="Hersteld"))
+
+    def busy(self, before: int) -> None:
+        if before == 0:
+            self.send_status(429, {"Retry-After": self.site.retry_after})
+        else:
+            self.send_page(render_article(self.site, self.site.articles[1], title="Na de drukte"))
+
+    def slow(self, before: int) -> None:
+        time.sleep(self.site.slow_seconds)
+        self.send_page(render_article(self.site, self.site.articles[2]))
+
+    def huge(self, before: int) -> None:
+        padding = "<p>" + "opvulling " * (self.site.huge_bytes // 10) + "</p>"
+        self.send_page(render_page("Te groot", padding))
+
+    def wrong_charset(self, before: int) -> None:
+        html = render_article(self.site, self.site.articles[3], title="Financiën en café")
+        self.send_bytes(html.replace('charset="utf-8"', "").encode("cp1252", errors="replace"),
+                        "text/html; charset=utf-8")
+
+    def cut(self, before: int) -> None:
+        body = render_article(self.site, self.site.articles[4]).encode("utf-8")
+        if before > 0:
+            self.send_bytes(body, "text/html; charset=utf-8")
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 3])
+        self.wfile.flush()
+        self.close_connection = True
+
+
+FAULTS = {
+    "/fault/flaky": _SiteHandler.flaky,
+    "/fault/busy": _SiteHandler.busy,
+    "/fault/slow": _SiteHandler.slow,
+    "/fault/loop-a": lambda handler, before: handler.redirect("/fault/loop-b"),
+    "/fault/loop-b": lambda handler, before: handler.redirect("/fault/loop-a"),
+    "/fault/huge": _SiteHandler.huge,
+    "/fault/charset": _SiteHandler.wrong_charset,
+    "/fault/cut": _SiteHandler.cut,
+    "/fault/gone": lambda handler, before: handler.send_status(404),
+}
+
+
+def _page(query: dict[str, str]) -> int:
+    value = query.get("page", "1")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+# --- HTML ------------------------------------------------------------------------------------
+def render_page(title: str, main: str) -> str:
+    return f"""<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8"><title>{escape(title)} | Het Wiernieuws</title>
+<script>window.dataLayer = [{{"page": "Meer uit Binnenland"}}];</script></head>
+<body>
+<header><a href="/">Het Wiernieuws</a>
+<nav><ul><li><a href="{LISTING}">Binnenland</a></li><li><a href="/nieuws/buitenland">Buitenland</a></li>
+<li><a href="/nieuws/sport">Sport</a></li><li><a href="/nieuws/meer-over-de-regio-en-de-provincie">Meer over de regio en de provincie</a></li></ul></nav>
+</header>
+<main>
+{main}
+</main>
+<footer><ul><li><a href="/over-ons">Over ons</a></li>
+<li><a href="/privacy">Privacyverklaring en cookiebeleid van deze site</a></li>
+<li><a href="https://elders.example/partner">Onze partner op een andere website</a></li></ul></footer>
+</body></html>
+"""
+
+
+def _teaser(article: Article, now: datetime) -> str:
+    return (f'<li><a href="{article.path}">{escape(article.wire_line)}</a> '
+            f"<time>{age_text(article.published, now)}</time></li>")
+
+
+def render_article(site: FixtureSite, article: Article, title: str | None = None) -> str:
+    agencies = f" ({article.agencies})" if article.agencies else ""
+    others = [a for a in site.articles if a.number != article.number][:5]
+    sidebar = "\n".join(_teaser(other, site.now) for other in others)
+    main = f"""<article><h1>{escape(title or article.title)}</h1>
+<p><strong>{escape(article.dateline)}{agencies}</strong> - {escape(article.body)}</p>
+<p>Een tweede alinea zonder nieuws over {escape(OBJECTS[article.number % len(OBJECTS)])}.</p>
+</article>
+<aside><h2>Meer uit Binnenland</h2><ul>
+{sidebar}
+</ul></aside>"""
+    return render_page(title or article.title, main)
+
+
+def render_listing(site: FixtureSite, page: int) -> str:
+    teasers = "\n".join(
+        f"""<li><a href="{a.path}"><h3>ANP {escape(a.title)}</h3></a>
+<p>{escape(a.wire_line)}</p><span>{age_text(a.published, site.now)}</span></li>"""
+        for a in site.listing_articles(page)
+    )
+    more = ""
+    if page < site.pages:
+        more = (f'<div class="pagination"><a rel="next" href="?page={page + 1}">Volgende</a>'
+                f"</div>")
+    head_link = f'<link rel="next" href="{LISTING}?page={page + 1}">' if page < site.pages else ""
+    return render_page("Binnenland", f"{head_link}<h1>Binnenland</h1><ul>\n{teasers}\n</ul>{more}")
+
+
+def render_feed(site: FixtureSite) -> str:
+    entries = "\n".join(
+        f"""<item><title>{escape(a.title)}</title><link>{site.url(a.path)}?utm_source=rss</link>
+<description>{escape(a.wire_line)}</description><guid>{a.slug}</guid></item>"""
+        for a in site.articles[:10]
+    )
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Het Wiernieuws</title><link>{site.base}/</link>
+<description>Binnenland</description>
+{entries}
+<item><title>Elders</title><link>https://elders.example/bericht</link></item>
+</channel></rss>
+"""
+
+
+try:  # the `fixture_site` pytest fixture; conftest.py imports it
+    import pytest
+except ImportError:  # pragma: no cover - the benchmark runs without pytest
+    pytest = None
+
+if pytest is not None:
+
+    @pytest.fixture
+    def fixture_site():
+        """A fresh FixtureSite served on 127.0.0.1 for one test."""
+        with FixtureSite() as site:
+            yield site

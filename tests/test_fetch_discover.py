@@ -1,0 +1,89 @@
+"""Link discovery: teaser, sidebar and feed links on the same site; next pages of listings."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import requests
+from fixture_site import FEED, LISTING, fixture_site  # noqa: F401 - pytest fixture
+
+from newsarchive.fetch.discover import discover
+from newsarchive.items import Item, ParsedPage
+
+BASE = "https://www.example.nl/nieuws/binnenland"
+
+
+def fetched(site, path):
+    response = requests.get(site.url(path), timeout=5)
+    return response.content, site.url(path), response.headers["content-type"].split(";")[0]
+
+
+def test_listing_yields_its_teasers_not_navigation_or_footer(fixture_site):
+    found = discover(*fetched(fixture_site, LISTING))
+    assert not found.is_feed
+    assert found.articles == [fixture_site.url(a.path) for a in fixture_site.listing_articles(1)]
+    assert found.next_pages == [fixture_site.url(LISTING + "?page=2")]
+
+
+def test_last_listing_page_has_no_next_page(fixture_site):
+    found = discover(*fetched(fixture_site, f"{LISTING}?page={fixture_site.pages}"))
+    assert found.next_pages == []
+    assert len(found.articles) == len(fixture_site.listing_articles(fixture_site.pages))
+
+
+def test_feed_entries_on_the_same_site_without_tracking_parameters(fixture_site):
+    found = discover(*fetched(fixture_site, FEED))
+    assert found.is_feed
+    assert found.articles == [fixture_site.url(a.path) for a in fixture_site.articles[:10]]
+
+
+def test_atom_feed_is_read_too():
+    atom = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Sport</title>
+<entry><title>Beachduo wint</title><link rel="alternate" href="/nieuws/beachduo-wint"/></entry>
+<entry><title>Elders</title><link href="https://ander.example/x"/></entry></feed>"""
+    found = discover(atom, "https://www.example.nl/atom.xml", "application/xml")
+    assert found.is_feed and found.articles == ["https://www.example.nl/nieuws/beachduo-wint"]
+
+
+def test_article_page_yields_its_sidebar_items(fixture_site):
+    article = fixture_site.articles[3]
+    found = discover(*fetched(fixture_site, article.path))
+    others = [a for a in fixture_site.articles if a.number != article.number][:5]
+    assert found.articles == [fixture_site.url(a.path) for a in others]
+
+
+def test_volgende_link_and_page_number_are_next_pages():
+    html = b"""<html><body><main>
+<ul><li><a href="/nieuws/trein-rijdt-weer">UTRECHT (ANP) - De trein rijdt weer.</a></li></ul>
+<p><a href="/nieuws/binnenland?page=3">3</a> <a href="/nieuws/binnenland?page=2">2</a>
+<a href="/nieuws/binnenland/archief">Volgende &raquo;</a></p></main></body></html>"""
+    found = discover(html, BASE, "text/html")
+    assert found.next_pages == [
+        "https://www.example.nl/nieuws/binnenland?page=2",
+        "https://www.example.nl/nieuws/binnenland/archief",
+    ]
+    assert found.articles == ["https://www.example.nl/nieuws/trein-rijdt-weer"]
+
+
+def test_short_link_counts_when_its_block_holds_a_wire_line():
+    html = b"""<html><body><div><p>GOES- Zorgen over de ambulancepost in de regio.
+<a href="/nieuws/ambulancepost">Lees</a></p><p><a href="/over">Over ons</a></p></div></body></html>"""
+    found = discover(html, BASE, "text/html")
+    assert found.articles == ["https://www.example.nl/nieuws/ambulancepost"]
+
+
+def test_links_the_parser_attached_to_items_are_articles():
+    page = ParsedPage("listing", BASE, datetime(2026, 3, 17, tzinfo=timezone.utc), items=[
+        Item(None, "GOES", ("GOES",), (), "Kort.", None, None, url="/nieuws/kort#top"),
+    ])
+    found = discover(b"<html><body><p>x</p></body></html>", BASE, "text/html", page)
+    assert found.articles == ["https://www.example.nl/nieuws/kort"]
+
+
+def test_base_href_resolves_relative_links():
+    html = b"""<html><head><base href="https://www.example.nl/archief/"></head><body>
+<article><a href="oud-bericht-over-de-dijkversterking">Oud bericht over de dijkversterking hier</a>
+</article></body></html>"""
+    found = discover(html, BASE, "text/html")
+    assert found.articles == ["https://www.example.nl/archief/oud-bericht-over-de-dijkversterking"]

@@ -1,0 +1,155 @@
+"""The polite HTTP client against a real server on 127.0.0.1: delays, retries, caps, redirects."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
+import pytest
+from fixture_site import fixture_site  # noqa: F401 - pytest fixture
+
+from newsarchive import __version__
+from newsarchive.fetch.http import HttpClient, HttpPolicy, parse_retry_after
+
+FAST = HttpPolicy(delay=0.0, connect_timeout=2, read_timeout=2, retries=2, backoff=0.05,
+                  max_bytes=50_000, contact="https://example.org/contact")
+TOLERANCE = 0.01  # scheduling noise between the client's clock and the server's
+
+
+def gaps(requests):
+    return [later.at - earlier.at for earlier, later in zip(requests, requests[1:])]
+
+
+@pytest.fixture
+def client():
+    with HttpClient(FAST) as http:
+        yield http
+
+
+def policy(**changes) -> HttpPolicy:
+    return HttpPolicy(**{**FAST.__dict__, **changes})
+
+
+def test_user_agent_names_tool_version_and_contact(fixture_site, client):
+    client.get(fixture_site.url("/nieuws/binnenland"))
+    (request,) = fixture_site.requested("/nieuws/binnenland")
+    assert request.headers["user-agent"] == (
+        f"newsarchive/{__version__} (+https://example.org/contact)"
+    )
+
+
+def test_requests_to_one_host_are_spaced_by_the_delay(fixture_site):
+    with HttpClient(policy(delay=0.15)) as http:
+        for article in fixture_site.articles[:4]:
+            assert http.get(fixture_site.url(article.path)).ok
+    times = sorted(fixture_site.requests, key=lambda request: request.at)
+    assert len(times) == 4
+    assert min(gaps(times)) >= 0.15 - TOLERANCE
+
+
+def test_server_error_is_retried_after_a_backoff(fixture_site, client):
+    response = client.get(fixture_site.url("/fault/flaky"))
+    assert response.ok and b"Hersteld" in response.body
+    first, second = fixture_site.requested("/fault/flaky")
+    assert second.at - first.at >= FAST.backoff - TOLERANCE
+
+
+def test_429_waits_as_long_as_retry_after_says(fixture_site, client):
+    response = client.get(fixture_site.url("/fault/busy"))
+    assert response.ok and b"Na de drukte" in response.body
+    first, second = fixture_site.requested("/fault/busy")
+    assert second.at - first.at >= 1.0 - TOLERANCE
+
+
+def test_retry_after_beyond_the_cap_ends_the_attempt_for_this_run(fixture_site):
+    fixture_site.retry_after = "3600"
+    with HttpClient(policy(retry_after_cap=5)) as http:
+        response = http.get(fixture_site.url("/fault/busy"))
+    assert response.status == 429 and not response.permanent
+    assert response.retry_after == 3600 and "cap" in response.error
+    assert fixture_site.count("/fault/busy") == 1
+
+
+def test_retry_after_is_read_as_seconds_or_http_date():
+    now = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
+    assert parse_retry_after("120", now) == 120
+    assert parse_retry_after(format_datetime(now + timedelta(seconds=90), usegmt=True), now) == 90
+    assert parse_retry_after(format_datetime(now - timedelta(hours=1), usegmt=True), now) == 0
+    assert parse_retry_after("morgen", now) is None and parse_retry_after(None, now) is None
+
+
+def test_response_slower_than_the_read_timeout_fails_after_retries(fixture_site):
+    fixture_site.slow_seconds = 0.6
+    with HttpClient(policy(read_timeout=0.2, retries=1)) as http:
+        response = http.get(fixture_site.url("/fault/slow"))
+    assert not response.ok and "timed out" in response.error and not response.permanent
+    assert fixture_site.count("/fault/slow") == 2
+
+
+def test_connection_closed_mid_body_is_retried_and_the_whole_body_kept(fixture_site, client):
+    response = client.get(fixture_site.url("/fault/cut"))
+    assert response.ok and response.body.rstrip().endswith(b"</html>")
+    assert fixture_site.count("/fault/cut") == 2
+
+
+def test_body_over_the_cap_is_dropped(fixture_site, client):
+    response = client.get(fixture_site.url("/fault/huge"))
+    assert response.body is None and response.permanent and "cap" in response.error
+    assert fixture_site.count("/fault/huge") == 1
+
+
+def test_body_over_the_cap_without_content_length_is_dropped_while_streaming(fixture_site):
+    with HttpClient(policy(max_bytes=1000)) as http:
+        response = http.get(fixture_site.url("/nieuws/binnenland"))
+    assert response.body is None and "1000 byte cap" in response.error
+
+
+def test_redirect_loop_is_detected(fixture_site, client):
+    response = client.get(fixture_site.url("/fault/loop-a"))
+    assert response.permanent and response.error.startswith("redirect loop")
+    assert fixture_site.count("/fault/loop-a") == 1 and fixture_site.count("/fault/loop-b") == 1
+
+
+def test_redirects_are_followed_and_the_final_url_recorded(fixture_site, client):
+    article = fixture_site.articles[2]
+    response = client.get(fixture_site.url("/oud/" + article.slug))
+    assert response.ok and response.url == fixture_site.url("/oud/" + article.slug)
+    assert response.final_url == fixture_site.url(article.path)
+
+
+def test_redirect_chain_longer_than_the_limit_fails(fixture_site):
+    with HttpClient(policy(max_redirects=0)) as http:
+        response = http.get(fixture_site.url("/oud/" + fixture_site.articles[0].slug))
+    assert response.permanent and "redirects" in response.error
+
+
+def test_permanent_404_is_not_retried(fixture_site, client):
+    response = client.get(fixture_site.url("/fault/gone"))
+    assert response.status == 404 and response.permanent
+    assert fixture_site.count("/fault/gone") == 1
+
+
+def test_unexpected_content_type_is_refused(fixture_site, client):
+    response = client.get(fixture_site.url("/logo.png"))
+    assert response.body is None and "content type image/png" in response.error
+
+
+def test_conditional_request_answered_304_is_not_modified(fixture_site, client):
+    first = client.get(fixture_site.url("/nieuws/binnenland"))
+    again = client.get(fixture_site.url("/nieuws/binnenland"), etag=first.headers["etag"],
+                       last_modified="Tue, 17 Mar 2026 11:00:00 GMT")
+    assert again.not_modified and again.body is None
+    request = fixture_site.requested("/nieuws/binnenland")[-1]
+    assert request.headers["if-none-match"] == first.headers["etag"]
+    assert request.headers["if-modified-since"] == "Tue, 17 Mar 2026 11:00:00 GMT"
+
+
+def test_declared_charset_is_reported(fixture_site, client):
+    response = client.get(fixture_site.url("/fault/charset"))
+    assert response.ok and response.charset == "utf-8"
+
+
+def test_connection_refused_is_an_error_not_an_exception():
+    with HttpClient(policy(retries=1)) as http:
+        response = http.get("http://127.0.0.1:9/niets")
+    assert response.status is None and response.error.startswith("connection failed")

@@ -1,0 +1,53 @@
+"""robots.txt: fetched once per host through our client, obeyed, Crawl-delay honoured."""
+
+from __future__ import annotations
+
+from fixture_site import fixture_site  # noqa: F401 - pytest fixture
+
+from newsarchive.fetch.http import HttpClient, HttpPolicy
+from newsarchive.fetch.robots import Robots
+
+POLICY = HttpPolicy(delay=0.0, read_timeout=2, retries=1, backoff=0.05)
+
+
+def test_disallowed_path_is_refused_and_others_allowed(fixture_site):
+    with HttpClient(POLICY) as http:
+        robots = Robots(http)
+        assert not robots.allows(fixture_site.url("/private/archief"))
+        assert robots.allows(fixture_site.url("/nieuws/binnenland"))
+
+
+def test_robots_txt_is_fetched_once_per_host_with_our_user_agent(fixture_site):
+    with HttpClient(POLICY) as http:
+        robots = Robots(http)
+        for article in fixture_site.articles[:5]:
+            robots.allows(fixture_site.url(article.path))
+    (request,) = fixture_site.requested("/robots.txt")
+    assert request.headers["user-agent"].startswith("newsarchive/")
+
+
+def test_crawl_delay_longer_than_ours_spaces_the_requests(fixture_site):
+    fixture_site.crawl_delay = 0.2
+    with HttpClient(HttpPolicy(**{**POLICY.__dict__, "delay": 0.05})) as http:
+        robots = Robots(http)
+        for article in fixture_site.articles[:3]:
+            url = fixture_site.url(article.path)
+            assert robots.allows(url) and http.get(url).ok
+    times = [request.at for request in fixture_site.requests]
+    assert len(times) == 4  # robots.txt and three articles
+    assert all(later - earlier >= 0.2 - 0.01 for earlier, later in zip(times[1:], times[2:]))
+
+
+def test_missing_robots_txt_allows_everything(fixture_site):
+    fixture_site.robots_status = 404
+    with HttpClient(POLICY) as http:
+        assert Robots(http).allows(fixture_site.url("/private/archief"))
+
+
+def test_robots_txt_server_error_blocks_the_host_for_this_run(fixture_site):
+    fixture_site.robots_status = 503
+    with HttpClient(POLICY) as http:
+        rules = Robots(http).rules_for(fixture_site.url("/nieuws/binnenland"))
+    assert not rules.allows(fixture_site.url("/nieuws/binnenland"))
+    assert "503" in rules.unreachable
+    assert fixture_site.count("/robots.txt") == 2  # a 5xx is retried like any other
