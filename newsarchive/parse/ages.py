@@ -1,0 +1,80 @@
+"""Relative ages (`3 uur geleden`, `zojuist`) and the publication window they imply.
+
+An age is the time since publication at the moment of the fetch, truncated to the unit
+shown: `N <unit> geleden` fetched at t means published in [t - (N+1)·unit, t - N·unit];
+`zojuist` / `net` mean [t - 1 minute, t]. Everything is in UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from ..items import PublicationWindow, to_utc
+
+_MINUTE = timedelta(minutes=1)
+_DAY = timedelta(days=1)
+
+UNITS: dict[str, timedelta] = {
+    "seconde": timedelta(seconds=1),
+    "seconden": timedelta(seconds=1),
+    "minuut": _MINUTE,
+    "minuten": _MINUTE,
+    "uur": timedelta(hours=1),
+    "dag": _DAY,
+    "dagen": _DAY,
+    "week": 7 * _DAY,
+    "weken": 7 * _DAY,
+    "maand": 30 * _DAY,
+    "maanden": 30 * _DAY,
+    "jaar": 365 * _DAY,
+    "jaren": 365 * _DAY,
+}
+
+NUMBER_WORDS: dict[str, int] = {
+    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
+    "zeven": 7, "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12,
+}
+
+JUST_NOW = ("zojuist", "net")
+
+_UNIT = "|".join(sorted(UNITS, key=len, reverse=True))
+_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+
+# An age written with digits, or `zojuist`: safe to recognise glued onto other text.
+DIGIT_AGE = rf"(?:\d{{1,4}}\s?(?:{_UNIT})\s+geleden|zojuist)"
+# Any age, number words included: only where the structure says an age stands there.
+ANY_AGE = rf"(?:(?:\d{{1,4}}|{_WORD})\s?(?:{_UNIT})\s+geleden|zojuist|net)"
+
+_AGE_LINE = re.compile(rf"{ANY_AGE}", re.IGNORECASE)
+_AGE_PARTS = re.compile(rf"(\d{{1,4}}|{_WORD})\s?({_UNIT})\s+geleden", re.IGNORECASE)
+# Something phrased like an age that the grammar does not know (`3 eeuwen geleden`).
+_AGE_LIKE = re.compile(r"\S{1,12}\s+[^\W\d_]{1,12}\s+geleden", re.IGNORECASE)
+
+
+def is_age(text: str) -> bool:
+    """True when the whole of `text` is a relative age."""
+    return _AGE_LINE.fullmatch(text) is not None
+
+
+def looks_like_age(text: str) -> bool:
+    """True for a line phrased like an age, known or not (`3 eeuwen geleden`)."""
+    return _AGE_LIKE.fullmatch(text) is not None
+
+
+def age_window(text: str, fetched_at: datetime) -> PublicationWindow | None:
+    """The publication window `text` implies at fetch time, or None if it is not an age."""
+    t = to_utc(fetched_at)
+    phrase = text.strip()
+    if phrase.lower() in JUST_NOW:
+        return PublicationWindow(t - _MINUTE, t)
+    match = _AGE_PARTS.fullmatch(phrase)
+    if match is None:
+        return None
+    number, unit = match.group(1).lower(), match.group(2).lower()
+    count = int(number) if number.isdigit() else NUMBER_WORDS[number]
+    step = UNITS[unit]
+    try:
+        return PublicationWindow(t - (count + 1) * step, t - count * step)
+    except OverflowError:  # an age reaching back before year 1: not a real age
+        return None

@@ -1,0 +1,405 @@
+"""Lines of a page -> its structure: kind, title, section, lead, items, headlines.
+
+The grammar works on non-empty lines only (blank lines differ between layouts and
+markups, so nothing depends on them). Each line becomes a Token; the page is then read
+from the token sequence:
+
+- a `Meer uit <Section>` line makes an article: the lead before it, the sidebar after it;
+- without it, wire items (a wire line followed by an age, or several wire lines) or
+  `Net binnen` headlines make a listing; a lone dateline paragraph makes an article
+  without sidebar; anything else is no wire page at all (kind "unknown").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import Enum
+
+from ..items import Headline, Item, Lead, ParsedPage
+from .ages import age_window, is_age, looks_like_age
+from .wire import WireLine, parse_wire, split_glued_age, split_trailing_age
+
+
+class Kind(Enum):
+    AGE = "age"
+    WIRE = "wire"
+    MEER_UIT = "meer uit"
+    NET_BINNEN = "net binnen"
+    HEADLINE = "headline"
+    DATE = "date"
+    EDITION = "edition"
+    BANNER = "banner"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: Kind
+    text: str
+    link: str | None = None
+    wire: WireLine | None = None
+    headline: Headline | None = None
+    section: str | None = None  # of a `Meer uit` line
+
+
+_MEER_UIT = re.compile(r"meer uit\s+(?P<section>[^\W\d_][^\d]{0,40}?)[\s:»›>]*", re.IGNORECASE)
+_NET_BINNEN = re.compile(r"net binnen\s*:?", re.IGNORECASE)
+_HEADLINE = re.compile(
+    r"(?P<dash>[-–•·]\s*)?(?P<section>[^\W\d_][^\d]{0,40}?)\s*"
+    r"(?P<time>(?:[01]?\d|2[0-3]):[0-5]\d)\s*(?P<title>\S.*)"
+)
+_HEADLINE_SECTION_WORDS = 4
+_DAY = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
+_MONTH = (
+    r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
+)
+_DATE = re.compile(rf"(?:{_DAY},?\s+)?\d{{1,2}}\s+{_MONTH}\s+\d{{4}}", re.IGNORECASE)
+_EDITION = re.compile(r"editie\s*:", re.IGNORECASE)
+_EDITOR = re.compile(r"(?:\b\w\s){3,}\w\b|\balinea\b", re.IGNORECASE)
+_ITEM_LIKE = re.compile(r"[^\W\d_][^()]{0,60}\([^()]{2,40}\)\s*[-–—]")
+_SOURCE_PREFIX = "ANP "
+_BYLINE_WORDS = 8
+_QUOTE_PREVIEW = 60
+
+
+def read_page(
+    lines: list[str], links: list[str | None], fetched_at: datetime, heading: str | None
+) -> ParsedPage:
+    """The structure of a page given as its non-empty lines (url left for the caller)."""
+    tokens = _mark_headline_runs(_tokenize(lines, links))
+    meer_uit = _find_meer_uit(tokens)
+    if meer_uit is not None:
+        return _read_article(tokens, meer_uit, fetched_at, heading)
+    return _read_without_meer_uit(tokens, fetched_at, heading)
+
+
+# --- tokens ------------------------------------------------------------------------------
+
+
+def _tokenize(lines: list[str], links: list[str | None]) -> list[Token]:
+    tokens: list[Token] = []
+    for text, link in zip(lines, links):
+        if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
+            text = text.replace("ƫ", "ë")
+        tokens.extend(_line_tokens(text, link))
+    return tokens
+
+
+def _line_tokens(text: str, link: str | None) -> list[Token]:
+    if is_age(text) or looks_like_age(text):  # an unknown phrase gets a warning later
+        return [Token(Kind.AGE, text, link)]
+    glued = split_glued_age(text)
+    if glued is not None:
+        age, rest = glued
+        return [Token(Kind.AGE, age, link), *_wire_tokens(rest, link)]
+    wire_tokens = _wire_tokens(text, link)
+    if wire_tokens:
+        return wire_tokens
+    return [_other_token(text, link)]
+
+
+def _wire_tokens(text: str, link: str | None) -> list[Token]:
+    """A wire line (with an age split off its end), or [] when `text` is no wire line."""
+    wire = parse_wire(text)
+    if wire is None:
+        return []
+    trailing = split_trailing_age(text)
+    if trailing is not None:
+        text, age = trailing
+        wire = parse_wire(text) or wire
+        return [Token(Kind.WIRE, text, link, wire=wire), Token(Kind.AGE, age, link)]
+    return [Token(Kind.WIRE, text, link, wire=wire)]
+
+
+def _other_token(text: str, link: str | None) -> Token:
+    meer_uit = _MEER_UIT.fullmatch(text)
+    if meer_uit is not None:
+        return Token(Kind.MEER_UIT, text, link, section=meer_uit.group("section").strip())
+    if _NET_BINNEN.fullmatch(text):
+        return Token(Kind.NET_BINNEN, text, link)
+    if text[:1] in "-–•·":
+        headline = _headline(text)
+        if headline is not None:
+            return Token(Kind.HEADLINE, text, link, headline=replace(headline, url=link))
+    if _DATE.fullmatch(text):
+        return Token(Kind.DATE, text, link)
+    if _EDITION.match(text):
+        return Token(Kind.EDITION, text, link)
+    if "webmail" in text.lower():
+        return Token(Kind.BANNER, text, link)
+    return Token(Kind.OTHER, text, link)
+
+
+def _headline(text: str) -> Headline | None:
+    match = _HEADLINE.fullmatch(text)
+    if match is None:
+        return None
+    section = match.group("section").strip()
+    if len(section.split()) > _HEADLINE_SECTION_WORDS or section.startswith(_SOURCE_PREFIX):
+        return None
+    return Headline(section, match.group("time"), match.group("title").strip())
+
+
+def _mark_headline_runs(tokens: list[Token]) -> list[Token]:
+    """Lines after `Net binnen` that read as headlines without the `- ` (as HTML gives them)."""
+    result = list(tokens)
+    for start, token in enumerate(tokens):
+        if token.kind is not Kind.NET_BINNEN:
+            continue
+        dashed = start + 1 < len(tokens) and tokens[start + 1].kind is Kind.HEADLINE
+        for index in range(start + 1, len(tokens)):
+            candidate = tokens[index]
+            if candidate.kind is Kind.HEADLINE:
+                continue
+            headline = None if dashed or candidate.kind is not Kind.OTHER else _headline(candidate.text)
+            if headline is None:
+                break
+            result[index] = replace(
+                candidate, kind=Kind.HEADLINE, headline=replace(headline, url=candidate.link)
+            )
+    return result
+
+
+def _find_meer_uit(tokens: list[Token]) -> int | None:
+    """The `Meer uit` line that opens the sidebar: the first after the lead's dateline."""
+    first_wire = next((i for i, t in enumerate(tokens) if t.kind is Kind.WIRE), len(tokens))
+    candidates = [i for i, t in enumerate(tokens) if t.kind is Kind.MEER_UIT]
+    after = [i for i in candidates if i > first_wire]
+    return (after or candidates or [None])[0]
+
+
+# --- articles and listings ---------------------------------------------------------------
+
+
+def _read_article(
+    tokens: list[Token], meer_uit: int, fetched_at: datetime, heading: str | None
+) -> ParsedPage:
+    lead, warnings = _read_lead(tokens[:meer_uit], heading)
+    sidebar = _read_items(tokens[meer_uit + 1 :], fetched_at, after_heading=True)
+    return ParsedPage(
+        fetched_at=fetched_at,
+        url=None,
+        kind="article",
+        title=lead.title,
+        section=tokens[meer_uit].section,
+        lead=lead,
+        items=sidebar.items,
+        headlines=_headlines(tokens[meer_uit + 1 :]),
+        warnings=warnings + sidebar.warnings,
+    )
+
+
+def _read_without_meer_uit(
+    tokens: list[Token], fetched_at: datetime, heading: str | None
+) -> ParsedPage:
+    listing = _read_items(tokens, fetched_at, after_heading=False)
+    headlines = _headlines(tokens)
+    wires = [t for t in tokens if t.kind is Kind.WIRE]
+    if any(item.age_text for item in listing.items) or len(listing.items) > 1 or headlines:
+        section = _listing_section(listing.preamble, heading)
+        return ParsedPage(
+            kind="listing",
+            url=None,
+            fetched_at=fetched_at,
+            title=section,
+            section=section,
+            items=listing.items,
+            headlines=headlines,
+            warnings=listing.warnings,
+        )
+    if any(w.wire is not None and w.wire.strict for w in wires):
+        lead, warnings = _read_lead(tokens, heading)
+        return ParsedPage(
+            "article", None, fetched_at, title=lead.title, lead=lead, warnings=warnings
+        )
+    return ParsedPage(
+        "unknown", None, fetched_at, warnings=["no wire page found: no dateline, item or headline"]
+    )
+
+
+def _headlines(tokens: list[Token]) -> list[Headline]:
+    return [t.headline for t in tokens if t.kind is Kind.HEADLINE and t.headline is not None]
+
+
+def _listing_section(preamble: list[Token], heading: str | None) -> str | None:
+    """A listing's section heading: the h1 when it precedes the items, else the last plain line."""
+    plain = [t.text for t in preamble if t.kind is Kind.OTHER]
+    if heading is not None and heading in plain:
+        return heading
+    return plain[-1] if plain else None
+
+
+# --- the lead ----------------------------------------------------------------------------
+
+
+def _read_lead(tokens: list[Token], heading: str | None) -> tuple[Lead, list[str]]:
+    start = _lead_dateline(tokens)
+    before = tokens if start is None else tokens[:start]
+    candidates = [t.text for t in before if _may_be_title(t)]
+    title = _choose_title(candidates, heading)
+    if start is None:
+        paragraphs = [t.text for t in tokens if _may_be_title(t) and t.text != title]
+        return Lead(title, None, (), (), tuple(paragraphs)), ["lead article has no dateline"]
+    wire = tokens[start].wire
+    assert wire is not None
+    paragraphs = [wire.body, *(t.text for t in tokens[start + 1 :] if t.kind is not Kind.BANNER)]
+    byline = None
+    if len(paragraphs) > 1 and _is_byline(paragraphs[-1]):
+        byline = paragraphs.pop()
+    lead = Lead(title, wire.dateline, wire.places, wire.agencies, tuple(paragraphs), byline)
+    return lead, []
+
+
+def _lead_dateline(tokens: list[Token]) -> int | None:
+    """Index of the lead's dateline paragraph; one with agencies wins over a bare title
+    such as `NAVO - top begint` that happens to read as a wire line."""
+    strict = [i for i, t in enumerate(tokens) if t.wire is not None and t.wire.strict]
+    with_agencies = [i for i in strict if tokens[i].wire.agencies]  # type: ignore[union-attr]
+    if with_agencies or strict:
+        return (with_agencies or strict)[0]
+    mixed = [i for i, t in enumerate(tokens) if t.kind is Kind.WIRE and i > 0]
+    return mixed[0] if mixed else None
+
+
+def _may_be_title(token: Token) -> bool:
+    if token.kind in (Kind.BANNER, Kind.AGE, Kind.DATE, Kind.EDITION, Kind.NET_BINNEN):
+        return False
+    return _EDITOR.search(token.text) is None
+
+
+def _choose_title(candidates: list[str], heading: str | None) -> str | None:
+    """A line printed twice, else the document's heading, else the first line."""
+    seen: set[str] = set()
+    for text in candidates:
+        if text in seen:
+            return text
+        seen.add(text)
+    if heading is not None and (heading in seen or not candidates):
+        return heading
+    return candidates[0] if candidates else None
+
+
+def _is_byline(text: str) -> bool:
+    """A closing byline in capitals: `BIJDRAGE ANNE DE GROOT`."""
+    return (
+        text.isupper()
+        and len(text.split()) <= _BYLINE_WORDS
+        and text[-1:] not in ".!?:"
+        and not any(char.isdigit() for char in text)
+    )
+
+
+# --- items -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Items:
+    items: list[Item]
+    preamble: list[Token]
+    warnings: list[str]
+
+
+@dataclass
+class _Slot:
+    """Where one item's parts stand in the token list."""
+
+    wire: int
+    title: int | None
+    age: int | None
+
+
+def _read_items(tokens: list[Token], fetched_at: datetime, *, after_heading: bool) -> _Items:
+    tokens = _settle_wire_lines(tokens)
+    slots = _item_slots(tokens)
+    titled = _has_titles(tokens, slots, after_heading)
+    warnings = _stray_line_warnings(tokens, slots, titled)
+    items = [_item(tokens, slot, titled, fetched_at, warnings) for slot in slots]
+    first = slots[0].wire if slots else len(tokens)
+    if slots and titled and slots[0].title is not None:
+        first = slots[0].title
+    return _Items(items, tokens[:first], warnings)
+
+
+def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
+    """Decide the doubtful wire lines by what follows them.
+
+    A mixed-case line (`Borsele - ...`) is an item only when an age follows it. A line
+    without agencies directly followed by a wire line and its age is that item's title
+    (`Oranje - VS speelt gelijk` above `ROTTERDAM (ANP) - ...`)."""
+    result = list(tokens)
+    for index, token in enumerate(tokens):
+        if token.kind is not Kind.WIRE or token.wire is None:
+            continue
+        following = [t.kind for t in tokens[index + 1 : index + 3]]
+        followed_by_age = following[:1] == [Kind.AGE]
+        if not token.wire.strict and not followed_by_age:
+            result[index] = replace(token, kind=Kind.OTHER)
+        elif not token.wire.agencies and following == [Kind.WIRE, Kind.AGE]:
+            result[index] = replace(token, kind=Kind.OTHER)
+    return result
+
+
+def _item_slots(tokens: list[Token]) -> list[_Slot]:
+    slots: list[_Slot] = []
+    item_end = -1
+    for index, token in enumerate(tokens):
+        if token.kind is not Kind.WIRE:
+            continue
+        title = index - 1 if index - 1 > item_end and tokens[index - 1].kind is Kind.OTHER else None
+        has_age = index + 1 < len(tokens) and tokens[index + 1].kind is Kind.AGE
+        age = index + 1 if has_age else None
+        slots.append(_Slot(index, title, age))
+        item_end = age if age is not None else index
+    return slots
+
+
+def _has_titles(tokens: list[Token], slots: list[_Slot], after_heading: bool) -> bool:
+    """Whether this page's items carry titles (layouts B, D) or not (layouts A, C)."""
+    titled = [slot.title is not None for slot in slots]
+    if any(tokens[s.title].text.startswith(_SOURCE_PREFIX) for s in slots if s.title is not None):
+        return True
+    if len(slots) > 1:
+        return 2 * sum(titled[1:]) >= len(slots) - 1
+    if not titled or not titled[0]:
+        return False
+    # One item: its line above is a title unless it is the only heading there is.
+    above = [t for t in tokens[: slots[0].title] if t.kind is Kind.OTHER]
+    return after_heading or bool(above)
+
+
+def _item(
+    tokens: list[Token], slot: _Slot, titled: bool, fetched_at: datetime, warnings: list[str]
+) -> Item:
+    wire = tokens[slot.wire].wire
+    assert wire is not None
+    title_token = tokens[slot.title] if titled and slot.title is not None else None
+    title = None
+    if title_token is not None:
+        title = title_token.text.removeprefix(_SOURCE_PREFIX).strip() or title_token.text
+    age_text = tokens[slot.age].text if slot.age is not None else None
+    window = age_window(age_text, fetched_at) if age_text is not None else None
+    if age_text is None:
+        warnings.append(f"item {wire.dateline!r} has no age")
+    elif window is None:
+        warnings.append(f"unknown age phrase {age_text!r} of item {wire.dateline!r}")
+    link = tokens[slot.wire].link or (title_token.link if title_token else None)
+    return Item(title, wire.dateline, wire.places, wire.agencies, wire.body, age_text, window, link)
+
+
+def _stray_line_warnings(tokens: list[Token], slots: list[_Slot], titled: bool) -> list[str]:
+    """Warnings for lines that look like part of an item but belong to none."""
+    used = {s.age for s in slots} | {s.wire for s in slots}
+    if titled:
+        used |= {s.title for s in slots}
+    warnings = []
+    for index, token in enumerate(tokens):
+        if index in used:
+            continue
+        preview = token.text[:_QUOTE_PREVIEW]
+        if token.kind is Kind.AGE:
+            warnings.append(f"age without an item: {preview!r}")
+        elif token.kind is Kind.OTHER and _ITEM_LIKE.match(token.text):
+            warnings.append(f"skipped a line that looks like a wire item: {preview!r}")
+    return warnings

@@ -1,0 +1,108 @@
+"""The wire line: `DATELINE (AGENCIES) - body`, and ages glued onto it.
+
+    TEHERAN (ANP/RTR) - De Iraanse Revolutionaire Garde (IRG) heeft ...
+    'S HEER ARENDSKERKE - Bij de dijk ...          (regional copy: no agency)
+    GOES- Bij een brand ...                        (no space before the hyphen)
+    3 uur geledenWASHINGTON (ANP) - ...            (the previous item's age glued on)
+
+The dateline is found with a letter class (any script's letters) and validated with
+str.isupper(), so `ÎLE LONGUE`, `BOGOTÁ` and `MALMÖ` need no list of accented capitals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .ages import ANY_AGE, DIGIT_AGE
+
+_LETTER = r"[^\W\d_]"
+_QUOTE = "'’`"
+# One character inside a dateline after its first letter. A hyphen, space or slash only
+# counts when a letter (or quote) follows, so `GOES- Bij` ends the dateline at `GOES`.
+_DATELINE_CHAR = (
+    rf"(?:{_LETTER}|[{_QUOTE}.]|-(?={_LETTER})|\s(?=[{_QUOTE}]?{_LETTER}|/)|/\s?)"
+)
+_DATELINE = rf"(?P<dateline>[{_QUOTE}]?{_LETTER}{_DATELINE_CHAR}{{0,70}})"
+_AGENCIES = r"\(\s*(?P<agencies>[^\W\d_]{2,12}(?:\s?/\s?[^\W\d_]{2,12}){0,7})\s*\)"
+_SEPARATOR = r"\s*[-–—]\s+"
+_WIRE = re.compile(rf"{_DATELINE}\s*(?:{_AGENCIES}\s*)?{_SEPARATOR}(?P<body>\S.*)", re.S)
+
+# A known age, or something phrased like one (`3 eeuwen geleden`), before a wire line.
+_GLUED_AGE = re.compile(
+    rf"(?P<age>{ANY_AGE}|\S{{1,12}}\s+{_LETTER}{{1,12}}\s?geleden)\s*(?P<rest>\S.*)", re.S
+)
+# An age at the very end of a wire line, after the end of a sentence: `... begroting. 2 uur geleden`.
+_TRAILING_AGE = re.compile(rf"(?<=[.!?\"”’')])\s*(?P<age>{DIGIT_AGE})$", re.IGNORECASE)
+
+_MIXED_WORDS = 3
+_MIXED_MAX = 30
+_PARTICLES = frozenset({"'s", "’s", "aan", "op", "de", "den", "der", "ter", "ten", "in", "bij", "en"})
+
+
+@dataclass(frozen=True)
+class WireLine:
+    """A parsed wire line. `strict` is False for a mixed-case dateline (`Borsele - `)."""
+
+    dateline: str
+    agencies: tuple[str, ...]
+    body: str
+    strict: bool
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        return tuple(place.strip() for place in self.dateline.split("/") if place.strip())
+
+
+def parse_wire(line: str) -> WireLine | None:
+    """The wire line in `line`: strict (capitals) or mixed case (no agencies), else None."""
+    match = _WIRE.match(line)
+    if match is None:
+        return None
+    dateline = match.group("dateline").strip()
+    agencies = _split_agencies(match.group("agencies"))
+    if agencies is None:
+        return None
+    body = match.group("body").strip()
+    if len(dateline) < 2:
+        return None
+    if dateline.isupper():
+        return WireLine(dateline, agencies, body, strict=True)
+    if not agencies and _is_mixed_case_place(dateline):
+        return WireLine(dateline, agencies, body, strict=False)
+    return None
+
+
+def _split_agencies(text: str | None) -> tuple[str, ...] | None:
+    """The agencies of `(ANP/AFP/RTR)`; () without brackets; None when not agency codes."""
+    if text is None:
+        return ()
+    agencies = tuple(token.strip() for token in text.split("/"))
+    return agencies if all(token.isupper() for token in agencies) else None
+
+
+def _is_mixed_case_place(dateline: str) -> bool:
+    """A place name such as `Borsele`, `Den Haag` or `'s-Gravenpolder`: short, capitalised."""
+    words = dateline.split()
+    if len(dateline) > _MIXED_MAX or len(words) > _MIXED_WORDS or "/" in dateline:
+        return False
+    first = dateline.lstrip(_QUOTE + "s-") if dateline[:1] in _QUOTE else dateline
+    if not first[:1].isupper():
+        return False
+    return all(word[:1].isupper() or word.lower() in _PARTICLES for word in words[1:])
+
+
+def split_glued_age(line: str) -> tuple[str, str] | None:
+    """(age, wire line) when `line` is an age with the next item's wire line glued on."""
+    match = _GLUED_AGE.match(line)
+    if match is None or parse_wire(match.group("rest")) is None:
+        return None
+    return match.group("age"), match.group("rest")
+
+
+def split_trailing_age(line: str) -> tuple[str, str] | None:
+    """(wire line, age) when a wire line ends in an age after a full stop."""
+    match = _TRAILING_AGE.search(line)
+    if match is None:
+        return None
+    return line[: match.start()].rstrip(), match.group("age")
