@@ -1,0 +1,75 @@
+"""The crawl's tables: the frontier (every URL seen and what became of it) and raw responses.
+
+Both are part of the archive's public schema (see README): the frontier is what lets a killed
+crawl resume and a failing URL back off; the responses keep every fetched body, compressed, with
+its headers, so any page can be parsed again by a later parser.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .models import Base, UTCDateTime
+
+FRONTIER_STATES = ("pending", "fetched", "done", "failed", "given_up")
+URL_KINDS = ("listing", "feed", "article")
+
+
+class FrontierURL(Base):
+    """One normalized URL the crawl knows, and where it stands.
+
+    state: `pending` (not fetched yet), `fetched` (response stored, not yet parsed and stored:
+    a run was killed in between; the next run ingests the stored response, it does not download
+    again), `done` (archived), `failed` (the last attempt failed; tried again from
+    `next_due_at`), `given_up` (failed for good; `given_up_reason` says why).
+    """
+
+    __tablename__ = "crawl_frontier"
+    __table_args__ = (
+        CheckConstraint(f"state IN {FRONTIER_STATES}", name="state"),
+        CheckConstraint(f"kind IS NULL OR kind IN {URL_KINDS}", name="kind"),
+        Index(None, "state", "next_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    kind: Mapped[Optional[str]] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(8), default="pending")
+    discovered_from: Mapped[Optional[str]] = mapped_column(Text)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_fetched_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    next_due_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    failure_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_status: Mapped[Optional[int]] = mapped_column(Integer)
+    last_error: Mapped[Optional[str]] = mapped_column(Text)
+    given_up_reason: Mapped[Optional[str]] = mapped_column(Text)
+    etag: Mapped[Optional[str]] = mapped_column(Text)
+    last_modified: Mapped[Optional[str]] = mapped_column(Text)
+    page_id: Mapped[Optional[int]] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
+
+
+class CrawlResponse(Base):
+    """One HTTP response with a body, as received: the raw bytes (compressed) and headers."""
+
+    __tablename__ = "crawl_responses"
+    __table_args__ = (
+        Index(None, "url", "fetched_at"),
+        CheckConstraint("compression IN ('zlib', 'none')", name="compression"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)  # as requested (normalized)
+    final_url: Mapped[str] = mapped_column(Text)  # after redirects
+    status: Mapped[int] = mapped_column(Integer)
+    headers: Mapped[str] = mapped_column(Text)  # JSON object, names lowercased
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    compression: Mapped[str] = mapped_column(String(8))
+    body_size: Mapped[int] = mapped_column(Integer)  # bytes before compression
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    page_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("pages.id", ondelete="SET NULL"), index=True
+    )
