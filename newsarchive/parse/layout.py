@@ -19,7 +19,7 @@ from enum import Enum
 
 from ..items import Headline, Item, Lead, ParsedPage
 from .ages import age_window, is_age, looks_like_age
-from .wire import WireLine, parse_wire, split_glued_age, split_trailing_age
+from .wire import WireLine, looks_like_wire, parse_wire, split_glued_age, split_trailing_age
 
 
 class Kind(Enum):
@@ -58,7 +58,6 @@ _MONTH = (
 _DATE = re.compile(rf"(?:{_DAY},?\s+)?\d{{1,2}}\s+{_MONTH}\s+\d{{4}}", re.IGNORECASE)
 _EDITION = re.compile(r"editie\s*:", re.IGNORECASE)
 _EDITOR = re.compile(r"(?:\b\w\s){3,}\w\b|\balinea\b", re.IGNORECASE)
-_ITEM_LIKE = re.compile(r"[^\W\d_][^()]{0,60}\([^()]{2,40}\)\s*[-–—]")
 _SOURCE_PREFIX = "ANP "
 _BYLINE_WORDS = 8
 _QUOTE_PREVIEW = 60
@@ -93,7 +92,7 @@ def _line_tokens(text: str, link: str | None) -> list[Token]:
     glued = split_glued_age(text)
     if glued is not None:
         age, rest = glued
-        return [Token(Kind.AGE, age, link), *_wire_tokens(rest, link)]
+        return [Token(Kind.AGE, age, link), *(_wire_tokens(rest, link) or [_other_token(rest, link)])]
     wire_tokens = _wire_tokens(text, link)
     if wire_tokens:
         return wire_tokens
@@ -400,6 +399,6 @@ def _stray_line_warnings(tokens: list[Token], slots: list[_Slot], titled: bool) 
         preview = token.text[:_QUOTE_PREVIEW]
         if token.kind is Kind.AGE:
             warnings.append(f"age without an item: {preview!r}")
-        elif token.kind is Kind.OTHER and _ITEM_LIKE.match(token.text):
+        elif token.kind is Kind.OTHER and looks_like_wire(token.text):
             warnings.append(f"skipped a line that looks like a wire item: {preview!r}")
     return warnings

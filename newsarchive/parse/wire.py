@@ -35,6 +35,9 @@ _GLUED_AGE = re.compile(
 # An age at the very end of a wire line, after the end of a sentence: `... begroting. 2 uur geleden`.
 _TRAILING_AGE = re.compile(rf"(?<=[.!?\"”’')])\s*(?P<age>{DIGIT_AGE})$", re.IGNORECASE)
 
+# Shaped like a wire line (words, a bracketed group, a dash) even if it does not parse.
+_WIRE_LIKE = re.compile(r"[^\W\d_][^()]{0,60}\([^()]{2,40}\)\s*[-–—]")
+
 _MIXED_WORDS = 3
 _MIXED_MAX = 30
 _PARTICLES = frozenset({"'s", "’s", "aan", "op", "de", "den", "der", "ter", "ten", "in", "bij", "en"})
@@ -92,12 +95,20 @@ def _is_mixed_case_place(dateline: str) -> bool:
     return all(word[:1].isupper() or word.lower() in _PARTICLES for word in words[1:])
 
 
+def looks_like_wire(line: str) -> bool:
+    """Shaped like a wire line (`Teheran (ANP) - ...`), whether or not it parses."""
+    return _WIRE_LIKE.match(line) is not None
+
+
 def split_glued_age(line: str) -> tuple[str, str] | None:
-    """(age, wire line) when `line` is an age with the next item's wire line glued on."""
+    """(age, rest) when `line` is an age with the next item's wire line glued on."""
     match = _GLUED_AGE.match(line)
-    if match is None or parse_wire(match.group("rest")) is None:
+    if match is None:
         return None
-    return match.group("age"), match.group("rest")
+    rest = match.group("rest")
+    if parse_wire(rest) is None and not looks_like_wire(rest):
+        return None
+    return match.group("age"), rest
 
 
 def split_trailing_age(line: str) -> tuple[str, str] | None:
