@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+import os
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
-from .db import make_engine, write_transaction
+from sqlalchemy import Engine, make_url
+
+from .. import __version__
+from ..items import ParsedPage
+from .db import ArchiveError, database_url, make_engine, with_retries, write_transaction
+from .ingest import IngestResult, PageRecord, store_pages
 from .migrate import archive_state, current_revisions, upgrade
+
+BATCH_PAGES = 200
+
+
+def parser_version() -> str:
+    from .. import parse
+
+    return str(getattr(parse, "PARSER_VERSION", __version__))
 
 
 class Archive:
@@ -17,6 +32,21 @@ class Archive:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    def ingest(self, page: ParsedPage, data: bytes | str) -> IngestResult:
+        """Store one parsed page in one transaction. `data` is the document as received: its
+        sha256 and the fetch time identify the observation, so storing it again is a no-op."""
+        return next(self.ingest_many([(page, data)]))
+
+    def ingest_many(
+        self, pages: Iterable[tuple[ParsedPage, bytes | str]], batch_pages: int = BATCH_PAGES
+    ) -> Iterator[IngestResult]:
+        """Store pages, several per transaction (each page whole or not at all), yielding one
+        result per page in order as each batch is committed."""
+        version = parser_version()
+        records = (PageRecord.of(page, data, version) for page, data in pages)
+        while batch := list(islice(records, batch_pages)):
+            yield from with_retries(self.engine, lambda conn: store_pages(conn, batch))
 
     def revisions(self) -> tuple[str, ...]:
         with self.engine.connect() as connection:
@@ -39,8 +69,6 @@ def open_archive(db: str, *, upgrade_to_heads: bool = False) -> Archive:
     newer than this tool raises ArchiveError and is not touched; an older one raises ArchiveError
     asking for `newsarchive db upgrade`, unless `upgrade_to_heads` is true.
     """
-    from .db import ArchiveError
-
     engine = make_engine(db)
     try:
         with write_transaction(engine) as connection:
@@ -56,3 +84,24 @@ def open_archive(db: str, *, upgrade_to_heads: bool = False) -> Archive:
         engine.dispose()
         raise
     return Archive(engine)
+
+
+STATE_TEXT = {
+    "empty": "empty: created by the first command that uses it",
+    "current": "newest",
+    "behind": "older than this newsarchive: run `newsarchive db upgrade`",
+}
+
+
+def archive_status(db: str) -> tuple[tuple[str, ...], str]:
+    """The archive's revisions and a phrase saying how they stand; creates nothing."""
+    url = make_url(database_url(db))
+    if url.get_backend_name() == "sqlite" and not os.path.exists(url.database or ""):
+        return (), "no archive here yet: created by the first command that uses it"
+    engine = make_engine(db)
+    try:
+        with engine.connect() as connection:
+            state = archive_state(connection)
+            return current_revisions(connection), STATE_TEXT[state]
+    finally:
+        engine.dispose()

@@ -1,0 +1,592 @@
+"""Storing parsed pages: one page observation, its items (once each) and their sightings.
+
+The database decides identity: pages and items are inserted with ``ON CONFLICT DO NOTHING``
+against their unique keys, never checked first in Python, so concurrent writers cannot double
+anything. Rows that already existed are then read under a write lock (SQLite: the transaction
+began IMMEDIATE; PostgreSQL: ``SELECT ... FOR UPDATE``) and updated from the new sightings.
+Several pages are written per transaction; a transaction holds whole pages only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, bindparam, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..items import ParsedPage, PublicationWindow, to_utc
+from .keys import article_key, content_hash, fold, normalize_text, teaser_key
+from .models import Agency, Item, ItemAgency, ItemPlace, ItemRevision, Page, Place, Sighting
+
+PAGES: Table = Page.__table__  # type: ignore[assignment]
+ITEMS: Table = Item.__table__  # type: ignore[assignment]
+SIGHTINGS: Table = Sighting.__table__  # type: ignore[assignment]
+AGENCIES: Table = Agency.__table__  # type: ignore[assignment]
+PLACES: Table = Place.__table__  # type: ignore[assignment]
+ITEM_AGENCIES: Table = ItemAgency.__table__  # type: ignore[assignment]
+ITEM_PLACES: Table = ItemPlace.__table__  # type: ignore[assignment]
+REVISIONS: Table = ItemRevision.__table__  # type: ignore[assignment]
+
+CHUNK = 500  # bound parameters per IN list
+TRACKED_FIELDS = ("title", "dateline", "body")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What storing one page did. `stored` is False when the observation was archived already."""
+
+    page_id: int
+    stored: bool
+    new_items: int
+    sightings: int
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """A parsed page ready to store: the observation key is (content_hash, fetched_at)."""
+
+    page: ParsedPage
+    content_hash: str
+    fetched_at: datetime
+    parser_version: str
+
+    @classmethod
+    def of(cls, page: ParsedPage, data: bytes | str, parser_version: str) -> PageRecord:
+        if not page.is_page:
+            raise ValueError("not a wire page")
+        return cls(page, content_hash(data), floor_second(page.fetched_at), parser_version)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One item as a page shows it."""
+
+    position: int
+    key: str
+    kind: str
+    title: str | None
+    dateline: str | None
+    places: tuple[str, ...]
+    agencies: tuple[str, ...]
+    body: str
+    lead_key: str | None
+    url: str | None
+    age_text: str | None
+    window: PublicationWindow | None
+
+
+@dataclass
+class ItemState:
+    """An item's stored fields while a batch folds its sightings into them."""
+
+    id: int
+    kind: str
+    title: str | None
+    dateline: str | None
+    body: str
+    section: str | None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    window: PublicationWindow | None
+    window_source: str
+    window_conflicts: int
+    agencies: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    new: bool = False
+    dirty: bool = False
+    lists_dirty: bool = False
+    recompute_window: bool = False
+
+
+def floor_second(moment: datetime) -> datetime:
+    return to_utc(moment).replace(microsecond=0)
+
+
+def ceil_second(moment: datetime) -> datetime:
+    moment = to_utc(moment)
+    return moment.replace(microsecond=0) + timedelta(seconds=math.ceil(moment.microsecond / 1e6))
+
+
+def stored_window(window: PublicationWindow | None) -> PublicationWindow | None:
+    """The window widened to whole seconds, the archive's resolution (never narrower)."""
+    if window is None:
+        return None
+    return PublicationWindow(floor_second(window.earliest), ceil_second(window.latest))
+
+
+def observations(page: ParsedPage) -> list[Observation]:
+    """The items of a page in page order: the lead article at position 0, teasers from 1."""
+    found: list[Observation] = []
+    lead = page.lead
+    if lead is not None and lead.paragraphs:
+        metadata = page.page_date.published if page.page_date else None
+        found.append(
+            Observation(
+                position=0,
+                key=article_key(page.url, lead.dateline, lead.body),
+                kind="article",
+                title=lead.title,
+                dateline=lead.dateline,
+                places=lead.places,
+                agencies=lead.agencies,
+                body=lead.body,
+                lead_key=teaser_key(lead.dateline, lead.paragraphs[0]),
+                url=page.url,
+                age_text=None,
+                window=stored_window(PublicationWindow(metadata, metadata)) if metadata else None,
+            )
+        )
+    for position, item in enumerate(page.items, start=1):
+        found.append(
+            Observation(
+                position=position,
+                key=teaser_key(item.dateline, item.body),
+                kind="teaser",
+                title=item.title,
+                dateline=item.dateline,
+                places=item.places,
+                agencies=item.agencies,
+                body=item.body,
+                lead_key=None,
+                url=item.url,
+                age_text=item.age_text,
+                window=stored_window(item.window),
+            )
+        )
+    return found
+
+
+def fold_window(
+    current: PublicationWindow | None, conflicts: int, seen: PublicationWindow
+) -> tuple[PublicationWindow, int]:
+    """One more sighting (the newest so far): the intersection, or on none the new window."""
+    if current is None:
+        return seen, conflicts
+    overlap = current.intersect(seen)
+    return (overlap, conflicts) if overlap else (seen, conflicts + 1)
+
+
+def fold_windows(windows: Iterable[PublicationWindow]) -> tuple[PublicationWindow | None, int]:
+    """The window of sightings taken in fetch order, and how many did not meet the others."""
+    current: PublicationWindow | None = None
+    conflicts = 0
+    for seen in windows:
+        current, conflicts = fold_window(current, conflicts, seen)
+    return current, conflicts
+
+
+def insert_for(connection: Connection, table: Table) -> Any:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def store_pages(connection: Connection, records: Sequence[PageRecord]) -> list[IngestResult]:
+    """Store the pages in the caller's (write) transaction; one result per record, in order."""
+    return _Batch(connection).store(records)
+
+
+@dataclass
+class _Batch:
+    connection: Connection
+    states: dict[str, ItemState] = field(default_factory=dict)
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+    sightings: list[dict[str, Any]] = field(default_factory=list)
+
+    def store(self, records: Sequence[PageRecord]) -> list[IngestResult]:
+        page_ids = self._insert_pages(records)
+        unique = {_observation_key(r): r for r in reversed(records)}  # twins: the first one
+        fresh = sorted(
+            (r for key, r in unique.items() if page_ids[key][1]), key=lambda r: r.fetched_at
+        )
+        seen = {_observation_key(r): observations(r.page) for r in fresh}
+        new_items = self._load_items(fresh, seen)
+        for record in fresh:
+            page_id = page_ids[_observation_key(record)][0]
+            for obs in seen[_observation_key(record)]:
+                self._fold(self.states[obs.key], obs, record, page_id)
+        self._write()
+        results = []
+        for record in records:
+            page_id, stored = page_ids[_observation_key(record)]
+            stored_obs = seen.get(_observation_key(record), []) if stored else []
+            count = len({o.key for o in stored_obs if new_items.get(o.key) == _observation_key(record)})
+            results.append(IngestResult(page_id, stored, count, len(stored_obs)))
+            if stored:
+                page_ids[_observation_key(record)] = (page_id, False)  # a twin in the batch
+        return results
+
+    # pages ---------------------------------------------------------------------------------
+
+    def _insert_pages(self, records: Sequence[PageRecord]) -> dict[tuple[str, datetime], tuple[int, bool]]:
+        rows = {_observation_key(r): _page_row(r) for r in records}
+        ordered = [rows[key] for key in sorted(rows)]
+        statement = (
+            insert_for(self.connection, PAGES)
+            .on_conflict_do_nothing(index_elements=["content_hash", "fetched_at"])
+            .returning(PAGES.c.id, PAGES.c.content_hash, PAGES.c.fetched_at)
+        )
+        found = {
+            (row.content_hash, row.fetched_at): (row.id, True)
+            for row in self.connection.execute(statement, ordered)
+        }
+        for key in set(rows) - set(found):
+            page_id = self.connection.execute(
+                select(PAGES.c.id).where(
+                    PAGES.c.content_hash == key[0], PAGES.c.fetched_at == key[1]
+                )
+            ).scalar_one()
+            found[key] = (page_id, False)
+        return found
+
+    # items ---------------------------------------------------------------------------------
+
+    def _load_items(
+        self, records: list[PageRecord], seen: dict[tuple[str, datetime], list[Observation]]
+    ) -> dict[str, tuple[str, datetime]]:
+        """Insert the items not archived yet, read the others under lock; {new key: page}."""
+        first: dict[str, tuple[Observation, PageRecord]] = {}
+        for record in records:
+            for obs in seen[_observation_key(record)]:
+                first.setdefault(obs.key, (obs, record))
+        if not first:
+            return {}
+        keys = sorted(first)
+        statement = (
+            insert_for(self.connection, ITEMS)
+            .on_conflict_do_nothing(index_elements=["content_key"])
+            .returning(ITEMS.c.id, ITEMS.c.content_key)
+        )
+        rows = [_new_item_row(*first[key]) for key in keys]
+        new_ids = {row.content_key: row.id for row in self.connection.execute(statement, rows)}
+        for key, item_id in new_ids.items():
+            self.states[key] = _initial_state(item_id, *first[key])
+        self._read_existing([key for key in keys if key not in new_ids])
+        return {key: _observation_key(first[key][1]) for key in new_ids}
+
+    def _read_existing(self, keys: list[str]) -> None:
+        for part in chunks(keys):
+            query = select(ITEMS).where(ITEMS.c.content_key.in_(part)).order_by(ITEMS.c.content_key)
+            if self.connection.dialect.name == "postgresql":
+                query = query.with_for_update()
+            for row in self.connection.execute(query):
+                self.states[row.content_key] = _state_from_row(row)
+        by_id = {state.id: state for state in self.states.values() if not state.new}
+        for table, names, attribute in (
+            (ITEM_AGENCIES, AGENCIES, "agencies"),
+            (ITEM_PLACES, PLACES, "places"),
+        ):
+            for item_id, values in self._lists(table, names, list(by_id)).items():
+                setattr(by_id[item_id], attribute, values)
+
+    def _lists(self, link: Table, names: Table, item_ids: list[int]) -> dict[int, tuple[str, ...]]:
+        name_id = names.c.id
+        link_id = link.c.agency_id if link is ITEM_AGENCIES else link.c.place_id
+        found: dict[int, list[str]] = {}
+        for part in chunks(item_ids):
+            query = (
+                select(link.c.item_id, names.c.name)
+                .join(names, name_id == link_id)
+                .where(link.c.item_id.in_(part))
+                .order_by(link.c.item_id, link.c.position)
+            )
+            for item_id, name in self.connection.execute(query):
+                found.setdefault(item_id, []).append(name)
+        return {item_id: tuple(values) for item_id, values in found.items()}
+
+    # folding one sighting into an item ------------------------------------------------------
+
+    def _fold(self, state: ItemState, obs: Observation, record: PageRecord, page_id: int) -> None:
+        moment = record.fetched_at
+        newer = moment >= state.last_seen_at
+        for name in TRACKED_FIELDS:
+            self._track(state, name, getattr(obs, name), newer, page_id, moment)
+        self._track(state, "agencies", obs.agencies, newer, page_id, moment)
+        if newer and obs.dateline is not None and obs.places != state.places:
+            state.places, state.lists_dirty = obs.places, True
+        if state.section is None and record.page.section:
+            state.section, state.dirty = record.page.section, True
+        if moment < state.first_seen_at or moment > state.last_seen_at:
+            state.dirty = True
+        state.first_seen_at = min(state.first_seen_at, moment)
+        state.last_seen_at = max(state.last_seen_at, moment)
+        if obs.window is not None:
+            self._fold_window(state, obs, newer)
+        self.sightings.append(
+            {
+                "item_id": state.id,
+                "page_id": page_id,
+                "position": obs.position,
+                "age_text": obs.age_text,
+                "window_earliest": obs.window.earliest if obs.window else None,
+                "window_latest": obs.window.latest if obs.window else None,
+            }
+        )
+
+    def _track(
+        self, state: ItemState, name: str, value: Any, newer: bool, page_id: int, moment: datetime
+    ) -> None:
+        """A changed title, dateline, text or agency list: keep the newer, record the other."""
+        current = getattr(state, name)
+        if value is None or _comparable(value) == _comparable(current):
+            return
+        old, new = (current, value) if newer else (value, current)
+        self.revisions.append(
+            {
+                "item_id": state.id,
+                "field": name,
+                "old_value": _as_text(old),
+                "new_value": _as_text(new),
+                "page_id": page_id,
+                "recorded_at": moment,
+            }
+        )
+        if newer:
+            setattr(state, name, value)
+            state.dirty = True
+            state.lists_dirty = state.lists_dirty or name == "agencies"
+
+    def _fold_window(self, state: ItemState, obs: Observation, newer: bool) -> None:
+        assert obs.window is not None
+        current = None if state.window_source == "teaser" else state.window
+        if newer:
+            state.window, state.window_conflicts = fold_window(
+                current, state.window_conflicts, obs.window
+            )
+        else:  # an older page arriving late: only a plain intersection is order-free
+            overlap = current.intersect(obs.window) if current else obs.window
+            state.window = overlap or current
+            state.recompute_window = overlap is None or state.window_conflicts > 0
+        state.window_source = "metadata" if state.kind == "article" else "relative_age"
+        state.dirty = True
+
+    # writing -------------------------------------------------------------------------------
+
+    def _write(self) -> None:
+        changed = [s for s in self.states.values() if s.dirty or s.new]
+        if changed:
+            self.connection.execute(
+                update(ITEMS).where(ITEMS.c.id == bindparam("item_id")),
+                [_item_update(state) for state in changed],
+            )
+        if self.sightings:
+            self.connection.execute(SIGHTINGS.insert(), self.sightings)
+        self._write_lists([s for s in self.states.values() if s.lists_dirty or s.new])
+        if self.revisions:
+            self.connection.execute(REVISIONS.insert(), self.revisions)
+        self._recompute_windows([s for s in self.states.values() if s.recompute_window])
+        self._inherit_teaser_windows([s.id for s in self.states.values()])
+
+    def _write_lists(self, states: list[ItemState]) -> None:
+        if not states:
+            return
+        agency_ids = self._name_ids(AGENCIES, {a for s in states for a in s.agencies})
+        place_ids = self._name_ids(PLACES, {p for s in states for p in s.places})
+        old = [s.id for s in states if not s.new]
+        for part in chunks(old):
+            self.connection.execute(ITEM_AGENCIES.delete().where(ITEM_AGENCIES.c.item_id.in_(part)))
+            self.connection.execute(ITEM_PLACES.delete().where(ITEM_PLACES.c.item_id.in_(part)))
+        agency_rows = [
+            {"item_id": s.id, "position": i, "agency_id": agency_ids[name]}
+            for s in states
+            for i, name in enumerate(s.agencies)
+        ]
+        place_rows = [
+            {"item_id": s.id, "position": i, "place_id": place_ids[name]}
+            for s in states
+            for i, name in enumerate(s.places)
+        ]
+        if agency_rows:
+            self.connection.execute(ITEM_AGENCIES.insert(), agency_rows)
+        if place_rows:
+            self.connection.execute(ITEM_PLACES.insert(), place_rows)
+
+    def _name_ids(self, table: Table, names: set[str]) -> dict[str, int]:
+        if not names:
+            return {}
+        ordered = sorted(names)
+        rows = [
+            {"name": n, "name_folded": fold(n)} if table is PLACES else {"name": n} for n in ordered
+        ]
+        self.connection.execute(
+            insert_for(self.connection, table).on_conflict_do_nothing(index_elements=["name"]), rows
+        )
+        found: dict[str, int] = {}
+        for part in chunks(ordered):
+            query = select(table.c.name, table.c.id).where(table.c.name.in_(part))
+            found.update({name: row_id for name, row_id in self.connection.execute(query)})
+        return found
+
+    def _recompute_windows(self, states: list[ItemState]) -> None:
+        """Pages that arrived out of order around a conflict: fold all sightings in fetch order."""
+        for state in states:
+            query = (
+                select(SIGHTINGS.c.window_earliest, SIGHTINGS.c.window_latest)
+                .join(PAGES, PAGES.c.id == SIGHTINGS.c.page_id)
+                .where(SIGHTINGS.c.item_id == state.id, SIGHTINGS.c.window_earliest.is_not(None))
+                .order_by(PAGES.c.fetched_at, SIGHTINGS.c.id)
+            )
+            windows = [PublicationWindow(e, l) for e, l in self.connection.execute(query)]
+            window, conflicts = fold_windows(windows)
+            self.connection.execute(
+                update(ITEMS)
+                .where(ITEMS.c.id == state.id)
+                .values(
+                    published_earliest=window.earliest if window else None,
+                    published_latest=window.latest if window else None,
+                    window_conflicts=conflicts,
+                )
+            )
+
+    def _inherit_teaser_windows(self, touched: list[int]) -> None:
+        """An article without a date of its own takes the window of its linked teasers."""
+        article, teaser = ITEMS.alias("article"), ITEMS.alias("teaser")
+        inherited: dict[int, PublicationWindow] = {}
+        for part in chunks(touched):
+            query = (
+                select(article.c.id, teaser.c.published_earliest, teaser.c.published_latest)
+                .join(teaser, teaser.c.content_key == article.c.lead_key)
+                .where(
+                    article.c.kind == "article",
+                    teaser.c.kind == "teaser",
+                    article.c.window_source.in_(("none", "teaser")),
+                    teaser.c.published_earliest.is_not(None),
+                    (article.c.id.in_(part)) | (teaser.c.id.in_(part)),
+                )
+                .order_by(article.c.id, teaser.c.id)
+            )
+            for article_id, earliest, latest in self.connection.execute(query):
+                window = PublicationWindow(earliest, latest)
+                known = inherited.get(article_id)
+                inherited[article_id] = (known.intersect(window) or known) if known else window
+        if inherited:
+            self.connection.execute(
+                update(ITEMS).where(ITEMS.c.id == bindparam("item_id")),
+                [
+                    {
+                        "item_id": article_id,
+                        "published_earliest": w.earliest,
+                        "published_latest": w.latest,
+                        "window_source": "teaser",
+                    }
+                    for article_id, w in inherited.items()
+                ],
+            )
+
+
+def _observation_key(record: PageRecord) -> tuple[str, datetime]:
+    return (record.content_hash, record.fetched_at)
+
+
+def _page_row(record: PageRecord) -> dict[str, Any]:
+    page = record.page
+    return {
+        "url": page.url,
+        "fetched_at": record.fetched_at,
+        "kind": page.kind,
+        "title": page.title,
+        "section": page.section,
+        "content_hash": record.content_hash,
+        "parser_version": record.parser_version,
+        "warnings": json.dumps(page.warnings, ensure_ascii=False),
+        "page_published": page.page_date.published if page.page_date else None,
+        "page_published_source": page.page_date.source if page.page_date else None,
+    }
+
+
+def _new_item_row(obs: Observation, record: PageRecord) -> dict[str, Any]:
+    return {
+        "content_key": obs.key,
+        "kind": obs.kind,
+        "title": obs.title,
+        "dateline": obs.dateline,
+        "dateline_folded": fold(obs.dateline) if obs.dateline else None,
+        "body": obs.body,
+        "lead_key": obs.lead_key,
+        "section": record.page.section,
+        "url": obs.url,
+        "first_seen_at": record.fetched_at,
+        "last_seen_at": record.fetched_at,
+        "published_earliest": None,
+        "published_latest": None,
+        "window_source": "none",
+        "window_conflicts": 0,
+    }
+
+
+def _initial_state(item_id: int, obs: Observation, record: PageRecord) -> ItemState:
+    return ItemState(
+        id=item_id,
+        kind=obs.kind,
+        title=obs.title,
+        dateline=obs.dateline,
+        body=obs.body,
+        section=record.page.section,
+        first_seen_at=record.fetched_at,
+        last_seen_at=record.fetched_at,
+        window=None,
+        window_source="none",
+        window_conflicts=0,
+        agencies=obs.agencies,
+        places=obs.places,
+        new=True,
+    )
+
+
+def _state_from_row(row: Any) -> ItemState:
+    window = (
+        PublicationWindow(row.published_earliest, row.published_latest)
+        if row.published_earliest is not None
+        else None
+    )
+    return ItemState(
+        id=row.id,
+        kind=row.kind,
+        title=row.title,
+        dateline=row.dateline,
+        body=row.body,
+        section=row.section,
+        first_seen_at=row.first_seen_at,
+        last_seen_at=row.last_seen_at,
+        window=window,
+        window_source=row.window_source,
+        window_conflicts=row.window_conflicts,
+    )
+
+
+def _item_update(state: ItemState) -> dict[str, Any]:
+    return {
+        "item_id": state.id,
+        "title": state.title,
+        "dateline": state.dateline,
+        "dateline_folded": fold(state.dateline) if state.dateline else None,
+        "body": state.body,
+        "section": state.section,
+        "first_seen_at": state.first_seen_at,
+        "last_seen_at": state.last_seen_at,
+        "published_earliest": state.window.earliest if state.window else None,
+        "published_latest": state.window.latest if state.window else None,
+        "window_source": state.window_source,
+        "window_conflicts": state.window_conflicts,
+    }
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, str):
+        return normalize_text(value)
+    return tuple(value) if value is not None else None
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return "/".join(value)
