@@ -39,19 +39,8 @@ _BLOCKS = frozenset(
 )
 _SECTIONING = frozenset("article aside section main nav".split())
 _DROP_ROLES = frozenset("dialog alertdialog navigation banner contentinfo search".split())
-_CONSENT_WORD = re.compile(r"cookie|consent|gdpr|\bcmp\b|toestemming", re.I)
+_CONSENT_WORD = re.compile(r"cookie|consent|gdpr|toestemming", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_CANDIDATES = etree.XPath(
-    "//*[@hidden or @aria-hidden or @role or @aria-modal or @style or @class or @id]"
-    "[@hidden or @aria-hidden='true' or @role or @aria-modal='true'"
-    " or contains(@style, 'none') or contains(@style, 'hidden')"
-    " or contains(translate(concat(@class, ' ', @id), 'CKONSETGDPRM', 'ckonsetgdprm'), 'cookie')"
-    " or contains(translate(concat(@class, ' ', @id), 'CKONSETGDPRM', 'ckonsetgdprm'), 'consent')"
-    " or contains(translate(concat(@class, ' ', @id), 'CKONSETGDPRM', 'ckonsetgdprm'), 'gdpr')"
-    " or contains(translate(concat(@class, ' ', @id), 'CKONSETGDPRM', 'ckonsetgdprm'), 'cmp')"
-    " or contains(@class, 'toestemming') or contains(@id, 'toestemming')]"
-)
-_PROTECTING = etree.XPath("//h1 | //main | //*[@role='main']")
 
 _NUMBER = r"\d{1,4}"
 _NUMBER_WORD = r"(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)"
@@ -122,7 +111,7 @@ def html_to_document(
 
 def _parse(text: str, warnings: list[str]) -> etree._Element | None:
     text = _XML_DECLARATION.sub("", text.lstrip("\ufeff"), count=1)
-    if not text.strip():
+    if not text or text.isspace():
         return None
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
     try:
@@ -157,24 +146,20 @@ def _select(root: etree._Element, css: str | None, warnings: list[str]) -> list[
         return []
 
 
-def _words(element: etree._Element) -> str:
-    # camelCase to words, so `cookieConsent` and `cookie-consent` read the same
-    text = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
-
-
 def _is_boilerplate(element: etree._Element) -> bool:
-    """Hidden, a dialog or banner by its role, or a consent banner by its class/id words."""
-    get = element.get
-    if get("hidden") is not None or get("aria-hidden", "").strip().lower() == "true":
-        return True
-    if get("aria-modal", "").strip().lower() == "true":
-        return True
-    if get("role", "").strip().lower() in _DROP_ROLES:
-        return True
-    if _HIDDEN_STYLE.search(get("style") or ""):
-        return True
-    return bool(_CONSENT_WORD.search(_words(element)))
+    """Hidden, a dialog or banner by its role, or a consent banner by its class or id words."""
+    for name, value in element.items():
+        if name in ("class", "id"):
+            if _CONSENT_WORD.search(value):
+                return True
+        elif name == "hidden" or name == "role" and value.strip().lower() in _DROP_ROLES:
+            return True
+        elif name in ("aria-hidden", "aria-modal"):
+            if value.strip().lower() == "true":
+                return True
+        elif name == "style" and _HIDDEN_STYLE.search(value):
+            return True
+    return False
 
 
 def _footer_of_section(element: etree._Element) -> bool:
@@ -182,19 +167,22 @@ def _footer_of_section(element: etree._Element) -> bool:
     return any(parent.tag in _SECTIONING for parent in element.iterancestors())
 
 
-def _dropped(root: etree._Element, hints: SiteHints | None, warnings: list[str]) -> set[Any]:
-    protected: set[Any] = set()
-    for element in _PROTECTING(root):
+def _protected(root: etree._Element) -> set[Any]:
+    """The page's heading and main content and everything around them: never boilerplate."""
+    protected: set[Any] = {root}
+    for element in root.iter("h1", "main", "body"):
         protected.add(element)
         protected.update(element.iterancestors())
-    dropped = {el for el in _CANDIDATES(root) if el not in protected and _is_boilerplate(el)}
-    for element in root.iter(*_STRUCTURAL):
-        if element in protected or (element.tag == "footer" and _footer_of_section(element)):
-            continue
-        dropped.add(element)
-    if hints is not None:
-        dropped.update(_select(root, hints.drop, warnings))
-    return dropped
+    return protected
+
+
+def _structural_drops(root: etree._Element, protected: set[Any]) -> set[Any]:
+    """Navigation, the page footer and forms (a form wrapping the whole page is kept)."""
+    return {
+        element for element in root.iter(*_STRUCTURAL)
+        if element not in protected
+        and not (element.tag == "footer" and _footer_of_section(element))
+    }
 
 
 def _is_age(text: str, in_time: bool) -> bool:
@@ -203,8 +191,11 @@ def _is_age(text: str, in_time: bool) -> bool:
     return bool((_AGE_IN_TIME if in_time else _AGE).fullmatch(text.strip()))
 
 
+_BLOCK, _BREAK, _INLINE = 0, 1, 2
+
+
 class _Layout:
-    """One walk over the tree that writes lines, their links, the h1 and the times seen."""
+    """One walk over the tree that writes lines, their links, the h1s and the times seen."""
 
     def __init__(
         self, root: etree._Element, base_url: str | None, hints: SiteHints | None, warnings: list[str]
@@ -213,32 +204,39 @@ class _Layout:
         self.hints = hints
         self.warnings = warnings
         self.base = _base_url(root, base_url)
+        self.protected = _protected(root)
+        self.dropped = _structural_drops(root, self.protected)
+        if hints is not None:
+            self.dropped.update(_select(root, hints.drop, warnings))
         self.lines: list[str] = []
         self.links: list[str | None] = []
-        self.parts: list[str] = []
+        self.parts: list[str] = []  # the line being written: text pieces and their links
         self.part_links: list[str | None] = []
         self.flushes = 0
-        self.headings: list[tuple[str, bool]] = []
-        self.times: list[tuple[int, str]] = []  # (line index, datetime attribute)
+        self.hrefs: list[str | None] = [None]  # the enclosing <a>, innermost last
+        self.pre = 0
+        self.main_depth = 0
+        self.headings: list[tuple[str, bool]] = []  # (text, inside main or article)
         self.first_h1: etree._Element | None = None
+        self.times: list[tuple[int, str, etree._Element]] = []  # (line index, datetime, element)
 
     def document(self) -> TextDocument:
-        dropped = _dropped(self.root, self.hints, self.warnings)
         for top in self._content_roots():
-            self._walk(top, dropped)
+            self._walk(top)
         self._flush()
         return TextDocument(
             lines=self.lines,
             links=self.links,
             heading=self._heading(),
-            page_date=self._page_date(dropped),
+            page_date=self._page_date(),
             warnings=self.warnings,
         )
 
     def _content_roots(self) -> list[etree._Element]:
-        chosen = _select(self.root, self.hints.root if self.hints else None, self.warnings)
-        if self.hints and self.hints.root and not chosen:
-            self.warnings.append(f"site hint root {self.hints.root!r} matched nothing; whole page used")
+        css = self.hints.root if self.hints else None
+        chosen = _select(self.root, css, self.warnings)
+        if css and not chosen:
+            self.warnings.append(f"site hint root {css!r} matched nothing; whole page used")
         chosen_set = set(chosen)
         outermost = [el for el in chosen if not any(a in chosen_set for a in el.iterancestors())]
         if outermost:
@@ -248,75 +246,85 @@ class _Layout:
 
     # -- the walk ---------------------------------------------------------------------------
 
-    def _walk(self, top: etree._Element, dropped: set[Any]) -> None:
+    def _walk(self, top: etree._Element) -> None:
         walker = etree.iterwalk(top, events=("start", "end"))
-        stack: list[tuple[str, int, int] | None] = []  # per open element: (kind, flushes, part)
-        hrefs: list[str | None] = [None]
-        pre = 0
-        main_depth = 0
-        blocks, parts = _BLOCKS, self.parts
-        for event, el in walker:
-            tag = el.tag
+        stack: list[tuple[int, int, int] | None] = []
+        for event, element in walker:
             if event == "start":
-                if not isinstance(tag, str) or tag in _INVISIBLE or el in dropped:
+                if self._skip(element):
                     walker.skip_subtree()
                     stack.append(None)
-                    continue
-                if tag in blocks:
-                    kind = "block"
-                    self._flush()
-                    if tag == "h1":
-                        mark = len(self.lines)
-                    elif tag == "pre":
-                        pre += 1
-                    if tag == "main" or tag == "article":
-                        main_depth += 1
-                elif tag == "br":
-                    self._flush()
-                    kind = "br"
                 else:
-                    kind = "inline"
-                    if tag == "a":
-                        hrefs.append(self._href(el.get("href")))
-                    elif tag == "time":
-                        stamp = el.get("datetime")
-                        if stamp:
-                            self.times.append((len(self.lines), stamp))
-                stack.append((kind, self.flushes, len(parts) if kind == "inline" else (mark if tag == "h1" else 0)))
-                text = el.text
-                if text:
-                    self._add(text, hrefs[-1], pre)
+                    stack.append(self._open(element))
                 continue
             entry = stack.pop()
             if entry is not None:
-                kind, flushes, mark = entry
-                if kind == "block":
-                    self._flush()
-                    if tag == "h1":
-                        self._close_h1(el, mark, main_depth > 0)
-                    elif tag == "pre":
-                        pre -= 1
-                    if tag == "main" or tag == "article":
-                        main_depth -= 1
-                elif kind == "inline":
-                    if flushes == self.flushes and len(parts) > mark:
-                        self._split_age(mark, tag == "time")
-                    if tag == "a":
-                        hrefs.pop()
-            tail = el.tail
-            if tail:
-                self._add(tail, hrefs[-1], pre)
+                self._close(element, entry)
+            if element.tail:
+                self._add(element.tail)
 
-    def _add(self, text: str, href: str | None, pre: int) -> None:
-        if pre and "\n" in text:
+    def _skip(self, element: etree._Element) -> bool:
+        tag = element.tag
+        if not isinstance(tag, str) or tag in _INVISIBLE or element in self.dropped:
+            return True
+        if element not in self.protected and _is_boilerplate(element):
+            self.dropped.add(element)
+            return True
+        return False
+
+    def _open(self, element: etree._Element) -> tuple[int, int, int]:
+        """Start an element; the entry says how to close it: (kind, flush count, mark)."""
+        tag = element.tag
+        entry = (_INLINE, self.flushes, len(self.parts))
+        if tag in _BLOCKS:
+            self._flush()
+            entry = (_BLOCK, self.flushes, len(self.lines))
+            if tag == "pre":
+                self.pre += 1
+            elif tag == "main" or tag == "article":
+                self.main_depth += 1
+        elif tag == "br":
+            self._flush()
+            entry = (_BREAK, 0, 0)
+        elif tag == "a":
+            self.hrefs.append(self._href(element.get("href")))
+        elif tag == "time":
+            stamp = element.get("datetime")
+            if stamp:
+                self.times.append((len(self.lines), stamp, element))
+        if element.text:
+            self._add(element.text)
+        return entry
+
+    def _close(self, element: etree._Element, entry: tuple[int, int, int]) -> None:
+        kind, flushes, mark = entry
+        tag = element.tag
+        if kind == _BLOCK:
+            self._flush()
+            if tag == "h1":
+                self._close_h1(element, mark)
+            elif tag == "pre":
+                self.pre -= 1
+            elif tag == "main" or tag == "article":
+                self.main_depth -= 1
+        elif kind == _INLINE:
+            if flushes == self.flushes and len(self.parts) > mark:
+                self._split_age(mark, tag == "time")
+            if tag == "a":
+                self.hrefs.pop()
+
+    def _add(self, text: str) -> None:
+        if self.pre and "\n" in text:
             first, *rest = text.split("\n")
-            self._add(first, href, 0)
+            self.parts.append(first)
+            self.part_links.append(self.hrefs[-1])
             for piece in rest:
                 self._flush()
-                self._add(piece, href, 0)
+                self.parts.append(piece)
+                self.part_links.append(self.hrefs[-1])
             return
         self.parts.append(text)
-        self.part_links.append(href)
+        self.part_links.append(self.hrefs[-1])
 
     def _split_age(self, mark: int, in_time: bool) -> None:
         """An inline element whose whole text is an age becomes a line of its own."""
@@ -332,6 +340,7 @@ class _Layout:
         self._flush()
 
     def _flush(self) -> None:
+        """End the line being written (nothing happens when it is empty)."""
         parts = self.parts
         if not parts:
             return
@@ -340,14 +349,14 @@ class _Layout:
             if not unicodedata.is_normalized("NFC", line):
                 line = unicodedata.normalize("NFC", line)
             self.lines.append(line)
-            self.links.append(self._line_link(parts))
+            self.links.append(self._line_link())
         parts.clear()
         self.part_links.clear()
         self.flushes += 1
 
-    def _line_link(self, parts: list[str]) -> str | None:
+    def _line_link(self) -> str | None:
         """The link enclosing the whole line: every visible part lies in the same `<a>`."""
-        links = {href for text, href in zip(parts, self.part_links) if not text.isspace()}
+        links = {href for text, href in zip(self.parts, self.part_links) if not text.isspace()}
         return links.pop() if len(links) == 1 else None
 
     def _href(self, href: str | None) -> str | None:
@@ -361,14 +370,15 @@ class _Layout:
         except ValueError:
             return None
 
-    def _close_h1(self, el: etree._Element, mark: int, in_main: bool) -> None:
+    def _close_h1(self, element: etree._Element, mark: int) -> None:
         text = " ".join(self.lines[mark:])
         if text:
-            self.headings.append((text, in_main))
+            self.headings.append((text, self.main_depth > 0))
             if self.first_h1 is None:
-                self.first_h1 = el
+                self.first_h1 = element
 
     def _heading(self) -> str | None:
+        """The first h1 inside main content (main, article), else the first h1."""
         for text, in_main in self.headings:
             if in_main:
                 return text
@@ -376,34 +386,25 @@ class _Layout:
 
     # -- the page's own date ----------------------------------------------------------------
 
-    def _page_date(self, dropped: set[Any]) -> PageDate | None:
+    def _page_date(self) -> PageDate | None:
         try:
-            return _meta_date(self.root) or _json_ld_date(self.root) or self._time_date(dropped)
+            return _meta_date(self.root) or _json_ld_date(self.root) or self._time_date()
         except Exception as exc:  # odd values are a missing date, not a failed parse
             self.warnings.append(f"page date ignored: {type(exc).__name__}")
             return None
 
-    def _time_date(self, dropped: set[Any]) -> PageDate | None:
-        """A `<time datetime>` of the lead: beside the h1, or the only one before `Meer uit`."""
+    def _time_date(self) -> PageDate | None:
+        """A visible `<time datetime>` of the lead: the only one beside the h1, else the only
+        one before `Meer uit` (the sidebar's times are its items' times)."""
         candidates: list[str] = []
-        if self.first_h1 is not None and self.first_h1.getparent() is not None:
-            beside = [
-                t.get("datetime") for t in self.first_h1.getparent().iter("time")
-                if t.get("datetime") and not any(a in dropped for a in t.iterancestors())
-            ]
-            if len(beside) == 1:
-                candidates = beside
-        if not candidates:
+        holder = self.first_h1.getparent() if self.first_h1 is not None else None
+        if holder is not None:
+            candidates = [s for _, s, el in self.times if any(a is holder for a in el.iterancestors())]
+        if len(candidates) != 1:
             meer_uit = next((i for i, line in enumerate(self.lines) if _MEER_UIT.match(line)), None)
-            if meer_uit is not None:
-                before = [stamp for index, stamp in self.times if index < meer_uit]
-                if len(before) == 1:
-                    candidates = before
-        for stamp in candidates:
-            moment = parse_datetime(stamp)
-            if moment is not None:
-                return PageDate(moment, "time")
-        return None
+            candidates = [s for i, s, _ in self.times if meer_uit is not None and i < meer_uit]
+        moment = parse_datetime(candidates[0]) if len(candidates) == 1 else None
+        return PageDate(moment, "time") if moment is not None else None
 
 
 def _base_url(root: etree._Element, base_url: str | None) -> str | None:

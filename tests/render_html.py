@@ -1,0 +1,287 @@
+"""Render wire pages (layouts A, B, C, D) as HTML in several markup shapes.
+
+Used by the property tests (random pages must parse back to their items) and by
+bench/parse_bench.py (realistic page sizes). The markup is our own invention; the shapes
+differ in the ways real sites differ: semantic HTML5, class-less div-and-span soup with
+`<br>` breaks, and an old list-and-table layout with the dateline in `<b>`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from typing import Callable
+
+SHAPES = ("semantic", "soup", "table")
+LAYOUTS = ("A", "B", "C", "D")
+WEBMAIL_BANNER = ("Webmail", "Kies je webmail", "Kies hieronder de webmail van je eigen provider.")
+
+
+@dataclass(frozen=True)
+class WireItem:
+    dateline: str
+    agencies: tuple[str, ...]
+    body: str
+    age_text: str
+    title: str | None = None  # layouts B and D
+
+    @property
+    def prefix(self) -> str:
+        agencies = f" ({'/'.join(self.agencies)})" if self.agencies else ""
+        return f"{self.dateline}{agencies} -"
+
+
+@dataclass(frozen=True)
+class LeadStory:
+    title: str
+    dateline: str
+    agencies: tuple[str, ...]
+    paragraphs: tuple[str, ...]  # the first without its dateline prefix
+    byline: str | None = None
+
+    @property
+    def prefix(self) -> str:
+        agencies = f" ({'/'.join(self.agencies)})" if self.agencies else ""
+        return f"{self.dateline}{agencies} -"
+
+
+@dataclass(frozen=True)
+class Headline:
+    section: str
+    time: str
+    title: str
+
+
+@dataclass(frozen=True)
+class WirePage:
+    layout: str
+    section: str
+    lead: LeadStory | None = None
+    items: tuple[WireItem, ...] = ()
+    headlines: tuple[Headline, ...] = ()
+    title_twice: bool = True  # layout B
+    date_line: str = "maandag 3 november 2025"  # layout D
+    edition: str = "Editie: NL & Wereld | Zeeland"
+
+
+@dataclass
+class Bulk:
+    """Boilerplate around the content, to make pages as heavy as real ones."""
+
+    menu_links: int = 12
+    footer_links: int = 20
+    script_kb: int = 2
+    teaser_cards: int = 0  # promoted links in the footer area
+    words: tuple[str, ...] = field(default=("nieuws", "regio", "sport", "weer", "verkeer"))
+
+
+def e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def slug(text: str) -> str:
+    return "-".join("".join(c for c in word if c.isalnum()) for word in text.lower().split()[:6])
+
+
+# -- the page skeleton, shared by every shape ---------------------------------------------------
+
+
+def head(page: WirePage, bulk: Bulk) -> str:
+    title = page.lead.title if page.lead else page.section
+    script = "".join(
+        f'window.__state.push({{"id": {i}, "label": "Meer uit {e(page.section)}", '
+        f'"teaser": "DEN HAAG (ANP) - verborgen tekst {i}"}});\n'
+        for i in range(bulk.script_kb * 10)
+    )
+    return (
+        '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+        f"<title>{e(title)} | Omroep Voorbeeld</title>"
+        f'<meta property="og:title" content="{e(title)}">'
+        '<link rel="stylesheet" href="/static/site.css">'
+        "<style>.verborgen{display:none} body{font-family:sans-serif}</style>"
+        f"<script>window.__state = [];\n{script}</script>"
+        "</head>"
+    )
+
+
+def cookie_banner() -> str:
+    return (
+        '<div id="cookieConsent" class="consent-overlay"><div class="consent-box">'
+        "<p>Wij gebruiken cookies om de site te verbeteren. Meer uit onze privacyverklaring.</p>"
+        "<button>Alles accepteren</button><button>Instellen</button></div></div>"
+    )
+
+
+def menu(bulk: Bulk) -> str:
+    links = "".join(
+        f'<li><a href="/nieuws/{bulk.words[i % len(bulk.words)]}-{i}">'
+        f"{bulk.words[i % len(bulk.words)].title()} {i}</a></li>"
+        for i in range(bulk.menu_links)
+    )
+    return f'<nav class="menu"><ul>{links}</ul></nav>'
+
+
+def site_footer(bulk: Bulk) -> str:
+    links = "".join(
+        f'<li><a href="/over/{i}">Over ons {i}</a></li>' for i in range(bulk.footer_links)
+    )
+    cards = "".join(
+        f'<div class="card"><a href="/promo/{i}"><img src="/img/{i}.jpg" alt="">'
+        f"<span>Bekijk ook aanbieding {i} van onze partners</span></a></div>"
+        for i in range(bulk.teaser_cards)
+    )
+    return (
+        f'<footer class="site-footer"><div class="cards">{cards}</div><ul>{links}</ul>'
+        "<p>© 2026 Omroep Voorbeeld. Alle rechten voorbehouden.</p></footer>"
+        '<script>document.querySelectorAll("a").forEach(function(a){a.dataset.x="Net binnen";});'
+        "</script>"
+    )
+
+
+def document(page: WirePage, body: str, bulk: Bulk) -> str:
+    return (
+        f'<!DOCTYPE html>\n<html lang="nl">{head(page, bulk)}<body>{cookie_banner()}'
+        f'<header class="top"><a class="logo" href="/"><img src="/logo.svg" alt="Omroep Voorbeeld"></a>{menu(bulk)}</header>'
+        f"{body}{site_footer(bulk)}</body></html>"
+    )
+
+
+# -- shapes: each renders the parts of a layout ---------------------------------------------------
+
+
+class Semantic:
+    """HTML5: article, aside, h1/h2, time elements, dateline in <strong>."""
+
+    def banner(self) -> str:
+        title, choose, line = WEBMAIL_BANNER
+        return f'<section class="mail"><h2>{e(title)}</h2><p>{e(choose)}</p><p>{e(line)}</p></section>'
+
+    def lead(self, lead: LeadStory, title_twice: bool) -> str:
+        first, *rest = lead.paragraphs
+        repeat = f'<p class="intro">{e(lead.title)}</p>' if title_twice else ""
+        byline = f"<p><em>{e(lead.byline)}</em></p>" if lead.byline else ""
+        paragraphs = "".join(f"<p>{e(p)}</p>" for p in rest)
+        return (
+            f"<article><header><h1>{e(lead.title)}</h1></header>{repeat}"
+            f"<p><strong>{e(lead.prefix)}</strong> {e(first)}</p>{paragraphs}{byline}</article>"
+        )
+
+    def sidebar(self, heading: str, items: str) -> str:
+        return f"<aside><h2>{e(heading)}</h2>{items}</aside>"
+
+    def item(self, item: WireItem) -> str:
+        title = f"<h3>{e(item.title)}</h3>" if item.title else ""
+        return (
+            f'<article class="teaser"><a href="/nieuws/{slug(item.body)}">{title}'
+            f"<p>{e(item.prefix)} {e(item.body)}</p></a>"
+            f'<footer><time datetime="2026-03-17T09:00:00Z">{e(item.age_text)}</time></footer></article>'
+        )
+
+    def headlines(self, headlines: tuple[Headline, ...]) -> str:
+        rows = "".join(
+            f'<li><a href="/nieuws/{slug(h.title)}"><span>{e(h.section)}</span> '
+            f'<time datetime="2026-03-17T{h.time.zfill(5)}">{e(h.time)}</time> {e(h.title)}</a></li>'
+            for h in headlines
+        )
+        return f"<section><h2>Net binnen</h2><ol>{rows}</ol></section>"
+
+    def listing_top(self, page: WirePage) -> str:
+        return f"<p><time>{e(page.date_line)}</time></p><p>{e(page.edition)}</p><h1>{e(page.section)}</h1>"
+
+    def main(self, content: str) -> str:
+        return f"<main>{content}</main>"
+
+
+class Soup:
+    """Class-less divs and spans, `<br>` line breaks, ages in inline spans after a space."""
+
+    def banner(self) -> str:
+        return "<div><div>" + "<br>".join(e(line) for line in WEBMAIL_BANNER) + "</div></div>"
+
+    def lead(self, lead: LeadStory, title_twice: bool) -> str:
+        title = f"<div><span>{e(lead.title)}</span></div>"
+        byline = f"<br><span>{e(lead.byline)}</span>" if lead.byline else ""
+        body = f"{e(lead.prefix)} " + "<br>".join(e(p) for p in lead.paragraphs)
+        return f"{title}{title if title_twice else ''}<div>{body}{byline}</div>"
+
+    def sidebar(self, heading: str, items: str) -> str:
+        return f"<div><div><span>{e(heading)}</span></div>{items}</div>"
+
+    def item(self, item: WireItem) -> str:
+        title = f"<span>{e(item.title)}</span><br>" if item.title else ""
+        return (
+            f"<div>{title}<a href='/nieuws/{slug(item.body)}'>{e(item.prefix)} {e(item.body)}</a> "
+            f"<span>{e(item.age_text)}</span></div>"
+        )
+
+    def headlines(self, headlines: tuple[Headline, ...]) -> str:
+        rows = "<br>".join(f"- {e(h.section)} {e(h.time)} {e(h.title)}" for h in headlines)
+        return f"<div><div>Net binnen</div><div>{rows}</div></div>"
+
+    def listing_top(self, page: WirePage) -> str:
+        return f"<div>{e(page.date_line)}<br>{e(page.edition)}</div><div><span>{e(page.section)}</span></div>"
+
+    def main(self, content: str) -> str:
+        return f"<div>{content}</div>"
+
+
+class Table:
+    """An old layout: tables and lists, the dateline in <b>, ages in their own cell."""
+
+    def banner(self) -> str:
+        title, choose, line = WEBMAIL_BANNER
+        return f"<table><tr><td><b>{e(title)}</b></td></tr><tr><td>{e(choose)}</td></tr><tr><td>{e(line)}</td></tr></table>"
+
+    def lead(self, lead: LeadStory, title_twice: bool) -> str:
+        first, *rest = lead.paragraphs
+        repeat = f"<tr><td><p>{e(lead.title)}</p></td></tr>" if title_twice else ""
+        paragraphs = "".join(f"<p>{e(p)}</p>" for p in rest)
+        byline = f"<p><b>{e(lead.byline)}</b></p>" if lead.byline else ""
+        return (
+            f"<table><tr><td><h1>{e(lead.title)}</h1></td></tr>{repeat}<tr><td>"
+            f"<p><b>{e(lead.prefix)}</b> {e(first)}</p>{paragraphs}{byline}</td></tr></table>"
+        )
+
+    def sidebar(self, heading: str, items: str) -> str:
+        return f"<h3>{e(heading)}</h3><table>{items}</table>"
+
+    def item(self, item: WireItem) -> str:
+        title = f"<tr><td colspan=2><a href='/n/{slug(item.body)}'>{e(item.title)}</a></td></tr>" if item.title else ""
+        return (
+            f"{title}<tr><td><b>{e(item.prefix)}</b> {e(item.body)}</td>"
+            f"<td><small>{e(item.age_text)}</small></td></tr>"
+        )
+
+    def headlines(self, headlines: tuple[Headline, ...]) -> str:
+        rows = "".join(
+            f"<li>{e(h.section)} <b>{e(h.time)}</b> <a href='/n/{slug(h.title)}'>{e(h.title)}</a></li>"
+            for h in headlines
+        )
+        return f"<h3>Net binnen</h3><ul>{rows}</ul>"
+
+    def listing_top(self, page: WirePage) -> str:
+        return f"<table><tr><td>{e(page.date_line)}</td><td>{e(page.edition)}</td></tr></table><h2>{e(page.section)}</h2>"
+
+    def main(self, content: str) -> str:
+        return f"<table><tr><td>{content}</td></tr></table>"
+
+
+SHAPE_CLASSES: dict[str, Callable[[], Semantic | Soup | Table]] = {
+    "semantic": Semantic, "soup": Soup, "table": Table,
+}
+
+
+def render(page: WirePage, shape: str, bulk: Bulk | None = None) -> str:
+    """The page as a complete HTML document in the given markup shape."""
+    parts = SHAPE_CLASSES[shape]()
+    items = "".join(parts.item(item) for item in page.items)
+    if page.layout in ("A", "B"):
+        assert page.lead is not None
+        banner = parts.banner() if page.layout == "B" else ""
+        content = banner + parts.lead(page.lead, page.layout == "B" and page.title_twice)
+        content += parts.sidebar(f"Meer uit {page.section}", items)
+    elif page.layout == "C":
+        content = parts.headlines(page.headlines) + parts.sidebar(page.section, items)
+    else:
+        content = parts.banner() + parts.listing_top(page) + items
+    return document(page, parts.main(content), bulk or Bulk())
