@@ -23,6 +23,8 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version"
 # Objects other migrations create with raw DDL and that no model describes (full-text tables).
 IGNORED_TABLE_PREFIXES: tuple[str, ...] = ("items_fts",)
+# Indexes of migration 0002_query, some on expressions no model can describe.
+IGNORED_INDEX_PREFIXES: tuple[str, ...] = ("ix_query_",)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -73,6 +75,8 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
             return False
         if reflected and compare_to is None and (name or "").startswith(IGNORED_TABLE_PREFIXES):
             return False
+    if type_ == "index" and reflected and compare_to is None:
+        return not (name or "").startswith(IGNORED_INDEX_PREFIXES)
     return True
 
 

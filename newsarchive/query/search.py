@@ -1,0 +1,329 @@
+"""`search_items`: the items an `ItemFilter` selects, one page of plain rows at a time.
+
+Ordering: `newest` / `oldest` sort on the time axis of the filter (`by`): the latest bound of the
+publication window, or first sight. An item whose window is unknown sorts as older than every
+dated item. Ties break on id, in the same direction.
+
+How SQLite stays fast on millions of items: filters on item columns (dateline, section, time)
+have composite indexes ending in the sort column, so the first page is an index range scan.
+Filters through another table (agency, place, full-text search) are sets of item ids. A large
+set is tested row by row while the time index is walked newest first (a few rows suffice); a
+small set is collected and sorted. A bounded count decides which. PostgreSQL plans this itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    ColumnElement,
+    Select,
+    exists,
+    func,
+    literal_column,
+    select,
+    table,
+    column,
+)
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import UnaryExpression
+
+from ..items import iso
+from ..store.archive import Archive
+from ..store.keys import fold
+from ..store.models import Agency, Item, ItemAgency, ItemPlace, Place, Sighting
+from .filters import ItemFilter, QueryError
+
+ITEMS = Item.__table__
+AGENCIES = Agency.__table__
+ITEM_AGENCIES = ItemAgency.__table__
+PLACES = Place.__table__
+ITEM_PLACES = ItemPlace.__table__
+SIGHTINGS = Sighting.__table__
+# The FTS5 table of migration 0002_query (SQLite only); its rowid is items.id.
+ITEMS_FTS = table("items_fts", column("rowid"))
+FTS_MATCH = literal_column("items_fts").op("MATCH")
+
+# Below these many members a set is collected and sorted; at or above, walked by time.
+LINK_SET_CUTOFF = 2_000
+SEARCH_SET_CUTOFF = 30_000
+# Relevance ranks at most this many matches: the most recently archived ones.
+RELEVANCE_CANDIDATES = 100_000
+LOAD_BATCH = 500
+TIME_FIELDS = ("published_earliest", "published_latest", "first_seen_at", "last_seen_at")
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One item as `newsarchive query` prints it (the parse JSON's names, plus archive fields)."""
+
+    id: int
+    kind: str
+    title: str | None
+    dateline: str | None
+    places: tuple[str, ...]
+    agencies: tuple[str, ...]
+    body: str
+    section: str | None
+    url: str | None
+    published_earliest: datetime | None
+    published_latest: datetime | None
+    window_source: str
+    first_seen_at: datetime
+    last_seen_at: datetime
+    sightings: int
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["places"], data["agencies"] = list(self.places), list(self.agencies)
+        for name in TIME_FIELDS:
+            data[name] = iso(data[name])
+        return data
+
+
+@dataclass(frozen=True)
+class IdSet:
+    """A filter through another table: the item ids it allows, in two usable shapes."""
+
+    members: Select[Any]  # one column of item ids
+    probe: ColumnElement[bool]  # true for the current items row when it is a member
+    cutoff: int
+
+    def contains_item(self) -> ColumnElement[bool]:
+        return ITEMS.c.id.in_(self.members)
+
+
+def search_items(archive: Archive, query: ItemFilter) -> list[ItemRow]:
+    """The page of items `query` selects, in its order."""
+    return list(iter_items(archive, query))
+
+
+def iter_items(archive: Archive, query: ItemFilter) -> Iterator[ItemRow]:
+    """Like `search_items`, loading rows in batches (for very large `limit`s)."""
+    with archive.engine.connect() as connection:
+        ids = matching_ids(connection, query)
+        for start in range(0, len(ids), LOAD_BATCH):
+            yield from load_rows(connection, ids[start : start + LOAD_BATCH])
+
+
+def matching_ids(connection: Connection, query: ItemFilter) -> list[int]:
+    try:
+        statement = _statement(connection, query)
+        if statement is None:
+            return []
+        return list(connection.execute(statement).scalars())
+    except DBAPIError as exc:
+        raise _search_error(exc, query) from None
+
+
+def _statement(connection: Connection, query: ItemFilter) -> Select[Any] | None:
+    sqlite = connection.dialect.name == "sqlite"
+    conditions = _column_conditions(query)
+    sets = _id_sets(connection, query, sqlite)
+    if sets is None:
+        return None
+    if not sqlite and query.search:
+        conditions.append(_pg_search_condition(query.search))
+    if query.order == "relevance":
+        return _by_relevance(query, conditions, sets, sqlite)
+    walk_time_index = True
+    if sqlite and sets:
+        sizes = [_bounded_count(connection, id_set) for id_set in sets]
+        if 0 in sizes:
+            return None
+        smallest = min(range(len(sets)), key=sizes.__getitem__)
+        if sizes[smallest] < sets[smallest].cutoff:
+            conditions.append(sets.pop(smallest).contains_item())
+            walk_time_index = False
+    conditions += [id_set.probe if sqlite else id_set.contains_item() for id_set in sets]
+    return _paged(select(ITEMS.c.id).where(*conditions), query, walk_time_index)
+
+
+def _column_conditions(query: ItemFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if query.dateline is not None:
+        conditions.append(ITEMS.c.dateline_folded == fold(query.dateline))
+    if query.section is not None:
+        conditions.append(func.lower(ITEMS.c.section) == func.lower(query.section))
+    if query.kind is not None:
+        conditions.append(ITEMS.c.kind == query.kind)
+    if query.by == "seen":
+        earliest = latest = ITEMS.c.first_seen_at
+    else:  # overlap of the publication window with [since, until]
+        earliest, latest = ITEMS.c.published_earliest, ITEMS.c.published_latest
+    if query.since is not None:
+        conditions.append(latest >= query.since)
+    if query.until is not None:
+        conditions.append(earliest <= query.until)
+    return conditions
+
+
+def _id_sets(connection: Connection, query: ItemFilter, sqlite: bool) -> list[IdSet] | None:
+    """The sets for agencies, places and (on SQLite) the search; None when one is empty."""
+    sets: list[IdSet] = []
+    for link, key, ids in [
+        *((ITEM_AGENCIES, ITEM_AGENCIES.c.agency_id, _agency_ids(connection, a))
+          for a in query.agencies),
+        *((ITEM_PLACES, ITEM_PLACES.c.place_id, _place_ids(connection, p))
+          for p in query.places),
+    ]:
+        if not ids:
+            return None
+        sets.append(
+            IdSet(
+                members=select(link.c.item_id).where(key.in_(ids)),
+                probe=exists().where(link.c.item_id == ITEMS.c.id, key.in_(ids)),
+                cutoff=LINK_SET_CUTOFF,
+            )
+        )
+    if sqlite and query.search:
+        sets.append(
+            IdSet(
+                members=select(ITEMS_FTS.c.rowid).where(FTS_MATCH(query.search)),
+                probe=exists().where(FTS_MATCH(query.search), ITEMS_FTS.c.rowid == ITEMS.c.id),
+                cutoff=SEARCH_SET_CUTOFF,
+            )
+        )
+    return sets
+
+
+def _agency_ids(connection: Connection, name: str) -> list[int]:
+    statement = select(AGENCIES.c.id).where(func.upper(AGENCIES.c.name) == func.upper(name))
+    return list(connection.execute(statement).scalars())
+
+
+def _place_ids(connection: Connection, name: str) -> list[int]:
+    statement = select(PLACES.c.id).where(PLACES.c.name_folded == fold(name))
+    return list(connection.execute(statement).scalars())
+
+
+def _bounded_count(connection: Connection, id_set: IdSet) -> int:
+    limited = id_set.members.limit(id_set.cutoff).subquery()
+    return connection.execute(select(func.count()).select_from(limited)).scalar_one()
+
+
+def _pg_search_condition(search: str) -> ColumnElement[bool]:
+    return _pg_vector().op("@@")(_pg_query(search))
+
+
+def _pg_vector() -> ColumnElement[Any]:
+    # The expression of the GIN index of migration 0002_query, exactly.
+    return func.item_search_vector(ITEMS.c.title, ITEMS.c.dateline, ITEMS.c.body)
+
+
+def _pg_query(search: str) -> ColumnElement[Any]:
+    return func.websearch_to_tsquery(literal_column("'simple'"), func.search_fold(search))
+
+
+def _paged(statement: Select[Any], query: ItemFilter, walk_time_index: bool) -> Select[Any]:
+    key: ColumnElement[Any] = (
+        ITEMS.c.first_seen_at if query.by == "seen" else ITEMS.c.published_latest
+    )
+    if not walk_time_index:
+        # SQLite: an expression no index covers, so that the few collected rows are sorted
+        # instead of the whole time index being walked in search of them.
+        key = UnaryExpression(key, operator=operators.custom_op("+"))
+    if query.order == "oldest":
+        order = (key.asc().nulls_first(), ITEMS.c.id.asc())
+    else:
+        order = (key.desc().nulls_last(), ITEMS.c.id.desc())
+    return statement.order_by(*order).limit(query.limit).offset(query.offset)
+
+
+def _by_relevance(
+    query: ItemFilter, conditions: list[ColumnElement[bool]], sets: list[IdSet], sqlite: bool
+) -> Select[Any]:
+    """Best matches first among the RELEVANCE_CANDIDATES most recently archived matches."""
+    assert query.search is not None
+    if sqlite:
+        sets.pop()  # the search set (always the last one): the MATCH below takes its place
+        score = literal_column("bm25(items_fts)")  # lower is better
+        candidates = (
+            select(ITEMS.c.id.label("id"), score.label("score"))
+            .select_from(ITEMS_FTS.join(ITEMS, ITEMS.c.id == ITEMS_FTS.c.rowid))
+            .where(FTS_MATCH(query.search), *conditions, *(s.probe for s in sets))
+            .order_by(ITEMS_FTS.c.rowid.desc())
+        )
+    else:
+        score = -func.ts_rank(_pg_vector(), _pg_query(query.search))
+        candidates = (
+            select(ITEMS.c.id.label("id"), score.label("score"))
+            .where(*conditions, *(s.contains_item() for s in sets))
+            .order_by(ITEMS.c.id.desc())
+        )
+    ranked = candidates.limit(RELEVANCE_CANDIDATES).subquery()
+    return (
+        select(ranked.c.id)
+        .order_by(ranked.c.score.asc(), ranked.c.id.desc())
+        .limit(query.limit)
+        .offset(query.offset)
+    )
+
+
+def _search_error(exc: DBAPIError, query: ItemFilter) -> Exception:
+    message = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if query.search and ("fts5" in message or "no such column" in message):
+        return QueryError(f"cannot search for {query.search!r}: {message}")
+    return exc
+
+
+def load_rows(connection: Connection, ids: Sequence[int]) -> list[ItemRow]:
+    """The rows of `ids`, in that order, with their agencies, places and sighting counts."""
+    if not ids:
+        return []
+    items = {row.id: row for row in connection.execute(select(ITEMS).where(ITEMS.c.id.in_(ids)))}
+    agencies = _names_by_item(connection, ITEM_AGENCIES, AGENCIES, ITEM_AGENCIES.c.agency_id, ids)
+    places = _names_by_item(connection, ITEM_PLACES, PLACES, ITEM_PLACES.c.place_id, ids)
+    counts = dict(
+        connection.execute(
+            select(SIGHTINGS.c.item_id, func.count())
+            .where(SIGHTINGS.c.item_id.in_(ids))
+            .group_by(SIGHTINGS.c.item_id)
+        ).all()
+    )
+    return [
+        _row(items[item_id], agencies.get(item_id, ()), places.get(item_id, ()),
+             counts.get(item_id, 0))
+        for item_id in ids
+        if item_id in items
+    ]
+
+
+def _names_by_item(
+    connection: Connection, link: Any, names: Any, key: Any, ids: Sequence[int]
+) -> dict[int, tuple[str, ...]]:
+    statement = (
+        select(link.c.item_id, names.c.name)
+        .join(names, names.c.id == key)
+        .where(link.c.item_id.in_(ids))
+        .order_by(link.c.item_id, link.c.position)
+    )
+    grouped: dict[int, list[str]] = {}
+    for item_id, name in connection.execute(statement):
+        grouped.setdefault(item_id, []).append(name)
+    return {item_id: tuple(values) for item_id, values in grouped.items()}
+
+
+def _row(item: Any, agencies: tuple[str, ...], places: tuple[str, ...], sightings: int) -> ItemRow:
+    return ItemRow(
+        id=item.id,
+        kind=item.kind,
+        title=item.title,
+        dateline=item.dateline,
+        places=places,
+        agencies=agencies,
+        body=item.body,
+        section=item.section,
+        url=item.url,
+        published_earliest=item.published_earliest,
+        published_latest=item.published_latest,
+        window_source=item.window_source,
+        first_seen_at=item.first_seen_at,
+        last_seen_at=item.last_seen_at,
+        sightings=sightings,
+    )
