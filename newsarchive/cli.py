@@ -162,3 +162,169 @@ def db_current_command(db: str) -> None:
         error(f"{db}: {exc}")
         sys.exit(2)
     click.echo(f"{db}: {', '.join(revisions) or 'no schema yet'} ({state})")
+
+
+# --- fetch: fetch, crawl --------------------------------------------------------------------
+
+
+def _fetch_options(command: Any) -> Any:
+    """The options `fetch` and `crawl` share: politeness, cron behaviour, output."""
+    options = [
+        click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+                     metavar="SECONDS",
+                     help="At least this long between two requests to one host "
+                          "(robots.txt Crawl-delay wins when longer)."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0,
+                     show_default=True, metavar="SECONDS", help="Read timeout of a request."),
+        click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+                     help="Further attempts after a connection error, 429 or 5xx."),
+        click.option("--contact", default=None, metavar="URL",
+                     help="Contact URL in our User-Agent (newsarchive/<version> (+URL))."),
+        click.option("--wait", is_flag=True,
+                     help="When another crawl of the archive runs, wait for it instead of "
+                          "exiting."),
+        click.option("--quiet", "-q", is_flag=True, help="Print only errors."),
+        click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Also log every request and its outcome to this file."),
+        db_option,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _run_fetching(db: str, wait: bool, quiet: bool, log_file: Path | None,
+                  work: Any) -> None:
+    """Lock the archive, set up output, run `work(archive, progress)`, report and exit."""
+    import logging
+
+    from .fetch.lock import AlreadyRunning, crawl_lock
+
+    logger = logging.getLogger("newsarchive.crawl")
+    handlers = _log_handlers(quiet, log_file)
+    for handler in handlers:
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        with crawl_lock(db, wait=wait):
+            with open_archive_or_exit(db) as archive:
+                summary = work(archive, None if quiet or not _stderr_is_terminal() else _progress)
+    except AlreadyRunning as exc:
+        error(f"{exc}; not starting")
+        return
+    except OSError as exc:
+        error(f"cannot take the crawl lock: {exc}")
+        sys.exit(2)
+    finally:
+        for handler in handlers:
+            logger.removeHandler(handler)
+            handler.close()
+    if log_file is not None:
+        with open(log_file, "a", encoding="utf-8") as handle:
+            handle.write(f"{datetime.now().astimezone().isoformat(timespec='seconds')} "
+                         f"SUMMARY {summary.line}\n")
+    if not quiet:
+        click.echo(summary.line, err=True)
+    if summary.failed:
+        sys.exit(1)
+
+
+def _log_handlers(quiet: bool, log_file: Path | None) -> list[Any]:
+    import logging
+
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.ERROR if quiet else logging.WARNING)
+    console.setFormatter(logging.Formatter("newsarchive: %(message)s"))
+    handlers: list[logging.Handler] = [console]
+    if log_file is not None:
+        try:
+            file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            error(f"cannot open the log file: {exc}")
+            sys.exit(2)
+        file_handler.setLevel(logging.INFO)
+        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        handlers.append(file_handler)
+    return handlers
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _progress(urls: Any) -> Any:
+    with click.progressbar(urls, label="fetching", file=sys.stderr) as bar:
+        yield from bar
+
+
+def _crawl_options(delay: float, timeout: float, retries: int, contact: str | None,
+                   pages: int = 1, refresh: bool = False) -> Any:
+    from .fetch.crawl import CrawlOptions
+    from .fetch.http import DEFAULT_CONTACT, HttpPolicy
+
+    policy = HttpPolicy(delay=delay, read_timeout=timeout, retries=retries,
+                        contact=contact or DEFAULT_CONTACT)
+    return CrawlOptions(pages=pages, refresh=refresh, policy=policy)
+
+
+def _checked_urls(urls: list[str]) -> list[str]:
+    """The URLs normalized, or one line naming the bad one and exit status 2."""
+    from .fetch.crawl import normalize_sources
+    from .fetch.urls import UnsupportedURL
+
+    try:
+        return normalize_sources(urls)
+    except UnsupportedURL as exc:
+        error(str(exc))
+        sys.exit(2)
+
+
+@cli.command("fetch")
+@click.argument("urls", nargs=-1, required=True)
+@_fetch_options
+def fetch_command(urls: tuple[str, ...], delay: float, timeout: float, retries: int,
+                  contact: str | None, wait: bool, quiet: bool, log_file: Path | None,
+                  db: str) -> None:
+    """Fetch, parse and store the given pages (politely: robots.txt, delay, retries).
+
+    Exit status 0 when all went well, 1 when some pages failed (each named on stderr), 2 for
+    usage or configuration errors. The last line sums up the run.
+    """
+    from .fetch.crawl import fetch
+
+    targets = _checked_urls(list(urls))
+    options = _crawl_options(delay, timeout, retries, contact)
+    _run_fetching(db, wait, quiet, log_file,
+                  lambda archive, progress: fetch(archive, targets, options, progress))
+
+
+@cli.command("crawl")
+@click.argument("sources", nargs=-1)
+@click.option("--sources", "sources_file", type=click.File("r", encoding="utf-8"),
+              help="Read sources from this file: one URL a line, # comments.")
+@click.option("--pages", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Listing pages to read per listing source (next-page links followed).")
+@click.option("--refresh", is_flag=True, help="Fetch archived articles again (conditionally).")
+@_fetch_options
+def crawl_command(sources: tuple[str, ...], sources_file: Any, pages: int, refresh: bool,
+                  delay: float, timeout: float, retries: int, contact: str | None, wait: bool,
+                  quiet: bool, log_file: Path | None, db: str) -> None:
+    """Crawl sources (section listings, RSS/Atom feeds, article pages) into the archive.
+
+    Article links on the sources (teasers, sidebar items, feed entries on the same site) are
+    fetched once, parsed and stored; listings are fetched every run. Made for cron: one crawl
+    per archive at a time (a second prints one line and exits 0, or waits with --wait); a
+    killed run resumes where it stopped. Exit status 0 when all went well, 1 when some pages
+    failed (each named on stderr), 2 for usage or configuration errors.
+    """
+    from .fetch.crawl import crawl, read_sources_file
+
+    listed = list(sources) + (read_sources_file(sources_file.read()) if sources_file else [])
+    if not listed:
+        error("no sources: give URLs or --sources FILE")
+        sys.exit(2)
+    targets = _checked_urls(listed)
+    options = _crawl_options(delay, timeout, retries, contact, pages, refresh)
+    _run_fetching(db, wait, quiet, log_file,
+                  lambda archive, progress: crawl(archive, targets, options, progress))

@@ -31,6 +31,7 @@ from xml.sax.saxutils import escape
 
 LISTING = "/nieuws/binnenland"
 FEED = "/feed.xml"
+ARTICLE_INTERVAL = 17  # minutes between two articles
 PLACES = ["DEN HAAG", "UTRECHT", "GOES", "MIDDELBURG", "IZJOEM/LONDEN", "MALMÖ", "BOGOTÁ",
           "WEST PALM BEACH", "'S HEER ARENDSKERKE", "ÎLE LONGUE"]
 AGENCIES = ["ANP", "ANP/RTR", "ANP/AFP/RTR", "ANP/DPA", "ANP/BELGA", ""]
@@ -102,9 +103,10 @@ class Request:
 class FixtureSite:
     """The site's content and faults; `start()` serves it on a free port of 127.0.0.1."""
 
-    article_count: int = 30
+    article_count: int = 30  # articles in the site's whole history, past and future
     per_page: int = 10
-    now: datetime = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
+    origin: datetime = datetime(2026, 3, 17, 3, 0, tzinfo=timezone.utc)  # article 0 appears
+    now: datetime | None = None  # the site's clock; default: every article published
     crawl_delay: float | None = None
     retry_after: str = "1"
     slow_seconds: float = 1.0
@@ -115,12 +117,22 @@ class FixtureSite:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
 
+    def __post_init__(self) -> None:
+        if self.now is None:
+            self.now = self.origin + timedelta(minutes=ARTICLE_INTERVAL * self.article_count)
+
     # --- content ---------------------------------------------------------------------------
     @property
     def articles(self) -> list[Article]:
-        """Newest first; article i was published 17 minutes after article i+1."""
-        return [Article(i, self.now - timedelta(minutes=17 * i + 5))
-                for i in range(self.article_count)]
+        """The articles published by `now`, newest first (one every 17 minutes)."""
+        published = (Article(n, self.origin + timedelta(minutes=ARTICLE_INTERVAL * n))
+                     for n in range(self.article_count))
+        return sorted((a for a in published if a.published <= self.now),
+                      key=lambda a: a.published, reverse=True)
+
+    def advance(self, minutes: float) -> None:
+        """Move the site's clock: ages grow, new articles appear on listings and sidebars."""
+        self.now += timedelta(minutes=minutes)
 
     @property
     def pages(self) -> int:

@@ -1,0 +1,251 @@
+"""A crawl run: sources -> frontier -> fetch -> parse_page -> archive, and its summary.
+
+A source is a section listing (its next pages are followed up to `pages`), a feed, or an
+article page; the article links found on sources go into the frontier, and every due article
+is fetched once, parsed and stored with its sidebar. Sources are fetched every run
+(conditionally, with the stored ETag / Last-Modified); archived articles are not fetched again
+unless `refresh` is set. Links found on article pages that were not sources are not followed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import Connection
+
+from ..items import ParsedPage
+from ..parse import parse_page
+from ..store.archive import Archive, parser_version
+from ..store.db import with_retries
+from ..store.ingest import IngestResult, PageRecord, store_pages
+from .discover import Discovery, discover, looks_like_feed
+from .frontier import Frontier, StoredResponse
+from .http import HttpClient, HttpPolicy, Response
+from .robots import Robots
+from .urls import normalize_url
+
+log = logging.getLogger("newsarchive.crawl")
+Progress = Callable[[Sequence[str]], Iterable[str]]
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    pages: int = 3  # listing pages per listing source, the first included
+    refresh: bool = False  # fetch archived articles again
+    policy: HttpPolicy = field(default_factory=HttpPolicy)
+
+
+@dataclass
+class CrawlSummary:
+    """What a run did. `failures` holds (url, error) of every page that failed."""
+
+    fetched: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    new_items: int = 0
+    sightings: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def line(self) -> str:
+        return (f"fetched {self.fetched}, not modified {self.not_modified}, failed {self.failed}, "
+                f"new items {self.new_items}, sightings {self.sightings} in {self.seconds:.1f} s")
+
+
+def normalize_sources(sources: Iterable[str]) -> list[str]:
+    """Sources as normalized URLs; UnsupportedURL names the first one that is not http(s)."""
+    return list(dict.fromkeys(normalize_url(source) for source in sources))
+
+
+def read_sources_file(text: str) -> list[str]:
+    """One source per line; blank lines and `#` comments (whole-line or trailing) ignored."""
+    sources = []
+    for line in text.splitlines():
+        line = line.split(" #")[0].strip()
+        if line and not line.startswith("#"):
+            sources.append(line)
+    return sources
+
+
+def crawl(archive: Archive, sources: Sequence[str], options: CrawlOptions | None = None,
+          progress: Progress | None = None) -> CrawlSummary:
+    """Crawl the sources (URLs) into the archive; see the module docstring."""
+    with _Run(archive, options or CrawlOptions()) as run:
+        for source in normalize_sources(sources):
+            run.crawl_source(source)
+        run.fetch_due(progress)
+        return run.finish()
+
+
+def fetch(archive: Archive, urls: Sequence[str], options: CrawlOptions | None = None,
+          progress: Progress | None = None) -> CrawlSummary:
+    """Fetch, parse and store exactly the given pages (no discovery)."""
+    with _Run(archive, options or CrawlOptions()) as run:
+        targets = normalize_sources(urls)
+        run.frontier.add(targets, None, None, run.now())
+        for url in progress(targets) if progress else targets:
+            run.visit(url, source=True)
+        return run.finish()
+
+
+class _Run:
+    def __init__(self, archive: Archive, options: CrawlOptions) -> None:
+        self.archive = archive
+        self.options = options
+        self.frontier = Frontier(archive.engine)
+        self.client = HttpClient(options.policy)
+        self.robots = Robots(self.client)
+        self.summary = CrawlSummary()
+        self.started = time.monotonic()
+        self.refresh: set[str] = set()  # archived articles to fetch again (--refresh)
+        self.visited: set[str] = set()  # fetched this run: nothing twice
+
+    def __enter__(self) -> _Run:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+
+    @staticmethod
+    def now() -> datetime:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+
+    def finish(self) -> CrawlSummary:
+        self.summary.seconds = time.monotonic() - self.started
+        return self.summary
+
+    # --- sources ---------------------------------------------------------------------------
+    def crawl_source(self, source: str) -> None:
+        self.frontier.add([source], None, None, self.now())
+        page_url, discovered_from = source, None
+        for _ in range(max(self.options.pages, 1)):
+            if discovered_from is not None:
+                self.frontier.add([page_url], "listing", discovered_from, self.now())
+            found = self.visit(page_url, source=True)
+            if found is None:
+                return
+            self._add_articles(found.articles, page_url)
+            following = [url for url in found.next_pages if url not in self.visited]
+            if found.is_feed or not following:
+                return
+            page_url, discovered_from = following[0], page_url
+
+    def _add_articles(self, articles: list[str], found_on: str) -> None:
+        self.frontier.add(articles, "article", found_on, self.now())
+        if self.options.refresh:
+            self.refresh.update(articles)
+
+    # --- articles --------------------------------------------------------------------------
+    def fetch_due(self, progress: Progress | None = None) -> None:
+        due = [url for url in self.frontier.due(self.now()) if url not in self.visited]
+        due += sorted(self.refresh - set(due) - self.visited)
+        for url in progress(due) if progress else due:
+            self.visit(url, source=False)
+
+    # --- one URL ---------------------------------------------------------------------------
+    def visit(self, url: str, *, source: bool) -> Discovery | None:
+        """Fetch (or resume) one URL and store it; its links when it is a source."""
+        if url in self.visited:
+            return None
+        self.visited.add(url)
+        entry = self.frontier.get(url)
+        if entry is not None and entry.state == "fetched":
+            stored = self.frontier.latest_response(url)
+            if stored is not None:  # a killed run stored the response but not the page
+                return self._store(url, stored.id, stored.response, source)
+        rules = self.robots.rules_for(url)
+        if rules.unreachable:
+            self._fail(url, Response(url, url, None, error=rules.unreachable), count=False)
+            return None
+        if not rules.allows(url):
+            return self._disallowed(url, source)
+        conditional = source or url in self.refresh
+        response = self.client.get(
+            url,
+            etag=entry.etag if entry and conditional else None,
+            last_modified=entry.last_modified if entry and conditional else None,
+            allow=self.robots.allows,
+        )
+        response.fetched_at = response.fetched_at.replace(microsecond=0)
+        if response.not_modified:
+            return self._not_modified(url, response, source)
+        if not response.ok:
+            self._fail(url, response)
+            return None
+        kind = "feed" if looks_like_feed(response.body or b"", response.content_type) else None
+        response_id = self.frontier.store_response(url, response, kind)
+        return self._store(url, response_id, response, source)
+
+    def _store(self, url: str, response_id: int, response: Response,
+               source: bool) -> Discovery | None:
+        """Parse a stored response, store the page and mark the URL done, in one transaction."""
+        body = response.body or b""
+        self.summary.fetched += 1
+        log.info("fetched %s (%d bytes)", url, len(body))
+        if looks_like_feed(body, response.content_type):
+            with_retries(self.archive.engine, lambda connection: self.frontier.mark_done(
+                connection, url, response_id, None, "feed"))
+            return discover(body, response.final_url, response.content_type) if source else None
+        page = parse_page(body, response.fetched_at, response.final_url,
+                          http_charset=response.charset)
+        result = with_retries(self.archive.engine,
+                              lambda connection: self._ingest(connection, url, response_id, page,
+                                                              body))
+        if result is not None:
+            self.summary.new_items += result.new_items
+            self.summary.sightings += result.sightings
+        for warning in page.warnings:
+            log.info("%s: %s", url, warning)
+        return discover(body, response.final_url, response.content_type, page) if source else None
+
+    def _ingest(self, connection: Connection, url: str, response_id: int, page: ParsedPage,
+                body: bytes) -> IngestResult | None:
+        if not page.is_page:
+            log.warning("not a wire page, kept unparsed: %s", url)
+            self.frontier.mark_done(connection, url, response_id, None, None)
+            return None
+        (result,) = store_pages(connection, [PageRecord.of(page, body, parser_version())])
+        kind = "listing" if page.kind == "listing" else "article"
+        self.frontier.mark_done(connection, url, response_id, result.page_id, kind)
+        return result
+
+    def _not_modified(self, url: str, response: Response, source: bool) -> Discovery | None:
+        self.summary.not_modified += 1
+        log.info("not modified: %s", url)
+        self.frontier.mark_not_modified(url, response)
+        if not source:
+            return None
+        stored = self.frontier.latest_response(url)
+        if stored is None:
+            return None
+        return self._links_of(stored)
+
+    def _links_of(self, stored: StoredResponse) -> Discovery:
+        response = stored.response
+        page = None
+        if not looks_like_feed(stored.body, response.content_type):
+            page = parse_page(stored.body, stored.fetched_at, stored.final_url,
+                              http_charset=response.charset)
+        return discover(stored.body, stored.final_url, response.content_type, page)
+
+    def _disallowed(self, url: str, source: bool) -> None:
+        response = Response(url, url, None, error="disallowed by robots.txt", permanent=True)
+        if source:
+            self._fail(url, response)
+        else:
+            log.info("skipped, disallowed by robots.txt: %s", url)
+            self.frontier.mark_failed(url, response, self.now())
+
+    def _fail(self, url: str, response: Response, *, count: bool = True) -> None:
+        state = self.frontier.mark_failed(url, response, self.now(), count=count)
+        error = response.error or f"HTTP {response.status}"
+        if state == "given_up":
+            error += " (given up)"
+        self.summary.failed += 1
+        self.summary.failures.append((url, error))
+        log.error("failed %s: %s", url, error)
