@@ -25,3 +25,252 @@ def test_both_seeds_have_an_expected_file() -> None:
 
 def parse(text: str):
     return parse_page(text, FETCHED)
+
+
+def item_fields(page, *names: str) -> list[tuple]:
+    return [tuple(getattr(item, name) for name in names) for item in page.items]
+
+
+LAYOUT_A = """Kabinet wil snellere vergunningen
+DEN HAAG (ANP) - Het kabinet wil dat vergunningen sneller worden afgehandeld.
+Gemeenten krijgen daarvoor extra geld.
+Meer uit Binnenland
+UTRECHT (ANP) - Tussen Utrecht en Amersfoort rijden weer treinen.
+12 minuten geledenBRUSSEL (ANP/BELGA) - De Belgische regering is het eens over de begroting.
+2 uur geleden
+"""
+
+
+# --- ages ---------------------------------------------------------------------------------
+
+
+def test_age_glued_to_next_dateline_belongs_to_the_item_above() -> None:
+    page = parse(LAYOUT_A)
+    assert item_fields(page, "dateline", "age_text") == [
+        ("UTRECHT", "12 minuten geleden"),
+        ("BRUSSEL", "2 uur geleden"),
+    ]
+    assert page.items[1].body == "De Belgische regering is het eens over de begroting."
+
+
+def test_last_age_alone_on_its_line_gives_the_last_window() -> None:
+    last = parse(LAYOUT_A).items[-1]
+    assert (last.window.earliest.hour, last.window.latest.hour) == (9, 10)
+
+
+def test_age_inside_a_body_sentence_is_body_text() -> None:
+    page = parse(
+        "Titel\nDEN HAAG (ANP) - Intro.\nMeer uit Binnenland\n"
+        "ASSEN (ANP) - Dat gebeurde twee weken geleden om 16.00 uur. Een jaar geleden ook\n"
+        "3 uur geleden\n"
+    )
+    assert page.items[0].body == "Dat gebeurde twee weken geleden om 16.00 uur. Een jaar geleden ook"
+    assert page.items[0].age_text == "3 uur geleden"
+
+
+def test_age_at_end_of_item_line_after_a_sentence_is_split_off() -> None:
+    page = parse(
+        "Titel\nDEN HAAG (ANP) - Intro.\nMeer uit Binnenland\n"
+        "ASSEN (ANP) - De provincie trekt extra geld uit. 3 uur geleden\n"
+        "ZWOLLE (ANP) - Het bleef lang onrustig. zojuist\n"
+    )
+    assert item_fields(page, "body", "age_text") == [
+        ("De provincie trekt extra geld uit.", "3 uur geleden"),
+        ("Het bleef lang onrustig.", "zojuist"),
+    ]
+
+
+def test_age_in_words_at_end_of_item_line_stays_body_text() -> None:
+    page = parse(
+        "Titel\nDEN HAAG (ANP) - Intro.\nMeer uit Binnenland\n"
+        "ASSEN (ANP) - Het begon. twee weken geleden\n1 uur geleden\n"
+    )
+    assert item_fields(page, "body", "age_text") == [("Het begon. twee weken geleden", "1 uur geleden")]
+
+
+def test_unknown_age_phrase_gives_a_warning_and_no_window() -> None:
+    page = parse("Titel\nDEN HAAG (ANP) - Intro.\nMeer uit Binnenland\nASSEN (ANP) - Iets.\n3 eeuwen geleden\n")
+    assert page.items[0].age_text == "3 eeuwen geleden"
+    assert page.items[0].window is None
+    assert any("unknown age phrase" in warning for warning in page.warnings)
+
+
+# --- datelines ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    ["IZJOEM/LONDEN", "DEN HAAG", "WEST PALM BEACH", "MEXICO-STAD", "ÎLE LONGUE", "BOGOTÁ",
+     "MALMÖ", "'S HEER ARENDSKERKE", "’S-GRAVENHAGE", "ST. PETERSBURG", "TRUMPWASHINGTON"],
+)
+def test_dateline_in_capitals_is_kept_as_printed(dateline: str) -> None:
+    page = parse(f"Titel\nDEN HAAG (ANP) - Intro.\nMeer uit Buitenland\n{dateline} (ANP) - Iets.\n1 uur geleden\n")
+    assert page.items[0].dateline == dateline
+    assert page.items[0].places == tuple(dateline.split("/"))
+    assert page.items[0].body == "Iets."
+
+
+def test_dateline_without_space_before_the_hyphen() -> None:
+    page = parse("Goes\nGOES- Bij een brand raakte niemand gewond.\n1 uur geleden\n")
+    assert item_fields(page, "dateline", "agencies", "body") == [
+        ("GOES", (), "Bij een brand raakte niemand gewond.")
+    ]
+
+
+@pytest.mark.parametrize("separator", [" - ", " – ", " — ", "- "])
+def test_separator_hyphen_en_dash_or_em_dash(separator: str) -> None:
+    page = parse(f"Regio\nGOES{separator}Het nieuws.\n1 uur geleden\nVEERE (ANP){separator}Meer nieuws.\n2 uur geleden\n")
+    assert item_fields(page, "dateline", "body") == [("GOES", "Het nieuws."), ("VEERE", "Meer nieuws.")]
+
+
+def test_agency_list_of_four() -> None:
+    page = parse("Titel\nDEN HAAG (ANP/RTR/AFP/DPA) - Intro.\n")
+    assert page.lead.agencies == ("ANP", "RTR", "AFP", "DPA")
+
+
+def test_mixed_case_dateline_is_an_item_where_an_age_follows() -> None:
+    page = parse("Regio\nDOMBURG - Eerste.\n1 week geledenBorsele - Tweede.\n2 weken geleden\n")
+    assert item_fields(page, "dateline", "body") == [("DOMBURG", "Eerste."), ("Borsele", "Tweede.")]
+
+
+def test_title_with_a_dash_above_a_wire_line_is_a_title_not_an_item() -> None:
+    page = parse(
+        "Sport\nOranje - VS speelt gelijk\nROTTERDAM (ANP) - Het werd 2-2.\n2 uur geleden\n"
+        "NAVO - top begint\nVILNIUS (ANP) - De top begint.\n3 uur geleden\n"
+    )
+    assert item_fields(page, "title", "dateline") == [
+        ("Oranje - VS speelt gelijk", "ROTTERDAM"),
+        ("NAVO - top begint", "VILNIUS"),
+    ]
+
+
+def test_dash_and_capitals_in_brackets_inside_a_body_stay_body_text() -> None:
+    page = parse(
+        "Titel\nDEN HAAG (ANP) - De NCTV (NCTV) - die rapporteert - is somber.\n"
+        "Meer uit Binnenland\nZWOLLE (ANP) - Oranje - VS wordt gespeeld (KNVB) - zegt de bond.\n1 uur geleden\n"
+    )
+    assert page.lead.body == "De NCTV (NCTV) - die rapporteert - is somber."
+    assert page.items[0].body == "Oranje - VS wordt gespeeld (KNVB) - zegt de bond."
+    assert page.items[0].agencies == ("ANP",)
+
+
+# --- the lead -----------------------------------------------------------------------------
+
+
+def test_empty_first_line_and_whitespace_are_ignored() -> None:
+    assert parse("\n  \r\n" + LAYOUT_A.replace("\n", "  \r\n")).items == parse(LAYOUT_A).items
+    assert parse("\n" + LAYOUT_A).title == "Kabinet wil snellere vergunningen"
+
+
+def test_blank_lines_change_nothing() -> None:
+    assert parse(LAYOUT_A.replace("\n", "\n\n")).to_dict() == parse(LAYOUT_A).to_dict()
+
+
+def test_webmail_banner_is_never_the_title() -> None:
+    page = parse("Webmail\nKies je webmail\nKies je webmail hieronder\nStorm op komst\nDE BILT (ANP) - Code oranje.\n")
+    assert page.title == page.lead.title == "Storm op komst"
+
+
+def test_repeated_line_is_the_title_over_lines_before_it() -> None:
+    page = parse("Wij gebruiken cookies\nStorm op komst\nStorm op komst\nDE BILT (ANP) - Code oranje.\n")
+    assert page.title == "Storm op komst"
+
+
+def test_document_heading_is_the_title_when_no_line_repeats() -> None:
+    from newsarchive.parse.layout import read_page
+
+    lines = ["Wij gebruiken cookies", "Storm op komst", "DE BILT (ANP) - Code oranje."]
+    page = read_page(lines, [None] * 3, FETCHED, heading="Storm op komst")
+    assert page.title == "Storm op komst"
+
+
+def test_editor_line_before_the_dateline_is_not_body_or_title() -> None:
+    page = parse("Storm op komst\nN i e u w bericht, meer quotes in 2e alinea\nDE BILT (ANP) - Code oranje.\n")
+    assert page.title == "Storm op komst"
+    assert page.lead.body == "Code oranje."
+
+
+def test_subheadings_are_paragraphs_and_closing_byline_is_left_out() -> None:
+    page = parse(
+        "Titel\nDE BILT (ANP) - Code oranje.\nWaterschap\nDe dijken houden het.\n"
+        "BIJDRAGE ANNE DE GROOT\nMeer uit Binnenland\n"
+    )
+    assert page.lead.paragraphs == ("Code oranje.", "Waterschap", "De dijken houden het.")
+    assert page.lead.byline == "BIJDRAGE ANNE DE GROOT"
+
+
+def test_lone_lead_without_sidebar_is_an_article() -> None:
+    page = parse("Titel\nMIDDELBURG - Het besluit valt na de zomer.\nDat is later dan gepland.\n")
+    assert (page.kind, page.lead.dateline, page.items) == ("article", "MIDDELBURG", [])
+
+
+# --- listings -----------------------------------------------------------------------------
+
+
+def test_listing_source_prefix_is_stripped_and_date_lines_are_not_the_section() -> None:
+    page = parse(
+        "maandag 3 november 2025\nEditie: NL & Wereld | Zeeland\nPolitiek\n"
+        "ANP Minister zwijgt\nKOPENHAGEN (ANP) - Geen reactie.\n1 maand geleden\n"
+    )
+    assert (page.kind, page.title, page.section) == ("listing", "Politiek", "Politiek")
+    assert item_fields(page, "title", "dateline") == [("Minister zwijgt", "KOPENHAGEN")]
+
+
+def test_net_binnen_headlines_with_and_without_dash_and_glued() -> None:
+    expected = [("Tholen", "16:30", "Lijsttrekker gekozen"), ("Sport", "9:31", "Beachduo wint")]
+    for lines in (
+        "- Tholen 16:30 Lijsttrekker gekozen\n- Sport 9:31 Beachduo wint\n",
+        "Tholen16:30Lijsttrekker gekozen\nSport 9:31Beachduo wint\n",
+    ):
+        page = parse(f"Net binnen\n{lines}DOMBURG - Zorgen.\n1 week geleden\n")
+        assert [(h.section, h.time, h.title) for h in page.headlines] == expected
+        assert item_fields(page, "dateline", "title") == [("DOMBURG", None)]
+
+
+# --- damage and odd input -----------------------------------------------------------------
+
+
+def test_damaged_e_is_repaired_and_glued_sentences_are_kept() -> None:
+    page = parse("Plan voor Financiƫn\nDEN HAAG (ANP) - Het plan komt dinsdag.De Kamer debatteert.\n")
+    assert page.title == "Plan voor Financiën"
+    assert page.lead.body == "Het plan komt dinsdag.De Kamer debatteert."
+
+
+def test_unparseable_item_line_gets_a_warning_and_its_neighbours_survive() -> None:
+    page = parse(
+        "Titel\nDEN HAAG (ANP) - Intro.\nMeer uit Binnenland\nASSEN (ANP) - Een.\n"
+        "1 uur geledenTeheran (ANP) - Kapot.\n2 uur geledenZWOLLE (ANP) - Drie.\n3 uur geleden\n"
+    )
+    assert item_fields(page, "dateline", "age_text") == [("ASSEN", "1 uur geleden"), ("ZWOLLE", "3 uur geleden")]
+    assert any("Teheran (ANP)" in warning for warning in page.warnings)
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"\x00\x01\x02\xff\xfe", "", "hallo\nwereld", b"\x89PNG\r\n\x1a\n\x00\x00", "Meer uit"]
+)
+def test_input_without_a_page_is_unknown_and_does_not_raise(data) -> None:
+    page = parse_page(data, FETCHED)
+    assert page.kind == "unknown" and not page.is_page
+
+
+def test_error_inside_the_grammar_becomes_unknown_with_a_warning(monkeypatch) -> None:
+    import newsarchive.parse as parse_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(parse_module, "read_page", broken)
+    page = parse_page(LAYOUT_A, FETCHED, "https://example.nl/a")
+    assert (page.kind, page.url) == ("unknown", "https://example.nl/a")
+    assert "boom" in page.warnings[-1]
+
+
+def test_naive_fetch_time_is_taken_as_utc() -> None:
+    naive = parse_page(LAYOUT_A, FETCHED.replace(tzinfo=None))
+    assert naive.fetched_at == FETCHED
+    assert naive.items == parse(LAYOUT_A).items
+
+
+def test_text_to_document_collapses_whitespace_and_normalizes_to_nfc() -> None:
+    document = text_to_document("\ufeff  A\u00a0 b \n\n\tCafe\u0301\r\n")
+    assert document.lines == ["A b", "Café"]

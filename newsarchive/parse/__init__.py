@@ -58,10 +58,8 @@ def parse_page(
 def text_to_document(text: str) -> TextDocument:
     """A text dump as a TextDocument: lines stripped, whitespace collapsed, NFC, no blanks."""
     lines = []
-    for raw in text.splitlines():
+    for raw in text.removeprefix("\ufeff").splitlines():
         line = " ".join(raw.split())
         if line:
             lines.append(line if line.isascii() else unicodedata.normalize("NFC", line))
-    if lines and lines[0].startswith("\ufeff"):
-        lines[0] = lines[0].lstrip("\ufeff")
-    return TextDocument([line for line in lines if line])
+    return TextDocument(lines)
