@@ -204,9 +204,9 @@ class _Batch:
 
     def store(self, records: Sequence[PageRecord]) -> list[IngestResult]:
         page_ids = self._insert_pages(records)
-        unique = {_observation_key(r): r for r in reversed(records)}  # twins: the first one
         fresh = sorted(
-            (r for key, r in unique.items() if page_ids[key][1]), key=lambda r: r.fetched_at
+            (r for key, r in _first_of_each(records).items() if page_ids[key][1]),
+            key=lambda r: r.fetched_at,
         )
         seen = {_observation_key(r): observations(r.page) for r in fresh}
         new_items = self._load_items(fresh, seen)
@@ -228,8 +228,8 @@ class _Batch:
     # pages ---------------------------------------------------------------------------------
 
     def _insert_pages(self, records: Sequence[PageRecord]) -> dict[tuple[str, datetime], tuple[int, bool]]:
-        rows = {_observation_key(r): _page_row(r) for r in records}
-        ordered = [rows[key] for key in sorted(rows)]
+        rows = _first_of_each(records)  # twins in one batch: the first one, ids in order
+        ordered = [_page_row(record) for record in rows.values()]
         statement = (
             insert_for(self.connection, PAGES)
             .on_conflict_do_nothing(index_elements=["content_hash", "fetched_at"])
@@ -260,7 +260,7 @@ class _Batch:
                 first.setdefault(obs.key, (obs, record))
         if not first:
             return {}
-        keys = sorted(first)
+        keys = list(first)  # ids in the order items were first seen
         statement = (
             insert_for(self.connection, ITEMS)
             .on_conflict_do_nothing(index_elements=["content_key"])
@@ -485,6 +485,13 @@ class _Batch:
 
 def _observation_key(record: PageRecord) -> tuple[str, datetime]:
     return (record.content_hash, record.fetched_at)
+
+
+def _first_of_each(records: Sequence[PageRecord]) -> dict[tuple[str, datetime], PageRecord]:
+    first: dict[tuple[str, datetime], PageRecord] = {}
+    for record in records:
+        first.setdefault(_observation_key(record), record)
+    return first
 
 
 def _page_row(record: PageRecord) -> dict[str, Any]:
