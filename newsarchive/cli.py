@@ -328,3 +328,104 @@ def crawl_command(sources: tuple[str, ...], sources_file: Any, pages: int, refre
     options = _crawl_options(delay, timeout, retries, contact, pages, refresh)
     _run_fetching(db, wait, quiet, log_file,
                   lambda archive, progress: crawl(archive, targets, options, progress))
+
+
+# --- query: query, show, stats --------------------------------------------------------------
+
+
+def _format_option(choices: tuple[str, ...]) -> Any:
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=None,
+        help="Output format. Default: table on a terminal, "
+             f"{'JSON Lines' if 'jsonl' in choices else 'JSON'} when piped.",
+    )
+
+
+def _chosen_format(fmt: str | None, piped: str) -> str:
+    return fmt or ("table" if sys.stdout.isatty() else piped)
+
+
+@cli.command("query")
+@click.option("--dateline", help="The whole dateline, any case and accents: `teheran`.")
+@click.option("--place", "places", multiple=True,
+              help="A place of the dateline: `londen` finds IZJOEM/LONDEN. Repeatable (all).")
+@click.option("--agency", "agencies", multiple=True,
+              help="An agency: `AFP` finds ANP/AFP/RTR. Repeatable (all of them).")
+@click.option("--section", help="The section (any case): Buitenland, Sport, Middelburg...")
+@click.option("--kind", type=click.Choice(["article", "teaser"]))
+@click.option("--since", metavar="WHEN",
+              help="Published at or after (window overlap): ISO date/time or 30m, 24h, 7d, 2w.")
+@click.option("--until", metavar="WHEN",
+              help="Published at or before (window overlap); a date means its whole day.")
+@click.option("--by", type=click.Choice(["published", "seen"]), default="published",
+              show_default=True,
+              help="Time of --since/--until/--order: publication window or first sight.")
+@click.option("--search", metavar="TEXT",
+              help="Full-text search of title, dateline and body (SQLite FTS5 syntax).")
+@click.option("--order", type=click.Choice(["newest", "oldest", "relevance"]),
+              default="newest", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@_format_option(("table", "json", "jsonl", "csv"))
+@db_option
+def query_command(dateline: str | None, places: tuple[str, ...], agencies: tuple[str, ...],
+                  section: str | None, kind: str | None, since: str | None, until: str | None,
+                  by: str, search: str | None, order: str, limit: int, offset: int,
+                  fmt: str | None, db: str) -> None:
+    """Items of the archive, filtered (all filters combine), newest first.
+
+    A table on a terminal, JSON Lines when piped (--format to choose).
+    """
+    from .query import ItemFilter, QueryError, iter_items, parse_moment
+    from .query.output import write_items
+
+    now = to_utc(datetime.now().astimezone())
+    try:
+        item_filter = ItemFilter(
+            dateline=dateline, places=places, agencies=agencies, section=section,
+            kind=kind,  # type: ignore[arg-type]
+            since=parse_moment(since, now=now) if since else None,
+            until=parse_moment(until, now=now, end_of_day=True) if until else None,
+            by=by, search=search, order=order, limit=limit, offset=offset,  # type: ignore[arg-type]
+        )
+        with open_archive_or_exit(db) as archive:
+            write_items(iter_items(archive, item_filter), _chosen_format(fmt, "jsonl"),
+                        sys.stdout)
+    except QueryError as exc:
+        error(str(exc))
+        sys.exit(2)
+
+
+@cli.command("show")
+@click.argument("item_id", type=int)
+@_format_option(("table", "json", "jsonl"))
+@db_option
+def show_command(item_id: int, fmt: str | None, db: str) -> None:
+    """One item: its window and how it was derived, every sighting, the same story's article
+    or teasers, and earlier titles or agency lists."""
+    from .query.output import write_detail
+    from .query.show import show_item
+
+    with open_archive_or_exit(db) as archive:
+        detail = show_item(archive, item_id)
+    if detail is None:
+        error(f"no item {item_id} in {db}")
+        sys.exit(1)
+    write_detail(detail, _chosen_format(fmt, "json"), sys.stdout)
+
+
+@cli.command("stats")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many datelines and warning pages to list.")
+@click.option("--days", type=click.IntRange(min=1), default=14, show_default=True,
+              help="How many recent days to count.")
+@_format_option(("table", "json", "jsonl"))
+@db_option
+def stats_command(top: int, days: int, fmt: str | None, db: str) -> None:
+    """Items and sightings per agency, dateline, section and day; fetch times; size; warnings."""
+    from .query.output import write_stats
+    from .query.stats import archive_stats
+
+    with open_archive_or_exit(db) as archive:
+        stats = archive_stats(archive, top=top, days=days)
+    write_stats(stats, _chosen_format(fmt, "json"), sys.stdout)

@@ -1,0 +1,147 @@
+"""Printing query results: an aligned table for people, JSON / JSON Lines / CSV for programs.
+
+`table` shortens bodies to the terminal width; the other formats print every field in full.
+In CSV and in the table a list (agencies, places) is written as the wire writes it: `ANP/AFP`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
+
+from .search import ItemRow
+from .show import ItemDetail
+from .stats import ArchiveStats, Count
+
+FORMATS = ("table", "json", "jsonl", "csv")
+ITEM_FIELDS = tuple(ItemRow.__dataclass_fields__)
+TABLE_COLUMNS = ("id", "published", "dateline", "agencies", "section", "kind", "text")
+ELLIPSIS = "…"
+
+
+def default_format(is_terminal: bool) -> str:
+    """A table on a terminal, JSON Lines when piped."""
+    return "table" if is_terminal else "jsonl"
+
+
+def write_items(rows: Iterable[ItemRow], fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        _write_json_array((row.to_dict() for row in rows), out)
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(ITEM_FIELDS)
+        for row in rows:
+            writer.writerow(_flat(row.to_dict()[name]) for name in ITEM_FIELDS)
+    else:
+        _write_table([_table_cells(row) for row in rows], TABLE_COLUMNS, out, stretch="text")
+
+
+def write_detail(detail: ItemDetail, fmt: str, out: TextIO) -> None:
+    if fmt != "table":
+        out.write(json.dumps(detail.to_dict(), ensure_ascii=False, indent=2 if fmt == "json"
+                             else None) + "\n")
+        return
+    item = detail.item
+    lines = [
+        f"{item.kind} {item.id}: {item.title or '(no title)'}",
+        f"dateline:  {item.dateline or '-'}   places: {_flat(list(item.places)) or '-'}   "
+        f"agencies: {_flat(list(item.agencies)) or '-'}",
+        f"section:   {item.section or '-'}   url: {item.url or '-'}",
+        f"published: {_window(item.published_earliest, item.published_latest)} "
+        f"(from {item.window_source}; {detail.window_conflicts} conflicting sightings)",
+        f"seen:      {_when(item.first_seen_at)} .. {_when(item.last_seen_at)}, "
+        f"{item.sightings} times",
+        "",
+        item.body,
+        "",
+        "sightings:",
+    ]
+    lines += [
+        f"  {_when(s.fetched_at)}  {s.age_text or '-':<18} "
+        f"{_window(s.window_earliest, s.window_latest):<37} #{s.position} {s.page_url or ''}"
+        for s in detail.sightings
+    ]
+    if detail.linked:
+        lines.append("same story:")
+        lines += [f"  {link.kind} {link.id}: {link.dateline or '-'} {link.title or ''}"
+                  for link in detail.linked]
+    if detail.revisions:
+        lines.append("earlier values:")
+        lines += [f"  {_when(r.recorded_at)} {r.field}: {r.old_value!r} -> {r.new_value!r}"
+                  for r in detail.revisions]
+    out.write("\n".join(lines) + "\n")
+
+
+def write_stats(stats: ArchiveStats, fmt: str, out: TextIO) -> None:
+    if fmt != "table":
+        out.write(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2 if fmt == "json"
+                             else None) + "\n")
+        return
+    out.write(
+        f"items {stats.items}, sightings {stats.sightings}, pages {stats.pages}, "
+        f"{stats.size_bytes / 1_000_000:.1f} MB\n"
+        f"fetched {_when(stats.first_fetch)} .. {_when(stats.last_fetch)}\n"
+        f"pages with warnings: {stats.pages_with_warnings}\n"
+    )
+    for title, counts in (("agency", stats.per_agency), ("dateline", stats.per_dateline),
+                          ("section", stats.per_section), ("day (first seen)", stats.per_day)):
+        out.write("\n")
+        _write_table(_count_cells(counts), (title, "items", "sightings"), out)
+    for page in stats.warning_pages:
+        out.write(f"\nwarnings of page {page.page_id} ({_when(page.fetched_at)} "
+                  f"{page.url or ''}):\n")
+        out.write("".join(f"  {warning}\n" for warning in page.warnings))
+
+
+def _count_cells(counts: Iterable[Count]) -> list[list[str]]:
+    return [[count.name or "-", str(count.items), str(count.sightings)] for count in counts]
+
+
+def _write_json_array(objects: Iterator[dict[str, Any]], out: TextIO) -> None:
+    separator = "[\n"
+    for data in objects:
+        out.write(separator + " " + json.dumps(data, ensure_ascii=False))
+        separator = ",\n"
+    out.write("[]\n" if separator == "[\n" else "\n]\n")
+
+
+def _flat(value: Any) -> Any:
+    return "/".join(value) if isinstance(value, list) else value
+
+
+def _when(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+def _window(earliest: Any, latest: Any) -> str:
+    return "unknown" if earliest is None else f"{_when(earliest)} .. {_when(latest)}"
+
+
+def _table_cells(row: ItemRow) -> list[str]:
+    text = " ".join(part for part in (row.title, row.body) if part)
+    return [str(row.id), _when(row.published_latest), row.dateline or "-",
+            "/".join(row.agencies) or "-", row.section or "-", row.kind, " ".join(text.split())]
+
+
+def _write_table(rows: list[list[str]], header: tuple[str, ...], out: TextIO,
+                 stretch: str | None = None) -> None:
+    """Aligned columns; the `stretch` column is cut to what the terminal width leaves."""
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    if stretch is not None:
+        index = header.index(stretch)
+        room = shutil.get_terminal_size((120, 24)).columns - sum(widths) + widths[index]
+        widths[index] = max(20, room - 2 * (len(header) - 1))
+        rows = [[_shorten(c, widths[index]) if i == index else c for i, c in enumerate(r)]
+                for r in rows]
+    for cells in [list(header), ["-" * w for w in widths], *rows]:
+        out.write("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip() + "\n")
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + ELLIPSIS
