@@ -395,16 +395,22 @@ class _Layout:
 
     def _time_date(self) -> PageDate | None:
         """A visible `<time datetime>` of the lead: the only one beside the h1, else the only
-        one before `Meer uit` (the sidebar's times are its items' times)."""
-        candidates: list[str] = []
+        one before `Meer uit`. Times after `Meer uit`, and times shown as an age, are items'."""
+        meer_uit = next((i for i, line in enumerate(self.lines) if _MEER_UIT.match(line)), None)
+        times = [
+            (stamp, element) for index, stamp, element in self.times
+            if (meer_uit is None or index < meer_uit) and not _shows_age(element)
+        ]
         holder = self.first_h1.getparent() if self.first_h1 is not None else None
-        if holder is not None:
-            candidates = [s for _, s, el in self.times if any(a is holder for a in el.iterancestors())]
-        if len(candidates) != 1:
-            meer_uit = next((i for i, line in enumerate(self.lines) if _MEER_UIT.match(line)), None)
-            candidates = [s for i, s, _ in self.times if meer_uit is not None and i < meer_uit]
+        candidates = [s for s, el in times if any(a is holder for a in el.iterancestors())]
+        if len(candidates) != 1 and meer_uit is not None:
+            candidates = [stamp for stamp, _ in times]
         moment = parse_datetime(candidates[0]) if len(candidates) == 1 else None
         return PageDate(moment, "time") if moment is not None else None
+
+
+def _shows_age(element: etree._Element) -> bool:
+    return _is_age(" ".join("".join(element.itertext()).split()), True)
 
 
 def _base_url(root: etree._Element, base_url: str | None) -> str | None:
