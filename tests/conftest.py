@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from fixture_site import fixture_site  # noqa: F401 - the local news site of fetch/crawl tests
 
 from newsarchive.store.archive import Archive, open_archive
 

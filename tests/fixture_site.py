@@ -112,6 +112,7 @@ class FixtureSite:
     slow_seconds: float = 1.0
     huge_bytes: int = 200_000
     robots_status: int = 200
+    extra_links: list[str] = field(default_factory=list)  # paths teased on listing page 1
     requests: list[Request] = field(default_factory=list)
     served: dict[str, int] = field(default_factory=dict)  # path -> 200 responses sent
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -385,6 +386,12 @@ def render_listing(site: FixtureSite, page: int) -> str:
 <p>{escape(a.wire_line)}</p><span>{age_text(a.published, site.now)}</span></li>"""
         for a in site.listing_articles(page)
     )
+    if page == 1:
+        teasers += "".join(
+            f'\n<li><a href="{path}"><h3>ANP Bericht op {escape(path)}</h3></a>'
+            f"<p>GOES - Een bericht dat op {escape(path)} staat.</p><span>1 uur geleden</span></li>"
+            for path in site.extra_links
+        )
     more = ""
     if page < site.pages:
         more = (f'<div class="pagination"><a rel="next" href="?page={page + 1}">Volgende</a>'

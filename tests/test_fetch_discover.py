@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import requests
-from fixture_site import FEED, LISTING, fixture_site  # noqa: F401 - pytest fixture
+from fixture_site import FEED, LISTING
 
 from newsarchive.fetch.discover import discover
 from newsarchive.items import Item, ParsedPage

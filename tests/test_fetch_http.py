@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
-from fixture_site import fixture_site  # noqa: F401 - pytest fixture
 
 from newsarchive import __version__
 from newsarchive.fetch.http import HttpClient, HttpPolicy, parse_retry_after

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fixture_site import fixture_site  # noqa: F401 - pytest fixture
 
 from newsarchive.fetch.http import HttpClient, HttpPolicy
 from newsarchive.fetch.robots import Robots
