@@ -115,3 +115,24 @@ def layout_a_html(title: str, lead_paragraphs: list[str], sidebar: list[tuple[st
         f"<aside><h2>Meer uit {html.escape(section)}</h2><ul>{entries}</ul></aside>"
         "<footer>Over ons · Contact</footer></body></html>"
     )
+
+
+DATELINES = ("TEHERAN", "IZJOEM/LONDEN", "WASHINGTON", "ÎLE LONGUE", "DEN HAAG", "GOES", "BRUSSEL")
+AGENCY_LISTS = (("ANP",), ("ANP", "AFP"), ("ANP", "AFP", "RTR"), ("ANP", "DPA"))
+WORDS = "kabinet minister stad haven plan regering raad oorlog zorg geld dorp school trein".split()
+
+
+def wire_stream(rng, count: int, start: datetime, span: timedelta) -> list[WireStory]:
+    """Invented stories published at random moments (to the second) in [start, start + span]."""
+    stories = []
+    for n in range(count):
+        moment = start + timedelta(seconds=rng.randrange(int(span.total_seconds())))
+        words = " ".join(rng.choice(WORDS) for _ in range(12))
+        body = f"Bericht {n}: de {words} meldt iets nieuws over de {rng.choice(WORDS)}."
+        stories.append(WireStory(rng.choice(DATELINES), rng.choice(AGENCY_LISTS), body, moment))
+    return sorted(stories, key=lambda story: story.published)
+
+
+def shown_at(stories: list[WireStory], fetched_at: datetime, count: int = 7) -> list[WireStory]:
+    """What a sidebar shows at a moment: the newest stories already published, newest first."""
+    return [s for s in reversed(stories) if s.published <= fetched_at][:count]
