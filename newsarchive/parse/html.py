@@ -37,7 +37,7 @@ _BLOCKS = frozenset(
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main menu "
     "nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
 )
-_SECTIONING = frozenset("article aside section main nav".split())
+_SECTIONING = frozenset("article aside section".split())
 _DROP_ROLES = frozenset("dialog alertdialog navigation banner contentinfo search".split())
 _CONSENT_WORD = re.compile(r"cookie|consent|gdpr|toestemming", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -136,14 +136,15 @@ def _selector(css: str) -> Any:
     return CSSSelector(css)
 
 
-def _select(root: etree._Element, css: str | None, warnings: list[str]) -> list[etree._Element]:
+def _select(root: etree._Element, css: str | None, warnings: list[str]) -> list[etree._Element] | None:
+    """The elements a site hint selects; None (and a warning) when the selector is invalid."""
     if not css:
         return []
     try:
         return list(_selector(css)(root))
     except Exception as exc:
         warnings.append(f"site hint selector {css!r} ignored: {type(exc).__name__}")
-        return []
+        return None
 
 
 def _is_boilerplate(element: etree._Element) -> bool:
@@ -207,7 +208,7 @@ class _Layout:
         self.protected = _protected(root)
         self.dropped = _structural_drops(root, self.protected)
         if hints is not None:
-            self.dropped.update(_select(root, hints.drop, warnings))
+            self.dropped.update(_select(root, hints.drop, warnings) or ())
         self.lines: list[str] = []
         self.links: list[str | None] = []
         self.parts: list[str] = []  # the line being written: text pieces and their links
@@ -235,8 +236,9 @@ class _Layout:
     def _content_roots(self) -> list[etree._Element]:
         css = self.hints.root if self.hints else None
         chosen = _select(self.root, css, self.warnings)
-        if css and not chosen:
+        if chosen == [] and css:
             self.warnings.append(f"site hint root {css!r} matched nothing; whole page used")
+        chosen = chosen or []
         chosen_set = set(chosen)
         outermost = [el for el in chosen if not any(a in chosen_set for a in el.iterancestors())]
         if outermost:

@@ -1,0 +1,139 @@
+"""Bytes to text: BOM, HTTP charset, declared charset, UTF-8, windows-1252, in that order."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsarchive.parse.encoding import codec_name, decode_bytes
+
+TEXT = "Noël zegt: “het café is dicht”"
+
+
+def html(text: str, meta: str = "") -> str:
+    return f"<html><head>{meta}</head><body><p>{text}</p></body></html>"
+
+
+# --- byte-order mark -----------------------------------------------------------------------
+
+
+def test_utf8_bom_wins_over_http_charset_and_meta() -> None:
+    data = b"\xef\xbb\xbf" + html(TEXT, '<meta charset="windows-1252">').encode("utf-8")
+    decoded = decode_bytes(data, http_charset="iso-8859-1")
+    assert decoded.encoding == "utf-8"
+    assert TEXT in decoded.text
+    assert not decoded.text.startswith("\ufeff")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_bom_decodes_utf16(codec: str) -> None:
+    bom = "\ufeff".encode(codec)
+    decoded = decode_bytes(bom + html(TEXT).encode(codec))
+    assert TEXT in decoded.text
+    assert decoded.encoding.replace("-", "").startswith("utf16")
+
+
+# --- HTTP charset --------------------------------------------------------------------------
+
+
+def test_http_charset_wins_over_meta() -> None:
+    data = html(TEXT, '<meta charset="utf-8">').encode("cp1252")
+    decoded = decode_bytes(data, http_charset="windows-1252")
+    assert (decoded.encoding, decoded.warnings) == ("windows-1252", [])
+    assert TEXT in decoded.text
+
+
+def test_http_charset_that_does_not_fit_gives_a_warning_and_the_next_rule_decides() -> None:
+    data = html(TEXT, '<meta charset="windows-1252">').encode("cp1252")
+    decoded = decode_bytes(data, http_charset="utf-8")
+    assert decoded.encoding == "windows-1252"
+    assert TEXT in decoded.text
+    assert len(decoded.warnings) == 1 and "HTTP" in decoded.warnings[0]
+
+
+def test_unknown_http_charset_gives_a_warning_and_is_ignored() -> None:
+    decoded = decode_bytes(html(TEXT).encode("utf-8"), http_charset="x-no-such-charset")
+    assert decoded.encoding == "utf-8"
+    assert TEXT in decoded.text
+    assert "x-no-such-charset" in decoded.warnings[0]
+
+
+def test_quoted_http_charset_is_understood() -> None:
+    decoded = decode_bytes(html(TEXT).encode("cp1252"), http_charset='"Windows-1252"')
+    assert (decoded.encoding, decoded.warnings) == ("windows-1252", [])
+
+
+# --- declared in the document --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta charset="windows-1252">',
+        "<meta charset=windows-1252>",
+        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',
+        "<META HTTP-EQUIV='content-type' CONTENT='text/html;charset=Windows-1252'>",
+    ],
+)
+def test_meta_charset_in_any_spelling_is_used(meta: str) -> None:
+    decoded = decode_bytes(html(TEXT, meta).encode("cp1252"))
+    assert (decoded.encoding, decoded.warnings) == ("windows-1252", [])
+    assert TEXT in decoded.text
+
+
+def test_latin1_declaration_decodes_as_windows_1252_so_curly_quotes_survive() -> None:
+    decoded = decode_bytes(html(TEXT, '<meta charset="iso-8859-1">').encode("cp1252"))
+    assert TEXT in decoded.text
+
+
+def test_xml_declaration_encoding_is_used() -> None:
+    data = ('<?xml version="1.0" encoding="ISO-8859-15"?>' + html("prijs 10 €")).encode("iso-8859-15")
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "iso8859-15"
+    assert "prijs 10 €" in decoded.text
+
+
+def test_meta_declaring_utf8_for_windows_1252_bytes_warns_and_falls_back() -> None:
+    decoded = decode_bytes(html(TEXT, '<meta charset="utf-8">').encode("cp1252"))
+    assert decoded.encoding == "windows-1252"
+    assert TEXT in decoded.text
+    assert "document" in decoded.warnings[0]
+
+
+def test_charset_mentioned_in_body_text_far_down_is_not_a_declaration() -> None:
+    filler = "<p>" + "tekst " * 2000 + "</p>"
+    data = html(filler + '<meta charset="windows-1252">' + TEXT).encode("utf-8")
+    assert decode_bytes(data).encoding == "utf-8"
+
+
+# --- no declaration ------------------------------------------------------------------------
+
+
+def test_undeclared_valid_utf8_is_utf8() -> None:
+    decoded = decode_bytes(html(TEXT).encode("utf-8"))
+    assert (decoded.encoding, decoded.text, decoded.warnings) == ("utf-8", html(TEXT), [])
+
+
+def test_undeclared_windows_1252_falls_back_to_windows_1252() -> None:
+    decoded = decode_bytes(html(TEXT).encode("cp1252"))
+    assert (decoded.encoding, decoded.text, decoded.warnings) == ("windows-1252", html(TEXT), [])
+
+
+def test_bytes_invalid_in_every_candidate_are_replaced_with_a_warning() -> None:
+    decoded = decode_bytes(b"<p>caf\xe9 \x81\x8d</p>")
+    assert decoded.text == "<p>café \ufffd\ufffd</p>"
+    assert len(decoded.warnings) == 1
+
+
+@pytest.mark.parametrize("data", [b"", b"\x00\xff\xfe", b"\xef\xbb", b"\xff\xfe\x00\x00\x00", bytes(range(256))])
+def test_odd_bytes_never_raise(data: bytes) -> None:
+    decoded = decode_bytes(data, http_charset="utf-8")
+    assert isinstance(decoded.text, str)
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [("UTF-8", "utf-8"), ("latin1", "windows-1252"), ("US-ASCII", "windows-1252"), ("utf-16", "utf-8"),
+     ("bogus", None), ("", None), (None, None)],
+)
+def test_charset_labels_map_to_codecs_as_browsers_do(label: str | None, codec: str | None) -> None:
+    assert codec_name(label) == codec

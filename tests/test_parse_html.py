@@ -1,0 +1,346 @@
+"""HTML front end: every HTML fixture, then the block walk, boilerplate, links, dates, hints."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from newsarchive.parse import parse_page
+from newsarchive.parse.html import SiteHints, html_to_document, looks_like_html, parse_datetime
+from page_fixtures import assert_matches_fixture, page_fixtures
+
+HTML_FIXTURES = page_fixtures("pages/html")
+FETCHED = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("page", HTML_FIXTURES, ids=[p.name for p in HTML_FIXTURES])
+def test_html_fixture_parses_to_its_expected_json(page: Path) -> None:
+    assert_matches_fixture(page)
+
+
+def test_html_seeds_parse_to_the_same_json_as_the_text_seeds() -> None:
+    seeds = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+    html = Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "html"
+    for html_name, seed in [("seed_000_semantic", "000_e73d07e3b0bfa2d9"), ("seed_002_div_soup", "002_1978b2613e5581e2")]:
+        text_page = parse_page((seeds / f"{seed}.txt").read_bytes(), FETCHED)
+        html_page = parse_page((html / f"{html_name}.html").read_bytes(), FETCHED)
+        assert html_page.to_dict() == text_page.to_dict()
+        assert len(html_page.items) == 7
+
+
+def lines(body: str, **options) -> list[str]:
+    return html_to_document(f"<html><body>{body}</body></html>", **options).lines
+
+
+# --- the block walk --------------------------------------------------------------------------
+
+
+def test_each_block_is_a_line_and_br_breaks_a_line() -> None:
+    assert lines("<h2>Kop</h2><div>een<p>twee</p>drie</div><ul><li>vier</li><li>vijf<br>zes</li></ul>") == [
+        "Kop", "een", "twee", "drie", "vier", "vijf", "zes",
+    ]
+
+
+def test_table_cells_are_lines() -> None:
+    assert lines("<table><tr><td>links</td><td>rechts</td></tr><tr><th>kop</th></tr></table>") == [
+        "links", "rechts", "kop",
+    ]
+
+
+def test_dateline_in_strong_is_joined_without_invented_space() -> None:
+    assert lines("<p><strong>TEHERAN (ANP)</strong> - Iran waarschuwt.</p>") == ["TEHERAN (ANP) - Iran waarschuwt."]
+    assert lines("<p><b>GOES</b>- Bij een brand.</p>") == ["GOES- Bij een brand."]
+
+
+def test_inline_text_and_tail_keep_exactly_the_spacing_of_the_markup() -> None:
+    assert lines("<p>Het <em>kabinet</em> wil <a href='x'>meer</a>, zegt <span>de</span><span>minister</span>.</p>") == [
+        "Het kabinet wil meer, zegt deminister."
+    ]
+
+
+def test_whitespace_is_collapsed_and_invisible_characters_removed() -> None:
+    assert lines("<p>\n  twee\u00a0\u00a0 woorden\t en\u00adzo\u200b \n</p>") == ["twee woorden enzo"]
+
+
+def test_character_references_are_decoded_and_text_is_nfc() -> None:
+    assert lines("<p>Caf&eacute; &amp; e&#769;n &#8220;quote&#8221; &#x00CE;LE</p>") == ["Café & én “quote” ÎLE"]
+    assert all(line == line.__class__(line) for line in lines("<p>e\u0301</p>"))
+    assert lines("<p>e\u0301</p>") == ["\u00e9"]
+
+
+def test_pre_keeps_its_line_breaks() -> None:
+    assert lines("<pre>eerste regel\ntweede   regel</pre>") == ["eerste regel", "tweede regel"]
+
+
+def test_custom_elements_and_unknown_tags_are_inline() -> None:
+    assert lines("<p>een <x-label>twee</x-label> drie</p>") == ["een twee drie"]
+
+
+# --- ages --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tag", ["span", "small", "time", "em", "div"])
+def test_inline_age_after_the_body_becomes_its_own_line(tag: str) -> None:
+    assert lines(f"<li><a href='/a'>ASSEN (ANP) - Het regent.</a> <{tag}>3 uur geleden</{tag}></li>") == [
+        "ASSEN (ANP) - Het regent.", "3 uur geleden",
+    ]
+
+
+def test_age_element_glued_before_the_next_dateline_is_split_off() -> None:
+    assert lines("<p><span>12 minuten geleden</span>BRUSSEL (ANP) - Akkoord.</p>") == [
+        "12 minuten geleden", "BRUSSEL (ANP) - Akkoord.",
+    ]
+
+
+def test_age_phrase_in_a_body_sentence_stays_body_text() -> None:
+    text = "<p>ASSEN (ANP) - Dat was <em>twee weken geleden</em> om 16.00 uur, <b>net</b> na de brand.</p>"
+    assert lines(text) == ["ASSEN (ANP) - Dat was twee weken geleden om 16.00 uur, net na de brand."]
+
+
+def test_time_element_holding_a_word_age_is_its_own_line() -> None:
+    assert lines("<p>ASSEN (ANP) - Het regent. <time>een uur geleden</time></p>") == [
+        "ASSEN (ANP) - Het regent.", "een uur geleden",
+    ]
+    assert lines("<p>Brand. <time datetime='2026-03-17T11:59Z'>zojuist</time></p>") == ["Brand.", "zojuist"]
+
+
+def test_clock_time_of_a_net_binnen_headline_stays_on_its_line() -> None:
+    assert lines("<li>- Tholen <time>16:30</time> Lijsttrekker gekozen</li>") == ["- Tholen 16:30 Lijsttrekker gekozen"]
+
+
+# --- boilerplate ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "<script>var x = 'Meer uit Sport';</script>", "<style>p {color: red}</style>",
+        "<noscript>Zet JavaScript aan</noscript>", "<template><p>sjabloon</p></template>",
+        "<svg><title>logo</title></svg>", "<iframe>advertentie</iframe>",
+        "<nav><a href='/'>Home</a></nav>", "<footer>Colofon</footer>",
+        "<form><label>Zoek</label><input></form>", "<button>Lees meer</button>",
+        "<select><option>Zeeland</option></select>", "<dialog>Melding</dialog>",
+        "<div hidden>verborgen</div>", "<div aria-hidden='true'>icoon</div>",
+        "<div role='dialog'>Wij gebruiken cookies</div>", "<div role='alertdialog'>Let op</div>",
+        "<div role='navigation'>Menu</div>", "<div style='display: none'>later</div>",
+        "<div style='visibility:hidden'>later</div>", "<div class='cookie-bar'>Wij gebruiken cookies</div>",
+        "<div id='CookieConsentBanner'>Toestaan?</div>", "<section class='gdpr'>Privacy</section>",
+        "<div class='toestemming-melding'>Akkoord?</div>", "<div aria-modal='true'>Log in</div>",
+    ],
+)
+def test_boilerplate_is_dropped(junk: str) -> None:
+    assert lines(f"<main><p>voor</p>{junk}<p>na</p></main>") == ["voor", "na"]
+
+
+def test_aside_and_header_are_content() -> None:
+    assert lines("<header><h1>Titel</h1></header><aside><h2>Meer uit Sport</h2><p>item</p></aside>") == [
+        "Titel", "Meer uit Sport", "item",
+    ]
+
+
+def test_banner_role_holding_the_h1_is_kept_but_its_navigation_dropped() -> None:
+    body = "<div role='banner'><nav>Home Nieuws</nav><h1>Titel</h1></div><p>tekst</p>"
+    assert lines(body) == ["Titel", "tekst"]
+
+
+def test_form_wrapping_the_whole_page_is_kept() -> None:
+    body = "<form id='aspnetForm'><h1>Titel</h1><p>DEN HAAG (ANP) - tekst</p><input type='hidden'></form>"
+    assert lines(body) == ["Titel", "DEN HAAG (ANP) - tekst"]
+
+
+def test_hidden_wrapper_around_the_main_content_is_kept() -> None:
+    body = "<div id='app' aria-hidden='true'><main><p>tekst</p></main></div><div role='dialog'>cookies</div>"
+    assert lines(body) == ["tekst"]
+    assert html_to_document("<body style='display:none'><p>tekst</p></body>").lines == ["tekst"]
+
+
+def test_footer_of_an_article_holding_its_age_is_kept() -> None:
+    body = "<aside><article><p>ASSEN (ANP) - Regen.</p><footer><time>1 uur geleden</time></footer></article></aside>"
+    assert lines(body + "<footer>Colofon</footer>") == ["ASSEN (ANP) - Regen.", "1 uur geleden"]
+
+
+def test_boilerplate_words_in_ordinary_classes_do_not_drop_content() -> None:
+    assert lines("<div class='article-content main-column'><p>tekst</p></div>") == ["tekst"]
+
+
+def test_head_and_title_are_not_lines() -> None:
+    assert html_to_document("<html><head><title>Paginatitel</title></head><body><p>x</p></body></html>").lines == ["x"]
+
+
+# --- links -------------------------------------------------------------------------------------
+
+
+def test_links_are_absolute_and_belong_to_lines_the_link_encloses() -> None:
+    document = html_to_document(
+        "<body><a href='/nieuws/a'><p>eerste</p><span>3 uur geleden</span></a>"
+        "<p>een <a href='b'>deel</a> gelinkt</p><a href='javascript:void(0)'>script</a></body>",
+        base_url="https://regio.example.nl/nieuws/x",
+    )
+    assert list(zip(document.lines, document.links)) == [
+        ("eerste", "https://regio.example.nl/nieuws/a"),
+        ("3 uur geleden", "https://regio.example.nl/nieuws/a"),
+        ("een deel gelinkt", None),
+        ("script", None),
+    ]
+
+
+def test_base_href_is_resolved_against_the_page_url() -> None:
+    document = html_to_document(
+        "<html><head><base href='/archief/'></head><body><a href='item-1'>tekst</a></body></html>",
+        base_url="https://regio.example.nl/nieuws/x",
+    )
+    assert document.links == ["https://regio.example.nl/archief/item-1"]
+
+
+# --- heading and page date ---------------------------------------------------------------------
+
+
+def test_heading_is_the_first_h1_of_the_main_content() -> None:
+    document = html_to_document("<body><h1><a href='/'>Omroep</a></h1><main><h1>Echte titel</h1></main></body>")
+    assert document.heading == "Echte titel"
+    assert html_to_document("<body><h1><img alt='logo'></h1><h1>Titel</h1></body>").heading == "Titel"
+    assert html_to_document("<body><p>geen kop</p></body>").heading is None
+
+
+def page_date(head: str = "", body: str = ""):
+    return html_to_document(f"<html><head>{head}</head><body>{body}</body></html>").page_date
+
+
+def test_page_date_from_article_published_time_meta_in_utc() -> None:
+    date = page_date('<meta property="article:published_time" content="2022-06-10T07:31:00+02:00">')
+    assert (date.published, date.source) == (datetime(2022, 6, 10, 5, 31, tzinfo=timezone.utc), "meta")
+
+
+@pytest.mark.parametrize(
+    "json_ld",
+    [
+        '{"@type": "NewsArticle", "datePublished": "2023-05-12T08:02:00Z"}',
+        '[{"@type": "BreadcrumbList"}, {"@type": "Article", "datePublished": "2023-05-12T10:02:00+02:00"}]',
+        '{"@graph": [{"@type": "WebPage"}, {"@type": ["NewsArticle"], "datePublished": "2023-05-12T08:02Z"}]}',
+    ],
+)
+def test_page_date_from_json_ld_article(json_ld: str) -> None:
+    date = page_date(f'<script type="application/ld+json">{json_ld}</script>')
+    assert (date.published, date.source) == (datetime(2023, 5, 12, 8, 2, tzinfo=timezone.utc), "json-ld")
+
+
+def test_malformed_or_foreign_json_ld_is_ignored() -> None:
+    head = (
+        '<script type="application/ld+json">{ not json</script>'
+        '<script type="application/ld+json">{"@type": "ItemList", "itemListElement": '
+        '[{"@type": "NewsArticle", "datePublished": "2020-01-01"}]}</script>'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": 12}</script>'
+    )
+    assert page_date(head) is None
+
+
+def test_page_date_from_the_time_beside_the_h1() -> None:
+    body = (
+        "<article><header><h1>Titel</h1><time datetime='2026-03-17T09:12:00+01:00'>17 maart</time></header>"
+        "<p>DEN HAAG (ANP) - tekst</p></article><aside><h2>Meer uit Binnenland</h2>"
+        "<p>ASSEN (ANP) - x</p><time datetime='2026-03-17T11:00Z'>1 uur geleden</time></aside>"
+    )
+    date = page_date(body=body)
+    assert (date.published, date.source) == (datetime(2026, 3, 17, 8, 12, tzinfo=timezone.utc), "time")
+
+
+def test_page_date_from_the_only_time_before_meer_uit() -> None:
+    body = (
+        "<div><h1>Titel</h1></div><div><time datetime='2026-03-16'>16 maart</time></div><p>tekst</p>"
+        "<h2>Meer uit Sport</h2><p>x</p><time datetime='2026-03-17T11:00Z'>vandaag</time>"
+    )
+    assert page_date(body=body).published == datetime(2026, 3, 16, tzinfo=timezone.utc)
+
+
+def test_sidebar_and_listing_times_are_not_the_page_date() -> None:
+    listing = "<main><h1>Politiek</h1><article><p>ASSEN (ANP) - x</p><time datetime='2026-01-01T10:00Z'>2 uur geleden</time></article></main>"
+    assert page_date(body=listing) is None
+    sidebar = "<h1>Titel</h1><p>tekst</p><h2>Meer uit Sport</h2><p>x</p><time datetime='2026-03-17T11:00Z'>vandaag</time>"
+    assert page_date(body=sidebar) is None
+
+
+@pytest.mark.parametrize("value", ["", "gisteren", "2026-13-45T99:99", "2026-03-17T10:00+99:00", "9999-12-31T23:59:59-05:00"])
+def test_odd_date_values_are_no_date_and_never_raise(value: str) -> None:
+    assert page_date(f'<meta property="article:published_time" content="{value}">') is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-03-17", datetime(2026, 3, 17, tzinfo=timezone.utc)),
+        ("2026-03-17T10:00:00", datetime(2026, 3, 17, 10, tzinfo=timezone.utc)),
+        ("2026-03-17 10:00:00.123456+0100", datetime(2026, 3, 17, 9, 0, 0, 123456, tzinfo=timezone.utc)),
+        ("2026-03-17T10:00:00z", datetime(2026, 3, 17, 10, tzinfo=timezone.utc)),
+    ],
+)
+def test_iso_datetimes_are_read_in_utc(value: str, expected: datetime) -> None:
+    assert parse_datetime(value) == expected
+
+
+# --- site hints --------------------------------------------------------------------------------
+
+
+PAGE = "<body><div id='promo'><p>aanbieding</p></div><div class='inhoud'><p>tekst</p><p class='ad'>reclame</p></div></body>"
+
+
+def test_root_hint_keeps_only_the_content_container() -> None:
+    assert html_to_document(PAGE, hints=SiteHints(root="div.inhoud")).lines == ["tekst", "reclame"]
+
+
+def test_drop_hint_removes_elements() -> None:
+    assert html_to_document(PAGE, hints=SiteHints(drop="#promo, .ad")).lines == ["tekst"]
+
+
+def test_bad_or_unmatched_hints_warn_and_fall_back_to_the_whole_page() -> None:
+    document = html_to_document(PAGE, hints=SiteHints(root="div[[", drop="!!"))
+    assert document.lines == ["aanbieding", "tekst", "reclame"]
+    assert len(document.warnings) == 2
+    unmatched = html_to_document(PAGE, hints=SiteHints(root="article"))
+    assert unmatched.lines == ["aanbieding", "tekst", "reclame"] and unmatched.warnings
+
+
+# --- odd documents and detection ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "<!---->", "</p>", "<![CDATA[x]]>", "\x00", "<" * 50, '<?xml version="1.0" encoding="utf-8"?>',
+     "<div>" * 3000 + "diep" + "</div>" * 3000, "<p>" + "&#0;&#xD800;&#x110000;" + "</p>"],
+)
+def test_odd_documents_never_raise(text: str) -> None:
+    document = html_to_document(text)
+    assert all(line and line == " ".join(line.split()) for line in document.lines)
+    assert len(document.links) == len(document.lines)
+
+
+def test_xml_declaration_before_html_is_accepted() -> None:
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><p>x</p></body></html>'
+    assert html_to_document(text).lines == ["x"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<!DOCTYPE html><title>x</title>", "<html><body>x</body></html>", "\ufeff  <!doctype HTML>",
+        '<?xml version="1.0"?><html/>', "<div><p>fragment</p></div>", "<!-- gegenereerd -->\n<div>x</div>",
+        "Webmail\n<p>tekst</p><br>",
+    ],
+)
+def test_markup_is_recognised_as_html(text: str) -> None:
+    assert looks_like_html(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Titel\nDEN HAAG (ANP) - Temperaturen < 0 graden en > 30 graden.\n3 uur geleden",
+        "Zie <https://regio.example.nl/nieuws/x> voor meer.\nMeer uit Sport",
+        "<Ophef> over nieuwe regels\nASSEN (ANP) - Tekst met a<b en c>d.",
+        "Koning <3 Zeeland\nGOES - Tekst.",
+        "",
+    ],
+)
+def test_text_dump_is_not_taken_for_html(text: str) -> None:
+    assert not looks_like_html(text)
