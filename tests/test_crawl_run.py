@@ -193,3 +193,26 @@ def test_unreachable_robots_txt_skips_the_host_without_counting_against_urls(
     assert summary.failed == 1 and "robots.txt unavailable" in summary.failures[0][1]
     assert fixture_site.count(LISTING) == 0
     assert frontier(archive)[fixture_site.url(LISTING)]["failure_count"] == 0
+
+
+def test_response_stored_but_page_not_is_ingested_next_run_without_download(fixture_site, archive):
+    fixture_site.article_count = 3
+    crawl(archive, [fixture_site.url(LISTING)], OPTIONS)
+    article = fixture_site.url(fixture_site.articles[1].path)
+    with archive.engine.begin() as connection:  # as if killed between the two transactions
+        page_id = connection.execute(select(FRONTIER.c.page_id).where(FRONTIER.c.url == article)
+                                     ).scalar_one()
+        connection.execute(PAGES.delete().where(PAGES.c.id == page_id))
+        connection.execute(update(FRONTIER).where(FRONTIER.c.url == article).values(
+            state="fetched", page_id=None))
+    requests_before = len(fixture_site.article_requests())
+    crawl(archive, [fixture_site.url(LISTING)], OPTIONS)
+    assert len(fixture_site.article_requests()) == requests_before
+    row = frontier(archive)[article]
+    assert row["state"] == "done" and row["page_id"] is not None
+    with archive.engine.connect() as connection:
+        fetched_at = connection.execute(select(PAGES.c.fetched_at).where(
+            PAGES.c.id == row["page_id"])).scalar_one()
+        stored_at = connection.execute(select(RESPONSES.c.fetched_at).where(
+            RESPONSES.c.url == article)).scalar_one()
+    assert fetched_at == stored_at

@@ -1,0 +1,180 @@
+"""`newsarchive crawl` and `fetch` for cron: exit codes, summary line, quiet, log file, the lock,
+and a run killed half-way that resumes without fetching anything twice."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from click.testing import CliRunner
+from fixture_site import FEED, LISTING
+from sqlalchemy import func, select
+
+from newsarchive.cli import cli
+from newsarchive.fetch.frontier import FRONTIER, RESPONSES
+from newsarchive.fetch.lock import crawl_lock, lock_path
+from newsarchive.store.archive import open_archive
+
+SUMMARY = re.compile(
+    r"^fetched (\d+), not modified (\d+), failed (\d+), new items (\d+), sightings (\d+) "
+    r"in \d+\.\d s$"
+)
+FAST = ["--delay", "0", "--timeout", "2", "--retries", "0"]
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    return str(tmp_path / "news.db")
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def last_line(text: str) -> str:
+    return text.rstrip("\n").splitlines()[-1]
+
+
+def test_crawl_ends_with_the_summary_line_and_exit_0(fixture_site, db):
+    result = run("crawl", fixture_site.url(LISTING), "--pages", "1", *FAST, "--db", db)
+    assert result.exit_code == 0, result.output
+    counts = SUMMARY.match(last_line(result.stderr))
+    assert counts and counts.groups() == ("11", "0", "0", "20", "70")
+    assert result.stdout == ""
+
+
+def test_failed_pages_are_named_one_line_each_and_exit_1(fixture_site, db):
+    result = run("fetch", fixture_site.url("/fault/gone"), fixture_site.url("/fault/loop-a"),
+                 fixture_site.url(fixture_site.articles[0].path), *FAST, "--db", db)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[:2] == [
+        f"newsarchive: failed {fixture_site.url('/fault/gone')}: HTTP 404 (given up)",
+        f"newsarchive: failed {fixture_site.url('/fault/loop-a')}: redirect loop: "
+        f"{fixture_site.url('/fault/loop-a')} -> {fixture_site.url('/fault/loop-b')} -> "
+        f"{fixture_site.url('/fault/loop-a')} (given up)",
+    ]
+    assert SUMMARY.match(lines[2]).groups()[:3] == ("1", "0", "2")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ftp://example.nl/nieuws"], "not an http or https URL: ftp://example.nl/nieuws"),
+    (["nieuws/binnenland"], "not an http or https URL: nieuws/binnenland"),
+    ([], "no sources: give URLs or --sources FILE"),
+])
+def test_bad_sources_are_a_usage_error_exit_2(db, args, message):
+    result = run("crawl", *args, "--db", db)
+    assert result.exit_code == 2
+    assert result.stderr == f"newsarchive: {message}\n"
+
+
+def test_missing_sources_file_is_a_usage_error(db, tmp_path):
+    result = run("crawl", "--sources", str(tmp_path / "nergens.txt"), "--db", db)
+    assert result.exit_code == 2 and "nergens.txt" in result.stderr
+
+
+def test_sources_file_with_comments(fixture_site, db, tmp_path):
+    sources = tmp_path / "sources.txt"
+    sources.write_text(f"# Binnenland, first page only\n\n{fixture_site.url(LISTING)}  # listing\n"
+                       f"   {fixture_site.url(FEED)}\n", encoding="utf-8")
+    result = run("crawl", "--sources", str(sources), "--pages", "1", *FAST, "--db", db)
+    assert result.exit_code == 0, result.stderr
+    assert fixture_site.count(LISTING) == 1 and fixture_site.count(FEED) == 1
+
+
+def test_quiet_prints_nothing_when_all_went_well(fixture_site, db):
+    result = run("crawl", fixture_site.url(FEED), "--quiet", *FAST, "--db", db)
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_quiet_still_prints_errors(fixture_site, db):
+    result = run("fetch", fixture_site.url("/fault/gone"), "-q", *FAST, "--db", db)
+    assert result.exit_code == 1
+    assert result.stderr == f"newsarchive: failed {fixture_site.url('/fault/gone')}: HTTP 404 (given up)\n"
+
+
+def test_log_file_records_every_request_and_the_summary(fixture_site, db, tmp_path):
+    log = tmp_path / "crawl.log"
+    result = run("crawl", fixture_site.url(FEED), "--quiet", "--log-file", str(log), *FAST,
+                 "--db", db)
+    assert result.exit_code == 0
+    text = log.read_text(encoding="utf-8")
+    assert f"fetched {fixture_site.url(FEED)}" in text
+    assert all(f"fetched {fixture_site.url(a.path)}" in text for a in fixture_site.articles[:10])
+    assert SUMMARY.match(last_line(text).split(" SUMMARY ")[1])
+
+
+def test_fetch_twice_is_not_modified_the_second_time(fixture_site, db):
+    url = fixture_site.url(fixture_site.articles[0].path)
+    assert run("fetch", url, *FAST, "--db", db).exit_code == 0
+    again = run("fetch", url, *FAST, "--db", db)
+    assert SUMMARY.match(last_line(again.stderr)).groups()[:2] == ("0", "1")
+
+
+def test_contact_url_goes_into_the_user_agent(fixture_site, db):
+    run("fetch", fixture_site.url(FEED), "--contact", "mailto:redactie@example.nl", *FAST,
+        "--db", db)
+    assert fixture_site.requested(FEED)[0].headers["user-agent"].endswith(
+        "(+mailto:redactie@example.nl)")
+
+
+def test_second_overlapping_run_says_so_and_exits_0(fixture_site, db):
+    with crawl_lock(db):
+        result = run("crawl", fixture_site.url(FEED), *FAST, "--db", db)
+    assert result.exit_code == 0
+    assert result.stderr == (f"newsarchive: a crawl of this archive is already running "
+                             f"(pid {os.getpid()}); not starting\n")
+    assert fixture_site.requests == []
+    assert lock_path(db).name == "news.db.lock"
+
+
+def test_wait_runs_after_the_other_crawl_ends(fixture_site, db):
+    locked, done = threading.Event(), threading.Event()
+
+    def hold():
+        with crawl_lock(db):
+            locked.set()
+            time.sleep(0.3)
+        done.set()
+
+    threading.Thread(target=hold).start()
+    assert locked.wait(5)
+    result = run("crawl", fixture_site.url(FEED), "--wait", *FAST, "--db", db)
+    assert done.is_set() and result.exit_code == 0
+    assert fixture_site.count(FEED) == 1
+
+
+def test_killed_run_resumes_and_fetches_nothing_twice(fixture_site, db):
+    command = [sys.executable, "-c", "from newsarchive.cli import cli; cli()", "crawl",
+               fixture_site.url(LISTING),
+               "--delay", "0.05", "--quiet", "--db", db]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while len(fixture_site.article_requests()) < 12 and time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read().decode()
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+    process.stderr.close()
+    assert 12 <= len(fixture_site.article_requests()) < 30, "kill it half-way"
+    with open_archive(db) as archive, archive.engine.connect() as connection:
+        stored_first = set(connection.execute(select(RESPONSES.c.url)).scalars())
+    before = len(fixture_site.requests)
+
+    result = run("crawl", fixture_site.url(LISTING), "--delay", "0", "--db", db)
+    assert result.exit_code == 0, result.stderr
+    second_run = {fixture_site.url(r.path) for r in fixture_site.requests[before:]}
+    articles = {fixture_site.url(a.path) for a in fixture_site.articles}
+    assert not (second_run & stored_first & articles), "an archived article was fetched again"
+    with open_archive(db) as archive, archive.engine.connect() as connection:
+        per_url = dict(connection.execute(
+            select(RESPONSES.c.url, func.count()).group_by(RESPONSES.c.url)).all())
+        states = dict(connection.execute(select(FRONTIER.c.url, FRONTIER.c.state)).all())
+    assert {url: per_url.get(url) for url in articles} == {url: 1 for url in articles}
+    assert {states[url] for url in articles} == {"done"}
