@@ -59,7 +59,9 @@ def text_to_document(text: str) -> TextDocument:
     """A text dump as a TextDocument: lines stripped, whitespace collapsed, NFC, no blanks."""
     lines = []
     for raw in text.removeprefix("\ufeff").splitlines():
-        line = " ".join(raw.split())
+        line = raw.strip()
+        if "  " in line or not line.isprintable():  # tabs, no-break spaces: collapse
+            line = " ".join(line.split())
         if line:
             lines.append(line if line.isascii() else unicodedata.normalize("NFC", line))
     return TextDocument(lines)

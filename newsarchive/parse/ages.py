@@ -8,6 +8,7 @@ shown: `N <unit> geleden` fetched at t means published in [t - (N+1)·unit, t - 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import datetime, timedelta
 
 from ..items import PublicationWindow, to_utc
@@ -52,29 +53,41 @@ _AGE_PARTS = re.compile(rf"(\d{{1,4}}|{_WORD})\s?({_UNIT})\s+geleden", re.IGNORE
 _AGE_LIKE = re.compile(r"\S{1,12}\s+[^\W\d_]{1,12}\s+geleden", re.IGNORECASE)
 
 
+# No age phrase is longer than this; longer text is rejected without a regex.
+_AGE_MAX = 40
+
+
 def is_age(text: str) -> bool:
     """True when the whole of `text` is a relative age."""
-    return _AGE_LINE.fullmatch(text) is not None
+    return len(text) <= _AGE_MAX and _AGE_LINE.fullmatch(text) is not None
 
 
 def looks_like_age(text: str) -> bool:
     """True for a line phrased like an age, known or not (`3 eeuwen geleden`)."""
-    return _AGE_LIKE.fullmatch(text) is not None
+    return len(text) <= _AGE_MAX and _AGE_LIKE.fullmatch(text) is not None
 
 
 def age_window(text: str, fetched_at: datetime) -> PublicationWindow | None:
     """The publication window `text` implies at fetch time, or None if it is not an age."""
+    age = _age(text.strip())
+    if age is None:
+        return None
+    count, step = age
     t = to_utc(fetched_at)
-    phrase = text.strip()
+    try:
+        return PublicationWindow(t - (count + 1) * step, t - count * step)
+    except OverflowError:  # an age reaching back before year 1: not a real age
+        return None
+
+
+@lru_cache(maxsize=512)
+def _age(phrase: str) -> tuple[int, timedelta] | None:
+    """(N, unit) of `N <unit> geleden`; (0, 1 minute) for `zojuist`/`net`; else None."""
     if phrase.lower() in JUST_NOW:
-        return PublicationWindow(t - _MINUTE, t)
+        return 0, _MINUTE
     match = _AGE_PARTS.fullmatch(phrase)
     if match is None:
         return None
     number, unit = match.group(1).lower(), match.group(2).lower()
     count = int(number) if number.isdigit() else NUMBER_WORDS[number]
-    step = UNITS[unit]
-    try:
-        return PublicationWindow(t - (count + 1) * step, t - count * step)
-    except OverflowError:  # an age reaching back before year 1: not a real age
-        return None
+    return count, UNITS[unit]

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
+from typing import NamedTuple
 
 from ..items import Headline, Item, Lead, ParsedPage
 from .ages import age_window, is_age, looks_like_age
@@ -34,8 +35,7 @@ class Kind(Enum):
     OTHER = "other"
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: Kind
     text: str
     link: str | None = None
@@ -59,6 +59,8 @@ _DATE = re.compile(rf"(?:{_DAY},?\s+)?\d{{1,2}}\s+{_MONTH}\s+\d{{4}}", re.IGNORE
 _EDITION = re.compile(r"editie\s*:", re.IGNORECASE)
 _EDITOR = re.compile(r"(?:\b\w\s){3,}\w\b|\balinea\b", re.IGNORECASE)
 _SOURCE_PREFIX = "ANP "
+# Longer lines are body text or titles: no heading, date, banner or headline is this long.
+_SHORT_LINE = 200
 _BYLINE_WORDS = 8
 _QUOTE_PREVIEW = 60
 
@@ -91,19 +93,15 @@ def _line_tokens(text: str, link: str | None) -> list[Token]:
         return [Token(Kind.AGE, text, link)]
     glued = split_glued_age(text)
     if glued is not None:
-        age, rest = glued
-        return [Token(Kind.AGE, age, link), *(_wire_tokens(rest, link) or [_other_token(rest, link)])]
-    wire_tokens = _wire_tokens(text, link)
-    if wire_tokens:
-        return wire_tokens
-    return [_other_token(text, link)]
+        age, rest, wire = glued
+        return [Token(Kind.AGE, age, link), *_wire_tokens(rest, wire, link)]
+    return _wire_tokens(text, parse_wire(text), link)
 
 
-def _wire_tokens(text: str, link: str | None) -> list[Token]:
-    """A wire line (with an age split off its end), or [] when `text` is no wire line."""
-    wire = parse_wire(text)
+def _wire_tokens(text: str, wire: WireLine | None, link: str | None) -> list[Token]:
+    """The tokens of a wire line (with an age split off its end), or of any other line."""
     if wire is None:
-        return []
+        return [_other_token(text, link)]
     trailing = split_trailing_age(text)
     if trailing is not None:
         text, age = trailing
@@ -113,6 +111,8 @@ def _wire_tokens(text: str, link: str | None) -> list[Token]:
 
 
 def _other_token(text: str, link: str | None) -> Token:
+    if len(text) > _SHORT_LINE:  # only short lines can be anything but plain text
+        return Token(Kind.OTHER, text, link)
     meer_uit = _MEER_UIT.fullmatch(text)
     if meer_uit is not None:
         return Token(Kind.MEER_UIT, text, link, section=meer_uit.group("section").strip())
@@ -155,9 +155,8 @@ def _mark_headline_runs(tokens: list[Token]) -> list[Token]:
             headline = None if dashed or candidate.kind is not Kind.OTHER else _headline(candidate.text)
             if headline is None:
                 break
-            result[index] = replace(
-                candidate, kind=Kind.HEADLINE, headline=replace(headline, url=candidate.link)
-            )
+            headline = replace(headline, url=candidate.link)
+            result[index] = candidate._replace(kind=Kind.HEADLINE, headline=headline)
     return result
 
 
@@ -328,15 +327,17 @@ def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
     without agencies directly followed by a wire line and its age is that item's title
     (`Oranje - VS speelt gelijk` above `ROTTERDAM (ANP) - ...`)."""
     result = list(tokens)
+    kinds = [token.kind for token in tokens]
     for index, token in enumerate(tokens):
-        if token.kind is not Kind.WIRE or token.wire is None:
+        wire = token.wire
+        if wire is None or token.kind is not Kind.WIRE or (wire.strict and wire.agencies):
             continue
-        following = [t.kind for t in tokens[index + 1 : index + 3]]
+        following = kinds[index + 1 : index + 3]
         followed_by_age = following[:1] == [Kind.AGE]
-        if not token.wire.strict and not followed_by_age:
-            result[index] = replace(token, kind=Kind.OTHER)
-        elif not token.wire.agencies and following == [Kind.WIRE, Kind.AGE]:
-            result[index] = replace(token, kind=Kind.OTHER)
+        if not wire.strict and not followed_by_age:
+            result[index] = token._replace(kind=Kind.OTHER)
+        elif not wire.agencies and following == [Kind.WIRE, Kind.AGE]:
+            result[index] = token._replace(kind=Kind.OTHER)
     return result
 
 

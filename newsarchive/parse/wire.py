@@ -12,7 +12,7 @@ str.isupper(), so `ÎLE LONGUE`, `BOGOTÁ` and `MALMÖ` need no list of accented
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .ages import ANY_AGE, DIGIT_AGE
 
@@ -38,13 +38,17 @@ _TRAILING_AGE = re.compile(rf"(?<=[.!?\"”’')])\s*(?P<age>{DIGIT_AGE})$", re.
 # Shaped like a wire line (words, a bracketed group, a dash) even if it does not parse.
 _WIRE_LIKE = re.compile(r"[^\W\d_][^()]{0,60}\([^()]{2,40}\)\s*[-–—]")
 
+_AGE_PREFIX_MAX = 40
+# A dateline, its agencies and the separator fit in this many characters.
+_HEAD_MAX = 130
+_AGE_ENDINGS = ("geleden", "zojuist", "Zojuist")
+
 _MIXED_WORDS = 3
 _MIXED_MAX = 30
 _PARTICLES = frozenset({"'s", "’s", "aan", "op", "de", "den", "der", "ter", "ten", "in", "bij", "en"})
 
 
-@dataclass(frozen=True)
-class WireLine:
+class WireLine(NamedTuple):
     """A parsed wire line. `strict` is False for a mixed-case dateline (`Borsele - `)."""
 
     dateline: str
@@ -54,11 +58,14 @@ class WireLine:
 
     @property
     def places(self) -> tuple[str, ...]:
-        return tuple(place.strip() for place in self.dateline.split("/") if place.strip())
+        return tuple([place.strip() for place in self.dateline.split("/") if place.strip()])
 
 
 def parse_wire(line: str) -> WireLine | None:
     """The wire line in `line`: strict (capitals) or mixed case (no agencies), else None."""
+    head = line[:_HEAD_MAX]
+    if not ("- " in head or "– " in head or "— " in head):
+        return None  # the cheap test first: most body lines have no separator up front
     match = _WIRE.match(line)
     if match is None:
         return None
@@ -70,9 +77,9 @@ def parse_wire(line: str) -> WireLine | None:
     if len(dateline) < 2:
         return None
     if dateline.isupper():
-        return WireLine(dateline, agencies, body, strict=True)
+        return WireLine(dateline, agencies, body, True)
     if not agencies and _is_mixed_case_place(dateline):
-        return WireLine(dateline, agencies, body, strict=False)
+        return WireLine(dateline, agencies, body, False)
     return None
 
 
@@ -80,8 +87,8 @@ def _split_agencies(text: str | None) -> tuple[str, ...] | None:
     """The agencies of `(ANP/AFP/RTR)`; () without brackets; None when not agency codes."""
     if text is None:
         return ()
-    agencies = tuple(token.strip() for token in text.split("/"))
-    return agencies if all(token.isupper() for token in agencies) else None
+    # The pattern allows only letters and slashes (spaced or not): one isupper() checks all.
+    return tuple(text.replace(" ", "").split("/")) if text.isupper() else None
 
 
 def _is_mixed_case_place(dateline: str) -> bool:
@@ -100,19 +107,25 @@ def looks_like_wire(line: str) -> bool:
     return _WIRE_LIKE.match(line) is not None
 
 
-def split_glued_age(line: str) -> tuple[str, str] | None:
-    """(age, rest) when `line` is an age with the next item's wire line glued on."""
+def split_glued_age(line: str) -> tuple[str, str, WireLine | None] | None:
+    """(age, rest, rest's wire line) when `line` is an age with the next item glued on;
+    the wire line is None when the rest only looks like one (`Teheran (ANP) - ...`)."""
+    if "geleden" not in line[:_AGE_PREFIX_MAX] and not line.startswith(("zojuist", "net")):
+        return None  # the cheap test first: most lines hold no age at all
     match = _GLUED_AGE.match(line)
     if match is None:
         return None
     rest = match.group("rest")
-    if parse_wire(rest) is None and not looks_like_wire(rest):
+    wire = parse_wire(rest)
+    if wire is None and not looks_like_wire(rest):
         return None
-    return match.group("age"), rest
+    return match.group("age"), rest, wire
 
 
 def split_trailing_age(line: str) -> tuple[str, str] | None:
     """(wire line, age) when a wire line ends in an age after a full stop."""
+    if not line.endswith(_AGE_ENDINGS):
+        return None
     match = _TRAILING_AGE.search(line)
     if match is None:
         return None
