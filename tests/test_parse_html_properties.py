@@ -1,0 +1,184 @@
+"""Properties of the HTML path: odd input never raises; rendered pages parse back exactly.
+
+Pages are rendered from random items in each layout (A, B, C, D) and each markup shape of
+render_html.py, then parsed with parse_page: the items, their windows, the lead and the
+headlines must come back exactly as they went in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsarchive.parse import parse_page
+from newsarchive.parse.html import html_to_document
+from render_html import LAYOUTS, SHAPES, Headline, LeadStory, WireItem, WirePage, render
+
+PROPERTY_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# --- never raises ------------------------------------------------------------------------------
+
+FRAGMENTS = st.sampled_from([
+    "<p>", "</p>", "<div class='cookie'>", "</div>", "<br>", "<br/>", "<time datetime='2026-13-99'>",
+    "</time>", "<a href='http://[::1'>", "<a href=''>", "</a>", "<h1>", "</h1>", "<script>", "</script>",
+    "<!--", "-->", '<?xml version="1.0" encoding="latin-1"?>', "<![CDATA[", "]]>", "&amp;", "&#xD800;",
+    "&#0;", "&bogus;", "\x00", "\ufeff", "<base href='::'>", "<pre>", "\n", "3 uur geleden", "zojuist",
+    "DEN HAAG (ANP) - ", "Meer uit Sport", "<span>", "</span>", "<li>", "<table><tr><td>", "<svg>",
+    '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "x"}</script>',
+    '<meta property="article:published_time" content="2026-02-30T25:61">', "<main>", "<footer>",
+    "<div hidden>", "<div style='display:none'>", "<div role='dialog'>", "<form>", "é", "e\u0301",
+])
+HTMLISH = st.lists(st.one_of(FRAGMENTS, st.text(max_size=12)), max_size=40).map("".join)
+
+
+@PROPERTY_SETTINGS
+@given(text=st.one_of(HTMLISH, st.text()))
+def test_html_to_document_never_raises_and_gives_clean_lines(text: str) -> None:
+    document = html_to_document(text, base_url="https://regio.example.nl/nieuws/x")
+    assert len(document.links) == len(document.lines)
+    assert all(line and line == " ".join(line.split()) for line in document.lines)
+
+
+@PROPERTY_SETTINGS
+@given(
+    data=st.one_of(st.binary(max_size=2000), HTMLISH.map(lambda t: t.encode("utf-8", "surrogatepass"))),
+    charset=st.sampled_from([None, "utf-8", "windows-1252", "utf-16", "x-bogus"]),
+)
+def test_parse_page_never_raises_on_arbitrary_bytes(data: bytes, charset: str | None) -> None:
+    page = parse_page(data, datetime(2026, 3, 17, 12, tzinfo=timezone.utc), http_charset=charset)
+    assert page.kind in ("article", "listing", "unknown")
+
+
+# --- rendered pages parse back ------------------------------------------------------------------
+
+WORDS = (
+    "de het een gemeente provincie kabinet minister haven dijk inwoners plan besluit overleg "
+    "vanavond morgen volgens woordvoerder onderzoek water polder brug trein school raad begroting"
+).split()
+TRICKY = [
+    "Oranje - VS eindigde in 1-1.", "De politie (NCTV) onderzoekt het.", "Dat gebeurde twee weken geleden.",
+    "Om 16.00 uur begint de zitting.", "De trein van 9:31 reed niet.", 'Hij zei: "Wij gaan door."',
+    "Kosten: a < b & c > d.", "Een jaar geleden was dat anders.",
+]
+PLACES = [
+    "TEHERAN", "IZJOEM/LONDEN", "WASHINGTON/JERUZALEM", "DEN HAAG", "WEST PALM BEACH", "MEXICO-STAD",
+    "ÎLE LONGUE", "BOGOTÁ", "MALMÖ", "'S HEER ARENDSKERKE", "GOES", "VLISSINGEN",
+]
+WIRE_AGENCIES = [("ANP",), ("ANP", "RTR"), ("ANP", "AFP", "RTR"), ("ANP", "RTR", "AFP", "DPA"), ("ANP", "BLOOMBERG")]
+SECTIONS = ["Buitenland", "Binnenland", "Financieel", "Sport", "Voetbal", "Middelburg", "Beveland"]
+UNITS = {  # unit word for 1, for more, length
+    "minuut": ("minuut", "minuten", timedelta(minutes=1)),
+    "uur": ("uur", "uur", timedelta(hours=1)),
+    "dag": ("dag", "dagen", timedelta(days=1)),
+    "week": ("week", "weken", timedelta(days=7)),
+    "maand": ("maand", "maanden", timedelta(days=30)),
+    "jaar": ("jaar", "jaar", timedelta(days=365)),
+}
+
+
+@st.composite
+def sentence(draw: st.DrawFn) -> str:
+    if draw(st.integers(0, 4)) == 0:
+        return draw(st.sampled_from(TRICKY))
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=3, max_size=12))
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + "."
+
+
+@st.composite
+def paragraph(draw: st.DrawFn) -> str:
+    """Sentences; a teaser may also end without punctuation (cut off by the site)."""
+    text = " ".join(draw(st.lists(sentence(), min_size=1, max_size=3)))
+    return text.rstrip(".") if draw(st.booleans()) else text
+
+
+@st.composite
+def title(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=2, max_size=7))
+    return (" ".join(words)).capitalize()
+
+
+@st.composite
+def age(draw: st.DrawFn) -> tuple[str, int, timedelta]:
+    """(age text, N, unit); `zojuist` is N=0 of a minute unit with its own window."""
+    if draw(st.integers(0, 9)) == 0:
+        return "zojuist", -1, timedelta(minutes=1)
+    one, more, length = UNITS[draw(st.sampled_from(sorted(UNITS)))]
+    number = draw(st.integers(1, 59))
+    return f"{number} {one if number == 1 else more} geleden", number, length
+
+
+def window(fetched_at: datetime, number: int, unit: timedelta) -> tuple[datetime, datetime]:
+    if number < 0:  # zojuist
+        return fetched_at - unit, fetched_at
+    return fetched_at - (number + 1) * unit, fetched_at - number * unit
+
+
+@st.composite
+def wire_page(draw: st.DrawFn, layout: str) -> tuple[WirePage, list[tuple]]:
+    """A page and the (title, dateline, agencies, body, age, window bounds) of its items."""
+    fetched_at = FETCHED
+    items, expected = [], []
+    for _ in range(draw(st.integers(1, 7))):
+        regional = layout == "C" and draw(st.booleans())
+        agencies = () if regional else draw(st.sampled_from(WIRE_AGENCIES))
+        age_text, number, unit = draw(age())
+        item_title = draw(title()) if layout in ("B", "D") else None
+        shown_title = f"ANP {item_title}" if layout == "D" else item_title
+        dateline = draw(st.sampled_from(PLACES))
+        body = draw(paragraph())
+        items.append(WireItem(dateline, agencies, body, age_text, shown_title))
+        expected.append((item_title, dateline, agencies, body, age_text, window(fetched_at, number, unit)))
+    lead = None
+    if layout in ("A", "B"):
+        lead = LeadStory(
+            draw(title()), draw(st.sampled_from(PLACES)), draw(st.sampled_from(WIRE_AGENCIES)),
+            tuple(draw(st.lists(paragraph(), min_size=1, max_size=4))),
+            draw(st.sampled_from([None, "BIJDRAGE ANNE DE GROOT"])) if layout == "B" else None,
+        )
+    headlines = ()
+    if layout == "C":
+        headlines = tuple(
+            Headline(draw(st.sampled_from(SECTIONS)), f"{draw(st.integers(0, 23))}:{draw(st.integers(0, 59)):02d}", draw(title()))
+            for _ in range(8)
+        )
+    page = WirePage(layout, draw(st.sampled_from(SECTIONS)), lead, tuple(items), headlines,
+                    title_twice=draw(st.booleans()))
+    return page, expected
+
+
+FETCHED = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_rendered_page_parses_back_to_its_items_and_windows(layout: str, shape: str) -> None:
+    @PROPERTY_SETTINGS
+    @given(case=wire_page(layout))
+    def check(case: tuple[WirePage, list[tuple]]) -> None:
+        page, expected = case
+        parsed = parse_page(render(page, shape).encode("utf-8"), FETCHED, "https://regio.example.nl/nieuws/x")
+        got = [
+            (item.title, item.dateline, item.agencies, item.body, item.age_text,
+             (item.window.earliest, item.window.latest) if item.window else None)
+            for item in parsed.items
+        ]
+        assert got == expected
+        assert [item.places for item in parsed.items] == [tuple(e[1].split("/")) for e in expected]
+        assert parsed.kind == ("article" if layout in ("A", "B") else "listing")
+        assert parsed.section == page.section
+        if page.lead is not None:
+            lead = parsed.lead
+            assert lead is not None
+            assert (lead.title, lead.dateline, lead.agencies, lead.paragraphs, lead.byline) == (
+                page.lead.title, page.lead.dateline, page.lead.agencies, page.lead.paragraphs, page.lead.byline,
+            )
+            assert parsed.title == page.lead.title
+        assert [(h.section, h.time, h.title) for h in parsed.headlines] == [
+            (h.section, h.time, h.title) for h in page.headlines
+        ]
+
+    check()
