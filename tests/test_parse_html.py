@@ -128,6 +128,7 @@ def test_clock_time_of_a_net_binnen_headline_stays_on_its_line() -> None:
         "<div style='visibility:hidden'>later</div>", "<div class='cookie-bar'>Wij gebruiken cookies</div>",
         "<div id='CookieConsentBanner'>Toestaan?</div>", "<section class='gdpr'>Privacy</section>",
         "<div class='toestemming-melding'>Akkoord?</div>", "<div aria-modal='true'>Log in</div>",
+        "<span class='sr-only'>Gepubliceerd:</span>", "<span class='visually-hidden'>Tijd</span>",
     ],
 )
 def test_boilerplate_is_dropped(junk: str) -> None:

@@ -23,6 +23,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from ..items import PageDate, to_utc
+from .ages import ANY_AGE, DIGIT_AGE
 from .document import TextDocument
 
 # Never visible, or never content.
@@ -39,16 +40,16 @@ _BLOCKS = frozenset(
 )
 _SECTIONING = frozenset("article aside section".split())
 _DROP_ROLES = frozenset("dialog alertdialog navigation banner contentinfo search".split())
-_CONSENT_WORD = re.compile(r"cookie|consent|gdpr|toestemming", re.I)
+# Class or id words of consent banners, and the common names of visually hidden text.
+_BOILERPLATE_WORD = re.compile(
+    r"cookie|consent|gdpr|toestemming|sr-only|visually-?hidden|screen-reader-text", re.I
+)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
-_NUMBER = r"\d{1,4}"
-_NUMBER_WORD = r"(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)"
-_UNIT = r"(?:minuut|minuten|min\.?|uur|dag|dagen|week|weken|maand|maanden|jaar)"
-_AGE = re.compile(rf"(?:{_NUMBER}\s*{_UNIT}\s+geleden|zojuist)", re.I)
+_AGE = re.compile(DIGIT_AGE, re.I)
 # Number words and `net` are ordinary words in a sentence; only a <time> makes them an age.
-_AGE_IN_TIME = re.compile(rf"(?:(?:{_NUMBER}|{_NUMBER_WORD})\s*{_UNIT}\s+geleden|zojuist|net)", re.I)
-_AGE_MAX_LEN = 24
+_AGE_IN_TIME = re.compile(ANY_AGE, re.I)
+_AGE_MAX_LEN = 40
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -151,7 +152,7 @@ def _is_boilerplate(element: etree._Element) -> bool:
     """Hidden, a dialog or banner by its role, or a consent banner by its class or id words."""
     for name, value in element.items():
         if name in ("class", "id"):
-            if _CONSENT_WORD.search(value):
+            if _BOILERPLATE_WORD.search(value):
                 return True
         elif name == "hidden" or name == "role" and value.strip().lower() in _DROP_ROLES:
             return True
