@@ -104,7 +104,8 @@ class ItemState:
 
 
 def floor_second(moment: datetime) -> datetime:
-    return to_utc(moment).replace(microsecond=0)
+    moment = to_utc(moment)
+    return moment.replace(microsecond=0) if moment.microsecond else moment
 
 
 def ceil_second(moment: datetime) -> datetime:
@@ -114,8 +115,8 @@ def ceil_second(moment: datetime) -> datetime:
 
 def stored_window(window: PublicationWindow | None) -> PublicationWindow | None:
     """The window widened to whole seconds, the archive's resolution (never narrower)."""
-    if window is None:
-        return None
+    if window is None or not (window.earliest.microsecond or window.latest.microsecond):
+        return window
     return PublicationWindow(floor_second(window.earliest), ceil_second(window.latest))
 
 
@@ -337,7 +338,7 @@ class _Batch:
     ) -> None:
         """A changed title, dateline, text or agency list: keep the newer, record the other."""
         current = getattr(state, name)
-        if value is None or _comparable(value) == _comparable(current):
+        if value is None or value == current or _comparable(value) == _comparable(current):
             return
         old, new = (current, value) if newer else (value, current)
         self.revisions.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -14,7 +15,6 @@ QUOTES = str.maketrans(
         "\u00ab": '"', "\u00bb": '"',
     }
 )
-WHITESPACE = re.compile(r"\s+")
 TRACKING_PARAMETER = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref_src)$", re.IGNORECASE)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 KEY_LENGTH = 32  # hex digits: 128 bits of sha256
@@ -22,15 +22,14 @@ KEY_LENGTH = 32  # hex digits: 128 bits of sha256
 
 def normalize_text(text: str) -> str:
     """NFC, curly and straight quotes unified, whitespace collapsed and trimmed."""
-    text = unicodedata.normalize("NFC", text).translate(QUOTES)
-    return WHITESPACE.sub(" ", text).strip()
+    return " ".join(unicodedata.normalize("NFC", text).translate(QUOTES).split())
 
 
 def fold(text: str) -> str:
     """For case- and accent-insensitive matching: `ÎLE LONGUE` -> `ile longue`."""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return WHITESPACE.sub(" ", bare.casefold()).strip()
+    return " ".join(bare.casefold().split())
 
 
 def normalize_url(url: str) -> str:
@@ -51,6 +50,7 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:KEY_LENGTH]
 
 
+@functools.lru_cache(maxsize=8192)  # an item is seen about ten times in a row
 def teaser_key(dateline: str | None, body: str) -> str:
     """A teaser is its dateline and its text."""
     return _digest("teaser", normalize_text(dateline or ""), normalize_text(body))

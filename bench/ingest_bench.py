@@ -1,0 +1,193 @@
+"""Ingest speed: generated pages into a fresh SQLite archive (issue 3).
+
+    python bench/ingest_bench.py [--pages 20000] [--modes text,html,store] [--keep DIR]
+
+Generates article pages of layout A from a wire stream: a lead and seven sidebar items each,
+the stream advancing so that every item is seen about ten times (its age growing from page to
+page), the leads repeating ten times too. Three runs, each in its own process and its own fresh
+archive: `text` (text dumps, parse + store), `html` (realistic HTML of 80-150 KB in the markup
+shapes of tests/render_html.py, parse + store) and `store` (pages parsed beforehand: storage
+alone). Page generation is not timed. Prints pages/s, items/s, sightings/s, peak RSS (and RSS at
+half-way: memory must stay flat), and archive bytes per item with every index.
+Targets: html >= 200 pages/s, text >= 2,000 pages/s, store >= 3,000 pages/s, RSS < 200 MB,
+< 1 KB per item.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
+
+from parse_bench import heavy, paragraph, sentence, text_dump  # noqa: E402
+from render_html import SHAPES, LeadStory, WireItem, WirePage, render  # noqa: E402
+
+from newsarchive.parse import parse_page  # noqa: E402
+from newsarchive.store.archive import open_archive  # noqa: E402
+
+START = datetime(2026, 3, 1, 6, 0, tzinfo=timezone.utc)
+PLACES = ("DEN HAAG", "TEHERAN", "IZJOEM/LONDEN", "MEXICO-STAD", "ÎLE LONGUE", "GOES", "BRUSSEL",
+          "WASHINGTON", "BERLIJN", "KYIV", "PARIJS", "MIDDELBURG")
+AGENCIES = (("ANP",), ("ANP", "RTR"), ("ANP", "AFP", "RTR"), ("ANP", "AFP"), ("ANP", "DPA"))
+SIDEBAR = 7
+SEEN = 10  # how many pages show each item
+FETCH_EVERY = timedelta(minutes=3)
+
+
+@dataclass(frozen=True)
+class Story:
+    dateline: str
+    agencies: tuple[str, ...]
+    body: str
+    published: datetime
+
+
+def age(published: datetime, fetched_at: datetime) -> str:
+    minutes = int((fetched_at - published).total_seconds() // 60)
+    if minutes < 1:
+        return "zojuist"
+    if minutes < 60:
+        return "1 minuut geleden" if minutes == 1 else f"{minutes} minuten geleden"
+    return f"{minutes // 60} uur geleden"
+
+
+class Wire:
+    """The stream: page n shows the 7 stories from n * 7 / 10 on, so each is seen ~10 times."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.stories: dict[int, Story] = {}
+        self.leads: dict[int, LeadStory] = {}
+
+    def story(self, index: int) -> Story:
+        if index not in self.stories:
+            published = START + index * FETCH_EVERY * SEEN / SIDEBAR - timedelta(minutes=1)
+            self.stories[index] = Story(
+                self.rng.choice(PLACES), self.rng.choice(AGENCIES),
+                f"{paragraph(self.rng)} ({index})", published,
+            )
+            self.stories.pop(index - 2 * SEEN * SIDEBAR, None)  # keep memory flat
+        return self.stories[index]
+
+    def lead(self, index: int) -> LeadStory:
+        if index not in self.leads:
+            self.leads[index] = LeadStory(
+                f"{sentence(self.rng, 6)[:-1]} {index}", self.rng.choice(PLACES), ("ANP",),
+                tuple(paragraph(self.rng) for _ in range(5)),
+            )
+            self.leads.pop(index - 2, None)
+        return self.leads[index]
+
+    def page(self, n: int) -> tuple[WirePage, datetime]:
+        fetched_at = START + n * FETCH_EVERY
+        first = n * SIDEBAR // SEEN
+        stories = [self.story(first + k) for k in range(SIDEBAR - 1, -1, -1)]  # newest first
+        items = tuple(
+            WireItem(s.dateline, s.agencies, s.body, age(s.published, fetched_at)) for s in stories
+        )
+        return WirePage("A", "Buitenland", self.lead(n // SEEN), items), fetched_at
+
+
+def documents(count: int, kind: str) -> Iterator[tuple[bytes, datetime]]:
+    wire = Wire(2026)
+    rng = random.Random(7)
+    for n in range(count):
+        page, fetched_at = wire.page(n)
+        if kind == "html":
+            data = render(page, SHAPES[n % len(SHAPES)], heavy(rng)).encode("utf-8")
+        else:
+            data = text_dump(page).encode("utf-8")
+        yield data, fetched_at
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def run(mode: str, count: int, folder: Path) -> None:
+    """One measured run in this process; prints one line."""
+    db = folder / f"{mode}.db"
+    kind = "html" if mode == "html" else "text"
+    untimed = 0.0
+    parsed_before = []
+    if mode == "store":
+        parsed_before = [(parse_page(d, t), d) for d, t in documents(count, kind)]
+    half_rss = 0.0
+
+    def pages() -> Iterator[tuple[object, bytes]]:
+        nonlocal untimed, half_rss
+        source = iter(parsed_before) if parsed_before else documents(count, kind)
+        for n in range(count):
+            before = time.perf_counter()
+            item = next(source)
+            untimed += time.perf_counter() - before
+            if n == count // 2:
+                half_rss = rss_mb()
+            yield item if parsed_before else (parse_page(item[0], item[1]), item[0])
+
+    with open_archive(str(db)) as archive:
+        start, cpu = time.perf_counter(), time.process_time()
+        results = list(archive.ingest_many(pages()))
+        elapsed = time.perf_counter() - start - untimed
+        cpu = time.process_time() - cpu - untimed  # generation is (nearly all) CPU
+        with archive.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            items = connection.exec_driver_sql("SELECT count(*) FROM items").scalar()
+            sightings = connection.exec_driver_sql("SELECT count(*) FROM sightings").scalar()
+    size = sum(p.stat().st_size for p in folder.glob(f"{mode}.db*"))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    stored = sum(r.stored for r in results)
+    print(
+        f"{mode:<5} {stored:>6} pages {elapsed:6.1f} s  {stored / elapsed:8,.0f} pages/s "
+        f"({stored / cpu:,.0f} per CPU s) "
+        f"{sum(r.sightings for r in results) / elapsed:9,.0f} sightings/s "
+        f"{sum(r.new_items for r in results) / elapsed:8,.0f} new items/s | "
+        f"{items:,} items, {sightings:,} sightings | RSS half-way {half_rss:.0f} MB, "
+        f"peak {peak:.0f} MB | {size / 2**20:.1f} MB = {size / items:,.0f} B/item "
+        f"({size / sightings:,.0f} B/sighting)",
+        flush=True,
+    )
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--pages", type=int, default=20_000)
+    options.add_argument("--modes", default="text,html,store")
+    options.add_argument("--keep", type=Path, help="write the archives here and keep them")
+    options.add_argument("--run", help=argparse.SUPPRESS)  # one mode, in a child process
+    args = options.parse_args()
+    if args.run:
+        run(args.run, args.pages, args.keep)
+        return
+    print(f"{args.pages:,} generated pages, {SIDEBAR} sidebar items + a lead each, "
+          f"each item seen ~{SEEN} times; parse + store unless `store`; fresh SQLite archives")
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = args.keep or Path(temporary)
+        folder.mkdir(parents=True, exist_ok=True)
+        for mode in args.modes.split(","):
+            for old in folder.glob(f"{mode}.db*"):
+                old.unlink()
+            subprocess.run(
+                [sys.executable, __file__, "--run", mode, "--pages", str(args.pages),
+                 "--keep", str(folder)],
+                check=True,
+            )
+    print("targets: html >= 200 pages/s, text >= 2,000, store >= 3,000; RSS < 200 MB; "
+          "< 1 KB per item")
+
+
+if __name__ == "__main__":
+    main()
