@@ -223,9 +223,9 @@ def _run_fetching(db: str, wait: bool, quiet: bool, log_file: Path | None,
     if log_file is not None:
         with open(log_file, "a", encoding="utf-8") as handle:
             handle.write(f"{datetime.now().astimezone().isoformat(timespec='seconds')} "
-                         f"SUMMARY {summary.line}\n")
+                         f"SUMMARY {summary.line()}\n")
     if not quiet:
-        click.echo(summary.line, err=True)
+        click.echo(summary.line(), err=True)
     if summary.failed:
         sys.exit(1)
 

@@ -20,6 +20,7 @@ Every request is recorded with its arrival time (`time.monotonic()`) and headers
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import socket
 import threading
@@ -93,6 +94,13 @@ def age_text(published: datetime, now: datetime) -> str:
     return "1 dag geleden" if days == 1 else f"{days} dagen geleden"
 
 
+@functools.lru_cache(maxsize=8)
+def _published(origin: datetime, now: datetime, count: int) -> tuple[Article, ...]:
+    latest = min(count - 1, int((now - origin) / timedelta(minutes=ARTICLE_INTERVAL)))
+    return tuple(Article(n, origin + timedelta(minutes=ARTICLE_INTERVAL * n))
+                 for n in range(latest, -1, -1))
+
+
 @dataclass
 class Request:
     path: str  # path with query
@@ -127,10 +135,7 @@ class FixtureSite:
     @property
     def articles(self) -> list[Article]:
         """The articles published by `now`, newest first (one every 17 minutes)."""
-        published = (Article(n, self.origin + timedelta(minutes=ARTICLE_INTERVAL * n))
-                     for n in range(self.article_count))
-        return sorted((a for a in published if a.published <= self.now),
-                      key=lambda a: a.published, reverse=True)
+        return list(_published(self.origin, self.now, self.article_count))
 
     def advance(self, minutes: float) -> None:
         """Move the site's clock: ages grow, new articles appear on listings and sidebars."""
@@ -253,7 +258,12 @@ class _SiteHandler(BaseHTTPRequestHandler):
         return "\n".join(lines) + "\n"
 
     def find_article(self, path: str) -> Article | None:
-        return next((a for a in self.site.articles if a.path == path), None)
+        number = path.removeprefix("/nieuws/bericht-").partition("-")[0]
+        articles = self.site.articles
+        if not number.isdigit() or not articles or int(number) > articles[0].number:
+            return None
+        article = articles[articles[0].number - int(number)]
+        return article if article.path == path else None
 
     # --- responses -------------------------------------------------------------------------
     def send_page(self, html: str) -> None:

@@ -51,7 +51,6 @@ class CrawlSummary:
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
 
-    @property
     def line(self) -> str:
         return (f"fetched {self.fetched}, not modified {self.not_modified}, failed {self.failed}, "
                 f"new items {self.new_items}, sightings {self.sightings} in {self.seconds:.1f} s")
