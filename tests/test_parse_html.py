@@ -157,6 +157,17 @@ def test_hidden_wrapper_around_the_main_content_is_kept() -> None:
     assert html_to_document("<body style='display:none'><p>tekst</p></body>").lines == ["tekst"]
 
 
+def test_logo_h1_in_the_menu_does_not_keep_the_menu() -> None:
+    body = "<nav><h1><a href='/'>Omroep</a></h1><a href='/sport'>Sport</a></nav><main><h1>Titel</h1><p>tekst</p></main>"
+    assert lines(body) == ["Titel", "tekst"]
+
+
+def test_page_that_is_all_boilerplate_by_generic_rules_keeps_its_visible_text() -> None:
+    body = "<form><div class='consent-wrapper'><p>ASSEN (ANP) - tekst</p><p>3 uur geleden</p></div></form>"
+    assert lines(body) == ["ASSEN (ANP) - tekst", "3 uur geleden"]
+    assert lines("<script>x</script><style>p {}</style>") == []
+
+
 def test_footer_of_an_article_holding_its_age_is_kept() -> None:
     body = "<aside><article><p>ASSEN (ANP) - Regen.</p><footer><time>1 uur geleden</time></footer></article></aside>"
     assert lines(body + "<footer>Colofon</footer>") == ["ASSEN (ANP) - Regen.", "1 uur geleden"]

@@ -104,7 +104,12 @@ def html_to_document(
     if root is None:
         return TextDocument([], warnings=warnings)
     try:
-        return _Layout(root, base_url, hints, warnings).document()
+        document = _Layout(root, base_url, hints, warnings).document()
+        if document.lines:
+            return document
+        # Everything looked like boilerplate (a page wrapped in a form or a hidden shell):
+        # better the whole visible text than nothing.
+        return _Layout(root, base_url, hints, warnings, generic_drops=False).document()
     except Exception as exc:  # lxml oddities must not stop a crawl; say what happened
         warnings.append(f"HTML could not be laid out: {type(exc).__name__}: {exc}")
         return TextDocument([], warnings=warnings)
@@ -170,9 +175,13 @@ def _footer_of_section(element: etree._Element) -> bool:
 
 
 def _protected(root: etree._Element) -> set[Any]:
-    """The page's heading and main content and everything around them: never boilerplate."""
+    """The content heading (an h1 in main or article, else any h1), the main content, and
+    everything around them: never boilerplate. A logo h1 inside a menu protects nothing
+    when the article has its own h1."""
+    headings = list(root.iter("h1"))
+    in_content = [h for h in headings if any(a.tag in ("main", "article") for a in h.iterancestors())]
     protected: set[Any] = {root}
-    for element in root.iter("h1", "main", "body"):
+    for element in [*(in_content or headings), *root.iter("main", "body")]:
         protected.add(element)
         protected.update(element.iterancestors())
     return protected
@@ -200,14 +209,21 @@ class _Layout:
     """One walk over the tree that writes lines, their links, the h1s and the times seen."""
 
     def __init__(
-        self, root: etree._Element, base_url: str | None, hints: SiteHints | None, warnings: list[str]
+        self,
+        root: etree._Element,
+        base_url: str | None,
+        hints: SiteHints | None,
+        warnings: list[str],
+        *,
+        generic_drops: bool = True,
     ) -> None:
         self.root = root
         self.hints = hints
         self.warnings = warnings
         self.base = _base_url(root, base_url)
+        self.generic_drops = generic_drops
         self.protected = _protected(root)
-        self.dropped = _structural_drops(root, self.protected)
+        self.dropped = _structural_drops(root, self.protected) if generic_drops else set()
         if hints is not None:
             self.dropped.update(_select(root, hints.drop, warnings) or ())
         self.lines: list[str] = []
@@ -270,7 +286,7 @@ class _Layout:
         tag = element.tag
         if not isinstance(tag, str) or tag in _INVISIBLE or element in self.dropped:
             return True
-        if element not in self.protected and _is_boilerplate(element):
+        if self.generic_drops and element not in self.protected and _is_boilerplate(element):
             self.dropped.add(element)
             return True
         return False
