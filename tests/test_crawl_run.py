@@ -180,6 +180,15 @@ def test_fetch_stores_exactly_the_given_pages(fixture_site, archive):
     assert response == (fixture_site.url("/oud/" + article.slug), fixture_site.url(article.path))
 
 
+def test_redirect_target_is_archived_under_both_urls(fixture_site, archive):
+    article = fixture_site.articles[0]
+    fetch(archive, [fixture_site.url("/oud/" + article.slug)], OPTIONS)
+    states = frontier(archive)
+    assert states[fixture_site.url(article.path)]["state"] == "done"
+    crawl(archive, [fixture_site.url(LISTING)], CrawlOptions(pages=1, policy=POLICY))
+    assert fixture_site.article_requests().count(article.path) == 1
+
+
 def stored_responses_final(archive):
     with archive.engine.connect() as connection:
         return connection.execute(select(RESPONSES.c.url, RESPONSES.c.final_url)).all()

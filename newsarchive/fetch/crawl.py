@@ -182,18 +182,25 @@ class _Run:
 
     def _store(self, url: str, response_id: int, response: Response,
                source: bool) -> Discovery | None:
-        """Parse a stored response, store the page and mark the URL done, in one transaction."""
+        """Parse a stored response, store the page and mark the URL done, in one transaction.
+
+        A redirect's target is marked done too, so it is not fetched again as a link of its own.
+        """
         body = response.body or b""
         self.summary.fetched += 1
         log.info("fetched %s (%d bytes)", url, len(body))
+        urls = list(dict.fromkeys([url, response.final_url]))
+        if len(urls) > 1:
+            self.frontier.add(urls[1:], None, url, self.now())
+            self.visited.update(urls)
         if looks_like_feed(body, response.content_type):
-            with_retries(self.archive.engine, lambda connection: self.frontier.mark_done(
-                connection, url, response_id, None, "feed"))
+            with_retries(self.archive.engine, lambda connection: self._mark_done(
+                connection, urls, response_id, None, "feed"))
             return discover(body, response.final_url, response.content_type) if source else None
         page = parse_page(body, response.fetched_at, response.final_url,
                           http_charset=response.charset)
         result = with_retries(self.archive.engine,
-                              lambda connection: self._ingest(connection, url, response_id, page,
+                              lambda connection: self._ingest(connection, urls, response_id, page,
                                                               body))
         if result is not None:
             self.summary.new_items += result.new_items
@@ -202,16 +209,21 @@ class _Run:
             log.info("%s: %s", url, warning)
         return discover(body, response.final_url, response.content_type, page) if source else None
 
-    def _ingest(self, connection: Connection, url: str, response_id: int, page: ParsedPage,
-                body: bytes) -> IngestResult | None:
+    def _ingest(self, connection: Connection, urls: list[str], response_id: int,
+                page: ParsedPage, body: bytes) -> IngestResult | None:
         if not page.is_page:
-            log.warning("not a wire page, kept unparsed: %s", url)
-            self.frontier.mark_done(connection, url, response_id, None, None)
+            log.warning("not a wire page, kept unparsed: %s", urls[0])
+            self._mark_done(connection, urls, response_id, None, None)
             return None
         (result,) = store_pages(connection, [PageRecord.of(page, body, parser_version())])
         kind = "listing" if page.kind == "listing" else "article"
-        self.frontier.mark_done(connection, url, response_id, result.page_id, kind)
+        self._mark_done(connection, urls, response_id, result.page_id, kind)
         return result
+
+    def _mark_done(self, connection: Connection, urls: list[str], response_id: int,
+                   page_id: int | None, kind: str | None) -> None:
+        for url in urls:
+            self.frontier.mark_done(connection, url, response_id, page_id, kind)
 
     def _not_modified(self, url: str, response: Response, source: bool) -> Discovery | None:
         self.summary.not_modified += 1
