@@ -106,6 +106,14 @@ def test_time_element_holding_a_word_age_is_its_own_line() -> None:
     assert lines("<p>Brand. <time datetime='2026-03-17T11:59Z'>zojuist</time></p>") == ["Brand.", "zojuist"]
 
 
+@pytest.mark.parametrize("link", ["Lees meer", "lees verder »", "Lees het hele artikel ›", "Read more..."])
+def test_read_more_link_under_a_teaser_is_dropped(link: str) -> None:
+    assert lines(f"<li><p>ASSEN (ANP) - Regen.</p><a href='/a'>{link}</a> <span>3 uur geleden</span></li>") == [
+        "ASSEN (ANP) - Regen.", "3 uur geleden",
+    ]
+    assert lines("<p><a href='/a'>Lees meer over de dijk</a></p>") == ["Lees meer over de dijk"]
+
+
 def test_clock_time_of_a_net_binnen_headline_stays_on_its_line() -> None:
     assert lines("<li>- Tholen <time>16:30</time> Lijsttrekker gekozen</li>") == ["- Tholen 16:30 Lijsttrekker gekozen"]
 

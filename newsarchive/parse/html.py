@@ -50,6 +50,12 @@ _AGE = re.compile(DIGIT_AGE, re.I)
 # Number words and `net` are ordinary words in a sentence; only a <time> makes them an age.
 _AGE_IN_TIME = re.compile(ANY_AGE, re.I)
 _AGE_MAX_LEN = 40
+# The text of a "read more" link under a teaser: a button in all but name.
+_READ_MORE = re.compile(
+    r"(?:lees|read)\s+(?:meer|verder|more|het hele (?:artikel|bericht))|verder lezen|meer lezen",
+    re.I,
+)
+_READ_MORE_MAX_LEN = 40
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -202,6 +208,10 @@ def _is_age(text: str, in_time: bool) -> bool:
     return bool((_AGE_IN_TIME if in_time else _AGE).fullmatch(text.strip()))
 
 
+def _is_read_more(text: str) -> bool:
+    return len(text) <= _READ_MORE_MAX_LEN and _READ_MORE.fullmatch(text.strip(" »›>→….:")) is not None
+
+
 _BLOCK, _BREAK, _INLINE = 0, 1, 2
 
 
@@ -328,7 +338,7 @@ class _Layout:
                 self.main_depth -= 1
         elif kind == _INLINE:
             if flushes == self.flushes and len(self.parts) > mark:
-                self._split_age(mark, tag == "time")
+                self._own_line_or_none(mark, tag)
             if tag == "a":
                 self.hrefs.pop()
 
@@ -345,18 +355,23 @@ class _Layout:
         self.parts.append(text)
         self.part_links.append(self.hrefs[-1])
 
-    def _split_age(self, mark: int, in_time: bool) -> None:
-        """An inline element whose whole text is an age becomes a line of its own."""
+    def _own_line_or_none(self, mark: int, tag: str) -> None:
+        """An inline element whose whole text is an age becomes a line of its own; a
+        "read more" link is dropped."""
         parts = self.parts
         text = "".join(parts[mark:])
-        if len(text) > _AGE_MAX_LEN * 2 or not _is_age(" ".join(text.split()), in_time):
+        if len(text) > 2 * max(_AGE_MAX_LEN, _READ_MORE_MAX_LEN):
             return
-        age, age_links = parts[mark:], self.part_links[mark:]
-        del parts[mark:], self.part_links[mark:]
-        self._flush()
-        parts.extend(age)
-        self.part_links.extend(age_links)
-        self._flush()
+        text = " ".join(text.split())
+        if tag == "a" and _is_read_more(text):
+            del parts[mark:], self.part_links[mark:]
+        elif _is_age(text, tag == "time"):
+            age, age_links = parts[mark:], self.part_links[mark:]
+            del parts[mark:], self.part_links[mark:]
+            self._flush()
+            parts.extend(age)
+            self.part_links.extend(age_links)
+            self._flush()
 
     def _flush(self) -> None:
         """End the line being written (nothing happens when it is empty)."""
