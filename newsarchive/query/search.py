@@ -19,24 +19,32 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    Connection,
+    JSON,
+    Column,
     ColumnElement,
+    Connection,
+    Integer,
+    MetaData,
     Select,
+    Table,
+    Text,
+    bindparam,
+    column,
     exists,
     func,
     literal_column,
     select,
     table,
-    column,
 )
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
 from ..items import iso
 from ..store.archive import Archive
+from ..store.db import is_transient
 from ..store.keys import fold
-from ..store.models import Agency, Item, ItemAgency, ItemPlace, Place, Sighting
+from ..store.models import Agency, Item, ItemAgency, ItemPlace, Place, UTCDateTime
 from .filters import ItemFilter, QueryError
 
 ITEMS = Item.__table__
@@ -44,7 +52,6 @@ AGENCIES = Agency.__table__
 ITEM_AGENCIES = ItemAgency.__table__
 PLACES = Place.__table__
 ITEM_PLACES = ItemPlace.__table__
-SIGHTINGS = Sighting.__table__
 # The FTS5 table of migration 0002_query (SQLite only); its rowid is items.id.
 ITEMS_FTS = table("items_fts", column("rowid"))
 FTS_MATCH = literal_column("items_fts").op("MATCH")
@@ -56,6 +63,21 @@ SEARCH_SET_CUTOFF = 30_000
 RELEVANCE_CANDIDATES = 100_000
 LOAD_BATCH = 500
 TIME_FIELDS = ("published_earliest", "published_latest", "first_seen_at", "last_seen_at")
+
+# The view of migration 0002_query: an item with its places and agencies (JSON arrays) and its
+# number of sightings. Described here only (not in the models' metadata: views are not tables).
+ITEMS_VIEW = Table(
+    "items_view",
+    MetaData(),
+    *(Column(name, Text) for name in ("kind", "title", "dateline", "body", "section", "url",
+                                      "window_source")),
+    Column("id", Integer),
+    Column("places", JSON),
+    Column("agencies", JSON),
+    *(Column(name, UTCDateTime) for name in TIME_FIELDS),
+    Column("sightings", Integer),
+)
+LOAD_ROWS = select(ITEMS_VIEW).where(ITEMS_VIEW.c.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -266,64 +288,24 @@ def _by_relevance(
 
 
 def _search_error(exc: DBAPIError, query: ItemFilter) -> Exception:
+    """FTS5 rejects a bad expression (`fts5: syntax error`, `unterminated string`, `no such
+    column`) when the statement runs; every other part of the statement is ours."""
     message = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-    if query.search and ("fts5" in message or "no such column" in message):
+    if query.search and isinstance(exc, OperationalError) and not is_transient(exc):
         return QueryError(f"cannot search for {query.search!r}: {message}")
     return exc
 
 
 def load_rows(connection: Connection, ids: Sequence[int]) -> list[ItemRow]:
-    """The rows of `ids`, in that order, with their agencies, places and sighting counts."""
+    """The rows of `ids`, in that order (one query on the view `items_view`)."""
     if not ids:
         return []
-    items = {row.id: row for row in connection.execute(select(ITEMS).where(ITEMS.c.id.in_(ids)))}
-    agencies = _names_by_item(connection, ITEM_AGENCIES, AGENCIES, ITEM_AGENCIES.c.agency_id, ids)
-    places = _names_by_item(connection, ITEM_PLACES, PLACES, ITEM_PLACES.c.place_id, ids)
-    counts = dict(
-        connection.execute(
-            select(SIGHTINGS.c.item_id, func.count())
-            .where(SIGHTINGS.c.item_id.in_(ids))
-            .group_by(SIGHTINGS.c.item_id)
-        ).all()
-    )
-    return [
-        _row(items[item_id], agencies.get(item_id, ()), places.get(item_id, ()),
-             counts.get(item_id, 0))
-        for item_id in ids
-        if item_id in items
-    ]
+    found = {row.id: row._mapping for row in connection.execute(LOAD_ROWS, {"ids": list(ids)})}
+    return [_row(found[item_id]) for item_id in ids if item_id in found]
 
 
-def _names_by_item(
-    connection: Connection, link: Any, names: Any, key: Any, ids: Sequence[int]
-) -> dict[int, tuple[str, ...]]:
-    statement = (
-        select(link.c.item_id, names.c.name)
-        .join(names, names.c.id == key)
-        .where(link.c.item_id.in_(ids))
-        .order_by(link.c.item_id, link.c.position)
-    )
-    grouped: dict[int, list[str]] = {}
-    for item_id, name in connection.execute(statement):
-        grouped.setdefault(item_id, []).append(name)
-    return {item_id: tuple(values) for item_id, values in grouped.items()}
-
-
-def _row(item: Any, agencies: tuple[str, ...], places: tuple[str, ...], sightings: int) -> ItemRow:
-    return ItemRow(
-        id=item.id,
-        kind=item.kind,
-        title=item.title,
-        dateline=item.dateline,
-        places=places,
-        agencies=agencies,
-        body=item.body,
-        section=item.section,
-        url=item.url,
-        published_earliest=item.published_earliest,
-        published_latest=item.published_latest,
-        window_source=item.window_source,
-        first_seen_at=item.first_seen_at,
-        last_seen_at=item.last_seen_at,
-        sightings=sightings,
-    )
+def _row(values: Any) -> ItemRow:
+    return ItemRow(**{
+        name: tuple(values[name] or ()) if name in ("places", "agencies") else values[name]
+        for name in ItemRow.__dataclass_fields__
+    })
