@@ -55,7 +55,7 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"crawled {fetched} pages ({args.articles} articles, {pages} listing pages) "
           f"from {base}, delay 0, SQLite")
-    print(f"  {summary.line}")
+    print(f"  {summary.line()}")
     print(f"  wall {wall:.1f} s: {fetched / wall:.0f} pages/s")
     print(f"  CPU {cpu:.1f} s: {1000 * cpu / fetched:.2f} ms per page (fetch, parse, discover, "
           f"store)")
