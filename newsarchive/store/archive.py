@@ -14,7 +14,7 @@ from .db import ArchiveError, database_url, make_engine, with_retries, write_tra
 from .ingest import IngestResult, PageRecord, store_pages
 from .migrate import archive_state, current_revisions, upgrade
 
-BATCH_PAGES = 200
+BATCH_PAGES = 500
 
 
 def parser_version() -> str:

@@ -186,6 +186,33 @@ def insert_for(connection: Connection, table: Table) -> Any:
     return dialect.insert(table)
 
 
+def insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """A plain executemany INSERT straight to the driver: the hot path of ingest.
+
+    Same values as ``connection.execute(table.insert(), rows)`` (each column's own bind
+    processing is applied), without SQLAlchemy's per-row parameter handling.
+    """
+    if not rows:
+        return
+    dialect = connection.dialect
+    columns = list(rows[0])
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    processors = [table.c[name].type.bind_processor(dialect) for name in columns]
+    values = [
+        tuple(
+            process(row[name]) if process else row[name]
+            for name, process in zip(columns, processors)
+        )
+        for row in rows
+    ]
+    quote = dialect.identifier_preparer.quote
+    connection.exec_driver_sql(
+        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+        f"VALUES ({', '.join([marker] * len(columns))})",
+        values,
+    )
+
+
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -379,11 +406,9 @@ class _Batch:
                 update(ITEMS).where(ITEMS.c.id == bindparam("item_id")),
                 [_item_update(state) for state in changed],
             )
-        if self.sightings:
-            self.connection.execute(SIGHTINGS.insert(), self.sightings)
+        insert_many(self.connection, SIGHTINGS, self.sightings)
         self._write_lists([s for s in self.states.values() if s.lists_dirty or s.new])
-        if self.revisions:
-            self.connection.execute(REVISIONS.insert(), self.revisions)
+        insert_many(self.connection, REVISIONS, self.revisions)
         self._recompute_windows([s for s in self.states.values() if s.recompute_window])
         self._inherit_teaser_windows([s.id for s in self.states.values()])
 
@@ -406,10 +431,8 @@ class _Batch:
             for s in states
             for i, name in enumerate(s.places)
         ]
-        if agency_rows:
-            self.connection.execute(ITEM_AGENCIES.insert(), agency_rows)
-        if place_rows:
-            self.connection.execute(ITEM_PLACES.insert(), place_rows)
+        insert_many(self.connection, ITEM_AGENCIES, agency_rows)
+        insert_many(self.connection, ITEM_PLACES, place_rows)
 
     def _name_ids(self, table: Table, names: set[str]) -> dict[str, int]:
         if not names:
