@@ -178,3 +178,39 @@ def test_killed_run_resumes_and_fetches_nothing_twice(fixture_site, db):
         states = dict(connection.execute(select(FRONTIER.c.url, FRONTIER.c.state)).all())
     assert {url: per_url.get(url) for url in articles} == {url: 1 for url in articles}
     assert {states[url] for url in articles} == {"done"}
+
+
+def test_progress_bar_only_when_stderr_is_a_terminal(fixture_site, db, monkeypatch):
+    plain = run("crawl", fixture_site.url(FEED), *FAST, "--db", db)
+    assert "fetching" not in plain.stderr
+    monkeypatch.setattr("newsarchive.cli._stderr_is_terminal", lambda: True)
+    fixture_site.advance(17)  # one new article to fetch
+    shown = run("crawl", fixture_site.url(FEED), *FAST, "--db", db)
+    assert "fetching" in shown.stderr
+    quiet = run("crawl", fixture_site.url(FEED), "--quiet", *FAST, "--db", db)
+    assert quiet.stderr == ""
+
+
+def test_archive_that_cannot_be_opened_is_a_configuration_error(fixture_site, tmp_path):
+    not_an_archive = tmp_path / "other.db"
+    sqlite_with_a_table(not_an_archive)
+    result = run("crawl", fixture_site.url(FEED), *FAST, "--db", str(not_an_archive))
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
+    assert "not a newsarchive archive" in result.stderr
+    assert fixture_site.requests == []
+
+
+def sqlite_with_a_table(path):
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE boodschappen (naam TEXT)")
+
+
+def test_lock_of_a_server_database_lives_in_the_temporary_directory(tmp_path):
+    import tempfile
+
+    url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    assert lock_path(url).parent == type(lock_path(url))(tempfile.gettempdir())
+    assert lock_path(url) == lock_path(url) != lock_path(url + "2")
+    assert lock_path(str(tmp_path / "a.db")) == tmp_path / "a.db.lock"
