@@ -62,6 +62,7 @@ _SOURCE_PREFIX = "ANP "
 # Longer lines are body text or titles: no heading, date, banner or headline is this long.
 _SHORT_LINE = 200
 _BYLINE_WORDS = 8
+_SENTENCE_END = ".!?\"”’'"
 _QUOTE_PREVIEW = 60
 
 
@@ -195,7 +196,8 @@ def _read_without_meer_uit(
     listing = _read_items(tokens, fetched_at, after_heading=False)
     headlines = _headlines(tokens)
     wires = [t for t in tokens if t.kind is Kind.WIRE]
-    if any(item.age_text for item in listing.items) or len(listing.items) > 1 or headlines:
+    with_agencies = sum(1 for item in listing.items if item.agencies)
+    if any(item.age_text for item in listing.items) or with_agencies > 1 or headlines:
         section = _listing_section(listing.preamble, heading)
         return ParsedPage(
             kind="listing",
@@ -251,14 +253,30 @@ def _read_lead(tokens: list[Token], heading: str | None) -> tuple[Lead, list[str
 
 
 def _lead_dateline(tokens: list[Token]) -> int | None:
-    """Index of the lead's dateline paragraph; one with agencies wins over a bare title
-    such as `NAVO - top begint` that happens to read as a wire line."""
-    strict = [i for i, t in enumerate(tokens) if t.wire is not None and t.wire.strict]
-    with_agencies = [i for i in strict if tokens[i].wire.agencies]  # type: ignore[union-attr]
-    if with_agencies or strict:
-        return (with_agencies or strict)[0]
-    mixed = [i for i, t in enumerate(tokens) if t.kind is Kind.WIRE and i > 0]
+    """Index of the lead's dateline paragraph: the first wire line in capitals that is not
+    the title itself (`NAVO - top begint` above `BRUSSEL (ANP) - ...`)."""
+    wires = [i for i, t in enumerate(tokens) if t.kind is Kind.WIRE]
+    strict = [i for i in wires if tokens[i].wire.strict]  # type: ignore[union-attr]
+    for i in strict:
+        if not _reads_as_title(tokens, i, wires):
+            return i
+    if strict:
+        return strict[-1]
+    mixed = [i for i in wires if i > 0]
     return mixed[0] if mixed else None
+
+
+def _reads_as_title(tokens: list[Token], index: int, wires: list[int]) -> bool:
+    """A wire-shaped line standing where the title stands: no agencies, nothing but
+    banners above it, a wire line further down, and no full stop at its end."""
+    wire = tokens[index].wire
+    assert wire is not None
+    return (
+        not wire.agencies
+        and wire.body[-1:] not in _SENTENCE_END
+        and wires[-1] > index
+        and all(t.kind is not Kind.OTHER for t in tokens[:index])
+    )
 
 
 def _may_be_title(token: Token) -> bool:
