@@ -254,3 +254,17 @@ def test_batch_of_pages_is_stored_like_one_page_at_a_time(archive_url, tmp_path)
 def test_not_a_page_is_refused(archive):
     with pytest.raises(ValueError):
         store(archive, ParsedPage("unknown", None, T0))
+
+
+def test_teaser_link_learned_later_is_kept(archive):
+    store(archive, listing(T0, teaser("TEHERAN", TEHERAN)))
+    store(archive, listing(T0 + hours(1), teaser("TEHERAN", TEHERAN, url="https://e.nl/teheran")))
+    assert the_item(archive, TEHERAN).url == "https://e.nl/teheran"
+
+
+def test_twin_pages_in_one_batch_are_one_observation(archive):
+    page = listing(T0, teaser("TEHERAN", TEHERAN))
+    results = list(archive.ingest_many([(page, b"same"), (page, b"same")]))
+    assert [r.stored for r in results] == [True, False]
+    assert results[0].page_id == results[1].page_id
+    assert rows(archive, "SELECT count(*) FROM sightings")[0][0] == 1

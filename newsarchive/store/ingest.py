@@ -90,6 +90,7 @@ class ItemState:
     dateline: str | None
     body: str
     section: str | None
+    url: str | None
     first_seen_at: datetime
     last_seen_at: datetime
     window: PublicationWindow | None
@@ -343,6 +344,8 @@ class _Batch:
             state.places, state.lists_dirty = obs.places, True
         if state.section is None and record.page.section:
             state.section, state.dirty = record.page.section, True
+        if state.url is None and obs.url:
+            state.url, state.dirty = obs.url, True
         if moment < state.first_seen_at or moment > state.last_seen_at:
             state.dirty = True
         state.first_seen_at = min(state.first_seen_at, moment)
@@ -562,6 +565,7 @@ def _initial_state(item_id: int, obs: Observation, record: PageRecord) -> ItemSt
         dateline=obs.dateline,
         body=obs.body,
         section=record.page.section,
+        url=obs.url,
         first_seen_at=record.fetched_at,
         last_seen_at=record.fetched_at,
         window=None,
@@ -586,6 +590,7 @@ def _state_from_row(row: Any) -> ItemState:
         dateline=row.dateline,
         body=row.body,
         section=row.section,
+        url=row.url,
         first_seen_at=row.first_seen_at,
         last_seen_at=row.last_seen_at,
         window=window,
@@ -602,6 +607,7 @@ def _item_update(state: ItemState) -> dict[str, Any]:
         "dateline_folded": fold(state.dateline) if state.dateline else None,
         "body": state.body,
         "section": state.section,
+        "url": state.url,
         "first_seen_at": state.first_seen_at,
         "last_seen_at": state.last_seen_at,
         "published_earliest": state.window.earliest if state.window else None,
