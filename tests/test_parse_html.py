@@ -114,6 +114,15 @@ def test_read_more_link_under_a_teaser_is_dropped(link: str) -> None:
     assert lines("<p><a href='/a'>Lees meer over de dijk</a></p>") == ["Lees meer over de dijk"]
 
 
+@pytest.mark.parametrize("age", ["een uur geleden", "twee dagen geleden", "net"])
+def test_word_age_in_an_element_apart_from_the_text_is_its_own_line(age: str) -> None:
+    assert lines(f"<div><a href='/a'>ASSEN (ANP) - Het regent</a> <span>{age}</span></div>") == [
+        "ASSEN (ANP) - Het regent", age,
+    ]
+    assert lines(f"<p>Het regent <span>{age}</span></p>") == [f"Het regent {age}"]
+    assert lines(f"<p><a>x</a> <span>{age}</span> en zo</p>") == [f"x {age} en zo"]
+
+
 def test_clock_time_of_a_net_binnen_headline_stays_on_its_line() -> None:
     assert lines("<li>- Tholen <time>16:30</time> Lijsttrekker gekozen</li>") == ["- Tholen 16:30 Lijsttrekker gekozen"]
 

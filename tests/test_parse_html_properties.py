@@ -97,22 +97,43 @@ def paragraph(draw: st.DrawFn) -> str:
 
 @st.composite
 def title(draw: st.DrawFn) -> str:
+    if draw(st.integers(0, 4)) == 0:
+        return draw(st.sampled_from(TITLES))
     words = draw(st.lists(st.sampled_from(WORDS), min_size=2, max_size=7))
     return (" ".join(words)).capitalize()
 
 
+NUMBER_WORDS = {"een": 1, "twee": 2, "drie": 3, "tien": 10}
+CAPITALS = "ABCDEFGHIJKLMNOPRSTUVWZÉÖÜÎÁ"
+MIXED_PLACES = ["Borsele", "Den Haag", "'s-Gravenpolder", "Sint Annaland"]
+TITLES = ["Oranje - VS speelt gelijk", "NAVO - top begint", "Kabinet: meer geld voor dijken"]
+
+
+@st.composite
+def place(draw: st.DrawFn) -> str:
+    if draw(st.booleans()):
+        return draw(st.sampled_from(PLACES))
+    words = draw(st.lists(st.text(CAPITALS, min_size=2, max_size=9), min_size=1, max_size=3))
+    return " ".join(words)
+
+
 @st.composite
 def age(draw: st.DrawFn) -> tuple[str, int, timedelta]:
-    """(age text, N, unit); `zojuist` is N=0 of a minute unit with its own window."""
-    if draw(st.integers(0, 9)) == 0:
-        return "zojuist", -1, timedelta(minutes=1)
+    """(age text, N, unit); `zojuist` and `net` are N=-1: their own window."""
+    kind = draw(st.integers(0, 9))
+    if kind == 0:
+        return draw(st.sampled_from(["zojuist", "net"])), -1, timedelta(minutes=1)
     one, more, length = UNITS[draw(st.sampled_from(sorted(UNITS)))]
-    number = draw(st.integers(1, 59))
-    return f"{number} {one if number == 1 else more} geleden", number, length
+    if kind == 1:
+        word, number = draw(st.sampled_from(sorted(NUMBER_WORDS.items())))
+    else:
+        number = draw(st.integers(1, 59))
+        word = str(number)
+    return f"{word} {one if number == 1 else more} geleden", number, length
 
 
 def window(fetched_at: datetime, number: int, unit: timedelta) -> tuple[datetime, datetime]:
-    if number < 0:  # zojuist
+    if number < 0:  # zojuist, net
         return fetched_at - unit, fetched_at
     return fetched_at - (number + 1) * unit, fetched_at - number * unit
 
@@ -125,17 +146,17 @@ def wire_page(draw: st.DrawFn, layout: str) -> tuple[WirePage, list[tuple]]:
     for _ in range(draw(st.integers(1, 7))):
         regional = layout == "C" and draw(st.booleans())
         agencies = () if regional else draw(st.sampled_from(WIRE_AGENCIES))
+        dateline = draw(st.sampled_from(MIXED_PLACES) if regional and draw(st.booleans()) else place())
         age_text, number, unit = draw(age())
         item_title = draw(title()) if layout in ("B", "D") else None
         shown_title = f"ANP {item_title}" if layout == "D" else item_title
-        dateline = draw(st.sampled_from(PLACES))
         body = draw(paragraph())
         items.append(WireItem(dateline, agencies, body, age_text, shown_title))
         expected.append((item_title, dateline, agencies, body, age_text, window(fetched_at, number, unit)))
     lead = None
     if layout in ("A", "B"):
         lead = LeadStory(
-            draw(title()), draw(st.sampled_from(PLACES)), draw(st.sampled_from(WIRE_AGENCIES)),
+            draw(title()), draw(place()), draw(st.sampled_from(WIRE_AGENCIES)),
             tuple(draw(st.lists(paragraph(), min_size=1, max_size=4))),
             draw(st.sampled_from([None, "BIJDRAGE ANNE DE GROOT"])) if layout == "B" else None,
         )

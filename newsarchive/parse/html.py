@@ -208,6 +208,26 @@ def _is_age(text: str, in_time: bool) -> bool:
     return bool((_AGE_IN_TIME if in_time else _AGE).fullmatch(text.strip()))
 
 
+def _is_inline_age(element: etree._Element, text: str) -> bool:
+    """An age in digits (`3 uur geleden`) or `zojuist` in any inline element; an age in
+    words (`een uur geleden`, `net`) only in a <time>, or in an element that stands apart
+    from running text (only whitespace before it, and the end of the line after it)."""
+    if _is_age(text, element.tag == "time"):
+        return True
+    return _is_age(text, True) and _stands_apart(element)
+
+
+def _stands_apart(element: etree._Element) -> bool:
+    if element.tail and not element.tail.isspace():
+        return False
+    following = element.getnext()
+    if following is not None and following.tag not in _BLOCKS and following.tag != "br":
+        return False
+    previous = element.getprevious()
+    before = previous.tail if previous is not None else element.getparent().text
+    return not before or before.isspace()
+
+
 def _is_read_more(text: str) -> bool:
     return len(text) <= _READ_MORE_MAX_LEN and _READ_MORE.fullmatch(text.strip(" »›>→….:")) is not None
 
@@ -338,7 +358,7 @@ class _Layout:
                 self.main_depth -= 1
         elif kind == _INLINE:
             if flushes == self.flushes and len(self.parts) > mark:
-                self._own_line_or_none(mark, tag)
+                self._own_line_or_none(mark, element)
             if tag == "a":
                 self.hrefs.pop()
 
@@ -355,7 +375,7 @@ class _Layout:
         self.parts.append(text)
         self.part_links.append(self.hrefs[-1])
 
-    def _own_line_or_none(self, mark: int, tag: str) -> None:
+    def _own_line_or_none(self, mark: int, element: etree._Element) -> None:
         """An inline element whose whole text is an age becomes a line of its own; a
         "read more" link is dropped."""
         parts = self.parts
@@ -363,9 +383,9 @@ class _Layout:
         if len(text) > 2 * max(_AGE_MAX_LEN, _READ_MORE_MAX_LEN):
             return
         text = " ".join(text.split())
-        if tag == "a" and _is_read_more(text):
+        if element.tag == "a" and _is_read_more(text):
             del parts[mark:], self.part_links[mark:]
-        elif _is_age(text, tag == "time"):
+        elif _is_inline_age(element, text):
             age, age_links = parts[mark:], self.part_links[mark:]
             del parts[mark:], self.part_links[mark:]
             self._flush()
