@@ -87,7 +87,8 @@ class Response:
 
 
 class HostClock:
-    """Spaces requests to each host by at least its delay. Thread-safe."""
+    """Spaces requests to each host: the next one starts at least the host's delay after the
+    previous one ended (so a slow server also gets a slower crawler). Thread-safe."""
 
     def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
         self._next_allowed: dict[str, float] = {}
@@ -101,14 +102,23 @@ class HostClock:
             self._delays[host] = max(delay, self._delays.get(host, 0.0))
 
     def wait(self, host: str, default_delay: float, extra: float = 0.0) -> None:
-        """Block until the host may be asked again, then book the next slot."""
+        """Block until the host may be asked again (and `extra` seconds have passed)."""
         with self._lock:
             now = time.monotonic()
             start = max(now + extra, self._next_allowed.get(host, now))
-            delay = max(default_delay, self._delays.get(host, 0.0))
-            self._next_allowed[host] = start + delay
+            # booked now so that another thread queues behind us; `done` moves it on
+            self._next_allowed[host] = start + self._delay(host, default_delay)
         if start > now:
             self._sleep(start - now)
+
+    def done(self, host: str, default_delay: float) -> None:
+        """The request to `host` has ended: the delay counts from now."""
+        with self._lock:
+            self._next_allowed[host] = max(self._next_allowed.get(host, 0.0),
+                                           time.monotonic() + self._delay(host, default_delay))
+
+    def _delay(self, host: str, default_delay: float) -> float:
+        return max(default_delay, self._delays.get(host, 0.0))
 
 
 class _Failure(Exception):
@@ -234,6 +244,8 @@ class HttpClient:
             raise _Failure(f"connection failed: {_reason(exc)}", permanent=False) from exc
         except requests.RequestException as exc:
             raise _Failure(f"request failed: {_reason(exc)}", permanent=True) from exc
+        finally:
+            self.clock.done(host_of(current), policy.delay)
 
 
 def _read_capped(raw: requests.Response, max_bytes: int) -> bytes:
