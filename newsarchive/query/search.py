@@ -44,14 +44,9 @@ from ..items import iso
 from ..store.archive import Archive
 from ..store.db import is_transient
 from ..store.keys import fold
-from ..store.models import Agency, Item, ItemAgency, ItemPlace, Place, UTCDateTime
+from ..store.models import UTCDateTime
 from .filters import ItemFilter, QueryError
-
-ITEMS = Item.__table__
-AGENCIES = Agency.__table__
-ITEM_AGENCIES = ItemAgency.__table__
-PLACES = Place.__table__
-ITEM_PLACES = ItemPlace.__table__
+from .tables import AGENCIES, ITEM_AGENCIES, ITEM_PLACES, ITEMS, PLACES
 # The FTS5 table of migration 0002_query (SQLite only); its rowid is items.id.
 ITEMS_FTS = table("items_fts", column("rowid"))
 FTS_MATCH = literal_column("items_fts").op("MATCH")

@@ -10,13 +10,9 @@ from sqlalchemy import select
 
 from ..items import iso
 from ..store.archive import Archive
-from ..store.models import Item, ItemRevision, Page, Sighting, item_links
+from ..store.models import item_links
 from .search import ItemRow, load_rows
-
-ITEMS = Item.__table__
-PAGES = Page.__table__
-SIGHTINGS = Sighting.__table__
-REVISIONS = ItemRevision.__table__
+from .tables import ITEMS, PAGES, REVISIONS, SIGHTINGS
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,8 @@ from sqlalchemy.engine import make_url
 
 from ..items import iso
 from ..store.archive import Archive
-from ..store.models import Agency, Item, ItemAgency, Page, Sighting
 from ..store.tables import metadata
-
-ITEMS = Item.__table__
-PAGES = Page.__table__
-SIGHTINGS = Sighting.__table__
-AGENCIES = Agency.__table__
-ITEM_AGENCIES = ItemAgency.__table__
+from .tables import AGENCIES, ITEM_AGENCIES, ITEMS, PAGES, SIGHTINGS
 
 
 @dataclass(frozen=True)
