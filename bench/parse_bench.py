@@ -4,7 +4,7 @@
 
 Builds realistic HTML pages of 80-150 KB (head with scripts, navigation, cookie banner, a
 big footer, the article and its sidebar) from our own generated text in each markup shape
-of tests/render_html.py, and text dumps of the same pages; measures CPU time
+of tests/render_html.py, and text dumps (the two seeds, and generated layout-A pages); measures CPU time
 (`time.process_time`) over several repeats and prints the best. Targets: HTML parse at most
 3x a bare `lxml.html.fromstring` of the same bytes; text dumps at least 5,000 pages/s.
 """
@@ -107,10 +107,12 @@ def main() -> None:
     rng = random.Random(2026)
     html_pages = [render(page(rng, layout), shape, heavy(rng)).encode("utf-8")
                   for layout in LAYOUTS for shape in SHAPES]
-    text_pages = [text_dump(page(rng, "A")).encode("utf-8") for _ in range(12)]
+    seeds = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "seeds").glob("*.txt"))
+    text_pages = [path.read_bytes() for path in seeds]
+    text_pages += [text_dump(page(rng, "A")).encode("utf-8") for _ in range(10)]
     sizes = sorted(len(p) // 1024 for p in html_pages)
     print(f"{len(html_pages)} HTML pages of {sizes[0]}-{sizes[-1]} KB, "
-          f"{len(text_pages)} text dumps of about {len(text_pages[0]) // 1024} KB; "
+          f"{len(text_pages)} text dumps of about {len(text_pages[-1]) // 1024} KB (the 2 seeds and 10 generated); "
           f"best of {args.repeats} x {args.seconds:.1f} s CPU")
 
     def run(label: str, function: Callable[[bytes], object], pages: list[bytes]) -> float:
