@@ -227,6 +227,42 @@ def test_net_binnen_headlines_with_and_without_dash_and_glued() -> None:
         assert item_fields(page, "dateline", "title") == [("DOMBURG", None)]
 
 
+@pytest.mark.parametrize(
+    "order",
+    [("age", "title", "wire"), ("title", "age", "wire")],
+    ids=["age-title-wire", "title-age-wire"],
+)
+def test_markup_with_the_age_above_the_item_keeps_each_age_with_its_item(order) -> None:
+    items = [("Brand in schuur", "GOES - Niemand gewond.", "3 uur geleden"),
+             ("Dijk wordt hoger", "VEERE (ANP) - Werk begint.", "1 dag geleden")]
+    lines = ["Zeeland"] + [dict(zip(("title", "wire", "age"), item))[part] for item in items for part in order]
+    page = parse("\n".join(lines))
+    assert item_fields(page, "title", "dateline", "age_text") == [
+        ("Brand in schuur", "GOES", "3 uur geleden"), ("Dijk wordt hoger", "VEERE", "1 dag geleden")
+    ]
+    assert page.section == "Zeeland" and page.warnings == []
+
+
+def test_net_binnen_block_above_the_lead_is_neither_title_nor_body() -> None:
+    page = parse(
+        "Net binnen\n- Sport 9:31 Beachduo wint\n- Goes 8:15 Nieuwe directeur\n"
+        "Storm op komst\nDE BILT (ANP) - Code oranje.\nMeer uit Binnenland\nASSEN (ANP) - Iets.\n1 uur geleden\n"
+    )
+    assert (page.title, page.lead.body) == ("Storm op komst", "Code oranje.")
+    assert [h.title for h in page.headlines] == ["Beachduo wint", "Nieuwe directeur"]
+
+
+def test_dashed_line_in_a_lead_body_stays_body_text() -> None:
+    page = parse("Titel\nDE BILT (ANP) - Dit zijn de punten:\n- Om 9:30 begint de storm\n- Later meer\n")
+    assert page.lead.paragraphs == ("Dit zijn de punten:", "- Om 9:30 begint de storm", "- Later meer")
+    assert page.headlines == []
+
+
+def test_capitalised_agency_names_and_meer_uit_with_colon() -> None:
+    page = parse("Titel\nDEN HAAG (ANP/Novum) - Intro.\nMeer uit: Binnenland\nASSEN (ANP) - Iets.\n1 uur geleden\n")
+    assert (page.lead.agencies, page.section, len(page.items)) == (("ANP", "Novum"), "Binnenland", 1)
+
+
 # --- damage and odd input -----------------------------------------------------------------
 
 

@@ -44,7 +44,7 @@ class Token(NamedTuple):
     section: str | None = None  # of a `Meer uit` line
 
 
-_MEER_UIT = re.compile(r"meer uit\s+(?P<section>[^\W\d_][^\d]{0,40}?)[\s:»›>]*", re.IGNORECASE)
+_MEER_UIT = re.compile(r"meer uit:?\s+(?P<section>[^\W\d_][^\d]{0,40}?)[\s:»›>]*", re.IGNORECASE)
 _NET_BINNEN = re.compile(r"net binnen\s*:?", re.IGNORECASE)
 _HEADLINE = re.compile(
     r"(?P<dash>[-–•·]\s*)?(?P<section>[^\W\d_][^\d]{0,40}?)\s*"
@@ -119,10 +119,6 @@ def _other_token(text: str, link: str | None) -> Token:
         return Token(Kind.MEER_UIT, text, link, section=meer_uit.group("section").strip())
     if _NET_BINNEN.fullmatch(text):
         return Token(Kind.NET_BINNEN, text, link)
-    if text[:1] in "-–•·":
-        headline = _headline(text)
-        if headline is not None:
-            return Token(Kind.HEADLINE, text, link, headline=replace(headline, url=link))
     if _DATE.fullmatch(text):
         return Token(Kind.DATE, text, link)
     if _EDITION.match(text):
@@ -132,30 +128,32 @@ def _other_token(text: str, link: str | None) -> Token:
     return Token(Kind.OTHER, text, link)
 
 
-def _headline(text: str) -> Headline | None:
+def _headline(text: str) -> tuple[Headline, bool] | None:
+    """The headline in `- Sport 9:31 Title` (or `Sport9:31Title`), and whether it had the dash."""
     match = _HEADLINE.fullmatch(text)
     if match is None:
         return None
     section = match.group("section").strip()
     if len(section.split()) > _HEADLINE_SECTION_WORDS or section.startswith(_SOURCE_PREFIX):
         return None
-    return Headline(section, match.group("time"), match.group("title").strip())
+    headline = Headline(section, match.group("time"), match.group("title").strip())
+    return headline, match.group("dash") is not None
 
 
 def _mark_headline_runs(tokens: list[Token]) -> list[Token]:
-    """Lines after `Net binnen` that read as headlines without the `- ` (as HTML gives them)."""
+    """The lines after `Net binnen` that read as headlines. When the first has the leading
+    `- `, all must (HTML may drop it and glue the parts: `Tholen16:30Title`)."""
     result = list(tokens)
     for start, token in enumerate(tokens):
         if token.kind is not Kind.NET_BINNEN:
             continue
-        dashed = start + 1 < len(tokens) and tokens[start + 1].kind is Kind.HEADLINE
+        dashed = None
         for index in range(start + 1, len(tokens)):
             candidate = tokens[index]
-            if candidate.kind is Kind.HEADLINE:
-                continue
-            headline = None if dashed or candidate.kind is not Kind.OTHER else _headline(candidate.text)
-            if headline is None:
+            found = _headline(candidate.text) if candidate.kind is Kind.OTHER else None
+            if found is None or (dashed is not None and found[1] != dashed):
                 break
+            headline, dashed = found
             headline = replace(headline, url=candidate.link)
             result[index] = candidate._replace(kind=Kind.HEADLINE, headline=headline)
     return result
@@ -185,7 +183,7 @@ def _read_article(
         section=tokens[meer_uit].section,
         lead=lead,
         items=sidebar.items,
-        headlines=_headlines(tokens[meer_uit + 1 :]),
+        headlines=_headlines(tokens),
         warnings=warnings + sidebar.warnings,
     )
 
@@ -234,6 +232,10 @@ def _listing_section(preamble: list[Token], heading: str | None) -> str | None:
 # --- the lead ----------------------------------------------------------------------------
 
 
+_NOT_BODY = (Kind.BANNER, Kind.NET_BINNEN, Kind.HEADLINE)
+_NOT_TITLE = (*_NOT_BODY, Kind.AGE, Kind.DATE, Kind.EDITION)
+
+
 def _read_lead(tokens: list[Token], heading: str | None) -> tuple[Lead, list[str]]:
     start = _lead_dateline(tokens)
     before = tokens if start is None else tokens[:start]
@@ -244,7 +246,7 @@ def _read_lead(tokens: list[Token], heading: str | None) -> tuple[Lead, list[str
         return Lead(title, None, (), (), tuple(paragraphs)), ["lead article has no dateline"]
     wire = tokens[start].wire
     assert wire is not None
-    paragraphs = [wire.body, *(t.text for t in tokens[start + 1 :] if t.kind is not Kind.BANNER)]
+    paragraphs = [wire.body, *(t.text for t in tokens[start + 1 :] if t.kind not in _NOT_BODY)]
     byline = None
     if len(paragraphs) > 1 and _is_byline(paragraphs[-1]):
         byline = paragraphs.pop()
@@ -280,7 +282,7 @@ def _reads_as_title(tokens: list[Token], index: int, wires: list[int]) -> bool:
 
 
 def _may_be_title(token: Token) -> bool:
-    if token.kind in (Kind.BANNER, Kind.AGE, Kind.DATE, Kind.EDITION, Kind.NET_BINNEN):
+    if token.kind in _NOT_TITLE:
         return False
     return _EDITOR.search(token.text) is None
 
@@ -360,16 +362,42 @@ def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
 
 
 def _item_slots(tokens: list[Token]) -> list[_Slot]:
+    wires = [i for i, token in enumerate(tokens) if token.kind is Kind.WIRE]
+    if _ages_come_first(tokens, wires):
+        return _slots_age_first(tokens, wires)
     slots: list[_Slot] = []
     item_end = -1
-    for index, token in enumerate(tokens):
-        if token.kind is not Kind.WIRE:
-            continue
+    for index in wires:
         title = index - 1 if index - 1 > item_end and tokens[index - 1].kind is Kind.OTHER else None
         has_age = index + 1 < len(tokens) and tokens[index + 1].kind is Kind.AGE
         age = index + 1 if has_age else None
         slots.append(_Slot(index, title, age))
         item_end = age if age is not None else index
+    return slots
+
+
+def _ages_come_first(tokens: list[Token], wires: list[int]) -> bool:
+    """True for markup that puts each item's age above its wire line (before or after its
+    title): an age just above the first item and none below the last. Text dumps put the
+    age below (layouts A-D)."""
+    if not wires or (wires[-1] + 1 < len(tokens) and tokens[wires[-1] + 1].kind is Kind.AGE):
+        return False
+    above_first = [t.kind for t in tokens[max(0, wires[0] - 2) : wires[0]]]
+    return Kind.AGE in above_first
+
+
+def _slots_age_first(tokens: list[Token], wires: list[int]) -> list[_Slot]:
+    """Slots when the age stands above the wire line: age, title, wire or title, age, wire."""
+    slots = []
+    previous = -1
+    for index in wires:
+        above = list(range(max(previous + 1, index - 2), index))[::-1]  # nearest first
+        age = next((i for i in above if tokens[i].kind is Kind.AGE), None)
+        title = next((i for i in above if tokens[i].kind is Kind.OTHER), None)
+        if title is not None and age is not None and title < age and tokens[index - 1].kind is not Kind.AGE:
+            title = None  # title, age, then something else: the age is not this item's
+        slots.append(_Slot(index, title, age))
+        previous = index
     return slots
 
 

@@ -70,25 +70,27 @@ def parse_wire(line: str) -> WireLine | None:
     if match is None:
         return None
     dateline = match.group("dateline").strip()
-    agencies = _split_agencies(match.group("agencies"))
-    if agencies is None:
-        return None
-    body = match.group("body").strip()
     if len(dateline) < 2:
         return None
+    agencies = _split_agencies(match.group("agencies"))
+    body = match.group("body").strip()
     if dateline.isupper():
-        return WireLine(dateline, agencies, body, True)
-    if not agencies and _is_mixed_case_place(dateline):
+        return None if agencies is None else WireLine(dateline, agencies, body, True)
+    if agencies == () and _is_mixed_case_place(dateline):
         return WireLine(dateline, agencies, body, False)
     return None
 
 
 def _split_agencies(text: str | None) -> tuple[str, ...] | None:
-    """The agencies of `(ANP/AFP/RTR)`; () without brackets; None when not agency codes."""
+    """The agencies of `(ANP/AFP/RTR)` (`(ANP/Novum)` too); () without brackets; None when
+    a token is not capitalised, so `(de bond) - ` is no agency list."""
     if text is None:
         return ()
-    # The pattern allows only letters and slashes (spaced or not): one isupper() checks all.
-    return tuple(text.replace(" ", "").split("/")) if text.isupper() else None
+    # The pattern allows only letters and slashes (spaced or not).
+    if text.isupper():
+        return tuple(text.replace(" ", "").split("/"))
+    agencies = tuple(text.replace(" ", "").split("/"))
+    return agencies if all(agency[:1].isupper() for agency in agencies) else None
 
 
 def _is_mixed_case_place(dateline: str) -> bool:
