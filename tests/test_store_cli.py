@@ -85,3 +85,18 @@ def test_developers_alembic_environment_runs_from_the_repository_root(tmp_path):
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
     assert "No new upgrade operations detected" in done.stdout + done.stderr
+
+
+def test_ingest_warns_about_ages_that_do_not_fit(tmp_path):
+    from store_pages import T0, WireStory, hours, layout_a_text
+
+    story = "Het waterschap sluit de dijk voor onderhoud."
+    for name, fetched_at, published in (("a.txt", T0, T0 - hours(0.5)),
+                                        ("b.txt", T0 + hours(1), T0 - hours(5))):
+        shown = [WireStory("GOES", ("ANP",), story, published)]
+        page = layout_a_text("Kop", "DEN HAAG (ANP) - Iets.", shown, fetched_at, "Zeeland")
+        (tmp_path / name).write_text(page, encoding="utf-8")
+        result = invoke("ingest", str(tmp_path / name), "--fetched-at", fetched_at.isoformat(),
+                        "--db", str(tmp_path / "a.db"))
+        assert result.exit_code == 0, result.output
+    assert "warning: 1 sightings with an age that does not fit" in result.output

@@ -178,8 +178,8 @@ def _window(archive: Archive) -> tuple:
 def test_disjoint_windows_keep_the_newest_sighting_and_count_a_conflict(archive, newest_last):
     old = listing(T0, teaser("TEHERAN", TEHERAN, window=(T0 - hours(3), T0 - hours(2))))
     new = listing(T0 + hours(1), teaser("TEHERAN", TEHERAN, window=(T0 - hours(1), T0)))
-    for page in ([old, new] if newest_last else [new, old]):
-        store(archive, page)
+    results = [store(archive, page) for page in ([old, new] if newest_last else [new, old])]
+    assert [r.window_conflicts for r in results] == [0, 1]
     with archive.engine.connect() as connection:
         earliest, latest, conflicts = connection.execute(
             text("SELECT published_earliest, published_latest, window_conflicts FROM items")

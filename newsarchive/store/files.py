@@ -23,12 +23,19 @@ class IngestSummary:
     failed: int = 0
     new_items: int = 0
     sightings: int = 0
+    window_conflicts: int = 0
 
     def line(self) -> str:
         return (
             f"{self.files} files: {self.stored} pages stored, {self.already_archived} already "
             f"archived, {self.failed} failed; {self.new_items} new items, "
             f"{self.sightings} sightings"
+            + (
+                f"; warning: {self.window_conflicts} sightings with an age that does not fit "
+                "their item's other sightings (see window_conflicts)"
+                if self.window_conflicts
+                else ""
+            )
         )
 
 
@@ -76,4 +83,5 @@ def ingest_files(
         summary.already_archived += not result.stored
         summary.new_items += result.new_items
         summary.sightings += result.sightings
+        summary.window_conflicts += result.window_conflicts
     return summary

@@ -44,6 +44,7 @@ class IngestResult:
     stored: bool
     new_items: int
     sightings: int
+    window_conflicts: int = 0  # sightings whose window did not meet their item's window
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ class _Batch:
     states: dict[str, ItemState] = field(default_factory=dict)
     revisions: list[dict[str, Any]] = field(default_factory=list)
     sightings: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: dict[tuple[str, datetime], int] = field(default_factory=dict)
 
     def store(self, records: Sequence[PageRecord]) -> list[IngestResult]:
         page_ids = self._insert_pages(records)
@@ -249,7 +251,8 @@ class _Batch:
             page_id, stored = page_ids[_observation_key(record)]
             stored_obs = seen.get(_observation_key(record), []) if stored else []
             count = len({o.key for o in stored_obs if new_items.get(o.key) == _observation_key(record)})
-            results.append(IngestResult(page_id, stored, count, len(stored_obs)))
+            conflicts = self.conflicts.get(_observation_key(record), 0) if stored else 0
+            results.append(IngestResult(page_id, stored, count, len(stored_obs), conflicts))
             if stored:
                 page_ids[_observation_key(record)] = (page_id, False)  # a twin in the batch
         return results
@@ -351,7 +354,9 @@ class _Batch:
         state.first_seen_at = min(state.first_seen_at, moment)
         state.last_seen_at = max(state.last_seen_at, moment)
         if obs.window is not None:
-            self._fold_window(state, obs, newer)
+            if not self._fold_window(state, obs, newer):
+                key = _observation_key(record)
+                self.conflicts[key] = self.conflicts.get(key, 0) + 1
         self.sightings.append(
             {
                 "item_id": state.id,
@@ -386,19 +391,21 @@ class _Batch:
             state.dirty = True
             state.lists_dirty = state.lists_dirty or name == "agencies"
 
-    def _fold_window(self, state: ItemState, obs: Observation, newer: bool) -> None:
+    def _fold_window(self, state: ItemState, obs: Observation, newer: bool) -> bool:
+        """Narrow the item's window by one sighting; False when the two did not meet."""
         assert obs.window is not None
         current = None if state.window_source == "teaser" else state.window
+        overlap = current.intersect(obs.window) if current else obs.window
         if newer:
             state.window, state.window_conflicts = fold_window(
                 current, state.window_conflicts, obs.window
             )
         else:  # an older page arriving late: only a plain intersection is order-free
-            overlap = current.intersect(obs.window) if current else obs.window
             state.window = overlap or current
             state.recompute_window = overlap is None or state.window_conflicts > 0
         state.window_source = "metadata" if state.kind == "article" else "relative_age"
         state.dirty = True
+        return overlap is not None
 
     # writing -------------------------------------------------------------------------------
 
