@@ -3,7 +3,7 @@
 Used by the property tests (random pages must parse back to their items) and by
 bench/parse_bench.py (realistic page sizes). The markup is our own invention; the shapes
 differ in the ways real sites differ: semantic HTML5, class-less div-and-span soup with
-`<br>` breaks, and an old list-and-table layout with the dateline in `<b>`.
+`<br>` breaks, and an old table layout with the dateline in `<b>`.
 """
 
 from __future__ import annotations
@@ -226,7 +226,8 @@ class Soup:
 
 
 class Table:
-    """An old layout: tables and lists, the dateline in <b>, ages in their own cell."""
+    """An old layout: tables, the dateline in <b>, ages in their own cell, headlines as
+    rows of three cells."""
 
     def banner(self) -> str:
         title, choose, line = WEBMAIL_BANNER
@@ -254,10 +255,11 @@ class Table:
 
     def headlines(self, headlines: tuple[Headline, ...]) -> str:
         rows = "".join(
-            f"<li>{e(h.section)} <b>{e(h.time)}</b> <a href='/n/{slug(h.title)}'>{e(h.title)}</a></li>"
+            f"<tr><td>{e(h.section)}</td><td><b>{e(h.time)}</b></td>"
+            f"<td><a href='/n/{slug(h.title)}'>{e(h.title)}</a></td></tr>"
             for h in headlines
         )
-        return f"<h3>Net binnen</h3><ul>{rows}</ul>"
+        return f"<h3>Net binnen</h3><table>{rows}</table>"
 
     def listing_top(self, page: WirePage) -> str:
         return f"<table><tr><td>{e(page.date_line)}</td><td>{e(page.edition)}</td></tr></table><h2>{e(page.section)}</h2>"

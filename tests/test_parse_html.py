@@ -49,6 +49,27 @@ def test_table_cells_are_lines() -> None:
     ]
 
 
+def test_row_of_short_cells_is_one_line_like_a_headline() -> None:
+    table = (
+        "<table><tr><td>Tholen</td><td><b>16:30</b></td><td><a href='/a'>Lijsttrekker gekozen</a></td></tr>"
+        "<tr><td><p>lang</p></td><td>b</td><td>c</td></tr></table>"
+    )
+    assert lines(table) == ["Tholen 16:30 Lijsttrekker gekozen", "lang", "b", "c"]
+
+
+def test_headlines_in_table_cells_parse_as_headlines() -> None:
+    page = parse_page(
+        "<html><body><h1>Walcheren</h1><h2>Net binnen</h2><table>"
+        "<tr><td>Tholen</td><td>16:30</td><td><a href='/a'>Lijsttrekker gekozen</a></td></tr>"
+        "<tr><td>Sport</td><td>9:31</td><td><a href='/b'>Beachduo wint</a></td></tr></table>"
+        "<ul><li>DOMBURG - Zorgen over de post.<br><small>1 week geleden</small></li></ul></body></html>",
+        FETCHED,
+    )
+    assert [(h.section, h.time, h.title) for h in page.headlines] == [
+        ("Tholen", "16:30", "Lijsttrekker gekozen"), ("Sport", "9:31", "Beachduo wint"),
+    ]
+
+
 def test_dateline_in_strong_is_joined_without_invented_space() -> None:
     assert lines("<p><strong>TEHERAN (ANP)</strong> - Iran waarschuwt.</p>") == ["TEHERAN (ANP) - Iran waarschuwt."]
     assert lines("<p><b>GOES</b>- Bij een brand.</p>") == ["GOES- Bij een brand."]

@@ -56,6 +56,8 @@ _READ_MORE = re.compile(
     re.I,
 )
 _READ_MORE_MAX_LEN = 40
+_ROW_LINE_MIN_CELLS = 3
+_ROW_LINE_MAX_CELL = 160
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -228,6 +230,21 @@ def _stands_apart(element: etree._Element) -> bool:
     return not before or before.isspace()
 
 
+def _is_row_line(row: etree._Element) -> bool:
+    """A row of three or more short one-line cells (`Tholen | 16:30 | Lijsttrekker gekozen`)
+    reads as one line, as a browser shows it; a row of two (an item and its age) or with
+    paragraphs in its cells is a line per cell."""
+    cells = [cell for cell in row if cell.tag in ("td", "th")]
+    if len(cells) < _ROW_LINE_MIN_CELLS or len(cells) != len(row):
+        return False
+    for cell in cells:
+        if any(inner.tag in _BLOCKS or inner.tag == "br" for inner in cell.iterdescendants()):
+            return False
+        if len("".join(cell.itertext())) > _ROW_LINE_MAX_CELL:
+            return False
+    return True
+
+
 def _is_read_more(text: str) -> bool:
     return len(text) <= _READ_MORE_MAX_LEN and _READ_MORE.fullmatch(text.strip(" »›>→….:")) is not None
 
@@ -264,6 +281,7 @@ class _Layout:
         self.hrefs: list[str | None] = [None]  # the enclosing <a>, innermost last
         self.pre = 0
         self.main_depth = 0
+        self.row_lines: set[Any] = set()  # table rows whose cells make one line
         self.headings: list[tuple[str, bool]] = []  # (text, inside main or article)
         self.first_h1: etree._Element | None = None
         self.times: list[tuple[int, str, etree._Element]] = []  # (line index, datetime, element)
@@ -325,13 +343,17 @@ class _Layout:
         """Start an element; the entry says how to close it: (kind, flush count, mark)."""
         tag = element.tag
         entry = (_INLINE, self.flushes, len(self.parts))
-        if tag in _BLOCKS:
+        if (tag == "td" or tag == "th") and element.getparent() in self.row_lines:
+            self._add(" ")  # a cell of a row read as one line
+        elif tag in _BLOCKS:
             self._flush()
             entry = (_BLOCK, self.flushes, len(self.lines))
             if tag == "pre":
                 self.pre += 1
             elif tag == "main" or tag == "article":
                 self.main_depth += 1
+            elif tag == "tr" and _is_row_line(element):
+                self.row_lines.add(element)
         elif tag == "br":
             self._flush()
             entry = (_BREAK, 0, 0)
