@@ -365,6 +365,11 @@ def test_odd_documents_never_raise(text: str) -> None:
     assert len(document.links) == len(document.lines)
 
 
+@pytest.mark.parametrize("text", ["<!DOCTYPE html>", "<?php echo 1 ?>", "<!---->"])
+def test_markup_without_text_gives_no_lines(text: str) -> None:
+    assert html_to_document(text).lines == []
+
+
 def test_xml_declaration_before_html_is_accepted() -> None:
     text = '<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><p>x</p></body></html>'
     assert html_to_document(text).lines == ["x"]

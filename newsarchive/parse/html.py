@@ -60,6 +60,7 @@ _ROW_LINE_MIN_CELLS = 3
 _ROW_LINE_MAX_CELL = 160
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+_DOCTYPE = re.compile(r"^\s*<!doctype[^>]*>", re.I)
 _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _MEER_UIT = re.compile(r"meer uit\b", re.I)
 
@@ -134,10 +135,10 @@ def _parse(text: str, warnings: list[str]) -> etree._Element | None:
         root = None
     if root is not None:
         return root
-    try:
+    try:  # BeautifulSoup repairs what libxml2 gives up on
         from lxml.html import soupparser
 
-        return soupparser.fromstring(text)
+        return soupparser.fromstring(_DOCTYPE.sub("", text, count=1))
     except Exception as exc:
         warnings.append(f"HTML could not be parsed: {type(exc).__name__}")
         return None
