@@ -51,3 +51,20 @@ def test_sqlite_archive_uses_wal_and_foreign_keys(tmp_path):
 def test_plain_path_is_a_sqlite_file_and_urls_pass_through(tmp_path):
     assert database_url(str(tmp_path / "a.db")) == f"sqlite:///{tmp_path}/a.db"
     assert database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_opening_and_reading_do_not_wait_for_a_writer(tmp_path):
+    import time
+
+    from newsarchive.store.db import BUSY_TIMEOUT_MS, write_transaction
+
+    path = str(tmp_path / "a.db")
+    open_archive(path).close()
+    writer = make_engine(path)
+    with write_transaction(writer) as writing:
+        writing.execute(text("INSERT INTO agencies (name) VALUES ('ANP')"))
+        start = time.monotonic()
+        with open_archive(path) as reader, reader.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM agencies")).scalar() == 0
+        assert time.monotonic() - start < BUSY_TIMEOUT_MS / 1000 / 2
+    writer.dispose()

@@ -71,19 +71,26 @@ def open_archive(db: str, *, upgrade_to_heads: bool = False) -> Archive:
     """
     engine = make_engine(db)
     try:
-        with write_transaction(engine) as connection:
+        with engine.connect() as connection:  # a read: never waits for a busy writer
             state = archive_state(connection)
-            if state == "empty" or (state == "behind" and upgrade_to_heads):
-                upgrade(connection)
-            elif state == "behind":
-                raise ArchiveError(
-                    "the archive's schema is older than this newsarchive; "
-                    "run `newsarchive db upgrade` first"
-                )
+        if state != "current":
+            _migrate(engine, upgrade_to_heads)
     except Exception:
         engine.dispose()
         raise
     return Archive(engine)
+
+
+def _migrate(engine: Engine, upgrade_to_heads: bool) -> None:
+    with write_transaction(engine) as connection:
+        state = archive_state(connection)  # again, now that no other writer can change it
+        if state == "behind" and not upgrade_to_heads:
+            raise ArchiveError(
+                "the archive's schema is older than this newsarchive; "
+                "run `newsarchive db upgrade` first"
+            )
+        if state != "current":
+            upgrade(connection)
 
 
 STATE_TEXT = {
