@@ -30,6 +30,10 @@ from .urls import normalize_url
 
 log = logging.getLogger("newsarchive.crawl")
 Progress = Callable[[Sequence[str]], Iterable[str]]
+# Parsed pages are stored in batches (one transaction each, whole pages only): this many pages,
+# or what was fetched in this many seconds, whichever comes first.
+BATCH_PAGES = 50
+BATCH_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,17 @@ def fetch(archive: Archive, urls: Sequence[str], options: CrawlOptions | None = 
         return run.finish()
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """A fetched document waiting to be stored: its URLs (requested, final), response, page."""
+
+    urls: list[str]
+    response_id: int
+    page: ParsedPage | None  # None for feeds
+    body: bytes
+    kind: str | None
+
+
 class _Run:
     def __init__(self, archive: Archive, options: CrawlOptions) -> None:
         self.archive = archive
@@ -103,6 +118,8 @@ class _Run:
         self.started = time.monotonic()
         self.refresh: set[str] = set()  # archived articles to fetch again (--refresh)
         self.visited: set[str] = set()  # fetched this run: nothing twice
+        self.queued: list[_Parsed] = []  # parsed, response stored, page not yet stored
+        self.queued_since = 0.0
 
     def __enter__(self) -> _Run:
         return self
@@ -115,6 +132,7 @@ class _Run:
         return datetime.now(timezone.utc).replace(microsecond=0)
 
     def finish(self) -> CrawlSummary:
+        self.flush()
         self.summary.seconds = time.monotonic() - self.started
         return self.summary
 
@@ -182,9 +200,10 @@ class _Run:
 
     def _store(self, url: str, response_id: int, response: Response,
                source: bool) -> Discovery | None:
-        """Parse a stored response, store the page and mark the URL done, in one transaction.
+        """Parse a stored response and queue the page for storing; its links when a source.
 
-        A redirect's target is marked done too, so it is not fetched again as a link of its own.
+        A redirect's target is marked done with the URL, so it is not fetched again as a link
+        of its own.
         """
         body = response.body or b""
         self.summary.fetched += 1
@@ -194,36 +213,47 @@ class _Run:
             self.frontier.add(urls[1:], None, url, self.now())
             self.visited.update(urls)
         if looks_like_feed(body, response.content_type):
-            with_retries(self.archive.engine, lambda connection: self._mark_done(
-                connection, urls, response_id, None, "feed"))
+            self._queue(_Parsed(urls, response_id, None, body, "feed"))
             return discover(body, response.final_url, response.content_type) if source else None
         page = parse_page(body, response.fetched_at, response.final_url,
                           http_charset=response.charset)
-        result = with_retries(self.archive.engine,
-                              lambda connection: self._ingest(connection, urls, response_id, page,
-                                                              body))
-        if result is not None:
-            self.summary.new_items += result.new_items
-            self.summary.sightings += result.sightings
         for warning in page.warnings:
             log.info("%s: %s", url, warning)
+        if not page.is_page:
+            log.warning("not a wire page, kept unparsed: %s", url)
+        self._queue(_Parsed(urls, response_id, page, body,
+                            {"listing": "listing", "article": "article"}.get(page.kind)))
         return discover(body, response.final_url, response.content_type, page) if source else None
 
-    def _ingest(self, connection: Connection, urls: list[str], response_id: int,
-                page: ParsedPage, body: bytes) -> IngestResult | None:
-        if not page.is_page:
-            log.warning("not a wire page, kept unparsed: %s", urls[0])
-            self._mark_done(connection, urls, response_id, None, None)
-            return None
-        (result,) = store_pages(connection, [PageRecord.of(page, body, parser_version())])
-        kind = "listing" if page.kind == "listing" else "article"
-        self._mark_done(connection, urls, response_id, result.page_id, kind)
-        return result
+    def _queue(self, parsed: _Parsed) -> None:
+        if not self.queued:
+            self.queued_since = time.monotonic()
+        self.queued.append(parsed)
+        if (len(self.queued) >= BATCH_PAGES
+                or time.monotonic() - self.queued_since >= BATCH_SECONDS):
+            self.flush()
 
-    def _mark_done(self, connection: Connection, urls: list[str], response_id: int,
-                   page_id: int | None, kind: str | None) -> None:
-        for url in urls:
-            self.frontier.mark_done(connection, url, response_id, page_id, kind)
+    def flush(self) -> None:
+        """Store the queued pages and mark their URLs done: one transaction, whole pages."""
+        batch, self.queued = self.queued, []
+        if not batch:
+            return
+        pages = [entry for entry in batch if entry.page is not None and entry.page.is_page]
+        version = parser_version()
+
+        def work(connection: Connection) -> list[IngestResult]:
+            records = [PageRecord.of(entry.page, entry.body, version) for entry in pages]
+            results = store_pages(connection, records) if records else []
+            page_ids = {id(entry): result.page_id for entry, result in zip(pages, results)}
+            for entry in batch:
+                for url in entry.urls:
+                    self.frontier.mark_done(connection, url, entry.response_id,
+                                            page_ids.get(id(entry)), entry.kind)
+            return results
+
+        for result in with_retries(self.archive.engine, work):
+            self.summary.new_items += result.new_items
+            self.summary.sightings += result.sightings
 
     def _not_modified(self, url: str, response: Response, source: bool) -> Discovery | None:
         self.summary.not_modified += 1
