@@ -98,6 +98,11 @@ def parse_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: str
 # --- store: ingest, db ----------------------------------------------------------------------
 
 
+def database_reason(exc: Exception) -> str:
+    """The first line of what the database driver said."""
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+
+
 def open_archive_or_exit(db: str, **options: Any) -> Archive:
     """The archive `--db` names, or one line on stderr and exit status 2."""
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -110,8 +115,7 @@ def open_archive_or_exit(db: str, **options: Any) -> Archive:
     except ArchiveError as exc:
         error(f"{db}: {exc}")
     except (ArgumentError, SQLAlchemyError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        error(f"{db}: cannot open the archive: {reason}")
+        error(f"{db}: cannot open the archive: {database_reason(exc)}")
     sys.exit(2)
 
 
@@ -125,12 +129,22 @@ def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, db: str
     The same file at the same fetch time is stored once however often it is ingested. Files
     that hold no page are named on stderr and the exit status is 1; the others are stored.
     """
-    from .store.files import ingest_files
+    from sqlalchemy.exc import SQLAlchemyError
 
+    from .store.files import IngestSummary, ingest_files
+
+    summary = IngestSummary()
     with open_archive_or_exit(db) as archive:
-        summary = ingest_files(
-            archive, paths, fetched_at, on_error=lambda path, why: error(f"{path}: {why}")
-        )
+        try:
+            ingest_files(archive, paths, fetched_at,
+                         on_error=lambda path, why: error(f"{path}: {why}"), summary=summary)
+        except KeyboardInterrupt:
+            error(f"interrupted; kept what was stored: {summary.line()}")
+            sys.exit(130)
+        except SQLAlchemyError as exc:
+            error(f"{db}: the archive failed: {database_reason(exc)}; "
+                  f"kept what was stored: {summary.line()}")
+            sys.exit(2)
     click.echo(f"newsarchive: ingested {summary.line()}", err=True)
     if summary.failed:
         sys.exit(1)
@@ -213,6 +227,9 @@ def _run_fetching(db: str, wait: bool, quiet: bool, log_file: Path | None,
     except AlreadyRunning as exc:
         error(f"{exc}; not starting")
         return
+    except KeyboardInterrupt:
+        error("interrupted; the next run resumes where this one stopped")
+        sys.exit(130)
     except OSError as exc:
         error(f"cannot take the crawl lock: {exc}")
         sys.exit(2)

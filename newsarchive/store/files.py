@@ -60,11 +60,16 @@ def ingest_files(
     paths: Iterable[Path],
     fetched_at: datetime | None = None,
     on_error: Callable[[Path, str], None] = lambda path, reason: None,
+    summary: IngestSummary | None = None,
 ) -> IngestSummary:
-    """Parse and store each file; a file that holds no page is reported and skipped."""
+    """Parse and store each file; a file that holds no page is reported and skipped.
+
+    `summary` (a new one by default) is updated as batches are committed, so that a caller
+    interrupted half-way can say what was stored.
+    """
     from ..parse.files import PageFileError, parse_file
 
-    summary = IngestSummary()
+    summary = summary if summary is not None else IngestSummary()
 
     def parsed() -> Iterator[tuple[ParsedPage, bytes]]:
         for path in page_files(paths):
