@@ -193,7 +193,7 @@ class Semantic:
 
 
 class Soup:
-    """Class-less divs and spans, `<br>` line breaks, ages in inline spans after a space."""
+    """Class-less divs and spans, `<br>` line breaks, ages after a space in a span or bare."""
 
     def banner(self) -> str:
         return "<div><div>" + "<br>".join(e(line) for line in WEBMAIL_BANNER) + "</div></div>"
@@ -209,10 +209,11 @@ class Soup:
 
     def item(self, item: WireItem) -> str:
         title = f"<span>{e(item.title)}</span><br>" if item.title else ""
-        return (
-            f"<div>{title}<a href='/nieuws/{slug(item.body)}'>{e(item.prefix)} {e(item.body)}</a> "
-            f"<span>{e(item.age_text)}</span></div>"
-        )
+        # the age in a span, or (for some items) as bare text after the link; an age in
+        # words as bare text is not recognised (it could end a sentence)
+        bare = len(item.body) % 2 and item.age_text[0].isdigit()
+        age = e(item.age_text) if bare else f"<span>{e(item.age_text)}</span>"
+        return f"<div>{title}<a href='/nieuws/{slug(item.body)}'>{e(item.prefix)} {e(item.body)}</a> {age}</div>"
 
     def headlines(self, headlines: tuple[Headline, ...]) -> str:
         rows = "<br>".join(f"- {e(h.section)} {e(h.time)} {e(h.title)}" for h in headlines)

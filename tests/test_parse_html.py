@@ -109,6 +109,15 @@ def test_inline_age_after_the_body_becomes_its_own_line(tag: str) -> None:
     ]
 
 
+def test_age_as_bare_text_between_elements_is_its_own_line() -> None:
+    assert lines("<li><a href='/a'>ASSEN (ANP) - Het regent</a> 3 uur geleden</li>") == [
+        "ASSEN (ANP) - Het regent", "3 uur geleden",
+    ]
+    assert lines("<div><span>Regen</span>12 minuten geleden<span>BRUSSEL (ANP) - Akkoord</span></div>") == [
+        "Regen", "12 minuten geleden", "BRUSSEL (ANP) - Akkoord",
+    ]
+
+
 def test_age_element_glued_before_the_next_dateline_is_split_off() -> None:
     assert lines("<p><span>12 minuten geleden</span>BRUSSEL (ANP) - Akkoord.</p>") == [
         "12 minuten geleden", "BRUSSEL (ANP) - Akkoord.",

@@ -386,17 +386,17 @@ class _Layout:
                 self.hrefs.pop()
 
     def _add(self, text: str) -> None:
-        if self.pre and "\n" in text:
-            first, *rest = text.split("\n")
-            self.parts.append(first)
-            self.part_links.append(self.hrefs[-1])
-            for piece in rest:
+        """Add a text node to the line; inside <pre> its newlines break the line, and a
+        text node that is an age in digits (`<a>...</a> 3 uur geleden`) is a line of its own."""
+        pieces = text.split("\n") if self.pre and "\n" in text else [text]
+        for index, piece in enumerate(pieces):
+            own_line = len(piece) <= _AGE_MAX_LEN and _AGE.fullmatch(piece.strip()) is not None
+            if index or own_line:
                 self._flush()
-                self.parts.append(piece)
-                self.part_links.append(self.hrefs[-1])
-            return
-        self.parts.append(text)
-        self.part_links.append(self.hrefs[-1])
+            self.parts.append(piece)
+            self.part_links.append(self.hrefs[-1])
+            if own_line:
+                self._flush()
 
     def _own_line_or_none(self, mark: int, element: etree._Element) -> None:
         """An inline element whose whole text is an age becomes a line of its own; a
