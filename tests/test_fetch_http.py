@@ -85,6 +85,14 @@ def test_response_slower_than_the_read_timeout_fails_after_retries(fixture_site)
     assert fixture_site.count("/fault/slow") == 2
 
 
+def test_timeouts_are_retried_fewer_times_than_server_errors(fixture_site):
+    fixture_site.slow_seconds = 0.6
+    with HttpClient(policy(read_timeout=0.2, retries=3, timeout_retries=1)) as http:
+        response = http.get(fixture_site.url("/fault/slow"))
+    assert "timed out" in response.error
+    assert fixture_site.count("/fault/slow") == 2
+
+
 def test_connection_closed_mid_body_is_retried_and_the_whole_body_kept(fixture_site, client):
     response = client.get(fixture_site.url("/fault/cut"))
     assert response.ok and response.body.rstrip().endswith(b"</html>")

@@ -41,8 +41,9 @@ class HttpPolicy:
 
     delay: float = 1.0  # at least this long between two requests to one host
     connect_timeout: float = 10.0
-    read_timeout: float = 30.0
+    read_timeout: float = 20.0
     retries: int = 3  # further attempts after the first, for transient failures
+    timeout_retries: int = 1  # of those, after a timeout (a server that slow needs a rest)
     backoff: float = 1.0  # first backoff; doubled each attempt, plus jitter
     backoff_cap: float = 60.0
     retry_after_cap: float = 120.0  # a longer Retry-After ends the attempt for this run
@@ -123,9 +124,10 @@ class HostClock:
 
 class _Failure(Exception):
     def __init__(self, message: str, *, permanent: bool, status: int | None = None,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, timed_out: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.timed_out = timed_out
         self.status = status
         self.retry_after = retry_after
 
@@ -190,7 +192,7 @@ class HttpClient:
     def _get_with_retries(self, url: str, current: str, headers: Mapping[str, str],
                           max_bytes: int | None) -> Response:
         policy = self.policy
-        extra = 0.0
+        extra, timeouts = 0.0, 0
         for attempt in range(policy.retries + 1):
             self.clock.wait(host_of(current), policy.delay, extra)
             fetched_at = datetime.now(timezone.utc)
@@ -200,7 +202,9 @@ class HttpClient:
                 last = _failed(url, current, str(failure), permanent=failure.permanent,
                                status=failure.status, retry_after=failure.retry_after)
                 last.fetched_at = fetched_at
-                if failure.permanent or attempt == policy.retries:
+                timeouts += failure.timed_out
+                if (failure.permanent or attempt == policy.retries
+                        or timeouts > policy.timeout_retries):
                     return last
                 if failure.retry_after is not None and failure.retry_after > policy.retry_after_cap:
                     last.error += f" (Retry-After {failure.retry_after:.0f} s is over the cap)"
@@ -238,7 +242,8 @@ class HttpClient:
                 response.body = _read_capped(raw, max_bytes or policy.max_bytes)
                 return response
         except requests.Timeout as exc:
-            raise _Failure(f"timed out ({type(exc).__name__})", permanent=False) from exc
+            raise _Failure(f"timed out ({type(exc).__name__})", permanent=False,
+                           timed_out=True) from exc
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
                 requests.exceptions.ContentDecodingError) as exc:
             raise _Failure(f"connection failed: {_reason(exc)}", permanent=False) from exc
