@@ -267,9 +267,21 @@ def page_date(head: str = "", body: str = ""):
     return html_to_document(f"<html><head>{head}</head><body>{body}</body></html>").page_date
 
 
-def test_page_date_from_article_published_time_meta_in_utc() -> None:
-    date = page_date('<meta property="article:published_time" content="2022-06-10T07:31:00+02:00">')
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta property="article:published_time" content="2022-06-10T07:31:00+02:00">',
+        '<meta name="pubdate" content="2022-06-10T05:31:00Z">',
+        '<meta itemprop="datePublished" content="2022-06-10T05:31Z">',
+    ],
+)
+def test_page_date_from_head_metadata_in_utc(meta: str) -> None:
+    date = page_date(meta)
     assert (date.published, date.source) == (datetime(2022, 6, 10, 5, 31, tzinfo=timezone.utc), "meta")
+
+
+def test_teaser_microdata_in_the_body_is_not_the_page_date() -> None:
+    assert page_date(body='<article><meta itemprop="datePublished" content="2022-06-10"><p>x</p></article>') is None
 
 
 @pytest.mark.parametrize(

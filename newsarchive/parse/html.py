@@ -72,6 +72,10 @@ _KNOWN_TAG = (
 _DOCUMENT_START = re.compile(r"\s*(?:<!doctype\s+html|<\?xml|<html[\s>]|<!--)", re.I)
 _TAG = re.compile(rf"</?{_KNOWN_TAG}(?:\s[^<>]*)?/?>", re.I)
 
+_DATE_META = frozenset({
+    "article:published_time", "og:article:published_time", "datepublished", "pubdate",
+    "publish-date", "publishdate", "dc.date.issued", "dcterms.issued",
+})
 _ARTICLE_TYPES = re.compile(r"(?:^|:|/)(?:\w*Article|BlogPosting)$")
 _ISO_DATETIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6})\d*)?)?)?"
@@ -501,9 +505,12 @@ def _base_url(root: etree._Element, base_url: str | None) -> str | None:
 
 
 def _meta_date(root: etree._Element) -> PageDate | None:
-    for meta in root.iter("meta"):
+    """The publication time in the head's metadata (in the body, `itemprop` metadata may
+    belong to a teaser)."""
+    head = root.find("head")
+    for meta in (head if head is not None else root).iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if key in ("article:published_time", "og:article:published_time", "datepublished"):
+        if key in _DATE_META:
             moment = parse_datetime(meta.get("content") or "")
             if moment is not None:
                 return PageDate(moment, "meta")
