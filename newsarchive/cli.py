@@ -188,7 +188,7 @@ def _fetch_options(command: Any) -> Any:
                      metavar="SECONDS",
                      help="At least this long between two requests to one host "
                           "(robots.txt Crawl-delay wins when longer)."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0,
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0,
                      show_default=True, metavar="SECONDS", help="Read timeout of a request."),
         click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
                      help="Further attempts after a connection error, 429 or 5xx."),
@@ -212,6 +212,8 @@ def _run_fetching(db: str, wait: bool, quiet: bool, log_file: Path | None,
     """Lock the archive, set up output, run `work(archive, progress)`, report and exit."""
     import logging
 
+    from sqlalchemy.exc import SQLAlchemyError
+
     from .fetch.lock import AlreadyRunning, crawl_lock
 
     logger = logging.getLogger("newsarchive.crawl")
@@ -230,6 +232,9 @@ def _run_fetching(db: str, wait: bool, quiet: bool, log_file: Path | None,
     except KeyboardInterrupt:
         error("interrupted; the next run resumes where this one stopped")
         sys.exit(130)
+    except SQLAlchemyError as exc:
+        error(f"{db}: the archive failed: {database_reason(exc)}; the next run resumes")
+        sys.exit(2)
     except OSError as exc:
         error(f"cannot take the crawl lock: {exc}")
         sys.exit(2)
