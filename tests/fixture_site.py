@@ -2,7 +2,7 @@
 tests and the crawl benchmark.
 
 Paths:
-- `/robots.txt`: disallows `/private/`, optional `Crawl-delay`.
+- `/robots.txt`: disallows `/private/` (or what `disallow` says), optional `Crawl-delay`.
 - `/nieuws/binnenland[?page=N]`: a section listing (teasers with titles, ages and links,
   `rel=next` and a "Volgende" link while more pages follow, navigation and footer around it).
 - `/feed.xml`: an RSS feed of the newest articles.
@@ -121,6 +121,7 @@ class FixtureSite:
     slow_seconds: float = 1.0
     huge_bytes: int = 200_000
     robots_status: int = 200
+    disallow: list[str] = field(default_factory=lambda: ["/private/"])  # robots.txt rules
     extra_links: list[str] = field(default_factory=list)  # paths teased on listing page 1
     requests: list[Request] = field(default_factory=list)
     served: dict[str, int] = field(default_factory=dict)  # path -> 200 responses sent
@@ -252,7 +253,7 @@ class _SiteHandler(BaseHTTPRequestHandler):
             self.send_status(404)
 
     def robots(self) -> str:
-        lines = ["User-agent: *", "Disallow: /private/"]
+        lines = ["User-agent: *", *(f"Disallow: {path}" for path in self.site.disallow)]
         if self.site.crawl_delay is not None:
             lines.append(f"Crawl-delay: {self.site.crawl_delay}")
         return "\n".join(lines) + "\n"

@@ -225,3 +225,16 @@ def test_response_stored_but_page_not_is_ingested_next_run_without_download(fixt
         stored_at = connection.execute(select(RESPONSES.c.fetched_at).where(
             RESPONSES.c.url == article)).scalar_one()
     assert fetched_at == stored_at
+
+
+def test_disallowed_next_page_is_skipped_but_a_disallowed_source_is_an_error(fixture_site,
+                                                                              archive):
+    fixture_site.disallow = ["/private/", f"{LISTING}?page="]
+    summary = crawl(archive, [fixture_site.url(LISTING), fixture_site.url("/private/bron")],
+                    OPTIONS)
+    assert fixture_site.count(f"{LISTING}?page=2") == 0 and fixture_site.count("/private/bron") == 0
+    assert summary.failures == [(fixture_site.url("/private/bron"),
+                                 "disallowed by robots.txt (given up)")]
+    assert frontier(archive)[fixture_site.url(f"{LISTING}?page=2")]["given_up_reason"] == (
+        "disallowed by robots.txt")
+    assert summary.fetched == 1 + 10

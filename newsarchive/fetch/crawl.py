@@ -143,7 +143,7 @@ class _Run:
         for _ in range(max(self.options.pages, 1)):
             if discovered_from is not None:
                 self.frontier.add([page_url], "listing", discovered_from, self.now())
-            found = self.visit(page_url, source=True)
+            found = self.visit(page_url, source=True, named=discovered_from is None)
             if found is None:
                 return
             self._add_articles(found.articles, page_url)
@@ -165,8 +165,11 @@ class _Run:
             self.visit(url, source=False)
 
     # --- one URL ---------------------------------------------------------------------------
-    def visit(self, url: str, *, source: bool) -> Discovery | None:
-        """Fetch (or resume) one URL and store it; its links when it is a source."""
+    def visit(self, url: str, *, source: bool, named: bool | None = None) -> Discovery | None:
+        """Fetch (or resume) one URL and store it; its links when it is a source.
+
+        `named`: the user named the URL (a source, not a next page): robots.txt refusing it is
+        then an error, not a skipped link."""
         if url in self.visited:
             return None
         self.visited.add(url)
@@ -180,7 +183,7 @@ class _Run:
             self._fail(url, Response(url, url, None, error=rules.unreachable), count=False)
             return None
         if not rules.allows(url):
-            return self._disallowed(url, source)
+            return self._disallowed(url, source if named is None else named)
         conditional = source or url in self.refresh
         response = self.client.get(
             url,
@@ -274,9 +277,9 @@ class _Run:
                               http_charset=response.charset)
         return discover(stored.body, stored.final_url, response.content_type, page)
 
-    def _disallowed(self, url: str, source: bool) -> None:
+    def _disallowed(self, url: str, named: bool) -> None:
         response = Response(url, url, None, error="disallowed by robots.txt", permanent=True)
-        if source:
+        if named:
             self._fail(url, response)
         else:
             log.info("skipped, disallowed by robots.txt: %s", url)
