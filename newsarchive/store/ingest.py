@@ -420,7 +420,7 @@ class _Batch:
         self._write_lists([s for s in self.states.values() if s.lists_dirty or s.new])
         insert_many(self.connection, REVISIONS, self.revisions)
         self._recompute_windows([s for s in self.states.values() if s.recompute_window])
-        self._inherit_teaser_windows([s.id for s in self.states.values()])
+        self._inherit_teaser_windows()
 
     def _write_lists(self, states: list[ItemState]) -> None:
         if not states:
@@ -481,20 +481,29 @@ class _Batch:
                 )
             )
 
-    def _inherit_teaser_windows(self, touched: list[int]) -> None:
+    def _inherit_teaser_windows(self) -> None:
         """An article without a date of its own takes the window of its linked teasers."""
         article, teaser = ITEMS.alias("article"), ITEMS.alias("teaser")
+        orphans = article.c.window_source.in_(("none", "teaser"))
+        articles = {s.id for s in self.states.values() if s.kind == "article"}
+        teasers = [s.id for s in self.states.values() if s.kind == "teaser" and s.window]
+        for part in chunks(teasers):  # articles of teasers whose window changed
+            query = (
+                select(article.c.id)
+                .join(teaser, article.c.lead_key == teaser.c.content_key)
+                .where(teaser.c.id.in_(part), article.c.kind == "article", orphans)
+            )
+            articles.update(self.connection.execute(query).scalars())
         inherited: dict[int, PublicationWindow] = {}
-        for part in chunks(touched):
+        for part in chunks(sorted(articles)):
             query = (
                 select(article.c.id, teaser.c.published_earliest, teaser.c.published_latest)
                 .join(teaser, teaser.c.content_key == article.c.lead_key)
                 .where(
-                    article.c.kind == "article",
+                    article.c.id.in_(part),
+                    orphans,
                     teaser.c.kind == "teaser",
-                    article.c.window_source.in_(("none", "teaser")),
                     teaser.c.published_earliest.is_not(None),
-                    (article.c.id.in_(part)) | (teaser.c.id.in_(part)),
                 )
                 .order_by(article.c.id, teaser.c.id)
             )

@@ -56,6 +56,7 @@ def teaser_key(dateline: str | None, body: str) -> str:
     return _digest("teaser", normalize_text(dateline or ""), normalize_text(body))
 
 
+@functools.lru_cache(maxsize=1024)  # a lead article is fetched again and again
 def article_key(url: str | None, dateline: str | None, body: str) -> str:
     """An article is its URL when known, else its dateline and full text."""
     if url:
