@@ -55,6 +55,8 @@ def test_row_of_short_cells_is_one_line_like_a_headline() -> None:
         "<tr><td><p>lang</p></td><td>b</td><td>c</td></tr></table>"
     )
     assert lines(table) == ["Tholen 16:30 Lijsttrekker gekozen", "lang", "b", "c"]
+    item_row = "<table><tr><td>Regen</td><td>ASSEN (ANP) - Het regent.</td><td>3 uur geleden</td></tr></table>"
+    assert lines(item_row) == ["Regen", "ASSEN (ANP) - Het regent.", "3 uur geleden"]
 
 
 def test_headlines_in_table_cells_parse_as_headlines() -> None:

@@ -57,7 +57,7 @@ _READ_MORE = re.compile(
 )
 _READ_MORE_MAX_LEN = 40
 _ROW_LINE_MIN_CELLS = 3
-_ROW_LINE_MAX_CELL = 160
+_ROW_LINE_MAX_CELL = 100
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _DOCTYPE = re.compile(r"^\s*<!doctype[^>]*>", re.I)
@@ -237,15 +237,16 @@ def _stands_apart(element: etree._Element) -> bool:
 
 def _is_row_line(row: etree._Element) -> bool:
     """A row of three or more short one-line cells (`Tholen | 16:30 | Lijsttrekker gekozen`)
-    reads as one line, as a browser shows it; a row of two (an item and its age) or with
-    paragraphs in its cells is a line per cell."""
+    reads as one line, as a browser shows it; a row of two (an item and its age), with an
+    age or paragraphs in its cells, is a line per cell."""
     cells = [cell for cell in row if cell.tag in ("td", "th")]
     if len(cells) < _ROW_LINE_MIN_CELLS or len(cells) != len(row):
         return False
     for cell in cells:
         if any(inner.tag in _BLOCKS or inner.tag == "br" for inner in cell.iterdescendants()):
             return False
-        if len("".join(cell.itertext())) > _ROW_LINE_MAX_CELL:
+        text = " ".join("".join(cell.itertext()).split())
+        if len(text) > _ROW_LINE_MAX_CELL or _is_age(text, True):
             return False
     return True
 
