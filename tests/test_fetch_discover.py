@@ -87,3 +87,15 @@ def test_base_href_resolves_relative_links():
 </article></body></html>"""
     found = discover(html, BASE, "text/html")
     assert found.articles == ["https://www.example.nl/archief/oud-bericht-over-de-dijkversterking"]
+
+
+def test_section_link_in_a_sidebar_heading_is_not_an_article():
+    html = b"""<html><body><aside><h2>Meer uit <a href="/nieuws/buitenland">Buitenland</a></h2>
+<ul><li><a href="/nieuws/a">TEHERAN (ANP) - Een bericht over de stad.</a></li>
+<li><a href="/nieuws/b">LONDEN (ANP/RTR) - Een ander bericht.</a></li></ul>
+<div><p>BRUSSEL (ANP) - Geen link in dit blok, wel <a href="/nieuws/belgie">hier</a>.</p>
+<p><a href="/nieuws/meer">Meer</a> <a href="/nieuws/anders">Anders</a></p></div></aside>
+</body></html>"""
+    found = discover(html, BASE, "text/html")
+    assert found.articles == ["https://www.example.nl/nieuws/a", "https://www.example.nl/nieuws/b",
+                              "https://www.example.nl/nieuws/belgie"]

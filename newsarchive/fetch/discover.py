@@ -35,6 +35,7 @@ BOILERPLATE_WORDS = frozenset({"nav", "navbar", "navigation", "menu", "footer", 
                                "breadcrumbs", "cookie", "cookies", "consent", "masthead",
                                "topbar", "header", "pagination", "pager", "share", "social"})
 BLOCK_TAGS = ("li", "article", "p", "div", "section", "td", "dd", "aside")
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 WIRE_LINE = re.compile(
     r"(?:^|\s)[A-ZÀ-Ýa-zà-ÿ'’.][A-ZÀ-Ý'’./ -]{1,60}?\s?(?:\([A-Z][A-Za-z]*(?:/[A-Za-z]+)*\)\s?)?"
@@ -144,7 +145,14 @@ def _in_boilerplate(element: etree._Element) -> bool:
 
 
 def _block_text(anchor: etree._Element) -> str:
-    block = next((node for node in anchor.iterancestors() if node.tag in BLOCK_TAGS), anchor)
+    """The text of the teaser around a link: its nearest block, when that block is about this
+    link alone (a block holding other links is a container, a heading is not a teaser)."""
+    block = next((node for node in anchor.iterancestors() if node.tag in BLOCK_TAGS
+                  or node.tag in HEADINGS), None)
+    if block is None or block.tag in HEADINGS:
+        return ""
+    if any(other.get("href") != anchor.get("href") for other in block.iter("a")):
+        return ""
     return " ".join(block.text_content().split())[:2000]
 
 
