@@ -199,19 +199,17 @@ def insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]
     dialect = connection.dialect
     columns = list(rows[0])
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    processors = [table.c[name].type.bind_processor(dialect) for name in columns]
-    values = [
-        tuple(
-            process(row[name]) if process else row[name]
-            for name, process in zip(columns, processors)
-        )
-        for row in rows
-    ]
+    values = [list(map(row.__getitem__, columns)) for row in rows]
+    for index, name in enumerate(columns):
+        process = table.c[name].type.bind_processor(dialect)
+        if process is not None:
+            for value in values:
+                value[index] = process(value[index])
     quote = dialect.identifier_preparer.quote
     connection.exec_driver_sql(
         f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
         f"VALUES ({', '.join([marker] * len(columns))})",
-        values,
+        list(map(tuple, values)),
     )
 
 

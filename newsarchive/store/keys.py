@@ -25,6 +25,7 @@ def normalize_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).translate(QUOTES).split())
 
 
+@functools.lru_cache(maxsize=8192)  # datelines and place names repeat
 def fold(text: str) -> str:
     """For case- and accent-insensitive matching: `ÎLE LONGUE` -> `ile longue`."""
     decomposed = unicodedata.normalize("NFKD", text)
