@@ -67,7 +67,7 @@ def page(rng: random.Random, layout: str) -> WirePage:
 
 def heavy(rng: random.Random) -> Bulk:
     """Boilerplate for a page of about 80-150 KB, as real news pages weigh."""
-    scale = rng.uniform(1.0, 2.0)
+    scale = rng.uniform(1.05, 2.1)
     return Bulk(menu_links=int(150 * scale), footer_links=int(150 * scale),
                 script_kb=int(40 * scale), teaser_cards=int(80 * scale))
 

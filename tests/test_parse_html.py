@@ -217,6 +217,15 @@ def test_page_that_is_all_boilerplate_by_generic_rules_keeps_its_visible_text() 
     assert lines("<script>x</script><style>p {}</style>") == []
 
 
+@pytest.mark.parametrize("wrapper", ["nav", "div role='navigation'"])
+def test_navigation_holding_wire_copy_is_content(wrapper: str) -> None:
+    tag = wrapper.split()[0]
+    body = f"<h2>Meer uit Sport</h2><{wrapper}><p>ASSEN (ANP) - Regen.</p><span>1 uur geleden</span></{tag}>"
+    assert lines(body) == ["Meer uit Sport", "ASSEN (ANP) - Regen.", "1 uur geleden"]
+    headlines = f"<{wrapper}><h2>Net binnen</h2><p>- Sport 9:31 Winst</p></{tag}>"
+    assert lines(headlines) == ["Net binnen", "- Sport 9:31 Winst"]
+
+
 def test_footer_of_an_article_holding_its_age_is_kept() -> None:
     body = "<aside><article><p>ASSEN (ANP) - Regen.</p><footer><time>1 uur geleden</time></footer></article></aside>"
     assert lines(body + "<footer>Colofon</footer>") == ["ASSEN (ANP) - Regen.", "1 uur geleden"]

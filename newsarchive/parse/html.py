@@ -40,10 +40,12 @@ _BLOCKS = frozenset(
 )
 _SECTIONING = frozenset("article aside section".split())
 _DROP_ROLES = frozenset("dialog alertdialog navigation banner contentinfo search".split())
+_MODAL_ROLES = frozenset({"dialog", "alertdialog"})
 # Class or id words of consent banners, and the common names of visually hidden text.
 _BOILERPLATE_WORD = re.compile(
     r"cookie|consent|gdpr|toestemming|sr-only|visually-?hidden|screen-reader-text", re.I
 )
+_WIRE_SIGN = re.compile(r"\((?:ANP|AFN)\b[^()]{0,40}\)\s*[-–—]|\bnet binnen\b", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 _AGE = re.compile(DIGIT_AGE, re.I)
@@ -172,8 +174,10 @@ def _is_boilerplate(element: etree._Element) -> bool:
         if name in ("class", "id"):
             if _BOILERPLATE_WORD.search(value):
                 return True
-        elif name == "hidden" or name == "role" and value.strip().lower() in _DROP_ROLES:
+        elif name == "hidden":
             return True
+        elif name == "role" and value.strip().lower() in _DROP_ROLES:
+            return value.strip().lower() in _MODAL_ROLES or not _holds_wire_copy(element)
         elif name in ("aria-hidden", "aria-modal"):
             if value.strip().lower() == "true":
                 return True
@@ -201,12 +205,20 @@ def _protected(root: etree._Element) -> set[Any]:
 
 
 def _structural_drops(root: etree._Element, protected: set[Any]) -> set[Any]:
-    """Navigation, the page footer and forms (a form wrapping the whole page is kept)."""
+    """Navigation, the page footer and forms; kept when they wrap the page (a form around
+    everything), and navigation holding wire copy (a sidebar marked up as navigation)."""
     return {
         element for element in root.iter(*_STRUCTURAL)
         if element not in protected
         and not (element.tag == "footer" and _footer_of_section(element))
+        and not (element.tag == "nav" and _holds_wire_copy(element))
     }
+
+
+def _holds_wire_copy(element: etree._Element) -> bool:
+    """Wire lines (`TEHERAN (ANP) - `) or `Net binnen` headlines: content, whatever the tag."""
+    text = etree.tostring(element, method="text", encoding=str, with_tail=False)
+    return _WIRE_SIGN.search(text) is not None
 
 
 def _is_age(text: str, in_time: bool) -> bool:
