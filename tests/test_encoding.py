@@ -118,6 +118,19 @@ def test_undeclared_windows_1252_falls_back_to_windows_1252() -> None:
     assert (decoded.encoding, decoded.text, decoded.warnings) == ("windows-1252", html(TEXT), [])
 
 
+def test_utf8_page_with_one_stray_windows_1252_byte_stays_utf8() -> None:
+    data = html("Oekraïne, Israël, café, Noël " * 3, '<meta charset="utf-8">').encode("utf-8") + b"<p>\x93x</p>"
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8"
+    assert "Oekraïne, Israël, café, Noël" in decoded.text and "\ufffdx" in decoded.text
+    assert any("invalid bytes" in warning for warning in decoded.warnings)
+
+
+def test_windows_1252_page_with_a_few_accidental_utf8_pairs_stays_windows_1252() -> None:
+    data = html("café Noël één " * 5).encode("cp1252") + "é".encode("utf-8")
+    assert decode_bytes(data).encoding == "windows-1252"
+
+
 def test_bytes_invalid_in_every_candidate_are_replaced_with_a_warning() -> None:
     decoded = decode_bytes(b"<p>caf\xe9 \x81\x8d</p>")
     assert decoded.text == "<p>café \ufffd\ufffd</p>"

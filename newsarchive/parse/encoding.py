@@ -2,18 +2,22 @@
 
 Order (as browsers do it): a byte-order mark, then the HTTP charset when given, then a
 charset the document declares near its start (`<meta charset>`, `http-equiv`, an XML
-declaration), then UTF-8 when the bytes are valid UTF-8, then windows-1252. A page that is
-valid in none of these is decoded with replacement characters and a warning. Never raises.
+declaration), then UTF-8 when the bytes are valid UTF-8 (or nearly: a few stray bytes among
+many UTF-8 characters are replaced, with a warning), then windows-1252. A page that is valid
+in none of these is decoded with replacement characters and a warning. Never raises.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 
 from bs4.dammit import EncodingDetector
 
 FALLBACK = "windows-1252"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_MOSTLY = 4  # valid non-ASCII characters per invalid byte for "UTF-8 with a few errors"
 
 # Labels browsers treat as windows-1252 (WHATWG Encoding Standard): pages declaring
 # latin-1 or ASCII routinely contain curly quotes from the 0x80-0x9F range.
@@ -88,9 +92,25 @@ def decode_bytes(data: bytes, http_charset: str | None = None) -> Decoded:
         decoded = _decode_declared(data, label, where, warnings)
         if decoded is not None:
             return decoded
-    for encoding in ("utf-8", FALLBACK):
-        text = _strict(data, encoding)
-        if text is not None:
-            return Decoded(text, encoding, warnings)
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return Decoded(text, "utf-8", warnings)
+    text = _mostly_utf8(data)
+    if text is not None:
+        warnings.append("page is UTF-8 with a few invalid bytes; they were replaced")
+        return Decoded(text, "utf-8", warnings)
+    text = _strict(data, FALLBACK)
+    if text is not None:
+        return Decoded(text, FALLBACK, warnings)
     warnings.append(f"page is neither valid UTF-8 nor {FALLBACK}; undecodable bytes replaced")
     return Decoded(data.decode(FALLBACK, errors="replace"), FALLBACK, warnings)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with replacement characters, when valid multi-byte characters outnumber
+    the stray bytes clearly (a UTF-8 page with one pasted windows-1252 quote). Reading it
+    as windows-1252 instead would garble every accented letter on the page."""
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd")
+    valid = len(_NON_ASCII.findall(text)) - invalid
+    return text if valid >= _MOSTLY * invalid else None
