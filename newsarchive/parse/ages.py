@@ -54,17 +54,17 @@ _AGE_LIKE = re.compile(r"\S{1,12}\s+[^\W\d_]{1,12}\s+geleden", re.IGNORECASE)
 
 
 # No age phrase is longer than this; longer text is rejected without a regex.
-_AGE_MAX = 40
+AGE_MAX = 40
 
 
 def is_age(text: str) -> bool:
     """True when the whole of `text` is a relative age."""
-    return len(text) <= _AGE_MAX and _AGE_LINE.fullmatch(text) is not None
+    return len(text) <= AGE_MAX and _AGE_LINE.fullmatch(text) is not None
 
 
 def looks_like_age(text: str) -> bool:
     """True for a line phrased like an age, known or not (`3 eeuwen geleden`)."""
-    return len(text) <= _AGE_MAX and _AGE_LIKE.fullmatch(text) is not None
+    return len(text) <= AGE_MAX and _AGE_LIKE.fullmatch(text) is not None
 
 
 def age_window(text: str, fetched_at: datetime) -> PublicationWindow | None:

@@ -18,7 +18,8 @@ from datetime import datetime
 from enum import Enum
 from typing import NamedTuple
 
-from ..items import Headline, Item, Lead, ParsedPage
+from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
+from .ages import AGE_MAX as _AGE_MAX
 from .ages import age_window, is_age, looks_like_age
 from .wire import WireLine, looks_like_wire, parse_wire, split_glued_age, split_trailing_age
 
@@ -90,8 +91,8 @@ def _tokenize(lines: list[str], links: list[str | None]) -> list[Token]:
 
 
 def _line_tokens(text: str, link: str | None) -> list[Token]:
-    if is_age(text) or looks_like_age(text):  # an unknown phrase gets a warning later
-        return [Token(Kind.AGE, text, link)]
+    if len(text) <= _AGE_MAX and (is_age(text) or looks_like_age(text)):
+        return [Token(Kind.AGE, text, link)]  # an unknown phrase gets a warning later
     glued = split_glued_age(text)
     if glued is not None:
         age, rest, wire = glued
@@ -108,7 +109,7 @@ def _wire_tokens(text: str, wire: WireLine | None, link: str | None) -> list[Tok
         text, age = trailing
         wire = parse_wire(text) or wire
         return [Token(Kind.WIRE, text, link, wire=wire), Token(Kind.AGE, age, link)]
-    return [Token(Kind.WIRE, text, link, wire=wire)]
+    return [Token(Kind.WIRE, text, link, wire)]
 
 
 def _other_token(text: str, link: str | None) -> Token:
@@ -143,6 +144,8 @@ def _headline(text: str) -> tuple[Headline, bool] | None:
 def _mark_headline_runs(tokens: list[Token]) -> list[Token]:
     """The lines after `Net binnen` that read as headlines. When the first has the leading
     `- `, all must (HTML may drop it and glue the parts: `Tholen16:30Title`)."""
+    if all(token.kind is not Kind.NET_BINNEN for token in tokens):
+        return tokens
     result = list(tokens)
     for start, token in enumerate(tokens):
         if token.kind is not Kind.NET_BINNEN:
@@ -319,8 +322,7 @@ class _Items:
     warnings: list[str]
 
 
-@dataclass
-class _Slot:
+class _Slot(NamedTuple):
     """Where one item's parts stand in the token list."""
 
     wire: int
@@ -333,7 +335,8 @@ def _read_items(tokens: list[Token], fetched_at: datetime, *, after_heading: boo
     slots = _item_slots(tokens)
     titled = _has_titles(tokens, slots, after_heading)
     warnings = _stray_line_warnings(tokens, slots, titled)
-    items = [_item(tokens, slot, titled, fetched_at, warnings) for slot in slots]
+    windows: dict[str, PublicationWindow | None] = {}  # ages repeat on a page
+    items = [_item(tokens, slot, titled, fetched_at, windows, warnings) for slot in slots]
     first = slots[0].wire if slots else len(tokens)
     if slots and titled and slots[0].title is not None:
         first = slots[0].title
@@ -416,7 +419,12 @@ def _has_titles(tokens: list[Token], slots: list[_Slot], after_heading: bool) ->
 
 
 def _item(
-    tokens: list[Token], slot: _Slot, titled: bool, fetched_at: datetime, warnings: list[str]
+    tokens: list[Token],
+    slot: _Slot,
+    titled: bool,
+    fetched_at: datetime,
+    windows: dict[str, PublicationWindow | None],
+    warnings: list[str],
 ) -> Item:
     wire = tokens[slot.wire].wire
     assert wire is not None
@@ -425,7 +433,11 @@ def _item(
     if title_token is not None:
         title = title_token.text.removeprefix(_SOURCE_PREFIX).strip() or title_token.text
     age_text = tokens[slot.age].text if slot.age is not None else None
-    window = age_window(age_text, fetched_at) if age_text is not None else None
+    window = None
+    if age_text is not None:
+        if age_text not in windows:
+            windows[age_text] = age_window(age_text, fetched_at)
+        window = windows[age_text]
     if age_text is None:
         warnings.append(f"item {wire.dateline!r} has no age")
     elif window is None:

@@ -18,12 +18,10 @@ from .ages import ANY_AGE, DIGIT_AGE
 
 _LETTER = r"[^\W\d_]"
 _QUOTE = "'’`"
-# One character inside a dateline after its first letter. A hyphen, space or slash only
-# counts when a letter (or quote) follows, so `GOES- Bij` ends the dateline at `GOES`.
-_DATELINE_CHAR = (
-    rf"(?:{_LETTER}|[{_QUOTE}.]|-(?={_LETTER})|\s(?=[{_QUOTE}]?{_LETTER}|/)|/\s?)"
-)
-_DATELINE = rf"(?P<dateline>[{_QUOTE}]?{_LETTER}{_DATELINE_CHAR}{{0,70}})"
+# Words of letters (any script), joined by a space, hyphen, apostrophe, period or slash:
+# `DEN HAAG`, `MEXICO-STAD`, `'S HEER ARENDSKERKE`, `ST. PETERSBURG`, `IZJOEM/LONDEN`.
+_JOIN = rf"(?:[-{_QUOTE}]|\.\s?|\s|\s?/\s?)"
+_DATELINE = rf"(?P<dateline>[{_QUOTE}]?{_LETTER}+(?:{_JOIN}[{_QUOTE}]?{_LETTER}+){{0,11}}\.?)"
 _AGENCIES = r"\(\s*(?P<agencies>[^\W\d_]{2,12}(?:\s?/\s?[^\W\d_]{2,12}){0,7})\s*\)"
 _SEPARATOR = r"\s*[-–—]\s+"
 _WIRE = re.compile(rf"{_DATELINE}\s*(?:{_AGENCIES}\s*)?{_SEPARATOR}(?P<body>\S.*)", re.S)
@@ -41,6 +39,8 @@ _WIRE_LIKE = re.compile(r"[^\W\d_][^()]{0,60}\([^()]{2,40}\)\s*[-–—]")
 _AGE_PREFIX_MAX = 40
 # A dateline, its agencies and the separator fit in this many characters.
 _HEAD_MAX = 130
+_HEAD_SPACES = 12
+_DASHES = ("- ", "– ", "— ")
 _AGE_ENDINGS = ("geleden", "zojuist", "Zojuist")
 
 _MIXED_WORDS = 3
@@ -63,22 +63,32 @@ class WireLine(NamedTuple):
 
 def parse_wire(line: str) -> WireLine | None:
     """The wire line in `line`: strict (capitals) or mixed case (no agencies), else None."""
-    head = line[:_HEAD_MAX]
-    if not ("- " in head or "– " in head or "— " in head):
-        return None  # the cheap test first: most body lines have no separator up front
+    if not _may_be_wire(line):
+        return None
     match = _WIRE.match(line)
     if match is None:
         return None
-    dateline = match.group("dateline").strip()
+    dateline, agencies_text, body = match.group("dateline", "agencies", "body")
+    dateline = dateline.strip()
     if len(dateline) < 2:
         return None
-    agencies = _split_agencies(match.group("agencies"))
-    body = match.group("body").strip()
+    agencies = _split_agencies(agencies_text)
     if dateline.isupper():
         return None if agencies is None else WireLine(dateline, agencies, body, True)
     if agencies == () and _is_mixed_case_place(dateline):
         return WireLine(dateline, agencies, body, False)
     return None
+
+
+def _may_be_wire(line: str) -> bool:
+    """The cheap test first: a separator near the start, with few words before it.
+    (Body lines fail here, before a regex could backtrack through their words.)"""
+    head = line[:_HEAD_MAX]
+    for dash in _DASHES:
+        at = head.find(dash)
+        if at > 0 and head.count(" ", 0, at) <= _HEAD_SPACES:
+            return True
+    return False
 
 
 def _split_agencies(text: str | None) -> tuple[str, ...] | None:
