@@ -300,8 +300,7 @@ class _Layout:
         self.pre = 0
         self.main_depth = 0
         self.row_lines: set[Any] = set()  # table rows whose cells make one line
-        self.headings: list[tuple[str, bool]] = []  # (text, inside main or article)
-        self.first_h1: etree._Element | None = None
+        self.headings: list[tuple[str, bool, etree._Element]] = []  # (text, in main/article, h1)
         self.times: list[tuple[int, str, etree._Element]] = []  # (line index, datetime, element)
 
     def document(self) -> TextDocument:
@@ -311,7 +310,7 @@ class _Layout:
         return TextDocument(
             lines=self.lines,
             links=self.links,
-            heading=self._heading(),
+            heading=self._heading()[0],
             page_date=self._page_date(),
             warnings=self.warnings,
         )
@@ -467,16 +466,13 @@ class _Layout:
     def _close_h1(self, element: etree._Element, mark: int) -> None:
         text = " ".join(self.lines[mark:])
         if text:
-            self.headings.append((text, self.main_depth > 0))
-            if self.first_h1 is None:
-                self.first_h1 = element
+            self.headings.append((text, self.main_depth > 0, element))
 
-    def _heading(self) -> str | None:
-        """The first h1 inside main content (main, article), else the first h1."""
-        for text, in_main in self.headings:
-            if in_main:
-                return text
-        return self.headings[0][0] if self.headings else None
+    def _heading(self) -> tuple[str | None, etree._Element | None]:
+        """The first h1 with text inside main content (main, article), else the first one:
+        its text and its element."""
+        chosen = next((h for h in self.headings if h[1]), self.headings[0] if self.headings else None)
+        return (chosen[0], chosen[2]) if chosen else (None, None)
 
     # -- the page's own date ----------------------------------------------------------------
 
@@ -495,7 +491,8 @@ class _Layout:
             (stamp, element) for index, stamp, element in self.times
             if (meer_uit is None or index < meer_uit) and not _shows_age(element)
         ]
-        holder = self.first_h1.getparent() if self.first_h1 is not None else None
+        h1 = self._heading()[1]
+        holder = h1.getparent() if h1 is not None else None
         candidates = [s for s, el in times if any(a is holder for a in el.iterancestors())]
         if len(candidates) != 1 and meer_uit is not None:
             candidates = [stamp for stamp, _ in times]
