@@ -121,6 +121,7 @@ class FixtureSite:
     slow_seconds: float = 1.0
     huge_bytes: int = 200_000
     robots_status: int = 200
+    robots_type: str = "text/plain"
     disallow: list[str] = field(default_factory=lambda: ["/private/"])  # robots.txt rules
     extra_links: list[str] = field(default_factory=list)  # paths teased on listing page 1
     requests: list[Request] = field(default_factory=list)
@@ -232,7 +233,7 @@ class _SiteHandler(BaseHTTPRequestHandler):
         elif path == "/robots.txt" and self.site.robots_status != 200:
             self.send_status(self.site.robots_status)
         elif path == "/robots.txt":
-            self.send_text(self.robots(), "text/plain")
+            self.send_text(self.robots(), self.site.robots_type)
         elif path == "/logo.png":
             self.send_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png")
         elif path == LISTING:

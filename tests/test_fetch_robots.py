@@ -50,3 +50,11 @@ def test_robots_txt_server_error_blocks_the_host_for_this_run(fixture_site):
     assert not rules.allows(fixture_site.url("/nieuws/binnenland"))
     assert "503" in rules.unreachable
     assert fixture_site.count("/robots.txt") == 2  # a 5xx is retried like any other
+
+
+def test_robots_txt_served_with_an_odd_content_type_still_counts(fixture_site):
+    fixture_site.robots_type = "application/octet-stream"
+    with HttpClient(POLICY) as http:
+        robots = Robots(http)
+        assert not robots.allows(fixture_site.url("/private/archief"))
+        assert robots.allows(fixture_site.url("/nieuws/binnenland"))

@@ -122,6 +122,12 @@ class HostClock:
         return max(default_delay, self._delays.get(host, 0.0))
 
 
+@dataclass(frozen=True)
+class _BodyRules:
+    max_bytes: int
+    types: tuple[str, ...] | None  # accepted content types (prefixes); None: any
+
+
 class _Failure(Exception):
     def __init__(self, message: str, *, permanent: bool, status: int | None = None,
                  retry_after: float | None = None, timed_out: bool = False) -> None:
@@ -161,8 +167,11 @@ class HttpClient:
         self.close()
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-            max_bytes: int | None = None, allow: Callable[[str], bool] | None = None) -> Response:
-        """GET `url` politely. `allow(url)` vets every redirect target (robots.txt)."""
+            max_bytes: int | None = None, any_type: bool = False,
+            allow: Callable[[str], bool] | None = None) -> Response:
+        """GET `url` politely. `allow(url)` vets every redirect target (robots.txt); `any_type`
+        accepts a body of any content type (robots.txt is often served as something odd)."""
+        rules = _BodyRules(max_bytes or self.policy.max_bytes, None if any_type else ACCEPTED_TYPES)
         conditional = {}
         if etag:
             conditional["If-None-Match"] = etag
@@ -170,7 +179,7 @@ class HttpClient:
             conditional["If-Modified-Since"] = last_modified
         current, seen = url, [url]
         for _ in range(self.policy.max_redirects + 1):
-            response = self._get_with_retries(url, current, conditional, max_bytes)
+            response = self._get_with_retries(url, current, conditional, rules)
             target = _redirect_target(response)
             if target is None:
                 return response
@@ -190,14 +199,14 @@ class HttpClient:
                        permanent=True)
 
     def _get_with_retries(self, url: str, current: str, headers: Mapping[str, str],
-                          max_bytes: int | None) -> Response:
+                          rules: _BodyRules) -> Response:
         policy = self.policy
         extra, timeouts = 0.0, 0
         for attempt in range(policy.retries + 1):
             self.clock.wait(host_of(current), policy.delay, extra)
             fetched_at = datetime.now(timezone.utc)
             try:
-                return self._get_once(url, current, headers, max_bytes, fetched_at)
+                return self._get_once(url, current, headers, rules, fetched_at)
             except _Failure as failure:
                 last = _failed(url, current, str(failure), permanent=failure.permanent,
                                status=failure.status, retry_after=failure.retry_after)
@@ -219,7 +228,7 @@ class HttpClient:
         return base + random.uniform(0, base / 2)
 
     def _get_once(self, url: str, current: str, headers: Mapping[str, str],
-                  max_bytes: int | None, fetched_at: datetime) -> Response:
+                  rules: _BodyRules, fetched_at: datetime) -> Response:
         policy = self.policy
         try:
             with self.session.get(
@@ -236,10 +245,11 @@ class HttpClient:
                     return response
                 if status != 200:
                     raise _Failure(f"HTTP {status}", permanent=True, status=status)
-                if response.content_type and not response.content_type.startswith(ACCEPTED_TYPES):
+                if rules.types and response.content_type and not response.content_type.startswith(
+                        rules.types):
                     raise _Failure(f"unsupported content type {response.content_type}",
                                    permanent=True, status=status)
-                response.body = _read_capped(raw, max_bytes or policy.max_bytes)
+                response.body = _read_capped(raw, rules.max_bytes)
                 return response
         except requests.Timeout as exc:
             raise _Failure(f"timed out ({type(exc).__name__})", permanent=False,

@@ -2,7 +2,8 @@
 
 What an unusable robots.txt means (the convention of the major crawlers, RFC 9309 section 2.3.1):
 - 200: its rules apply (parsed with Protego), `Crawl-delay` raises the host's delay.
-- 4xx (404, 403, 410, ...): there are no rules; everything may be fetched.
+- 4xx (404, 403, 410, ...), or redirects that cannot be followed (a loop, more than the limit):
+  there are no rules; everything may be fetched.
 - 5xx, a timeout, a refused connection, a body over the cap: the host is unreachable for now;
   nothing on it is fetched this run (its pages stay due and are tried next run).
 """
@@ -62,11 +63,13 @@ class Robots:
         return self.rules_for(url).allows(url)
 
     def _fetch(self, robots_url: str) -> HostRules:
-        response = self.client.get(robots_url, max_bytes=ROBOTS_MAX_BYTES)
+        response = self.client.get(robots_url, max_bytes=ROBOTS_MAX_BYTES, any_type=True)
         if response.ok:
             text = (response.body or b"").decode("utf-8", errors="replace")
             return HostRules(Protego.parse(text))
         if response.status is not None and 400 <= response.status < 500 and response.status != 429:
+            return HostRules(None)
+        if response.permanent and response.status is None:  # redirect loop or too many
             return HostRules(None)
         reason = response.error or f"HTTP {response.status}"
         log.warning("robots.txt unavailable (%s): skipping %s this run", reason, robots_url)
