@@ -310,3 +310,21 @@ def test_naive_fetch_time_is_taken_as_utc() -> None:
 def test_text_to_document_collapses_whitespace_and_normalizes_to_nfc() -> None:
     document = text_to_document("\ufeff  A\u00a0 b \n\n\tCafe\u0301\r\n")
     assert document.lines == ["A b", "Café"]
+
+
+def test_markup_with_the_sidebar_before_the_article_still_finds_the_lead() -> None:
+    page = parse(
+        "Meer uit Binnenland\nASSEN (ANP) - Iets.\n1 uur geleden\nZWOLLE (ANP) - Anders.\n2 uur geleden\n"
+        "Storm op komst\nDE BILT (ANP) - Code oranje.\nHet waait hard.\n"
+    )
+    assert (page.title, page.lead.dateline, page.lead.body) == ("Storm op komst", "DE BILT", "Code oranje.\n\nHet waait hard.")
+    assert item_fields(page, "dateline", "age_text") == [("ASSEN", "1 uur geleden"), ("ZWOLLE", "2 uur geleden")]
+    assert page.warnings == []
+
+
+def test_age_line_in_the_lead_is_not_body_text() -> None:
+    page = parse(
+        "Storm op komst\n2 uur geleden\nDE BILT (ANP) - Code oranje. 2 uur geleden\nHet waait.\n"
+        "Meer uit Binnenland\nASSEN (ANP) - Iets.\n1 uur geleden\n"
+    )
+    assert (page.title, page.lead.paragraphs) == ("Storm op komst", ("Code oranje.", "Het waait."))

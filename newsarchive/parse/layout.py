@@ -176,8 +176,13 @@ def _find_meer_uit(tokens: list[Token]) -> int | None:
 def _read_article(
     tokens: list[Token], meer_uit: int, fetched_at: datetime, heading: str | None
 ) -> ParsedPage:
-    lead, warnings = _read_lead(tokens[:meer_uit], heading)
-    sidebar = _read_items(tokens[meer_uit + 1 :], fetched_at, after_heading=True)
+    above, below = tokens[:meer_uit], tokens[meer_uit + 1 :]
+    if _lead_dateline(above) is None:  # markup with the sidebar before the article
+        start = _lead_below_sidebar(below)
+        if start is not None:
+            above, below = above + below[start:], below[:start]
+    lead, warnings = _read_lead(above, heading)
+    sidebar = _read_items(below, fetched_at, after_heading=True)
     return ParsedPage(
         fetched_at=fetched_at,
         url=None,
@@ -189,6 +194,16 @@ def _read_article(
         headlines=_headlines(tokens),
         warnings=warnings + sidebar.warnings,
     )
+
+
+def _lead_below_sidebar(tokens: list[Token]) -> int | None:
+    """Where the lead starts when the markup puts it after the sidebar: the first wire line
+    without an age that has a paragraph under it (with the line above it as its title)."""
+    for index, token in enumerate(tokens[:-1]):
+        if token.kind is Kind.WIRE and tokens[index + 1].kind is Kind.OTHER:
+            above = index - 1
+            return above if above >= 0 and tokens[above].kind is Kind.OTHER else index
+    return None
 
 
 def _read_without_meer_uit(
@@ -235,8 +250,8 @@ def _listing_section(preamble: list[Token], heading: str | None) -> str | None:
 # --- the lead ----------------------------------------------------------------------------
 
 
-_NOT_BODY = (Kind.BANNER, Kind.NET_BINNEN, Kind.HEADLINE)
-_NOT_TITLE = (*_NOT_BODY, Kind.AGE, Kind.DATE, Kind.EDITION)
+_NOT_BODY = (Kind.BANNER, Kind.NET_BINNEN, Kind.HEADLINE, Kind.AGE)
+_NOT_TITLE = (*_NOT_BODY, Kind.DATE, Kind.EDITION)
 
 
 def _read_lead(tokens: list[Token], heading: str | None) -> tuple[Lead, list[str]]:
