@@ -32,6 +32,11 @@ ITEM_AGENCIES: Table = ItemAgency.__table__  # type: ignore[assignment]
 ITEM_PLACES: Table = ItemPlace.__table__  # type: ignore[assignment]
 REVISIONS: Table = ItemRevision.__table__  # type: ignore[assignment]
 
+# An item's ordered lists: (ItemState attribute, names table, link table, link's name column).
+ORDERED_LISTS = (
+    ("agencies", AGENCIES, ITEM_AGENCIES, "agency_id"),
+    ("places", PLACES, ITEM_PLACES, "place_id"),
+)
 CHUNK = 500  # bound parameters per IN list
 TRACKED_FIELDS = ("title", "dateline", "body")
 
@@ -311,21 +316,18 @@ class _Batch:
             for row in self.connection.execute(query):
                 self.states[row.content_key] = _state_from_row(row)
         by_id = {state.id: state for state in self.states.values() if not state.new}
-        for table, names, attribute in (
-            (ITEM_AGENCIES, AGENCIES, "agencies"),
-            (ITEM_PLACES, PLACES, "places"),
-        ):
-            for item_id, values in self._lists(table, names, list(by_id)).items():
+        for attribute, names, link, name_id in ORDERED_LISTS:
+            for item_id, values in self._lists(link, link.c[name_id], names, list(by_id)).items():
                 setattr(by_id[item_id], attribute, values)
 
-    def _lists(self, link: Table, names: Table, item_ids: list[int]) -> dict[int, tuple[str, ...]]:
-        name_id = names.c.id
-        link_id = link.c.agency_id if link is ITEM_AGENCIES else link.c.place_id
+    def _lists(
+        self, link: Table, name_id: Any, names: Table, item_ids: list[int]
+    ) -> dict[int, tuple[str, ...]]:
         found: dict[int, list[str]] = {}
         for part in chunks(item_ids):
             query = (
                 select(link.c.item_id, names.c.name)
-                .join(names, name_id == link_id)
+                .join(names, names.c.id == name_id)
                 .where(link.c.item_id.in_(part))
                 .order_by(link.c.item_id, link.c.position)
             )
@@ -421,26 +423,18 @@ class _Batch:
         self._inherit_teaser_windows()
 
     def _write_lists(self, states: list[ItemState]) -> None:
-        if not states:
-            return
-        agency_ids = self._name_ids(AGENCIES, {a for s in states for a in s.agencies})
-        place_ids = self._name_ids(PLACES, {p for s in states for p in s.places})
+        """The agency and place lists of new items and of items whose lists changed."""
         old = [s.id for s in states if not s.new]
-        for part in chunks(old):
-            self.connection.execute(ITEM_AGENCIES.delete().where(ITEM_AGENCIES.c.item_id.in_(part)))
-            self.connection.execute(ITEM_PLACES.delete().where(ITEM_PLACES.c.item_id.in_(part)))
-        agency_rows = [
-            {"item_id": s.id, "position": i, "agency_id": agency_ids[name]}
-            for s in states
-            for i, name in enumerate(s.agencies)
-        ]
-        place_rows = [
-            {"item_id": s.id, "position": i, "place_id": place_ids[name]}
-            for s in states
-            for i, name in enumerate(s.places)
-        ]
-        insert_many(self.connection, ITEM_AGENCIES, agency_rows)
-        insert_many(self.connection, ITEM_PLACES, place_rows)
+        for attribute, names, link, name_id in ORDERED_LISTS:
+            ids = self._name_ids(names, {n for s in states for n in getattr(s, attribute)})
+            for part in chunks(old):
+                self.connection.execute(link.delete().where(link.c.item_id.in_(part)))
+            rows = [
+                {"item_id": s.id, "position": position, name_id: ids[name]}
+                for s in states
+                for position, name in enumerate(getattr(s, attribute))
+            ]
+            insert_many(self.connection, link, rows)
 
     def _name_ids(self, table: Table, names: set[str]) -> dict[str, int]:
         if not names:
