@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -33,6 +32,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
 from parse_bench import heavy, paragraph, sentence, text_dump  # noqa: E402
 from render_html import SHAPES, LeadStory, WireItem, WirePage, render  # noqa: E402
+from store_pages import WireStory, age_text  # noqa: E402
 
 from newsarchive.parse import parse_page  # noqa: E402
 from newsarchive.store.archive import open_archive  # noqa: E402
@@ -46,35 +46,18 @@ SEEN = 10  # how many pages show each item
 FETCH_EVERY = timedelta(minutes=3)
 
 
-@dataclass(frozen=True)
-class Story:
-    dateline: str
-    agencies: tuple[str, ...]
-    body: str
-    published: datetime
-
-
-def age(published: datetime, fetched_at: datetime) -> str:
-    minutes = int((fetched_at - published).total_seconds() // 60)
-    if minutes < 1:
-        return "zojuist"
-    if minutes < 60:
-        return "1 minuut geleden" if minutes == 1 else f"{minutes} minuten geleden"
-    return f"{minutes // 60} uur geleden"
-
-
 class Wire:
     """The stream: page n shows the 7 stories from n * 7 / 10 on, so each is seen ~10 times."""
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
-        self.stories: dict[int, Story] = {}
+        self.stories: dict[int, WireStory] = {}
         self.leads: dict[int, LeadStory] = {}
 
-    def story(self, index: int) -> Story:
+    def story(self, index: int) -> WireStory:
         if index not in self.stories:
             published = START + index * FETCH_EVERY * SEEN / SIDEBAR - timedelta(minutes=1)
-            self.stories[index] = Story(
+            self.stories[index] = WireStory(
                 self.rng.choice(PLACES), self.rng.choice(AGENCIES),
                 f"{paragraph(self.rng)} ({index})", published,
             )
@@ -95,7 +78,7 @@ class Wire:
         first = n * SIDEBAR // SEEN
         stories = [self.story(first + k) for k in range(SIDEBAR - 1, -1, -1)]  # newest first
         items = tuple(
-            WireItem(s.dateline, s.agencies, s.body, age(s.published, fetched_at)) for s in stories
+            WireItem(s.dateline, s.agencies, s.body, age_text(s, fetched_at)) for s in stories
         )
         return WirePage("A", "Buitenland", self.lead(n // SEEN), items), fetched_at
 
