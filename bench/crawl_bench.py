@@ -47,6 +47,7 @@ def main() -> None:
                 wall, cpu = time.perf_counter(), time.process_time()
                 summary = crawl(archive, [base + "/nieuws/binnenland"], options)
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                again = crawl(archive, [base + "/nieuws/binnenland"], options)
             size = os.path.getsize(db)
     finally:
         site.kill()
@@ -59,6 +60,7 @@ def main() -> None:
     print(f"  wall {wall:.1f} s: {fetched / wall:.0f} pages/s")
     print(f"  CPU {cpu:.1f} s: {1000 * cpu / fetched:.2f} ms per page (fetch, parse, discover, "
           f"store)")
+    print(f"  second run (listings only, conditional): {again.line()}")
     print(f"  archive {size / 1e6:.1f} MB ({size / fetched / 1024:.1f} KB per page, raw responses "
           f"included); peak RSS {peak:.0f} MB")
 
