@@ -328,3 +328,12 @@ def test_age_line_in_the_lead_is_not_body_text() -> None:
         "Meer uit Binnenland\nASSEN (ANP) - Iets.\n1 uur geleden\n"
     )
     assert (page.title, page.lead.paragraphs) == ("Storm op komst", ("Code oranje.", "Het waait."))
+
+
+def test_webmail_in_a_sidebar_title_is_a_title_not_a_banner() -> None:
+    page = parse(
+        "Webmail\nKies je webmail\nStorm op komst\nDE BILT (ANP) - Code oranje.\nMeer uit Binnenland\n"
+        "Webmail van gemeente gehackt\nASSEN (ANP) - Iets.\n1 uur geleden\n"
+        "Trein rijdt weer\nZWOLLE (ANP) - Anders.\n2 uur geleden\n"
+    )
+    assert [item.title for item in page.items] == ["Webmail van gemeente gehackt", "Trein rijdt weer"]

@@ -5,9 +5,12 @@ markups, so nothing depends on them). Each line becomes a Token; the page is the
 from the token sequence:
 
 - a `Meer uit <Section>` line makes an article: the lead before it, the sidebar after it;
-- without it, wire items (a wire line followed by an age, or several wire lines) or
-  `Net binnen` headlines make a listing; a lone dateline paragraph makes an article
-  without sidebar; anything else is no wire page at all (kind "unknown").
+- without it, wire items (wire lines with ages, or several with agencies) or `Net binnen`
+  headlines make a listing; a lone dateline paragraph makes an article without sidebar;
+  anything else is no wire page at all (kind "unknown").
+
+Text dumps put each item's age below its wire line (glued onto the next line or alone);
+markup may put it above, and may print the sidebar before the article: both are read.
 """
 
 from __future__ import annotations
@@ -19,8 +22,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
-from .ages import AGE_MAX as _AGE_MAX
-from .ages import age_window, is_age, looks_like_age
+from .ages import AGE_MAX, age_window, is_age, looks_like_age
 from .wire import WireLine, looks_like_wire, parse_wire, split_glued_age, split_trailing_age
 
 
@@ -87,11 +89,16 @@ def _tokenize(lines: list[str], links: list[str | None]) -> list[Token]:
         if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
             text = text.replace("ƫ", "ë")
         tokens.extend(_line_tokens(text, link))
+    # The webmail banner heads the page: further down, `webmail` is just a word in a title.
+    first_wire = next((i for i, t in enumerate(tokens) if t.kind is Kind.WIRE), len(tokens))
+    for index in range(first_wire, len(tokens)):
+        if tokens[index].kind is Kind.BANNER:
+            tokens[index] = tokens[index]._replace(kind=Kind.OTHER)
     return tokens
 
 
 def _line_tokens(text: str, link: str | None) -> list[Token]:
-    if len(text) <= _AGE_MAX and (is_age(text) or looks_like_age(text)):
+    if len(text) <= AGE_MAX and (is_age(text) or looks_like_age(text)):
         return [Token(Kind.AGE, text, link)]  # an unknown phrase gets a warning later
     glued = split_glued_age(text)
     if glued is not None:
