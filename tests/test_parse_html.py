@@ -402,6 +402,10 @@ def test_markup_without_text_gives_no_lines(text: str) -> None:
     assert html_to_document(text).lines == []
 
 
+def test_text_after_deeply_nested_markup_is_kept() -> None:
+    assert lines("<p>voor</p>" + "<div>" * 400 + "diep" + "</div>" * 400 + "<p>na</p>") == ["voor", "diep", "na"]
+
+
 def test_xml_declaration_before_html_is_accepted() -> None:
     text = '<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><p>x</p></body></html>'
     assert html_to_document(text).lines == ["x"]

@@ -134,7 +134,9 @@ def _parse(text: str, warnings: list[str]) -> etree._Element | None:
     text = _XML_DECLARATION.sub("", text.lstrip("\ufeff"), count=1)
     if not text or text.isspace():
         return None
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+    # huge_tree: libxml2 otherwise stops at nesting depth 256 and drops the rest of the page
+    # (it still stops at 2048, which keeps hostile nesting cheap)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, huge_tree=True)
     try:
         root = etree.fromstring(text, parser)
     except (etree.LxmlError, ValueError):
