@@ -199,3 +199,17 @@ def test_a_sighting_later_is_counted_and_search_sees_a_changed_title(archive):
     assert row.title == "Brug langer dicht" and row.sightings == 2
     assert search_items(archive, ItemFilter(dateline="goes", since=T0 + timedelta(minutes=1))) == []
     assert isinstance(row.first_seen_at, datetime)
+
+
+def test_order_puts_first_what_is_certainly_newest_or_oldest(archive):
+    """A wide window (an item only seen as `2 dagen geleden`) and a narrow one inside it: the
+    narrow one is certainly newer than the wide one's start and certainly older than its end."""
+    wide = teaser("GOES", "Het veer vaart weer volgens de dienstregeling.",
+                  window=(T0 - hours(48), T0 - hours(1)))
+    narrow = teaser("TERNEUZEN", "De sluis is weer open voor de scheepvaart.",
+                    window=(T0 - hours(3), T0 - hours(2)))
+    archive.ingest(listing(T0, wide, narrow), b"two windows")
+    assert datelines(archive) == ["TERNEUZEN", "GOES"]
+    assert datelines(archive, order="oldest") == ["TERNEUZEN", "GOES"]
+    assert datelines(archive, since=T0 - hours(1.5)) == ["GOES"]
+    assert datelines(archive, until=T0 - hours(47)) == ["GOES"]

@@ -1,8 +1,9 @@
 """`search_items`: the items an `ItemFilter` selects, one page of plain rows at a time.
 
-Ordering: `newest` / `oldest` sort on the time axis of the filter (`by`): the latest bound of the
-publication window, or first sight. An item whose window is unknown sorts as older than every
-dated item. Ties break on id, in the same direction.
+Ordering: on the time axis of the filter (`by`). On the publication window, `newest` sorts on
+`published_earliest` descending and `oldest` on `published_latest` ascending (see
+`sort_column`); with overlap bounds both stay index range scans. An item whose window is
+unknown sorts as older than every dated item. Ties break on id, in the same direction.
 
 How SQLite stays fast on millions of items: filters on item columns (dateline, section, time)
 have composite indexes ending in the sort column, so the first page is an index range scan.
@@ -53,7 +54,9 @@ FTS_MATCH = literal_column("items_fts").op("MATCH")
 
 # Below these many members a set is collected and sorted; at or above, walked by time.
 LINK_SET_CUTOFF = 2_000
-SEARCH_SET_CUTOFF = 30_000
+SEARCH_SET_CUTOFF = 5_000
+# A walk with a large search set checks this many ids at first, twice as many each time after.
+WALK_CHUNK, MAX_WALK_CHUNK = 200, 20_000
 # Relevance ranks at most this many matches: the most recently archived ones.
 RELEVANCE_CANDIDATES = 100_000
 LOAD_BATCH = 500
@@ -108,8 +111,9 @@ class IdSet:
     """A filter through another table: the item ids it allows, in two usable shapes."""
 
     members: Select[Any]  # one column of item ids
-    probe: ColumnElement[bool]  # true for the current items row when it is a member
+    probe: ColumnElement[bool] | None  # true for the current items row when it is a member
     cutoff: int
+    search: str | None = None  # the full-text search this set is (walked in chunks, no probe)
 
     def contains_item(self) -> ColumnElement[bool]:
         return ITEMS.c.id.in_(self.members)
@@ -130,15 +134,20 @@ def iter_items(archive: Archive, query: ItemFilter) -> Iterator[ItemRow]:
 
 def matching_ids(connection: Connection, query: ItemFilter) -> list[int]:
     try:
-        statement = _statement(connection, query)
-        if statement is None:
+        plan = _plan(connection, query)
+        if plan is None:
             return []
-        return list(connection.execute(statement).scalars())
+        statement, walked_search = plan
+        if walked_search is None:
+            return list(connection.execute(statement).scalars())
+        return _walk_search(connection, statement, walked_search, query)
     except DBAPIError as exc:
         raise _search_error(exc, query) from None
 
 
-def _statement(connection: Connection, query: ItemFilter) -> Select[Any] | None:
+def _plan(connection: Connection, query: ItemFilter) -> tuple[Select[Any], str | None] | None:
+    """The statement of the page's ids, and the search to apply while walking its rows (then
+    the statement is not paged); None when some filter matches nothing."""
     sqlite = connection.dialect.name == "sqlite"
     conditions = _column_conditions(query)
     sets = _id_sets(connection, query, sqlite)
@@ -147,7 +156,7 @@ def _statement(connection: Connection, query: ItemFilter) -> Select[Any] | None:
     if not sqlite and query.search:
         conditions.append(_pg_search_condition(query.search))
     if query.order == "relevance":
-        return _by_relevance(query, conditions, sets, sqlite)
+        return _by_relevance(query, conditions, sets, sqlite), None
     walk_time_index = True
     if sqlite and sets:
         sizes = [_bounded_count(connection, id_set) for id_set in sets]
@@ -157,8 +166,34 @@ def _statement(connection: Connection, query: ItemFilter) -> Select[Any] | None:
         if sizes[smallest] < sets[smallest].cutoff:
             conditions.append(sets.pop(smallest).contains_item())
             walk_time_index = False
+    walked_search = sets.pop().search if sets and sets[-1].search else None
     conditions += [id_set.probe if sqlite else id_set.contains_item() for id_set in sets]
-    return _paged(select(ITEMS.c.id).where(*conditions), query, walk_time_index)
+    statement = _ordered(select(ITEMS.c.id).where(*conditions), query, walk_time_index)
+    if walked_search is None:
+        statement = statement.limit(query.limit).offset(query.offset)
+    return statement, walked_search
+
+
+def _walk_search(
+    connection: Connection, statement: Select[Any], search: str, query: ItemFilter
+) -> list[int]:
+    """The rows of `statement` in order that match `search`, up to the page's end: each chunk
+    of walked ids is checked with one FTS5 query over their rowid range (cheap when ids grow
+    with time, as they do when a crawler archives items as they appear; correct always)."""
+    wanted = query.offset + query.limit
+    found: list[int] = []
+    walked = connection.execute(statement).scalars()
+    size = WALK_CHUNK
+    while len(found) < wanted and (chunk := walked.fetchmany(size)):
+        hits = set(connection.execute(
+            select(ITEMS_FTS.c.rowid).where(
+                FTS_MATCH(search), ITEMS_FTS.c.rowid.between(min(chunk), max(chunk))
+            )
+        ).scalars())
+        found += [item_id for item_id in chunk if item_id in hits]
+        size = min(size * 2, MAX_WALK_CHUNK)
+    walked.close()
+    return found[query.offset : wanted]
 
 
 def _column_conditions(query: ItemFilter) -> list[ColumnElement[bool]]:
@@ -202,8 +237,9 @@ def _id_sets(connection: Connection, query: ItemFilter, sqlite: bool) -> list[Id
         sets.append(
             IdSet(
                 members=select(ITEMS_FTS.c.rowid).where(FTS_MATCH(query.search)),
-                probe=exists().where(FTS_MATCH(query.search), ITEMS_FTS.c.rowid == ITEMS.c.id),
+                probe=None,
                 cutoff=SEARCH_SET_CUTOFF,
+                search=query.search,
             )
         )
     return sets
@@ -237,10 +273,17 @@ def _pg_query(search: str) -> ColumnElement[Any]:
     return func.websearch_to_tsquery(literal_column("'simple'"), func.search_fold(search))
 
 
-def _paged(statement: Select[Any], query: ItemFilter, walk_time_index: bool) -> Select[Any]:
-    key: ColumnElement[Any] = (
-        ITEMS.c.first_seen_at if query.by == "seen" else ITEMS.c.published_latest
-    )
+def sort_column(query: ItemFilter) -> ColumnElement[Any]:
+    """First sight, or the window bound that is certain: the newest items first are those
+    certainly published latest (greatest `published_earliest`), the oldest first those
+    certainly published earliest (least `published_latest`)."""
+    if query.by == "seen":
+        return ITEMS.c.first_seen_at
+    return ITEMS.c.published_latest if query.order == "oldest" else ITEMS.c.published_earliest
+
+
+def _ordered(statement: Select[Any], query: ItemFilter, walk_time_index: bool) -> Select[Any]:
+    key = sort_column(query)
     if not walk_time_index:
         # SQLite: an expression no index covers, so that the few collected rows are sorted
         # instead of the whole time index being walked in search of them.
@@ -249,7 +292,7 @@ def _paged(statement: Select[Any], query: ItemFilter, walk_time_index: bool) -> 
         order = (key.asc().nulls_first(), ITEMS.c.id.asc())
     else:
         order = (key.desc().nulls_last(), ITEMS.c.id.desc())
-    return statement.order_by(*order).limit(query.limit).offset(query.offset)
+    return statement.order_by(*order)
 
 
 def _by_relevance(

@@ -28,8 +28,13 @@ depends_on: str | Sequence[str] | None = None
 
 FTS_COLUMNS = ("title", "dateline", "body")
 # (name, leading column or expression): each indexed with each sort column below.
+# Each order of `newsarchive query` has a sort column (newest first: the window's start,
+# descending; oldest first: its end, ascending; --by seen: first sight) and an index on it
+# alone and after each equality filter, so that a first page is an index range scan.
+SORT_KEYS = (("newest", "published_earliest"), ("oldest", "published_latest"),
+             ("seen", "first_seen_at"))
 FILTER_KEYS = (("dateline", "dateline_folded"), ("section", "lower(section)"))
-SORT_COLUMNS = (("published", "published_latest"), ("seen", "first_seen_at"))
+UNINDEXED = {("section", "seen")}  # rarely asked for: not worth an index on every item
 
 
 def _accent_table() -> tuple[str, str]:
@@ -44,23 +49,32 @@ def _accent_table() -> tuple[str, str]:
     return "".join(accented), "".join(bare)
 
 
-def _sort_index_columns(sort_column: str, postgresql: bool) -> str:
-    # PostgreSQL puts NULLs first in a descending scan of a plain index; this order serves both
-    # `newest` (forward) and `oldest` (backward) with unknown windows sorting as oldest.
-    if postgresql and sort_column == "published_latest":
-        return "published_latest DESC NULLS LAST, id DESC"
-    return f"{sort_column}, id" if postgresql else sort_column
+def _sort_index_columns(sort_name: str, column: str, postgresql: bool) -> str:
+    if not postgresql:
+        return column  # SQLite: NULLs sort first ascending, and the rowid ends every index
+    # PostgreSQL sorts NULLs last ascending; undated items sort as the oldest in both orders.
+    return {
+        "newest": f"{column} DESC NULLS LAST, id DESC",
+        "oldest": f"{column} ASC NULLS FIRST, id",
+    }.get(sort_name, f"{column}, id")
+
+
+def _index_names() -> list[tuple[str, str, str | None]]:
+    """(index name, sort name, filter key or None) of every index of this revision."""
+    names: list[tuple[str, str, str | None]] = []
+    for sort_name, _ in SORT_KEYS:
+        names.append((f"ix_query_items_{sort_name}", sort_name, None))
+        names += [(f"ix_query_items_{key_name}_{sort_name}", sort_name, key)
+                  for key_name, key in FILTER_KEYS if (key_name, sort_name) not in UNINDEXED]
+    return names
 
 
 def _index_statements(postgresql: bool) -> list[str]:
+    columns = dict(SORT_KEYS)
     statements = []
-    for sort_name, sort_column in SORT_COLUMNS:
-        columns = _sort_index_columns(sort_column, postgresql)
-        statements.append(f"CREATE INDEX ix_query_items_{sort_name} ON items ({columns})")
-        for key_name, key in FILTER_KEYS:
-            statements.append(
-                f"CREATE INDEX ix_query_items_{key_name}_{sort_name} ON items ({key}, {columns})"
-            )
+    for name, sort_name, key in _index_names():
+        sort = _sort_index_columns(sort_name, columns[sort_name], postgresql)
+        statements.append(f"CREATE INDEX {name} ON items ({key + ', ' if key else ''}{sort})")
     return statements
 
 
@@ -157,8 +171,6 @@ def downgrade() -> None:
     else:
         statements += [f"DROP TRIGGER items_{suffix}" for suffix in ("ai", "ad", "au")]
         statements.append("DROP TABLE items_fts")
-    for sort_name, _ in SORT_COLUMNS:
-        statements.append(f"DROP INDEX ix_query_items_{sort_name}")
-        statements += [f"DROP INDEX ix_query_items_{key}_{sort_name}" for key, _ in FILTER_KEYS]
+    statements += [f"DROP INDEX {name}" for name, _, _ in _index_names()]
     for statement in statements:
         op.execute(statement)
