@@ -69,7 +69,7 @@ class PageRecord:
         return cls(page, content_hash(data), floor_second(page.fetched_at), parser_version)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: built for every item on every page
 class Observation:
     """One item as a page shows it."""
 
@@ -87,7 +87,7 @@ class Observation:
     window: PublicationWindow | None
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemState:
     """An item's stored fields while a batch folds its sightings into them."""
 
