@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
 from .ages import AGE_MAX, age_window, is_age, looks_like_age
-from .wire import WireLine, looks_like_wire, parse_wire, split_glued_age, split_trailing_age
+from .wire import WireLine, looks_like_wire, parse_wire, read_line, split_trailing_age
 
 
 class Kind(Enum):
@@ -100,11 +100,10 @@ def _tokenize(lines: list[str], links: list[str | None]) -> list[Token]:
 def _line_tokens(text: str, link: str | None) -> list[Token]:
     if len(text) <= AGE_MAX and (is_age(text) or looks_like_age(text)):
         return [Token(Kind.AGE, text, link)]  # an unknown phrase gets a warning later
-    glued = split_glued_age(text)
-    if glued is not None:
-        age, rest, wire = glued
+    age, rest, wire = read_line(text)
+    if age is not None:
         return [Token(Kind.AGE, age, link), *_wire_tokens(rest, wire, link)]
-    return _wire_tokens(text, parse_wire(text), link)
+    return _wire_tokens(rest, wire, link)
 
 
 def _wire_tokens(text: str, wire: WireLine | None, link: str | None) -> list[Token]:
@@ -171,10 +170,16 @@ def _mark_headline_runs(tokens: list[Token]) -> list[Token]:
 
 def _find_meer_uit(tokens: list[Token]) -> int | None:
     """The `Meer uit` line that opens the sidebar: the first after the lead's dateline."""
-    first_wire = next((i for i, t in enumerate(tokens) if t.kind is Kind.WIRE), len(tokens))
-    candidates = [i for i, t in enumerate(tokens) if t.kind is Kind.MEER_UIT]
-    after = [i for i in candidates if i > first_wire]
-    return (after or candidates or [None])[0]
+    first = None
+    seen_wire = False
+    for index, token in enumerate(tokens):
+        if token.kind is Kind.WIRE:
+            seen_wire = True
+        elif token.kind is Kind.MEER_UIT:
+            if seen_wire:
+                return index
+            first = index if first is None else first
+    return first
 
 
 # --- articles and listings ---------------------------------------------------------------
@@ -184,11 +189,13 @@ def _read_article(
     tokens: list[Token], meer_uit: int, fetched_at: datetime, heading: str | None
 ) -> ParsedPage:
     above, below = tokens[:meer_uit], tokens[meer_uit + 1 :]
-    if _lead_dateline(above) is None:  # markup with the sidebar before the article
+    dateline = _lead_dateline(above)
+    if dateline is None:  # markup with the sidebar before the article
         start = _lead_below_sidebar(below)
         if start is not None:
             above, below = above + below[start:], below[:start]
-    lead, warnings = _read_lead(above, heading)
+            dateline = _lead_dateline(above)
+    lead, warnings = _read_lead(above, heading, dateline)
     sidebar = _read_items(below, fetched_at, after_heading=True)
     return ParsedPage(
         fetched_at=fetched_at,
@@ -233,7 +240,7 @@ def _read_without_meer_uit(
             warnings=listing.warnings,
         )
     if any(w.wire is not None and w.wire.strict for w in wires):
-        lead, warnings = _read_lead(tokens, heading)
+        lead, warnings = _read_lead(tokens, heading, _lead_dateline(tokens))
         return ParsedPage(
             "article", None, fetched_at, title=lead.title, lead=lead, warnings=warnings
         )
@@ -261,8 +268,10 @@ _NOT_BODY = (Kind.BANNER, Kind.NET_BINNEN, Kind.HEADLINE, Kind.AGE)
 _NOT_TITLE = (*_NOT_BODY, Kind.DATE, Kind.EDITION)
 
 
-def _read_lead(tokens: list[Token], heading: str | None) -> tuple[Lead, list[str]]:
-    start = _lead_dateline(tokens)
+def _read_lead(
+    tokens: list[Token], heading: str | None, start: int | None
+) -> tuple[Lead, list[str]]:
+    """The lead article in `tokens`, whose dateline paragraph is tokens[start]."""
     before = tokens if start is None else tokens[:start]
     candidates = [t.text for t in before if _may_be_title(t)]
     title = _choose_title(candidates, heading)

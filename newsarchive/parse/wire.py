@@ -24,7 +24,10 @@ _JOIN = rf"(?:[-{_QUOTE}]|\.\s?|\s|\s?/\s?)"
 _DATELINE = rf"(?P<dateline>[{_QUOTE}]?{_LETTER}+(?:{_JOIN}[{_QUOTE}]?{_LETTER}+){{0,11}}\.?)"
 _AGENCIES = r"\(\s*(?P<agencies>[^\W\d_]{2,12}(?:\s?/\s?[^\W\d_]{2,12}){0,7})\s*\)"
 _SEPARATOR = r"\s*[-–—]\s+"
-_WIRE = re.compile(rf"{_DATELINE}\s*(?:{_AGENCIES}\s*)?{_SEPARATOR}(?P<body>\S.*)", re.S)
+_WIRE_LINE = rf"{_DATELINE}\s*(?:{_AGENCIES}\s*)?{_SEPARATOR}(?P<body>\S.*)"
+_WIRE = re.compile(_WIRE_LINE, re.S)
+# The common case in one match: a known age glued onto the start of the next wire line.
+_AGE_AND_WIRE = re.compile(rf"(?:(?P<age>{ANY_AGE})\s*)?(?P<wire>{_WIRE_LINE})", re.S)
 
 # A known age, or something phrased like one (`3 eeuwen geleden`), before a wire line.
 _GLUED_AGE = re.compile(
@@ -58,6 +61,8 @@ class WireLine(NamedTuple):
 
     @property
     def places(self) -> tuple[str, ...]:
+        if "/" not in self.dateline:
+            return (self.dateline,)
         return tuple([place.strip() for place in self.dateline.split("/") if place.strip()])
 
 
@@ -66,8 +71,24 @@ def parse_wire(line: str) -> WireLine | None:
     if not _may_be_wire(line):
         return None
     match = _WIRE.match(line)
-    if match is None:
-        return None
+    return None if match is None else _wire_line(match)
+
+
+def read_line(line: str) -> tuple[str | None, str, WireLine | None]:
+    """(age glued on the front, the rest, the rest's wire line) of any line:
+    `3 uur geledenTEHERAN (ANP) - ...` gives the age, `TEHERAN (ANP) - ...` and its parse;
+    a plain line gives (None, line, None)."""
+    if _may_be_wire(line):
+        match = _AGE_AND_WIRE.match(line)
+        wire = None if match is None else _wire_line(match)
+        if wire is not None:
+            age = match.group("age")  # type: ignore[union-attr]
+            return age, match.group("wire") if age else line, wire  # type: ignore[union-attr]
+    glued = split_glued_age(line)  # an unknown age phrase, or a rest that does not parse
+    return glued if glued is not None else (None, line, None)
+
+
+def _wire_line(match: re.Match[str]) -> WireLine | None:
     dateline, agencies_text, body = match.group("dateline", "agencies", "body")
     dateline = dateline.strip()
     if len(dateline) < 2:
