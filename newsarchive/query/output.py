@@ -125,7 +125,7 @@ def _window(earliest: Any, latest: Any) -> str:
 
 def _table_cells(row: ItemRow) -> list[str]:
     text = " ".join(part for part in (row.title, row.body) if part)
-    return [str(row.id), _when(row.published_latest), row.dateline or "-",
+    return [str(row.id), _when(row.published_earliest), row.dateline or "-",
             "/".join(row.agencies) or "-", row.section or "-", row.kind, " ".join(text.split())]
 
 
