@@ -11,7 +11,7 @@ from sqlalchemy import Engine, make_url
 from .. import __version__
 from ..items import ParsedPage
 from .db import ArchiveError, database_url, make_engine, with_retries, write_transaction
-from .ingest import IngestResult, PageRecord, store_pages
+from .ingest import IngestResult, PageRecord, no_cyclic_gc, store_pages
 from .migrate import archive_state, current_revisions, upgrade
 
 BATCH_PAGES = 500
@@ -45,7 +45,11 @@ class Archive:
         result per page in order as each batch is committed."""
         version = parser_version()
         records = (PageRecord.of(page, data, version) for page, data in pages)
-        while batch := list(islice(records, batch_pages)):
+        while True:
+            with no_cyclic_gc():  # parsing a batch, too, makes mostly short-lived objects
+                batch = list(islice(records, batch_pages))
+            if not batch:
+                return
             yield from with_retries(self.engine, lambda conn: store_pages(conn, batch))
 
     def revisions(self) -> tuple[str, ...]:

@@ -13,7 +13,8 @@ import gc
 import json
 import math
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -227,12 +228,19 @@ def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 def store_pages(connection: Connection, records: Sequence[PageRecord]) -> list[IngestResult]:
     """Store the pages in the caller's (write) transaction; one result per record, in order."""
-    # A batch allocates many small objects and frees them all at its end: the cyclic garbage
-    # collector would scan them again and again meanwhile (about a tenth of the time).
+    with no_cyclic_gc():
+        return _Batch(connection).store(records)
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """For work that allocates many small objects that all die when it ends (a batch): the
+    cyclic garbage collector would scan them again and again meanwhile (about a tenth of the
+    time). Reference counting still frees them; the collector resumes afterwards."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _Batch(connection).store(records)
+        yield
     finally:
         if collecting:
             gc.enable()
