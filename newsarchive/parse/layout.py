@@ -85,37 +85,36 @@ def read_page(
 
 def _tokenize(lines: list[str], links: list[str | None]) -> list[Token]:
     tokens: list[Token] = []
+    add = tokens.append
     for text, link in zip(lines, links):
         if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
             text = text.replace("ƫ", "ë")
-        tokens.extend(_line_tokens(text, link))
-    # The webmail banner heads the page: further down, `webmail` is just a word in a title.
+        if len(text) <= AGE_MAX and (is_age(text) or looks_like_age(text)):
+            add(Token(Kind.AGE, text, link))  # an unknown phrase gets a warning later
+            continue
+        age, rest, wire = read_line(text)
+        if age is not None:
+            add(Token(Kind.AGE, age, link))
+        if wire is None:
+            add(_other_token(rest, link))
+            continue
+        trailing = split_trailing_age(rest)
+        if trailing is None:
+            add(Token(Kind.WIRE, rest, link, wire))
+        else:
+            rest, age = trailing
+            add(Token(Kind.WIRE, rest, link, parse_wire(rest) or wire))
+            add(Token(Kind.AGE, age, link))
+    _banner_only_on_top(tokens)
+    return tokens
+
+
+def _banner_only_on_top(tokens: list[Token]) -> None:
+    """The webmail banner heads the page: further down, `webmail` is just a word in a title."""
     first_wire = next((i for i, t in enumerate(tokens) if t.kind is Kind.WIRE), len(tokens))
     for index in range(first_wire, len(tokens)):
         if tokens[index].kind is Kind.BANNER:
             tokens[index] = tokens[index]._replace(kind=Kind.OTHER)
-    return tokens
-
-
-def _line_tokens(text: str, link: str | None) -> list[Token]:
-    if len(text) <= AGE_MAX and (is_age(text) or looks_like_age(text)):
-        return [Token(Kind.AGE, text, link)]  # an unknown phrase gets a warning later
-    age, rest, wire = read_line(text)
-    if age is not None:
-        return [Token(Kind.AGE, age, link), *_wire_tokens(rest, wire, link)]
-    return _wire_tokens(rest, wire, link)
-
-
-def _wire_tokens(text: str, wire: WireLine | None, link: str | None) -> list[Token]:
-    """The tokens of a wire line (with an age split off its end), or of any other line."""
-    if wire is None:
-        return [_other_token(text, link)]
-    trailing = split_trailing_age(text)
-    if trailing is not None:
-        text, age = trailing
-        wire = parse_wire(text) or wire
-        return [Token(Kind.WIRE, text, link, wire=wire), Token(Kind.AGE, age, link)]
-    return [Token(Kind.WIRE, text, link, wire)]
 
 
 def _other_token(text: str, link: str | None) -> Token:
