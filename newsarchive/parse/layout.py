@@ -86,6 +86,7 @@ def read_page(
 def _tokenize(lines: list[str], links: list[str | None]) -> list[Token]:
     tokens: list[Token] = []
     add = tokens.append
+    on_top = True  # no wire line yet: where the webmail banner stands
     for text, link in zip(lines, links):
         if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
             text = text.replace("ƫ", "ë")
@@ -96,8 +97,9 @@ def _tokenize(lines: list[str], links: list[str | None]) -> list[Token]:
         if age is not None:
             add(Token(Kind.AGE, age, link))
         if wire is None:
-            add(_other_token(rest, link))
+            add(_other_token(rest, link, on_top))
             continue
+        on_top = False
         trailing = split_trailing_age(rest)
         if trailing is None:
             add(Token(Kind.WIRE, rest, link, wire))
@@ -105,19 +107,12 @@ def _tokenize(lines: list[str], links: list[str | None]) -> list[Token]:
             rest, age = trailing
             add(Token(Kind.WIRE, rest, link, parse_wire(rest) or wire))
             add(Token(Kind.AGE, age, link))
-    _banner_only_on_top(tokens)
     return tokens
 
 
-def _banner_only_on_top(tokens: list[Token]) -> None:
-    """The webmail banner heads the page: further down, `webmail` is just a word in a title."""
-    first_wire = next((i for i, t in enumerate(tokens) if t.kind is Kind.WIRE), len(tokens))
-    for index in range(first_wire, len(tokens)):
-        if tokens[index].kind is Kind.BANNER:
-            tokens[index] = tokens[index]._replace(kind=Kind.OTHER)
-
-
-def _other_token(text: str, link: str | None) -> Token:
+def _other_token(text: str, link: str | None, on_top: bool) -> Token:
+    """A line that is no wire line. The webmail banner heads the page (`on_top`: above the
+    first wire line); further down, `webmail` is just a word in a title."""
     if len(text) > _SHORT_LINE:  # only short lines can be anything but plain text
         return Token(Kind.OTHER, text, link)
     meer_uit = _MEER_UIT.fullmatch(text)
@@ -129,7 +124,7 @@ def _other_token(text: str, link: str | None) -> Token:
         return Token(Kind.DATE, text, link)
     if _EDITION.match(text):
         return Token(Kind.EDITION, text, link)
-    if "webmail" in text.lower():
+    if on_top and "webmail" in text.lower():
         return Token(Kind.BANNER, text, link)
     return Token(Kind.OTHER, text, link)
 
