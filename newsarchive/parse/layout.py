@@ -374,12 +374,15 @@ def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
     A mixed-case line (`Borsele - ...`) is an item only when an age follows it. A line
     without agencies directly followed by a wire line and its age is that item's title
     (`Oranje - VS speelt gelijk` above `ROTTERDAM (ANP) - ...`)."""
+    doubtful = [index for index, token in enumerate(tokens) if _is_doubtful(token)]
+    if not doubtful:
+        return tokens
     result = list(tokens)
     kinds = [token.kind for token in tokens]
-    for index, token in enumerate(tokens):
+    for index in doubtful:
+        token = tokens[index]
         wire = token.wire
-        if wire is None or token.kind is not Kind.WIRE or (wire.strict and wire.agencies):
-            continue
+        assert wire is not None
         following = kinds[index + 1 : index + 3]
         followed_by_age = following[:1] == [Kind.AGE]
         if not wire.strict and not followed_by_age:
@@ -387,6 +390,12 @@ def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
         elif not wire.agencies and following == [Kind.WIRE, Kind.AGE]:
             result[index] = token._replace(kind=Kind.OTHER)
     return result
+
+
+def _is_doubtful(token: Token) -> bool:
+    """A wire line that may be a title: mixed case, or without agencies."""
+    wire = token.wire
+    return token.kind is Kind.WIRE and wire is not None and not (wire.strict and wire.agencies)
 
 
 def _item_slots(tokens: list[Token]) -> list[_Slot]:
