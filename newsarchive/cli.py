@@ -293,7 +293,7 @@ def _crawl_options(delay: float, timeout: float, retries: int, contact: str | No
 def _checked_urls(urls: list[str]) -> list[str]:
     """The URLs normalized, or one line naming the bad one and exit status 2."""
     from .fetch.crawl import normalize_sources
-    from .fetch.urls import UnsupportedURL
+    from .urls import UnsupportedURL
 
     try:
         return normalize_sources(urls)

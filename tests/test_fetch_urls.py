@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.fetch.urls import UnsupportedURL, normalize_url, same_site
+from newsarchive.urls import UnsupportedURL, normalize_url, same_site
 
 
 def test_fragment_and_tracking_parameters_are_dropped():

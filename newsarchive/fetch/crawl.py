@@ -26,7 +26,7 @@ from .discover import Discovery, discover, looks_like_feed
 from .frontier import Frontier, StoredResponse
 from .http import HttpClient, HttpPolicy, Response
 from .robots import Robots
-from .urls import normalize_url
+from ..urls import normalize_url
 
 log = logging.getLogger("newsarchive.crawl")
 Progress = Callable[[Sequence[str]], Iterable[str]]

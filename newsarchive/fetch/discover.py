@@ -22,7 +22,7 @@ import lxml.html
 from lxml import etree
 
 from ..items import ParsedPage
-from .urls import UnsupportedURL, normalize_url, same_site
+from ..urls import UnsupportedURL, normalize_url, same_site
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 XML_TYPES = ("application/xml", "text/xml", "")

@@ -19,7 +19,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from .. import __version__
-from .urls import UnsupportedURL, host_of, normalize_url
+from ..urls import UnsupportedURL, host_of, normalize_url
 
 DEFAULT_CONTACT = "https://github.com/newsarchive/newsarchive"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

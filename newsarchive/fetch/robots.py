@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from protego import Protego
 
 from .http import HttpClient
-from .urls import host_of, origin_of
+from ..urls import host_of, origin_of
 
 ROBOTS_MAX_BYTES = 512 * 1024
 AGENT = "newsarchive"

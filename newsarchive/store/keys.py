@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 import unicodedata
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ..urls import UnsupportedURL, normalize_url
 
 QUOTES = str.maketrans(
     {
@@ -15,8 +15,6 @@ QUOTES = str.maketrans(
         "\u00ab": '"', "\u00bb": '"',
     }
 )
-TRACKING_PARAMETER = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref_src)$", re.IGNORECASE)
-DEFAULT_PORTS = {"http": 80, "https": 443}
 KEY_LENGTH = 32  # hex digits: 128 bits of sha256
 
 
@@ -33,18 +31,13 @@ def fold(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
-def normalize_url(url: str) -> str:
-    """Scheme and host lower-cased, default port, fragment and tracking parameters dropped."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if parts.port and parts.port != DEFAULT_PORTS.get(scheme):
-        host = f"{host}:{parts.port}"
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-         if not TRACKING_PARAMETER.match(k)]
-    )
-    return urlunsplit((scheme, host, parts.path or "/", query, ""))
+def article_url(url: str) -> str:
+    """The spelling of an article URL its key is made of (any URL the fetcher would treat as
+    the same page gives the same key); a string that is not an http(s) URL is kept trimmed."""
+    try:
+        return normalize_url(url)
+    except UnsupportedURL:
+        return url.strip()
 
 
 def _digest(*parts: str) -> str:
@@ -61,7 +54,7 @@ def teaser_key(dateline: str | None, body: str) -> str:
 def article_key(url: str | None, dateline: str | None, body: str) -> str:
     """An article is its URL when known, else its dateline and full text."""
     if url:
-        return _digest("url", normalize_url(url))
+        return _digest("url", article_url(url))
     return _digest("article", normalize_text(dateline or ""), normalize_text(body))
 
 
