@@ -8,8 +8,9 @@ unknown sorts as older than every dated item. Ties break on id, in the same dire
 How SQLite stays fast on millions of items: filters on item columns (dateline, section, time)
 have composite indexes ending in the sort column, so the first page is an index range scan.
 Filters through another table (agency, place, full-text search) are sets of item ids. A large
-set is tested row by row while the time index is walked newest first (a few rows suffice); a
-small set is collected and sorted. A bounded count decides which. PostgreSQL plans this itself.
+set is tested while the time index is walked newest first (a few rows suffice): an agency or
+place row by row, a search a chunk of rows at a time; a small set is collected and sorted. A
+bounded count decides which. PostgreSQL plans all this itself.
 """
 
 from __future__ import annotations
@@ -48,18 +49,20 @@ from ..store.keys import fold
 from ..store.models import UTCDateTime
 from .filters import ItemFilter, QueryError
 from .tables import AGENCIES, ITEM_AGENCIES, ITEM_PLACES, ITEMS, PLACES
+
 # The FTS5 table of migration 0002_query (SQLite only); its rowid is items.id.
 ITEMS_FTS = table("items_fts", column("rowid"))
 FTS_MATCH = literal_column("items_fts").op("MATCH")
 
 # Below these many members a set is collected and sorted; at or above, walked by time.
-LINK_SET_CUTOFF = 2_000
-SEARCH_SET_CUTOFF = 5_000
+LINK_SET_CUTOFF = 1_000
+SEARCH_SET_CUTOFF = 1_500
 # A walk with a large search set checks this many ids at first, twice as many each time after.
 WALK_CHUNK, MAX_WALK_CHUNK = 200, 20_000
 # Relevance ranks at most this many matches: the most recently archived ones.
-RELEVANCE_CANDIDATES = 100_000
+RELEVANCE_CANDIDATES = 50_000
 LOAD_BATCH = 500
+SQLITE_MMAP_BYTES = 1 << 30
 TIME_FIELDS = ("published_earliest", "published_latest", "first_seen_at", "last_seen_at")
 
 # The view of migration 0002_query: an item with its places and agencies (JSON arrays) and its
@@ -127,6 +130,10 @@ def search_items(archive: Archive, query: ItemFilter) -> list[ItemRow]:
 def iter_items(archive: Archive, query: ItemFilter) -> Iterator[ItemRow]:
     """Like `search_items`, loading rows in batches (for very large `limit`s)."""
     with archive.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Reading rows at random (a rare agency's items, sorted) through memory-mapped
+            # pages instead of a read() per page: several times faster on a large archive.
+            connection.exec_driver_sql(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
         ids = matching_ids(connection, query)
         for start in range(0, len(ids), LOAD_BATCH):
             yield from load_rows(connection, ids[start : start + LOAD_BATCH])
