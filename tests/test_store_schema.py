@@ -15,7 +15,7 @@ from newsarchive.store.migrate import include_object, script_directory
 from newsarchive.store.tables import metadata
 
 
-# Indexes on expressions (migration 0002_query) cannot be reflected on SQLite; no model has them.
+# Indexes on expressions (migration 0003_query) cannot be reflected on SQLite; no model has them.
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_models_and_migrations_agree(archive):
     with archive.engine.connect() as connection:

@@ -30,7 +30,8 @@ def parse_file(
     path = Path(path)
     data = _read(path)
     if fetched_at is None:
-        fetched_at = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+        # Whole seconds: a clock reading finer than the ages it dates only adds noise.
+        fetched_at = datetime.fromtimestamp(int(path.stat().st_mtime), tz=timezone.utc)
     page = parse_page(data, fetched_at, url)
     if not page.is_page:
         reason = page.warnings[-1] if page.warnings else "no wire page found"

@@ -50,7 +50,7 @@ from ..store.models import UTCDateTime
 from .filters import ItemFilter, QueryError
 from .tables import AGENCIES, ITEM_AGENCIES, ITEM_PLACES, ITEMS, PLACES
 
-# The FTS5 table of migration 0002_query (SQLite only); its rowid is items.id.
+# The FTS5 table of migration 0003_query (SQLite only); its rowid is items.id.
 ITEMS_FTS = table("items_fts", column("rowid"))
 FTS_MATCH = literal_column("items_fts").op("MATCH")
 
@@ -65,7 +65,7 @@ LOAD_BATCH = 500
 SQLITE_MMAP_BYTES = 1 << 30
 TIME_FIELDS = ("published_earliest", "published_latest", "first_seen_at", "last_seen_at")
 
-# The view of migration 0002_query: an item with its places and agencies (JSON arrays) and its
+# The view of migration 0003_query: an item with its places and agencies (JSON arrays) and its
 # number of sightings. Described here only (not in the models' metadata: views are not tables).
 ITEMS_VIEW = Table(
     "items_view",
@@ -272,7 +272,7 @@ def _pg_search_condition(search: str) -> ColumnElement[bool]:
 
 
 def _pg_vector() -> ColumnElement[Any]:
-    # The expression of the GIN index of migration 0002_query, exactly.
+    # The expression of the GIN index of migration 0003_query, exactly.
     return func.item_search_vector(ITEMS.c.title, ITEMS.c.dateline, ITEMS.c.body)
 
 

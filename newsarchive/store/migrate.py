@@ -23,7 +23,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version"
 # Objects other migrations create with raw DDL and that no model describes (full-text tables).
 IGNORED_TABLE_PREFIXES: tuple[str, ...] = ("items_fts",)
-# Indexes of migration 0002_query, some on expressions no model can describe.
+# Indexes of migration 0003_query, some on expressions no model can describe.
 IGNORED_INDEX_PREFIXES: tuple[str, ...] = ("ix_query_",)
 
 

@@ -10,8 +10,8 @@ matching as SQLite's `remove_diacritics 2`). Both: the views `items_view` and
 Index names start with `ix_query_`: no model describes them (some are on expressions), so the
 models==migrations comparison leaves them out.
 
-Revision ID: 0002_query
-Revises: 0001
+Revision ID: 0003_query
+Revises: 0002_crawl
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0002_query"
-down_revision: str | Sequence[str] | None = "0001"
+revision: str = "0003_query"
+down_revision: str | Sequence[str] | None = "0002_crawl"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
