@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from newsarchive.store.db import ArchiveError, database_url, make_engine
 from newsarchive.store.archive import open_archive
-from newsarchive.store.migrate import include_object, script_directory
+from newsarchive.store.migrate import include_object, known_revisions, script_directory
 from newsarchive.store.tables import metadata
 
 
@@ -27,6 +27,13 @@ def test_models_and_migrations_agree(archive):
 
 def test_new_archive_is_migrated_to_every_head(archive):
     assert set(archive.revisions()) == set(script_directory().get_heads())
+
+
+def test_revisions_read_from_the_migration_files_are_alembics():
+    script = script_directory()
+    known, heads = known_revisions()
+    assert known == {revision.revision for revision in script.walk_revisions()}
+    assert heads == set(script.get_heads())
 
 
 def test_archive_newer_than_the_tool_is_refused_and_untouched(archive_url):

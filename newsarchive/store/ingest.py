@@ -19,8 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Table, bindparam, select, update
 
 from ..items import ParsedPage, PublicationWindow, to_utc
 from .keys import article_key, content_hash, fold, normalize_text, teaser_key
@@ -192,8 +191,12 @@ def fold_windows(windows: Iterable[PublicationWindow]) -> tuple[PublicationWindo
 
 
 def insert_for(connection: Connection, table: Table) -> Any:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+    # The dialect's module only when needed: importing PostgreSQL's costs every SQLite command.
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
 
 
 def insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
