@@ -41,6 +41,11 @@ ORDERED_LISTS = (
 )
 CHUNK = 500  # bound parameters per IN list
 TRACKED_FIELDS = ("title", "dateline", "body")
+# The items columns a batch may change, in the order of `_item_values`.
+ITEM_UPDATE_COLUMNS = (
+    "title", "dateline", "dateline_folded", "body", "section", "url", "first_seen_at",
+    "last_seen_at", "published_earliest", "published_latest", "window_source", "window_conflicts",
+)
 
 
 @dataclass(frozen=True)
@@ -107,9 +112,9 @@ class ItemState:
     agencies: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     new: bool = False
-    dirty: bool = False
     lists_dirty: bool = False
     recompute_window: bool = False
+    stored: tuple[Any, ...] = ()  # the row's values as stored (`_item_values`), to update less
 
 
 def floor_second(moment: datetime) -> datetime:
@@ -207,21 +212,43 @@ def insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]
     """
     if not rows:
         return
-    dialect = connection.dialect
     columns = list(rows[0])
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    # Column by column, with C-level map/zip: this runs for every sighting.
-    by_column = list(zip(*map(operator.itemgetter(*columns), rows)))
-    for index, name in enumerate(columns):
-        process = table.c[name].type.bind_processor(dialect)
-        if process is not None:
-            by_column[index] = tuple(map(process, by_column[index]))
-    quote = dialect.identifier_preparer.quote
+    quote = connection.dialect.identifier_preparer.quote
     connection.exec_driver_sql(
         f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
-        f"VALUES ({', '.join([marker] * len(columns))})",
-        list(zip(*by_column)),
+        f"VALUES ({', '.join([_marker(connection)] * len(columns))})",
+        _driver_rows(connection, table, columns, map(operator.itemgetter(*columns), rows)),
     )
+
+
+def update_many(
+    connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """A plain executemany ``UPDATE table SET columns WHERE id``; each row is (*values, id)."""
+    quote = connection.dialect.identifier_preparer.quote
+    marker = _marker(connection)
+    assignments = ", ".join(f"{quote(name)} = {marker}" for name in columns)
+    connection.exec_driver_sql(
+        f"UPDATE {quote(table.name)} SET {assignments} WHERE id = {marker}",
+        _driver_rows(connection, table, [*columns, "id"], rows),
+    )
+
+
+def _marker(connection: Connection) -> str:
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
+def _driver_rows(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Rows as the driver takes them: each column's own bind processing applied."""
+    # Column by column, with C-level map/zip: this runs for every sighting.
+    by_column = list(zip(*rows))
+    for index, name in enumerate(columns):
+        process = table.c[name].type.bind_processor(connection.dialect)
+        if process is not None:
+            by_column[index] = tuple(map(process, by_column[index]))
+    return list(zip(*by_column))
 
 
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -367,11 +394,9 @@ class _Batch:
         if newer and obs.dateline is not None and obs.places != state.places:
             state.places, state.lists_dirty = obs.places, True
         if state.section is None and record.page.section:
-            state.section, state.dirty = record.page.section, True
+            state.section = record.page.section
         if state.url is None and obs.url:
-            state.url, state.dirty = obs.url, True
-        if moment < state.first_seen_at or moment > state.last_seen_at:
-            state.dirty = True
+            state.url = obs.url
         state.first_seen_at = min(state.first_seen_at, moment)
         state.last_seen_at = max(state.last_seen_at, moment)
         if obs.window is not None:
@@ -409,7 +434,6 @@ class _Batch:
         )
         if newer:
             setattr(state, name, value)
-            state.dirty = True
             state.lists_dirty = state.lists_dirty or name == "agencies"
 
     def _fold_window(self, state: ItemState, obs: Observation, newer: bool) -> bool:
@@ -425,23 +449,29 @@ class _Batch:
             state.window = overlap or current
             state.recompute_window = overlap is None or state.window_conflicts > 0
         state.window_source = "metadata" if state.kind == "article" else "relative_age"
-        state.dirty = True
         return overlap is not None
 
     # writing -------------------------------------------------------------------------------
 
     def _write(self) -> None:
-        changed = [s for s in self.states.values() if s.dirty or s.new]
-        if changed:
-            self.connection.execute(
-                update(ITEMS).where(ITEMS.c.id == bindparam("item_id")),
-                [_item_update(state) for state in changed],
-            )
+        self._update_items()
         insert_many(self.connection, SIGHTINGS, self.sightings)
         self._write_lists([s for s in self.states.values() if s.lists_dirty or s.new])
         insert_many(self.connection, REVISIONS, self.revisions)
         self._recompute_windows([s for s in self.states.values() if s.recompute_window])
         self._inherit_teaser_windows()
+
+    def _update_items(self) -> None:
+        """Only the columns that changed (a new sighting mostly moves last_seen_at and the
+        window), grouped by which changed: no rewriting of unchanged text and its indexes."""
+        groups: dict[tuple[int, ...], list[tuple[Any, ...]]] = {}
+        for state in self.states.values():
+            values = _item_values(state)
+            changed = tuple(i for i, old in enumerate(state.stored) if values[i] != old)
+            if changed:
+                groups.setdefault(changed, []).append((*[values[i] for i in changed], state.id))
+        for changed, rows in groups.items():
+            update_many(self.connection, ITEMS, [ITEM_UPDATE_COLUMNS[i] for i in changed], rows)
 
     def _write_lists(self, states: list[ItemState]) -> None:
         """The agency and place lists of new items and of items whose lists changed."""
@@ -587,7 +617,7 @@ def _new_item_row(obs: Observation, record: PageRecord) -> dict[str, Any]:
 
 
 def _initial_state(item_id: int, obs: Observation, record: PageRecord) -> ItemState:
-    return ItemState(
+    state = ItemState(
         id=item_id,
         kind=obs.kind,
         title=obs.title,
@@ -604,6 +634,8 @@ def _initial_state(item_id: int, obs: Observation, record: PageRecord) -> ItemSt
         places=obs.places,
         new=True,
     )
+    state.stored = _item_values(state)
+    return state
 
 
 def _state_from_row(row: Any) -> ItemState:
@@ -612,7 +644,7 @@ def _state_from_row(row: Any) -> ItemState:
         if row.published_earliest is not None
         else None
     )
-    return ItemState(
+    state = ItemState(
         id=row.id,
         kind=row.kind,
         title=row.title,
@@ -626,24 +658,27 @@ def _state_from_row(row: Any) -> ItemState:
         window_source=row.window_source,
         window_conflicts=row.window_conflicts,
     )
+    state.stored = _item_values(state)
+    return state
 
 
-def _item_update(state: ItemState) -> dict[str, Any]:
-    return {
-        "item_id": state.id,
-        "title": state.title,
-        "dateline": state.dateline,
-        "dateline_folded": fold(state.dateline) if state.dateline else None,
-        "body": state.body,
-        "section": state.section,
-        "url": state.url,
-        "first_seen_at": state.first_seen_at,
-        "last_seen_at": state.last_seen_at,
-        "published_earliest": state.window.earliest if state.window else None,
-        "published_latest": state.window.latest if state.window else None,
-        "window_source": state.window_source,
-        "window_conflicts": state.window_conflicts,
-    }
+def _item_values(state: ItemState) -> tuple[Any, ...]:
+    """The state's values of ITEM_UPDATE_COLUMNS."""
+    window = state.window
+    return (
+        state.title,
+        state.dateline,
+        fold(state.dateline) if state.dateline else None,
+        state.body,
+        state.section,
+        state.url,
+        state.first_seen_at,
+        state.last_seen_at,
+        window.earliest if window else None,
+        window.latest if window else None,
+        state.window_source,
+        state.window_conflicts,
+    )
 
 
 def _comparable(value: Any) -> Any:
