@@ -42,6 +42,20 @@ def test_http_charset_wins_over_meta() -> None:
     assert TEXT in decoded.text
 
 
+@pytest.mark.parametrize("where", ["http", "meta"])
+def test_utf8_page_labelled_with_a_legacy_charset_is_read_as_utf8(where: str) -> None:
+    meta = '<meta charset="iso-8859-1">' if where == "meta" else ""
+    data = html("Het café is dicht", meta).encode("utf-8")  # é only: valid windows-1252 too
+    decoded = decode_bytes(data, http_charset="iso-8859-1" if where == "http" else None)
+    assert (decoded.encoding, "Het café is dicht" in decoded.text) == ("utf-8", True)
+    assert any("UTF-8" in warning for warning in decoded.warnings)
+
+
+def test_ascii_page_labelled_windows_1252_keeps_its_label() -> None:
+    decoded = decode_bytes(html("Het cafe is dicht").encode("ascii"), http_charset="windows-1252")
+    assert (decoded.encoding, decoded.warnings) == ("windows-1252", [])
+
+
 def test_http_charset_that_does_not_fit_gives_a_warning_and_the_next_rule_decides() -> None:
     data = html(TEXT, '<meta charset="windows-1252">').encode("cp1252")
     decoded = decode_bytes(data, http_charset="utf-8")

@@ -178,6 +178,10 @@ def test_clock_time_of_a_net_binnen_headline_stays_on_its_line() -> None:
         "<div id='CookieConsentBanner'>Toestaan?</div>", "<section class='gdpr'>Privacy</section>",
         "<div class='toestemming-melding'>Akkoord?</div>", "<div aria-modal='true'>Log in</div>",
         "<span class='sr-only'>Gepubliceerd:</span>", "<span class='visually-hidden'>Tijd</span>",
+        "<div class='ShareRow_row__s8'><a href='/f'>Facebook</a><a href='/w'>WhatsApp</a></div>",
+        "<ul class='share-buttons'><li><a href='/x'>X</a></li></ul>", "<div class='social'>Volg ons</div>",
+        "<div id='comments'><h3>Geef een reactie</h3></div>", "<section class='reacties'>3 reacties</section>",
+        "<article><footer>Geplaatst in <a href='/regio'>Regio</a></footer></article>",
     ],
 )
 def test_boilerplate_is_dropped(junk: str) -> None:
@@ -233,6 +237,12 @@ def test_footer_of_an_article_holding_its_age_is_kept() -> None:
 
 def test_boilerplate_words_in_ordinary_classes_do_not_drop_content() -> None:
     assert lines("<div class='article-content main-column'><p>tekst</p></div>") == ["tekst"]
+    assert lines("<div class='shared-layout socialist'><p>tekst</p></div>") == ["tekst"]
+
+
+def test_sidebar_in_a_social_or_comment_classed_block_is_kept_for_its_wire_copy() -> None:
+    body = "<div class='social-sidebar'><h2>Meer uit Sport</h2><p>ASSEN (ANP) - Regen.</p><p>1 uur geleden</p></div>"
+    assert lines(body) == ["Meer uit Sport", "ASSEN (ANP) - Regen.", "1 uur geleden"]
 
 
 def test_head_and_title_are_not_lines() -> None:

@@ -263,6 +263,47 @@ def test_capitalised_agency_names_and_meer_uit_with_colon() -> None:
     assert (page.lead.agencies, page.section, len(page.items)) == (("ANP", "Novum"), "Binnenland", 1)
 
 
+def test_sentence_starting_with_meer_uit_is_body_text_not_the_sidebar_heading() -> None:
+    page = parse(
+        "Titel\nGOES - Het bericht.\nMeer uit de regio leest u op onze site.\nMeer uit Goes\n"
+        "VLISSINGEN - Een schip.\n2 uur geleden\n"
+    )
+    assert page.section == "Goes"
+    assert page.lead.paragraphs == ("Het bericht.", "Meer uit de regio leest u op onze site.")
+    assert item_fields(page, "dateline", "age_text") == [("VLISSINGEN", "2 uur geleden")]
+
+
+def test_meer_uit_glued_to_its_section_by_markup_still_opens_the_sidebar() -> None:
+    page = parse("Titel\nGOES - Het bericht.\nMeer uitFinancieel\nASSEN (ANP) - Iets.\n1 uur geleden\n")
+    assert (page.kind, page.section, len(page.items)) == ("article", "Financieel", 1)
+
+
+def test_meer_uit_glued_to_a_lowercase_word_is_no_heading() -> None:
+    page = parse("Titel\nGOES - Het bericht.\nMeer uitgaven dan gepland\n")
+    assert (page.section, page.lead.paragraphs) == (None, ("Het bericht.", "Meer uitgaven dan gepland"))
+
+
+@pytest.mark.parametrize("dateline", ["'s-HERTOGENBOSCH", "’s-HERTOGENBOSCH", "’S-GRAVENHAGE", "'s HEER ABTSKERKE"])
+def test_dateline_with_the_article_s_in_lowercase_or_a_curly_apostrophe(dateline: str) -> None:
+    page = parse(f"Meer uit Binnenland\n{dateline} (ANP) - Iets.\n1 uur geleden\nGOES (ANP) - Meer.\n2 uur geleden\n")
+    assert item_fields(page, "dateline", "age_text") == [(dateline, "1 uur geleden"), ("GOES", "2 uur geleden")]
+
+
+def test_partner_agencies_in_their_own_case_follow_anp() -> None:
+    page = parse("Meer uit Buitenland\nROME (ANP/dpa) - Iets.\n1 uur geleden\nOSLO (ANP/Reuters) - Meer.\n2 uur geleden\n")
+    assert item_fields(page, "agencies") == [(("ANP", "dpa"),), (("ANP", "Reuters"),)]
+
+
+def test_lowercase_words_in_brackets_are_no_agency_list() -> None:
+    page = parse("Titel\nDEN HAAG (ANP) - Intro.\nMeer uit Binnenland\nDE BOND (de leden) - Iets.\n1 uur geleden\n")
+    assert page.items == []
+
+
+def test_zero_width_spaces_before_datelines_are_removed() -> None:
+    page = parse(LAYOUT_A.replace("UTRECHT", "\u200bUTRECHT").replace("BRUSSEL", "\u2060BRUSSEL"))
+    assert item_fields(page, "dateline") == [("UTRECHT",), ("BRUSSEL",)]
+
+
 # --- damage and odd input -----------------------------------------------------------------
 
 

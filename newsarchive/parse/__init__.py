@@ -10,7 +10,7 @@ import unicodedata
 from datetime import datetime
 
 from ..items import ParsedPage, to_utc
-from .document import TextDocument
+from .document import INVISIBLE_CHARS, TextDocument
 from .encoding import decode_bytes
 from .html import SiteHints, html_to_document, looks_like_html
 from .layout import read_page
@@ -18,7 +18,7 @@ from .layout import read_page
 __all__ = ["PARSER_VERSION", "SiteHints", "parse_page", "text_to_document"]
 
 # Bump when the same input would parse differently, so stored pages can be re-parsed.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def parse_page(
@@ -60,8 +60,8 @@ def text_to_document(text: str) -> TextDocument:
     lines = []
     for raw in text.removeprefix("\ufeff").splitlines():
         line = raw.strip()
-        if "  " in line or not line.isprintable():  # tabs, no-break spaces: collapse
-            line = " ".join(line.split())
+        if "  " in line or not line.isprintable():  # tabs, no-break and zero-width spaces
+            line = " ".join(line.translate(INVISIBLE_CHARS).split())
         if line:
             lines.append(line if line.isascii() else unicodedata.normalize("NFC", line))
     return TextDocument(lines)

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 
 from ..items import PageDate
 
+# Soft hyphens, zero-width spaces and joiners, word joiners, stray BOMs: never visible.
+INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+
 
 @dataclass
 class TextDocument:

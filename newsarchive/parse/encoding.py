@@ -2,7 +2,9 @@
 
 Order (as browsers do it): a byte-order mark, then the HTTP charset when given, then a
 charset the document declares near its start (`<meta charset>`, `http-equiv`, an XML
-declaration), then UTF-8 when the bytes are valid UTF-8 (or nearly: a few stray bytes among
+declaration; a declared legacy charset yields to UTF-8 when the bytes are valid UTF-8 with
+non-ASCII characters, as a mislabelled UTF-8 page is far likelier than such bytes by
+chance), then UTF-8 when the bytes are valid UTF-8 (or nearly: a few stray bytes among
 many UTF-8 characters are replaced, with a warning), then windows-1252. A page that is valid
 in none of these is decoded with replacement characters and a warning. Never raises.
 """
@@ -68,6 +70,13 @@ def _decode_declared(data: bytes, label: str | None, where: str, warnings: list[
     if encoding is None:
         warnings.append(f"unknown charset {label!r} in {where}; ignored")
         return None
+    if encoding != "utf-8" and not data.isascii():
+        # Valid UTF-8 with multi-byte characters is no accident: a server or template that
+        # names a legacy charset for a UTF-8 page would otherwise garble every `é` into `Ã©`.
+        text = _strict(data, "utf-8")
+        if text is not None:
+            warnings.append(f"page is UTF-8 although the {where} charset is {label!r}; read as UTF-8")
+            return Decoded(text, "utf-8", warnings)
     text = _strict(data, encoding)
     if text is None:
         warnings.append(f"page does not decode as {encoding} ({where} charset {label!r}); ignored")

@@ -24,7 +24,7 @@ from lxml import etree
 
 from ..items import PageDate, to_utc
 from .ages import ANY_AGE, DIGIT_AGE
-from .document import TextDocument
+from .document import INVISIBLE_CHARS, TextDocument
 
 # Never visible, or never content.
 _INVISIBLE = frozenset(
@@ -45,10 +45,16 @@ _MODAL_ROLES = frozenset({"dialog", "alertdialog"})
 _BOILERPLATE_WORD = re.compile(
     r"cookie|consent|gdpr|toestemming|sr-only|visually-?hidden|screen-reader-text", re.I
 )
+# Class or id words of share buttons and comment threads: dropped unless they hold wire copy.
+# Case-sensitive so that `ShareRow_row` and `share-x` match but `shared` does not.
+_CHROME_WORD = re.compile(
+    r"(?<![a-zA-Z])(?:[Ss]har(?:e|ing)|SHARE|[Ss]ocial|[Cc]omments?|[Rr]eacties)(?![a-z])"
+)
 _WIRE_SIGN = re.compile(r"\((?:ANP|AFN)\b[^()]{0,40}\)\s*[-–—]|\bnet binnen\b", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 _AGE = re.compile(DIGIT_AGE, re.I)
+_AGE_ANYWHERE = re.compile(ANY_AGE, re.I)
 # Number words and `net` are ordinary words in a sentence; only a <time> makes them an age.
 _AGE_IN_TIME = re.compile(ANY_AGE, re.I)
 _AGE_MAX_LEN = 40
@@ -63,7 +69,6 @@ _ROW_LINE_MAX_CELL = 100
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _DOCTYPE = re.compile(r"^\s*<!doctype[^>]*>", re.I)
-_INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _MEER_UIT = re.compile(r"meer uit\b", re.I)
 
 _KNOWN_TAG = (
@@ -176,6 +181,8 @@ def _is_boilerplate(element: etree._Element) -> bool:
         if name in ("class", "id"):
             if _BOILERPLATE_WORD.search(value):
                 return True
+            if _CHROME_WORD.search(value) and not _holds_wire_copy(element):
+                return True
         elif name == "hidden":
             return True
         elif name == "role" and value.strip().lower() in _DROP_ROLES:
@@ -189,8 +196,14 @@ def _is_boilerplate(element: etree._Element) -> bool:
 
 
 def _footer_of_section(element: etree._Element) -> bool:
-    """A footer of an article or aside (holding a teaser's time), not the page footer."""
-    return any(parent.tag in _SECTIONING for parent in element.iterancestors())
+    """A footer of an article or aside holding a teaser's time or age, not the page footer
+    nor an article's own footer of tags and categories."""
+    if not any(parent.tag in _SECTIONING for parent in element.iterancestors()):
+        return False
+    if next(element.iter("time"), None) is not None:
+        return True
+    text = etree.tostring(element, method="text", encoding=str, with_tail=False)
+    return _AGE_ANYWHERE.search(text) is not None or _WIRE_SIGN.search(text) is not None
 
 
 def _protected(root: etree._Element) -> set[Any]:
@@ -439,7 +452,7 @@ class _Layout:
         parts = self.parts
         if not parts:
             return
-        line = " ".join("".join(parts).translate(_INVISIBLE_CHARS).split())
+        line = " ".join("".join(parts).translate(INVISIBLE_CHARS).split())
         if line:
             if not unicodedata.is_normalized("NFC", line):
                 line = unicodedata.normalize("NFC", line)

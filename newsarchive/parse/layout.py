@@ -47,7 +47,12 @@ class Token(NamedTuple):
     section: str | None = None  # of a `Meer uit` line
 
 
-_MEER_UIT = re.compile(r"meer uit:?\s+(?P<section>[^\W\d_][^\d]{0,40}?)[\s:»›>]*", re.IGNORECASE)
+# `Meer uit Sport`, `Meer uit: de regio »`, and spans glued by markup: `Meer uitSport`.
+_MEER_UIT = re.compile(
+    r"meer uit(?P<gap>:?\s*)(?P<section>[^\W\d_][^\d]{0,40}?)[\s:»›>]*", re.IGNORECASE
+)
+# A section name has a few words; more, or a full stop, make a sentence about more news.
+_SECTION_WORDS = 4
 _NET_BINNEN = re.compile(r"net binnen\s*:?", re.IGNORECASE)
 _HEADLINE = re.compile(
     r"(?P<dash>[-–•·]\s*)?(?P<section>[^\W\d_][^\d]{0,40}?)\s*"
@@ -115,9 +120,9 @@ def _other_token(text: str, link: str | None, on_top: bool) -> Token:
     first wire line); further down, `webmail` is just a word in a title."""
     if len(text) > _SHORT_LINE:  # only short lines can be anything but plain text
         return Token(Kind.OTHER, text, link)
-    meer_uit = _MEER_UIT.fullmatch(text)
-    if meer_uit is not None:
-        return Token(Kind.MEER_UIT, text, link, section=meer_uit.group("section").strip())
+    section = _meer_uit_section(text)
+    if section is not None:
+        return Token(Kind.MEER_UIT, text, link, section=section)
     if _NET_BINNEN.fullmatch(text):
         return Token(Kind.NET_BINNEN, text, link)
     if _DATE.fullmatch(text):
@@ -127,6 +132,18 @@ def _other_token(text: str, link: str | None, on_top: bool) -> Token:
     if on_top and "webmail" in text.lower():
         return Token(Kind.BANNER, text, link)
     return Token(Kind.OTHER, text, link)
+
+
+def _meer_uit_section(text: str) -> str | None:
+    """The section of a `Meer uit <Section>` heading; None for any other line."""
+    match = _MEER_UIT.fullmatch(text)
+    if match is None:
+        return None
+    section = match.group("section").strip()
+    glued = not match.group("gap")
+    if glued and not section[0].isupper() or section[-1] in _SENTENCE_END:
+        return None
+    return section if len(section.split()) <= _SECTION_WORDS else None
 
 
 def _headline(text: str) -> tuple[Headline, bool] | None:
