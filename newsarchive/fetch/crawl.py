@@ -226,7 +226,8 @@ class _Run:
             log.warning("not a wire page, kept unparsed: %s", url)
         self._queue(_Parsed(urls, response_id, page, body,
                             {"listing": "listing", "article": "article"}.get(page.kind)))
-        return discover(body, response.final_url, response.content_type, page) if source else None
+        return (discover(body, response.final_url, response.content_type, page, response.charset)
+                if source else None)
 
     def _queue(self, parsed: _Parsed) -> None:
         if not self.queued:
@@ -275,7 +276,8 @@ class _Run:
         if not looks_like_feed(stored.body, response.content_type):
             page = parse_page(stored.body, stored.fetched_at, stored.final_url,
                               http_charset=response.charset)
-        return discover(stored.body, stored.final_url, response.content_type, page)
+        return discover(stored.body, stored.final_url, response.content_type, page,
+                        response.charset)
 
     def _disallowed(self, url: str, named: bool) -> None:
         response = Response(url, url, None, error="disallowed by robots.txt", permanent=True)

@@ -22,6 +22,7 @@ import lxml.html
 from lxml import etree
 
 from ..items import ParsedPage
+from ..parse.encoding import decode_bytes
 from ..urls import UnsupportedURL, normalize_url, same_site
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
@@ -33,9 +34,17 @@ BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "menu", "m
                                "search", "dialog", "alertdialog"})
 BOILERPLATE_WORDS = frozenset({"nav", "navbar", "navigation", "menu", "footer", "breadcrumb",
                                "breadcrumbs", "cookie", "cookies", "consent", "masthead",
-                               "topbar", "header", "pagination", "pager", "share", "social"})
+                               "topbar", "header", "pagination", "pager", "share", "social",
+                               "kop", "paginering", "delen"})
+# Parts of a class or id that mark site chrome inside a longer word, English or Dutch
+# (`mainnav`, `hoofdmenu`, `navigatie`, `sitefooter`, `voettekst`, `kruimelpad`).
+BOILERPLATE_PARTS = ("nav", "menu", "footer", "voettekst", "kruimel", "breadcrumb")
 BLOCK_TAGS = ("li", "article", "p", "div", "section", "td", "dd", "aside")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# A teaser's own block shows when the story appeared: a clock time (`- Sport 9:31 Titel`, the
+# "Net binnen" lines) or an age (`12 minuten geleden`). Navigation never does.
+TEASER_TIME = re.compile(r"(?<![\d:.])\d{1,2}[:.]\d{2}(?![\d:.])|\bgeleden\b|\bzojuist\b",
+                         re.IGNORECASE)
 WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 WIRE_LINE = re.compile(
     r"(?:^|\s)[A-ZÀ-Ýa-zà-ÿ'’.][A-ZÀ-Ý'’./ -]{1,60}?\s?(?:\([A-Z][A-Za-z]*(?:/[A-Za-z]+)*\)\s?)?"
@@ -50,6 +59,7 @@ NOT_PAGES = re.compile(
     r"\.(jpe?g|png|gif|webp|svg|ico|pdf|zip|mp3|mp4|css|js|xml|rss|json)$", re.IGNORECASE
 )
 HEADLINE_WORDS = 4
+UTF8_HTML = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
 
 
 @dataclass
@@ -68,12 +78,12 @@ def looks_like_feed(body: bytes, content_type: str) -> bool:
 
 
 def discover(body: bytes, url: str, content_type: str = "",
-             parsed: ParsedPage | None = None) -> Discovery:
+             parsed: ParsedPage | None = None, charset: str | None = None) -> Discovery:
     """Article and next-page links of one fetched document at `url` (normalized, deduplicated,
-    same site, in document order)."""
+    same site, in document order). `charset`: the one the HTTP header declared, if any."""
     if looks_like_feed(body, content_type):
         return Discovery(True, _unique(_site_links(feed_links(body), url, url)))
-    tree = _html_tree(body)
+    tree = _html_tree(body, charset)
     if tree is None:
         return Discovery(False, _unique(_site_links(_parsed_links(parsed), url, url)))
     base = _base_url(tree, url)
@@ -100,9 +110,13 @@ def feed_links(body: bytes) -> list[str]:
     return links
 
 
-def _html_tree(body: bytes) -> etree._Element | None:
+def _html_tree(body: bytes, charset: str | None) -> etree._Element | None:
+    """The document decoded as the parser decodes it (HTTP charset, then the document's own
+    declaration, then detection): lxml alone reads undeclared bytes as Latin-1, which garbles
+    every non-ASCII link (`/nieuws/café` -> `/nieuws/cafÃ©`)."""
+    text = decode_bytes(body, charset).text
     try:
-        return lxml.html.fromstring(body)
+        return lxml.html.fromstring(text.encode("utf-8"), parser=UTF8_HTML)
     except (etree.ParserError, ValueError, TypeError):
         return None
 
@@ -128,20 +142,25 @@ def _article_anchors(tree: etree._Element) -> Iterator[str]:
         if not href or _in_boilerplate(anchor):
             continue
         text = " ".join(anchor.text_content().split())
-        if len(text.split()) >= HEADLINE_WORDS or WIRE_LINE.search(_block_text(anchor)):
+        if len(text.split()) >= HEADLINE_WORDS or _reads_like_teaser(_block_text(anchor)):
             yield href
 
 
 def _in_boilerplate(element: etree._Element) -> bool:
     for node in element.iterancestors():
-        if not isinstance(node.tag, str):
-            continue
+        if not isinstance(node.tag, str) or node.tag in ("body", "html"):
+            continue  # a page-wide class (`has-navbar`) says nothing about one link
         if node.tag in BOILERPLATE_TAGS or (node.get("role") or "").lower() in BOILERPLATE_ROLES:
             return True
-        words = set(WORD_SPLIT.split(f"{node.get('class', '')} {node.get('id', '')}".lower()))
-        if words & BOILERPLATE_WORDS:
+        names = f"{node.get('class', '')} {node.get('id', '')}".lower()
+        if set(WORD_SPLIT.split(names)) & BOILERPLATE_WORDS or any(
+                part in names for part in BOILERPLATE_PARTS):
             return True
     return False
+
+
+def _reads_like_teaser(block_text: str) -> bool:
+    return bool(WIRE_LINE.search(block_text) or TEASER_TIME.search(block_text))
 
 
 def _block_text(anchor: etree._Element) -> str:

@@ -25,6 +25,7 @@ RESPONSES: Table = CrawlResponse.__table__  # type: ignore[assignment]
 RETRY_BASE = timedelta(minutes=10)  # a failed URL is tried again after 10 min, 20, 40, ...
 RETRY_CAP = timedelta(days=1)
 MAX_FAILURES = 5  # transient failures in a row before a URL is given up
+TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,12 @@ class StoredResponse:
     @property
     def response(self) -> Response:
         return Response(self.url, self.final_url, 200, self.headers, self.body, self.fetched_at)
+
+
+def stored_headers(headers: dict[str, str]) -> dict[str, str]:
+    """The headers kept with a body: those describing its transfer are dropped, because the
+    body is kept as decoded (gzip removed), not as it travelled."""
+    return {name: value for name, value in headers.items() if name not in TRANSFER_HEADERS}
 
 
 class Frontier:
@@ -105,7 +112,8 @@ class Frontier:
         def work(connection: Connection) -> int:
             response_id = connection.execute(RESPONSES.insert().values(
                 url=url, final_url=response.final_url, status=response.status,
-                headers=json.dumps(response.headers, sort_keys=True), body=compressed,
+                headers=json.dumps(stored_headers(response.headers), sort_keys=True),
+                body=compressed,
                 compression="zlib", body_size=len(response.body), fetched_at=response.fetched_at,
             ).returning(RESPONSES.c.id)).scalar_one()
             self._mark(connection, url, response, state="fetched", kind=kind)

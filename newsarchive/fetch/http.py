@@ -98,9 +98,12 @@ class HostClock:
         self._sleep = sleep
 
     def set_delay(self, host: str, delay: float) -> None:
-        """Raise a host's delay (robots.txt `Crawl-delay`); never lowers it."""
+        """Raise a host's delay (robots.txt `Crawl-delay`); never lowers it. It applies from
+        now: the request that brought it (robots.txt) has just ended."""
         with self._lock:
             self._delays[host] = max(delay, self._delays.get(host, 0.0))
+            self._next_allowed[host] = max(self._next_allowed.get(host, 0.0),
+                                           time.monotonic() + self._delays[host])
 
     def wait(self, host: str, default_delay: float, extra: float = 0.0) -> None:
         """Block until the host may be asked again (and `extra` seconds have passed)."""
