@@ -216,11 +216,18 @@ def test_listing_source_prefix_is_stripped_and_date_lines_are_not_the_section() 
     assert item_fields(page, "title", "dateline") == [("Minister zwijgt", "KOPENHAGEN")]
 
 
+@pytest.mark.parametrize("pager", ["Pagina 2 van 14", "« Vorige", "Volgende »", "1 2 3 4", "Sorteer op: nieuwste"])
+def test_pager_above_a_listing_is_not_its_section(pager: str) -> None:
+    page = parse(f"Politiek\n{pager}\nANP Minister zwijgt\nKOPENHAGEN (ANP) - Geen reactie.\n1 maand geleden\n")
+    assert (page.kind, page.section) == ("listing", "Politiek")
+
+
 def test_net_binnen_headlines_with_and_without_dash_and_glued() -> None:
     expected = [("Tholen", "16:30", "Lijsttrekker gekozen"), ("Sport", "9:31", "Beachduo wint")]
     for lines in (
         "- Tholen 16:30 Lijsttrekker gekozen\n- Sport 9:31 Beachduo wint\n",
         "Tholen16:30Lijsttrekker gekozen\nSport 9:31Beachduo wint\n",
+        "Tholen 16:30\nLijsttrekker gekozen\nSport 9:31\nBeachduo wint\n",  # dt/dd, two cells
     ):
         page = parse(f"Net binnen\n{lines}DOMBURG - Zorgen.\n1 week geleden\n")
         assert [(h.section, h.time, h.title) for h in page.headlines] == expected

@@ -59,12 +59,14 @@ _HEADLINE = re.compile(
     r"(?P<time>(?:[01]?\d|2[0-3]):[0-5]\d)\s*(?P<title>\S.*)"
 )
 _HEADLINE_SECTION_WORDS = 4
+_CLOCK_AT_END = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d$")
 _DAY = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
 _MONTH = (
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
 )
 _DATE = re.compile(rf"(?:{_DAY},?\s+)?\d{{1,2}}\s+{_MONTH}\s+\d{{4}}", re.IGNORECASE)
 _EDITION = re.compile(r"editie\s*:", re.IGNORECASE)
+_PAGER = re.compile(r"[«‹<←\s]*(?:vorige|volgende|pagina|page|previous|next|sorteer)\b", re.I)
 _EDITOR = re.compile(r"(?:\b\w\s){3,}\w\b|\balinea\b", re.IGNORECASE)
 _SOURCE_PREFIX = "ANP "
 # Longer lines are body text or titles: no heading, date, banner or headline is this long.
@@ -168,15 +170,30 @@ def _mark_headline_runs(tokens: list[Token]) -> list[Token]:
         if token.kind is not Kind.NET_BINNEN:
             continue
         dashed = None
-        for index in range(start + 1, len(tokens)):
+        index = start + 1
+        while index < len(tokens) and tokens[index].kind is Kind.OTHER:
             candidate = tokens[index]
-            found = _headline(candidate.text) if candidate.kind is Kind.OTHER else None
+            title = _split_headline_title(tokens, index)
+            found = _headline(candidate.text if title is None else f"{candidate.text} {title.text}")
             if found is None or (dashed is not None and found[1] != dashed):
                 break
             headline, dashed = found
-            headline = replace(headline, url=candidate.link)
+            headline = replace(headline, url=candidate.link or (title and title.link))
             result[index] = candidate._replace(kind=Kind.HEADLINE, headline=headline)
+            index += 1
+            if title is not None:  # part of the headline above, not a headline of its own
+                result[index] = title._replace(kind=Kind.HEADLINE)
+                index += 1
     return result
+
+
+def _split_headline_title(tokens: list[Token], index: int) -> Token | None:
+    """The title on the next line when markup puts `Tholen 16:30` and the title in separate
+    blocks (a definition list, a table of two columns); else None."""
+    following = index + 1
+    if following == len(tokens) or tokens[following].kind is not Kind.OTHER:
+        return None
+    return tokens[following] if _CLOCK_AT_END.search(tokens[index].text) else None
 
 
 def _find_meer_uit(tokens: list[Token]) -> int | None:
@@ -269,7 +286,13 @@ def _listing_section(preamble: list[Token], heading: str | None) -> str | None:
     plain = [t.text for t in preamble if t.kind is Kind.OTHER]
     if heading is not None and heading in plain:
         return heading
-    return plain[-1] if plain else None
+    headings = [text for text in plain if _may_be_section(text)]
+    return headings[-1] if headings else None
+
+
+def _may_be_section(text: str) -> bool:
+    """Not a pager (`Pagina 2 van 14`, `« Vorige`, `1 2 3`): section names hold no digits."""
+    return _PAGER.match(text) is None and not any(char.isdigit() for char in text)
 
 
 # --- the lead ----------------------------------------------------------------------------
