@@ -92,7 +92,7 @@ def show_item(archive: Archive, item_id: int) -> ItemDetail | None:
             )
             .join(PAGES, PAGES.c.id == SIGHTINGS.c.page_id)
             .where(SIGHTINGS.c.item_id == item_id)
-            .order_by(PAGES.c.fetched_at, SIGHTINGS.c.id)
+            .order_by(PAGES.c.fetched_at, SIGHTINGS.c.page_id, SIGHTINGS.c.position)
         ).all()
         revisions = connection.execute(
             select(

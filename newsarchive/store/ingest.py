@@ -510,7 +510,7 @@ class _Batch:
                 select(SIGHTINGS.c.window_earliest, SIGHTINGS.c.window_latest)
                 .join(PAGES, PAGES.c.id == SIGHTINGS.c.page_id)
                 .where(SIGHTINGS.c.item_id == state.id, SIGHTINGS.c.window_earliest.is_not(None))
-                .order_by(PAGES.c.fetched_at, SIGHTINGS.c.id)
+                .order_by(PAGES.c.fetched_at, PAGES.c.id, SIGHTINGS.c.position)
             )
             windows = [PublicationWindow(e, l) for e, l in self.connection.execute(query)]
             window, conflicts = fold_windows(windows)

@@ -134,15 +134,20 @@ class Item(Base):
 
 
 class Sighting(Base):
-    """An item shown on a page: where, with which age, and the window that age implies."""
+    """An item shown on a page: where, with which age, and the window that age implies.
+
+    Keyed by its place, (page_id, position), and on SQLite stored WITHOUT ROWID: the table is
+    that key's B-tree, with no sighting id and no second index to keep unique (ten sightings per
+    item make this the biggest table)."""
 
     __tablename__ = "sightings"
-    __table_args__ = (UniqueConstraint("page_id", "position"),)
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(
+        ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
-    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer)
     age_text: Mapped[Optional[str]] = mapped_column(Text)
     window_earliest: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     window_latest: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

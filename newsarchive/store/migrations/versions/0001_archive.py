@@ -129,17 +129,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_item_revisions_item_id'), ['item_id'], unique=False)
 
     op.create_table('sightings',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('item_id', sa.Integer(), nullable=False),
     sa.Column('page_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
     sa.Column('age_text', sa.Text(), nullable=True),
     sa.Column('window_earliest', UTCDateTime(), nullable=True),
     sa.Column('window_latest', UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_sightings_item_id_items'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['page_id'], ['pages.id'], name=op.f('fk_sightings_page_id_pages'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_sightings')),
-    sa.UniqueConstraint('page_id', 'position', name=op.f('uq_sightings_page_id_position'))
+    sa.PrimaryKeyConstraint('page_id', 'position', name=op.f('pk_sightings')),
+    sqlite_with_rowid=False,
     )
     with op.batch_alter_table('sightings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sightings_item_id'), ['item_id'], unique=False)

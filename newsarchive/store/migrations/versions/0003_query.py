@@ -143,7 +143,7 @@ def _view_statements(postgresql: bool) -> list[str]:
         "items.first_seen_at, items.last_seen_at, "
         "(SELECT count(*) FROM sightings WHERE sightings.item_id = items.id) AS sightings "
         "FROM items",
-        "CREATE VIEW sightings_view AS SELECT sightings.id, sightings.item_id, items.kind, "
+        "CREATE VIEW sightings_view AS SELECT sightings.page_id, sightings.item_id, items.kind, "
         "items.dateline, items.title, pages.url AS page_url, pages.fetched_at, "
         "pages.section AS page_section, sightings.position, sightings.age_text, "
         "sightings.window_earliest, sightings.window_latest "
