@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive.parse import parse_page, text_to_document
+from newsarchive.parse.layout import read_page
 from page_fixtures import assert_matches_fixture, page_fixtures
 
 FETCHED = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
@@ -268,6 +269,20 @@ def test_dashed_line_in_a_lead_body_stays_body_text() -> None:
 def test_capitalised_agency_names_and_meer_uit_with_colon() -> None:
     page = parse("Titel\nDEN HAAG (ANP/Novum) - Intro.\nMeer uit: Binnenland\nASSEN (ANP) - Iets.\n1 uur geleden\n")
     assert (page.lead.agencies, page.section, len(page.items)) == (("ANP", "Novum"), "Binnenland", 1)
+
+
+@pytest.mark.parametrize("reference", ["Lees ook: Koning bezoekt Brussel", "Bekijk ook | Video van het bezoek", "Zie ook Dossier Europa"])
+def test_cross_reference_between_lead_paragraphs_is_not_body_text(reference: str) -> None:
+    page = parse(f"Titel\nBRUSSEL (ANP) - Overleg.\n{reference}\nHet bezoek duurt twee dagen.\n")
+    assert page.lead.paragraphs == ("Overleg.", "Het bezoek duurt twee dagen.")
+
+
+def test_lead_after_an_age_first_sidebar_starts_at_the_document_heading() -> None:
+    lines = ["Meer uit Buitenland", "3 uur geleden", "PARIJS (ANP) - Staking.", "1 dag geleden",
+             "ROME (ANP) - Stemming.", "Premier op bezoek", "BRUSSEL (ANP) - Overleg.", "Het duurt twee dagen."]
+    page = read_page(lines, [None] * len(lines), FETCHED, "Premier op bezoek")
+    assert (page.title, page.lead.dateline, page.lead.paragraphs) == ("Premier op bezoek", "BRUSSEL", ("Overleg.", "Het duurt twee dagen."))
+    assert item_fields(page, "dateline", "age_text") == [("PARIJS", "3 uur geleden"), ("ROME", "1 dag geleden")]
 
 
 def test_sentence_starting_with_meer_uit_is_body_text_not_the_sidebar_heading() -> None:

@@ -66,6 +66,7 @@ _MONTH = (
 )
 _DATE = re.compile(rf"(?:{_DAY},?\s+)?\d{{1,2}}\s+{_MONTH}\s+\d{{4}}", re.IGNORECASE)
 _EDITION = re.compile(r"editie\s*:", re.IGNORECASE)
+_CROSS_REFERENCE = re.compile(r"(?:lees|bekijk|kijk|zie|luister)\s+(?:ook|hier)\b\s*:?", re.I)
 _PAGER = re.compile(r"[«‹<←\s]*(?:vorige|volgende|pagina|page|previous|next|sorteer)\b", re.I)
 _EDITOR = re.compile(r"(?:\b\w\s){3,}\w\b|\balinea\b", re.IGNORECASE)
 _SOURCE_PREFIX = "ANP "
@@ -219,7 +220,7 @@ def _read_article(
     above, below = tokens[:meer_uit], tokens[meer_uit + 1 :]
     dateline = _lead_dateline(above)
     if dateline is None:  # markup with the sidebar before the article
-        start = _lead_below_sidebar(below)
+        start = _lead_below_sidebar(below, heading)
         if start is not None:
             above, below = above + below[start:], below[:start]
             dateline = _lead_dateline(above)
@@ -238,9 +239,16 @@ def _read_article(
     )
 
 
-def _lead_below_sidebar(tokens: list[Token]) -> int | None:
-    """Where the lead starts when the markup puts it after the sidebar: the first wire line
-    without an age that has a paragraph under it (with the line above it as its title)."""
+def _lead_below_sidebar(tokens: list[Token], heading: str | None) -> int | None:
+    """Where the lead starts when the markup puts it after the sidebar: at the document's
+    heading when a wire line follows it; else the first wire line without an age that has
+    a paragraph under it (with the line above it as its title)."""
+    if heading is not None:
+        for index, token in enumerate(tokens):
+            if token.text == heading and token.kind is Kind.OTHER:
+                if any(t.kind is Kind.WIRE for t in tokens[index + 1 :]):
+                    return index
+                break
     for index, token in enumerate(tokens[:-1]):
         if token.kind is Kind.WIRE and tokens[index + 1].kind is Kind.OTHER:
             above = index - 1
@@ -314,7 +322,8 @@ def _read_lead(
         return Lead(title, None, (), (), tuple(paragraphs)), ["lead article has no dateline"]
     wire = tokens[start].wire
     assert wire is not None
-    paragraphs = [wire.body, *(t.text for t in tokens[start + 1 :] if t.kind not in _NOT_BODY)]
+    body = (t.text for t in tokens[start + 1 :] if t.kind not in _NOT_BODY)
+    paragraphs = [wire.body, *(text for text in body if not _is_cross_reference(text))]
     byline = None
     if len(paragraphs) > 1 and _is_byline(paragraphs[-1]):
         byline = paragraphs.pop()
@@ -365,6 +374,11 @@ def _choose_title(candidates: list[str], heading: str | None) -> str | None:
     if heading is not None and (heading in seen or not candidates):
         return heading
     return candidates[0] if candidates else None
+
+
+def _is_cross_reference(text: str) -> bool:
+    """A link to another article set between the paragraphs: `Lees ook: <title>`."""
+    return len(text) <= _SHORT_LINE and _CROSS_REFERENCE.match(text) is not None
 
 
 def _is_byline(text: str) -> bool:
