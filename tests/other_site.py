@@ -6,9 +6,9 @@ section listings `/nieuws/<section>?page=N` whose heading is not the path (`/nie
 headed `Voetbal`) paginated by numbered `?page=N` links only or by a bare "Volgende" link;
 a regional page `/nieuws/regio/<town>` (301 to its canonical URL with a trailing slash) with
 `Net binnen`; relative, protocol-relative and absolute links, `utm_*` parameters and fragments;
-navigation and footer full of same-site links with headline-like text; an Atom and an RSS feed
-with relative links; gzip when asked; ETag (weak) on articles and Last-Modified on listings,
-both answered with 304; a windows-1252 article sent as `text/html` without charset; robots.txt
+navigation and footer full of same-site links with headline-like text; an Atom feed and an RSS
+feed served as `text/html`, both with relative links; gzip when asked; ETag (weak) on articles
+and Last-Modified on listings, both answered with 304; a windows-1252 article sent as `text/html` without charset; robots.txt
 that shuts out `*` but has a group for `newsarchive` with a Crawl-delay and a Sitemap line;
 HEAD answered 405; a 410 Gone; a 503 with Retry-After as an HTTP date (once, then 200) and one
 with a Retry-After a day ahead. All text is invented.
@@ -234,7 +234,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == ATOM:
             self.send_body(render_atom(self.site).encode(), "application/atom+xml")
         elif path == RSS:
-            self.send_body(render_rss(self.site).encode(), "text/xml")
+            # mislabelled, as some servers do
+            self.send_body(render_rss(self.site).encode(), "text/html; charset=utf-8")
         elif canonical in SLASHED and not slug.endswith("/"):
             self.send_body(b"", "text/plain", status=301,
                            extra={"Location": f"{self.site.base}{path}/"})

@@ -236,3 +236,20 @@ def test_navigation_marked_by_a_dutch_class_name_is_not_read():
             "</div></body></html>").encode()
     found = discover(html, "https://www.example.nl/nieuws/regio/goes", "text/html")
     assert found.articles == ["https://www.example.nl/nieuws/dijk-versterkt-ANP100000001"]
+
+
+# --- what the user types ------------------------------------------------------------------------
+def test_non_ascii_url_on_the_command_line_is_fetched(site, db):
+    result = CliRunner().invoke(cli, ["fetch", site.url("/nieuws/café-in-malmö"), *FAST[:-2],
+                                      "--db", db])
+    assert result.exit_code == 0, result.stderr
+    assert [hit.path for hit in site.gets()][1:] == ["/nieuws/caf%C3%A9-in-malm%C3%B6"]
+
+
+def test_sources_file_with_a_byte_order_mark_and_crlf_is_read(site, db, tmp_path):
+    listed = tmp_path / "bronnen.txt"
+    listed.write_bytes(("\ufeff# bronnen\r\n" + "\r\n".join(sources(site)) + "\r\n")
+                       .encode("utf-8"))
+    result = CliRunner().invoke(cli, ["crawl", "--sources", str(listed), *FAST, "--db", db])
+    assert result.exit_code == 1, result.stderr  # the 410 and the 503 of the site
+    assert SUMMARY.match(result.stderr.splitlines()[-1]).group(1) == str(10 + len(FETCHABLE))

@@ -68,7 +68,7 @@ def normalize_sources(sources: Iterable[str]) -> list[str]:
 def read_sources_file(text: str) -> list[str]:
     """One source per line; blank lines and `#` comments (whole-line or trailing) ignored."""
     sources = []
-    for line in text.splitlines():
+    for line in text.removeprefix("\ufeff").splitlines():  # a byte-order mark from Notepad
         line = line.split(" #")[0].strip()
         if line and not line.startswith("#"):
             sources.append(line)

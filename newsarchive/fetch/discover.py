@@ -28,6 +28,12 @@ from ..urls import UnsupportedURL, normalize_url, same_site
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 XML_TYPES = ("application/xml", "text/xml", "")
 FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
+# A feed's root as the first element: after a byte-order mark, the XML declaration, comments
+# and processing instructions.
+FEED_START = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*(?:(?:<\?[^>]*>|<!--.*?-->)\s*)*<(rss|feed|rdf:RDF)[\s>]",
+    re.IGNORECASE | re.DOTALL,
+)
 BOILERPLATE_TAGS = frozenset({"nav", "footer", "header", "form", "menu", "script", "style",
                               "noscript", "template", "button", "select"})
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "menu", "menubar",
@@ -72,9 +78,13 @@ class Discovery:
 
 
 def looks_like_feed(body: bytes, content_type: str) -> bool:
+    """A feed by its declared type, or an XML or mislabelled (`text/html`, `text/plain`)
+    document whose root element is a feed's."""
     if content_type.startswith(FEED_TYPES):
         return True
-    return content_type in XML_TYPES and FEED_ROOT.search(body[:2048]) is not None
+    if content_type in XML_TYPES:
+        return FEED_ROOT.search(body[:2048]) is not None
+    return FEED_START.match(body[:2048]) is not None
 
 
 def discover(body: bytes, url: str, content_type: str = "",
