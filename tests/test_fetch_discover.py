@@ -99,3 +99,13 @@ def test_section_link_in_a_sidebar_heading_is_not_an_article():
     found = discover(html, BASE, "text/html")
     assert found.articles == ["https://www.example.nl/nieuws/a", "https://www.example.nl/nieuws/b",
                               "https://www.example.nl/nieuws/belgie"]
+
+
+def test_short_title_in_a_heading_counts_when_its_teaser_holds_a_wire_line():
+    html = b"""<html><body><main><article class="teaser"><div class="teaser__body">
+<h3><a href="/nieuws/beurs-vlak-ANP100000002">Beurs vlak</a></h3></div>
+<p>AMSTERDAM (ANP) - De beurs sloot vrijwel onveranderd.</p><p>2 uur geleden</p></article>
+<article class="teaser"><h3><a href="/nieuws/dijk-ANP100000003">Dijk dicht</a></h3></article>
+</main></body></html>"""
+    found = discover(html, BASE, "text/html")
+    assert found.articles == ["https://www.example.nl/nieuws/beurs-vlak-ANP100000002"]

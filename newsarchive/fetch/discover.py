@@ -45,7 +45,8 @@ BOILERPLATE_WORDS = frozenset({"nav", "navbar", "navigation", "menu", "footer", 
 # Parts of a class or id that mark site chrome inside a longer word, English or Dutch
 # (`mainnav`, `hoofdmenu`, `navigatie`, `sitefooter`, `voettekst`, `kruimelpad`).
 BOILERPLATE_PARTS = ("nav", "menu", "footer", "voettekst", "kruimel", "breadcrumb")
-BLOCK_TAGS = ("li", "article", "p", "div", "section", "td", "dd", "aside")
+PAGE_TAGS = frozenset({"body", "html", "main"})  # never a teaser of one link
+TEASER_DEPTH = 4  # ancestors of a link searched for its teaser: `a` < h3 < div < article
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # A teaser's own block shows when the story appeared: a clock time (`- Sport 9:31 Titel`, the
 # "Net binnen" lines) or an age (`12 minuten geleden`). Navigation never does.
@@ -174,15 +175,19 @@ def _reads_like_teaser(block_text: str) -> bool:
 
 
 def _block_text(anchor: etree._Element) -> str:
-    """The text of the teaser around a link: its nearest block, when that block is about this
-    link alone (a block holding other links is a container, a heading is not a teaser)."""
-    block = next((node for node in anchor.iterancestors() if node.tag in BLOCK_TAGS
-                  or node.tag in HEADINGS), None)
-    if block is None or block.tag in HEADINGS:
+    """The text of the teaser around a link: the widest of its few nearest ancestors that is
+    about this link alone (holds no link elsewhere). A teaser often splits its title (in a
+    heading) and its wire line (in a sibling) over several nested elements."""
+    teaser = None
+    for depth, node in enumerate(anchor.iterancestors()):
+        if depth >= TEASER_DEPTH or node.tag in PAGE_TAGS:
+            break
+        if any(other.get("href") != anchor.get("href") for other in node.iter("a")):
+            break
+        teaser = node
+    if teaser is None or teaser.tag in HEADINGS:
         return ""
-    if any(other.get("href") != anchor.get("href") for other in block.iter("a")):
-        return ""
-    return " ".join(block.text_content().split())[:2000]
+    return " ".join(teaser.text_content().split())[:2000]
 
 
 def _next_page_links(tree: etree._Element, url: str) -> Iterator[str]:
