@@ -40,7 +40,8 @@ ORDERED_LISTS = (
     ("places", PLACES, ITEM_PLACES, "place_id"),
 )
 CHUNK = 500  # bound parameters per IN list
-TRACKED_FIELDS = ("title", "dateline", "body")
+TRACKED_FIELDS = ("title", "dateline", "body", "agencies")  # changes recorded as revisions
+SIGHTING_COLUMNS = ("item_id", "page_id", "position", "age_text", "window_earliest", "window_latest")
 # The items columns a batch may change, in the order of `_item_values`.
 ITEM_UPDATE_COLUMNS = (
     "title", "dateline", "dateline_folded", "body", "section", "url", "first_seen_at",
@@ -210,14 +211,22 @@ def insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]
     Same values as ``connection.execute(table.insert(), rows)`` (each column's own bind
     processing is applied), without SQLAlchemy's per-row parameter handling.
     """
+    if rows:
+        columns = list(rows[0])
+        insert_rows(connection, table, columns, list(map(operator.itemgetter(*columns), rows)))
+
+
+def insert_rows(
+    connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """`insert_many` of rows given as tuples of the columns' values."""
     if not rows:
         return
-    columns = list(rows[0])
     quote = connection.dialect.identifier_preparer.quote
     connection.exec_driver_sql(
         f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
         f"VALUES ({', '.join([_marker(connection)] * len(columns))})",
-        _driver_rows(connection, table, columns, map(operator.itemgetter(*columns), rows)),
+        _driver_rows(connection, table, columns, rows),
     )
 
 
@@ -281,7 +290,7 @@ class _Batch:
     connection: Connection
     states: dict[str, ItemState] = field(default_factory=dict)
     revisions: list[dict[str, Any]] = field(default_factory=list)
-    sightings: list[dict[str, Any]] = field(default_factory=list)
+    sightings: list[tuple[Any, ...]] = field(default_factory=list)  # SIGHTING_COLUMNS
     conflicts: dict[tuple[str, datetime], int] = field(default_factory=dict)
 
     def store(self, records: Sequence[PageRecord]) -> list[IngestResult]:
@@ -389,8 +398,9 @@ class _Batch:
         moment = record.fetched_at
         newer = moment >= state.last_seen_at
         for name in TRACKED_FIELDS:
-            self._track(state, name, getattr(obs, name), newer, page_id, moment)
-        self._track(state, "agencies", obs.agencies, newer, page_id, moment)
+            value = getattr(obs, name)
+            if value is not None and value != getattr(state, name):  # the common case: same
+                self._track(state, name, value, newer, page_id, moment)
         if newer and obs.dateline is not None and obs.places != state.places:
             state.places, state.lists_dirty = obs.places, True
         if state.section is None and record.page.section:
@@ -403,15 +413,16 @@ class _Batch:
             if not self._fold_window(state, obs, newer):
                 key = _observation_key(record)
                 self.conflicts[key] = self.conflicts.get(key, 0) + 1
+        window = obs.window
         self.sightings.append(
-            {
-                "item_id": state.id,
-                "page_id": page_id,
-                "position": obs.position,
-                "age_text": obs.age_text,
-                "window_earliest": obs.window.earliest if obs.window else None,
-                "window_latest": obs.window.latest if obs.window else None,
-            }
+            (
+                state.id,
+                page_id,
+                obs.position,
+                obs.age_text,
+                window.earliest if window else None,
+                window.latest if window else None,
+            )
         )
 
     def _track(
@@ -419,7 +430,7 @@ class _Batch:
     ) -> None:
         """A changed title, dateline, text or agency list: keep the newer, record the other."""
         current = getattr(state, name)
-        if value is None or value == current or _comparable(value) == _comparable(current):
+        if _comparable(value) == _comparable(current):
             return
         old, new = (current, value) if newer else (value, current)
         self.revisions.append(
@@ -441,10 +452,9 @@ class _Batch:
         assert obs.window is not None
         current = None if state.window_source == "teaser" else state.window
         overlap = current.intersect(obs.window) if current else obs.window
-        if newer:
-            state.window, state.window_conflicts = fold_window(
-                current, state.window_conflicts, obs.window
-            )
+        if newer:  # as fold_window, without intersecting again
+            state.window = overlap or obs.window
+            state.window_conflicts += overlap is None
         else:  # an older page arriving late: only a plain intersection is order-free
             state.window = overlap or current
             state.recompute_window = overlap is None or state.window_conflicts > 0
@@ -455,7 +465,7 @@ class _Batch:
 
     def _write(self) -> None:
         self._update_items()
-        insert_many(self.connection, SIGHTINGS, self.sightings)
+        insert_rows(self.connection, SIGHTINGS, SIGHTING_COLUMNS, self.sightings)
         self._write_lists([s for s in self.states.values() if s.lists_dirty or s.new])
         insert_many(self.connection, REVISIONS, self.revisions)
         self._recompute_windows([s for s in self.states.values() if s.recompute_window])

@@ -45,6 +45,10 @@ def sqlite_text(moment: datetime) -> str:
     return to_utc(moment).strftime(SQLITE_TIME_FORMAT)
 
 
+def _sqlite_bind(value: Optional[datetime]) -> Optional[str]:
+    return None if value is None else sqlite_text(value)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A UTC moment to the second: `timestamptz` on PostgreSQL, ISO 8601 text on SQLite.
 
@@ -59,6 +63,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if dialect.name == "sqlite":
             return dialect.type_descriptor(String(20))
         return dialect.type_descriptor(DateTime(timezone=True))
+
+    def bind_processor(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":  # process_bind_param without TypeDecorator's wrapping:
+            return _sqlite_bind  # ingest binds two of these per sighting
+        return super().bind_processor(dialect)
 
     def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Any:
         if value is None:
