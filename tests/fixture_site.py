@@ -26,6 +26,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -160,8 +161,7 @@ class FixtureSite:
         return self.base + path
 
     def start(self) -> FixtureSite:
-        self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        self._server = serve(self, _SiteHandler)
         return self
 
     def stop(self) -> None:
@@ -202,17 +202,11 @@ class _QuietServer(ThreadingHTTPServer):
         pass  # a client that hung up on purpose (timeouts, size caps) is not an error here
 
 
-def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
-    class Handler(_SiteHandler):
-        pass
+class LocalHandler(BaseHTTPRequestHandler):
+    """A quiet HTTP/1.1 handler of a local test site; `site` is the site it serves."""
 
-    Handler.site = site
-    return Handler
-
-
-class _SiteHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    site: FixtureSite
+    site: Any
 
     def setup(self) -> None:
         super().setup()
@@ -222,6 +216,18 @@ class _SiteHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep tests quiet
         pass
+
+
+def serve(site: Any, handler: type[LocalHandler]) -> ThreadingHTTPServer:
+    """Serve `site` with `handler` on a free port of 127.0.0.1, in a daemon thread."""
+    bound = type(handler.__name__, (handler,), {"site": site})
+    server = _QuietServer(("127.0.0.1", 0), bound)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    return server
+
+
+class _SiteHandler(LocalHandler):
+    site: FixtureSite
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         before = self.site._record(self.path, {k.lower(): v for k, v in self.headers.items()})

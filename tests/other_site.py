@@ -19,14 +19,15 @@ from __future__ import annotations
 import email.utils
 import gzip
 import hashlib
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 from xml.sax.saxutils import escape
+
+from fixture_site import LocalHandler, serve
 
 
 @dataclass(frozen=True)
@@ -168,9 +169,7 @@ class OtherSite:
         return self.base + path
 
     def __enter__(self) -> OtherSite:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        self._server = serve(self, _Handler)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -198,24 +197,8 @@ def _http_date(moment: datetime) -> str:
     return email.utils.format_datetime(moment.astimezone(timezone.utc), usegmt=True)
 
 
-def _handler_for(site: OtherSite) -> type[BaseHTTPRequestHandler]:
-    class Handler(_Handler):
-        pass
-
-    Handler.site = site
-    return Handler
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(LocalHandler):
     site: OtherSite
-
-    def setup(self) -> None:
-        super().setup()
-        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
 
     def do_HEAD(self) -> None:  # noqa: N802
         self.site._record("HEAD", self.path, dict(self.headers.items()))

@@ -50,8 +50,10 @@ TEASER_DEPTH = 4  # ancestors of a link searched for its teaser: `a` < h3 < div 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # A teaser's own block shows when the story appeared: a clock time (`- Sport 9:31 Titel`, the
 # "Net binnen" lines) or an age (`12 minuten geleden`). Navigation never does.
-TEASER_TIME = re.compile(r"(?<![\d:.])\d{1,2}[:.]\d{2}(?![\d:.])|\bgeleden\b|\bzojuist\b",
-                         re.IGNORECASE)
+TEASER_TIME = re.compile(
+    r"(?<![\d:.,])(?:\d{1,2}:\d{2}|\d{1,2}\.\d{2}\s+uur)(?![\d:.,])|\bgeleden\b|\bzojuist\b",
+    re.IGNORECASE,
+)
 WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 WIRE_LINE = re.compile(
     r"(?:^|\s)[A-ZÀ-Ýa-zà-ÿ'’.][A-ZÀ-Ý'’./ -]{1,60}?\s?(?:\([A-Z][A-Za-z]*(?:/[A-Za-z]+)*\)\s?)?"
