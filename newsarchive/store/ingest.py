@@ -458,7 +458,7 @@ class _Batch:
         else:  # an older page arriving late: only a plain intersection is order-free
             state.window = overlap or current
             state.recompute_window = overlap is None or state.window_conflicts > 0
-        state.window_source = "metadata" if state.kind == "article" else "relative_age"
+        state.window_source = _sighting_window_source(state.kind)
         return overlap is not None
 
     # writing -------------------------------------------------------------------------------
@@ -619,11 +619,21 @@ def _new_item_row(obs: Observation, record: PageRecord) -> dict[str, Any]:
         "url": obs.url,
         "first_seen_at": record.fetched_at,
         "last_seen_at": record.fetched_at,
-        "published_earliest": None,
-        "published_latest": None,
-        "window_source": "none",
+        # The first sighting's window already: its fold changes nothing, and the row is
+        # written at its full width (updated in place later, not moved).
+        "published_earliest": obs.window.earliest if obs.window else None,
+        "published_latest": obs.window.latest if obs.window else None,
+        "window_source": _first_window_source(obs),
         "window_conflicts": 0,
     }
+
+
+def _first_window_source(obs: Observation) -> str:
+    return "none" if obs.window is None else _sighting_window_source(obs.kind)
+
+
+def _sighting_window_source(kind: str) -> str:
+    return "metadata" if kind == "article" else "relative_age"
 
 
 def _initial_state(item_id: int, obs: Observation, record: PageRecord) -> ItemState:
@@ -637,8 +647,8 @@ def _initial_state(item_id: int, obs: Observation, record: PageRecord) -> ItemSt
         url=obs.url,
         first_seen_at=record.fetched_at,
         last_seen_at=record.fetched_at,
-        window=None,
-        window_source="none",
+        window=obs.window,
+        window_source=_first_window_source(obs),
         window_conflicts=0,
         agencies=obs.agencies,
         places=obs.places,
