@@ -101,6 +101,17 @@ def test_custom_elements_and_unknown_tags_are_inline() -> None:
     assert lines("<p>een <x-label>twee</x-label> drie</p>") == ["een twee drie"]
 
 
+def test_links_wrapping_several_elements_side_by_side_are_lines_of_their_own() -> None:
+    cards = "<a href='/1'><span>Tholen</span><span>16:30</span><span>Titel een</span></a>" \
+            "<a href='/2'><span>Sport</span> <span>9:31</span> <span>Titel twee</span></a>"
+    assert lines(f"<div>{cards}</div>") == ["Tholen16:30Titel een", "Sport 9:31 Titel twee"]
+
+
+def test_link_with_several_elements_inside_running_text_stays_inline() -> None:
+    body = "<p>Lees <a href='/x'><b>dit</b> <i>stuk</i></a> nu.</p><p><a href='/y'><b>A</b><i>B</i></a>, ook</p>"
+    assert lines(body) == ["Lees dit stuk nu.", "AB, ook"]
+
+
 # --- ages --------------------------------------------------------------------------------------
 
 

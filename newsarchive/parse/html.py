@@ -282,7 +282,18 @@ def _is_read_more(text: str) -> bool:
     return len(text) <= _READ_MORE_MAX_LEN and _READ_MORE.fullmatch(text.strip(" »›>→….:")) is not None
 
 
-_BLOCK, _BREAK, _INLINE = 0, 1, 2
+_BLOCK, _BREAK, _INLINE, _CARD = 0, 1, 2, 3
+
+
+def _is_card(link: etree._Element) -> bool:
+    """A link wrapping several elements with no running text around it (`<a><span>Tholen
+    </span><span>16:30</span><span>Titel</span></a>` beside the next such link): a teaser
+    card, shown as a block of its own however its CSS does it."""
+    if len(link) < 2 or (link.tail and not link.tail.isspace()):
+        return False
+    previous = link.getprevious()
+    before = previous.tail if previous is not None else link.getparent().text
+    return not before or before.isspace()
 
 
 class _Layout:
@@ -391,6 +402,9 @@ class _Layout:
             entry = (_BREAK, 0, 0)
         elif tag == "a":
             self.hrefs.append(self._href(element.get("href")))
+            if _is_card(element):
+                self._flush()
+                entry = (_CARD, self.flushes, 0)
         elif tag == "time":
             stamp = element.get("datetime")
             if stamp:
@@ -415,6 +429,9 @@ class _Layout:
                 self._own_line_or_none(mark, element)
             if tag == "a":
                 self.hrefs.pop()
+        elif kind == _CARD:
+            self._flush()
+            self.hrefs.pop()
 
     def _add(self, text: str) -> None:
         """Add a text node to the line; inside <pre> its newlines break the line, and a

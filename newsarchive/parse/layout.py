@@ -67,6 +67,7 @@ _MONTH = (
 _DATE = re.compile(rf"(?:{_DAY},?\s+)?\d{{1,2}}\s+{_MONTH}\s+\d{{4}}", re.IGNORECASE)
 _EDITION = re.compile(r"editie\s*:", re.IGNORECASE)
 _CROSS_REFERENCE = re.compile(r"(?:lees|bekijk|kijk|zie|luister)\s+(?:ook|hier)\b\s*:?", re.I)
+_CROSS_REFERENCE_INITIALS = frozenset("LlBbKkZz")  # the cheap test first
 _PAGER = re.compile(r"[«‹<←\s]*(?:vorige|volgende|pagina|page|previous|next|sorteer)\b", re.I)
 _EDITOR = re.compile(r"(?:\b\w\s){3,}\w\b|\balinea\b", re.IGNORECASE)
 _SOURCE_PREFIX = "ANP "
@@ -123,9 +124,12 @@ def _other_token(text: str, link: str | None, on_top: bool) -> Token:
     first wire line); further down, `webmail` is just a word in a title."""
     if len(text) > _SHORT_LINE:  # only short lines can be anything but plain text
         return Token(Kind.OTHER, text, link)
-    section = _meer_uit_section(text)
-    if section is not None:
-        return Token(Kind.MEER_UIT, text, link, section=section)
+    meer_uit = _MEER_UIT.fullmatch(text)
+    if meer_uit is not None:
+        section = _meer_uit_section(meer_uit)
+        if section is not None:
+            return Token(Kind.MEER_UIT, text, link, section=section)
+        return Token(Kind.OTHER, text, link)
     if _NET_BINNEN.fullmatch(text):
         return Token(Kind.NET_BINNEN, text, link)
     if _DATE.fullmatch(text):
@@ -137,11 +141,8 @@ def _other_token(text: str, link: str | None, on_top: bool) -> Token:
     return Token(Kind.OTHER, text, link)
 
 
-def _meer_uit_section(text: str) -> str | None:
-    """The section of a `Meer uit <Section>` heading; None for any other line."""
-    match = _MEER_UIT.fullmatch(text)
-    if match is None:
-        return None
+def _meer_uit_section(match: re.Match[str]) -> str | None:
+    """The section of a `Meer uit <Section>` heading; None for a sentence that starts so."""
     section = match.group("section").strip()
     glued = not match.group("gap")
     if glued and not section[0].isupper() or section[-1] in _SENTENCE_END:
@@ -164,12 +165,12 @@ def _headline(text: str) -> tuple[Headline, bool] | None:
 def _mark_headline_runs(tokens: list[Token]) -> list[Token]:
     """The lines after `Net binnen` that read as headlines. When the first has the leading
     `- `, all must (HTML may drop it and glue the parts: `Tholen16:30Title`)."""
-    if all(token.kind is not Kind.NET_BINNEN for token in tokens):
-        return tokens
-    result = list(tokens)
+    result = tokens  # copied on the first `Net binnen`: most pages have none
     for start, token in enumerate(tokens):
         if token.kind is not Kind.NET_BINNEN:
             continue
+        if result is tokens:
+            result = list(tokens)
         dashed = None
         index = start + 1
         while index < len(tokens) and tokens[index].kind is Kind.OTHER:
@@ -322,8 +323,12 @@ def _read_lead(
         return Lead(title, None, (), (), tuple(paragraphs)), ["lead article has no dateline"]
     wire = tokens[start].wire
     assert wire is not None
-    body = (t.text for t in tokens[start + 1 :] if t.kind not in _NOT_BODY)
-    paragraphs = [wire.body, *(text for text in body if not _is_cross_reference(text))]
+    paragraphs = [wire.body]
+    paragraphs += [
+        t.text for t in tokens[start + 1 :]
+        if t.kind not in _NOT_BODY
+        and (t.text[:1] not in _CROSS_REFERENCE_INITIALS or not _is_cross_reference(t.text))
+    ]
     byline = None
     if len(paragraphs) > 1 and _is_byline(paragraphs[-1]):
         byline = paragraphs.pop()

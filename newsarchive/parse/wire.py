@@ -94,18 +94,16 @@ def _wire_line(match: re.Match[str]) -> WireLine | None:
     if len(dateline) < 2:
         return None
     agencies = _split_agencies(agencies_text)
-    if _in_capitals(dateline):
+    if dateline.isupper() or _capitals_after_s(dateline):
         return None if agencies is None else WireLine(dateline, agencies, body, True)
     if agencies == () and _is_mixed_case_place(dateline):
         return WireLine(dateline, agencies, body, False)
     return None
 
 
-def _in_capitals(dateline: str) -> bool:
-    """Capitals, but for the article of `'s-HERTOGENBOSCH` as some copy prints it."""
-    if dateline[:1] in _QUOTE and dateline[1:2] == "s":
-        return dateline[2:].isupper()
-    return dateline.isupper()
+def _capitals_after_s(dateline: str) -> bool:
+    """Capitals after the article of `'s-HERTOGENBOSCH`, as some copy prints it."""
+    return dateline[:1] in _QUOTE and dateline[1:2] == "s" and dateline[2:].isupper()
 
 
 def _may_be_wire(line: str) -> bool:
@@ -125,8 +123,10 @@ def _split_agencies(text: str | None) -> tuple[str, ...] | None:
     if text is None:
         return ()
     # The pattern allows only letters and slashes (spaced or not).
+    if text.isupper():
+        return tuple(text.replace(" ", "").split("/"))
     agencies = tuple(text.replace(" ", "").split("/"))
-    if text.isupper() or agencies[0].isupper():  # `(ANP/dpa)`: partners as they style them
+    if agencies[0].isupper():  # `(ANP/dpa)`: partners as they style themselves
         return agencies
     return agencies if all(agency[:1].isupper() for agency in agencies) else None
 
