@@ -456,3 +456,26 @@ def test_markup_is_recognised_as_html(text: str) -> None:
 )
 def test_text_dump_is_not_taken_for_html(text: str) -> None:
     assert not looks_like_html(text)
+
+
+# --- feeds -------------------------------------------------------------------------------------
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Voetbal</title>
+<entry><title>Oranje wint</title><id>urn:x:1</id><updated>2026-03-17T10:00:00Z</updated>
+<summary>ZEIST (ANP) - Het elftal won.</summary></entry></feed>"""
+RSS = """<rss version="2.0"><channel><title>Geld</title><item><title>Rente omlaag</title>
+<description>FRANKFURT (ANP/RTR) - De bank verlaagt de rente.</description></item></channel></rss>"""
+
+
+@pytest.mark.parametrize("feed", [ATOM, RSS, "\ufeff<!-- feed -->\n" + RSS], ids=["atom", "rss", "bom-comment"])
+def test_feed_served_as_html_is_no_page_and_says_so(feed: str) -> None:
+    for data in (feed, feed.encode("utf-8")):
+        page = parse_page(data, FETCHED)
+        assert (page.kind, page.items, page.warnings) == ("unknown", [], ["an Atom or RSS feed, not a page"])
+
+
+def test_page_mentioning_a_feed_element_in_its_text_is_still_a_page() -> None:
+    page = parse_page("<html><body><h1>T</h1><p>DEN HAAG (ANP) - Zie de &lt;rss&gt; feed.</p></body></html>", FETCHED)
+    assert (page.kind, page.lead.dateline) == ("article", "DEN HAAG")

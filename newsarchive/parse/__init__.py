@@ -12,7 +12,7 @@ from datetime import datetime
 from ..items import ParsedPage, to_utc
 from .document import INVISIBLE_CHARS, TextDocument
 from .encoding import decode_bytes
-from .html import SiteHints, html_to_document, looks_like_html
+from .html import SiteHints, html_to_document, looks_like_feed, looks_like_html
 from .layout import read_page
 
 __all__ = ["PARSER_VERSION", "SiteHints", "parse_page", "text_to_document"]
@@ -41,6 +41,9 @@ def parse_page(
             text, warnings = decoded.text, list(decoded.warnings)
         else:
             text = data
+        if looks_like_feed(text):
+            warnings.append("an Atom or RSS feed, not a page")
+            return ParsedPage("unknown", url, fetched_at, warnings=warnings)
         if looks_like_html(text):
             document = html_to_document(text, base_url=url, hints=hints)
         else:

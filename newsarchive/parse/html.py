@@ -76,6 +76,7 @@ _KNOWN_TAG = (
     r"th|tbody|thead|article|section|main|header|footer|nav|aside|br|hr|img|strong|em|b|i|time|"
     r"figure|figcaption|dl|dt|dd|blockquote|form|noscript|template|small|pre|button|input|abbr)"
 )
+_FEED_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:feed|rss|rdf:RDF)[\s>]", re.S)
 _DOCUMENT_START = re.compile(r"\s*(?:<!doctype\s+html|<\?xml|<html[\s>]|<!--)", re.I)
 _TAG = re.compile(rf"</?{_KNOWN_TAG}(?:\s[^<>]*)?/?>", re.I)
 
@@ -113,6 +114,11 @@ def looks_like_html(text: str) -> bool:
         return True
     tags = _TAG.finditer(text)
     return next(tags, None) is not None and next(tags, None) is not None
+
+
+def looks_like_feed(text: str) -> bool:
+    """True for an Atom or RSS feed (served as text/html by some sites): no page."""
+    return _FEED_START.match(text.lstrip("\ufeff")) is not None
 
 
 def html_to_document(
