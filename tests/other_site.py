@@ -1,17 +1,18 @@
 """A second news site on 127.0.0.1, shaped like the regional portal of LAYOUTS.md and unlike
 `fixture_site.py`, to check that the crawl holds on a site it was not written against.
 
-What is different here: article paths `/nieuws/<slug>-ANP<9 digits>` and a non-ASCII slug;
-section listings `/nieuws/<section>?page=N` whose heading is not the path (`/nieuws/soccer` is
-headed `Voetbal`) paginated by numbered `?page=N` links only or by a bare "Volgende" link;
-a regional page `/nieuws/regio/<town>` (301 to its canonical URL with a trailing slash) with
-`Net binnen`; relative, protocol-relative and absolute links, `utm_*` parameters and fragments;
-navigation and footer full of same-site links with headline-like text; an Atom feed and an RSS
-feed served as `text/html`, both with relative links; gzip when asked; ETag (weak) on articles
-and Last-Modified on listings, both answered with 304; a windows-1252 article sent as `text/html` without charset; robots.txt
-that shuts out `*` but has a group for `newsarchive` with a Crawl-delay and a Sitemap line;
-HEAD answered 405; a 410 Gone; a 503 with Retry-After as an HTTP date (once, then 200) and one
-with a Retry-After a day ahead. All text is invented.
+What is different here: article paths `/nieuws/<slug>-ANP<9 digits>` and a non-ASCII slug; section
+listings `/nieuws/<section>?page=N` whose heading is not the path (`/nieuws/soccer` is headed
+`Voetbal`) paginated by numbered `?page=N` links only or by a bare "Volgende" link; a regional page
+`/nieuws/regio/<town>` (301 to its canonical URL with a trailing slash) with `Net binnen`;
+relative, protocol-relative and absolute links, `utm_*` parameters and fragments; navigation and
+footer full of same-site links with headline-like text; an Atom feed and an RSS feed served as
+`text/html`, both with relative links; gzip when asked; ETag (weak) on articles and Last-Modified
+on listings, both answered with 304; a windows-1252 article sent as `text/html` without charset;
+robots.txt that shuts out `*` but has a group for `newsarchive` with a Crawl-delay and a Sitemap
+line; HEAD answered 405; a 410 Gone; a 503 with Retry-After as an HTTP date (once, then 200) and
+one with a Retry-After a day ahead; on demand, paths that are down (503) and a rate limit (429) for
+the whole host. All text is invented.
 """
 
 from __future__ import annotations
@@ -124,6 +125,8 @@ class OtherSite:
     start_time: datetime = datetime(2026, 5, 4, 14, 0, tzinfo=timezone.utc)
     per_page: int = 2
     crawl_delay: float = 0.3
+    requests_allowed: int | None = None  # past this many GETs: 429, Retry-After a day ahead
+    down: set[str] = field(default_factory=set)  # paths answering 503, Retry-After a day ahead
     now: datetime = field(init=False)
     hits: list[Hit] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -205,14 +208,21 @@ class _Handler(LocalHandler):
         self.send_body(b"", "text/plain", status=405, extra={"Allow": "GET"})
 
     def do_GET(self) -> None:  # noqa: N802
-        before = self.site._record("GET", self.path, {k.lower(): v for k, v in self.headers.items()})
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        before = self.site._record("GET", self.path, headers)
         parts = urlsplit(self.path)
         path, query = unquote(parts.path), dict(parse_qsl(parts.query))
         page = int(query["page"]) if query.get("page", "").isdigit() else 1
         slug = path.removeprefix("/nieuws/")
         canonical = slug.removesuffix("/")
         story = next((s for s in STORIES if s.slug == canonical), None)
-        if path == "/robots.txt":
+        tomorrow = {"Retry-After": _http_date(datetime.now(timezone.utc) + timedelta(days=1))}
+        allowed = self.site.requests_allowed
+        if allowed is not None and len(self.site.gets()) > allowed:
+            self.send_body(b"", "text/plain", status=429, extra=tomorrow)
+        elif path in self.site.down:
+            self.send_body(b"<h1>Onderhoud</h1>", "text/html", status=503, extra=tomorrow)
+        elif path == "/robots.txt":
             self.send_body(self.robots().encode(), "text/plain")
         elif path == ATOM:
             self.send_body(render_atom(self.site).encode(), "application/atom+xml")
@@ -232,8 +242,7 @@ class _Handler(LocalHandler):
             ahead = datetime.now(timezone.utc) + timedelta(seconds=1)
             self.send_body(b"", "text/plain", status=503, extra={"Retry-After": _http_date(ahead)})
         elif story.slug == BUSY_LONG:
-            ahead = datetime.now(timezone.utc) + timedelta(days=1)
-            self.send_body(b"", "text/plain", status=503, extra={"Retry-After": _http_date(ahead)})
+            self.send_body(b"", "text/plain", status=503, extra=tomorrow)
         elif story.slug == CP1252:
             self.send_body(render_article(self.site, story).encode("cp1252"), "text/html")
         else:
@@ -338,7 +347,8 @@ def render_listing(site: OtherSite, section: str, page: int) -> str:
     if section.startswith("regio/"):
         return render_regional(site, heading, chosen)
     teasers = "\n".join(
-        f"""<div class="teaser"><h3><a href="{_link(site, s, i + page)}">ANP {escape(s.title)}</a></h3>
+        f"""<div class="teaser">
+<h3><a href="{_link(site, s, i + page)}">ANP {escape(s.title)}</a></h3>
 <p>{escape(s.wire_line)}</p><p>{site.age(s)}</p></div>"""
         for i, s in enumerate(chosen)
     )

@@ -108,7 +108,8 @@ def test_summary_counts_and_failures_named_with_exit_1(site, db):
     listing_pages = 3 + 4 + 1
     assert (fetched, not_modified, failed) == (listing_pages + 2 + len(FETCHABLE), 0, 2)
     assert new_items > len(FETCHABLE) and sightings > new_items
-    failures = [line for line in result.stderr.splitlines() if line.startswith("newsarchive: failed")]
+    failures = [line for line in result.stderr.splitlines()
+                if line.startswith("newsarchive: failed")]
     assert failures == [
         f"newsarchive: failed {site.url('/nieuws/' + GONE)}: HTTP 410 (given up)",
         f"newsarchive: failed {site.url('/nieuws/' + BUSY_LONG)}: HTTP 503 "
@@ -253,3 +254,25 @@ def test_sources_file_with_a_byte_order_mark_and_crlf_is_read(site, db, tmp_path
     result = CliRunner().invoke(cli, ["crawl", "--sources", str(listed), *FAST, "--db", db])
     assert result.exit_code == 1, result.stderr  # the 410 and the 503 of the site
     assert SUMMARY.match(result.stderr.splitlines()[-1]).group(1) == str(10 + len(FETCHABLE))
+
+
+# --- a server that asks us to stay away ---------------------------------------------------------
+def test_rate_limit_with_a_long_retry_after_stops_all_requests_to_the_host(site, db):
+    site.requests_allowed = 14  # robots.txt, the sources and a few articles
+    result, (fetched, _, failed, *_rest) = crawl(site, db)
+    assert result.exit_code == 1
+    assert len(site.gets()) == 15  # the one answered 429, then nothing more this run
+    assert fetched + failed == 10 + len(STORIES)
+    waiting = frontier_row(db, site.url("/nieuws/" + STORIES[-1].slug))
+    assert waiting.state == "failed" and "HTTP 429" in waiting.last_error
+    assert waiting.next_due_at - datetime.now(timezone.utc) > timedelta(hours=23)
+
+
+def test_source_that_asked_for_a_day_is_not_asked_again_by_the_next_runs(site, db):
+    site.down.add("/nieuws/geld")
+    result, _ = crawl(site, db)
+    assert result.exit_code == 1 and f"failed {site.url('/nieuws/geld')}: HTTP 503" in result.stderr
+    assert site.paths_got().count("/nieuws/geld") == 1
+    result, _ = crawl(site, db)
+    assert result.exit_code == 0, result.stderr
+    assert site.paths_got().count("/nieuws/geld") == 1

@@ -139,6 +139,10 @@ class _Run:
     # --- sources ---------------------------------------------------------------------------
     def crawl_source(self, source: str) -> None:
         self.frontier.add([source], None, None, self.now())
+        entry = self.frontier.get(source)
+        if entry is not None and entry.waiting(self.now()):  # cron runs more often than that
+            log.info("not due before %s (it failed): %s", entry.next_due_at, source)
+            return
         page_url, discovered_from = source, None
         for _ in range(max(self.options.pages, 1)):
             if discovered_from is not None:

@@ -36,6 +36,11 @@ class FrontierEntry:
     failure_count: int
     etag: str | None
     last_modified: str | None
+    next_due_at: datetime | None
+
+    def waiting(self, now: datetime) -> bool:
+        """Failed, and not to be asked again yet (backoff, or the server's Retry-After)."""
+        return self.state == "failed" and self.next_due_at is not None and self.next_due_at > now
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,8 @@ class Frontier:
         with self.engine.connect() as connection:
             row = connection.execute(
                 select(FRONTIER.c.url, FRONTIER.c.kind, FRONTIER.c.state,
-                       FRONTIER.c.failure_count, FRONTIER.c.etag, FRONTIER.c.last_modified)
+                       FRONTIER.c.failure_count, FRONTIER.c.etag, FRONTIER.c.last_modified,
+                       FRONTIER.c.next_due_at)
                 .where(FRONTIER.c.url == url)
             ).first()
         return FrontierEntry(*row) if row else None

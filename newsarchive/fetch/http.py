@@ -94,6 +94,7 @@ class HostClock:
     def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
         self._next_allowed: dict[str, float] = {}
         self._delays: dict[str, float] = {}
+        self._paused_until: dict[str, float] = {}
         self._lock = threading.Lock()
         self._sleep = sleep
 
@@ -114,6 +115,16 @@ class HostClock:
             self._next_allowed[host] = start + self._delay(host, default_delay)
         if start > now:
             self._sleep(start - now)
+
+    def pause(self, host: str, seconds: float) -> None:
+        """The host asked us to stay away this long (429 with a Retry-After over the cap)."""
+        with self._lock:
+            self._paused_until[host] = time.monotonic() + seconds
+
+    def paused_for(self, host: str) -> float:
+        """Seconds the host still wants us to stay away (0 when it does not)."""
+        with self._lock:
+            return max(0.0, self._paused_until.get(host, 0.0) - time.monotonic())
 
     def done(self, host: str, default_delay: float) -> None:
         """The request to `host` has ended: the delay counts from now."""
@@ -205,6 +216,10 @@ class HttpClient:
                           rules: _BodyRules) -> Response:
         policy = self.policy
         extra, timeouts = 0.0, 0
+        paused = self.clock.paused_for(host_of(current))
+        if paused > policy.retry_after_cap:
+            return _failed(url, current, f"{host_of(current)} asked us to wait "
+                           f"{paused:.0f} s more (HTTP 429)", permanent=False, retry_after=paused)
         for attempt in range(policy.retries + 1):
             self.clock.wait(host_of(current), policy.delay, extra)
             fetched_at = datetime.now(timezone.utc)
@@ -215,11 +230,13 @@ class HttpClient:
                                status=failure.status, retry_after=failure.retry_after)
                 last.fetched_at = fetched_at
                 timeouts += failure.timed_out
-                if (failure.permanent or attempt == policy.retries
-                        or timeouts > policy.timeout_retries):
-                    return last
                 if failure.retry_after is not None and failure.retry_after > policy.retry_after_cap:
                     last.error += f" (Retry-After {failure.retry_after:.0f} s is over the cap)"
+                    if failure.status == 429:  # too many requests: to the host, not this URL
+                        self.clock.pause(host_of(current), failure.retry_after)
+                    return last
+                if (failure.permanent or attempt == policy.retries
+                        or timeouts > policy.timeout_retries):
                     return last
                 extra = self._backoff(attempt, failure.retry_after)
         raise AssertionError("unreachable")
