@@ -8,7 +8,8 @@ page), the leads repeating ten times too. Three runs, each in its own process an
 archive: `text` (text dumps, parse + store), `html` (realistic HTML of 80-150 KB in the markup
 shapes of tests/render_html.py, parse + store) and `store` (parsing not timed: storage
 alone). Page generation is not timed. Prints pages/s, items/s, sightings/s, peak RSS (and RSS at
-half-way: memory must stay flat), and archive bytes per item with every index.
+half-way: memory must stay flat), and archive bytes per item with every index, then per table
+(with its indexes; SQLite's dbstat).
 Targets: html >= 200 pages/s, text >= 2,000 pages/s, store >= 3,000 pages/s, RSS < 200 MB,
 < 1 KB per item.
 """
@@ -19,6 +20,7 @@ import argparse
 import os
 import random
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -145,6 +147,26 @@ def run(mode: str, count: int, folder: Path) -> None:
         f"({size / sightings:,.0f} B/sighting)",
         flush=True,
     )
+    print(f"      bytes/item by table (with its indexes): {table_sizes(db, items)}", flush=True)
+
+
+def table_sizes(db: Path, items: int) -> str:
+    """Each table's pages with its indexes', per item, largest first (FTS shadows as one)."""
+    query = (
+        "SELECT coalesce(s.tbl_name, d.name), sum(d.pgsize) FROM dbstat AS d "
+        "LEFT JOIN sqlite_schema AS s ON s.name = d.name GROUP BY 1"
+    )
+    try:
+        with sqlite3.connect(db) as connection:
+            rows = connection.execute(query).fetchall()
+    except sqlite3.OperationalError:  # an SQLite built without dbstat
+        return "(dbstat not available)"
+    sizes: dict[str, int] = {}
+    for name, size in rows:
+        table = "items_fts" if name.startswith("items_fts") else name
+        sizes[table] = sizes.get(table, 0) + size
+    largest = sorted(sizes.items(), key=lambda pair: -pair[1])
+    return ", ".join(f"{name} {size / items:,.0f}" for name, size in largest if size / items >= 1)
 
 
 def main() -> None:
