@@ -395,7 +395,7 @@ def render_atom(site: OtherSite) -> str:
 
 def render_rss(site: OtherSite) -> str:
     items = "\n".join(
-        f"<item><title>{escape(s.title)}</title><link>{_link(site, s, 0)}</link>"
+        f"<item><title>{escape(s.title)}</title><link>{s.path}</link>"  # 301 when SLASHED
         f"<description>{escape(s.wire_line)}</description></item>"
         for s in site.stories("geld")
     )

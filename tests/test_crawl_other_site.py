@@ -80,7 +80,8 @@ def test_non_ascii_slug_is_requested_percent_encoded_as_utf8(site, db):
 
 def test_navigation_footer_and_pagination_links_are_not_crawled_as_articles(site, db):
     crawl(site, db)
-    known = {story_path(s) for s in STORIES} | {"/robots.txt", ATOM, RSS}
+    known = {story_path(s) for s in STORIES} | {s.path for s in STORIES} | {"/robots.txt", ATOM,
+                                                                          RSS}
     listing_pages = {f"/nieuws/{section}" + end for section in SECTIONS for end in ("", "/")}
     for path in site.paths_got():
         bare = path.split("?")[0]
@@ -139,7 +140,7 @@ def test_every_fetched_page_is_stored_with_its_sidebar_sightings(site, db):
             select(SIGHTINGS.c.page_id, func.count())
             .group_by(SIGHTINGS.c.page_id)).all())
     articles = [row for row in rows if row.kind == "article"]
-    assert len(articles) == len(FETCHABLE)
+    assert len(articles) == len(FETCHABLE) + len(SLASHED & {s.slug for s in STORIES})
     for row in articles:
         assert sightings.get(row.page_id, 0) >= 4, row.url  # the lead and its sidebar items
 
@@ -262,7 +263,7 @@ def test_rate_limit_with_a_long_retry_after_stops_all_requests_to_the_host(site,
     result, (fetched, _, failed, *_rest) = crawl(site, db)
     assert result.exit_code == 1
     assert len(site.gets()) == 15  # the one answered 429, then nothing more this run
-    assert fetched + failed == 10 + len(STORIES)
+    assert fetched + failed == 10 + len(STORIES) + 1  # the RSS feed's link that redirects
     waiting = frontier_row(db, site.url("/nieuws/" + STORIES[-1].slug))
     assert waiting.state == "failed" and "HTTP 429" in waiting.last_error
     assert waiting.next_due_at - datetime.now(timezone.utc) > timedelta(hours=23)
@@ -276,3 +277,14 @@ def test_source_that_asked_for_a_day_is_not_asked_again_by_the_next_runs(site, d
     result, _ = crawl(site, db)
     assert result.exit_code == 0, result.stderr
     assert site.paths_got().count("/nieuws/geld") == 1
+
+
+def test_link_redirecting_to_an_archived_page_is_not_fetched_again(site, db):
+    crawl(site, db)
+    slug = next(iter(SLASHED & {s.slug for s in STORIES}))
+    assert site.paths_got().count(f"/nieuws/{slug}") == 1  # the feed's link: a 301, not followed
+    assert site.paths_got().count(f"/nieuws/{slug}/") == 1  # the listing's link
+    alias = frontier_row(db, site.url(f"/nieuws/{slug}"))
+    canonical = frontier_row(db, site.url(f"/nieuws/{slug}/"))
+    assert (alias.state, alias.last_status) == ("done", 301)
+    assert alias.page_id == canonical.page_id is not None

@@ -194,10 +194,16 @@ class _Run:
             etag=entry.etag if entry and conditional else None,
             last_modified=entry.last_modified if entry and conditional else None,
             allow=self.robots.allows,
+            have=None if conditional else self.frontier.is_archived,
         )
         response.fetched_at = response.fetched_at.replace(microsecond=0)
         if response.not_modified:
             return self._not_modified(url, response, source)
+        if response.redirected:
+            log.info("%s redirects to %s, archived already", url, response.final_url)
+            self.flush()  # the target's page may still be queued: its id is needed
+            self.frontier.mark_redirected(url, response)
+            return None
         if not response.ok:
             self._fail(url, response)
             return None

@@ -138,6 +138,22 @@ class Frontier:
             connection.execute(update(RESPONSES).where(RESPONSES.c.id == response_id)
                                .values(page_id=page_id))
 
+    def is_archived(self, url: str) -> bool:
+        """The URL's page is stored, or its response is (and the page is on its way)."""
+        entry = self.get(url)
+        return entry is not None and entry.state in ("done", "fetched")
+
+    def mark_redirected(self, url: str, response: Response) -> None:
+        """`url` redirects to a page already archived: it is done, as that page."""
+        target = select(FRONTIER.c.page_id).where(FRONTIER.c.url == response.final_url)
+
+        def work(connection: Connection) -> None:
+            self._mark(connection, url, response, state="done")
+            connection.execute(update(FRONTIER).where(FRONTIER.c.url == url)
+                               .values(page_id=target.scalar_subquery()))
+
+        self._write(work)
+
     def mark_not_modified(self, url: str, response: Response) -> None:
         self._write(lambda connection: self._mark(connection, url, response, state="done"))
 

@@ -75,6 +75,11 @@ class Response:
         return self.error is None and self.status == 304
 
     @property
+    def redirected(self) -> bool:
+        """A redirect not followed: its target (`final_url`) is a page we already have."""
+        return self.error is None and self.status in REDIRECT_STATUSES
+
+    @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
@@ -182,9 +187,12 @@ class HttpClient:
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
             max_bytes: int | None = None, any_type: bool = False,
-            allow: Callable[[str], bool] | None = None) -> Response:
-        """GET `url` politely. `allow(url)` vets every redirect target (robots.txt); `any_type`
-        accepts a body of any content type (robots.txt is often served as something odd)."""
+            allow: Callable[[str], bool] | None = None,
+            have: Callable[[str], bool] | None = None) -> Response:
+        """GET `url` politely. `allow(url)` vets every redirect target (robots.txt); a redirect
+        to a URL for which `have(url)` is true is not followed (the response is `redirected`);
+        `any_type` accepts a body of any content type (robots.txt is often served as something
+        odd)."""
         rules = _BodyRules(max_bytes or self.policy.max_bytes, None if any_type else ACCEPTED_TYPES)
         conditional = {}
         if etag:
@@ -207,6 +215,9 @@ class HttpClient:
             if allow is not None and not allow(target):
                 return _failed(url, target, f"redirect to {target} disallowed by robots.txt",
                                permanent=True)
+            if have is not None and have(target):
+                return Response(url, target, response.status, response.headers,
+                                fetched_at=response.fetched_at)
             seen.append(target)
             current = target
         return _failed(url, current, f"more than {self.policy.max_redirects} redirects",
