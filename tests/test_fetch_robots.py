@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+from protego import Protego
 
 from newsarchive.fetch.http import HttpClient, HttpPolicy
-from newsarchive.fetch.robots import Robots
+from newsarchive.fetch.robots import AGENT, Robots, robots_text
 
 POLICY = HttpPolicy(delay=0.0, read_timeout=2, retries=1, backoff=0.05)
 
@@ -58,3 +60,13 @@ def test_robots_txt_served_with_an_odd_content_type_still_counts(fixture_site):
         robots = Robots(http)
         assert not robots.allows(fixture_site.url("/private/archief"))
         assert robots.allows(fixture_site.url("/nieuws/binnenland"))
+
+
+@pytest.mark.parametrize("text", [
+    "\ufeffUser-agent: *\r\nDisallow: /private/\r\n",  # a byte-order mark and Windows line ends
+    "User-agent: *\nAllow: /\n\nUser-agent: NewsArchive/0.1\nDisallow: /private/\n",  # a version
+])
+def test_robots_txt_rules_are_found_however_the_file_is_written(text):
+    rules = Protego.parse(robots_text(text.encode("utf-8")))
+    assert not rules.can_fetch("https://www.example.nl/private/x", AGENT)
+    assert rules.can_fetch("https://www.example.nl/nieuws/x", AGENT)

@@ -11,6 +11,7 @@ What an unusable robots.txt means (the convention of the major crawlers, RFC 930
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from protego import Protego
@@ -20,6 +21,8 @@ from ..urls import host_of, origin_of
 
 ROBOTS_MAX_BYTES = 512 * 1024
 AGENT = "newsarchive"
+USER_AGENT_VERSION = re.compile(r"^(\s*user-agent\s*:\s*[^\s/#]+)/[^\s#]*",
+                                re.IGNORECASE | re.MULTILINE)
 log = logging.getLogger("newsarchive.crawl")
 
 
@@ -41,6 +44,14 @@ class HostRules:
             return None
         delay = self.parser.crawl_delay(AGENT)
         return float(delay) if delay is not None else None
+
+
+def robots_text(body: bytes) -> str:
+    """robots.txt as Protego should see it: UTF-8 without a byte-order mark, and a user agent
+    written with a version (`newsarchive/1.0`) reduced to its product token, as RFC 9309
+    matches it."""
+    text = body.decode("utf-8-sig", errors="replace")
+    return USER_AGENT_VERSION.sub(r"\1", text)
 
 
 class Robots:
@@ -65,8 +76,7 @@ class Robots:
     def _fetch(self, robots_url: str) -> HostRules:
         response = self.client.get(robots_url, max_bytes=ROBOTS_MAX_BYTES, any_type=True)
         if response.ok:
-            text = (response.body or b"").decode("utf-8", errors="replace")
-            return HostRules(Protego.parse(text))
+            return HostRules(Protego.parse(robots_text(response.body or b"")))
         if response.status is not None and 400 <= response.status < 500 and response.status != 429:
             return HostRules(None)
         if response.permanent and response.status is None:  # redirect loop or too many
