@@ -10,9 +10,10 @@ footer full of same-site links with headline-like text; an Atom feed and an RSS 
 `text/html`, both with relative links; gzip when asked; ETag (weak) on articles and Last-Modified
 on listings, both answered with 304; a windows-1252 article sent as `text/html` without charset;
 robots.txt that shuts out `*` but has a group for `newsarchive` with a Crawl-delay and a Sitemap
-line; HEAD answered 405; a 410 Gone; a 503 with Retry-After as an HTTP date (once, then 200) and
-one with a Retry-After a day ahead; on demand, paths that are down (503) and a rate limit (429) for
-the whole host. All text is invented.
+line; an article behind a consent wall (a redirect that sets a cookie and sends back); HEAD
+answered 405; a 410 Gone; a 503 with Retry-After as an HTTP date (once, then 200) and one with a
+Retry-After a day ahead; on demand, paths that are down (503) and a rate limit (429) for the whole
+host. All text is invented.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http.server import ThreadingHTTPServer
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from xml.sax.saxutils import escape
 
 from fixture_site import LocalHandler, serve
@@ -103,6 +104,8 @@ GONE = "wedstrijd-afgelast-ANP412345614"
 BUSY_ONCE = "storing-verholpen-ANP412345616"
 BUSY_LONG = "bank-overbelast-ANP412345617"
 CP1252 = "zeeuwse-koffie-ANP412345613"
+WALLED = "haven-groeit-ANP412345608"  # a consent wall first: a redirect that sets a cookie
+CONSENT = "/privacy/toestemming"
 # served with a 301 to the same path with a trailing slash (the canonical URL)
 SLASHED = {"beurs-vlak-ANP412345607", "regio/goes"}
 ATOM = "/feeds/voetbal.atom"
@@ -224,6 +227,13 @@ class _Handler(LocalHandler):
             self.send_body(b"<h1>Onderhoud</h1>", "text/html", status=503, extra=tomorrow)
         elif path == "/robots.txt":
             self.send_body(self.robots().encode(), "text/plain")
+        elif path == CONSENT:  # sets the cookie and sends the reader back
+            self.send_body(b"", "text/plain", status=302, extra={
+                "Location": query.get("terug", "/"), "Set-Cookie": "toestemming=ja; Path=/"})
+        elif (story is not None and story.slug == WALLED
+              and "toestemming=ja" not in self.headers.get("Cookie", "")):
+            self.send_body(b"", "text/plain", status=302,
+                           extra={"Location": f"{CONSENT}?terug={quote(self.path)}"})
         elif path == ATOM:
             self.send_body(render_atom(self.site).encode(), "application/atom+xml")
         elif path == RSS:

@@ -200,6 +200,9 @@ class HttpClient:
         if last_modified:
             conditional["If-Modified-Since"] = last_modified
         current, seen = url, [url]
+        # a URL may come back once a cookie is set (a consent wall sends us back): a loop is
+        # the same URL with the same cookies
+        visits = {(url, self._cookies())}
         for _ in range(self.policy.max_redirects + 1):
             response = self._get_with_retries(url, current, conditional, rules)
             target = _redirect_target(response)
@@ -209,7 +212,7 @@ class HttpClient:
                 target = normalize_url(target, base=current)
             except UnsupportedURL as exc:
                 return _failed(url, current, f"redirect to {exc}", permanent=True)
-            if target in seen:
+            if (target, self._cookies()) in visits:
                 return _failed(url, target, "redirect loop: " + " -> ".join(seen + [target]),
                                permanent=True)
             if allow is not None and not allow(target):
@@ -219,9 +222,14 @@ class HttpClient:
                 return Response(url, target, response.status, response.headers,
                                 fetched_at=response.fetched_at)
             seen.append(target)
+            visits.add((target, self._cookies()))
             current = target
         return _failed(url, current, f"more than {self.policy.max_redirects} redirects",
                        permanent=True)
+
+    def _cookies(self) -> frozenset[tuple[str, str, str]]:
+        return frozenset((cookie.domain, cookie.name, cookie.value or "")
+                         for cookie in self.session.cookies)
 
     def _get_with_retries(self, url: str, current: str, headers: Mapping[str, str],
                           rules: _BodyRules) -> Response:
