@@ -295,6 +295,41 @@ def test_heading_is_the_first_h1_of_the_main_content() -> None:
     assert html_to_document("<body><p>geen kop</p></body>").heading is None
 
 
+SITE_HEADER = "<header><div>Zeeuws Nieuwsblad</div><div>Nieuws uit de regio</div></header>"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "<title>Dijk wordt verhoogd | Zeeuws Nieuwsblad</title>",
+        "<title>Zeeuws Nieuwsblad - Dijk wordt verhoogd</title>",
+        "<meta property='og:title' content='Dijk wordt verhoogd'><title>Zeeuws Nieuwsblad</title>",
+    ],
+)
+def test_without_an_h1_the_head_title_names_the_heading_line(head: str) -> None:
+    page = parse_page(
+        f"<html><head>{head}</head><body>{SITE_HEADER}<h2>Dijk wordt verhoogd</h2>"
+        "<p>KRUININGEN - Het werk begint.</p><h3>Meer uit Regio</h3><p>GOES - Markt.</p><p>1 uur geleden</p></body></html>",
+        FETCHED,
+    )
+    assert (page.title, page.lead.title, page.lead.dateline) == ("Dijk wordt verhoogd",) * 2 + ("KRUININGEN",)
+
+
+def test_logo_h1_outside_the_content_yields_to_the_line_the_head_title_names() -> None:
+    body = "<h1>Zeeuws Nieuwsblad</h1><div><h2>Dijk wordt verhoogd</h2><p>KRUININGEN - Het werk begint.</p></div>"
+    document = html_to_document(f"<html><head><title>Dijk wordt verhoogd - Zeeuws Nieuwsblad</title></head><body>{body}</body></html>")
+    assert document.heading == "Dijk wordt verhoogd"
+
+
+def test_listing_without_an_h1_takes_its_section_from_the_head_title() -> None:
+    page = parse_page(
+        "<html><head><title>Voetbal - De Wachter</title></head><body><div>De Wachter</div><div>Voetbal</div>"
+        "<div>Volgende</div><h3>ANP Oranje wint</h3><p>ZEIST (ANP) - Gewonnen.</p><p>1 uur geleden</p></body></html>",
+        FETCHED,
+    )
+    assert (page.kind, page.section) == ("listing", "Voetbal")
+
+
 def page_date(head: str = "", body: str = ""):
     return html_to_document(f"<html><head>{head}</head><body>{body}</body></html>").page_date
 

@@ -25,6 +25,7 @@ from lxml import etree
 from ..items import PageDate, to_utc
 from .ages import ANY_AGE, DIGIT_AGE
 from .document import INVISIBLE_CHARS, TextDocument
+from .wire import parse_wire
 
 # Never visible, or never content.
 _INVISIBLE = frozenset(
@@ -84,6 +85,8 @@ _DATE_META = frozenset({
     "article:published_time", "og:article:published_time", "datepublished", "pubdate",
     "publish-date", "publishdate", "dc.date.issued", "dcterms.issued",
 })
+_TITLE_META = frozenset({"og:title", "twitter:title"})
+_TITLE_SEPARATORS = frozenset("-|–—·:»")
 _ARTICLE_TYPES = re.compile(r"(?:^|:|/)(?:\w*Article|BlogPosting)$")
 _ISO_DATETIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6})\d*)?)?)?"
@@ -342,7 +345,7 @@ class _Layout:
         return TextDocument(
             lines=self.lines,
             links=self.links,
-            heading=self._heading()[0],
+            heading=self._title_heading(),
             page_date=self._page_date(),
             warnings=self.warnings,
         )
@@ -512,6 +515,15 @@ class _Layout:
         chosen = next((h for h in self.headings if h[1]), self.headings[0] if self.headings else None)
         return (chosen[0], chosen[2]) if chosen else (None, None)
 
+    def _title_heading(self) -> str | None:
+        """The page's heading: an h1 of the main content; else the line the head's title
+        names (`<Title> | <Site>`: a page without h1, or whose only h1 is the logo); else
+        the first h1."""
+        if any(in_content for _, in_content, _ in self.headings):
+            return self._heading()[0]
+        named = _line_named_by_head(self.root, self.lines)
+        return named if named is not None else self._heading()[0]
+
     # -- the page's own date ----------------------------------------------------------------
 
     def _page_date(self) -> PageDate | None:
@@ -536,6 +548,43 @@ class _Layout:
             candidates = [stamp for stamp, _ in times]
         moment = parse_datetime(candidates[0]) if len(candidates) == 1 else None
         return PageDate(moment, "time") if moment is not None else None
+
+
+def _head_titles(root: etree._Element) -> list[str]:
+    """The titles the head gives: og:title / twitter:title, then `<title>`."""
+    head = root.find("head")
+    if head is None:
+        return []
+    titles = [
+        meta.get("content") or "" for meta in head.iter("meta")
+        if (meta.get("property") or meta.get("name") or "").lower() in _TITLE_META
+    ]
+    titles += ["".join(title.itertext()) for title in head.iter("title")]
+    return [" ".join(title.split()) for title in titles if title and not title.isspace()]
+
+
+def _line_named_by_head(root: etree._Element, lines: list[str]) -> str | None:
+    """The line the head's title is; else, of the lines it begins or ends with beside a
+    separator (`Dijk wordt verhoogd | Zeeuws Nieuwsblad`), the last above the first wire
+    line: the site's name, the other part, heads the page."""
+    for title in _head_titles(root):
+        if title in lines:
+            return title
+        parts = [index for index, line in enumerate(lines) if _names_part(title, line)]
+        if parts:
+            top = next((index for index, line in enumerate(lines) if parse_wire(line)), len(lines))
+            above = [index for index in parts if index < top]
+            return lines[(above or parts)[-1]]
+    return None
+
+
+def _names_part(title: str, line: str) -> bool:
+    """`line` is the start or the end of `title`, beside a separator (`|`, `-`, `:`)."""
+    if len(line) >= len(title) or line[:1] not in title:
+        return False
+    if title.startswith(line):
+        return title[len(line) :].lstrip()[:1] in _TITLE_SEPARATORS
+    return title.endswith(line) and title[: -len(line)].rstrip()[-1:] in _TITLE_SEPARATORS
 
 
 def _shows_age(element: etree._Element) -> bool:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
+from operator import itemgetter
 from typing import NamedTuple
 
 from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
@@ -48,6 +49,7 @@ class Token(NamedTuple):
 
 
 # `Meer uit Sport`, `Meer uit: de regio »`, and spans glued by markup: `Meer uitSport`.
+_KIND = itemgetter(0)  # of a Token
 _MEER_UIT = re.compile(
     r"meer uit(?P<gap>:?\s*)(?P<section>[^\W\d_][^\d]{0,40}?)[\s:»›>]*", re.IGNORECASE
 )
@@ -165,12 +167,12 @@ def _headline(text: str) -> tuple[Headline, bool] | None:
 def _mark_headline_runs(tokens: list[Token]) -> list[Token]:
     """The lines after `Net binnen` that read as headlines. When the first has the leading
     `- `, all must (HTML may drop it and glue the parts: `Tholen16:30Title`)."""
-    result = tokens  # copied on the first `Net binnen`: most pages have none
+    if Kind.NET_BINNEN not in map(_KIND, tokens):  # most pages have none
+        return tokens
+    result = list(tokens)
     for start, token in enumerate(tokens):
         if token.kind is not Kind.NET_BINNEN:
             continue
-        if result is tokens:
-            result = list(tokens)
         dashed = None
         index = start + 1
         while index < len(tokens) and tokens[index].kind is Kind.OTHER:
