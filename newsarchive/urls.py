@@ -13,6 +13,7 @@ import re
 from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 SCHEMES = ("http", "https")
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 TRACKING_PREFIXES = ("utm_",)
 TRACKING_PARAMETERS = frozenset(
@@ -107,7 +108,9 @@ def site_of(url: str) -> str:
     """The site a URL belongs to: its host name without port and without a `www.` prefix,
     reduced to the last two labels (so `feeds.example.nl` and `www.example.nl` are one site)."""
     host = (urlsplit(url).hostname or "").lower()
-    if host.replace(".", "").isdigit() or ":" in host or host == "localhost":
+    if host in LOOPBACK_NAMES:  # one machine, whichever name a page links it by
+        return "localhost"
+    if host.replace(".", "").isdigit() or ":" in host:
         return host
     return ".".join(host.split(".")[-2:])
 

@@ -53,3 +53,9 @@ def test_anything_but_absolute_http_is_refused(url):
 def test_same_site_ignores_subdomain_but_not_domain():
     assert same_site("https://www.example.nl/a", "https://feeds.example.nl/rss")
     assert not same_site("https://www.example.nl/a", "https://example.com/a")
+
+
+def test_the_loopback_names_are_one_site_and_other_addresses_are_not():
+    assert same_site("http://127.0.0.1:8080/nieuws/a", "http://localhost:8080/nieuws/b")
+    assert same_site("http://[::1]:8080/nieuws/a", "http://localhost:8080/nieuws/b")
+    assert not same_site("http://127.0.0.2/nieuws/a", "http://127.0.0.1/nieuws/b")
