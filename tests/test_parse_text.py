@@ -285,6 +285,16 @@ def test_lead_after_an_age_first_sidebar_starts_at_the_document_heading() -> Non
     assert item_fields(page, "dateline", "age_text") == [("PARIJS", "3 uur geleden"), ("ROME", "1 dag geleden")]
 
 
+@pytest.mark.parametrize("link", ["Lees meer", "Lees verder »", "Meer lezen..."])
+def test_read_more_line_in_a_text_dump_is_neither_a_title_nor_body(link: str) -> None:
+    page = parse(
+        f"Titel\nDEN HAAG (ANP) - Intro.\n{link}\nMeer uit Binnenland\nUTRECHT (ANP) - Treinen.\n2 uur geleden\n"
+        f"{link}\nASSEN (ANP) - Regen.\n3 uur geleden\n"
+    )
+    assert page.lead.paragraphs == ("Intro.",)
+    assert item_fields(page, "title", "dateline") == [(None, "UTRECHT"), (None, "ASSEN")]
+
+
 def test_sentence_starting_with_meer_uit_is_body_text_not_the_sidebar_heading() -> None:
     page = parse(
         "Titel\nGOES - Het bericht.\nMeer uit de regio leest u op onze site.\nMeer uit Goes\n"

@@ -25,6 +25,7 @@ from lxml import etree
 from ..items import PageDate, to_utc
 from .ages import ANY_AGE, DIGIT_AGE
 from .document import INVISIBLE_CHARS, TextDocument
+from .layout import READ_MORE_MAX, is_read_more
 from .wire import parse_wire
 
 # Never visible, or never content.
@@ -59,12 +60,6 @@ _AGE_ANYWHERE = re.compile(ANY_AGE, re.I)
 # Number words and `net` are ordinary words in a sentence; only a <time> makes them an age.
 _AGE_IN_TIME = re.compile(ANY_AGE, re.I)
 _AGE_MAX_LEN = 40
-# The text of a "read more" link under a teaser: a button in all but name.
-_READ_MORE = re.compile(
-    r"(?:lees|read)\s+(?:meer|verder|more|het hele (?:artikel|bericht))|verder lezen|meer lezen",
-    re.I,
-)
-_READ_MORE_MAX_LEN = 40
 _ROW_LINE_MIN_CELLS = 3
 _ROW_LINE_MAX_CELL = 100
 
@@ -287,10 +282,6 @@ def _is_row_line(row: etree._Element) -> bool:
     return True
 
 
-def _is_read_more(text: str) -> bool:
-    return len(text) <= _READ_MORE_MAX_LEN and _READ_MORE.fullmatch(text.strip(" »›>→….:")) is not None
-
-
 _BLOCK, _BREAK, _INLINE, _CARD = 0, 1, 2, 3
 
 
@@ -460,10 +451,10 @@ class _Layout:
         "read more" link is dropped."""
         parts = self.parts
         text = "".join(parts[mark:])
-        if len(text) > 2 * max(_AGE_MAX_LEN, _READ_MORE_MAX_LEN):
+        if len(text) > 2 * max(_AGE_MAX_LEN, READ_MORE_MAX):
             return
         text = " ".join(text.split())
-        if element.tag == "a" and _is_read_more(text):
+        if element.tag == "a" and is_read_more(text):
             del parts[mark:], self.part_links[mark:]
         elif _is_inline_age(element, text):
             age, age_links = parts[mark:], self.part_links[mark:]

@@ -36,6 +36,7 @@ class Kind(Enum):
     DATE = "date"
     EDITION = "edition"
     BANNER = "banner"
+    CHROME = "chrome"  # a "read more" link's text
     OTHER = "other"
 
 
@@ -68,6 +69,12 @@ _MONTH = (
 )
 _DATE = re.compile(rf"(?:{_DAY},?\s+)?\d{{1,2}}\s+{_MONTH}\s+\d{{4}}", re.IGNORECASE)
 _EDITION = re.compile(r"editie\s*:", re.IGNORECASE)
+# The text of a "read more" link under a teaser: a button in all but name.
+_READ_MORE = re.compile(
+    r"(?:lees|read)\s+(?:meer|verder|more|het hele (?:artikel|bericht))|verder lezen|meer lezen",
+    re.I,
+)
+READ_MORE_MAX = 40
 _CROSS_REFERENCE = re.compile(r"(?:lees|bekijk|kijk|zie|luister)\s+(?:ook|hier)\b\s*:?", re.I)
 _CROSS_REFERENCE_INITIALS = frozenset("LlBbKkZz")  # the cheap test first
 _PAGER = re.compile(r"[«‹<←\s]*(?:vorige|volgende|pagina|page|previous|next|sorteer)\b", re.I)
@@ -126,6 +133,8 @@ def _other_token(text: str, link: str | None, on_top: bool) -> Token:
     first wire line); further down, `webmail` is just a word in a title."""
     if len(text) > _SHORT_LINE:  # only short lines can be anything but plain text
         return Token(Kind.OTHER, text, link)
+    if len(text) <= READ_MORE_MAX and is_read_more(text):
+        return Token(Kind.CHROME, text, link)
     meer_uit = _MEER_UIT.fullmatch(text)
     if meer_uit is not None:
         section = _meer_uit_section(meer_uit)
@@ -141,6 +150,11 @@ def _other_token(text: str, link: str | None, on_top: bool) -> Token:
     if on_top and "webmail" in text.lower():
         return Token(Kind.BANNER, text, link)
     return Token(Kind.OTHER, text, link)
+
+
+def is_read_more(text: str) -> bool:
+    """The text of a "read more" link (`Lees meer »`): no title, no body text."""
+    return len(text) <= READ_MORE_MAX and _READ_MORE.fullmatch(text.strip(" »›>→….:")) is not None
 
 
 def _meer_uit_section(match: re.Match[str]) -> str | None:
@@ -309,7 +323,7 @@ def _may_be_section(text: str) -> bool:
 # --- the lead ----------------------------------------------------------------------------
 
 
-_NOT_BODY = (Kind.BANNER, Kind.NET_BINNEN, Kind.HEADLINE, Kind.AGE)
+_NOT_BODY = (Kind.BANNER, Kind.CHROME, Kind.NET_BINNEN, Kind.HEADLINE, Kind.AGE)
 _NOT_TITLE = (*_NOT_BODY, Kind.DATE, Kind.EDITION)
 
 
