@@ -232,7 +232,7 @@ def test_page_that_is_all_boilerplate_by_generic_rules_keeps_its_visible_text() 
     assert lines("<script>x</script><style>p {}</style>") == []
 
 
-@pytest.mark.parametrize("wrapper", ["nav", "div role='navigation'"])
+@pytest.mark.parametrize("wrapper", ["nav", "div role='navigation'", "footer", "div role='contentinfo'"])
 def test_navigation_holding_wire_copy_is_content(wrapper: str) -> None:
     tag = wrapper.split()[0]
     body = f"<h2>Meer uit Sport</h2><{wrapper}><p>ASSEN (ANP) - Regen.</p><span>1 uur geleden</span></{tag}>"

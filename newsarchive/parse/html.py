@@ -225,18 +225,21 @@ def _protected(root: etree._Element) -> set[Any]:
 
 def _structural_drops(root: etree._Element, protected: set[Any]) -> set[Any]:
     """Navigation, the page footer and forms; kept when they wrap the page (a form around
-    everything), and navigation holding wire copy (a sidebar marked up as navigation)."""
+    everything), and navigation or a footer holding wire copy (a sidebar marked up so)."""
     return {
         element for element in root.iter(*_STRUCTURAL)
         if element not in protected
         and not (element.tag == "footer" and _footer_of_section(element))
-        and not (element.tag == "nav" and _holds_wire_copy(element))
+        and not (element.tag != "form" and _holds_wire_copy(element))
     }
 
 
 def _holds_wire_copy(element: etree._Element) -> bool:
     """Wire lines (`TEHERAN (ANP) - `) or `Net binnen` headlines: content, whatever the tag."""
     text = etree.tostring(element, method="text", encoding=str, with_tail=False)
+    lowered = text.lower()  # the substring tests first: footers are long, the regex is not cheap
+    if "(anp" not in lowered and "(afn" not in lowered and "net binnen" not in lowered:
+        return False
     return _WIRE_SIGN.search(text) is not None
 
 
