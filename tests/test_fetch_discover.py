@@ -109,3 +109,14 @@ def test_short_title_in_a_heading_counts_when_its_teaser_holds_a_wire_line():
 </main></body></html>"""
     found = discover(html, BASE, "text/html")
     assert found.articles == ["https://www.example.nl/nieuws/beurs-vlak-ANP100000002"]
+
+
+def test_image_link_with_a_tracking_parameter_does_not_split_the_teaser():
+    html = b"""<html><body><main><article>
+<a href="/nieuws/sluis-dicht-ANP100000004?utm_source=beeld#foto"><img src="/s.jpg" alt=""></a>
+<h3><a href="/nieuws/sluis-dicht-ANP100000004">Sluis dicht</a></h3>
+<p>WEMELDINGE - De sluis is een week dicht.</p></article>
+<article><h3><a href="/nieuws/markt-ANP100000005">Markt</a></h3><a href="/nieuws/x">x</a>
+<p>KAPELLE - De markt verhuist.</p></article></main></body></html>"""
+    found = discover(html, BASE, "text/html")
+    assert found.articles == ["https://www.example.nl/nieuws/sluis-dicht-ANP100000004"]

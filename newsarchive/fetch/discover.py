@@ -43,8 +43,8 @@ BOILERPLATE_WORDS = frozenset({"nav", "navbar", "navigation", "menu", "footer", 
                                "topbar", "header", "pagination", "pager", "share", "social",
                                "kop", "paginering", "delen"})
 # Parts of a class or id that mark site chrome inside a longer word, English or Dutch
-# (`mainnav`, `hoofdmenu`, `navigatie`, `sitefooter`, `voettekst`, `kruimelpad`).
-BOILERPLATE_PARTS = ("nav", "menu", "footer", "voettekst", "kruimel", "breadcrumb")
+# (`mainnav`, `hoofdmenu`, `navigatie`, `sitefooter`, `voettekst`, `kruimelpad`, `colofon`).
+BOILERPLATE_PARTS = ("nav", "menu", "footer", "voettekst", "kruimel", "breadcrumb", "colofon")
 PAGE_TAGS = frozenset({"body", "html", "main"})  # never a teaser of one link
 TEASER_DEPTH = 4  # ancestors of a link searched for its teaser: `a` < h3 < div < article
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -68,6 +68,8 @@ NOT_PAGES = re.compile(
     r"\.(jpe?g|png|gif|webp|svg|ico|pdf|zip|mp3|mp4|css|js|xml|rss|json)$", re.IGNORECASE
 )
 HEADLINE_WORDS = 4
+PAGE_PARAMETERS = frozenset({"page", "pagina", "p", "pg", "pag"})
+SOME_PAGE = "http://example.invalid/"  # a base to compare relative links by
 UTF8_HTML = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
 
 
@@ -184,12 +186,25 @@ def _block_text(anchor: etree._Element) -> str:
     for depth, node in enumerate(anchor.iterancestors()):
         if depth >= TEASER_DEPTH or node.tag in PAGE_TAGS:
             break
-        if any(other.get("href") != anchor.get("href") for other in node.iter("a")):
+        if any(not _same_target(other.get("href"), anchor.get("href"))
+               for other in node.iter("a")):
             break
         teaser = node
     if teaser is None or teaser.tag in HEADINGS:
         return ""
     return " ".join(teaser.text_content().split())[:2000]
+
+
+def _same_target(href: str | None, other: str | None) -> bool:
+    """Two links to one page (an image link and a title link may differ in a fragment or a
+    tracking parameter)."""
+    if href == other:
+        return True
+    try:
+        return normalize_url(href or "", base=SOME_PAGE) == normalize_url(other or "",
+                                                                         base=SOME_PAGE)
+    except UnsupportedURL:
+        return False
 
 
 def _next_page_links(tree: etree._Element, url: str) -> Iterator[str]:
@@ -205,7 +220,7 @@ def _next_page_links(tree: etree._Element, url: str) -> Iterator[str]:
 
 def _page_number(url: str) -> int:
     for name, value in parse_qsl(urlsplit(url).query):
-        if name.lower() in ("page", "pagina", "p") and value.isdigit():
+        if name.lower() in PAGE_PARAMETERS and value.isdigit():
             return int(value)
     return 1
 
