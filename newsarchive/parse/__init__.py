@@ -41,10 +41,10 @@ def parse_page(
             text, warnings = decoded.text, list(decoded.warnings)
         else:
             text = data
-        if looks_like_feed(text):
-            warnings.append("an Atom or RSS feed, not a page")
-            return ParsedPage("unknown", url, fetched_at, warnings=warnings)
         if looks_like_html(text):
+            if looks_like_feed(text):
+                warnings.append("an Atom or RSS feed, not a page")
+                return ParsedPage("unknown", url, fetched_at, warnings=warnings)
             document = html_to_document(text, base_url=url, hints=hints)
         else:
             document = text_to_document(text)
