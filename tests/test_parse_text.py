@@ -102,7 +102,8 @@ def test_unknown_age_phrase_gives_a_warning_and_no_window() -> None:
 @pytest.mark.parametrize(
     "dateline",
     ["IZJOEM/LONDEN", "DEN HAAG", "WEST PALM BEACH", "MEXICO-STAD", "ÎLE LONGUE", "BOGOTÁ",
-     "MALMÖ", "'S HEER ARENDSKERKE", "’S-GRAVENHAGE", "ST. PETERSBURG", "TRUMPWASHINGTON"],
+     "MALMÖ", "'S HEER ARENDSKERKE", "’S-GRAVENHAGE", "ST. PETERSBURG", "TRUMPWASHINGTON",
+     "SINT\u2011PETERSBURG", "ST. MAARTEN"],
 )
 def test_dateline_in_capitals_is_kept_as_printed(dateline: str) -> None:
     page = parse(f"Titel\nDEN HAAG (ANP) - Intro.\nMeer uit Buitenland\n{dateline} (ANP) - Iets.\n1 uur geleden\n")

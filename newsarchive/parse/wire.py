@@ -20,7 +20,7 @@ _LETTER = r"[^\W\d_]"
 _QUOTE = "'’`"
 # Words of letters (any script), joined by a space, hyphen, apostrophe, period or slash:
 # `DEN HAAG`, `MEXICO-STAD`, `'S HEER ARENDSKERKE`, `ST. PETERSBURG`, `IZJOEM/LONDEN`.
-_JOIN = rf"(?:[-{_QUOTE}]|\.\s?|\s|\s?/\s?)"
+_JOIN = rf"(?:[-\u2010\u2011{_QUOTE}]|\.\s?|\s|\s?/\s?)"
 _DATELINE = rf"(?P<dateline>[{_QUOTE}]?{_LETTER}+(?:{_JOIN}[{_QUOTE}]?{_LETTER}+){{0,11}}\.?)"
 _AGENCIES = r"\(\s*(?P<agencies>[^\W\d_]{2,12}(?:\s?/\s?[^\W\d_]{2,12}){0,7})\s*\)"
 _SEPARATOR = r"\s*[-–—]\s+"
