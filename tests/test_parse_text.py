@@ -218,6 +218,14 @@ def test_listing_source_prefix_is_stripped_and_date_lines_are_not_the_section() 
     assert item_fields(page, "title", "dateline") == [("Minister zwijgt", "KOPENHAGEN")]
 
 
+def test_source_prefix_glued_to_the_title_by_markup_is_stripped() -> None:
+    page = parse(
+        "Politiek\nANPMinister zwijgt\nKOPENHAGEN (ANP) - Geen reactie.\n1 maand geleden\n"
+        "ANPO-ploeg wint\nDEN HAAG (ANP) - Winst.\n2 maanden geleden\n"
+    )
+    assert item_fields(page, "title") == [("Minister zwijgt",), ("ANPO-ploeg wint",)]
+
+
 @pytest.mark.parametrize("pager", ["Pagina 2 van 14", "« Vorige", "Volgende »", "1 2 3 4", "Sorteer op: nieuwste"])
 def test_pager_above_a_listing_is_not_its_section(pager: str) -> None:
     page = parse(f"Politiek\n{pager}\nANP Minister zwijgt\nKOPENHAGEN (ANP) - Geen reactie.\n1 maand geleden\n")

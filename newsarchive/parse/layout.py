@@ -516,7 +516,7 @@ def _slots_age_first(tokens: list[Token], wires: list[int]) -> list[_Slot]:
 def _has_titles(tokens: list[Token], slots: list[_Slot], after_heading: bool) -> bool:
     """Whether this page's items carry titles (layouts B, D) or not (layouts A, C)."""
     titled = [slot.title is not None for slot in slots]
-    if any(tokens[s.title].text.startswith(_SOURCE_PREFIX) for s in slots if s.title is not None):
+    if any(_source_prefix(tokens[s.title].text) for s in slots if s.title is not None):
         return True
     if len(slots) > 1:
         return 2 * sum(titled[1:]) >= len(slots) - 1
@@ -540,7 +540,7 @@ def _item(
     title_token = tokens[slot.title] if titled and slot.title is not None else None
     title = None
     if title_token is not None:
-        title = title_token.text.removeprefix(_SOURCE_PREFIX).strip() or title_token.text
+        title = title_token.text[_source_prefix(title_token.text) :].strip() or title_token.text
     age_text = tokens[slot.age].text if slot.age is not None else None
     window = None
     if age_text is not None:
@@ -553,6 +553,17 @@ def _item(
         warnings.append(f"unknown age phrase {age_text!r} of item {wire.dateline!r}")
     link = tokens[slot.wire].link or (title_token.link if title_token else None)
     return Item(title, wire.dateline, wire.places, wire.agencies, wire.body, age_text, window, link)
+
+
+def _source_prefix(title: str) -> int:
+    """The length of a listing title's source prefix: `ANP Minister …`, or glued by markup
+    that set the source in its own element, `ANPMinister …`; 0 without one."""
+    if not title.startswith("ANP"):
+        return 0
+    if title.startswith(_SOURCE_PREFIX):
+        return len(_SOURCE_PREFIX)
+    glued = title[3:5]
+    return 3 if len(glued) == 2 and glued[0].isupper() and glued[1].islower() else 0
 
 
 def _stray_line_warnings(tokens: list[Token], slots: list[_Slot], titled: bool) -> list[str]:
