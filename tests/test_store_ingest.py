@@ -268,3 +268,13 @@ def test_twin_pages_in_one_batch_are_one_observation(archive):
     assert [r.stored for r in results] == [True, False]
     assert results[0].page_id == results[1].page_id
     assert rows(archive, "SELECT count(*) FROM sightings")[0][0] == 1
+
+
+def test_item_urls_are_stored_in_the_spelling_the_crawler_uses(archive):
+    link = "HTTPS://E.nl:443/nieuws/café?utm_source=home&id=3#reacties"
+    store(archive, listing(T0, teaser("TEHERAN", TEHERAN, url=link)))
+    store(archive, article(T0, "LONDEN", ("Een alinea.",), url="https://e.nl/nieuws/x?fbclid=1"))
+    assert the_item(archive, TEHERAN).url == "https://e.nl/nieuws/caf%C3%A9?id=3"
+    assert rows(archive, "SELECT url FROM items WHERE kind = 'article'") == [
+        ("https://e.nl/nieuws/x",)
+    ]

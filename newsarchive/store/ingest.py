@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, select, update
 
 from ..items import ParsedPage, PublicationWindow, to_utc
-from .keys import article_key, content_hash, fold, normalize_text, teaser_key
+from .keys import article_key, article_url, content_hash, fold, normalize_text, teaser_key
 from .models import Agency, Item, ItemAgency, ItemPlace, ItemRevision, Page, Place, Sighting
 
 PAGES: Table = Page.__table__  # type: ignore[assignment]
@@ -152,7 +152,7 @@ def observations(page: ParsedPage) -> list[Observation]:
                 agencies=lead.agencies,
                 body=lead.body,
                 lead_key=teaser_key(lead.dateline, lead.paragraphs[0]),
-                url=page.url,
+                url=article_url(page.url) if page.url else None,
                 age_text=None,
                 window=stored_window(PublicationWindow(metadata, metadata)) if metadata else None,
             )
@@ -169,7 +169,7 @@ def observations(page: ParsedPage) -> list[Observation]:
                 agencies=item.agencies,
                 body=item.body,
                 lead_key=None,
-                url=item.url,
+                url=article_url(item.url) if item.url else None,
                 age_text=item.age_text,
                 window=stored_window(item.window),
             )

@@ -31,6 +31,7 @@ def fold(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+@functools.lru_cache(maxsize=8192)  # sidebars link the same articles page after page
 def article_url(url: str) -> str:
     """The spelling of an article URL its key is made of (any URL the fetcher would treat as
     the same page gives the same key); a string that is not an http(s) URL is kept trimmed."""
