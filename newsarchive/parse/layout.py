@@ -69,6 +69,10 @@ _MONTH = (
 )
 _DATE = re.compile(rf"(?:{_DAY},?\s+)?\d{{1,2}}\s+{_MONTH}\s+\d{{4}}", re.IGNORECASE)
 _EDITION = re.compile(r"editie\s*:", re.IGNORECASE)
+# How every line above starts (a read-more link after its arrows); other lines are text.
+_MAY_BE_SPECIAL = re.compile(
+    rf"[\s»›>→….:]*(?:meer|net|editie|lees|read|verder|\d|{_DAY})", re.IGNORECASE
+)
 # The text of a "read more" link under a teaser: a button in all but name.
 _READ_MORE = re.compile(
     r"(?:lees|read)\s+(?:meer|verder|more|het hele (?:artikel|bericht))|verder lezen|meer lezen",
@@ -133,6 +137,30 @@ def _other_token(text: str, link: str | None, on_top: bool) -> Token:
     first wire line); further down, `webmail` is just a word in a title."""
     if len(text) > _SHORT_LINE:  # only short lines can be anything but plain text
         return Token(Kind.OTHER, text, link)
+    if _MAY_BE_SPECIAL.match(text) is not None:  # the cheap test first: one regex, not five
+        special = _special_token(text, link)
+        if special is not None:
+            return special
+    if on_top and "webmail" in text.lower():
+        return Token(Kind.BANNER, text, link)
+    return Token(Kind.OTHER, text, link)
+
+
+def _special_token(text: str, link: str | None) -> Token | None:
+    """A read-more link, `Meer uit`, `Net binnen`, a date or edition line; else None."""
+    if is_read_more(text):
+        return Token(Kind.CHROME, text, link)
+    meer_uit = _MEER_UIT.fullmatch(text)
+    if meer_uit is not None:
+        section = _meer_uit_section(meer_uit)
+        return None if section is None else Token(Kind.MEER_UIT, text, link, section=section)
+    if _NET_BINNEN.fullmatch(text):
+        return Token(Kind.NET_BINNEN, text, link)
+    if _DATE.fullmatch(text):
+        return Token(Kind.DATE, text, link)
+    if _EDITION.match(text):
+        return Token(Kind.EDITION, text, link)
+    return None
     if len(text) <= READ_MORE_MAX and is_read_more(text):
         return Token(Kind.CHROME, text, link)
     meer_uit = _MEER_UIT.fullmatch(text)
