@@ -161,23 +161,6 @@ def _special_token(text: str, link: str | None) -> Token | None:
     if _EDITION.match(text):
         return Token(Kind.EDITION, text, link)
     return None
-    if len(text) <= READ_MORE_MAX and is_read_more(text):
-        return Token(Kind.CHROME, text, link)
-    meer_uit = _MEER_UIT.fullmatch(text)
-    if meer_uit is not None:
-        section = _meer_uit_section(meer_uit)
-        if section is not None:
-            return Token(Kind.MEER_UIT, text, link, section=section)
-        return Token(Kind.OTHER, text, link)
-    if _NET_BINNEN.fullmatch(text):
-        return Token(Kind.NET_BINNEN, text, link)
-    if _DATE.fullmatch(text):
-        return Token(Kind.DATE, text, link)
-    if _EDITION.match(text):
-        return Token(Kind.EDITION, text, link)
-    if on_top and "webmail" in text.lower():
-        return Token(Kind.BANNER, text, link)
-    return Token(Kind.OTHER, text, link)
 
 
 def is_read_more(text: str) -> bool:
