@@ -160,3 +160,14 @@ def test_connection_refused_is_an_error_not_an_exception():
     with HttpClient(policy(retries=1)) as http:
         response = http.get("http://127.0.0.1:9/niets")
     assert response.status is None and response.error.startswith("connection failed")
+
+
+def test_refused_connection_is_named_in_the_operating_systems_words(client):
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    response = client.get(f"http://127.0.0.1:{port}/nieuws")
+    assert response.error == "connection failed: Connection refused"
+    assert not response.permanent

@@ -331,8 +331,29 @@ def _failed(url: str, final_url: str, error: str, *, permanent: bool, status: in
 
 
 def _reason(exc: Exception) -> str:
+    """What went wrong, for one line on stderr: the operating system's words (`Connection
+    refused`, `Name or service not known`) when urllib3 wrapped them, else its first line."""
+    cause = _os_error(exc)
+    if cause is not None:
+        return cause
     text = str(exc.args[0] if exc.args else exc)
     return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _os_error(exc: BaseException) -> str | None:
+    """The first OSError with a message in the chain requests and urllib3 wrap it in."""
+    pending: list[object] = [exc]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop(0)
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.strerror:
+            return current.strerror
+        pending.extend([*current.args[:1], getattr(current, "reason", None),
+                        current.__cause__, current.__context__])
+    return None
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
