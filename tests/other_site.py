@@ -29,7 +29,7 @@ from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from xml.sax.saxutils import escape
 
-from fixture_site import LocalHandler, serve
+from fixture_site import LocalHandler, age_text, serve
 
 
 @dataclass(frozen=True)
@@ -147,13 +147,7 @@ class OtherSite:
         return sorted(chosen, key=self.published, reverse=True)
 
     def age(self, story: Story) -> str:
-        minutes = int((self.now - self.published(story)).total_seconds() // 60)
-        if minutes < 60:
-            return "1 minuut geleden" if minutes == 1 else f"{minutes} minuten geleden"
-        if minutes < 24 * 60:
-            return f"{minutes // 60} uur geleden"
-        days = minutes // (24 * 60)
-        return "1 dag geleden" if days == 1 else f"{days} dagen geleden"
+        return age_text(self.published(story), self.now)
 
     def pages(self, section: str) -> int:
         return -(-len(self.stories(section)) // self.per_page)
