@@ -7,7 +7,7 @@ headlines must come back exactly as they went in.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from newsarchive.parse import parse_page
 from newsarchive.parse.html import html_to_document
+from age_strategies import FETCHED, age
 from render_html import LAYOUTS, SHAPES, Headline, LeadStory, WireItem, WirePage, render
 
 PROPERTY_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -69,14 +70,7 @@ PLACES = [
 ]
 WIRE_AGENCIES = [("ANP",), ("ANP", "RTR"), ("ANP", "AFP", "RTR"), ("ANP", "RTR", "AFP", "DPA"), ("ANP", "BLOOMBERG")]
 SECTIONS = ["Buitenland", "Binnenland", "Financieel", "Sport", "Voetbal", "Middelburg", "Beveland"]
-UNITS = {  # unit word for 1, for more, length
-    "minuut": ("minuut", "minuten", timedelta(minutes=1)),
-    "uur": ("uur", "uur", timedelta(hours=1)),
-    "dag": ("dag", "dagen", timedelta(days=1)),
-    "week": ("week", "weken", timedelta(days=7)),
-    "maand": ("maand", "maanden", timedelta(days=30)),
-    "jaar": ("jaar", "jaar", timedelta(days=365)),
-}
+
 
 
 @st.composite
@@ -103,7 +97,6 @@ def title(draw: st.DrawFn) -> str:
     return (" ".join(words)).capitalize()
 
 
-NUMBER_WORDS = {"een": 1, "twee": 2, "drie": 3, "tien": 10}
 CAPITALS = "ABCDEFGHIJKLMNOPRSTUVWZÉÖÜÎÁ"
 MIXED_PLACES = ["Borsele", "Den Haag", "'s-Gravenpolder", "Sint Annaland"]
 TITLES = ["Oranje - VS speelt gelijk", "NAVO - top begint", "Kabinet: meer geld voor dijken"]
@@ -118,41 +111,19 @@ def place(draw: st.DrawFn) -> str:
 
 
 @st.composite
-def age(draw: st.DrawFn) -> tuple[str, int, timedelta]:
-    """(age text, N, unit); `zojuist` and `net` are N=-1: their own window."""
-    kind = draw(st.integers(0, 9))
-    if kind == 0:
-        return draw(st.sampled_from(["zojuist", "net"])), -1, timedelta(minutes=1)
-    one, more, length = UNITS[draw(st.sampled_from(sorted(UNITS)))]
-    if kind == 1:
-        word, number = draw(st.sampled_from(sorted(NUMBER_WORDS.items())))
-    else:
-        number = draw(st.integers(1, 59))
-        word = str(number)
-    return f"{word} {one if number == 1 else more} geleden", number, length
-
-
-def window(fetched_at: datetime, number: int, unit: timedelta) -> tuple[datetime, datetime]:
-    if number < 0:  # zojuist, net
-        return fetched_at - unit, fetched_at
-    return fetched_at - (number + 1) * unit, fetched_at - number * unit
-
-
-@st.composite
 def wire_page(draw: st.DrawFn, layout: str) -> tuple[WirePage, list[tuple]]:
     """A page and the (title, dateline, agencies, body, age, window bounds) of its items."""
-    fetched_at = FETCHED
     items, expected = [], []
     for _ in range(draw(st.integers(1, 7))):
         regional = layout == "C" and draw(st.booleans())
         agencies = () if regional else draw(st.sampled_from(WIRE_AGENCIES))
         dateline = draw(st.sampled_from(MIXED_PLACES) if regional and draw(st.booleans()) else place())
-        age_text, number, unit = draw(age())
+        age_text, window = draw(age())
         item_title = draw(title()) if layout in ("B", "D") else None
         shown_title = f"ANP {item_title}" if layout == "D" else item_title
         body = draw(paragraph())
         items.append(WireItem(dateline, agencies, body, age_text, shown_title))
-        expected.append((item_title, dateline, agencies, body, age_text, window(fetched_at, number, unit)))
+        expected.append((item_title, dateline, agencies, body, age_text, window))
     lead = None
     if layout in ("A", "B"):
         lead = LeadStory(
@@ -171,7 +142,6 @@ def wire_page(draw: st.DrawFn, layout: str) -> tuple[WirePage, list[tuple]]:
     return page, expected
 
 
-FETCHED = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
 
 
 @pytest.mark.parametrize("shape", SHAPES)

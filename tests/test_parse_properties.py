@@ -7,17 +7,15 @@ separators, ` - ` and `(NCTV)` inside titles and bodies, ages in words, optional
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsarchive.parse import parse_page
+from age_strategies import FETCHED, age
 from render_html import Headline, LeadStory, WireItem, WirePage
 from render_text import render_text
 
-FETCHED = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- never raises ---------------------------------------------------------------------------
@@ -60,15 +58,7 @@ TRICKY_TITLES = ["Oranje - VS speelt gelijk", "NAVO - top begint", "Brand in Goe
                  "Kabinet: meer geld voor dijken", "Explosies in havenstad gemeld"]
 SUBHEADINGS = ["Kosten", "Reactie", "Waterschap", "Bewoners"]
 SECTIONS = ["Buitenland", "Binnenland", "Sport", "Voetbal", "Middelburg", "Beveland", "Walcheren"]
-NUMBER_WORDS = {"een": 1, "twee": 2, "drie": 3, "tien": 10}
-UNITS = {  # singular, plural, length
-    "minuut": ("minuut", "minuten", timedelta(minutes=1)),
-    "uur": ("uur", "uur", timedelta(hours=1)),
-    "dag": ("dag", "dagen", timedelta(days=1)),
-    "week": ("week", "weken", timedelta(weeks=1)),
-    "maand": ("maand", "maanden", timedelta(days=30)),
-    "jaar": ("jaar", "jaar", timedelta(days=365)),
-}
+
 
 
 @st.composite
@@ -107,22 +97,6 @@ def title(draw: st.DrawFn) -> str:
     if draw(st.integers(0, 3)) == 0:
         return draw(st.sampled_from(TRICKY_TITLES))
     return " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=2, max_size=7))).capitalize()
-
-
-@st.composite
-def age(draw: st.DrawFn) -> tuple[str, tuple[datetime, datetime]]:
-    """An age as printed and the window it means at FETCHED (computed here, independently)."""
-    kind = draw(st.integers(0, 9))
-    if kind == 0:
-        return draw(st.sampled_from(["zojuist", "net"])), (FETCHED - timedelta(minutes=1), FETCHED)
-    one, more, length = UNITS[draw(st.sampled_from(sorted(UNITS)))]
-    if kind == 1:
-        word, number = draw(st.sampled_from(sorted(NUMBER_WORDS.items())))
-    else:
-        number = draw(st.integers(1, 59))
-        word = str(number)
-    text = f"{word} {one if number == 1 else more} geleden"
-    return text, (FETCHED - (number + 1) * length, FETCHED - number * length)
 
 
 @st.composite
