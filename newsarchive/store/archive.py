@@ -10,7 +10,14 @@ from sqlalchemy import Engine, make_url
 
 from .. import __version__
 from ..items import ParsedPage
-from .db import ArchiveError, database_url, make_engine, with_retries, write_transaction
+from .db import (
+    ArchiveError,
+    database_url,
+    make_engine,
+    retry_when_busy,
+    with_retries,
+    write_transaction,
+)
 from .ingest import IngestResult, PageRecord, no_cyclic_gc, store_pages
 from .migrate import archive_state, current_revisions, upgrade
 
@@ -75,14 +82,18 @@ def open_archive(db: str, *, upgrade_to_heads: bool = False) -> Archive:
     """
     engine = make_engine(db)
     try:
-        with engine.connect() as connection:  # a read: never waits for a busy writer
-            state = archive_state(connection)
-        if state != "current":
-            _migrate(engine, upgrade_to_heads)
+        retry_when_busy(lambda: _bring_to_current(engine, upgrade_to_heads))
     except Exception:
         engine.dispose()
         raise
     return Archive(engine)
+
+
+def _bring_to_current(engine: Engine, upgrade_to_heads: bool) -> None:
+    with engine.connect() as connection:  # a read: never waits for a busy writer
+        state = archive_state(connection)
+    if state != "current":
+        _migrate(engine, upgrade_to_heads)
 
 
 def _migrate(engine: Engine, upgrade_to_heads: bool) -> None:

@@ -74,14 +74,27 @@ def is_transient(exc: OperationalError) -> bool:
     return any(marker in text for marker in TRANSIENT_MARKERS)
 
 
-def with_retries(engine: Engine, work: Callable[[Connection], T]) -> T:
-    """Run `work` in one write transaction, again on a busy database or a deadlock (bounded)."""
+def retry_when_busy(work: Callable[[], T]) -> T:
+    """`work()`, again on a busy database or a deadlock (bounded, with backoff and jitter).
+
+    SQLite can answer "database is locked" without waiting out the busy timeout (switching a
+    new file to WAL, a reader meeting a checkpoint), so the timeout alone is not enough.
+    """
     for attempt in range(WRITE_ATTEMPTS):
         try:
-            with write_transaction(engine) as connection:
-                return work(connection)
+            return work()
         except OperationalError as exc:
             if not is_transient(exc) or attempt == WRITE_ATTEMPTS - 1:
                 raise
             time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
     raise AssertionError("unreachable")
+
+
+def with_retries(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """Run `work` in one write transaction, again on a busy database or a deadlock (bounded)."""
+
+    def attempt() -> T:
+        with write_transaction(engine) as connection:
+            return work(connection)
+
+    return retry_when_busy(attempt)
