@@ -189,7 +189,7 @@ def _fetch_options(command: Any) -> Any:
                      help="At least this long between two requests to one host "
                           "(robots.txt Crawl-delay wins when longer)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0,
-                     show_default=True, metavar="SECONDS", help="Read timeout of a request."),
+                     show_default=True, metavar="SECONDS", help="Deadline of one request attempt: connect, headers and body together."),
         click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
                      help="Further attempts after a connection error, 429 or 5xx."),
         click.option("--contact", default=None, metavar="URL",
@@ -285,7 +285,7 @@ def _crawl_options(delay: float, timeout: float, retries: int, contact: str | No
     from .fetch.crawl import CrawlOptions
     from .fetch.http import DEFAULT_CONTACT, HttpPolicy
 
-    policy = HttpPolicy(delay=delay, read_timeout=timeout, retries=retries,
+    policy = HttpPolicy(delay=delay, timeout=timeout, retries=retries,
                         contact=contact or DEFAULT_CONTACT)
     return CrawlOptions(pages=pages, refresh=refresh, policy=policy)
 

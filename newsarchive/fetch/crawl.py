@@ -26,7 +26,7 @@ from .discover import Discovery, discover, looks_like_feed
 from .frontier import Frontier, StoredResponse
 from .http import HttpClient, HttpPolicy, Response
 from .robots import Robots
-from ..urls import normalize_url
+from ..urls import Credentials, normalize_url, split_credentials
 
 log = logging.getLogger("newsarchive.crawl")
 Progress = Callable[[Sequence[str]], Iterable[str]]
@@ -61,8 +61,10 @@ class CrawlSummary:
 
 
 def normalize_sources(sources: Iterable[str]) -> list[str]:
-    """Sources as normalized URLs; UnsupportedURL names the first one that is not http(s)."""
-    return list(dict.fromkeys(normalize_url(source) for source in sources))
+    """Sources as normalized URLs; UnsupportedURL names the first one that is not http(s).
+    A source may carry credentials (`user:password@`): the run takes them off (`_Run.named`)
+    before the URL is stored or logged."""
+    return list(dict.fromkeys(normalize_url(source, credentials=True) for source in sources))
 
 
 def read_sources_file(text: str) -> list[str]:
@@ -79,7 +81,7 @@ def crawl(archive: Archive, sources: Sequence[str], options: CrawlOptions | None
           progress: Progress | None = None) -> CrawlSummary:
     """Crawl the sources (URLs) into the archive; see the module docstring."""
     with _Run(archive, options or CrawlOptions()) as run:
-        for source in normalize_sources(sources):
+        for source in run.named(sources):
             run.crawl_source(source)
         run.fetch_due(progress)
         return run.finish()
@@ -89,7 +91,7 @@ def fetch(archive: Archive, urls: Sequence[str], options: CrawlOptions | None = 
           progress: Progress | None = None) -> CrawlSummary:
     """Fetch, parse and store exactly the given pages (no discovery)."""
     with _Run(archive, options or CrawlOptions()) as run:
-        targets = normalize_sources(urls)
+        targets = run.named(urls)
         run.frontier.add(targets, None, None, run.now())
         for url in progress(targets) if progress else targets:
             run.visit(url, source=True)
@@ -120,6 +122,8 @@ class _Run:
         self.visited: set[str] = set()  # fetched this run: nothing twice
         self.queued: list[_Parsed] = []  # parsed, response stored, page not yet stored
         self.queued_since = 0.0
+        # credentials of named sources, by URL without them: used for that URL only, in memory
+        self.credentials: dict[str, Credentials] = {}
 
     def __enter__(self) -> _Run:
         return self
@@ -130,6 +134,16 @@ class _Run:
     @staticmethod
     def now() -> datetime:
         return datetime.now(timezone.utc).replace(microsecond=0)
+
+    def named(self, sources: Iterable[str]) -> list[str]:
+        """The URLs the user named, normalized and without credentials (kept for them)."""
+        urls = []
+        for source in normalize_sources(sources):
+            url, credentials = split_credentials(source)
+            if credentials is not None:
+                self.credentials[url] = credentials
+            urls.append(url)
+        return list(dict.fromkeys(urls))
 
     def finish(self) -> CrawlSummary:
         self.flush()
@@ -184,7 +198,8 @@ class _Run:
                 return self._store(url, stored.id, stored.response, source)
         rules = self.robots.rules_for(url)
         if rules.unreachable:
-            self._fail(url, Response(url, url, None, error=rules.unreachable), count=False)
+            self._fail(url, Response(url, url, None, error=rules.unreachable,
+                                     reason=rules.reason), count=False)
             return None
         if not rules.allows(url):
             return self._disallowed(url, source if named is None else named)
@@ -195,8 +210,11 @@ class _Run:
             last_modified=entry.last_modified if entry and conditional else None,
             allow=self.robots.allows,
             have=None if conditional else self.frontier.is_archived,
+            credentials=self.credentials.get(url),
         )
         response.fetched_at = response.fetched_at.replace(microsecond=0)
+        for notice in response.notices:
+            log.warning("%s: %s", url, notice.text)
         if response.not_modified:
             return self._not_modified(url, response, source)
         if response.redirected:
