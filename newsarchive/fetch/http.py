@@ -10,9 +10,9 @@ import email.utils
 import random
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Mapping
 from urllib.parse import urljoin
 
 import requests
@@ -250,7 +250,7 @@ class HttpClient:
                 last.fetched_at = fetched_at
                 timeouts += failure.timed_out
                 if failure.retry_after is not None and failure.retry_after > policy.retry_after_cap:
-                    last.error += f" (Retry-After {failure.retry_after:.0f} s is over the cap)"
+                    last.error = f"{last.error} (Retry-After {failure.retry_after:.0f} s is over the cap)"
                     if failure.status == 429:  # too many requests: to the host, not this URL
                         self.clock.pause(host_of(current), failure.retry_after)
                     return last
