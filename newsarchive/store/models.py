@@ -141,7 +141,7 @@ class Item(Base):
     window_source: Mapped[str] = mapped_column(String(12), default="none")
     window_conflicts: Mapped[int] = mapped_column(Integer, default=0)
     # The story this item is a version of (see store/stories.py); every item has one.
-    story_id: Mapped[Optional[int]] = mapped_column(
+    story_id: Mapped[int | None] = mapped_column(
         ForeignKey("stories.id", ondelete="SET NULL"), index=True
     )
 
@@ -190,7 +190,7 @@ class HeadlineRow(Base):
     title_folded: Mapped[str] = mapped_column(Text)
     title_head: Mapped[str] = mapped_column(Text, index=True)
     title_tail: Mapped[str] = mapped_column(Text, index=True)
-    url: Mapped[Optional[str]] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
 
 
 class Sighting(Base):
