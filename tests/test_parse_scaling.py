@@ -8,8 +8,8 @@ noisy, shared machine while failing any quadratic step. The best of a few runs i
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 import pytest
 
