@@ -22,7 +22,7 @@ AREA_ABOVE = 60  # more buckets than this: stacked areas instead of stacked bars
 MAX_TICKS = 8
 LABEL_CHARS = 42
 WIDTH_INCHES = 6.0
-STYLE = {
+STYLE: dict[str, Any] = {
     "svg.hashsalt": "newsarchive-report",
     "svg.fonttype": "none",
     "font.family": "sans-serif",
@@ -47,7 +47,7 @@ def chart_svg(section: Section) -> str | None:
     import matplotlib
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         figure = Figure(figsize=(WIDTH_INCHES, _height(section)), layout="constrained")
         axes = figure.add_subplot()
         DRAW[section.chart](axes, section)
