@@ -8,6 +8,8 @@ from email.utils import format_datetime
 import pytest
 
 from newsarchive import __version__
+from newsarchive.fetch.errors import (REASON_CLASSES, DeadlineExceeded, FailureReason, FetchError,
+                                      StatusError)
 from newsarchive.fetch.http import HttpClient, HttpPolicy, parse_retry_after
 
 FAST = HttpPolicy(delay=0.0, connect_timeout=2, read_timeout=2, retries=2, backoff=0.05,
@@ -114,6 +116,7 @@ def test_body_over_the_cap_without_content_length_is_dropped_while_streaming(fix
 def test_redirect_loop_is_detected(fixture_site, client):
     response = client.get(fixture_site.url("/fault/loop-a"))
     assert response.permanent and response.error.startswith("redirect loop")
+    assert response.reason is FailureReason.REDIRECT_LOOP
     assert fixture_site.count("/fault/loop-a") == 1 and fixture_site.count("/fault/loop-b") == 1
 
 
@@ -133,12 +136,17 @@ def test_redirect_chain_longer_than_the_limit_fails(fixture_site):
 def test_permanent_404_is_not_retried(fixture_site, client):
     response = client.get(fixture_site.url("/fault/gone"))
     assert response.status == 404 and response.permanent
+    assert response.reason is FailureReason.HTTP_STATUS
+    with pytest.raises(StatusError) as raised:
+        response.raise_for_failure()
+    assert (raised.value.status, raised.value.permanent) == (404, True)
     assert fixture_site.count("/fault/gone") == 1
 
 
 def test_unexpected_content_type_is_refused(fixture_site, client):
     response = client.get(fixture_site.url("/logo.png"))
     assert response.body is None and "content type image/png" in response.error
+    assert response.reason is FailureReason.CONTENT_TYPE
 
 
 def test_conditional_request_answered_304_is_not_modified(fixture_site, client):
@@ -171,3 +179,11 @@ def test_refused_connection_is_named_in_the_operating_systems_words(client):
     response = client.get(f"http://127.0.0.1:{port}/nieuws")
     assert response.error == "connection failed: Connection refused"
     assert not response.permanent
+
+
+def test_every_failure_reason_has_one_exception_class():
+    assert set(REASON_CLASSES) == set(FailureReason)
+    error = FetchError.of("traag", FailureReason.DEADLINE)
+    assert isinstance(error, DeadlineExceeded) and isinstance(error, TimeoutError)
+    assert (error.permanent, error.reason, str(error)) == (False, FailureReason.DEADLINE, "traag")
+    assert FetchError.of("weg", FailureReason.REDIRECT_OFF_SITE).permanent is True

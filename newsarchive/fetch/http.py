@@ -20,6 +20,9 @@ from requests.adapters import HTTPAdapter
 
 from .. import __version__
 from ..items import charset_of
+from .errors import (ConnectFailed, DeadlineExceeded, FailureReason, FetchError,
+                     ProtocolViolation, RedirectRefused, ResponseRefused, RobotsRefused,
+                     StatusError)
 from ..urls import UnsupportedURL, host_of, normalize_url
 
 DEFAULT_CONTACT = "https://github.com/newsarchive/newsarchive"
@@ -66,6 +69,14 @@ class Response:
     error: str | None = None
     permanent: bool = False  # the error will not go away by trying again
     retry_after: float | None = None  # seconds the server asked us to wait, when it did
+    reason: FailureReason | None = None  # what kind of failure `error` is
+
+    def raise_for_failure(self) -> None:
+        """Raise the failure as a `FetchError` (see errors.py), if the fetch failed."""
+        if self.error is not None:
+            raise FetchError.of(self.error, self.reason or FailureReason.CONNECT_FAILED,
+                                permanent=self.permanent, status=self.status,
+                                retry_after=self.retry_after)
 
     @property
     def ok(self) -> bool:
@@ -144,16 +155,6 @@ class _BodyRules:
     types: tuple[str, ...] | None  # accepted content types (prefixes); None: any
 
 
-class _Failure(Exception):
-    def __init__(self, message: str, *, permanent: bool, status: int | None = None,
-                 retry_after: float | None = None, timed_out: bool = False) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-        self.timed_out = timed_out
-        self.status = status
-        self.retry_after = retry_after
-
-
 class HttpClient:
     """One requests Session shared by every fetch of a run."""
 
@@ -208,21 +209,24 @@ class HttpClient:
             try:
                 target = normalize_url(target, base=current)
             except UnsupportedURL as exc:
-                return _failed(url, current, f"redirect to {exc}", permanent=True)
+                return _failed(url, current, RedirectRefused(
+                    f"redirect to {exc}", reason=FailureReason.REDIRECT_SCHEME))
             if (target, self._cookies()) in visits:
-                return _failed(url, target, "redirect loop: " + " -> ".join(seen + [target]),
-                               permanent=True)
+                return _failed(url, target, RedirectRefused(
+                    "redirect loop: " + " -> ".join(seen + [target]),
+                    reason=FailureReason.REDIRECT_LOOP))
             if allow is not None and not allow(target):
-                return _failed(url, target, f"redirect to {target} disallowed by robots.txt",
-                               permanent=True)
+                return _failed(url, target, RobotsRefused(
+                    f"redirect to {target} disallowed by robots.txt"))
             if have is not None and have(target):
                 return Response(url, target, response.status, response.headers,
                                 fetched_at=response.fetched_at)
             seen.append(target)
             visits.add((target, self._cookies()))
             current = target
-        return _failed(url, current, f"more than {self.policy.max_redirects} redirects",
-                       permanent=True)
+        return _failed(url, current, RedirectRefused(
+            f"more than {self.policy.max_redirects} redirects",
+            reason=FailureReason.TOO_MANY_REDIRECTS))
 
     def _cookies(self) -> frozenset[tuple[str, str, str]]:
         return frozenset((cookie.domain, cookie.name, cookie.value or "")
@@ -234,20 +238,22 @@ class HttpClient:
         extra, timeouts = 0.0, 0
         paused = self.clock.paused_for(host_of(current))
         if paused > policy.retry_after_cap:
-            return _failed(url, current, f"{host_of(current)} asked us to wait "
-                           f"{paused:.0f} s more (HTTP 429)", permanent=False, retry_after=paused)
+            return _failed(url, current, StatusError(
+                f"{host_of(current)} asked us to wait {paused:.0f} s more (HTTP 429)",
+                reason=FailureReason.HOST_PAUSED, retry_after=paused))
         for attempt in range(policy.retries + 1):
             self.clock.wait(host_of(current), policy.delay, extra)
             fetched_at = datetime.now(timezone.utc)
             try:
                 return self._get_once(url, current, headers, rules, fetched_at)
-            except _Failure as failure:
-                last = _failed(url, current, str(failure), permanent=failure.permanent,
-                               status=failure.status, retry_after=failure.retry_after)
+            except FetchError as failure:
+                last = _failed(url, current, failure)
                 last.fetched_at = fetched_at
-                timeouts += failure.timed_out
+                timeouts += isinstance(failure, DeadlineExceeded)
                 if failure.retry_after is not None and failure.retry_after > policy.retry_after_cap:
-                    last.error += f" (Retry-After {failure.retry_after:.0f} s is over the cap)"
+                    last.error = (f"{last.error} (Retry-After {failure.retry_after:.0f} s is "
+                                  "over the cap)")
+                    last.reason = FailureReason.RETRY_AFTER_TOO_LONG
                     if failure.status == 429:  # too many requests: to the host, not this URL
                         self.clock.pause(host_of(current), failure.retry_after)
                     return last
@@ -275,26 +281,25 @@ class HttpClient:
                 response_headers = {name.lower(): value for name, value in raw.headers.items()}
                 response = Response(url, current, status, response_headers, fetched_at=fetched_at)
                 if status in RETRY_STATUSES:
-                    raise _Failure(f"HTTP {status}", permanent=False, status=status,
-                                   retry_after=parse_retry_after(raw.headers.get("Retry-After")))
+                    raise StatusError(f"HTTP {status}", permanent=False, status=status,
+                                      retry_after=parse_retry_after(raw.headers.get("Retry-After")))
                 if status == 304 or status in REDIRECT_STATUSES:
                     return response
                 if status != 200:
-                    raise _Failure(f"HTTP {status}", permanent=True, status=status)
+                    raise StatusError(f"HTTP {status}", permanent=True, status=status)
                 if rules.types and response.content_type and not response.content_type.startswith(
                         rules.types):
-                    raise _Failure(f"unsupported content type {response.content_type}",
-                                   permanent=True, status=status)
+                    raise ResponseRefused(f"unsupported content type {response.content_type}",
+                                          reason=FailureReason.CONTENT_TYPE, status=status)
                 response.body = _read_capped(raw, rules.max_bytes)
                 return response
         except requests.Timeout as exc:
-            raise _Failure(f"timed out ({type(exc).__name__})", permanent=False,
-                           timed_out=True) from exc
+            raise DeadlineExceeded(f"timed out ({type(exc).__name__})") from exc
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
                 requests.exceptions.ContentDecodingError) as exc:
-            raise _Failure(f"connection failed: {_reason(exc)}", permanent=False) from exc
+            raise ConnectFailed(f"connection failed: {_reason(exc)}") from exc
         except requests.RequestException as exc:
-            raise _Failure(f"request failed: {_reason(exc)}", permanent=True) from exc
+            raise ProtocolViolation(f"request failed: {_reason(exc)}", permanent=True) from exc
         finally:
             self.clock.done(host_of(current), policy.delay)
 
@@ -302,14 +307,14 @@ class HttpClient:
 def _read_capped(raw: requests.Response, max_bytes: int) -> bytes:
     declared = raw.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise _Failure(f"body of {declared} bytes is over the {max_bytes} byte cap",
-                       permanent=True, status=raw.status_code)
+        raise ResponseRefused(f"body of {declared} bytes is over the {max_bytes} byte cap",
+                              status=raw.status_code)
     chunks, size = [], 0
     for chunk in raw.iter_content(CHUNK):
         size += len(chunk)
         if size > max_bytes:
-            raise _Failure(f"body is over the {max_bytes} byte cap", permanent=True,
-                           status=raw.status_code)
+            raise ResponseRefused(f"body is over the {max_bytes} byte cap",
+                                  status=raw.status_code)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -321,10 +326,10 @@ def _redirect_target(response: Response) -> str | None:
     return None
 
 
-def _failed(url: str, final_url: str, error: str, *, permanent: bool, status: int | None = None,
-            retry_after: float | None = None) -> Response:
-    return Response(url, final_url, status, error=error, permanent=permanent,
-                    retry_after=retry_after)
+def _failed(url: str, final_url: str, failure: FetchError) -> Response:
+    return Response(url, final_url, failure.status, error=failure.message,
+                    permanent=failure.permanent, retry_after=failure.retry_after,
+                    reason=failure.reason)
 
 
 def _reason(exc: Exception) -> str:
