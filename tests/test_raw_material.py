@@ -11,17 +11,17 @@ from datetime import timedelta
 
 from fixture_site import LISTING
 from sqlalchemy import func, select
+from store_pages import T0, layout_a_text, wire_stream
 
 from newsarchive import parse
-from newsarchive.parse import parse_page
 from newsarchive.fetch.crawl import CrawlOptions, crawl
 from newsarchive.fetch.frontier import RESPONSES
 from newsarchive.fetch.http import HttpPolicy
+from newsarchive.parse import parse_page
 from newsarchive.pipeline import ingest_files
 from newsarchive.store import raw
 from newsarchive.store.ingest import PAGES
 from newsarchive.store.raw import RAW_BODIES, RAW_DICTIONARIES, RawCodec, load_bodies
-from store_pages import T0, layout_a_text, wire_stream
 
 POLICY = HttpPolicy(delay=0.0, connect_timeout=2, read_timeout=2, retries=2, backoff=0.05)
 

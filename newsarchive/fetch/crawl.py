@@ -23,11 +23,11 @@ from ..pipeline import parse_document, prepare, store_records
 from ..store.archive import Archive
 from ..store.db import with_retries
 from ..store.ingest import IngestResult
+from ..urls import normalize_url
 from .discover import Discovery, discover, looks_like_feed
 from .frontier import Frontier, StoredResponse
 from .http import HttpClient, HttpPolicy, Response
 from .robots import Robots
-from ..urls import normalize_url
 
 log = logging.getLogger("newsarchive.crawl")
 Progress = Callable[[Sequence[str]], Iterable[str]]
@@ -188,7 +188,8 @@ class _Run:
             self._fail(url, Response(url, url, None, error=rules.unreachable), count=False)
             return None
         if not rules.allows(url):
-            return self._disallowed(url, source if named is None else named)
+            self._disallowed(url, source if named is None else named)
+            return None
         conditional = source or url in self.refresh
         response = self.client.get(
             url,

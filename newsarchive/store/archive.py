@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from functools import partial
 from itertools import islice
 
 from sqlalchemy import Engine, make_url
@@ -62,7 +63,7 @@ class Archive:
             if not batch:
                 return
             records = self.records(batch, parser_version)
-            yield from with_retries(self.engine, lambda conn: store_pages(conn, records))
+            yield from with_retries(self.engine, partial(store_pages, records=records))
 
     def records(
         self, pages: Iterable[tuple[ParsedPage, bytes | str | RawDocument]], parser_version: str

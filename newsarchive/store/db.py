@@ -104,10 +104,12 @@ def with_retries(engine: Engine, work: Callable[[Connection], T]) -> T:
 def insert_for(connection: Connection, table: Table) -> Any:
     # The dialect's module only when needed: importing PostgreSQL's costs every SQLite command.
     if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:

@@ -15,7 +15,7 @@ import math
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,9 +23,9 @@ from sqlalchemy import Connection, Table, bindparam, select, update
 
 from ..items import ParsedPage, PublicationWindow, to_utc
 from .db import chunks, insert_for
-from .keys import article_key, article_url, content_hash, fold, normalize_text, teaser_key
-from .raw import PackedBody, keep_bodies
+from .keys import article_key, article_url, fold, normalize_text, teaser_key
 from .models import Agency, Item, ItemAgency, ItemPlace, ItemRevision, Page, Place, Sighting
+from .raw import PackedBody, keep_bodies
 
 PAGES: Table = Page.__table__  # type: ignore[assignment]
 ITEMS: Table = Item.__table__  # type: ignore[assignment]
@@ -509,7 +509,7 @@ class _Batch:
                 .where(SIGHTINGS.c.item_id == state.id, SIGHTINGS.c.window_earliest.is_not(None))
                 .order_by(PAGES.c.fetched_at, PAGES.c.id, SIGHTINGS.c.position)
             )
-            windows = [PublicationWindow(e, l) for e, l in self.connection.execute(query)]
+            windows = [PublicationWindow(early, late) for early, late in self.connection.execute(query)]
             window, conflicts = fold_windows(windows)
             self.connection.execute(
                 update(ITEMS)

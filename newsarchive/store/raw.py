@@ -114,7 +114,7 @@ def _train(connection: Connection) -> int | None:
         .limit(TRAIN_AFTER)
     ).all()
     codec = RawCodec()
-    samples = [codec.unpack(connection, row) for row in rows]
+    samples: list[bytes | bytearray | memoryview] = [codec.unpack(connection, row) for row in rows]
     try:
         dictionary = zstandard.train_dictionary(DICTIONARY_BYTES, samples)
     except zstandard.ZstdError:  # samples too small or too alike to learn from
