@@ -4,8 +4,8 @@
 Crawled pages archived before this revision get their raw bodies from crawl_responses (zlib,
 as stored there); files ingested before it kept no bytes and cannot be parsed again.
 
-Revision ID: 0004_raw
-Revises: 0003_query
+Revision ID: 0005_raw
+Revises: 0004_stories
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_raw"
-down_revision: str | Sequence[str] | None = "0003_query"
+revision: str = "0005_raw"
+down_revision: str | Sequence[str] | None = "0004_stories"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
