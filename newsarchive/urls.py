@@ -22,8 +22,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from urllib.parse import (SplitResult, parse_qsl, quote, unquote, urlencode, urljoin, urlsplit,
-                          urlunsplit)
+from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from publicsuffixlist import PublicSuffixList
 

@@ -17,8 +17,13 @@ import pytest
 from hostile_server import HostileServer, page, response, trickle
 
 from newsarchive.fetch.errors import FailureReason, Notice
-from newsarchive.fetch.headers import (decode_location, kept_headers, parse_content_length,
-                                       parse_digits, parse_retry_after)
+from newsarchive.fetch.headers import (
+    decode_location,
+    kept_headers,
+    parse_content_length,
+    parse_digits,
+    parse_retry_after,
+)
 from newsarchive.fetch.http import HttpClient, HttpPolicy
 from newsarchive.fetch.robots import Robots, robots_text
 from newsarchive.fetch.transport import address_kind, names_loopback

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.urls import (CredentialsInURL, UnsupportedURL, normalize_url, redact, same_site,
-                             split_credentials)
+from newsarchive.urls import CredentialsInURL, UnsupportedURL, normalize_url, redact, same_site, split_credentials
 
 
 def test_fragment_and_tracking_parameters_are_dropped():

@@ -22,21 +22,31 @@ import random
 import threading
 import time
 import urllib.request
-from urllib.parse import urlsplit
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
 
 import urllib3
 
 from .. import __version__
-from ..urls import (Credentials, CredentialsInURL, UnsupportedURL, host_of, normalize_url,
-                    same_site, split_credentials)
-from .errors import (ConnectFailed, DeadlineExceeded, FailureReason, FetchError, Notice,
-                     ProtocolViolation, RedirectRefused, ResponseRefused, RobotsRefused,
-                     StatusError, URLRefused)
-from .headers import (decode_location, kept_headers, parse_content_length, parse_retry_after,
-                      shown)
+from ..items import charset_of
+from ..urls import Credentials, CredentialsInURL, UnsupportedURL, host_of, normalize_url, same_site, split_credentials
+from .errors import (
+    ConnectFailed,
+    DeadlineExceeded,
+    FailureReason,
+    FetchError,
+    Notice,
+    ProtocolViolation,
+    RedirectRefused,
+    ResponseRefused,
+    RobotsRefused,
+    StatusError,
+    URLRefused,
+)
+from .headers import decode_location, kept_headers, parse_content_length, parse_retry_after, shown
 from .transport import Transport
 
 __all__ = ["HttpClient", "HttpPolicy", "Response", "HostClock", "parse_retry_after",
@@ -118,11 +128,7 @@ class Response:
 
     @property
     def charset(self) -> str | None:
-        for parameter in self.headers.get("content-type", "").split(";")[1:]:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "charset" and value.strip():
-                return value.strip().strip("\"'")
-        return None
+        return charset_of(self.headers.get("content-type"))
 
 
 class HostClock:
@@ -371,7 +377,7 @@ class HttpClient:
 
 
 def _basic_auth(credentials: Credentials) -> str:
-    token = f"{credentials.user}:{credentials.password}".encode("utf-8")
+    token = f"{credentials.user}:{credentials.password}".encode()
     return "Basic " + base64.b64encode(token).decode("ascii")
 
 

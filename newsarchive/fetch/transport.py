@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -231,7 +231,6 @@ def _buffered_bytes(fp: Any) -> bool:
 class _Guarded:
     """The urllib3 connection with our address checks and deadline (mixed in first)."""
 
-    response_class = StrictHTTPResponse
     host: str
     port: int
     sock: socket.socket | None
@@ -257,7 +256,7 @@ class _Guarded:
                 sock.settimeout(max(min(attempt.connect_timeout, attempt.remaining()), 0.001))
                 sock.connect(address)
                 return sock
-            except socket.timeout as exc:
+            except TimeoutError as exc:
                 sock.close()
                 raise ConnectTimeoutError(self, f"connecting to {host} timed out") from exc
             except OSError as exc:
@@ -266,7 +265,7 @@ class _Guarded:
         if last_error is None and refused is not None:
             raise refused
         raise NewConnectionError(
-            self, f"Failed to establish a new connection: {last_error}") from last_error
+            cast(HTTPConnection, self), f"Failed to establish a new connection: {last_error}") from last_error
 
     def request(self, method: str, url: str, body: Any = None, headers: Any = None,
                 **options: Any) -> None:
@@ -296,11 +295,11 @@ def _resolve(connection: Any, host: str, port: int, attempt: Attempt) -> list[An
 
 
 class GuardedHTTPConnection(_Guarded, HTTPConnection):
-    pass
+    response_class = StrictHTTPResponse
 
 
 class GuardedHTTPSConnection(_Guarded, HTTPSConnection):
-    pass
+    response_class = StrictHTTPResponse
 
 
 class GuardedHTTPConnectionPool(HTTPConnectionPool):
@@ -326,7 +325,7 @@ class Transport:
                  ) -> None:
         self.monotonic = monotonic
         self.pools = urllib3.PoolManager(num_pools=64, maxsize=pool_size, ca_certs=_ca_certs())
-        self.pools.pool_classes_by_scheme = {  # type: ignore[assignment]
+        self.pools.pool_classes_by_scheme = {
             "http": GuardedHTTPConnectionPool, "https": GuardedHTTPSConnectionPool,
         }
         self.watchdog = Watchdog(monotonic)

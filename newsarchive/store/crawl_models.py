@@ -8,7 +8,6 @@ its headers, so any page can be parsed again by a later parser.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -37,19 +36,19 @@ class FrontierURL(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(Text, unique=True)
-    kind: Mapped[Optional[str]] = mapped_column(String(8))
+    kind: Mapped[str | None] = mapped_column(String(8))
     state: Mapped[str] = mapped_column(String(8), default="pending")
-    discovered_from: Mapped[Optional[str]] = mapped_column(Text)
+    discovered_from: Mapped[str | None] = mapped_column(Text)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_fetched_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    next_due_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failure_count: Mapped[int] = mapped_column(Integer, default=0)
-    last_status: Mapped[Optional[int]] = mapped_column(Integer)
-    last_error: Mapped[Optional[str]] = mapped_column(Text)
-    given_up_reason: Mapped[Optional[str]] = mapped_column(Text)
-    etag: Mapped[Optional[str]] = mapped_column(Text)
-    last_modified: Mapped[Optional[str]] = mapped_column(Text)
-    page_id: Mapped[Optional[int]] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    given_up_reason: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
 
 
 class CrawlResponse(Base):
@@ -70,6 +69,6 @@ class CrawlResponse(Base):
     compression: Mapped[str] = mapped_column(String(8))
     body_size: Mapped[int] = mapped_column(Integer)  # bytes before compression
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    page_id: Mapped[Optional[int]] = mapped_column(
+    page_id: Mapped[int | None] = mapped_column(
         ForeignKey("pages.id", ondelete="SET NULL"), index=True
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime, timezone
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -45,7 +46,7 @@ def sqlite_text(moment: datetime) -> str:
     return to_utc(moment).strftime(SQLITE_TIME_FORMAT)
 
 
-def _sqlite_bind(value: Optional[datetime]) -> Optional[str]:
+def _sqlite_bind(value: datetime | None) -> str | None:
     return None if value is None else sqlite_text(value)
 
 
@@ -69,12 +70,12 @@ class UTCDateTime(TypeDecorator[datetime]):
             return _sqlite_bind  # ingest binds two of these per sighting
         return super().bind_processor(dialect)
 
-    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Any:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
         return sqlite_text(value) if dialect.name == "sqlite" else to_utc(value).replace(microsecond=0)
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> Optional[datetime]:
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if isinstance(value, str):
@@ -99,16 +100,46 @@ class Page(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url: Mapped[Optional[str]] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     kind: Mapped[str] = mapped_column(String(8))
-    title: Mapped[Optional[str]] = mapped_column(Text)
-    section: Mapped[Optional[str]] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     parser_version: Mapped[str] = mapped_column(String(32))
     warnings: Mapped[str] = mapped_column(Text, default="[]")
-    page_published: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    page_published_source: Mapped[Optional[str]] = mapped_column(String(40))
+    page_published: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    page_published_source: Mapped[str | None] = mapped_column(String(40))
+    # How to parse it again: its raw bytes are the raw_bodies row of content_hash, and
+    # content_type the HTTP Content-Type header as received (NULL for a file).
+    content_type: Mapped[str | None] = mapped_column(Text)
+
+
+class RawBody(Base):
+    """The bytes of a stored document, compressed, once per content (sha256 as content_hash).
+
+    compression: `zstd` (with the dictionary `dictionary_id`, or none), `zlib`, `none`."""
+
+    __tablename__ = "raw_bodies"
+    __table_args__ = (
+        CheckConstraint("compression IN ('zstd', 'zlib', 'none')", name="compression"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    compression: Mapped[str] = mapped_column(String(8))
+    dictionary_id: Mapped[int | None] = mapped_column(ForeignKey("raw_dictionaries.id"))
+    size: Mapped[int] = mapped_column(Integer)  # bytes before compression
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RawDictionary(Base):
+    """A zstandard dictionary trained on the archive's own first pages; never changed."""
+
+    __tablename__ = "raw_dictionaries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Item(Base):
@@ -118,7 +149,7 @@ class Item(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('article', 'teaser')", name="kind"),
         CheckConstraint(
-            "window_source IN ('metadata', 'relative_age', 'teaser', 'none')",
+            "window_source IN ('headline', 'metadata', 'relative_age', 'teaser', 'none')",
             name="window_source",
         ),
     )
@@ -126,20 +157,71 @@ class Item(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     content_key: Mapped[str] = mapped_column(String(32), unique=True)
     kind: Mapped[str] = mapped_column(String(8))
-    title: Mapped[Optional[str]] = mapped_column(Text)
-    dateline: Mapped[Optional[str]] = mapped_column(Text)
-    dateline_folded: Mapped[Optional[str]] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    dateline: Mapped[str | None] = mapped_column(Text)
+    dateline_folded: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     # An article's key of its first paragraph: equal to the content_key of its teasers.
-    lead_key: Mapped[Optional[str]] = mapped_column(String(32), index=True)
-    section: Mapped[Optional[str]] = mapped_column(Text)
-    url: Mapped[Optional[str]] = mapped_column(Text, index=True)
+    lead_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    section: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text, index=True)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    published_earliest: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    published_latest: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    published_earliest: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_latest: Mapped[datetime | None] = mapped_column(UTCDateTime)
     window_source: Mapped[str] = mapped_column(String(12), default="none")
     window_conflicts: Mapped[int] = mapped_column(Integer, default=0)
+    # The story this item is a version of (see store/stories.py); every item has one.
+    story_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stories.id", ondelete="SET NULL"), index=True
+    )
+
+
+class Story(Base):
+    """Versions of one wire story: items grouped by `store.stories.same_story`."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ItemKey(Base):
+    """Signatures that find an item's candidates through an index: `story` keys (place and
+    MinHash value, store/stories.py), `title_head` and `title_tail` (the ends of its folded
+    title, store/headlines.py)."""
+
+    __tablename__ = "item_keys"
+    __table_args__ = (
+        CheckConstraint("kind IN ('story', 'title_head', 'title_tail')", name="kind"),
+        {"sqlite_with_rowid": False},
+    )
+
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class HeadlineRow(Base):
+    """A `Net binnen` headline of a listing page: its clock time and title as printed."""
+
+    __tablename__ = "headlines"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    page_id: Mapped[int] = mapped_column(
+        ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0, 1, ... in page order
+    section: Mapped[str] = mapped_column(Text)
+    clock: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(Text)
+    title_folded: Mapped[str] = mapped_column(Text)
+    title_head: Mapped[str] = mapped_column(Text, index=True)
+    title_tail: Mapped[str] = mapped_column(Text, index=True)
+    url: Mapped[str | None] = mapped_column(Text)
 
 
 class Sighting(Base):
@@ -157,9 +239,9 @@ class Sighting(Base):
     )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
-    age_text: Mapped[Optional[str]] = mapped_column(Text)
-    window_earliest: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    window_latest: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    age_text: Mapped[str | None] = mapped_column(Text)
+    window_earliest: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    window_latest: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Agency(Base):
@@ -212,8 +294,8 @@ class ItemRevision(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     field: Mapped[str] = mapped_column(String(16))
-    old_value: Mapped[Optional[str]] = mapped_column(Text)
-    new_value: Mapped[Optional[str]] = mapped_column(Text)
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
