@@ -31,6 +31,10 @@ def parser_version() -> str:
     return str(getattr(parse, "PARSER_VERSION", __version__))
 
 
+# What `ingest_many` stores: a parsed page, the document as received, and maybe its file.
+PageInput = tuple[ParsedPage, bytes | str] | tuple[ParsedPage, bytes | str, str | None]
+
+
 class Archive:
     """An open archive. Use as a context manager, or call `close()`."""
 
@@ -41,18 +45,20 @@ class Archive:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def ingest(self, page: ParsedPage, data: bytes | str) -> IngestResult:
+    def ingest(self, page: ParsedPage, data: bytes | str, source_path: str | None = None) -> IngestResult:
         """Store one parsed page in one transaction. `data` is the document as received: its
-        sha256 and the fetch time identify the observation, so storing it again is a no-op."""
-        return next(self.ingest_many([(page, data)]))
+        sha256 and the fetch time identify the observation, so storing it again is a no-op.
+        `source_path`: the file it was read from, kept on the page."""
+        return next(self.ingest_many([(page, data, source_path)]))
 
     def ingest_many(
-        self, pages: Iterable[tuple[ParsedPage, bytes | str]], batch_pages: int = BATCH_PAGES
+        self, pages: Iterable[PageInput], batch_pages: int = BATCH_PAGES
     ) -> Iterator[IngestResult]:
         """Store pages, several per transaction (each page whole or not at all), yielding one
-        result per page in order as each batch is committed."""
+        result per page in order as each batch is committed. Each entry is (page, data) or
+        (page, data, source_path)."""
         version = parser_version()
-        records = (PageRecord.of(page, data, version) for page, data in pages)
+        records = (PageRecord.of(page, data, version, *source) for page, data, *source in pages)
         while True:
             with no_cyclic_gc():  # parsing a batch, too, makes mostly short-lived objects
                 batch = list(islice(records, batch_pages))

@@ -61,8 +61,11 @@ def ingest_files(
     fetched_at: datetime | None = None,
     on_error: Callable[[Path, str], None] = lambda path, reason: None,
     summary: IngestSummary | None = None,
+    url: str | None = None,
 ) -> IngestSummary:
-    """Parse and store each file; a file that holds no page is reported and skipped.
+    """Parse and store each file; a file that holds no page is reported and skipped. Each
+    stored page keeps the file's absolute path; `url` (for a single file) is the URL it was
+    fetched from, stored on the page and used to resolve its links.
 
     `summary` (a new one by default) is updated as batches are committed, so that a caller
     interrupted half-way can say what was stored.
@@ -71,17 +74,17 @@ def ingest_files(
 
     summary = summary if summary is not None else IngestSummary()
 
-    def parsed() -> Iterator[tuple[ParsedPage, bytes]]:
+    def parsed() -> Iterator[tuple[ParsedPage, bytes, str]]:
         for path in page_files(paths):
             summary.files += 1
             try:
-                page = parse_file(path, fetched_at)
+                page = parse_file(path, fetched_at, url)
                 data = path.read_bytes()
             except (PageFileError, OSError) as exc:
                 summary.failed += 1
                 on_error(path, str(exc))
                 continue
-            yield page, data
+            yield page, data, str(path.absolute())
 
     for result in archive.ingest_many(parsed()):
         summary.stored += result.stored

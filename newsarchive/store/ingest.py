@@ -68,12 +68,15 @@ class PageRecord:
     content_hash: str
     fetched_at: datetime
     parser_version: str
+    source_path: str | None = None  # the file the page was read from (None: fetched)
 
     @classmethod
-    def of(cls, page: ParsedPage, data: bytes | str, parser_version: str) -> PageRecord:
+    def of(
+        cls, page: ParsedPage, data: bytes | str, parser_version: str, source_path: str | None = None
+    ) -> PageRecord:
         if not page.is_page:
             raise ValueError("not a wire page")
-        return cls(page, content_hash(data), floor_second(page.fetched_at), parser_version)
+        return cls(page, content_hash(data), floor_second(page.fetched_at), parser_version, source_path)
 
 
 @dataclass(slots=True)  # not frozen: built for every item on every page
@@ -605,6 +608,7 @@ def _page_row(record: PageRecord) -> dict[str, Any]:
         "warnings": json.dumps(page.warnings, ensure_ascii=False),
         "page_published": page.page_date.published if page.page_date else None,
         "page_published_source": page.page_date.source if page.page_date else None,
+        "source_path": record.source_path,
     }
 
 

@@ -109,6 +109,7 @@ class Page(Base):
     warnings: Mapped[str] = mapped_column(Text, default="[]")
     page_published: Mapped[datetime | None] = mapped_column(UTCDateTime)
     page_published_source: Mapped[str | None] = mapped_column(String(40))
+    source_path: Mapped[str | None] = mapped_column(Text)  # the file it was read from, if any
 
 
 class Item(Base):
