@@ -119,7 +119,7 @@ class Item(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('article', 'teaser')", name="kind"),
         CheckConstraint(
-            "window_source IN ('metadata', 'relative_age', 'teaser', 'none')",
+            "window_source IN ('headline', 'metadata', 'relative_age', 'teaser', 'none')",
             name="window_source",
         ),
     )
@@ -141,6 +141,57 @@ class Item(Base):
     published_latest: Mapped[datetime | None] = mapped_column(UTCDateTime)
     window_source: Mapped[str] = mapped_column(String(12), default="none")
     window_conflicts: Mapped[int] = mapped_column(Integer, default=0)
+    # The story this item is a version of (see store/stories.py); every item has one.
+    story_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stories.id", ondelete="SET NULL"), index=True
+    )
+
+
+class Story(Base):
+    """Versions of one wire story: items grouped by `store.stories.same_story`."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ItemKey(Base):
+    """Signatures that find an item's candidates through an index: `story` keys (place and
+    MinHash value, store/stories.py), `title_head` and `title_tail` (the ends of its folded
+    title, store/headlines.py)."""
+
+    __tablename__ = "item_keys"
+    __table_args__ = (
+        CheckConstraint("kind IN ('story', 'title_head', 'title_tail')", name="kind"),
+        {"sqlite_with_rowid": False},
+    )
+
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class HeadlineRow(Base):
+    """A `Net binnen` headline of a listing page: its clock time and title as printed."""
+
+    __tablename__ = "headlines"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    page_id: Mapped[int] = mapped_column(
+        ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0, 1, ... in page order
+    section: Mapped[str] = mapped_column(Text)
+    clock: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(Text)
+    title_folded: Mapped[str] = mapped_column(Text)
+    title_head: Mapped[str] = mapped_column(Text, index=True)
+    title_tail: Mapped[str] = mapped_column(Text, index=True)
+    url: Mapped[str | None] = mapped_column(Text)
 
 
 class Sighting(Base):
