@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from newsarchive.cli import cli
-from newsarchive.store.archive import open_archive
 from newsarchive.query.tables import PAGES
+from newsarchive.store.archive import open_archive
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = REPO / "fixtures" / "pages" / "html" / "react_spans.html"

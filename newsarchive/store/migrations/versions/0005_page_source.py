@@ -1,8 +1,8 @@
 """Pages remember the file they were read from (`pages.source_path`), so that a warning or a
 sighting can be traced to a file when the page has no URL.
 
-Revision ID: 0004_page_source
-Revises: 0003_query
+Revision ID: 0005_page_source
+Revises: 0004_stories
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_page_source"
-down_revision: str | Sequence[str] | None = "0003_query"
+revision: str = "0005_page_source"
+down_revision: str | Sequence[str] | None = "0004_stories"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
