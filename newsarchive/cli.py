@@ -136,7 +136,7 @@ def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: st
     """
     from sqlalchemy.exc import SQLAlchemyError
 
-    from .store.files import IngestSummary, ingest_files
+    from .pipeline import IngestSummary, ingest_files
 
     if url is not None and (len(paths) != 1 or paths[0].is_dir()):
         error("--url names the URL of one page: give exactly one file with it")
