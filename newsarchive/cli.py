@@ -122,22 +122,31 @@ def open_archive_or_exit(db: str, **options: Any) -> Archive:
 @cli.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @fetched_at_option
+@click.option("--url", default=None,
+              help="The URL the page was fetched from (one file only): stored with the page and "
+                   "used to resolve its links.")
 @db_option
-def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, db: str) -> None:
+def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: str | None,
+                   db: str) -> None:
     """Parse pages (files, or directories of .html/.htm/.txt files) and store them.
 
-    The same file at the same fetch time is stored once however often it is ingested. Files
-    that hold no page are named on stderr and the exit status is 1; the others are stored.
+    The same file at the same fetch time is stored once however often it is ingested. Each
+    stored page keeps the file's path. Files that hold no page are named on stderr and the
+    exit status is 1; the others are stored.
     """
     from sqlalchemy.exc import SQLAlchemyError
 
     from .pipeline import IngestSummary, ingest_files
 
+    if url is not None and (len(paths) != 1 or paths[0].is_dir()):
+        error("--url names the URL of one page: give exactly one file with it")
+        sys.exit(2)
     summary = IngestSummary()
     with open_archive_or_exit(db) as archive:
         try:
             ingest_files(archive, paths, fetched_at,
-                         on_error=lambda path, why: error(f"{path}: {why}"), summary=summary)
+                         on_error=lambda path, why: error(f"{path}: {why}"), summary=summary,
+                         url=url)
         except KeyboardInterrupt:
             error(f"interrupted; kept what was stored: {summary.line()}")
             sys.exit(130)
