@@ -13,6 +13,8 @@ from news_day import REPUBLISH_DELAY, DaySite, Fetched, Story, Version, fetch_da
 from sqlalchemy import select
 
 from newsarchive.parse import parse_page
+from newsarchive.query import ItemFilter
+from newsarchive.query.stories import search_stories
 from newsarchive.query.tables import ITEMS
 from newsarchive.store.archive import Archive, open_archive
 
@@ -89,13 +91,11 @@ def test_every_version_lands_in_its_story_and_no_two_stories_merge(archive, day)
 
 
 def test_each_story_lists_both_sites_first_seen_when_they_first_showed_it(archive, day) -> None:
-    from newsarchive.query.stories import story_rows
-
     stories, pages, sites = day
     ingest(archive, pages)
     listing_moments = {site.base: sorted(p.fetched_at for p in pages if p.url == f"{site.base}/regio")
                        for site in sites}
-    rows = story_rows(archive, limit=100)
+    rows = search_stories(archive, ItemFilter(limit=100))
     assert len(rows) == len(stories)
     for row in rows:
         planned = stories[_planned(row.versions[0], archive, stories, sites)]

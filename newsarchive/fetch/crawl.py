@@ -1,4 +1,4 @@
-"""A crawl run: sources -> frontier -> fetch -> parse_page -> archive, and its summary.
+"""A crawl run: sources -> frontier -> fetch -> pipeline (parse, store), and its summary.
 
 A source is a section listing (its next pages are followed up to `pages`), a feed, or an
 article page; the article links found on sources go into the frontier, and every due article
@@ -17,11 +17,12 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Connection
 
-from ..items import ParsedPage
+from ..items import ParsedPage, RawDocument
 from ..parse import parse_page
-from ..store.archive import Archive, parser_version
+from ..pipeline import parse_document, prepare, store_records
+from ..store.archive import Archive
 from ..store.db import with_retries
-from ..store.ingest import IngestResult, PageRecord, store_pages
+from ..store.ingest import IngestResult
 from ..urls import normalize_url
 from .discover import Discovery, discover, looks_like_feed
 from .frontier import Frontier, StoredResponse
@@ -103,7 +104,7 @@ class _Parsed:
     urls: list[str]
     response_id: int
     page: ParsedPage | None  # None for feeds
-    body: bytes
+    document: RawDocument
     kind: str | None
 
 
@@ -226,16 +227,17 @@ class _Run:
         if len(urls) > 1:
             self.frontier.add(urls[1:], None, url, self.now())
             self.visited.update(urls)
+        document = RawDocument(body, response.fetched_at, response.final_url,
+                               response.headers.get("content-type"))
         if looks_like_feed(body, response.content_type):
-            self._queue(_Parsed(urls, response_id, None, body, "feed"))
+            self._queue(_Parsed(urls, response_id, None, document, "feed"))
             return discover(body, response.final_url, response.content_type) if source else None
-        page = parse_page(body, response.fetched_at, response.final_url,
-                          http_charset=response.charset)
+        page = parse_document(document)
         for warning in page.warnings:
             log.info("%s: %s", url, warning)
         if not page.is_page:
             log.warning("not a wire page, kept unparsed: %s", url)
-        self._queue(_Parsed(urls, response_id, page, body,
+        self._queue(_Parsed(urls, response_id, page, document,
                             {"listing": "listing", "article": "article"}.get(page.kind)))
         return (discover(body, response.final_url, response.content_type, page, response.charset)
                 if source else None)
@@ -254,11 +256,11 @@ class _Run:
         if not batch:
             return
         pages = [entry for entry in batch if entry.page is not None and entry.page.is_page]
-        version = parser_version()
+        records = prepare(self.archive, [(entry.document, entry.page) for entry in pages
+                                         if entry.page is not None])
 
         def work(connection: Connection) -> list[IngestResult]:
-            records = [PageRecord.of(page, entry.body, version) for entry in pages if (page := entry.page)]
-            results = store_pages(connection, records) if records else []
+            results = store_records(connection, records)
             page_ids = {id(entry): result.page_id for entry, result in zip(pages, results)}
             for entry in batch:
                 for url in entry.urls:

@@ -12,7 +12,7 @@ transaction, so every path that stores pages (ingest, crawl, import, reparse) de
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, delete, func, or_, select, update
 
 from ..items import Headline, PublicationWindow
+from .db import chunks, insert_for
 from .evidence import Derivation, Evidence, WindowSource, derive_window
 from .headlines import clock_windows, title_anchors, title_folded, titles_match
 from .models import HeadlineRow, Item, ItemKey, ItemPlace, Page, Place, Sighting, Story
@@ -33,13 +34,7 @@ ITEM_KEYS: Table = ItemKey.__table__  # type: ignore[assignment]
 ITEM_PLACES: Table = ItemPlace.__table__  # type: ignore[assignment]
 PLACES: Table = Place.__table__  # type: ignore[assignment]
 STORIES: Table = Story.__table__  # type: ignore[assignment]
-CHUNK = 500
 TITLE_KINDS = ("title_head", "title_tail")
-
-
-def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 # headlines ---------------------------------------------------------------------------------
@@ -261,11 +256,7 @@ def _linked_pairs(connection: Connection, items: Sequence[_Titled]) -> dict[int,
 
 
 def _insert_ignoring(connection: Connection, table: Table) -> Any:
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).on_conflict_do_nothing()
+    return insert_for(connection, table).on_conflict_do_nothing()
 
 
 # stories -----------------------------------------------------------------------------------
@@ -292,7 +283,7 @@ def group_stories(connection: Connection, new: Sequence[int], changed: Sequence[
 
 def _regroup(connection: Connection, affected: list[int], changed: set[int]) -> set[int]:
     texts = _story_texts(connection, affected)
-    dirty = {texts[i][1] for i in changed if i in texts and texts[i][1] is not None}
+    dirty = {story for i in changed if i in texts and (story := texts[i][1]) is not None}
     members = _members(connection, dirty)
     texts.update(_story_texts(connection, sorted(set(members) - set(texts))))
     # signatures: the affected items' own, replaced
@@ -352,7 +343,7 @@ def _assign(connection: Connection, components: list[list[Any]],
     for nodes in sorted(components, key=lambda ns: min(n for n in ns if isinstance(n, int))):
         item_ids = [n for n in nodes if isinstance(n, int)]
         units = sorted(n[1] for n in nodes if isinstance(n, tuple))
-        involved = sorted({*units, *(texts[i][1] for i in item_ids if texts[i][1] is not None)})
+        involved = sorted({*units, *(story for i in item_ids if (story := texts[i][1]) is not None)})
         target = next((s for s in involved if s not in taken), None)
         if target is not None:
             taken.add(target)
@@ -373,14 +364,14 @@ def _assign(connection: Connection, components: list[list[Any]],
         for unit in units:
             if unit != target:
                 connection.execute(update(ITEMS).where(ITEMS.c.story_id == unit).values(story_id=target))
-    rows = [{"item_id": i, "story": target} for target, ids in moves.items() for i in ids]
-    if rows:
+    moved = [{"item_id": i, "story": target} for target, ids in moves.items() for i in ids]
+    if moved:
         connection.execute(
-            update(ITEMS).where(ITEMS.c.id == bindparam("item_id")).values(story_id=bindparam("story")), rows
+            update(ITEMS).where(ITEMS.c.id == bindparam("item_id")).values(story_id=bindparam("story")), moved
         )
     targets = {p[2] for p in plans if p[2] is not None}
     gone = {s for p in plans for s in p[1]} | dirty
-    gone |= {texts[i][1] for p in plans for i in p[0] if texts[i][1] is not None}
+    gone |= {story for p in plans for i in p[0] if (story := texts[i][1]) is not None}
     gone -= targets
     for part in chunks(sorted(gone)):
         connection.execute(delete(STORIES).where(STORIES.c.id.in_(part)))

@@ -49,8 +49,11 @@ class Evidence:
     candidates: tuple[PublicationWindow, ...]  # what it allows; the latest first
     detail: str  # as printed: the age text, the metadata source, the headline line
 
-    def order_key(self) -> tuple[datetime, int, int]:
-        return (self.observed_at, self.page_id, self.position)
+    def order_key(self) -> tuple[datetime, ...]:
+        """Observation order; at one moment (two pages fetched together), by what the
+        evidence says, so that ties do not depend on which page was archived first."""
+        first = self.candidates[:1]
+        return (self.observed_at, *(bound for c in first for bound in (c.earliest, c.latest)))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -109,6 +110,36 @@ class Page(Base):
     warnings: Mapped[str] = mapped_column(Text, default="[]")
     page_published: Mapped[datetime | None] = mapped_column(UTCDateTime)
     page_published_source: Mapped[str | None] = mapped_column(String(40))
+    # How to parse it again: its raw bytes are the raw_bodies row of content_hash, and
+    # content_type the HTTP Content-Type header as received (NULL for a file).
+    content_type: Mapped[str | None] = mapped_column(Text)
+
+
+class RawBody(Base):
+    """The bytes of a stored document, compressed, once per content (sha256 as content_hash).
+
+    compression: `zstd` (with the dictionary `dictionary_id`, or none), `zlib`, `none`."""
+
+    __tablename__ = "raw_bodies"
+    __table_args__ = (
+        CheckConstraint("compression IN ('zstd', 'zlib', 'none')", name="compression"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    compression: Mapped[str] = mapped_column(String(8))
+    dictionary_id: Mapped[int | None] = mapped_column(ForeignKey("raw_dictionaries.id"))
+    size: Mapped[int] = mapped_column(Integer)  # bytes before compression
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RawDictionary(Base):
+    """A zstandard dictionary trained on the archive's own first pages; never changed."""
+
+    __tablename__ = "raw_dictionaries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Item(Base):
