@@ -15,9 +15,9 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 import lxml.html
 

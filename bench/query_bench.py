@@ -12,7 +12,6 @@ through the CLI (a `newsarchive query` process, start-up included).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import subprocess

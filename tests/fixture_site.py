@@ -26,9 +26,9 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from xml.sax.saxutils import escape
 

@@ -8,9 +8,9 @@ differ in the ways real sites differ: semantic HTML5, class-less div-and-span so
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
-from typing import Callable
 
 SHAPES = ("semantic", "soup", "table")
 LAYOUTS = ("A", "B", "C", "D")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from page_fixtures import FIXTURES, expected_path
 
 from newsarchive.cli import cli
-from page_fixtures import FIXTURES, expected_path
 
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 

@@ -10,8 +10,21 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
-from other_site import (ATOM, BUSY_LONG, BUSY_ONCE, CONSENT, GONE, NAV_PATHS, RSS,
-                        SECTIONS, SLASHED, STORIES, WALLED, OtherSite, render_listing)
+from other_site import (
+    ATOM,
+    BUSY_LONG,
+    BUSY_ONCE,
+    CONSENT,
+    GONE,
+    NAV_PATHS,
+    RSS,
+    SECTIONS,
+    SLASHED,
+    STORIES,
+    WALLED,
+    OtherSite,
+    render_listing,
+)
 from sqlalchemy import func, select
 
 from newsarchive.cli import cli
@@ -232,11 +245,11 @@ def test_net_binnen_lines_with_short_titles_are_article_links(site):
 
 
 def test_navigation_marked_by_a_dutch_class_name_is_not_read():
-    html = ("<html><body><div class='hoofdmenu'><a href='/nieuws/alles-over-de-regio-vandaag'>"
-            "Alles over de regio vandaag</a></div><div id='voettekst'><a href='/colofon/"
-            "wie-maakt-deze-krant'>Wie maakt deze krant eigenlijk</a></div><div class='x'>"
-            "<a href='/nieuws/dijk-versterkt-ANP100000001'>Dijk wordt versterkt vandaag</a>"
-            "</div></body></html>").encode()
+    html = (b"<html><body><div class='hoofdmenu'><a href='/nieuws/alles-over-de-regio-vandaag'>"
+            b"Alles over de regio vandaag</a></div><div id='voettekst'><a href='/colofon/"
+            b"wie-maakt-deze-krant'>Wie maakt deze krant eigenlijk</a></div><div class='x'>"
+            b"<a href='/nieuws/dijk-versterkt-ANP100000001'>Dijk wordt versterkt vandaag</a>"
+            b"</div></body></html>")
     found = discover(html, "https://www.example.nl/nieuws/regio/goes", "text/html")
     assert found.articles == ["https://www.example.nl/nieuws/dijk-versterkt-ANP100000001"]
 

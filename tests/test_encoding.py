@@ -141,7 +141,7 @@ def test_utf8_page_with_one_stray_windows_1252_byte_stays_utf8() -> None:
 
 
 def test_windows_1252_page_with_a_few_accidental_utf8_pairs_stays_windows_1252() -> None:
-    data = html("café Noël één " * 5).encode("cp1252") + "é".encode("utf-8")
+    data = html("café Noël één " * 5).encode("cp1252") + "é".encode()
     assert decode_bytes(data).encoding == "windows-1252"
 
 

@@ -8,8 +8,7 @@ from email.utils import format_datetime
 import pytest
 
 from newsarchive import __version__
-from newsarchive.fetch.errors import (REASON_CLASSES, DeadlineExceeded, FailureReason, FetchError,
-                                      StatusError)
+from newsarchive.fetch.errors import REASON_CLASSES, DeadlineExceeded, FailureReason, FetchError, StatusError
 from newsarchive.fetch.http import HttpClient, HttpPolicy, parse_retry_after
 
 FAST = HttpPolicy(delay=0.0, connect_timeout=2, read_timeout=2, retries=2, backoff=0.05,

@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from page_fixtures import assert_matches_fixture, page_fixtures
 
 from newsarchive.parse import parse_page
 from newsarchive.parse.html import SiteHints, html_to_document, looks_like_html, parse_datetime
-from page_fixtures import assert_matches_fixture, page_fixtures
 
 HTML_FIXTURES = page_fixtures("pages/html")
 FETCHED = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)

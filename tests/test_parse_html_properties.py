@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from age_strategies import FETCHED, age
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from render_html import LAYOUTS, SHAPES, Headline, LeadStory, WireItem, WirePage, render
 
 from newsarchive.parse import parse_page
 from newsarchive.parse.html import html_to_document
-from age_strategies import FETCHED, age
-from render_html import LAYOUTS, SHAPES, Headline, LeadStory, WireItem, WirePage, render
 
 PROPERTY_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

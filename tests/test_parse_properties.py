@@ -8,13 +8,13 @@ separators, ` - ` and `(NCTV)` inside titles and bodies, ages in words, optional
 from __future__ import annotations
 
 import pytest
+from age_strategies import FETCHED, age
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from newsarchive.parse import parse_page
-from age_strategies import FETCHED, age
 from render_html import Headline, LeadStory, WireItem, WirePage
 from render_text import render_text
+
+from newsarchive.parse import parse_page
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

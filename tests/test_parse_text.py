@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from page_fixtures import assert_matches_fixture, page_fixtures
 
 from newsarchive.parse import parse_page, text_to_document
 from newsarchive.parse.layout import read_page
-from page_fixtures import assert_matches_fixture, page_fixtures
 
 FETCHED = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
 TEXT_FIXTURES = page_fixtures("seeds", "pages/text")

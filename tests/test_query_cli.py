@@ -8,10 +8,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from store_pages import T0, article, hours, listing, teaser
 
 from newsarchive.cli import cli
 from newsarchive.store.archive import open_archive
-from store_pages import T0, article, hours, listing, teaser
 
 LONDEN = "Het parlement debatteert over drones en defensie."
 PARAGRAPH = "De minister van Defensie wil meer drones kopen voor de marine."
@@ -72,7 +72,7 @@ def test_table_is_aligned_and_shortens_bodies(db):
 
 def test_since_accepts_relative_and_iso_times(db):
     code, out, _ = run("query", "--db", db, "--since", (T0 - hours(2.5)).isoformat())
-    assert code == 0 and [json.loads(l)["dateline"] for l in out.splitlines()] == ["LONDEN"]
+    assert code == 0 and [json.loads(line)["dateline"] for line in out.splitlines()] == ["LONDEN"]
     code, out, _ = run("query", "--db", db, "--since", "3650d", "--until", "2026-03-17")
     assert code == 0 and len(out.splitlines()) == 3
 

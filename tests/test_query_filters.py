@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from store_pages import T0, article, hours, listing, teaser
 
 from newsarchive.query import ItemFilter, QueryError, search_items
 from newsarchive.query import search as search_module
 from newsarchive.store.archive import Archive
-from store_pages import T0, article, hours, listing, teaser
 
 # Invented wire copy: (dateline, agencies, body, hours before T0 the window starts, section).
 STORIES = [

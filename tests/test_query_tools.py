@@ -13,10 +13,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from store_pages import T0, hours, listing, teaser
 
 from newsarchive.query import ItemFilter, search_items
 from newsarchive.store.archive import open_archive
-from store_pages import T0, hours, listing, teaser
 
 STORIES = [
     ("TEHERAN", ("ANP", "AFP"), "De raad komt bijeen over de haven van de stad."),

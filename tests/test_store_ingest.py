@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
+from store_pages import T0, article, hours, listing, teaser
 
 from newsarchive.items import ParsedPage
 from newsarchive.store.archive import Archive
 from newsarchive.store.tables import metadata
-from store_pages import T0, article, hours, listing, teaser
 
 TEHERAN = "De leider van de veiligheidsraad is omgekomen bij een aanval op de hoofdstad."
 LONDEN = "Meer dan tweehonderd drone-experts zijn naar het gebied gestuurd."

@@ -10,14 +10,14 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
+from store_pages import T0, layout_a_html, layout_a_text, shown_at, wire_stream
+from test_store_ingest import snapshot
 
 from newsarchive.cli import cli
 from newsarchive.items import PublicationWindow
 from newsarchive.parse import parse_page
 from newsarchive.store.archive import open_archive
 from newsarchive.store.ingest import ITEMS, SIGHTINGS, stored_window
-from store_pages import T0, age_text, layout_a_html, layout_a_text, shown_at, wire_stream
-from test_store_ingest import snapshot
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))

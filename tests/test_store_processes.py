@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 from sqlalchemy import func, select
+from store_pages import T0, layout_a_text, wire_stream
 
 from newsarchive.store.db import make_engine
 from newsarchive.store.ingest import ITEMS, PAGES, SIGHTINGS
-from store_pages import T0, layout_a_text, wire_stream
 
 NEWSARCHIVE = [sys.executable, "-c", "from newsarchive.cli import cli; cli()"]
 ITEMS_PER_PAGE = 8  # the lead article and seven sidebar teasers

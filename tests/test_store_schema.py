@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
-from newsarchive.store.db import ArchiveError, database_url, make_engine
 from newsarchive.store.archive import open_archive
+from newsarchive.store.db import ArchiveError, database_url, make_engine
 from newsarchive.store.migrate import include_object, known_revisions, script_directory
 from newsarchive.store.tables import metadata
 

@@ -22,11 +22,11 @@ from ..parse import parse_page
 from ..store.archive import Archive, parser_version
 from ..store.db import with_retries
 from ..store.ingest import IngestResult, PageRecord, store_pages
+from ..urls import normalize_url
 from .discover import Discovery, discover, looks_like_feed
 from .frontier import Frontier, StoredResponse
 from .http import HttpClient, HttpPolicy, Response
 from .robots import Robots
-from ..urls import normalize_url
 
 log = logging.getLogger("newsarchive.crawl")
 Progress = Callable[[Sequence[str]], Iterable[str]]
@@ -187,7 +187,8 @@ class _Run:
             self._fail(url, Response(url, url, None, error=rules.unreachable), count=False)
             return None
         if not rules.allows(url):
-            return self._disallowed(url, source if named is None else named)
+            self._disallowed(url, source if named is None else named)
+            return None
         conditional = source or url in self.refresh
         response = self.client.get(
             url,
@@ -256,7 +257,7 @@ class _Run:
         version = parser_version()
 
         def work(connection: Connection) -> list[IngestResult]:
-            records = [PageRecord.of(entry.page, entry.body, version) for entry in pages]
+            records = [PageRecord.of(page, entry.body, version) for entry in pages if (page := entry.page)]
             results = store_pages(connection, records) if records else []
             page_ids = {id(entry): result.page_id for entry, result in zip(pages, results)}
             for entry in batch:

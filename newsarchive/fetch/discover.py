@@ -13,15 +13,15 @@ Feeds (RSS, Atom, RDF) are read with feedparser: the link of every entry.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 import feedparser
 import lxml.html
 from lxml import etree
 
-from ..items import ParsedPage
+from ..items import Headline, Item, ParsedPage
 from ..parse.encoding import decode_bytes
 from ..urls import UnsupportedURL, normalize_url, same_site
 
@@ -148,7 +148,8 @@ def _base_url(tree: etree._Element, url: str) -> str:
 def _parsed_links(parsed: ParsedPage | None) -> list[str]:
     if parsed is None:
         return []
-    return [entry.url for entry in [*parsed.items, *parsed.headlines] if entry.url]
+    entries: list[Item | Headline] = [*parsed.items, *parsed.headlines]
+    return [entry.url for entry in entries if entry.url]
 
 
 def _article_anchors(tree: etree._Element) -> Iterator[str]:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import (ColumnElement, Connection, Engine, Table, and_, false, func, or_, select,
                         update)
@@ -250,14 +251,14 @@ class Frontier:
     def store_response(self, url: str, response: Response, kind: str | None) -> int:
         """Keep the raw response and mark the URL `fetched`, in one transaction."""
         assert response.body is not None
-        compressed = zlib.compress(response.body, 6)
+        compressed, body_size = zlib.compress(response.body, 6), len(response.body)
 
         def work(connection: Connection) -> int:
             response_id = connection.execute(RESPONSES.insert().values(
                 url=url, final_url=response.final_url, status=response.status,
                 headers=json.dumps(stored_headers(response.headers), sort_keys=True),
                 body=compressed,
-                compression="zlib", body_size=len(response.body), fetched_at=response.fetched_at,
+                compression="zlib", body_size=body_size, fetched_at=response.fetched_at,
             ).returning(RESPONSES.c.id)).scalar_one()
             self._mark(connection, url, response, state=FrontierState.FETCHED, kind=kind)
             return response_id

@@ -10,19 +10,27 @@ import email.utils
 import random
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Mapping
 from urllib.parse import urljoin
 
 import requests
 from requests.adapters import HTTPAdapter
 
 from .. import __version__
-from .errors import (ConnectFailed, DeadlineExceeded, FailureReason, FetchError,
-                     ProtocolViolation, RedirectRefused, ResponseRefused, RobotsRefused,
-                     StatusError)
 from ..urls import UnsupportedURL, host_of, normalize_url
+from .errors import (
+    ConnectFailed,
+    DeadlineExceeded,
+    FailureReason,
+    FetchError,
+    ProtocolViolation,
+    RedirectRefused,
+    ResponseRefused,
+    RobotsRefused,
+    StatusError,
+)
 
 DEFAULT_CONTACT = "https://github.com/newsarchive/newsarchive"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from protego import Protego
 
-from .http import HttpClient, Response
 from ..urls import host_of, origin_of
+from .http import HttpClient, Response
 
 ROBOTS_MAX_BYTES = 512 * 1024
 AGENT = "newsarchive"

@@ -8,8 +8,8 @@ shown: `N <unit> geleden` fetched at t means published in [t - (N+1)·unit, t - 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from ..items import PublicationWindow, to_utc
 

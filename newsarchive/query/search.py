@@ -121,6 +121,10 @@ class IdSet:
     def contains_item(self) -> ColumnElement[bool]:
         return ITEMS.c.id.in_(self.members)
 
+    def condition(self, sqlite: bool) -> ColumnElement[bool]:
+        """The probe where there is one (SQLite plans it better), else the `IN`."""
+        return self.probe if sqlite and self.probe is not None else self.contains_item()
+
 
 def search_items(archive: Archive, query: ItemFilter) -> list[ItemRow]:
     """The page of items `query` selects, in its order."""
@@ -174,7 +178,7 @@ def _plan(connection: Connection, query: ItemFilter) -> tuple[Select[Any], str |
             conditions.append(sets.pop(smallest).contains_item())
             walk_time_index = False
     walked_search = sets.pop().search if sets and sets[-1].search else None
-    conditions += [id_set.probe if sqlite else id_set.contains_item() for id_set in sets]
+    conditions += [id_set.condition(sqlite) for id_set in sets]
     statement = _ordered(select(ITEMS.c.id).where(*conditions), query, walk_time_index)
     if walked_search is None:
         statement = statement.limit(query.limit).offset(query.offset)
@@ -309,11 +313,11 @@ def _by_relevance(
     assert query.search is not None
     if sqlite:
         sets.pop()  # the search set (always the last one): the MATCH below takes its place
-        score = literal_column("bm25(items_fts)")  # lower is better
+        score: ColumnElement[Any] = literal_column("bm25(items_fts)")  # lower is better
         candidates = (
             select(ITEMS.c.id.label("id"), score.label("score"))
             .select_from(ITEMS_FTS.join(ITEMS, ITEMS.c.id == ITEMS_FTS.c.rowid))
-            .where(FTS_MATCH(query.search), *conditions, *(s.probe for s in sets))
+            .where(FTS_MATCH(query.search), *conditions, *(s.condition(sqlite) for s in sets))
             .order_by(ITEMS_FTS.c.rowid.desc())
         )
     else:
@@ -350,7 +354,8 @@ def load_rows(connection: Connection, ids: Sequence[int]) -> list[ItemRow]:
 
 
 def _row(values: Any) -> ItemRow:
-    return ItemRow(**{
+    fields: dict[str, Any] = {
         name: tuple(values[name] or ()) if name in ("places", "agencies") else values[name]
         for name in ItemRow.__dataclass_fields__
-    })
+    }
+    return ItemRow(**fields)

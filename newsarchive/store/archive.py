@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from functools import partial
 from itertools import islice
 
 from sqlalchemy import Engine, make_url
@@ -57,7 +58,7 @@ class Archive:
                 batch = list(islice(records, batch_pages))
             if not batch:
                 return
-            yield from with_retries(self.engine, lambda conn: store_pages(conn, batch))
+            yield from with_retries(self.engine, partial(store_pages, records=batch))
 
     def revisions(self) -> tuple[str, ...]:
         with self.engine.connect() as connection:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import (CheckConstraint, Float, ForeignKey, Index, Integer, LargeBinary, String,
                         Text)
@@ -63,25 +62,25 @@ class FrontierURL(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(Text, unique=True)
-    kind: Mapped[Optional[str]] = mapped_column(String(8))
+    kind: Mapped[str | None] = mapped_column(String(8))
     state: Mapped[str] = mapped_column(String(8), default="pending")
-    discovered_from: Mapped[Optional[str]] = mapped_column(Text)
+    discovered_from: Mapped[str | None] = mapped_column(Text)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_fetched_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    next_due_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failure_count: Mapped[int] = mapped_column(Integer, default=0)
-    last_status: Mapped[Optional[int]] = mapped_column(Integer)
-    last_error: Mapped[Optional[str]] = mapped_column(Text)
-    given_up_reason: Mapped[Optional[str]] = mapped_column(Text)
-    etag: Mapped[Optional[str]] = mapped_column(Text)
-    last_modified: Mapped[Optional[str]] = mapped_column(Text)
-    page_id: Mapped[Optional[int]] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
-    host: Mapped[Optional[str]] = mapped_column(Text)  # host[:port]: its crawl_hosts row
-    failure_reason: Mapped[Optional[str]] = mapped_column(String(32))  # fetch.errors.FailureReason
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    given_up_reason: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
+    host: Mapped[str | None] = mapped_column(Text)  # host[:port]: its crawl_hosts row
+    failure_reason: Mapped[str | None] = mapped_column(String(32))  # fetch.errors.FailureReason
     # A claim: the crawl worker fetching the URL now, and when its claim ends (Unix seconds)
     # if it is not released first (a worker killed with kill -9 releases nothing).
-    lease_owner: Mapped[Optional[str]] = mapped_column(Text)
-    lease_until: Mapped[Optional[float]] = mapped_column(Float)
+    lease_owner: Mapped[str | None] = mapped_column(Text)
+    lease_until: Mapped[float | None] = mapped_column(Float)
 
 
 class CrawlHost(Base):
@@ -95,17 +94,17 @@ class CrawlHost(Base):
     __tablename__ = "crawl_hosts"
 
     host: Mapped[str] = mapped_column(Text, primary_key=True)
-    next_allowed_at: Mapped[Optional[float]] = mapped_column(Float)
-    crawl_delay: Mapped[Optional[float]] = mapped_column(Float)  # from robots.txt
-    robots_status: Mapped[Optional[int]] = mapped_column(Integer)  # NULL: never fetched
-    robots_body: Mapped[Optional[str]] = mapped_column(Text)
-    robots_fetched_at: Mapped[Optional[float]] = mapped_column(Float)
-    blocked_until: Mapped[Optional[float]] = mapped_column(Float)
-    block_reason: Mapped[Optional[str]] = mapped_column(Text)
+    next_allowed_at: Mapped[float | None] = mapped_column(Float)
+    crawl_delay: Mapped[float | None] = mapped_column(Float)  # from robots.txt
+    robots_status: Mapped[int | None] = mapped_column(Integer)  # NULL: never fetched
+    robots_body: Mapped[str | None] = mapped_column(Text)
+    robots_fetched_at: Mapped[float | None] = mapped_column(Float)
+    blocked_until: Mapped[float | None] = mapped_column(Float)
+    block_reason: Mapped[str | None] = mapped_column(Text)
     backoff_level: Mapped[int] = mapped_column(Integer, default=0)  # 429/503 incidents in a row
-    last_incident_at: Mapped[Optional[float]] = mapped_column(Float)
-    lease_owner: Mapped[Optional[str]] = mapped_column(Text)
-    lease_until: Mapped[Optional[float]] = mapped_column(Float)
+    last_incident_at: Mapped[float | None] = mapped_column(Float)
+    lease_owner: Mapped[str | None] = mapped_column(Text)
+    lease_until: Mapped[float | None] = mapped_column(Float)
 
 
 class CrawlResponse(Base):
@@ -126,6 +125,6 @@ class CrawlResponse(Base):
     compression: Mapped[str] = mapped_column(String(8))
     body_size: Mapped[int] = mapped_column(Integer)  # bytes before compression
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    page_id: Mapped[Optional[int]] = mapped_column(
+    page_id: Mapped[int | None] = mapped_column(
         ForeignKey("pages.id", ondelete="SET NULL"), index=True
     )

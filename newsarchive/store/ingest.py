@@ -15,7 +15,7 @@ import math
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -199,10 +199,12 @@ def fold_windows(windows: Iterable[PublicationWindow]) -> tuple[PublicationWindo
 def insert_for(connection: Connection, table: Table) -> Any:
     # The dialect's module only when needed: importing PostgreSQL's costs every SQLite command.
     if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -522,7 +524,7 @@ class _Batch:
                 .where(SIGHTINGS.c.item_id == state.id, SIGHTINGS.c.window_earliest.is_not(None))
                 .order_by(PAGES.c.fetched_at, PAGES.c.id, SIGHTINGS.c.position)
             )
-            windows = [PublicationWindow(e, l) for e, l in self.connection.execute(query)]
+            windows = [PublicationWindow(early, late) for early, late in self.connection.execute(query)]
             window, conflicts = fold_windows(windows)
             self.connection.execute(
                 update(ITEMS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime, timezone
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -45,7 +45,7 @@ def sqlite_text(moment: datetime) -> str:
     return to_utc(moment).strftime(SQLITE_TIME_FORMAT)
 
 
-def _sqlite_bind(value: Optional[datetime]) -> Optional[str]:
+def _sqlite_bind(value: datetime | None) -> str | None:
     return None if value is None else sqlite_text(value)
 
 
@@ -69,12 +69,12 @@ class UTCDateTime(TypeDecorator[datetime]):
             return _sqlite_bind  # ingest binds two of these per sighting
         return super().bind_processor(dialect)
 
-    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Any:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
         return sqlite_text(value) if dialect.name == "sqlite" else to_utc(value).replace(microsecond=0)
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> Optional[datetime]:
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if isinstance(value, str):
@@ -99,16 +99,16 @@ class Page(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url: Mapped[Optional[str]] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     kind: Mapped[str] = mapped_column(String(8))
-    title: Mapped[Optional[str]] = mapped_column(Text)
-    section: Mapped[Optional[str]] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     parser_version: Mapped[str] = mapped_column(String(32))
     warnings: Mapped[str] = mapped_column(Text, default="[]")
-    page_published: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    page_published_source: Mapped[Optional[str]] = mapped_column(String(40))
+    page_published: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    page_published_source: Mapped[str | None] = mapped_column(String(40))
 
 
 class Item(Base):
@@ -126,18 +126,18 @@ class Item(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     content_key: Mapped[str] = mapped_column(String(32), unique=True)
     kind: Mapped[str] = mapped_column(String(8))
-    title: Mapped[Optional[str]] = mapped_column(Text)
-    dateline: Mapped[Optional[str]] = mapped_column(Text)
-    dateline_folded: Mapped[Optional[str]] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    dateline: Mapped[str | None] = mapped_column(Text)
+    dateline_folded: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     # An article's key of its first paragraph: equal to the content_key of its teasers.
-    lead_key: Mapped[Optional[str]] = mapped_column(String(32), index=True)
-    section: Mapped[Optional[str]] = mapped_column(Text)
-    url: Mapped[Optional[str]] = mapped_column(Text, index=True)
+    lead_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    section: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text, index=True)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    published_earliest: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    published_latest: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    published_earliest: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_latest: Mapped[datetime | None] = mapped_column(UTCDateTime)
     window_source: Mapped[str] = mapped_column(String(12), default="none")
     window_conflicts: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -157,9 +157,9 @@ class Sighting(Base):
     )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
-    age_text: Mapped[Optional[str]] = mapped_column(Text)
-    window_earliest: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    window_latest: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    age_text: Mapped[str | None] = mapped_column(Text)
+    window_earliest: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    window_latest: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Agency(Base):
@@ -212,8 +212,8 @@ class ItemRevision(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     field: Mapped[str] = mapped_column(String(16))
-    old_value: Mapped[Optional[str]] = mapped_column(Text)
-    new_value: Mapped[Optional[str]] = mapped_column(Text)
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
