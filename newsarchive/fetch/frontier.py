@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (ColumnElement, Connection, Engine, Table, and_, false, func, or_, select,
-                        update)
+from sqlalchemy import ColumnElement, Connection, Engine, Table, and_, false, func, or_, select, update
 
 from ..store.crawl_models import CrawlResponse, FrontierState, FrontierURL, UrlKind
 from ..store.db import with_retries
@@ -72,7 +71,7 @@ class Claim:
 @dataclass(frozen=True)
 class Work:
     """Which URLs a run works on: `wanted` (sources, next pages, --refresh articles: fetched
-    whatever their state, unless another crawl fetched them at or after `fresh_since`) and,
+    whatever their state, unless another crawl fetched them after `fresh_since`) and,
     when `articles`, every due article of the frontier. Hosts in `skip` are left alone."""
 
     wanted: frozenset[str] = frozenset()
@@ -129,7 +128,7 @@ class Frontier:
                 rows = [{"url": url, "kind": kind, "state": FrontierState.PENDING.value,
                          "discovered_from": discovered_from, "first_seen_at": now,
                          "failure_count": 0, "host": host_of(url)} for url in kept]
-                ensure_hosts(connection, {row["host"] for row in rows})
+                ensure_hosts(connection, {host_of(url) for url in kept})
                 connection.execute(insert_for(connection, FRONTIER).on_conflict_do_nothing(
                     index_elements=["url"]), rows)
             return len(kept), len(new) - len(kept)
@@ -163,8 +162,9 @@ class Frontier:
                           or_(FRONTIER.c.state != FrontierState.FAILED.value,
                               FRONTIER.c.next_due_at.is_(None), FRONTIER.c.next_due_at <= now))
             if work.fresh_since is not None:
+                # to the second: a run that ended in the second we started does not count
                 wanted = and_(wanted, or_(FRONTIER.c.last_fetched_at.is_(None),
-                                          FRONTIER.c.last_fetched_at < work.fresh_since))
+                                          FRONTIER.c.last_fetched_at <= work.fresh_since))
         condition = or_(wanted, cls._due_article(now)) if work.articles else wanted
         if work.skip:
             condition = and_(condition, FRONTIER.c.host.not_in(sorted(work.skip)))
@@ -241,6 +241,15 @@ class Frontier:
                                    .values(lease_owner=None, lease_until=None))
 
         self._write(work)
+
+    def lease_owners(self) -> list[str]:
+        """Who holds leases now (including ones that ran out)."""
+        with self.engine.connect() as connection:
+            return sorted(set(connection.execute(
+                select(FRONTIER.c.lease_owner).where(FRONTIER.c.lease_owner.is_not(None))
+                .distinct()).scalars()) | set(connection.execute(
+                    select(HOSTS.c.lease_owner).where(HOSTS.c.lease_owner.is_not(None))
+                    .distinct()).scalars()))
 
     def release(self, url: str, owner: str) -> None:
         """End our lease on a URL left as it was (its host is skipped this run)."""

@@ -92,13 +92,17 @@ class Hosts:
                 .where(HOSTS.c.host == host)).first()
         return HostState(*row) if row else None
 
-    def release(self, host: str, owner: str, next_allowed_at: float, **values: Any) -> None:
-        """End our lease on the host: the next request may start at `next_allowed_at`.
+    def release(self, host: str, owner: str, next_allowed_at: float | None,
+                **values: Any) -> None:
+        """End our lease on the host: the next request may start at `next_allowed_at` (None:
+        we sent it none, it stays as it was).
 
         A lease that ran out and was taken by another worker stays theirs."""
+        if next_allowed_at is not None:
+            values["next_allowed_at"] = next_allowed_at
+
         def work(connection: Connection) -> None:
             connection.execute(update(HOSTS).where(HOSTS.c.host == host).values(
-                next_allowed_at=next_allowed_at,
                 lease_owner=case((HOSTS.c.lease_owner == owner, None), else_=HOSTS.c.lease_owner),
                 lease_until=case((HOSTS.c.lease_owner == owner, None), else_=HOSTS.c.lease_until),
                 **values))

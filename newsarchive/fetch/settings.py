@@ -52,3 +52,19 @@ class CrawlSettings:
             raise ValueError("max_new_links must not be negative")
         if self.lease <= 0:
             raise ValueError("lease must be positive")
+
+
+DURATION_UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": DAY}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds of `90`, `90s`, `10m`, `1.5h`, `1d` (ValueError for anything else)."""
+    value = text.strip().lower()
+    number = value.rstrip("abcdefghijklmnopqrstuvwxyz")
+    unit = value[len(number):]
+    if unit in DURATION_UNITS and number.replace(".", "", 1).isascii() \
+            and number.replace(".", "", 1).isdigit():
+        seconds = float(number) * DURATION_UNITS[unit]
+        if seconds > 0:
+            return seconds
+    raise ValueError(f"not a duration: {text!r} (use 90s, 10m, 2h, 1d)")
