@@ -131,7 +131,7 @@ def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, db: str
     """
     from sqlalchemy.exc import SQLAlchemyError
 
-    from .store.files import IngestSummary, ingest_files
+    from .pipeline import IngestSummary, ingest_files
 
     summary = IngestSummary()
     with open_archive_or_exit(db) as archive:

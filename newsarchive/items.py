@@ -25,6 +25,15 @@ def iso(moment: datetime | None) -> str | None:
     return None if moment is None else to_utc(moment).isoformat()
 
 
+def charset_of(content_type: str | None) -> str | None:
+    """The `charset` parameter of a Content-Type header value, if any."""
+    for parameter in (content_type or "").split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
 @dataclass(frozen=True)
 class PublicationWindow:
     """The closed interval [earliest, latest] in which an item was published."""
@@ -105,6 +114,26 @@ class Headline:
 
     def to_dict(self) -> dict[str, Any]:
         return {"section": self.section, "time": self.time, "title": self.title}
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A document as it entered the archive, with what is needed to parse it again.
+
+    `content_type` is the HTTP Content-Type header as received (None for a file);
+    `source_path` the file it was read from; `warc_record_id` the WARC record it came in.
+    """
+
+    data: bytes
+    fetched_at: datetime
+    url: str | None = None
+    content_type: str | None = None
+    source_path: str | None = None
+    warc_record_id: str | None = None
+
+    @property
+    def http_charset(self) -> str | None:
+        return charset_of(self.content_type)
 
 
 @dataclass(frozen=True)

@@ -514,3 +514,69 @@ def test_feed_served_as_html_is_no_page_and_says_so(feed: str) -> None:
 def test_page_mentioning_a_feed_element_in_its_text_is_still_a_page() -> None:
     page = parse_page("<html><body><h1>T</h1><p>DEN HAAG (ANP) - Zie de &lt;rss&gt; feed.</p></body></html>", FETCHED)
     assert (page.kind, page.lead.dateline) == ("article", "DEN HAAG")
+
+
+# --- pathological markup ------------------------------------------------------------------------
+
+
+def crowded_tag(attributes: int, separator: str = " ") -> str:
+    return "<div class='lead' " + separator.join(f'data-v{i}="{i}"' for i in range(attributes)) + ">"
+
+
+@pytest.mark.parametrize("separator", [" ", "", "\n/"], ids=["spaced", "glued", "slashes"])
+def test_start_tag_with_too_many_attributes_is_cut_to_the_first_ones(separator: str) -> None:
+    from lxml import etree
+
+    from newsarchive.parse.html import MAX_ATTRIBUTES, bound_markup
+
+    warnings: list[str] = []
+    text = f"<html><body>{crowded_tag(5000, separator)}<p>DEN HAAG (ANP) - Tekst.</p></div></body></html>"
+    tree = etree.fromstring(bound_markup(text, warnings), etree.HTMLParser())
+    div = tree.find(".//div")
+    assert (len(div.attrib), div.get("class"), div.get("data-v62")) == (MAX_ATTRIBUTES, "lead", "62")
+    assert div.get("data-v63") is None
+    assert warnings == [f"1 start tag(s) with more than {MAX_ATTRIBUTES} attributes cut short"]
+    assert [p.text for p in div.iter("p")] == ["DEN HAAG (ANP) - Tekst."]
+
+
+def test_start_tag_at_the_attribute_limit_is_left_as_it_is() -> None:
+    from newsarchive.parse.html import MAX_ATTRIBUTES, bound_markup
+
+    warnings: list[str] = []
+    text = f"<body>{crowded_tag(MAX_ATTRIBUTES - 1)}x</div></body>"  # the class is one more
+    assert (bound_markup(text, warnings), warnings) == (text, [])
+
+
+def test_quoted_brackets_do_not_hide_attributes_from_the_limit() -> None:
+    from newsarchive.parse.html import MAX_ATTRIBUTES, bound_markup
+
+    tag = "<div " + " ".join(f'a{i}=">" b{i}=\'<\' c{i}=x<y' for i in range(1000)) + ">"
+    warnings: list[str] = []
+    bounded = bound_markup(f"<body>{tag}tekst</div></body>", warnings)
+    assert bounded == "<body>" + tag[: tag.index(" b21=")] + ">tekst</div></body>"  # 3 x 21 + 1
+    assert len(warnings) == 1 and str(MAX_ATTRIBUTES) in warnings[0]
+
+
+def test_page_of_one_crowded_tag_still_parses_with_a_warning() -> None:
+    page = parse_page(
+        f"<html><body><h1>Titel</h1>{crowded_tag(40000)}<p>DEN HAAG (ANP) - Tekst.</p></div></body></html>", FETCHED
+    )
+    assert (page.kind, page.title, page.lead.dateline, page.lead.body) == ("article", "Titel", "DEN HAAG", "Tekst.")
+    assert page.warnings == ["1 start tag(s) with more than 64 attributes cut short"]
+
+
+def test_h1_is_the_title_over_a_label_and_breadcrumb_naming_the_section() -> None:
+    body = (
+        "<ol class='crumbs'><li><a href='/'>Home</a></li><li><a href='/buitenland'>Buitenland</a></li></ol>"
+        "<span class='label'><a href='/buitenland'>Buitenland</a></span><h1>Britten willen meer</h1>"
+        "<p>LONDEN (ANP) - Tekst.</p>"
+    )
+    page = parse_page(f"<html><body>{body}</body></html>", FETCHED)
+    assert (page.title, page.lead.body) == ("Britten willen meer", "Tekst.")
+
+
+def test_og_title_names_the_headline_over_a_label_without_h1() -> None:
+    head = "<head><meta property='og:title' content='Britten willen meer'></head>"
+    body = "<div>Buitenland</div><div>Buitenland</div><div>Britten willen meer</div><p>LONDEN (ANP) - Tekst.</p>"
+    page = parse_page(f"<html>{head}<body>{body}</body></html>", FETCHED)
+    assert page.title == "Britten willen meer"

@@ -419,3 +419,23 @@ def test_webmail_in_a_sidebar_title_is_a_title_not_a_banner() -> None:
         "Trein rijdt weer\nZWOLLE (ANP) - Anders.\n2 uur geleden\n"
     )
     assert [item.title for item in page.items] == ["Webmail van gemeente gehackt", "Trein rijdt weer"]
+
+
+@pytest.mark.parametrize("kicker", ["ECONOMIE", "Clicky", "BINNENLAND EN REGIO", "Buitenland"])
+def test_kicker_or_script_residue_above_the_headline_is_not_the_title(kicker: str) -> None:
+    page = parse(f"{kicker}\nStorm op komst\nDE BILT (ANP) - Code oranje.\n")
+    assert (page.title, page.lead.body) == ("Storm op komst", "Code oranje.")
+
+
+def test_kickers_are_skipped_only_above_a_headline() -> None:
+    assert parse("Storm\nDE BILT (ANP) - Code oranje.\n").title == "Storm"
+    assert parse("ECONOMIE\nBEURS\nRente omlaag\nDE BILT (ANP) - Code oranje.\n").title == "Rente omlaag"
+    # four words in capitals are a headline, not a label
+    page = parse("STORM OP KOMST VANDAAG\nCode oranje gemeld\nDE BILT (ANP) - Code oranje.\n")
+    assert page.title == "STORM OP KOMST VANDAAG"
+
+
+def test_document_heading_wins_over_a_line_printed_twice() -> None:
+    lines = ["Buitenland", "Buitenland", "Britten willen meer", "LONDEN (ANP) - Tekst."]
+    page = read_page(lines, [None] * 4, FETCHED, heading="Britten willen meer")
+    assert page.title == "Britten willen meer"

@@ -1,4 +1,4 @@
-"""A crawl run: sources -> frontier -> fetch -> parse_page -> archive, and its summary.
+"""A crawl run: sources -> frontier -> fetch -> pipeline (parse, store), and its summary.
 
 A source is a section listing (its next pages are followed up to `pages`), a feed, or an
 article page; the article links found on sources go into the frontier, and every due article
@@ -27,12 +27,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..items import ParsedPage
+from ..items import ParsedPage, RawDocument
 from ..parse import parse_page
-from ..store.archive import Archive, parser_version
+from ..pipeline import parse_document, prepare, store_records
+from ..store.archive import Archive
 from ..store.crawl_models import FrontierState, UrlKind
 from ..store.db import with_retries
-from ..store.ingest import IngestResult, PageRecord, store_pages
+from ..store.ingest import IngestResult
 from ..urls import host_of, normalize_url
 from .clock import Clock, SystemClock, unix
 from .discover import Discovery, discover, looks_like_feed
@@ -138,7 +139,7 @@ class _Parsed:
     urls: list[str]
     response_id: int
     page: ParsedPage | None  # None for feeds
-    body: bytes
+    document: RawDocument
     kind: str | None
 
 
@@ -478,17 +479,18 @@ class _Run:
             with self.lock:
                 self.visited.update(urls)
         links = wanted is not None and wanted.discover
+        document = RawDocument(body, response.fetched_at, response.final_url,
+                               response.headers.get("content-type"))
         if looks_like_feed(body, response.content_type):
-            self._queue(_Parsed(urls, response_id, None, body, UrlKind.FEED))
+            self._queue(_Parsed(urls, response_id, None, document, UrlKind.FEED))
             return discover(body, response.final_url, response.content_type) if links else None
-        page = parse_page(body, response.fetched_at, response.final_url,
-                          http_charset=response.charset)
+        page = parse_document(document)
         for warning in page.warnings:
             log.info("%s: %s", url, warning)
         if not page.is_page:
             log.warning("not a wire page, kept unparsed: %s", url)
         kinds = {"listing": UrlKind.LISTING, "article": UrlKind.ARTICLE}
-        self._queue(_Parsed(urls, response_id, page, body, kinds.get(page.kind)))
+        self._queue(_Parsed(urls, response_id, page, document, kinds.get(page.kind)))
         return (discover(body, response.final_url, response.content_type, page, response.charset)
                 if links else None)
 
@@ -525,12 +527,11 @@ class _Run:
 
     def _store_batch(self, batch: list[_Parsed]) -> None:
         pages = [entry for entry in batch if entry.page is not None and entry.page.is_page]
-        version = parser_version()
+        records = prepare(self.archive, [(entry.document, entry.page) for entry in pages
+                                         if entry.page is not None])
 
         def work(connection: Connection) -> list[IngestResult]:
-            records = [PageRecord.of(entry.page, entry.body, version)
-                       for entry in pages if entry.page is not None]
-            results = store_pages(connection, records) if records else []
+            results = store_records(connection, records)
             page_ids = {id(entry): result.page_id for entry, result in zip(pages, results)}
             for entry in batch:
                 for url in entry.urls:

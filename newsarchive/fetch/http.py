@@ -19,6 +19,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from .. import __version__
+from ..items import charset_of
 from ..urls import UnsupportedURL, host_of, normalize_url
 from .errors import (
     ConnectFailed,
@@ -104,11 +105,7 @@ class Response:
 
     @property
     def charset(self) -> str | None:
-        for parameter in self.headers.get("content-type", "").split(";")[1:]:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "charset" and value.strip():
-                return value.strip().strip("\"'")
-        return None
+        return charset_of(self.headers.get("content-type"))
 
 
 class HostClock:

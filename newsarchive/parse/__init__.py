@@ -18,7 +18,7 @@ from .layout import read_page
 __all__ = ["PARSER_VERSION", "SiteHints", "parse_page", "text_to_document"]
 
 # Bump when the same input would parse differently, so stored pages can be re-parsed.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 
 def parse_page(

@@ -27,12 +27,22 @@ def parse_file(
     path: str | Path, fetched_at: datetime | None = None, url: str | None = None
 ) -> ParsedPage:
     """Parse the page in `path`; without `fetched_at` the file's modification time is used."""
+    data, fetched_at = read_page_file(path, fetched_at)
+    return wire_page(parse_page(data, fetched_at, url))
+
+
+def read_page_file(path: str | Path, fetched_at: datetime | None = None) -> tuple[bytes, datetime]:
+    """The bytes of a page file and its fetch time (`fetched_at`, or the modification time)."""
     path = Path(path)
     data = _read(path)
     if fetched_at is None:
         # Whole seconds: a clock reading finer than the ages it dates only adds noise.
         fetched_at = datetime.fromtimestamp(int(path.stat().st_mtime), tz=timezone.utc)
-    page = parse_page(data, fetched_at, url)
+    return data, fetched_at
+
+
+def wire_page(page: ParsedPage) -> ParsedPage:
+    """The page, or PageFileError when it holds no wire page."""
     if not page.is_page:
         reason = page.warnings[-1] if page.warnings else "no wire page found"
         raise PageFileError(f"not a wire page ({reason})")

@@ -65,6 +65,18 @@ _ROW_LINE_MIN_CELLS = 3
 _ROW_LINE_MAX_CELL = 100
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+
+# libxml2 checks each attribute of a start tag against the ones before it: a tag with n
+# attributes costs n² (32,000 attributes: 7 s). Attributes past this many are dropped
+# before the tree is built, so any input costs time linear in its size. The pattern reads
+# a start tag as the HTML tokenizer does (libxml2 2.14 is one): names up to whitespace,
+# `/`, `>` or `=`; values quoted or up to whitespace or `>`; possessive, so it never
+# backtracks.
+MAX_ATTRIBUTES = 64
+_ATTRIBUTE = r"""[\s/]*+[^\s/>=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+"""
+_CROWDED_TAG = re.compile(
+    rf"(?P<kept><[a-zA-Z][^\s/>]*+(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES}}})(?:{_ATTRIBUTE})++"
+)
 _DOCTYPE = re.compile(r"^\s*<!doctype[^>]*>", re.I)
 _MEER_UIT = re.compile(r"meer uit\b", re.I)
 
@@ -140,10 +152,21 @@ def html_to_document(
         return TextDocument([], warnings=warnings)
 
 
+def bound_markup(text: str, warnings: list[str]) -> str:
+    """`text` with every start tag cut to its first MAX_ATTRIBUTES attributes (a warning
+    says how many tags were cut); unchanged, and not copied, when no tag has more."""
+    if _CROWDED_TAG.search(text) is None:
+        return text
+    text, cut = _CROWDED_TAG.subn(r"\g<kept>", text)
+    warnings.append(f"{cut} start tag(s) with more than {MAX_ATTRIBUTES} attributes cut short")
+    return text
+
+
 def _parse(text: str, warnings: list[str]) -> etree._Element | None:
     text = _XML_DECLARATION.sub("", text.lstrip("\ufeff"), count=1)
     if not text or text.isspace():
         return None
+    text = bound_markup(text, warnings)
     # huge_tree: libxml2 otherwise stops at nesting depth 256 and drops the rest of the page
     # (it still stops at 2048, which keeps hostile nesting cheap)
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, huge_tree=True)

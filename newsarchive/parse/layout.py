@@ -87,6 +87,7 @@ _SOURCE_PREFIX = "ANP "
 # Longer lines are body text or titles: no heading, date, banner or headline is this long.
 _SHORT_LINE = 200
 _BYLINE_WORDS = 8
+_KICKER_WORDS = 3
 _SENTENCE_END = ".!?\"”’'"
 _QUOTE_PREVIEW = 60
 
@@ -397,15 +398,26 @@ def _may_be_title(token: Token) -> bool:
 
 
 def _choose_title(candidates: list[str], heading: str | None) -> str | None:
-    """A line printed twice, else the document's heading, else the first line."""
+    """The document's heading (its `<h1>`, or the line its `og:title` names) when it is one
+    of the lines, else a line printed twice, else the first line that is no kicker."""
+    if heading is not None and (heading in candidates or not candidates):
+        return heading
     seen: set[str] = set()
     for text in candidates:
         if text in seen:
             return text
         seen.add(text)
-    if heading is not None and (heading in seen or not candidates):
-        return heading
-    return candidates[0] if candidates else None
+    for text in candidates[:-1]:
+        if not _is_kicker(text):
+            return text
+    return candidates[-1] if candidates else None
+
+
+def _is_kicker(text: str) -> bool:
+    """A section label or kicker above a headline (`ECONOMIE`, `Buitenland`), or script
+    residue (`Clicky`): a short line in capitals, or a single word."""
+    words = text.split()
+    return len(words) == 1 or (len(words) <= _KICKER_WORDS and text.isupper())
 
 
 def _is_cross_reference(text: str) -> bool:

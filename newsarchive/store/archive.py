@@ -9,8 +9,7 @@ from itertools import islice
 
 from sqlalchemy import Engine, make_url
 
-from .. import __version__
-from ..items import ParsedPage
+from ..items import ParsedPage, RawDocument
 from .db import (
     ArchiveError,
     database_url,
@@ -19,16 +18,15 @@ from .db import (
     with_retries,
     write_transaction,
 )
-from .ingest import IngestResult, PageRecord, no_cyclic_gc, store_pages
+from .ingest import IngestResult, PageRecord, floor_second, no_cyclic_gc, store_pages
+from .keys import content_hash
 from .migrate import archive_state, current_revisions, upgrade
+from .raw import RawCodec
 
 BATCH_PAGES = 500
-
-
-def parser_version() -> str:
-    from .. import parse
-
-    return str(getattr(parse, "PARSER_VERSION", __version__))
+# The parser version of pages not parsed by newsarchive's parser (built by hand, in tests):
+# older than every version, so `reparse --parser-older-than` always selects them.
+UNVERSIONED = ""
 
 
 class Archive:
@@ -36,29 +34,57 @@ class Archive:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.codec = RawCodec()
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def ingest(self, page: ParsedPage, data: bytes | str) -> IngestResult:
-        """Store one parsed page in one transaction. `data` is the document as received: its
-        sha256 and the fetch time identify the observation, so storing it again is a no-op."""
-        return next(self.ingest_many([(page, data)]))
+    def ingest(
+        self, page: ParsedPage, data: bytes | str | RawDocument, parser_version: str = UNVERSIONED
+    ) -> IngestResult:
+        """Store one parsed page in one transaction. `data` is the document as received (or
+        the RawDocument it came in): its sha256 and the fetch time identify the observation, so
+        storing it again is a no-op; its bytes are kept as the page's raw material."""
+        return next(self.ingest_many([(page, data)], parser_version))
 
     def ingest_many(
-        self, pages: Iterable[tuple[ParsedPage, bytes | str]], batch_pages: int = BATCH_PAGES
+        self,
+        pages: Iterable[tuple[ParsedPage, bytes | str | RawDocument]],
+        parser_version: str = UNVERSIONED,
+        batch_pages: int = BATCH_PAGES,
     ) -> Iterator[IngestResult]:
         """Store pages, several per transaction (each page whole or not at all), yielding one
         result per page in order as each batch is committed."""
-        version = parser_version()
-        records = (PageRecord.of(page, data, version) for page, data in pages)
+        pages = iter(pages)
         while True:
             with no_cyclic_gc():  # parsing a batch, too, makes mostly short-lived objects
-                batch = list(islice(records, batch_pages))
+                batch = list(islice(pages, batch_pages))
             if not batch:
                 return
-            yield from with_retries(self.engine, partial(store_pages, records=batch))
+            records = self.records(batch, parser_version)
+            yield from with_retries(self.engine, partial(store_pages, records=records))
+
+    def records(
+        self, pages: Iterable[tuple[ParsedPage, bytes | str | RawDocument]], parser_version: str
+    ) -> list[PageRecord]:
+        """The pages ready to store (raw bytes compressed: do it outside the write transaction)."""
+        with_retries(self.engine, self.codec.refresh)
+        return [self._record(page, raw, parser_version) for page, raw in pages]
+
+    def _record(
+        self, page: ParsedPage, raw: bytes | str | RawDocument, parser_version: str
+    ) -> PageRecord:
+        if not page.is_page:
+            raise ValueError("not a wire page")
+        if not isinstance(raw, RawDocument):
+            data = raw.encode("utf-8") if isinstance(raw, str) else raw
+            raw = RawDocument(data, page.fetched_at, page.url)
+        digest = content_hash(raw.data)
+        return PageRecord(
+            page, digest, floor_second(page.fetched_at), parser_version,
+            self.codec.pack(digest, raw.data), raw.content_type,
+        )
 
     def revisions(self) -> tuple[str, ...]:
         with self.engine.connect() as connection:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.exc import OperationalError
 
 T = TypeVar("T")
@@ -17,6 +17,7 @@ T = TypeVar("T")
 BUSY_TIMEOUT_MS = 30_000
 WRITE_ATTEMPTS = 8
 # SQLite says "database is locked" / "busy"; PostgreSQL 40P01 deadlock, 40001 serialization.
+CHUNK = 500  # bound parameters per IN list
 TRANSIENT_MARKERS = ("database is locked", "database is busy", "deadlock", "could not serialize")
 
 
@@ -98,3 +99,19 @@ def with_retries(engine: Engine, work: Callable[[Connection], T]) -> T:
             return work(connection)
 
     return retry_when_busy(attempt)
+
+
+def insert_for(connection: Connection, table: Table) -> Any:
+    # The dialect's module only when needed: importing PostgreSQL's costs every SQLite command.
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
+def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

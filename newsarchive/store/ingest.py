@@ -22,8 +22,10 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, select, update
 
 from ..items import ParsedPage, PublicationWindow, to_utc
-from .keys import article_key, article_url, content_hash, fold, normalize_text, teaser_key
+from .db import chunks, insert_for
+from .keys import article_key, article_url, fold, normalize_text, teaser_key
 from .models import Agency, Item, ItemAgency, ItemPlace, ItemRevision, Page, Place, Sighting
+from .raw import PackedBody, keep_bodies
 
 PAGES: Table = Page.__table__  # type: ignore[assignment]
 ITEMS: Table = Item.__table__  # type: ignore[assignment]
@@ -39,7 +41,6 @@ ORDERED_LISTS = (
     ("agencies", AGENCIES, ITEM_AGENCIES, "agency_id"),
     ("places", PLACES, ITEM_PLACES, "place_id"),
 )
-CHUNK = 500  # bound parameters per IN list
 TRACKED_FIELDS = ("title", "dateline", "body", "agencies")  # changes recorded as revisions
 SIGHTING_COLUMNS = ("item_id", "page_id", "position", "age_text", "window_earliest", "window_latest")
 # The items columns a batch may change, in the order of `_item_values`.
@@ -62,18 +63,17 @@ class IngestResult:
 
 @dataclass(frozen=True)
 class PageRecord:
-    """A parsed page ready to store: the observation key is (content_hash, fetched_at)."""
+    """A parsed page ready to store: the observation key is (content_hash, fetched_at).
+
+    `body` is the page's raw bytes, packed (see raw.py), kept unless kept already;
+    `content_type` the HTTP Content-Type it came with, to parse it again the same way."""
 
     page: ParsedPage
     content_hash: str
     fetched_at: datetime
     parser_version: str
-
-    @classmethod
-    def of(cls, page: ParsedPage, data: bytes | str, parser_version: str) -> PageRecord:
-        if not page.is_page:
-            raise ValueError("not a wire page")
-        return cls(page, content_hash(data), floor_second(page.fetched_at), parser_version)
+    body: PackedBody | None = None
+    content_type: str | None = None
 
 
 @dataclass(slots=True)  # not frozen: built for every item on every page
@@ -196,17 +196,6 @@ def fold_windows(windows: Iterable[PublicationWindow]) -> tuple[PublicationWindo
     return current, conflicts
 
 
-def insert_for(connection: Connection, table: Table) -> Any:
-    # The dialect's module only when needed: importing PostgreSQL's costs every SQLite command.
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        return postgresql_insert(table)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(table)
-
-
 def insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """A plain executemany INSERT straight to the driver: the hot path of ingest.
 
@@ -262,11 +251,6 @@ def _driver_rows(
     return list(zip(*by_column))
 
 
-def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def store_pages(connection: Connection, records: Sequence[PageRecord]) -> list[IngestResult]:
     """Store the pages in the caller's (write) transaction; one result per record, in order."""
     with no_cyclic_gc():
@@ -301,6 +285,7 @@ class _Batch:
             (r for key, r in _first_of_each(records).items() if page_ids[key][1]),
             key=lambda r: r.fetched_at,
         )
+        keep_bodies(self.connection, (r.body for r in fresh if r.body is not None))
         seen = {_observation_key(r): observations(r.page) for r in fresh}
         new_items = self._load_items(fresh, seen)
         for record in fresh:
@@ -605,6 +590,7 @@ def _page_row(record: PageRecord) -> dict[str, Any]:
         "warnings": json.dumps(page.warnings, ensure_ascii=False),
         "page_published": page.page_date.published if page.page_date else None,
         "page_published_source": page.page_date.source if page.page_date else None,
+        "content_type": record.content_type,
     }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -109,6 +110,36 @@ class Page(Base):
     warnings: Mapped[str] = mapped_column(Text, default="[]")
     page_published: Mapped[datetime | None] = mapped_column(UTCDateTime)
     page_published_source: Mapped[str | None] = mapped_column(String(40))
+    # How to parse it again: its raw bytes are the raw_bodies row of content_hash, and
+    # content_type the HTTP Content-Type header as received (NULL for a file).
+    content_type: Mapped[str | None] = mapped_column(Text)
+
+
+class RawBody(Base):
+    """The bytes of a stored document, compressed, once per content (sha256 as content_hash).
+
+    compression: `zstd` (with the dictionary `dictionary_id`, or none), `zlib`, `none`."""
+
+    __tablename__ = "raw_bodies"
+    __table_args__ = (
+        CheckConstraint("compression IN ('zstd', 'zlib', 'none')", name="compression"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    compression: Mapped[str] = mapped_column(String(8))
+    dictionary_id: Mapped[int | None] = mapped_column(ForeignKey("raw_dictionaries.id"))
+    size: Mapped[int] = mapped_column(Integer)  # bytes before compression
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RawDictionary(Base):
+    """A zstandard dictionary trained on the archive's own first pages; never changed."""
+
+    __tablename__ = "raw_dictionaries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Item(Base):
@@ -118,7 +149,7 @@ class Item(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('article', 'teaser')", name="kind"),
         CheckConstraint(
-            "window_source IN ('metadata', 'relative_age', 'teaser', 'none')",
+            "window_source IN ('headline', 'metadata', 'relative_age', 'teaser', 'none')",
             name="window_source",
         ),
     )
@@ -140,6 +171,57 @@ class Item(Base):
     published_latest: Mapped[datetime | None] = mapped_column(UTCDateTime)
     window_source: Mapped[str] = mapped_column(String(12), default="none")
     window_conflicts: Mapped[int] = mapped_column(Integer, default=0)
+    # The story this item is a version of (see store/stories.py); every item has one.
+    story_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stories.id", ondelete="SET NULL"), index=True
+    )
+
+
+class Story(Base):
+    """Versions of one wire story: items grouped by `store.stories.same_story`."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ItemKey(Base):
+    """Signatures that find an item's candidates through an index: `story` keys (place and
+    MinHash value, store/stories.py), `title_head` and `title_tail` (the ends of its folded
+    title, store/headlines.py)."""
+
+    __tablename__ = "item_keys"
+    __table_args__ = (
+        CheckConstraint("kind IN ('story', 'title_head', 'title_tail')", name="kind"),
+        {"sqlite_with_rowid": False},
+    )
+
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class HeadlineRow(Base):
+    """A `Net binnen` headline of a listing page: its clock time and title as printed."""
+
+    __tablename__ = "headlines"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    page_id: Mapped[int] = mapped_column(
+        ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0, 1, ... in page order
+    section: Mapped[str] = mapped_column(Text)
+    clock: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(Text)
+    title_folded: Mapped[str] = mapped_column(Text)
+    title_head: Mapped[str] = mapped_column(Text, index=True)
+    title_tail: Mapped[str] = mapped_column(Text, index=True)
+    url: Mapped[str | None] = mapped_column(Text)
 
 
 class Sighting(Base):

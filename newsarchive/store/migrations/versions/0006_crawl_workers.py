@@ -5,20 +5,21 @@
 `lease_until`). `crawl_hosts` keeps each host's politeness state: next allowed request,
 Crawl-delay, the cached robots.txt, Retry-After and back-off blocks, and its own lease.
 
-Revision ID: 0004_crawl_workers
-Revises: 0003_query
+Revision ID: 0006_crawl_workers
+Revises: 0005_raw
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_crawl_workers"
-down_revision: str | Sequence[str] | None = "0003_query"
+from newsarchive.urls import host_of
+
+revision: str = "0006_crawl_workers"
+down_revision: str | Sequence[str] | None = "0005_raw"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -50,8 +51,7 @@ def upgrade() -> None:
                         sa.column("host", sa.Text))
     connection = op.get_bind()
     rows = connection.execute(sa.select(frontier.c.id, frontier.c.url)).all()
-    hosts = [{"row_id": row.id, "row_host": urlsplit(row.url).netloc.rpartition("@")[2]}
-             for row in rows]
+    hosts = [{"row_id": row.id, "row_host": host_of(row.url)} for row in rows]
     if hosts:
         connection.execute(frontier.update().where(frontier.c.id == sa.bindparam("row_id"))
                            .values(host=sa.bindparam("row_host")), hosts)

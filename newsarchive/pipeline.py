@@ -1,0 +1,154 @@
+"""The ingest pipeline: raw material in -> parse -> store, the one path into the archive.
+
+`newsarchive ingest` (files), the crawler, WARC import and reparse all call these, so what
+they derive from a document cannot drift apart:
+
+    parse_document(RawDocument) -> ParsedPage
+        the parser, given everything the document came with (URL, fetch time, HTTP charset)
+    prepare(archive, [(RawDocument, ParsedPage)]) -> [PageRecord]
+        raw bytes compressed and the parser's version attached (outside any write transaction)
+    store_records(connection, records) -> [IngestResult]
+        in the caller's write transaction (the crawler marks its frontier in the same one)
+    ingest_documents(archive, documents) -> Iterator[Ingested]
+        all three, batched: what ingest, WARC import and reparse use
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from . import parse
+from .items import ParsedPage, RawDocument
+from .store.archive import Archive
+from .store.files import page_files
+from .store.ingest import IngestResult, PageRecord, store_pages
+
+
+def parser_version() -> str:
+    """The version of the parser that derives what is stored now."""
+    return parse.PARSER_VERSION
+
+
+def parse_document(document: RawDocument) -> ParsedPage:
+    return parse.parse_page(
+        document.data, document.fetched_at, document.url, http_charset=document.http_charset
+    )
+
+
+def prepare(archive: Archive, parsed: Iterable[tuple[RawDocument, ParsedPage]]) -> list[PageRecord]:
+    """Wire pages ready to store (documents that held none must be left out by the caller)."""
+    return archive.records(((page, document) for document, page in parsed), parser_version())
+
+
+def store_records(connection: Connection, records: Sequence[PageRecord]) -> list[IngestResult]:
+    return store_pages(connection, records) if records else []
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What became of one document: its parse, and the stored result (None: no wire page)."""
+
+    document: RawDocument
+    page: ParsedPage
+    result: IngestResult | None
+
+
+def ingest_documents(archive: Archive, documents: Iterable[RawDocument]) -> Iterator[Ingested]:
+    """Parse and store documents in order, in batches; one Ingested per document, in order,
+    each as its batch is committed."""
+    pending: list[tuple[RawDocument, ParsedPage]] = []
+
+    def parsed() -> Iterator[tuple[ParsedPage, RawDocument]]:
+        for document in documents:
+            page = parse_document(document)
+            pending.append((document, page))
+            if page.is_page:
+                yield page, document
+
+    results = archive.ingest_many(parsed(), parser_version())
+    for result in results:
+        while pending and not pending[0][1].is_page:
+            document, page = pending.pop(0)
+            yield Ingested(document, page, None)
+        document, page = pending.pop(0)
+        yield Ingested(document, page, result)
+    for document, page in pending:
+        yield Ingested(document, page, None)
+
+
+# --- files --------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestSummary:
+    files: int = 0
+    stored: int = 0
+    already_archived: int = 0
+    failed: int = 0
+    new_items: int = 0
+    sightings: int = 0
+    window_conflicts: int = 0
+
+    def add(self, result: IngestResult) -> None:
+        self.stored += result.stored
+        self.already_archived += not result.stored
+        self.new_items += result.new_items
+        self.sightings += result.sightings
+        self.window_conflicts += result.window_conflicts
+
+    def line(self) -> str:
+        return (
+            f"{self.files} files: {self.stored} pages stored, {self.already_archived} already "
+            f"archived, {self.failed} failed; {self.new_items} new items, "
+            f"{self.sightings} sightings"
+            + (
+                f"; warning: {self.window_conflicts} sightings with an age that does not fit "
+                "their item's other sightings (see window_conflicts)"
+                if self.window_conflicts
+                else ""
+            )
+        )
+
+
+def ingest_files(
+    archive: Archive,
+    paths: Iterable[Path],
+    fetched_at: datetime | None = None,
+    on_error: Callable[[Path, str], None] = lambda path, reason: None,
+    summary: IngestSummary | None = None,
+) -> IngestSummary:
+    """Parse and store each file; a file that holds no page is reported and skipped.
+
+    `summary` (a new one by default) is updated as batches are committed, so that a caller
+    interrupted half-way can say what was stored.
+    """
+    from .parse.files import PageFileError, read_page_file, wire_page
+
+    summary = summary if summary is not None else IngestSummary()
+
+    def documents() -> Iterator[RawDocument]:
+        for path in page_files(paths):
+            summary.files += 1
+            try:
+                data, moment = read_page_file(path, fetched_at)
+            except PageFileError as exc:
+                summary.failed += 1
+                on_error(path, str(exc))
+                continue
+            yield RawDocument(data, moment, source_path=str(path))
+
+    for ingested in ingest_documents(archive, documents()):
+        if ingested.result is not None:
+            summary.add(ingested.result)
+            continue
+        summary.failed += 1
+        try:
+            wire_page(ingested.page)
+        except PageFileError as exc:
+            on_error(Path(ingested.document.source_path or ""), str(exc))
+    return summary
