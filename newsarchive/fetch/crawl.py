@@ -88,24 +88,23 @@ def read_sources_file(text: str) -> list[str]:
 def crawl(archive: Archive, sources: Sequence[str], settings: CrawlSettings | None = None,
           progress: Progress | None = None, *, clock: Clock | None = None) -> CrawlSummary:
     """Crawl the sources (URLs) into the archive; see the module docstring."""
-    with _Run(archive, settings or CrawlSettings(), clock or SystemClock(), progress,
-              articles=True) as run:
-        targets = normalize_sources(sources)
-        run.frontier.add(targets, None, None, run.now())
-        for source in targets:
-            run.want(_Wanted(source, source, run.settings.pages - 1, named=True, discover=True))
-        return run.run()
+    return _run(archive, sources, settings or CrawlSettings(), progress, clock, crawling=True)
 
 
 def fetch(archive: Archive, urls: Sequence[str], settings: CrawlSettings | None = None,
           progress: Progress | None = None, *, clock: Clock | None = None) -> CrawlSummary:
     """Fetch, parse and store exactly the given pages (no discovery)."""
-    with _Run(archive, settings or CrawlSettings(), clock or SystemClock(), progress,
-              articles=False) as run:
+    return _run(archive, urls, settings or CrawlSettings(), progress, clock, crawling=False)
+
+
+def _run(archive: Archive, urls: Sequence[str], settings: CrawlSettings,
+         progress: Progress | None, clock: Clock | None, *, crawling: bool) -> CrawlSummary:
+    with _Run(archive, settings, clock or SystemClock(), progress, articles=crawling) as run:
         targets = normalize_sources(urls)
         run.frontier.add(targets, None, None, run.now())
         for url in targets:
-            run.want(_Wanted(url, url, 0, named=True, discover=False))
+            run.want(_Wanted(url, url, settings.pages - 1 if crawling else 0, named=True,
+                             discover=crawling))
         return run.run()
 
 
