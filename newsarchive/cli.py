@@ -122,22 +122,31 @@ def open_archive_or_exit(db: str, **options: Any) -> Archive:
 @cli.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @fetched_at_option
+@click.option("--url", default=None,
+              help="The URL the page was fetched from (one file only): stored with the page and "
+                   "used to resolve its links.")
 @db_option
-def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, db: str) -> None:
+def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: str | None,
+                   db: str) -> None:
     """Parse pages (files, or directories of .html/.htm/.txt files) and store them.
 
-    The same file at the same fetch time is stored once however often it is ingested. Files
-    that hold no page are named on stderr and the exit status is 1; the others are stored.
+    The same file at the same fetch time is stored once however often it is ingested. Each
+    stored page keeps the file's path. Files that hold no page are named on stderr and the
+    exit status is 1; the others are stored.
     """
     from sqlalchemy.exc import SQLAlchemyError
 
     from .pipeline import IngestSummary, ingest_files
 
+    if url is not None and (len(paths) != 1 or paths[0].is_dir()):
+        error("--url names the URL of one page: give exactly one file with it")
+        sys.exit(2)
     summary = IngestSummary()
     with open_archive_or_exit(db) as archive:
         try:
             ingest_files(archive, paths, fetched_at,
-                         on_error=lambda path, why: error(f"{path}: {why}"), summary=summary)
+                         on_error=lambda path, why: error(f"{path}: {why}"), summary=summary,
+                         url=url)
         except KeyboardInterrupt:
             error(f"interrupted; kept what was stored: {summary.line()}")
             sys.exit(130)
@@ -476,3 +485,55 @@ def stats_command(top: int, days: int, fmt: str | None, db: str) -> None:
     with open_archive_or_exit(db) as archive:
         stats = archive_stats(archive, top=top, days=days)
     write_stats(stats, _chosen_format(fmt, "json"), sys.stdout)
+
+
+# --- see: report, datasette --------------------------------------------------------------
+
+
+@cli.command("report")
+@click.option("--since", metavar="WHEN",
+              help="Start of the period: ISO date/time or 30m, 24h, 7d, 2w before now. "
+                   "Default: 7 days before --until.")
+@click.option("--until", metavar="WHEN",
+              help="End of the period, not included (a date: through its whole day). "
+                   "Default: the end of the hour of the archive's newest sighting.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("report.html"), show_default=True, help="The HTML file to write.")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write each chart's numbers as DIR/<chart>.csv.")
+@db_option
+def report_command(since: str | None, until: str | None, out: Path, csv_dir: Path | None,
+                   db: str) -> None:
+    """One self-contained HTML file (charts and their numbers) about a period of the archive:
+    volume per agency and section, top datelines and places, how exact the times are, crawl
+    health. Opens offline, also on a phone."""
+    from datetime import timedelta
+
+    from .query import QueryError, parse_moment
+    from .query.filters import DATE_ONLY
+
+    try:
+        from .report import build_report, render_html, write_csvs
+    except ImportError as exc:
+        error(f"the report needs matplotlib ({exc.name} is missing): "
+              "pip install 'newsarchive[report]'")
+        sys.exit(2)
+    now = to_utc(datetime.now().astimezone())
+    try:
+        start = parse_moment(since, now=now) if since else None
+        end = parse_moment(until, now=now) if until else None
+        if until and end is not None and DATE_ONLY.match(until.strip()):
+            end += timedelta(days=1)  # a date: through its whole day
+        with open_archive_or_exit(db) as archive:
+            report = build_report(archive, start, end, now=now)
+    except QueryError as exc:
+        error(str(exc))
+        sys.exit(2)
+    try:
+        out.write_text(render_html(report), encoding="utf-8")
+        written = write_csvs(report, csv_dir) if csv_dir is not None else []
+    except OSError as exc:
+        error(f"cannot write the report: {exc.strerror or exc}: {exc.filename}")
+        sys.exit(2)
+    click.echo(f"newsarchive: wrote {out} ({report.items} items, {len(report.sections)} charts"
+               + (f"; {len(written)} CSV files in {csv_dir}" if written else "") + ")", err=True)
