@@ -83,7 +83,7 @@ class Archive:
         digest = content_hash(raw.data)
         return PageRecord(
             page, digest, floor_second(page.fetched_at), parser_version,
-            self.codec.pack(digest, raw.data), raw.content_type,
+            self.codec.pack(digest, raw.data), raw.content_type, raw.source_path,
         )
 
     def revisions(self) -> tuple[str, ...]:
