@@ -5,6 +5,7 @@ reaches the archive, the log or the screen."""
 from __future__ import annotations
 
 import base64
+import re
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -46,8 +47,8 @@ def article(n: int) -> str:
 
 @pytest.fixture
 def servers():
-    names = ("main", "other_host", "busy", "odd_delay", "long_delay", "slow_robots")
-    addresses = ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6")
+    names = ("main", "other_host", "busy", "odd_delay", "long_delay", "slow_robots", "down")
+    addresses = tuple(f"127.0.0.{n}" for n in range(1, len(names) + 1))
     started = {name: HostileServer(address).start() for name, address in zip(names, addresses)}
     started["other_port"] = HostileServer().start()
     yield started
@@ -62,30 +63,30 @@ def test_a_run_over_hostile_sources_records_every_reason_and_goes_on(servers, fi
     for n in (1, 2, 3):
         main.route(f"/nieuws/bericht-{n}", *page(article(n)))
     head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-    hostile = {  # URL -> the line the run prints for it
+    # a 429, or a 503 without a usable Retry-After, pauses its whole host: each on its own
+    hostile = {  # URL -> the line the run prints for it (a pattern)
         main.route("/traag", *([head + b"Content-Length: 400\r\n\r\n"] + trickle(b"a" * 400, 0.05))):
-            f"timed out: no complete response within {DEADLINE} s",
-        main.route("/drukte", response("503 Service Unavailable", ["Retry-After: \xb2"])):
-            "HTTP 503",
+            re.escape(f"timed out: no complete response within {DEADLINE} s"),
+        servers["down"].route("/drukte", response("503 Service Unavailable", ["Retry-After: \xb2"])):
+            r"HTTP 503 \(host paused (6[0-9]|7[0-5]) s\)",  # 60 s, jitter
         servers["busy"].route("/druk", response("429 Too Many Requests",
                                                 ["Retry-After: 99999999999999999999"])):
-            "HTTP 429 (Retry-After 86400 s is over the cap)",
+            re.escape("HTTP 429 (Retry-After 86400 s is over the cap) (host paused 86400 s)"),
         main.route("/lengte", response("200 OK", ["Content-Type: text/html", "Content-Length: \xb2"],
                                        b"<p>x</p>")):
-            "Content-Length '²' is not a length (given up)",
+            re.escape("Content-Length '²' is not a length (given up)"),
         main.route("/naar-host", response("302 Found", [f"Location: {other_host.url('/')}"])):
-            f"redirect to another site or port: {other_host.url('/')} (given up)",
+            re.escape(f"redirect to another site or port: {other_host.url('/')} (given up)"),
         main.route("/naar-poort", response("302 Found", [f"Location: {other_port.url('/')}"])):
-            f"redirect to another site or port: {other_port.url('/')} (given up)",
+            re.escape(f"redirect to another site or port: {other_port.url('/')} (given up)"),
         main.route("/naar-metadata", response("302 Found", ["Location: http://169.254.169.254/"])):
-            "redirect to another site or port: http://169.254.169.254/ (given up)",
+            re.escape("redirect to another site or port: http://169.254.169.254/ (given up)"),
         main.route("/naar-intranet", response("302 Found", ["Location: http://10.1.2.3/"])):
-            "redirect to another site or port: http://10.1.2.3/ (given up)",
+            re.escape("redirect to another site or port: http://10.1.2.3/ (given up)"),
         main.route("/nergens", response("302 Found")):
-            "HTTP 302 without a Location header (given up)",
-        servers["long_delay"].url("/nieuws/x"): "Crawl-delay 100000 s is over the 60 s cap",
+            re.escape("HTTP 302 without a Location header (given up)"),
         servers["slow_robots"].url("/nieuws/x"):
-            f"robots.txt unavailable (timed out: no complete response within {DEADLINE} s)",
+            re.escape(f"robots.txt unavailable (timed out: no complete response within {DEADLINE} s)"),
     }
     servers["long_delay"].route("/robots.txt", response(
         "200 OK", ["Content-Type: text/plain"], b"User-agent: *\nCrawl-delay: 100000\n"))
@@ -101,7 +102,7 @@ def test_a_run_over_hostile_sources_records_every_reason_and_goes_on(servers, fi
 
     started = time.monotonic()
     result = CliRunner().invoke(cli, [
-        "crawl", source, *hostile, odd, latin1, fixture_site.url(LISTING), "--pages", "1",
+        "crawl", source, *hostile, servers["long_delay"].url("/nieuws/x"), odd, latin1, fixture_site.url(LISTING), "--pages", "1",
         "--delay", "0", "--timeout", DEADLINE, "--retries", "1", "--db", str(db),
         "--log-file", str(log)], catch_exceptions=False)
     seconds = time.monotonic() - started
@@ -109,7 +110,13 @@ def test_a_run_over_hostile_sources_records_every_reason_and_goes_on(servers, fi
     assert result.exit_code == 1
     failed = {line.split(": ", 2)[1].removeprefix("failed "): line.split(": ", 2)[2]
               for line in result.stderr.splitlines() if line.startswith("newsarchive: failed ")}
-    assert failed == hostile
+    assert set(failed) == set(hostile)
+    for url, pattern in hostile.items():
+        assert re.fullmatch(pattern, failed[url]), (url, failed[url])
+    long_delay = f"127.0.0.5:{servers['long_delay'].port}"
+    assert (f"newsarchive: skipping {long_delay} this run: robots.txt asks for a Crawl-delay of "
+            "100000 s, over --max-crawl-delay 60 s") in result.stderr.splitlines()
+    assert servers["long_delay"].paths() == ["/robots.txt"]
     assert seconds < 30  # three deadlines of 0.5 s twice, and the rest at loopback speed
     # the run went on: the good sources and their articles are all archived
     assert [hit.path for hit in main.requested("/nieuws/bericht-1")] == ["/nieuws/bericht-1"]

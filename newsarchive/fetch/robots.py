@@ -9,9 +9,8 @@ What an unusable robots.txt means (the convention of the major crawlers, RFC 930
 
 robots.txt is fetched like any page: one deadline per attempt, redirects checked like links
 (same site and port, no private addresses). `Crawl-delay` is read strictly: seconds as ASCII
-digits with an optional fraction (`2`, `0.5`); anything else (`1e20`, `inf`, `²`) is ignored,
-and a delay over `max_crawl_delay` (default 60 s) keeps the whole host out of this run, as
-StormCrawler does, rather than sleeping for it.
+digits with an optional fraction (`2`, `0.5`); anything else (`1e20`, `inf`, `²`) is ignored.
+(A delay over `--max-crawl-delay` skips the host for the run: crawl.py.)
 """
 
 from __future__ import annotations
@@ -23,18 +22,17 @@ from dataclasses import dataclass
 from protego import Protego
 
 from ..urls import host_of, origin_of
-from .errors import REASON_CLASSES, FailureReason, RedirectRefused
-from .http import HttpClient
+from .errors import REASON_CLASSES, RedirectRefused
+from .http import HttpClient, Response
 
 ROBOTS_MAX_BYTES = 512 * 1024
-MAX_CRAWL_DELAY = 60.0  # a host asking for more is skipped for the run
-CRAWL_DELAY_CAP = 1e9  # seconds; a longer Crawl-delay is read as this (Protego needs a float)
 AGENT = "newsarchive"
 USER_AGENT_VERSION = re.compile(r"^(\s*user-agent\s*:\s*[^\s/#]+)/[^\s#]*",
                                 re.IGNORECASE | re.MULTILINE)
 CRAWL_DELAY_LINE = re.compile(r"^(\s*crawl-?delay\s*:[ \t]*)([^#\r\n]*)",
                               re.IGNORECASE | re.MULTILINE)
 CRAWL_DELAY_VALUE = re.compile(r"[0-9]{1,64}(?:\.[0-9]{1,64})?", re.ASCII)
+CRAWL_DELAY_CAP = 1e9  # seconds; a longer Crawl-delay is read as this (Protego needs a float)
 log = logging.getLogger("newsarchive.crawl")
 
 
@@ -44,7 +42,6 @@ class HostRules:
 
     parser: Protego | None  # None: no rules (4xx), everything allowed
     unreachable: str | None = None  # why nothing on the host may be fetched this run
-    reason: FailureReason | None = None  # the kind of `unreachable`
 
     def allows(self, url: str) -> bool:
         if self.unreachable is not None:
@@ -78,39 +75,42 @@ def _strict_crawl_delay(match: re.Match[str]) -> str:
 class Robots:
     """The robots.txt of every host a run touches, each fetched at most once."""
 
-    def __init__(self, client: HttpClient, max_crawl_delay: float = MAX_CRAWL_DELAY) -> None:
+    def __init__(self, client: HttpClient) -> None:
         self.client = client
-        self.max_crawl_delay = max_crawl_delay
         self._hosts: dict[str, HostRules] = {}
 
     def rules_for(self, url: str) -> HostRules:
         host = host_of(url)
         if host not in self._hosts:
-            rules = self._fetch(origin_of(url) + "/robots.txt")
-            delay = rules.crawl_delay
-            if delay is not None and delay > self.max_crawl_delay:
-                log.warning("robots.txt of %s asks for a Crawl-delay of %g s, over the %g s cap: "
-                            "skipping the host this run", host, delay, self.max_crawl_delay)
-                rules = HostRules(rules.parser, reason=FailureReason.CRAWL_DELAY_TOO_LONG,
-                                  unreachable=f"Crawl-delay {delay:g} s is over the "
-                                  f"{self.max_crawl_delay:g} s cap")
-            elif delay:
+            self._hosts[host] = self._fetch(robots_url_of(url))
+            delay = self._hosts[host].crawl_delay
+            if delay:
                 self.client.clock.set_delay(host, delay)
-            self._hosts[host] = rules
         return self._hosts[host]
 
     def allows(self, url: str) -> bool:
         return self.rules_for(url).allows(url)
 
     def _fetch(self, robots_url: str) -> HostRules:
-        response = self.client.get(robots_url, max_bytes=ROBOTS_MAX_BYTES, any_type=True)
-        if response.ok:
-            return HostRules(Protego.parse(robots_text(response.body or b"")))
-        if response.status is not None and 400 <= response.status < 500 and response.status != 429:
-            return HostRules(None)
-        if response.reason is not None and REASON_CLASSES[response.reason] is RedirectRefused:
-            return HostRules(None)  # a loop, too many, off the site: as if there were none
-        reason = response.error or f"HTTP {response.status}"
-        log.warning("robots.txt unavailable (%s): skipping %s this run", reason, robots_url)
-        return HostRules(None, unreachable=f"robots.txt unavailable ({reason})",
-                         reason=FailureReason.ROBOTS_UNAVAILABLE)
+        return verdict(fetch_robots(self.client, robots_url), robots_url)
+
+
+def robots_url_of(url: str) -> str:
+    return origin_of(url) + "/robots.txt"
+
+
+def fetch_robots(client: HttpClient, robots_url: str) -> Response:
+    return client.get(robots_url, max_bytes=ROBOTS_MAX_BYTES, any_type=True)
+
+
+def verdict(response: Response, robots_url: str) -> HostRules:
+    """What a robots.txt answer means for its host (see the module docstring)."""
+    if response.ok:
+        return HostRules(Protego.parse(robots_text(response.body or b"")))
+    if response.status is not None and 400 <= response.status < 500 and response.status != 429:
+        return HostRules(None)
+    if response.reason is not None and REASON_CLASSES[response.reason] is RedirectRefused:
+        return HostRules(None)  # a loop, too many, off the site: as if there were none
+    reason = response.error or f"HTTP {response.status}"
+    log.warning("robots.txt unavailable (%s): skipping %s this run", reason, robots_url)
+    return HostRules(None, unreachable=f"robots.txt unavailable ({reason})")
