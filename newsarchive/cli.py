@@ -503,3 +503,55 @@ def stats_command(top: int, days: int, fmt: str | None, db: str) -> None:
     with open_archive_or_exit(db) as archive:
         stats = archive_stats(archive, top=top, days=days)
     write_stats(stats, _chosen_format(fmt, "json"), sys.stdout)
+
+
+# --- see: report, datasette --------------------------------------------------------------
+
+
+@cli.command("report")
+@click.option("--since", metavar="WHEN",
+              help="Start of the period: ISO date/time or 30m, 24h, 7d, 2w before now. "
+                   "Default: 7 days before --until.")
+@click.option("--until", metavar="WHEN",
+              help="End of the period, not included (a date: through its whole day). "
+                   "Default: the end of the hour of the archive's newest sighting.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("report.html"), show_default=True, help="The HTML file to write.")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write each chart's numbers as DIR/<chart>.csv.")
+@db_option
+def report_command(since: str | None, until: str | None, out: Path, csv_dir: Path | None,
+                   db: str) -> None:
+    """One self-contained HTML file (charts and their numbers) about a period of the archive:
+    volume per agency and section, top datelines and places, how exact the times are, crawl
+    health. Opens offline, also on a phone."""
+    from datetime import timedelta
+
+    from .query import QueryError, parse_moment
+    from .query.filters import DATE_ONLY
+
+    try:
+        from .report import build_report, render_html, write_csvs
+    except ImportError as exc:
+        error(f"the report needs matplotlib ({exc.name} is missing): "
+              "pip install 'newsarchive[report]'")
+        sys.exit(2)
+    now = to_utc(datetime.now().astimezone())
+    try:
+        start = parse_moment(since, now=now) if since else None
+        end = parse_moment(until, now=now) if until else None
+        if until and end is not None and DATE_ONLY.match(until.strip()):
+            end += timedelta(days=1)  # a date: through its whole day
+        with open_archive_or_exit(db) as archive:
+            report = build_report(archive, start, end, now=now)
+    except QueryError as exc:
+        error(str(exc))
+        sys.exit(2)
+    try:
+        out.write_text(render_html(report), encoding="utf-8")
+        written = write_csvs(report, csv_dir) if csv_dir is not None else []
+    except OSError as exc:
+        error(f"cannot write the report: {exc.strerror or exc}: {exc.filename}")
+        sys.exit(2)
+    click.echo(f"newsarchive: wrote {out} ({report.items} items, {len(report.sections)} charts"
+               + (f"; {len(written)} CSV files in {csv_dir}" if written else "") + ")", err=True)

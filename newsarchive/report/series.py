@@ -1,0 +1,217 @@
+"""The report's item series, each aggregated in SQL over the items of one period.
+
+An item belongs to the period by its time: the start of its publication window, or the
+moment it was first seen when its window is unknown (a lead article without a date). Both
+halves of that rule are index range scans (see `PERIOD_ITEMS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from .model import Period, Section, Table
+from .sql import Unit, bucket, run, seconds_between
+
+STACKED_KEYS = 8  # agencies or sections drawn one by one; the rest is summed as OTHER
+TOP_NAMES = 15  # datelines and places listed
+NO_AGENCY = "(none)"
+NO_SECTION = "(none)"
+OTHER = "(other)"
+TIMES = ("since", "until")
+
+# The items of [:since, :until) with their time `t` and the columns a query asks for.
+PERIOD_ITEMS = (
+    "period_items AS ("
+    "SELECT items.id, items.published_earliest AS t{columns} FROM items "
+    "WHERE items.published_earliest >= :since AND items.published_earliest < :until "
+    "UNION ALL "
+    "SELECT items.id, items.first_seen_at AS t{columns} FROM items "
+    "WHERE items.published_earliest IS NULL "
+    "AND items.first_seen_at >= :since AND items.first_seen_at < :until)"
+)
+
+# (label, upper bound in seconds): a window or a lag falls in the first class it fits.
+WIDTH_CLASSES = (("≤ 1 min", 60), ("≤ 1 h", 3600), ("≤ 1 day", 86400), ("≤ 1 week", 604800),
+                 ("longer", None))
+UNKNOWN_WIDTH = "unknown"
+LAG_CLASSES = (("≤ 15 min", 900), ("≤ 1 h", 3600), ("≤ 3 h", 10800), ("≤ 12 h", 43200),
+               ("≤ 1 day", 86400), ("≤ 3 days", 259200), ("longer", None))
+
+
+def period_items(*columns: str) -> str:
+    return PERIOD_ITEMS.format(columns="".join(f", items.{name}" for name in columns))
+
+
+def bounds(period: Period) -> dict[str, datetime]:
+    return {"since": period.since, "until": period.until}
+
+
+def count_items(connection: Connection, period: Period) -> int:
+    rows = run(connection, f"WITH {period_items()} SELECT count(*) FROM period_items", TIMES,
+               **bounds(period))
+    return int(rows[0][0])
+
+
+def bucket_label(name: str, unit: Unit) -> str:
+    """'2026-03-17T09' -> '2026-03-17 09:00'; a day stays '2026-03-17'."""
+    return name.replace("T", " ") + ":00" if unit == "hour" else name
+
+
+def _classify(seconds: str, classes: Sequence[tuple[str, int | None]]) -> str:
+    """A SQL CASE putting a number of seconds into its class label."""
+    whens = " ".join(f"WHEN {seconds} <= {limit} THEN '{label}'"
+                     for label, limit in classes if limit is not None)
+    return f"CASE {whens} ELSE '{classes[-1][0]}' END"
+
+
+# --- volume over time, stacked by agency or section ------------------------------------------
+
+
+def volume_sections(connection: Connection, period: Period) -> list[Section]:
+    unit, axis = period.unit, f"{period.unit} (UTC)"
+    time_bucket = bucket(connection, "t", unit)
+    totals = dict(run(connection, f"WITH {period_items()} SELECT {time_bucket}, count(*) "
+                                  "FROM period_items GROUP BY 1", TIMES, **bounds(period)))
+    by_agency = run(
+        connection,
+        f"WITH {period_items()} SELECT {time_bucket}, coalesce(agencies.name, '{NO_AGENCY}'), "
+        "count(*) FROM period_items "
+        "LEFT JOIN item_agencies ON item_agencies.item_id = period_items.id "
+        "LEFT JOIN agencies ON agencies.id = item_agencies.agency_id GROUP BY 1, 2",
+        TIMES, **bounds(period))
+    by_section = run(
+        connection,
+        f"WITH {period_items('section')} SELECT {time_bucket}, "
+        f"coalesce(section, '{NO_SECTION}'), count(*) FROM period_items GROUP BY 1, 2",
+        TIMES, **bounds(period))
+    sections = []
+    for key, what, rows, note in (
+        ("agency", "agency", by_agency,
+         "An item with several agencies (ANP/RTR) counts once for each; regional copy without "
+         f"agency as {NO_AGENCY}."),
+        ("section", "section", by_section,
+         "The section of the page the item was first stored from."),
+    ):
+        counts, shares = _stacked(period, axis, totals, rows)
+        keys = counts.columns[2:]
+        sections.append(Section(
+            f"items_by_{key}", f"Items per {unit}, by {what}",
+            f"Items of the period per {unit} (UTC) of publication (the start of the item's "
+            f"window; first sight when the window is unknown). {note}",
+            counts, "stacked", axis, keys))
+        sections.append(Section(
+            f"{key}_shares", f"Share of each {what}, per {unit}",
+            f"The {what}'s items as a percentage of all items of that {unit} (count / total), "
+            "so that a busy hour and a quiet one compare.",
+            shares, "lines", axis, tuple(f"{name} %" for name in keys)))
+    return sections
+
+
+def _stacked(period: Period, axis: str, totals: dict[str, int],
+             rows: Iterable[tuple[Any, ...]]) -> tuple[Table, Table]:
+    """Wide tables (one row per bucket) of counts and of percentages of the bucket's items:
+    the STACKED_KEYS biggest names, the others summed as OTHER."""
+    per_name: dict[str, int] = {}
+    cells: dict[tuple[str, str], int] = {}
+    for name_bucket, name, count in rows:
+        per_name[name] = per_name.get(name, 0) + count
+        cells[name_bucket, name] = count
+    ranked = sorted(per_name, key=lambda name: (-per_name[name], name))
+    keys = ranked[:STACKED_KEYS] + ([OTHER] if len(ranked) > STACKED_KEYS else [])
+    for (name_bucket, name), count in list(cells.items()):
+        if name not in keys:
+            cells[name_bucket, OTHER] = cells.get((name_bucket, OTHER), 0) + count
+    count_rows, share_rows = [], []
+    for name_bucket in period.buckets():
+        total = totals.get(name_bucket, 0)
+        values = [cells.get((name_bucket, key), 0) for key in keys]
+        label = bucket_label(name_bucket, period.unit)
+        count_rows.append((label, total, *values))
+        share_rows.append((label, total, *(percent(value, total) for value in values)))
+    return (Table((axis, "items", *keys), tuple(count_rows)),
+            Table((axis, "items", *(f"{key} %" for key in keys)), tuple(share_rows)))
+
+
+def percent(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+# --- top datelines and places against the previous period ------------------------------------
+
+
+def top_sections(connection: Connection, period: Period) -> list[Section]:
+    both = Period(period.previous.since, period.until)
+    counts = ("sum(CASE WHEN t >= :current THEN 1 ELSE 0 END), "
+              "sum(CASE WHEN t < :current THEN 1 ELSE 0 END)")
+    having = f"HAVING sum(CASE WHEN t >= :current THEN 1 ELSE 0 END) > 0 ORDER BY 2 DESC, 1 " \
+             f"LIMIT {TOP_NAMES}"
+    values = {**bounds(both), "current": period.since}
+    datelines = run(connection,
+                    f"WITH {period_items('dateline')} SELECT dateline, {counts} FROM period_items "
+                    f"WHERE dateline IS NOT NULL GROUP BY dateline {having}",
+                    (*TIMES, "current"), **values)
+    places = run(connection,
+                 f"WITH {period_items()} SELECT places.name, {counts} FROM period_items "
+                 "JOIN item_places ON item_places.item_id = period_items.id "
+                 f"JOIN places ON places.id = item_places.place_id GROUP BY places.name {having}",
+                 (*TIMES, "current"), **values)
+    return [
+        _compare("top_datelines", "Top datelines", "dateline", datelines,
+                 "Items per dateline as printed (IZJOEM/LONDEN is one dateline)"),
+        _compare("top_places", "Top places", "place", places,
+                 "Items per place of the dateline (IZJOEM/LONDEN counts for both places)"),
+    ]
+
+
+def _compare(key: str, title: str, what: str, rows: Iterable[tuple[Any, ...]],
+             note: str) -> Section:
+    table = Table((what, "items", "previous period", "change", "change %"), tuple(
+        (name, int(now), int(before), int(now) - int(before),
+         round(100.0 * (int(now) - int(before)) / int(before), 1) if before else "new")
+        for name, now, before in rows))
+    return Section(key, f"{title} of the period", f"{note}, against the previous period of the "
+                   "same length (`new`: none then).", table, "compare", what,
+                   ("items", "previous period"))
+
+
+# --- how exact our times are -----------------------------------------------------------------
+
+
+def precision_sections(connection: Connection, period: Period) -> list[Section]:
+    width = seconds_between(connection, "published_earliest", "published_latest")
+    width_class = (f"CASE WHEN published_earliest IS NULL THEN '{UNKNOWN_WIDTH}' "
+                   f"ELSE {_classify(width, WIDTH_CLASSES)} END")
+    widths = run(connection,
+                 f"WITH {period_items('window_source', 'published_earliest', 'published_latest')}"
+                 f" SELECT window_source, {width_class}, count(*) FROM period_items "
+                 "GROUP BY 1, 2", TIMES, **bounds(period))
+    labels = [label for label, _ in WIDTH_CLASSES] + [UNKNOWN_WIDTH]
+    per_source: dict[str, dict[str, int]] = {}
+    for source, label, count in widths:
+        per_source.setdefault(source, {})[label] = count
+    width_table = Table(("window source", *labels), tuple(
+        (source, *(per_source[source].get(label, 0) for label in labels))
+        for source in sorted(per_source)))
+    lag = seconds_between(connection, "published_latest", "first_seen_at")
+    lags = dict(run(connection,
+                    f"WITH {period_items('published_latest', 'first_seen_at')} "
+                    f"SELECT {_classify(lag, LAG_CLASSES)}, count(*) FROM period_items "
+                    "WHERE published_latest IS NOT NULL GROUP BY 1", TIMES, **bounds(period)))
+    lag_table = Table(("lag", "items"), tuple((label, lags.get(label, 0))
+                                              for label, _ in LAG_CLASSES))
+    return [
+        Section("window_widths", "Publication windows, by window source",
+                "How wide each item's publication window is (latest minus earliest), per way "
+                "it was derived: relative_age (`3 uur geleden`: an hour; `10 minuten geleden`: "
+                "a minute), metadata (the page's own date), teaser (from its article), none.",
+                width_table, "hstacked", "window source", tuple(labels)),
+        Section("first_sight_lag", "Lag from publication to first sight",
+                "First sight minus the end of the publication window: at least this long "
+                "passed between publication and our first fetch of a page showing the item. "
+                "Items with an unknown window are left out.",
+                lag_table, "bars", "lag", ("items",)),
+    ]

@@ -1,0 +1,61 @@
+"""The SQL pieces the report's queries share, in the two dialects the archive runs on.
+
+Times are ISO 8601 text on SQLite (`2026-03-17T09:00:00Z`, so a prefix is an hour or a day)
+and `timestamptz` on PostgreSQL. Every query of the report is text SQL built from these
+fragments, run with `run`, and returns rows already aggregated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from sqlalchemy import Connection, bindparam, inspect, text
+
+from ..store.models import UTCDateTime
+
+Unit = Literal["hour", "day"]
+
+# A bucket as SQL writes it: '2026-03-17T09' (hour) or '2026-03-17' (day), UTC.
+BUCKET_FORMAT = {"hour": "%Y-%m-%dT%H", "day": "%Y-%m-%d"}
+_SQLITE_PREFIX = {"hour": 13, "day": 10}
+_POSTGRES_FORMAT = {"hour": 'YYYY-MM-DD"T"HH24', "day": "YYYY-MM-DD"}
+
+
+def is_sqlite(connection: Connection) -> bool:
+    return connection.dialect.name == "sqlite"
+
+
+def bucket(connection: Connection, column: str, unit: Unit) -> str:
+    """The UTC hour or day of a time column, as text in BUCKET_FORMAT."""
+    if is_sqlite(connection):
+        return f"substr({column}, 1, {_SQLITE_PREFIX[unit]})"
+    return f"to_char({column} AT TIME ZONE 'UTC', '{_POSTGRES_FORMAT[unit]}')"
+
+
+def seconds_between(connection: Connection, start: str, end: str) -> str:
+    """`end - start` in seconds (a number; NULL when either is NULL)."""
+    if is_sqlite(connection):
+        # Whole seconds, exact (julianday's floating point would put 60 s at 60.000001).
+        return (f"(CAST(strftime('%s', {end}) AS INTEGER) "
+                f"- CAST(strftime('%s', {start}) AS INTEGER))")
+    return f"extract(epoch from ({end} - {start}))"
+
+
+def host_of(connection: Connection, column: str) -> str:
+    """The host (with port) of a URL column: `https://a.example:8080/x` -> `a.example:8080`."""
+    if is_sqlite(connection):
+        rest = f"substr({column}, instr({column}, '://') + 3)"
+        return f"substr({rest}, 1, instr({rest} || '/', '/') - 1)"
+    return f"substring({column} from '^[^:]+://([^/]+)')"
+
+
+def run(connection: Connection, sql: str, times: Sequence[str] = (), **values: Any
+        ) -> list[tuple[Any, ...]]:
+    """Rows of `sql`; the parameters named in `times` are bound as archive times."""
+    statement = text(sql).bindparams(*(bindparam(name, type_=UTCDateTime()) for name in times))
+    return [tuple(row) for row in connection.execute(statement, values)]
+
+
+def has_table(connection: Connection, name: str) -> bool:
+    return inspect(connection).has_table(name)
