@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -212,8 +214,6 @@ def _run_fetching(db: str, wait: bool, quiet: bool, log_file: Path | None,
     """Lock the archive, set up output, run `work(archive, progress)`, report and exit."""
     import logging
 
-    from sqlalchemy.exc import SQLAlchemyError
-
     from .fetch.lock import AlreadyRunning, crawl_lock
 
     logger = logging.getLogger("newsarchive.crawl")
@@ -223,18 +223,11 @@ def _run_fetching(db: str, wait: bool, quiet: bool, log_file: Path | None,
     logger.setLevel(logging.INFO)
     logger.propagate = False
     try:
-        with crawl_lock(db, wait=wait):
-            with open_archive_or_exit(db) as archive:
-                summary = work(archive, None if quiet or not _stderr_is_terminal() else _progress)
+        with crawl_lock(db, wait=wait), resumable_errors(db), open_archive_or_exit(db) as archive:
+            summary = work(archive, None if quiet or not _stderr_is_terminal() else _progress)
     except AlreadyRunning as exc:
         error(f"{exc}; not starting")
         return
-    except KeyboardInterrupt:
-        error("interrupted; the next run resumes where this one stopped")
-        sys.exit(130)
-    except SQLAlchemyError as exc:
-        error(f"{db}: the archive failed: {database_reason(exc)}; the next run resumes")
-        sys.exit(2)
     except OSError as exc:
         error(f"cannot take the crawl lock: {exc}")
         sys.exit(2)
@@ -250,6 +243,21 @@ def _run_fetching(db: str, wait: bool, quiet: bool, log_file: Path | None,
         click.echo(summary.line(), err=True)
     if summary.failed:
         sys.exit(1)
+
+
+@contextmanager
+def resumable_errors(db: str) -> Iterator[None]:
+    """For commands a rerun resumes: Ctrl-C and a failing archive as one line and an exit."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except KeyboardInterrupt:
+        error("interrupted; the next run resumes where this one stopped")
+        sys.exit(130)
+    except SQLAlchemyError as exc:
+        error(f"{db}: the archive failed: {database_reason(exc)}; the next run resumes")
+        sys.exit(2)
 
 
 def _log_handlers(quiet: bool, log_file: Path | None) -> list[Any]:
@@ -376,8 +384,6 @@ def reparse_command(everything: bool, parser_older_than: str | None, since: date
     order: as if all its raw material had been ingested afresh. Item ids stay. Killed, it
     resumes on the next run; shards share the work and the last one rebuilds.
     """
-    from sqlalchemy.exc import SQLAlchemyError
-
     from .reparse import ReparseError, Selection, Shard, reparse
 
     if everything and parser_older_than:
@@ -389,18 +395,12 @@ def reparse_command(everything: bool, parser_older_than: str | None, since: date
         error(str(exc))
         sys.exit(2)
     selection = Selection(everything, parser_older_than, since, until)
-    with open_archive_or_exit(db) as archive:
+    with resumable_errors(db), open_archive_or_exit(db) as archive:
         try:
             summary = reparse(archive, selection, chosen, workers)
         except ReparseError as exc:
             error(str(exc))
             sys.exit(1)
-        except KeyboardInterrupt:
-            error("interrupted; the next run resumes where this one stopped")
-            sys.exit(130)
-        except SQLAlchemyError as exc:
-            error(f"{db}: the archive failed: {database_reason(exc)}; the next run resumes")
-            sys.exit(2)
     click.echo(f"newsarchive: {summary.line()}", err=True)
 
 
