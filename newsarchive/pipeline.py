@@ -126,8 +126,11 @@ def ingest_files(
     fetched_at: datetime | None = None,
     on_error: Callable[[Path, str], None] = lambda path, reason: None,
     summary: IngestSummary | None = None,
+    url: str | None = None,
 ) -> IngestSummary:
-    """Parse and store each file; a file that holds no page is reported and skipped.
+    """Parse and store each file; a file that holds no page is reported and skipped. Each
+    stored page keeps the file's absolute path; `url` (for a single file) is the URL it was
+    fetched from, stored on the page and used to resolve its links.
 
     `summary` (a new one by default) is updated as batches are committed, so that a caller
     interrupted half-way can say what was stored.
@@ -145,7 +148,7 @@ def ingest_files(
                 summary.failed += 1
                 on_error(path, str(exc))
                 continue
-            yield RawDocument(data, moment, source_path=str(path))
+            yield RawDocument(data, moment, url=url, source_path=str(path.absolute()))
 
     for ingested in ingest_documents(archive, documents()):
         if ingested.result is not None:

@@ -64,7 +64,7 @@ def write_detail(detail: ItemDetail, fmt: str, out: TextIO) -> None:
     ]
     lines += [
         f"  {_when(s.fetched_at)}  {s.age_text or '-':<18} "
-        f"{_window(s.window_earliest, s.window_latest):<37} #{s.position} {s.page_url or ''}"
+        f"{_window(s.window_earliest, s.window_latest):<37} #{s.position} {s.page_url or s.page_source_path or ''}"
         for s in detail.sightings
     ]
     if detail.linked:

@@ -21,6 +21,7 @@ class SightingRow:
 
     page_id: int
     page_url: str | None
+    page_source_path: str | None  # the file the page was ingested from, if any
     fetched_at: datetime
     position: int
     age_text: str | None
@@ -84,6 +85,7 @@ def show_item(archive: Archive, item_id: int) -> ItemDetail | None:
             select(
                 SIGHTINGS.c.page_id,
                 PAGES.c.url,
+                PAGES.c.source_path,
                 PAGES.c.fetched_at,
                 SIGHTINGS.c.position,
                 SIGHTINGS.c.age_text,

@@ -84,7 +84,8 @@ class Archive:
         digest = content_hash(raw.data)
         return PageRecord(
             page, digest, floor_second(page.fetched_at), parser_version,
-            self.codec.pack(digest, raw.data), raw.content_type, dump_page(page),
+            self.codec.pack(digest, raw.data), raw.content_type, raw.source_path,
+            dump_page(page),
         )
 
     def revisions(self) -> tuple[str, ...]:

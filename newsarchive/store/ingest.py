@@ -84,6 +84,7 @@ class PageRecord:
     parser_version: str
     body: PackedBody | None = None
     content_type: str | None = None
+    source_path: str | None = None  # the file the page was read from (None: fetched)
     parsed: bytes | None = None
     page_id: int | None = None
 
@@ -624,6 +625,7 @@ def _page_row(record: PageRecord) -> dict[str, Any]:
         "page_published": page.page_date.published if page.page_date else None,
         "page_published_source": page.page_date.source if page.page_date else None,
         "content_type": record.content_type,
+        "source_path": record.source_path,
     }
 
 

@@ -113,6 +113,7 @@ class Page(Base):
     # How to parse it again: its raw bytes are the raw_bodies row of content_hash, and
     # content_type the HTTP Content-Type header as received (NULL for a file).
     content_type: Mapped[str | None] = mapped_column(Text)
+    source_path: Mapped[str | None] = mapped_column(Text)  # the file it was read from, if any
 
 
 class RawBody(Base):

@@ -1,11 +1,12 @@
 """Reparse: page_parses (what the parser derived from each page), reparse_runs and
-reparse_staged (a reparse between its parse and its rebuild).
+reparse_staged (a reparse between its parse and its rebuild). Also joins the two heads that
+0006_crawl_workers and 0006_page_source left.
 
 Pages stored before this revision have no kept parse: a reparse parses them again with the
 parser of the day, whatever it selects.
 
-Revision ID: 0006_reparse
-Revises: 0005_raw
+Revision ID: 0007_reparse
+Revises: 0006_crawl_workers, 0006_page_source
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_reparse"
-down_revision: str | Sequence[str] | None = "0005_raw"
+revision: str = "0007_reparse"
+down_revision: str | Sequence[str] | None = ("0006_crawl_workers", "0006_page_source")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
