@@ -2,14 +2,17 @@
 
 An age is the time since publication at the moment of the fetch, truncated to the unit
 shown: `N <unit> geleden` fetched at t means published in [t - (N+1)·unit, t - N·unit];
-`zojuist` / `net` mean [t - 1 minute, t]. Everything is in UTC.
+`zojuist` / `net` mean [t - 1 minute, t]; `vandaag` and `gisteren` name a calendar day
+of the site's clock (Europe/Amsterdam): vandaag is [that day's midnight, t], gisteren the
+whole day before it, [midnight, midnight]. Windows are returned in UTC.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from ..items import PublicationWindow, to_utc
 
@@ -38,6 +41,9 @@ NUMBER_WORDS: dict[str, int] = {
 }
 
 JUST_NOW = ("zojuist", "net")
+# Calendar days back from the day of the fetch, on the wall clock of the Dutch sites.
+CALENDAR_DAYS: dict[str, int] = {"vandaag": 0, "gisteren": 1, "eergisteren": 2}
+SITE_ZONE = ZoneInfo("Europe/Amsterdam")
 
 _UNIT = "|".join(sorted(UNITS, key=len, reverse=True))
 _WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
@@ -45,7 +51,8 @@ _WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 # An age written with digits, or `zojuist`: safe to recognise glued onto other text.
 DIGIT_AGE = rf"(?:\d{{1,4}}\s?(?:{_UNIT})\s+geleden|zojuist)"
 # Any age, number words included: only where the structure says an age stands there.
-ANY_AGE = rf"(?:(?:\d{{1,4}}|{_WORD})\s?(?:{_UNIT})\s+geleden|zojuist|net)"
+_DAYS = "|".join(sorted(CALENDAR_DAYS, key=len, reverse=True))
+ANY_AGE = rf"(?:(?:\d{{1,4}}|{_WORD})\s?(?:{_UNIT})\s+geleden|zojuist|net|{_DAYS})"
 
 _AGE_LINE = re.compile(rf"{ANY_AGE}", re.IGNORECASE)
 _AGE_PARTS = re.compile(rf"(\d{{1,4}}|{_WORD})\s?({_UNIT})\s+geleden", re.IGNORECASE)
@@ -69,14 +76,31 @@ def looks_like_age(text: str) -> bool:
 
 def age_window(text: str, fetched_at: datetime) -> PublicationWindow | None:
     """The publication window `text` implies at fetch time, or None if it is not an age."""
-    age = _age(text.strip())
+    phrase = text.strip()
+    t = to_utc(fetched_at)
+    days_back = CALENDAR_DAYS.get(phrase.lower())
+    if days_back is not None:
+        return _calendar_day(days_back, t)
+    age = _age(phrase)
     if age is None:
         return None
     count, step = age
-    t = to_utc(fetched_at)
     try:
         return PublicationWindow(t - (count + 1) * step, t - count * step)
     except OverflowError:  # an age reaching back before year 1: not a real age
+        return None
+
+
+def _calendar_day(days_back: int, fetched_at: datetime) -> PublicationWindow | None:
+    """The local day `days_back` days before the fetch's, up to the fetch for today."""
+    try:
+        day = fetched_at.astimezone(SITE_ZONE).date() - timedelta(days=days_back)
+        start = datetime.combine(day, time(), SITE_ZONE)
+        if days_back == 0:
+            return PublicationWindow(to_utc(start), fetched_at)
+        end = datetime.combine(day + timedelta(days=1), time(), SITE_ZONE)
+        return PublicationWindow(to_utc(start), to_utc(end))
+    except (OverflowError, ValueError):  # a fetch time at the edge of the calendar
         return None
 
 

@@ -2,7 +2,8 @@
 
 The markup of the sites is not known and changes, so nothing here depends on one site's
 CSS classes: the document is parsed with lxml, boilerplate (scripts, navigation, footers,
-forms, hidden elements, cookie banners) is dropped by generic rules, and the remaining
+forms, hidden elements, cookie banners, ad slots, and blocks of nothing but links) is dropped
+by generic rules, and the remaining
 text is laid out as a browser would: a line per block element, `<br>` breaking a line,
 inline elements joined with the whitespace the markup has. An inline element holding only
 a relative age (`3 uur geleden`) becomes a line of its own, so an age never glues onto
@@ -27,7 +28,7 @@ from ..items import PageDate, to_utc
 from .ages import ANY_AGE, DIGIT_AGE
 from .document import INVISIBLE_CHARS, TextDocument
 from .layout import READ_MORE_MAX, is_read_more
-from .wire import parse_wire
+from .wire import DASHES, parse_wire
 
 # Never visible, or never content.
 _INVISIBLE = frozenset(
@@ -53,7 +54,24 @@ _BOILERPLATE_WORD = re.compile(
 _CHROME_WORD = re.compile(
     r"(?<![a-zA-Z])(?:[Ss]har(?:e|ing)|SHARE|[Ss]ocial|[Cc]omments?|[Rr]eacties)(?![a-z])"
 )
-_WIRE_SIGN = re.compile(r"\((?:ANP|AFN)\b[^()]{0,40}\)\s*[-–—]|\bnet binnen\b", re.I)
+# Class or id words of advertising slots (`ad-slot`, `ads`, `advertentie`, `div-gpt-ad-1`).
+_AD_WORD = re.compile(
+    r"(?<![a-z])(?:ads|advert\w*|advertentie\w*|ad[-_]?(?:slot|unit|container|wrapper|banner|block)s?|"
+    r"dfp|gpt-ad|sponsor\w*)(?![a-z])",
+    re.I,
+)
+# Wire copy: a wire line's agencies and separator, or `Net binnen` headlines (a clock time
+# follows; a menu link reading "Net binnen" is no headline block).
+_WIRE_SIGN = re.compile(
+    rf"\((?:ANP|AFN)\b[^()]{{0,40}}\)\s*[{DASHES}]|\bnet binnen\b(?=.{{0,300}}?(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d)",
+    re.I | re.S,
+)
+# What a teaser or headline shows and a list of links never does: an age or a clock time.
+_SUBHEADINGS = frozenset("h2 h3 h4 h5 h6".split())
+# Between the links of a bar or breadcrumb: separators only.
+_BAR_SEPARATORS = " \t\n|·•›»>/-–,:"
+_TEASER_SIGN = re.compile(r"\b(?:geleden|zojuist)\b|(?<![\d:])(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d)", re.I)
+
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 _AGE = re.compile(DIGIT_AGE, re.I)
@@ -209,7 +227,7 @@ def _is_boilerplate(element: etree._Element) -> bool:
         if name in ("class", "id"):
             if _BOILERPLATE_WORD.search(value):
                 return True
-            if _CHROME_WORD.search(value) and not _holds_wire_copy(element):
+            if _is_ad_or_chrome(value) and not _holds_wire_copy(element):
                 return True
         elif name == "hidden":
             return True
@@ -221,6 +239,15 @@ def _is_boilerplate(element: etree._Element) -> bool:
         elif name == "style" and _HIDDEN_STYLE.search(value):
             return True
     return False
+
+
+def _is_ad_or_chrome(value: str) -> bool:
+    return _CHROME_WORD.search(value) is not None or _AD_WORD.search(value) is not None
+
+
+def _is_copy(line: str) -> bool:
+    """A line of news: a wire line, or one showing an age or a clock time."""
+    return _TEASER_SIGN.search(line) is not None or parse_wire(line) is not None
 
 
 def _footer_of_section(element: etree._Element) -> bool:
@@ -310,6 +337,7 @@ def _is_row_line(row: etree._Element) -> bool:
 
 
 _BLOCK, _BREAK, _INLINE, _CARD = 0, 1, 2, 3
+NOWHERE = ""  # the href of a link to no page (`mailto:`, `javascript:`): a link, no URL
 
 
 def _is_card(link: etree._Element) -> bool:
@@ -355,6 +383,8 @@ class _Layout:
         self.row_lines: set[Any] = set()  # table rows whose cells make one line
         self.headings: list[tuple[str, bool, etree._Element]] = []  # (text, in main/article, h1)
         self.times: list[tuple[int, str, etree._Element]] = []  # (line index, datetime, element)
+        self.subheadings: set[int] = set()  # lines that are an h2-h6
+        self.chrome_dropped = 0  # link blocks and bars dropped so far
 
     def document(self) -> TextDocument:
         for top in self._content_roots():
@@ -417,7 +447,7 @@ class _Layout:
             self._add(" ")  # a cell of a row read as one line
         elif tag in _BLOCKS:
             self._flush()
-            entry = (_BLOCK, self.flushes, len(self.lines))
+            entry = (_BLOCK, self.chrome_dropped, len(self.lines))  # (a block's: drops so far)
             if tag == "pre":
                 self.pre += 1
             elif tag == "main" or tag == "article":
@@ -445,6 +475,10 @@ class _Layout:
         tag = element.tag
         if kind == _BLOCK:
             self._flush()
+            if len(self.lines) > mark and self.generic_drops and element not in self.protected:
+                self._drop_link_lines(mark, flushes)
+            if tag in _SUBHEADINGS and len(self.lines) > mark:
+                self.subheadings.add(len(self.lines) - 1)
             if tag == "h1":
                 self._close_h1(element, mark)
             elif tag == "pre":
@@ -459,6 +493,27 @@ class _Layout:
         elif kind == _CARD:
             self._flush()
             self.hrefs.pop()
+
+    def _drop_link_lines(self, mark: int, drops_before: int) -> None:
+        """A block of links and nothing else, whatever its classes say: a menu, breadcrumbs,
+        tags, share buttons, a related or most-read list, a grid of teaser cards without
+        wire copy. Its lines (from `mark` on) are dropped unless one shows an age, a clock
+        time or a wire line (then it is a list of teasers or headlines). Subheadings above the
+        links (`Meest gelezen`) go with them, also when the links were dropped already."""
+        lines, links = self.lines, self.links
+        headings = self.subheadings
+        body = [i for i in range(mark, len(lines)) if links[i] is not None or i not in headings]
+        if not body:
+            if self.chrome_dropped == drops_before:
+                return
+        elif len(body) < 2 or any(links[index] is None for index in body):
+            return
+        elif any(map(_is_copy, lines[mark:])):
+            return
+        del lines[mark:], links[mark:]
+        self.times = [time for time in self.times if time[0] < mark]
+        self.subheadings = {index for index in self.subheadings if index < mark}
+        self.chrome_dropped += 1
 
     def _add(self, text: str) -> None:
         """Add a text node to the line; inside <pre> its newlines break the line, and a
@@ -497,7 +552,9 @@ class _Layout:
         if not parts:
             return
         line = " ".join("".join(parts).translate(INVISIBLE_CHARS).split())
-        if line:
+        if line and self.generic_drops and len(parts) > 1 and self._is_link_bar(line):
+            self.chrome_dropped += 1
+        elif line:
             if not unicodedata.is_normalized("NFC", line):
                 line = unicodedata.normalize("NFC", line)
             self.lines.append(line)
@@ -506,21 +563,33 @@ class _Layout:
         self.part_links.clear()
         self.flushes += 1
 
+    def _is_link_bar(self, line: str) -> bool:
+        """A line of several links and separators only (`Home › Regio`, `Facebook WhatsApp`,
+        tags) that shows no wire copy: chrome, like a block of links."""
+        hrefs = set()
+        for text, href in zip(self.parts, self.part_links):
+            if href is not None:
+                hrefs.add(href)
+            elif not text.isspace() and text.strip(_BAR_SEPARATORS):
+                return False
+        return len(hrefs) > 1 and not _is_copy(line)
+
     def _line_link(self) -> str | None:
         """The link enclosing the whole line: every visible part lies in the same `<a>`."""
         links = {href for text, href in zip(self.parts, self.part_links) if not text.isspace()}
-        return links.pop() if len(links) == 1 else None
+        return (links.pop() or None) if len(links) == 1 else None
 
     def _href(self, href: str | None) -> str | None:
+        """The absolute URL of a link; NOWHERE for a link that leads to no page."""
         if href is None:
-            return None
+            return NOWHERE
         href = href.strip()
         if not href or href.lower().startswith(("javascript:", "mailto:", "tel:")):
-            return None
+            return NOWHERE
         try:
             return urljoin(self.base, href) if self.base else href
         except ValueError:
-            return None
+            return NOWHERE
 
     def _close_h1(self, element: etree._Element, mark: int) -> None:
         text = " ".join(self.lines[mark:])
