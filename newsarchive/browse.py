@@ -197,7 +197,7 @@ def serve(path: Path, host: str, port: int, on_ready: Callable[[str], None]) -> 
     """Run Datasette on `path` with our metadata until interrupted. `port` 0 takes a free
     port; `on_ready` gets the URL of the items view once the socket listens."""
     import uvicorn
-    from datasette.app import Datasette
+    from datasette.app import Datasette  # type: ignore[import-untyped]
 
     datasette = Datasette([str(path)], metadata=datasette_metadata(database_name(path)),
                           settings=SETTINGS)

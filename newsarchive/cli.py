@@ -525,7 +525,7 @@ def datasette_command(archive: str, port: int, host: str, print_metadata: bool) 
     """Serve a SQLite archive in Datasette with our metadata: Items first (newest first,
     search, facets), descriptions of every table and column, canned queries."""
     from .browse import database_name, datasette_metadata, serve
-    from .store.archive import archive_status
+    from .store.archive import STATE_TEXT, archive_status
     from .store.db import ArchiveError
 
     path = Path(archive)
@@ -544,7 +544,7 @@ def datasette_command(archive: str, port: int, host: str, print_metadata: bool) 
     except ArchiveError as exc:
         error(f"{archive}: {exc}")
         sys.exit(2)
-    if state != "newest":
+    if state != STATE_TEXT["current"]:
         error(f"{archive}: the archive's schema is {state}")
         sys.exit(2)
     try:
