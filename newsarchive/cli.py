@@ -590,3 +590,47 @@ def report_command(since: str | None, until: str | None, out: Path, csv_dir: Pat
         sys.exit(2)
     click.echo(f"newsarchive: wrote {out} ({report.items} items, {len(report.sections)} charts"
                + (f"; {len(written)} CSV files in {csv_dir}" if written else "") + ")", err=True)
+
+
+@cli.command("datasette")
+@click.argument("archive", required=False, envvar="NEWSARCHIVE_DB", default=DEFAULT_DB)
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to listen on; 0 takes a free one.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--metadata", "print_metadata", is_flag=True,
+              help="Print the metadata (JSON) for `datasette ARCHIVE --metadata FILE` and exit.")
+def datasette_command(archive: str, port: int, host: str, print_metadata: bool) -> None:
+    """Serve a SQLite archive in Datasette with our metadata: Items first (newest first,
+    search, facets), descriptions of every table and column, canned queries."""
+    from .browse import database_name, datasette_metadata, serve
+    from .store.archive import STATE_TEXT, archive_status
+    from .store.db import ArchiveError
+
+    path = Path(archive)
+    if print_metadata:
+        click.echo(json.dumps(datasette_metadata(database_name(path)), indent=2,
+                              ensure_ascii=False))
+        return
+    if "://" in archive:
+        error(f"{archive}: Datasette serves SQLite files only")
+        sys.exit(2)
+    if not path.is_file():
+        error(f"{archive}: no archive there")
+        sys.exit(2)
+    try:
+        _, state = archive_status(archive)
+    except ArchiveError as exc:
+        error(f"{archive}: {exc}")
+        sys.exit(2)
+    if state != STATE_TEXT["current"]:
+        error(f"{archive}: the archive's schema is {state}")
+        sys.exit(2)
+    try:
+        serve(path, host, port, lambda url: click.echo(f"newsarchive: Datasette at {url}",
+                                                       err=True))
+    except ImportError:
+        error("Datasette is not installed: pip install 'newsarchive[datasette]'")
+        sys.exit(2)
+    except OSError as exc:
+        error(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        sys.exit(2)

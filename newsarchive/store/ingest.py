@@ -21,8 +21,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, select, update
 
-from ..items import ParsedPage, PublicationWindow, to_utc
+from ..items import Headline, ParsedPage, PublicationWindow, to_utc
+from . import derive
 from .db import chunks, insert_for
+from .evidence import narrow_window
 from .keys import article_key, article_url, fold, normalize_text, teaser_key
 from .models import Agency, Item, ItemAgency, ItemPlace, ItemRevision, Page, Place, Sighting
 from .raw import PackedBody, keep_bodies
@@ -56,6 +58,8 @@ ITEM_UPDATE_COLUMNS = (
     "title", "dateline", "dateline_folded", "body", "section", "url", "first_seen_at",
     "last_seen_at", "published_earliest", "published_latest", "window_source", "window_conflicts",
 )
+WINDOW_SOURCE = ITEM_UPDATE_COLUMNS.index("window_source")
+STORY_FIELDS = tuple(ITEM_UPDATE_COLUMNS.index(n) for n in ("dateline", "body", "first_seen_at"))
 
 
 @dataclass(frozen=True)
@@ -193,11 +197,9 @@ def observations(page: ParsedPage) -> list[Observation]:
 def fold_window(
     current: PublicationWindow | None, conflicts: int, seen: PublicationWindow
 ) -> tuple[PublicationWindow, int]:
-    """One more sighting (the newest so far): the intersection, or on none the new window."""
-    if current is None:
-        return seen, conflicts
-    overlap = current.intersect(seen)
-    return (overlap, conflicts) if overlap else (seen, conflicts + 1)
+    """One more sighting (the newest so far): the rule of `evidence.narrow_window`, counting conflicts."""
+    window, conflict = narrow_window(current, seen)
+    return window, conflicts + conflict
 
 
 def fold_windows(windows: Iterable[PublicationWindow]) -> tuple[PublicationWindow | None, int]:
@@ -299,6 +301,7 @@ class _Batch:
     revisions: list[dict[str, Any]] = field(default_factory=list)
     sightings: list[tuple[Any, ...]] = field(default_factory=list)  # SIGHTING_COLUMNS
     conflicts: dict[tuple[str, datetime], int] = field(default_factory=dict)
+    headline_pages: list[tuple[int, list[Headline]]] = field(default_factory=list)
 
     def store(self, records: Sequence[PageRecord]) -> list[IngestResult]:
         page_ids = self._insert_pages(records)
@@ -317,6 +320,8 @@ class _Batch:
         new_items = self._load_items(fresh, seen)
         for record in fresh:
             page_id = page_ids[_observation_key(record)][0]
+            if record.page.headlines:
+                self.headline_pages.append((page_id, record.page.headlines))
             for obs in seen[_observation_key(record)]:
                 self._fold(self.states[obs.key], obs, record, page_id)
         self._write()
@@ -490,7 +495,29 @@ class _Batch:
         self._write_lists([s for s in self.states.values() if s.lists_dirty or s.new])
         insert_many(self.connection, REVISIONS, self.revisions)
         self._recompute_windows([s for s in self.states.values() if s.recompute_window])
+        self._derive_headline_windows()
         self._inherit_teaser_windows()
+        self._group_stories()
+
+    def _derive_headline_windows(self) -> None:
+        """Headlines and their minutes (store/derive.py); after the sightings' windows."""
+        derive.store_headlines(self.connection, self.headline_pages)
+        states = list(self.states.values())
+        new = {s.id: s.title for s in states if s.new}
+        retitled = {s.id: s.title for s in states if not s.new and s.title != s.stored[0]}
+        derive.write_title_keys(self.connection, new, replace=False)
+        derive.write_title_keys(self.connection, retitled, replace=True)
+        from_headline = [s.id for s in states if s.stored[WINDOW_SOURCE] == "headline"]
+        derive.rederive_headline_windows(
+            self.connection, [page_id for page_id, _ in self.headline_pages],
+            [*new, *retitled, *from_headline],
+        )
+
+    def _group_stories(self) -> None:
+        states = list(self.states.values())
+        changed = [s.id for s in states if not s.new and _story_text_changed(s)]
+        derive.group_stories(self.connection, [s.id for s in states if s.new], changed,
+                             [s.id for s in states])
 
     def _update_items(self) -> None:
         """Only the columns that changed (a new sighting mostly moves last_seen_at and the
@@ -541,7 +568,8 @@ class _Batch:
                 select(SIGHTINGS.c.window_earliest, SIGHTINGS.c.window_latest)
                 .join(PAGES, PAGES.c.id == SIGHTINGS.c.page_id)
                 .where(SIGHTINGS.c.item_id == state.id, SIGHTINGS.c.window_earliest.is_not(None))
-                .order_by(PAGES.c.fetched_at, PAGES.c.id, SIGHTINGS.c.position)
+                # at one fetch time by the window itself, not by page id: the same in any order
+                .order_by(PAGES.c.fetched_at, SIGHTINGS.c.window_earliest, SIGHTINGS.c.window_latest)
             )
             windows = [PublicationWindow(early, late) for early, late in self.connection.execute(query)]
             window, conflicts = fold_windows(windows)
@@ -722,6 +750,12 @@ def _item_values(state: ItemState) -> tuple[Any, ...]:
         state.window_source,
         state.window_conflicts,
     )
+
+
+def _story_text_changed(state: ItemState) -> bool:
+    """Whether what the story rule reads changed: text, dateline, places or first sight."""
+    values = _item_values(state)
+    return state.lists_dirty or any(values[i] != state.stored[i] for i in STORY_FIELDS)
 
 
 def _comparable(value: Any) -> Any:
