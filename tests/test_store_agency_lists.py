@@ -1,4 +1,4 @@
-"""`items.agencies` (migration 0007_browse): the JSON list of an item's agencies, kept by
+"""`items.agencies` (migration 0008_browse): the JSON list of an item's agencies, kept by
 triggers, equal at every moment to what `item_agencies` says, whoever writes."""
 
 from __future__ import annotations

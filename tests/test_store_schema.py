@@ -77,3 +77,11 @@ def test_opening_and_reading_do_not_wait_for_a_writer(tmp_path):
             assert connection.execute(text("SELECT count(*) FROM agencies")).scalar() == 0
         assert time.monotonic() - start < BUSY_TIMEOUT_MS / 1000 / 2
     writer.dispose()
+
+
+def test_migrations_form_one_line_from_base_to_head():
+    """Migrations added on parallel branches must be re-chained, not left as two heads."""
+    revisions = list(script_directory().walk_revisions())
+    assert [len(script_directory().get_heads()), len(revisions)] == [1, len(known_revisions()[0])]
+    assert [revision.down_revision for revision in revisions][-1] is None
+    assert all(isinstance(revision.down_revision, str) for revision in revisions[:-1])

@@ -177,7 +177,7 @@ class Item(Base):
         ForeignKey("stories.id", ondelete="SET NULL"), index=True
     )
     # The agency names in position order as a JSON array (`["ANP","RTR"]`), written only by
-    # the triggers of migration 0007_browse on item_agencies and agencies: never set it.
+    # the triggers of migration 0008_browse on item_agencies and agencies: never set it.
     # Indexed, like section and kind, so that Datasette's facets count an index.
     agencies: Mapped[str] = mapped_column(Text, server_default="[]", index=True)
 

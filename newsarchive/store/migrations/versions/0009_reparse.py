@@ -1,12 +1,11 @@
 """Reparse: page_parses (what the parser derived from each page), reparse_runs and
-reparse_staged (a reparse between its parse and its rebuild). Also joins the two heads that
-0006_crawl_workers and 0006_page_source left.
+reparse_staged (a reparse between its parse and its rebuild).
 
 Pages stored before this revision have no kept parse: a reparse parses them again with the
 parser of the day, whatever it selects.
 
-Revision ID: 0007_reparse
-Revises: 0006_crawl_workers, 0006_page_source
+Revision ID: 0009_reparse
+Revises: 0008_browse
 """
 
 from __future__ import annotations
@@ -16,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_reparse"
-down_revision: str | Sequence[str] | None = ("0006_crawl_workers", "0006_page_source")
+revision: str = "0009_reparse"
+down_revision: str | Sequence[str] | None = "0008_browse"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,8 +6,8 @@ triggers, and indexes on `agencies`, `section` and `kind`, so that Datasette's f
 order). The triggers on `item_agencies` (insert, update, delete) and on `agencies` (a renamed
 agency) are the only writers of the column: any write path keeps it right.
 
-Revision ID: 0007_browse
-Revises: 0006_page_source
+Revision ID: 0008_browse
+Revises: 0007_page_source
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_browse"
-down_revision: str | Sequence[str] | None = "0006_page_source"
+revision: str = "0008_browse"
+down_revision: str | Sequence[str] | None = "0007_page_source"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
