@@ -320,3 +320,25 @@ def test_an_empty_archive_still_gives_a_report(archive_url: str, tmp_path: Path)
     assert tables["top_datelines"] == [["dateline", "items", "previous period", "change",
                                         "change %"]]
     assert "Nothing in this period." in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("since", "until"), [(SINCE, UNTIL), (datetime(2026, 3, 16, 20, tzinfo=timezone.utc),
+                                                             datetime(2026, 3, 16, 23, tzinfo=timezone.utc))])
+def test_a_table_scan_and_the_time_indexes_count_the_same(report_archive: Archive, since: datetime,
+                                                          until: datetime) -> None:
+    from newsarchive.report.model import Period
+    from newsarchive.report.series import is_dense, precision_sections, top_sections, volume_sections
+
+    with report_archive.engine.connect() as connection:
+        chosen = is_dense(connection, Period(since, until))
+        results = []
+        for dense in (False, report_archive.dialect == "sqlite"):  # NOT INDEXED is SQLite's
+            period = Period(since, until, dense)
+            items, volume = volume_sections(connection, period)
+            sections = [*volume, *top_sections(connection, period),
+                        *precision_sections(connection, period)]
+            results.append((items, [(s.key, s.table) for s in sections]))
+    assert results[0] == results[1]
+    assert results[0][0] == len(in_period(raw_items(report_archive), since, until)) > 0
+    # Half the archive is read by a scan, three hours of it through the indexes (SQLite only).
+    assert chosen == (report_archive.dialect == "sqlite" and since == SINCE)
