@@ -24,7 +24,7 @@ from ..store.archive import Archive
 from .crawl_health import crawl_sections
 from .model import DEFAULT_SPAN, Period, Report, Section, Table
 from .page import render_html, write_csvs
-from .series import is_dense, precision_sections, top_sections, volume_sections
+from .series import is_dense, precision_sections, story_sections, top_sections, volume_sections
 
 __all__ = ["Period", "Report", "Section", "Table", "build_report", "report_period",
            "render_html", "write_csvs"]
@@ -46,6 +46,7 @@ def build_report(archive: Archive, since: datetime | None = None,
             *top_sections(connection, period),
             *precision_sections(connection, period),
             *crawl_sections(connection, period),
+            *story_sections(connection, period),
         ]
         return Report("newsarchive report", period, items, tuple(sections))
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from .model import Period, Section, Table
-from .sql import Unit, bucket, is_sqlite, run, seconds_between
+from .sql import Unit, bucket, has_table, host_of, is_sqlite, run, seconds_between
 
 STACKED_KEYS = 8  # agencies or sections drawn one by one; the rest is summed as OTHER
 TOP_NAMES = 15  # datelines and places listed
@@ -228,3 +228,42 @@ def precision_sections(connection: Connection, period: Period) -> list[Section]:
                 "Items with an unknown window are left out.",
                 lag_table, "bars", "lag", ("items",)),
     ]
+
+
+# --- stories reprinted by several outlets ------------------------------------------------------
+
+
+def story_sections(connection: Connection, period: Period) -> list[Section]:
+    """The period's stories shown by the most sites (the hosts of the pages that showed any
+    of their versions); none when the archive has no stories table."""
+    if not has_table(connection, "stories"):
+        return []
+    site = host_of(connection, "pages.url")
+    top = run(connection,
+              f"WITH {period_items(period, 'story_id')} SELECT period_items.story_id, "
+              f"count(DISTINCT {site}), count(DISTINCT period_items.id) FROM period_items "
+              "JOIN sightings ON sightings.item_id = period_items.id "
+              "JOIN pages ON pages.id = sightings.page_id "
+              "WHERE period_items.story_id IS NOT NULL AND pages.url IS NOT NULL "
+              f"GROUP BY period_items.story_id HAVING count(DISTINCT {site}) > 1 "
+              f"ORDER BY 2 DESC, 1 LIMIT {TOP_NAMES}", TIMES, **bounds(period))
+    first: dict[int, tuple[str, str]] = {}
+    if top:
+        ids = ", ".join(str(int(story_id)) for story_id, _, _ in top)
+        for story_id, dateline, words in run(
+                connection, "SELECT story_id, dateline, coalesce(title, body) FROM items "
+                            f"WHERE story_id IN ({ids}) ORDER BY first_seen_at DESC, id DESC"):
+            first[story_id] = (dateline or "-", _snippet(words))  # ends with the first seen
+    table = Table(("story", "dateline", "text", "outlets", "versions"), tuple(
+        (int(story_id), *first[story_id], int(outlets), int(versions))
+        for story_id, outlets, versions in top))
+    return [Section(
+        "stories_reprinted", "Stories reprinted by several outlets",
+        f"The {TOP_NAMES} stories of the period shown by the most sites (hosts of the pages "
+        "that showed any version), with their first version's dateline and words.",
+        table, "bars", "text", ("outlets",))]
+
+
+def _snippet(words: str, length: int = 60) -> str:
+    text = " ".join(words.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
