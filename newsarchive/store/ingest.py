@@ -13,7 +13,7 @@ import gc
 import json
 import math
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,6 +28,7 @@ from .evidence import narrow_window
 from .keys import article_key, article_url, fold, normalize_text, teaser_key
 from .models import Agency, Item, ItemAgency, ItemPlace, ItemRevision, Page, Place, Sighting
 from .raw import PackedBody, keep_bodies
+from .reparse_models import PageParse
 
 PAGES: Table = Page.__table__  # type: ignore[assignment]
 ITEMS: Table = Item.__table__  # type: ignore[assignment]
@@ -37,6 +38,13 @@ PLACES: Table = Place.__table__  # type: ignore[assignment]
 ITEM_AGENCIES: Table = ItemAgency.__table__  # type: ignore[assignment]
 ITEM_PLACES: Table = ItemPlace.__table__  # type: ignore[assignment]
 REVISIONS: Table = ItemRevision.__table__  # type: ignore[assignment]
+PAGE_PARSES: Table = PageParse.__table__  # type: ignore[assignment]
+# What storing pages derives from their parses: reparse empties these and stores every page
+# again in fetch order. A table that store_pages writes from a page's parse belongs here.
+DERIVED_TABLES = (
+    "items", "sightings", "item_agencies", "item_places", "item_revisions",
+    "stories", "item_keys", "headlines",
+)
 
 # An item's ordered lists: (ItemState attribute, names table, link table, link's name column).
 ORDERED_LISTS = (
@@ -70,7 +78,9 @@ class PageRecord:
     """A parsed page ready to store: the observation key is (content_hash, fetched_at).
 
     `body` is the page's raw bytes, packed (see raw.py), kept unless kept already;
-    `content_type` the HTTP Content-Type it came with, to parse it again the same way."""
+    `content_type` the HTTP Content-Type it came with, to parse it again the same way; `parsed`
+    the page as dumped for page_parses (see parses.py). A record with a `page_id` replays a
+    page already stored (reparse): its row and raw bytes are not written again."""
 
     page: ParsedPage
     content_hash: str
@@ -79,6 +89,8 @@ class PageRecord:
     body: PackedBody | None = None
     content_type: str | None = None
     source_path: str | None = None  # the file the page was read from (None: fetched)
+    parsed: bytes | None = None
+    page_id: int | None = None
 
 
 @dataclass(slots=True)  # not frozen: built for every item on every page
@@ -254,10 +266,17 @@ def _driver_rows(
     return list(zip(*by_column))
 
 
-def store_pages(connection: Connection, records: Sequence[PageRecord]) -> list[IngestResult]:
-    """Store the pages in the caller's (write) transaction; one result per record, in order."""
+def store_pages(
+    connection: Connection,
+    records: Sequence[PageRecord],
+    item_id: Callable[[str], int] | None = None,
+) -> list[IngestResult]:
+    """Store the pages in the caller's (write) transaction; one result per record, in order.
+
+    `item_id(content_key)`: the id to give an item when it is inserted (reparse keeps ids);
+    by default the database numbers them."""
     with no_cyclic_gc():
-        return _Batch(connection).store(records)
+        return _Batch(connection, item_id).store(records)
 
 
 @contextmanager
@@ -277,6 +296,7 @@ def no_cyclic_gc() -> Iterator[None]:
 @dataclass
 class _Batch:
     connection: Connection
+    item_id: Callable[[str], int] | None
     states: dict[str, ItemState] = field(default_factory=dict)
     revisions: list[dict[str, Any]] = field(default_factory=list)
     sightings: list[tuple[Any, ...]] = field(default_factory=list)  # SIGHTING_COLUMNS
@@ -290,6 +310,12 @@ class _Batch:
             key=lambda r: r.fetched_at,
         )
         keep_bodies(self.connection, (r.body for r in fresh if r.body is not None))
+        parses = [
+            {"page_id": page_ids[_observation_key(r)][0], "data": r.parsed}
+            for r in fresh
+            if r.parsed is not None and r.page_id is None
+        ]
+        insert_many(self.connection, PAGE_PARSES, parses)
         seen = {_observation_key(r): observations(r.page) for r in fresh}
         new_items = self._load_items(fresh, seen)
         for record in fresh:
@@ -314,6 +340,11 @@ class _Batch:
 
     def _insert_pages(self, records: Sequence[PageRecord]) -> dict[tuple[str, datetime], tuple[int, bool]]:
         rows = _first_of_each(records)  # twins in one batch: the first one, ids in order
+        replayed = {key: (r.page_id, True) for key, r in rows.items() if r.page_id is not None}
+        if replayed:
+            if len(replayed) != len(rows):
+                raise ValueError("a batch replays stored pages or stores new ones, not both")
+            return replayed
         ordered = [_page_row(record) for record in rows.values()]
         statement = (
             insert_for(self.connection, PAGES)
@@ -352,6 +383,8 @@ class _Batch:
             .returning(ITEMS.c.id, ITEMS.c.content_key)
         )
         rows = [_new_item_row(*first[key]) for key in keys]
+        if self.item_id is not None:
+            rows = [{"id": self.item_id(row["content_key"]), **row} for row in rows]
         new_ids = {row.content_key: row.id for row in self.connection.execute(statement, rows)}
         for key, item_id in new_ids.items():
             self.states[key] = _initial_state(item_id, *first[key])
