@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,7 @@ from .items import to_utc
 
 if TYPE_CHECKING:
     from .store.archive import Archive
+    from .store.reader import ArchiveReader
 
 DEFAULT_DB = "newsarchive.db"
 
@@ -103,20 +106,45 @@ def database_reason(exc: Exception) -> str:
     return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
-def open_archive_or_exit(db: str, **options: Any) -> Archive:
-    """The archive `--db` names, or one line on stderr and exit status 2."""
+@contextmanager
+def archive_errors(db: str) -> Iterator[None]:
+    """What the archive or its driver raises, as one line on stderr and exit status 2."""
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-    from .store.archive import open_archive
-    from .store.db import ArchiveError
+    from .store.db import ArchiveError, is_malformed
 
     try:
-        return open_archive(db, **options)
+        yield
     except ArchiveError as exc:
         error(f"{db}: {exc}")
+    except ImportError as exc:  # a URL whose driver is not installed (mysql://, ...)
+        error(f"{db}: cannot open the archive: its database driver is not installed ({exc})")
     except (ArgumentError, SQLAlchemyError) as exc:
-        error(f"{db}: cannot open the archive: {database_reason(exc)}")
+        if is_malformed(exc):
+            error(f"{db}: the archive is damaged ({database_reason(exc)}); see `newsarchive db check`")
+        else:
+            error(f"{db}: the archive failed: {database_reason(exc)}")
+    else:
+        return
     sys.exit(2)
+
+
+def open_archive_or_exit(db: str, **options: Any) -> Archive:
+    """The archive `--db` names, to write (created when new), or one line and exit status 2."""
+    from .store.archive import open_archive
+
+    with archive_errors(db):
+        return open_archive(db, **options)
+    raise AssertionError("unreachable")
+
+
+def open_reader_or_exit(db: str) -> ArchiveReader:
+    """The archive `--db` names, to read (never created nor changed), or one line and exit 2."""
+    from .store.reader import open_reader
+
+    with archive_errors(db):
+        return open_reader(db)
+    raise AssertionError("unreachable")
 
 
 @cli.command("ingest")
@@ -176,15 +204,51 @@ def db_upgrade_command(db: str) -> None:
 @db_option
 def db_current_command(db: str) -> None:
     """Show the archive's schema revision and whether it is the newest this tool knows."""
-    from .store.archive import archive_status
-    from .store.db import ArchiveError
+    from .store.reader import archive_status
 
-    try:
+    with archive_errors(db):
         revisions, state = archive_status(db)
-    except ArchiveError as exc:
-        error(f"{db}: {exc}")
-        sys.exit(2)
-    click.echo(f"{db}: {', '.join(revisions) or 'no schema yet'} ({state})")
+    click.echo(f"{db}: {', '.join(revisions)} ({state})")
+
+
+@db_group.command("check")
+@click.option("--full", is_flag=True,
+              help="SQLite's integrity_check (reads every index too; slower) instead of quick_check.")
+@db_option
+def db_check_command(full: bool, db: str) -> None:
+    """Check that the SQLite file is sound (PRAGMA quick_check, or integrity_check with --full).
+
+    Exit status 0 when it is, 1 when SQLite reports damage (the first problems are printed),
+    2 when there is no archive. A damaged archive is refused by every writing command: restore
+    a copy, or recover it with `sqlite3 archive.db ".recover" | sqlite3 recovered.db`.
+
+    \b
+    Example:
+        newsarchive db check --db newsarchive.db --full
+    """
+    from .store.db import ArchiveDamaged
+    from .store.reader import integrity_problems, read_only_engine
+
+    with archive_errors(db):
+        try:
+            engine = read_only_engine(db)
+        except ArchiveDamaged as exc:
+            error(f"{db}: damaged: {exc}")
+            sys.exit(1)
+        if engine.dialect.name != "sqlite":
+            engine.dispose()
+            click.echo(f"{db}: nothing to check: the database server keeps its own files sound")
+            return
+        try:
+            problems = integrity_problems(engine, full=full)
+        finally:
+            engine.dispose()
+    if not problems:
+        click.echo(f"{db}: ok ({'integrity_check' if full else 'quick_check'})")
+        return
+    for problem in problems[:10]:
+        error(f"{db}: damaged: {problem}")
+    sys.exit(1)
 
 
 # --- fetch: fetch, crawl --------------------------------------------------------------------
@@ -232,9 +296,9 @@ def _run_fetching(db: str, wait: bool, quiet: bool, log_file: Path | None,
     logger.setLevel(logging.INFO)
     logger.propagate = False
     try:
-        with crawl_lock(db, wait=wait):
-            with open_archive_or_exit(db) as archive:
-                summary = work(archive, None if quiet or not _stderr_is_terminal() else _progress)
+        # The archive is checked first: a file that is none gets no lock file beside it.
+        with open_archive_or_exit(db) as archive, crawl_lock(db, wait=wait):
+            summary = work(archive, None if quiet or not _stderr_is_terminal() else _progress)
     except AlreadyRunning as exc:
         error(f"{exc}; not starting")
         return
@@ -419,7 +483,7 @@ def query_command(dateline: str | None, places: tuple[str, ...], agencies: tuple
             until=parse_moment(until, now=now, end_of_day=True) if until else None,
             by=by, search=search, order=order, limit=limit, offset=offset,  # type: ignore[arg-type]
         )
-        with open_archive_or_exit(db) as archive:
+        with open_reader_or_exit(db) as archive, archive_errors(db):
             write_items(iter_items(archive, item_filter), _chosen_format(fmt, "jsonl"),
                         sys.stdout)
     except QueryError as exc:
@@ -437,7 +501,7 @@ def show_command(item_id: int, fmt: str | None, db: str) -> None:
     from .query.output import write_detail
     from .query.show import show_item
 
-    with open_archive_or_exit(db) as archive:
+    with open_reader_or_exit(db) as archive, archive_errors(db):
         detail = show_item(archive, item_id)
     if detail is None:
         error(f"no item {item_id} in {db}")
@@ -457,7 +521,7 @@ def stats_command(top: int, days: int, fmt: str | None, db: str) -> None:
     from .query.output import write_stats
     from .query.stats import archive_stats
 
-    with open_archive_or_exit(db) as archive:
+    with open_reader_or_exit(db) as archive, archive_errors(db):
         stats = archive_stats(archive, top=top, days=days)
     write_stats(stats, _chosen_format(fmt, "json"), sys.stdout)
 

@@ -43,10 +43,10 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
 from ..items import iso
-from ..store.archive import Archive
 from ..store.db import is_transient
 from ..store.keys import fold
-from ..store.models import UTCDateTime
+from ..store.reader import ArchiveReader
+from ..store.types import UTCDateTime
 from .filters import ItemFilter, QueryError
 from .tables import AGENCIES, ITEM_AGENCIES, ITEM_PLACES, ITEMS, PLACES
 
@@ -126,12 +126,12 @@ class IdSet:
         return self.probe if sqlite and self.probe is not None else self.contains_item()
 
 
-def search_items(archive: Archive, query: ItemFilter) -> list[ItemRow]:
+def search_items(archive: ArchiveReader, query: ItemFilter) -> list[ItemRow]:
     """The page of items `query` selects, in its order."""
     return list(iter_items(archive, query))
 
 
-def iter_items(archive: Archive, query: ItemFilter) -> Iterator[ItemRow]:
+def iter_items(archive: ArchiveReader, query: ItemFilter) -> Iterator[ItemRow]:
     """Like `search_items`, loading rows in batches (for very large `limit`s)."""
     with archive.engine.connect() as connection:
         if connection.dialect.name == "sqlite":
