@@ -254,22 +254,45 @@ def db_check_command(full: bool, db: str) -> None:
 # --- fetch: fetch, crawl --------------------------------------------------------------------
 
 
+def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    from .fetch.settings import parse_duration
+
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _fetch_options(command: Any) -> Any:
-    """The options `fetch` and `crawl` share: politeness, cron behaviour, output."""
+    """The options `fetch` and `crawl` share: politeness, concurrency, cron behaviour, output."""
     options = [
         click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
                      metavar="SECONDS",
-                     help="At least this long between two requests to one host "
-                          "(robots.txt Crawl-delay wins when longer)."),
+                     help="At least this long between two requests to one host, across all "
+                          "workers and crawls of the archive (a longer robots.txt Crawl-delay "
+                          "wins)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0,
                      show_default=True, metavar="SECONDS", help="Read timeout of a request."),
         click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
                      help="Further attempts after a connection error, 429 or 5xx."),
         click.option("--contact", default=None, metavar="URL",
                      help="Contact URL in our User-Agent (newsarchive/<version> (+URL))."),
+        click.option("--workers", type=click.IntRange(min=1, max=256), default=1,
+                     show_default=True,
+                     help="URLs fetched at once by this process (never two at once per host)."),
+        click.option("--max-runtime", callback=_duration, metavar="DURATION",
+                     help="Stop claiming new URLs this long after the start (90s, 10m, 2h); "
+                          "pages in hand are finished."),
+        click.option("--max-crawl-delay", type=click.FloatRange(min=0), default=60.0,
+                     show_default=True, metavar="SECONDS",
+                     help="Skip, for this run, a host whose robots.txt asks for a longer "
+                          "Crawl-delay."),
         click.option("--wait", is_flag=True,
-                     help="When another crawl of the archive runs, wait for it instead of "
-                          "exiting."),
+                     help="Before ending, also wait for the URLs other crawls of the archive "
+                          "hold: until they are done, or their claim runs out and this run "
+                          "takes them over."),
         click.option("--quiet", "-q", is_flag=True, help="Print only errors."),
         click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
                      help="Also log every request and its outcome to this file."),
@@ -280,14 +303,9 @@ def _fetch_options(command: Any) -> Any:
     return command
 
 
-def _run_fetching(db: str, wait: bool, quiet: bool, log_file: Path | None,
-                  work: Any) -> None:
-    """Lock the archive, set up output, run `work(archive, progress)`, report and exit."""
+def _run_fetching(db: str, quiet: bool, log_file: Path | None, work: Any) -> None:
+    """Set up output, run `work(archive, progress)`, report and exit."""
     import logging
-
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from .fetch.lock import AlreadyRunning, crawl_lock
 
     logger = logging.getLogger("newsarchive.crawl")
     handlers = _log_handlers(quiet, log_file)
@@ -296,21 +314,8 @@ def _run_fetching(db: str, wait: bool, quiet: bool, log_file: Path | None,
     logger.setLevel(logging.INFO)
     logger.propagate = False
     try:
-        # The archive is checked first: a file that is none gets no lock file beside it.
-        with open_archive_or_exit(db) as archive, crawl_lock(db, wait=wait):
-            summary = work(archive, None if quiet or not _stderr_is_terminal() else _progress)
-    except AlreadyRunning as exc:
-        error(f"{exc}; not starting")
-        return
-    except KeyboardInterrupt:
-        error("interrupted; the next run resumes where this one stopped")
-        sys.exit(130)
-    except SQLAlchemyError as exc:
-        error(f"{db}: the archive failed: {database_reason(exc)}; the next run resumes")
-        sys.exit(2)
-    except OSError as exc:
-        error(f"cannot take the crawl lock: {exc}")
-        sys.exit(2)
+        with resumable_errors(db), open_archive_or_exit(db) as archive:
+            summary = work(archive, None if quiet or not _stderr_is_terminal() else _progress())
     finally:
         for handler in handlers:
             logger.removeHandler(handler)
@@ -323,6 +328,21 @@ def _run_fetching(db: str, wait: bool, quiet: bool, log_file: Path | None,
         click.echo(summary.line(), err=True)
     if summary.failed:
         sys.exit(1)
+
+
+@contextmanager
+def resumable_errors(db: str) -> Iterator[None]:
+    """For commands a rerun resumes: Ctrl-C and a failing archive as one line and an exit."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except KeyboardInterrupt:
+        error("interrupted; the next run resumes where this one stopped")
+        sys.exit(130)
+    except SQLAlchemyError as exc:
+        error(f"{db}: the archive failed: {database_reason(exc)}; the next run resumes")
+        sys.exit(2)
 
 
 def _log_handlers(quiet: bool, log_file: Path | None) -> list[Any]:
@@ -348,19 +368,31 @@ def _stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def _progress(urls: Any) -> Any:
-    with click.progressbar(urls, label="fetching", file=sys.stderr) as bar:
-        yield from bar
+def _progress() -> Any:
+    """A counter on the terminal, moved on by each URL the workers finish."""
+    import threading
+
+    done, lock = [0], threading.Lock()
+
+    def finished(url: str) -> None:
+        with lock:
+            done[0] += 1
+            click.echo(f"\rfetching: {done[0]} URLs done", err=True, nl=False)
+
+    return finished
 
 
-def _crawl_options(delay: float, timeout: float, retries: int, contact: str | None,
-                   pages: int = 1, refresh: bool = False) -> Any:
-    from .fetch.crawl import CrawlOptions
+def _crawl_settings(options: dict[str, Any], **crawl: Any) -> Any:
+    """The CrawlSettings of the shared options (and the crawl-only ones in `crawl`)."""
     from .fetch.http import DEFAULT_CONTACT, HttpPolicy
+    from .fetch.settings import CrawlSettings
 
-    policy = HttpPolicy(delay=delay, read_timeout=timeout, retries=retries,
-                        contact=contact or DEFAULT_CONTACT)
-    return CrawlOptions(pages=pages, refresh=refresh, policy=policy)
+    policy = HttpPolicy(delay=options["delay"], read_timeout=options["timeout"],
+                        retries=options["retries"],
+                        contact=options["contact"] or DEFAULT_CONTACT)
+    return CrawlSettings(workers=options["workers"], max_runtime=options["max_runtime"],
+                         max_crawl_delay=options["max_crawl_delay"], wait=options["wait"],
+                         policy=policy, **crawl)
 
 
 def _checked_urls(urls: list[str]) -> list[str]:
@@ -378,9 +410,7 @@ def _checked_urls(urls: list[str]) -> list[str]:
 @cli.command("fetch")
 @click.argument("urls", nargs=-1, required=True)
 @_fetch_options
-def fetch_command(urls: tuple[str, ...], delay: float, timeout: float, retries: int,
-                  contact: str | None, wait: bool, quiet: bool, log_file: Path | None,
-                  db: str) -> None:
+def fetch_command(urls: tuple[str, ...], **options: Any) -> None:
     """Fetch, parse and store the given pages (politely: robots.txt, delay, retries).
 
     Exit status 0 when all went well, 1 when some pages failed (each named on stderr), 2 for
@@ -389,9 +419,9 @@ def fetch_command(urls: tuple[str, ...], delay: float, timeout: float, retries: 
     from .fetch.crawl import fetch
 
     targets = _checked_urls(list(urls))
-    options = _crawl_options(delay, timeout, retries, contact)
-    _run_fetching(db, wait, quiet, log_file,
-                  lambda archive, progress: fetch(archive, targets, options, progress))
+    settings = _crawl_settings(options, pages=1)
+    _run_fetching(options["db"], options["quiet"], options["log_file"],
+                  lambda archive, progress: fetch(archive, targets, settings, progress))
 
 
 @cli.command("crawl")
@@ -401,17 +431,18 @@ def fetch_command(urls: tuple[str, ...], delay: float, timeout: float, retries: 
 @click.option("--pages", type=click.IntRange(min=1), default=3, show_default=True,
               help="Listing pages to read per listing source (next-page links followed).")
 @click.option("--refresh", is_flag=True, help="Fetch archived articles again (conditionally).")
+@click.option("--max-new-links", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="New URLs one source may add to the frontier in one run.")
 @_fetch_options
 def crawl_command(sources: tuple[str, ...], sources_file: Any, pages: int, refresh: bool,
-                  delay: float, timeout: float, retries: int, contact: str | None, wait: bool,
-                  quiet: bool, log_file: Path | None, db: str) -> None:
+                  max_new_links: int, **options: Any) -> None:
     """Crawl sources (section listings, RSS/Atom feeds, article pages) into the archive.
 
     Article links on the sources (teasers, sidebar items, feed entries on the same site) are
-    fetched once, parsed and stored; listings are fetched every run. Made for cron: one crawl
-    per archive at a time (a second prints one line and exits 0, or waits with --wait); a
-    killed run resumes where it stopped. Exit status 0 when all went well, 1 when some pages
-    failed (each named on stderr), 2 for usage or configuration errors.
+    fetched once, parsed and stored; listings are fetched every run. Made for cron: crawls
+    that overlap share the work (no URL fetched twice, each host's delay kept across all of
+    them); a killed run's URLs return to the others. Exit status 0 when all went well, 1 when
+    some pages failed (each named on stderr), 2 for usage or configuration errors.
     """
     from .fetch.crawl import crawl, read_sources_file
 
@@ -420,9 +451,54 @@ def crawl_command(sources: tuple[str, ...], sources_file: Any, pages: int, refre
         error("no sources: give URLs or --sources FILE")
         sys.exit(2)
     targets = _checked_urls(listed)
-    options = _crawl_options(delay, timeout, retries, contact, pages, refresh)
-    _run_fetching(db, wait, quiet, log_file,
-                  lambda archive, progress: crawl(archive, targets, options, progress))
+    settings = _crawl_settings(options, pages=pages, refresh=refresh,
+                               max_new_links=max_new_links)
+    _run_fetching(options["db"], options["quiet"], options["log_file"],
+                  lambda archive, progress: crawl(archive, targets, settings, progress))
+
+
+# --- reparse ------------------------------------------------------------------------------
+
+
+@cli.command("reparse")
+@click.option("--all", "everything", is_flag=True, help="Parse every page again.")
+@click.option("--parser-older-than", metavar="VERSION",
+              help="Parse again the pages an older parser read (default: older than this one).")
+@click.option("--since", callback=_iso_datetime, metavar="ISO8601",
+              help="Only pages fetched at or after this moment.")
+@click.option("--until", callback=_iso_datetime, metavar="ISO8601",
+              help="Only pages fetched at or before this moment.")
+@click.option("--shard", default="0/1", show_default=True, metavar="I/N",
+              help="Parse only the pages whose id is I modulo N (N processes or machines).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Parser processes.")
+@db_option
+def reparse_command(everything: bool, parser_older_than: str | None, since: datetime | None,
+                    until: datetime | None, shard: str, workers: int, db: str) -> None:
+    """Derive the archive again from its raw bytes with this newsarchive's parser.
+
+    The selected pages are parsed again, then the archive is rebuilt from every page in fetch
+    order: as if all its raw material had been ingested afresh. Item ids stay. Killed, it
+    resumes on the next run; shards share the work and the last one rebuilds.
+    """
+    from .reparse import ReparseError, Selection, Shard, reparse
+
+    if everything and parser_older_than:
+        error("give --all or --parser-older-than, not both")
+        sys.exit(2)
+    try:
+        chosen = Shard.parse(shard)
+    except ReparseError as exc:
+        error(str(exc))
+        sys.exit(2)
+    selection = Selection(everything, parser_older_than, since, until)
+    with resumable_errors(db), open_archive_or_exit(db) as archive:
+        try:
+            summary = reparse(archive, selection, chosen, workers)
+        except ReparseError as exc:
+            error(str(exc))
+            sys.exit(1)
+    click.echo(f"newsarchive: {summary.line()}", err=True)
 
 
 # --- query: query, show, stats --------------------------------------------------------------
@@ -576,3 +652,47 @@ def report_command(since: str | None, until: str | None, out: Path, csv_dir: Pat
         sys.exit(2)
     click.echo(f"newsarchive: wrote {out} ({report.items} items, {len(report.sections)} charts"
                + (f"; {len(written)} CSV files in {csv_dir}" if written else "") + ")", err=True)
+
+
+@cli.command("datasette")
+@click.argument("archive", required=False, envvar="NEWSARCHIVE_DB", default=DEFAULT_DB)
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to listen on; 0 takes a free one.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--metadata", "print_metadata", is_flag=True,
+              help="Print the metadata (JSON) for `datasette ARCHIVE --metadata FILE` and exit.")
+def datasette_command(archive: str, port: int, host: str, print_metadata: bool) -> None:
+    """Serve a SQLite archive in Datasette with our metadata: Items first (newest first,
+    search, facets), descriptions of every table and column, canned queries."""
+    from .browse import database_name, datasette_metadata, serve
+    from .store.db import ArchiveError
+    from .store.reader import STATE_TEXT, archive_status
+
+    path = Path(archive)
+    if print_metadata:
+        click.echo(json.dumps(datasette_metadata(database_name(path)), indent=2,
+                              ensure_ascii=False))
+        return
+    if "://" in archive:
+        error(f"{archive}: Datasette serves SQLite files only")
+        sys.exit(2)
+    if not path.is_file():
+        error(f"{archive}: no archive there")
+        sys.exit(2)
+    try:
+        _, state = archive_status(archive)
+    except ArchiveError as exc:
+        error(f"{archive}: {exc}")
+        sys.exit(2)
+    if state != STATE_TEXT["current"]:
+        error(f"{archive}: the archive's schema is {state}")
+        sys.exit(2)
+    try:
+        serve(path, host, port, lambda url: click.echo(f"newsarchive: Datasette at {url}",
+                                                       err=True))
+    except ImportError:
+        error("Datasette is not installed: pip install 'newsarchive[datasette]'")
+        sys.exit(2)
+    except OSError as exc:
+        error(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        sys.exit(2)

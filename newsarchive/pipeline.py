@@ -45,8 +45,13 @@ def prepare(archive: Archive, parsed: Iterable[tuple[RawDocument, ParsedPage]]) 
     return archive.records(((page, document) for document, page in parsed), parser_version())
 
 
-def store_records(connection: Connection, records: Sequence[PageRecord]) -> list[IngestResult]:
-    return store_pages(connection, records) if records else []
+def store_records(
+    connection: Connection,
+    records: Sequence[PageRecord],
+    item_id: Callable[[str], int] | None = None,
+) -> list[IngestResult]:
+    """Store in the caller's transaction; `item_id` numbers new items (reparse keeps ids)."""
+    return store_pages(connection, records, item_id) if records else []
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,9 @@ class FixtureSite:
     slow_seconds: float = 1.0
     huge_bytes: int = 200_000
     robots_status: int = 200
+    address: str = "127.0.0.1"  # 127.0.0.2, 127.0.0.3 ... for several hosts (tests/news_network.py)
+    latency: float = 0.0  # seconds every response waits before it is sent
+    name: str = "Het Wiernieuws"  # printed on every page, so two sites never serve the same bytes
     robots_type: str = "text/plain"
     disallow: list[str] = field(default_factory=lambda: ["/private/"])  # robots.txt rules
     extra_links: list[str] = field(default_factory=list)  # paths teased on listing page 1
@@ -155,13 +158,13 @@ class FixtureSite:
     @property
     def base(self) -> str:
         assert self._server is not None, "start() the site first"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://{self.address}:{self._server.server_address[1]}"
 
     def url(self, path: str) -> str:
         return self.base + path
 
     def start(self) -> FixtureSite:
-        self._server = serve(self, _SiteHandler)
+        self._server = serve(self, _SiteHandler, self.address)
         return self
 
     def stop(self) -> None:
@@ -218,10 +221,11 @@ class LocalHandler(BaseHTTPRequestHandler):
         pass
 
 
-def serve(site: Any, handler: type[LocalHandler]) -> ThreadingHTTPServer:
-    """Serve `site` with `handler` on a free port of 127.0.0.1, in a daemon thread."""
+def serve(site: Any, handler: type[LocalHandler], address: str = "127.0.0.1"
+          ) -> ThreadingHTTPServer:
+    """Serve `site` with `handler` on a free port of `address` (loopback), in a daemon thread."""
     bound = type(handler.__name__, (handler,), {"site": site})
-    server = _QuietServer(("127.0.0.1", 0), bound)
+    server = _QuietServer((address, 0), bound)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server
 
@@ -231,6 +235,8 @@ class _SiteHandler(LocalHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         before = self.site._record(self.path, {k.lower(): v for k, v in self.headers.items()})
+        if self.site.latency:
+            time.sleep(self.site.latency)
         parts = urlsplit(self.path)
         path, query = parts.path, dict(parse_qsl(parts.query))
         route = FAULTS.get(path)
@@ -367,12 +373,12 @@ def _page(query: dict[str, str]) -> int:
 
 
 # --- HTML ------------------------------------------------------------------------------------
-def render_page(title: str, main: str) -> str:
+def render_page(title: str, main: str, site_name: str = "Het Wiernieuws") -> str:
     return f"""<!DOCTYPE html>
-<html lang="nl"><head><meta charset="utf-8"><title>{escape(title)} | Het Wiernieuws</title>
+<html lang="nl"><head><meta charset="utf-8"><title>{escape(title)} | {escape(site_name)}</title>
 <script>window.dataLayer = [{{"page": "Meer uit Binnenland"}}];</script></head>
 <body>
-<header><a href="/">Het Wiernieuws</a>
+<header><a href="/">{escape(site_name)}</a>
 <nav><ul><li><a href="{LISTING}">Binnenland</a></li><li><a href="/nieuws/buitenland">Buitenland</a></li>
 <li><a href="/nieuws/sport">Sport</a></li><li><a href="/nieuws/meer-over-de-regio-en-de-provincie">Meer over de regio en de provincie</a></li></ul></nav>
 </header>
@@ -402,7 +408,7 @@ def render_article(site: FixtureSite, article: Article, title: str | None = None
 <aside><h2>Meer uit Binnenland</h2><ul>
 {sidebar}
 </ul></aside>"""
-    return render_page(title or article.title, main)
+    return render_page(title or article.title, main, site.name)
 
 
 def render_listing(site: FixtureSite, page: int) -> str:
@@ -422,7 +428,8 @@ def render_listing(site: FixtureSite, page: int) -> str:
         more = (f'<div class="pagination"><a rel="next" href="?page={page + 1}">Volgende</a>'
                 f"</div>")
     head_link = f'<link rel="next" href="{LISTING}?page={page + 1}">' if page < site.pages else ""
-    return render_page("Binnenland", f"{head_link}<h1>Binnenland</h1><ul>\n{teasers}\n</ul>{more}")
+    return render_page("Binnenland", f"{head_link}<h1>Binnenland</h1><ul>\n{teasers}\n</ul>{more}",
+                       site.name)
 
 
 def render_feed(site: FixtureSite) -> str:
@@ -461,8 +468,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--articles", type=int, default=30)
     parser.add_argument("--per-page", type=int, default=10)
+    parser.add_argument("--address", default="127.0.0.1")
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--name", default="Het Wiernieuws")
     args = parser.parse_args()
-    site = FixtureSite(article_count=args.articles, per_page=args.per_page).start()
+    site = FixtureSite(article_count=args.articles, per_page=args.per_page, address=args.address,
+                       latency=args.latency, name=args.name).start()
     print(site.base, flush=True)
     threading.Event().wait()
 

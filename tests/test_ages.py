@@ -73,3 +73,30 @@ def test_unknown_phrase_shaped_like_an_age_is_recognised_as_such() -> None:
 @pytest.mark.parametrize("text", ["twee weken geleden gebeurde het", "16.00 uur", "Net binnen"])
 def test_text_around_an_age_is_not_an_age(text) -> None:
     assert not is_age(text)
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("fetched_at", "phrase", "earliest", "latest"),
+    [
+        # winter time: local midnight is 23:00 UTC the evening before
+        (utc(2026, 3, 17, 12), "vandaag", utc(2026, 3, 16, 23), utc(2026, 3, 17, 12)),
+        (utc(2026, 3, 17, 12), "gisteren", utc(2026, 3, 15, 23), utc(2026, 3, 16, 23)),
+        (utc(2026, 3, 17, 12), "eergisteren", utc(2026, 3, 14, 23), utc(2026, 3, 15, 23)),
+        # 23:30 UTC is already the next day in Amsterdam
+        (utc(2026, 3, 16, 23, 30), "Vandaag", utc(2026, 3, 16, 23), utc(2026, 3, 16, 23, 30)),
+        (utc(2026, 3, 16, 22, 59), "vandaag", utc(2026, 3, 15, 23), utc(2026, 3, 16, 22, 59)),
+        # summer time: midnight is 22:00 UTC; the day the clocks change has 23 hours
+        (utc(2026, 7, 1, 8), "gisteren", utc(2026, 6, 29, 22), utc(2026, 6, 30, 22)),
+        (utc(2026, 3, 30, 8), "gisteren", utc(2026, 3, 28, 23), utc(2026, 3, 29, 22)),
+    ],
+)
+def test_vandaag_and_gisteren_are_local_calendar_days(
+    fetched_at: datetime, phrase: str, earliest: datetime, latest: datetime
+) -> None:
+    assert is_age(phrase)
+    window = age_window(phrase, fetched_at)
+    assert (window.earliest, window.latest) == (earliest, latest)

@@ -1,24 +1,26 @@
-"""`newsarchive crawl` and `fetch` for cron: exit codes, summary line, quiet, log file, the lock,
-and a run killed half-way that resumes without fetching anything twice."""
+"""`newsarchive crawl` and `fetch` for cron: exit codes, summary line, quiet, log file, runs that
+overlap (no lock: they share the work; --wait), --max-runtime, and a run killed half-way that
+resumes without fetching anything twice."""
 
 from __future__ import annotations
 
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
-import threading
+import tempfile
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
 from fixture_site import FEED, LISTING
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from newsarchive.cli import cli
-from newsarchive.fetch.frontier import FRONTIER, RESPONSES
-from newsarchive.fetch.lock import crawl_lock, lock_path
+from newsarchive.fetch.frontier import FRONTIER, RESPONSES, Frontier
 from newsarchive.store.archive import open_archive
 
 SUMMARY = re.compile(
@@ -124,30 +126,77 @@ def test_contact_url_goes_into_the_user_agent(fixture_site, db):
         "(+mailto:redactie@example.nl)")
 
 
-def test_second_overlapping_run_says_so_and_exits_0(fixture_site, db):
-    with crawl_lock(db):
-        result = run("crawl", fixture_site.url(FEED), *FAST, "--db", db)
+def crawl_process(db: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", "from newsarchive.cli import cli; cli()",
+                             "crawl", *args, "--db", db], stderr=subprocess.PIPE, text=True)
+
+
+def test_overlapping_runs_share_the_work_and_leave_no_lock_file(fixture_site, db, tmp_path):
+    temporary = set(os.listdir(tempfile.gettempdir()))
+    first = crawl_process(db, fixture_site.url(LISTING), "--delay", "0.02", "--quiet")
+    time.sleep(0.5)  # the first has started on the articles
+    second = crawl_process(db, fixture_site.url(LISTING), "--delay", "0.02", "--quiet")
+    assert (first.wait(60), second.wait(60)) == (0, 0)
+    assert (first.stderr.read(), second.stderr.read()) == ("", "")
+    assert sorted(fixture_site.article_requests()) == sorted(a.path for a in fixture_site.articles)
+    assert not [name for name in os.listdir(tmp_path) if name not in
+                ("news.db", "news.db-wal", "news.db-shm")]
+    assert not [name for name in set(os.listdir(tempfile.gettempdir())) - temporary
+                if name.startswith("newsarchive")]
+
+
+def lease_article(db: str, url: str, owner: str, seconds: float) -> None:
+    """Put `url` in the frontier as a due article, claimed by `owner` for `seconds`."""
+    with open_archive(db) as archive:
+        Frontier(archive.engine).add([url], "article", None, datetime.now(timezone.utc))
+        with archive.engine.begin() as connection:
+            connection.execute(update(FRONTIER).where(FRONTIER.c.url == url).values(
+                lease_owner=owner, lease_until=time.time() + seconds))
+
+
+def test_a_url_another_crawl_holds_is_theirs_unless_wait(fixture_site, db):
+    fixture_site.now -= timedelta(minutes=2 * 17)  # the newest article not yet out
+    assert run("crawl", fixture_site.url(FEED), *FAST, "--db", db).exit_code == 0
+    fixture_site.advance(17)  # one new article, held by a crawl on another machine
+    newest = fixture_site.articles[0]
+    lease_article(db, fixture_site.url(newest.path), "elsewhere:1:feedbeef", 60)
+    assert run("crawl", fixture_site.url(FEED), *FAST, "--db", db).exit_code == 0
+    assert fixture_site.count(newest.path) == 0
+
+    lease_article(db, fixture_site.url(newest.path), "elsewhere:1:feedbeef", 1.0)
+    waited = run("crawl", fixture_site.url(FEED), "--wait", *FAST, "--db", db)
+    assert waited.exit_code == 0 and fixture_site.count(newest.path) == 1
+
+
+def test_claims_of_a_killed_crawl_on_this_machine_are_taken_over_at_once(fixture_site, db):
+    fixture_site.now -= timedelta(minutes=2 * 17)  # the newest article not yet out
+    assert run("crawl", fixture_site.url(FEED), *FAST, "--db", db).exit_code == 0
+    fixture_site.advance(17)
+    newest = fixture_site.articles[0]
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    lease_article(db, fixture_site.url(newest.path), f"{socket.gethostname()}:{gone}:0", 600)
+    assert run("crawl", fixture_site.url(FEED), *FAST, "--db", db).exit_code == 0
+    assert fixture_site.count(newest.path) == 1
+
+
+def test_max_runtime_stops_claiming_and_the_next_run_goes_on(fixture_site, db):
+    result = run("crawl", fixture_site.url(LISTING), "--pages", "1", "--delay", "0.2",
+                 "--max-runtime", "1s", "--db", db)
     assert result.exit_code == 0
-    assert result.stderr == (f"newsarchive: a crawl of this archive is already running "
-                             f"(pid {os.getpid()}); not starting\n")
+    assert "--max-runtime reached" in result.stderr
+    first = len(fixture_site.article_requests())
+    assert 1 <= first < 10
+    again = run("crawl", fixture_site.url(LISTING), "--pages", "1", *FAST, "--db", db)
+    assert again.exit_code == 0
+    assert sorted(fixture_site.article_requests()) == sorted(
+        a.path for a in fixture_site.listing_articles(1))
+
+
+def test_bad_max_runtime_is_a_usage_error(fixture_site, db):
+    result = run("crawl", fixture_site.url(FEED), "--max-runtime", "soon", "--db", db)
+    assert result.exit_code == 2 and "not a duration: 'soon'" in result.stderr
     assert fixture_site.requests == []
-    assert lock_path(db).name == "news.db.lock"
-
-
-def test_wait_runs_after_the_other_crawl_ends(fixture_site, db):
-    locked, done = threading.Event(), threading.Event()
-
-    def hold():
-        with crawl_lock(db):
-            locked.set()
-            time.sleep(0.3)
-        done.set()
-
-    threading.Thread(target=hold).start()
-    assert locked.wait(5)
-    result = run("crawl", fixture_site.url(FEED), "--wait", *FAST, "--db", db)
-    assert done.is_set() and result.exit_code == 0
-    assert fixture_site.count(FEED) == 1
 
 
 def test_killed_run_resumes_and_fetches_nothing_twice(fixture_site, db):
@@ -205,12 +254,3 @@ def sqlite_with_a_table(path):
 
     with sqlite3.connect(path) as connection:
         connection.execute("CREATE TABLE boodschappen (naam TEXT)")
-
-
-def test_lock_of_a_server_database_lives_in_the_temporary_directory(tmp_path):
-    import tempfile
-
-    url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    assert lock_path(url).parent == type(lock_path(url))(tempfile.gettempdir())
-    assert lock_path(url) == lock_path(url) != lock_path(url + "2")
-    assert lock_path(str(tmp_path / "a.db")) == tmp_path / "a.db.lock"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import zlib
 from datetime import datetime, timedelta, timezone
 
@@ -30,6 +31,7 @@ from sqlalchemy import func, select
 from newsarchive.cli import cli
 from newsarchive.fetch.discover import discover
 from newsarchive.fetch.frontier import FRONTIER, RESPONSES
+from newsarchive.fetch.politeness import HOSTS
 from newsarchive.store.archive import open_archive
 from newsarchive.store.tables import metadata
 
@@ -277,10 +279,21 @@ def test_rate_limit_with_a_long_retry_after_stops_all_requests_to_the_host(site,
     result, (fetched, _, failed, *_rest) = crawl(site, db)
     assert result.exit_code == 1
     assert len(site.gets()) == 15  # the one answered 429, then nothing more this run
-    assert fetched + failed == 10 + len(STORIES) + 1  # the RSS feed's link that redirects
-    waiting = frontier_row(db, site.url("/nieuws/" + STORIES[-1].slug))
-    assert waiting.state == "failed" and "HTTP 429" in waiting.last_error
+    assert (fetched, failed) == (12, 1)
+    limited = site.gets()[-1].path
+    assert f"failed {site.url(limited)}: HTTP 429" in result.stderr
+    waiting = frontier_row(db, site.url(limited))
+    assert waiting.state == "failed" and waiting.failure_reason == "retry_after_too_long"
     assert waiting.next_due_at - datetime.now(timezone.utc) > timedelta(hours=23)
+    with open_archive(db) as archive, archive.engine.connect() as connection:
+        blocked_until, reason = connection.execute(
+            select(HOSTS.c.blocked_until, HOSTS.c.block_reason)).one()
+        pending = connection.execute(select(func.count()).select_from(FRONTIER).where(
+            FRONTIER.c.state == "pending")).scalar_one()
+    assert blocked_until - time.time() > 23 * 3600 and "HTTP 429" in reason
+    assert pending == 10 + len(STORIES) + 1 - 13  # the others wait for the host, not failed
+    again, (fetched, _, failed, *_rest) = crawl(site, db)  # the block holds for later runs
+    assert (again.exit_code, fetched, failed, len(site.gets())) == (0, 0, 0, 15)
 
 
 def test_source_that_asked_for_a_day_is_not_asked_again_by_the_next_runs(site, db):

@@ -580,3 +580,52 @@ def test_og_title_names_the_headline_over_a_label_without_h1() -> None:
     body = "<div>Buitenland</div><div>Buitenland</div><div>Britten willen meer</div><p>LONDEN (ANP) - Tekst.</p>"
     page = parse_page(f"<html>{head}<body>{body}</body></html>", FETCHED)
     assert page.title == "Britten willen meer"
+
+
+# --- chrome known by its shape, not its classes ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "<ul><li><a href='/a'>Binnenland</a></li><li><a href='/b'>Buitenland</a></li></ul>",
+        "<div><a href='/'>Home</a> › <a href='/regio'>Regio</a> › <a href='/regio/goes'>Goes</a></div>",
+        "<div><a href='https://facebook.example/s'>Facebook</a><a href='https://wa.example/s'>WhatsApp</a>"
+        "<a href='mailto:?body=x'>Mail</a></div>",
+        "<p><a href='/tag/dijk'>dijken</a>, <a href='/tag/water'>water</a></p>",
+        "<section><h2>Meest gelezen</h2><ol><li><a href='/x'>Storm op komst langs de kust</a></li>"
+        "<li><a href='/y'>Plan voor een nieuwe jachthaven</a></li></ol></section>",
+        "<div><h3>Ook interessant</h3><div><a href='/k'><img src='k.jpg'><h4>Kermis verhuist naar het plein</h4></a></div>"
+        "<div><a href='/b'><img src='b.jpg'><h4>Bibliotheek langer open</h4></a></div></div>",
+        "<div id='div-gpt-ad-rectangle-1'><span>Advertentie</span></div>",
+        "<div class='adslot'>Advertentie</div>",
+    ],
+    ids=["menu", "breadcrumbs", "share-bar", "tags", "most-read", "teaser-grid", "gpt-ad", "adslot"],
+)
+def test_blocks_of_links_and_ad_slots_are_dropped_without_telling_classes(chrome: str) -> None:
+    assert lines(f"<main><p>voor</p>{chrome}<p>na</p></main>") == ["voor", "na"]
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "<ul><li><a href='/1'>ASSEN (ANP) - Regen.</a></li><li><a href='/2'>GOES - Wind.</a></li></ul>",
+        "<ul><li><a href='/1'>Tholen 16:30 Lijsttrekker gekozen</a></li><li><a href='/2'>Sport 9:31 Winst</a></li></ul>",
+        "<ul><li><a href='/1'>Dijk versterkt</a> 3 uur geleden</li><li><a href='/2'>Brug open</a></li></ul>",
+        "<div><a href='/1'>Dijk versterkt</a> en <a href='/2'>brug open</a></div>",
+    ],
+    ids=["wire-lines", "headlines", "with-age", "running-text"],
+)
+def test_lists_of_links_showing_wire_copy_or_running_text_are_content(copy: str) -> None:
+    assert len(lines(f"<main>{copy}</main>")) >= 1
+    assert lines(f"<main>{copy}</main>") == lines(f"<main>{copy.replace('href', 'data-href')}</main>")
+
+
+def test_a_title_beside_a_share_bar_is_kept() -> None:
+    body = "<div><div>Storm op komst</div><div><a href='/f'>Facebook</a> <a href='/x'>X</a></div></div>"
+    assert lines(body + "<p>DE BILT (ANP) - Code oranje.</p>") == ["Storm op komst", "DE BILT (ANP) - Code oranje."]
+
+
+def test_a_menu_link_reading_net_binnen_does_not_keep_the_navigation() -> None:
+    menu = "<nav><a href='/net-binnen'>Net binnen</a><a href='/sport'>Sport</a><span>Zoeken</span></nav>"
+    assert lines(f"{menu}<main><p>tekst</p></main>") == ["tekst"]

@@ -439,3 +439,66 @@ def test_document_heading_wins_over_a_line_printed_twice() -> None:
     lines = ["Buitenland", "Buitenland", "Britten willen meer", "LONDEN (ANP) - Tekst."]
     page = read_page(lines, [None] * 4, FETCHED, heading="Britten willen meer")
     assert page.title == "Britten willen meer"
+
+
+@pytest.mark.parametrize("dash", ["-", "–", "—", "‒", "−"], ids=["hyphen", "en", "em", "figure", "minus"])
+def test_every_dash_separates_dateline_and_body(dash: str) -> None:
+    page = parse(f"Titel\nGOES (ANP) {dash} Tekst.\nMeer uit Zeeland\nASSEN {dash} Item.\n1 uur geleden")
+    assert (page.lead.dateline, page.lead.body) == ("GOES", "Tekst.")
+    assert item_fields(page, "dateline", "body") == [("ASSEN", "Item.")]
+
+
+@pytest.mark.parametrize(
+    ("agencies", "expected"),
+    [
+        ("Omroep Zeeland", ("Omroep Zeeland",)),
+        ("Omroep Zeeland/ANP", ("Omroep Zeeland", "ANP")),
+        ("ANP / Omroep Zeeland", ("ANP", "Omroep Zeeland")),
+        ("RTV Rijnmond Nieuws", ("RTV Rijnmond Nieuws",)),
+    ],
+)
+def test_agencies_of_several_words(agencies: str, expected: tuple[str, ...]) -> None:
+    assert parse(f"Titel\nGOES ({agencies}) - Tekst.").lead.agencies == expected
+
+
+def test_bracketed_words_in_lower_case_or_four_words_are_no_agencies() -> None:
+    assert parse("Titel\nGOES (de bond) - Tekst.").kind == "unknown"
+    assert parse("Titel\nGOES (Omroep Zeeland Nieuws Vandaag) - Tekst.").kind == "unknown"
+
+
+@pytest.mark.parametrize("before", ["8 januari 2024 |", "Zeeland ·", "ma 8 jan •"])
+def test_text_before_the_dateline_set_off_by_a_bar_is_not_part_of_it(before: str) -> None:
+    page = parse(f"Titel\n{before} AMSTERDAM (ANP) - Tekst.\nTweede.")
+    assert (page.kind, page.lead.dateline, page.lead.paragraphs) == ("article", "AMSTERDAM", ("Tekst.", "Tweede."))
+
+
+def test_bar_in_a_body_line_does_not_make_a_dateline() -> None:
+    page = parse("Titel\nGOES (ANP) - Tekst.\nUitslag: Goes | Vlissingen - 2-1 na verlenging.")
+    assert page.lead.paragraphs == ("Tekst.", "Uitslag: Goes | Vlissingen - 2-1 na verlenging.")
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    ["Door ANP - 5-9-2016, 14:50 (Update: 5-9-2016, 15:10)", "door Redactie | 3 maart 2026, 09:12",
+     "Bron: Omroep Zeeland | dinsdag 3 maart 2026"],
+)
+def test_metadata_line_is_neither_title_nor_body(metadata: str) -> None:
+    for text in (f"Titel\nGOES (ANP) - Tekst.\n{metadata}\nTweede.", f"{metadata}\nTitel\nGOES (ANP) - Tekst.\nTweede."):
+        page = parse(text)
+        assert (page.title, page.lead.paragraphs) == ("Titel", ("Tekst.", "Tweede."))
+
+
+def test_a_sentence_starting_with_door_stays_body_text() -> None:
+    page = parse("Titel\nGOES (ANP) - Tekst.\nDoor de regen - en de wind - ging het feest op 3-9-2016 niet door.")
+    assert page.lead.paragraphs == ("Tekst.", "Door de regen - en de wind - ging het feest op 3-9-2016 niet door.")
+
+
+def test_age_glued_to_text_that_is_no_wire_line_keeps_the_age() -> None:
+    page = parse("Titel\nGOES (ANP) - Tekst.\nMeer uit Zeeland\nASSEN - Item.\n2 uur geledenLees meer nieuws")
+    assert item_fields(page, "dateline", "age_text") == [("ASSEN", "2 uur geleden")]
+    assert page.warnings == []
+
+
+def test_age_with_a_space_before_other_text_is_a_sentence() -> None:
+    page = parse("Titel\nGOES (ANP) - Tekst.\n2 uur geleden Begon het feest.")
+    assert page.lead.paragraphs == ("Tekst.", "2 uur geleden Begon het feest.")

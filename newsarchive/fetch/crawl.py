@@ -3,50 +3,56 @@
 A source is a section listing (its next pages are followed up to `pages`), a feed, or an
 article page; the article links found on sources go into the frontier, and every due article
 is fetched once, parsed and stored with its sidebar. Sources are fetched every run
-(conditionally, with the stored ETag / Last-Modified); archived articles are not fetched again
-unless `refresh` is set. Links found on article pages that were not sources are not followed.
+(conditionally, with the stored ETag / Last-Modified) unless another crawl of the archive
+fetched them since this run started; archived articles are not fetched again unless `refresh`
+is set. Links found on article pages that were not sources are not followed.
+
+`settings.workers` workers (threads) share the work of a run, and any number of runs
+(processes, machines on PostgreSQL) share one archive: each worker claims one URL at a time
+from the frontier with a lease on the URL and its host (frontier.py, politeness.py), so no URL
+is fetched by two workers and no host is asked by two at once or sooner than its delay.
 """
 
 from __future__ import annotations
 
 import logging
-import time
+import os
+import socket
+import threading
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..items import ParsedPage, RawDocument
 from ..parse import parse_page
 from ..pipeline import parse_document, prepare, store_records
 from ..store.archive import Archive
+from ..store.crawl_models import FrontierState, UrlKind
 from ..store.db import with_retries
 from ..store.ingest import IngestResult
-from ..urls import normalize_url
+from ..urls import host_of, normalize_url
+from .clock import Clock, SystemClock, unix
 from .discover import Discovery, discover, looks_like_feed
-from .frontier import Frontier, StoredResponse
-from .http import HttpClient, HttpPolicy, Response
-from .robots import Robots
+from .errors import FailureReason
+from .frontier import Claim, Frontier, StoredResponse, Work
+from .http import HttpClient, Response
+from .politeness import Hosts, HostState
+from .robots import HostRules, fetch_robots, robots_url_of, verdict
+from .settings import CrawlSettings
 
 log = logging.getLogger("newsarchive.crawl")
-Progress = Callable[[Sequence[str]], Iterable[str]]
-# Parsed pages are stored in batches (one transaction each, whole pages only): this many pages,
-# or what was fetched in this many seconds, whichever comes first.
-BATCH_PAGES = 50
-BATCH_SECONDS = 2.0
-
-
-@dataclass(frozen=True)
-class CrawlOptions:
-    pages: int = 3  # listing pages per listing source, the first included
-    refresh: bool = False  # fetch archived articles again
-    policy: HttpPolicy = field(default_factory=HttpPolicy)
+Progress = Callable[[str], None]  # called with each URL a worker has finished
+CrawlOptions = CrawlSettings  # the name of the settings before they held every tunable
 
 
 @dataclass
 class CrawlSummary:
-    """What a run did. `failures` holds (url, error) of every page that failed."""
+    """What a run did. `failures` holds (url, error) of every page that failed; `skipped_hosts`
+    (host, why) the hosts left alone this run."""
 
     fetched: int = 0
     not_modified: int = 0
@@ -55,6 +61,9 @@ class CrawlSummary:
     sightings: int = 0
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    skipped_hosts: list[tuple[str, str]] = field(default_factory=list)
+    links_left_out: int = 0  # new links over --max-new-links, not queued
+    stopped_at_deadline: bool = False  # --max-runtime ended the claiming
 
     def line(self) -> str:
         return (f"fetched {self.fetched}, not modified {self.not_modified}, failed {self.failed}, "
@@ -76,25 +85,50 @@ def read_sources_file(text: str) -> list[str]:
     return sources
 
 
-def crawl(archive: Archive, sources: Sequence[str], options: CrawlOptions | None = None,
-          progress: Progress | None = None) -> CrawlSummary:
+def crawl(archive: Archive, sources: Sequence[str], settings: CrawlSettings | None = None,
+          progress: Progress | None = None, *, clock: Clock | None = None) -> CrawlSummary:
     """Crawl the sources (URLs) into the archive; see the module docstring."""
-    with _Run(archive, options or CrawlOptions()) as run:
-        for source in normalize_sources(sources):
-            run.crawl_source(source)
-        run.fetch_due(progress)
-        return run.finish()
+    return _run(archive, sources, settings or CrawlSettings(), progress, clock, crawling=True)
 
 
-def fetch(archive: Archive, urls: Sequence[str], options: CrawlOptions | None = None,
-          progress: Progress | None = None) -> CrawlSummary:
+def fetch(archive: Archive, urls: Sequence[str], settings: CrawlSettings | None = None,
+          progress: Progress | None = None, *, clock: Clock | None = None) -> CrawlSummary:
     """Fetch, parse and store exactly the given pages (no discovery)."""
-    with _Run(archive, options or CrawlOptions()) as run:
+    return _run(archive, urls, settings or CrawlSettings(), progress, clock, crawling=False)
+
+
+def _run(archive: Archive, urls: Sequence[str], settings: CrawlSettings,
+         progress: Progress | None, clock: Clock | None, *, crawling: bool) -> CrawlSummary:
+    with _Run(archive, settings, clock or SystemClock(), progress, articles=crawling) as run:
         targets = normalize_sources(urls)
         run.frontier.add(targets, None, None, run.now())
-        for url in progress(targets) if progress else targets:
-            run.visit(url, source=True)
-        return run.finish()
+        for url in targets:
+            run.want(_Wanted(url, url, settings.pages - 1 if crawling else 0, named=True,
+                             discover=crawling))
+        return run.run()
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """A URL this run fetches whatever its state: a source, a next page, a --refresh article."""
+
+    url: str
+    source: str  # the source it was found from (itself for a source): the --max-new-links unit
+    pages_left: int  # listing pages still to follow after this one
+    named: bool  # the user named it: robots.txt refusing it is an error, not a skipped link
+    discover: bool  # take its links
+
+
+@dataclass
+class _Job:
+    """One claimed URL being handled by a worker, and what to write to its host's row."""
+
+    claim: Claim
+    wanted: _Wanted | None
+    delay: float
+    host_values: dict[str, object] = field(default_factory=dict)
+    asked: bool = False  # a request went to the host (its delay counts from the release)
+    robots_ended: float | None = None  # monotonic time robots.txt was fetched in this job
 
 
 @dataclass(frozen=True)
@@ -108,153 +142,389 @@ class _Parsed:
     kind: str | None
 
 
+def blocks_host(response: Response) -> bool:
+    """The answer asks for a pause of the whole host: a 429 (too many requests: from us), or a
+    503 without Retry-After (the server is overloaded). A 503 with Retry-After is about the
+    resource: that URL waits as long as asked (frontier.py), the host's other pages do not."""
+    return response.status == 429 or (response.status == 503 and response.retry_after is None)
+
+
+def worker_id() -> str:
+    """`host:pid:random`: who holds a lease (the pid lets a run on the same machine see that
+    the holder is gone)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _process_is_gone(owner: str) -> bool:
+    name, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if name != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists (another user's)
+        return False
+    return False
+
+
 class _Run:
-    def __init__(self, archive: Archive, options: CrawlOptions) -> None:
+    def __init__(self, archive: Archive, settings: CrawlSettings, clock: Clock,
+                 progress: Progress | None, *, articles: bool) -> None:
         self.archive = archive
-        self.options = options
+        self.settings = settings
+        self.clock = clock
+        self.progress = progress
+        self.articles = articles
         self.frontier = Frontier(archive.engine)
-        self.client = HttpClient(options.policy)
-        self.robots = Robots(self.client)
+        self.hosts = Hosts(archive.engine, settings.backoff)
+        self.owner = worker_id()
         self.summary = CrawlSummary()
-        self.started = time.monotonic()
-        self.refresh: set[str] = set()  # archived articles to fetch again (--refresh)
-        self.visited: set[str] = set()  # fetched this run: nothing twice
+        self.started = clock.monotonic()
+        # sources are not fetched again when another crawl fetched them since we started
+        self.fresh_since = clock.now().replace(microsecond=0) if articles else None
+        self.deadline = (None if settings.max_runtime is None
+                         else self.started + settings.max_runtime)
+        self.lock = threading.RLock()  # the fields below
+        self.wanted: dict[str, _Wanted] = {}
+        self.visited: set[str] = set()  # claimed this run: nothing twice
+        self.skipped: dict[str, str] = {}  # host -> why it is left alone this run
+        self.links_left: dict[str, int] = {}  # source -> new links it may still add
+        self.rules_cache: dict[tuple[str, float | None], HostRules] = {}
+        self.busy = 0  # jobs in hand
         self.queued: list[_Parsed] = []  # parsed, response stored, page not yet stored
         self.queued_since = 0.0
+        self.fatal: BaseException | None = None
 
     def __enter__(self) -> _Run:
+        self._reap()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.client.close()
+        self.frontier.release_all(self.owner)
 
-    @staticmethod
-    def now() -> datetime:
-        return datetime.now(timezone.utc).replace(microsecond=0)
+    def now(self) -> datetime:
+        return self.clock.now().replace(microsecond=0)
 
-    def finish(self) -> CrawlSummary:
+    def want(self, wanted: _Wanted) -> None:
+        with self.lock:
+            if wanted.url not in self.visited:
+                self.wanted.setdefault(wanted.url, wanted)
+
+    def _reap(self) -> None:
+        """End the leases of crawls on this machine whose process is gone (kill -9): their
+        URLs need not wait for the lease to run out."""
+        for owner in self.frontier.lease_owners():
+            if _process_is_gone(owner):
+                log.info("taking over the claims of a crawl that is gone (%s)", owner)
+                self.frontier.release_all(owner)
+
+    # --- the workers -----------------------------------------------------------------------
+    def run(self) -> CrawlSummary:
+        count = self.settings.workers
+        if count == 1:
+            self._worker()
+        else:
+            threads = [threading.Thread(target=self._worker, name=f"crawl-{n}", daemon=True)
+                       for n in range(count)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                while thread.is_alive():
+                    thread.join(0.2)
+        if self.fatal is not None:
+            raise self.fatal
         self.flush()
-        self.summary.seconds = time.monotonic() - self.started
+        self.summary.seconds = self.clock.monotonic() - self.started
         return self.summary
 
-    # --- sources ---------------------------------------------------------------------------
-    def crawl_source(self, source: str) -> None:
-        self.frontier.add([source], None, None, self.now())
-        entry = self.frontier.get(source)
-        if entry is not None and entry.waiting(self.now()):  # cron runs more often than that
-            log.info("not due before %s (it failed): %s", entry.next_due_at, source)
-            return
-        page_url, discovered_from = source, None
-        for _ in range(max(self.options.pages, 1)):
-            if discovered_from is not None:
-                self.frontier.add([page_url], "listing", discovered_from, self.now())
-            found = self.visit(page_url, source=True, named=discovered_from is None)
-            if found is None:
-                return
-            self._add_articles(found.articles, page_url)
-            following = [url for url in found.next_pages if url not in self.visited]
-            if found.is_feed or not following:
-                return
-            page_url, discovered_from = following[0], page_url
+    def _worker(self) -> None:
+        client = HttpClient(self.settings.policy)
+        try:
+            while self.fatal is None:
+                job = self._claim()
+                if job is None:
+                    pause = self._idle()
+                    if pause is None:
+                        return
+                    self.clock.sleep(pause)
+                    continue
+                try:
+                    self._handle(job, client)
+                except SQLAlchemyError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - recorded against the URL, run goes on
+                    self._crashed(job.claim.url, exc)
+                finally:
+                    self._release(job)
+        except BaseException as exc:
+            with self.lock:
+                self.fatal = self.fatal or exc
+        finally:
+            client.close()
 
-    def _add_articles(self, articles: list[str], found_on: str) -> None:
-        self.frontier.add(articles, "article", found_on, self.now())
-        if self.options.refresh:
-            self.refresh.update(articles)
+    def _work(self) -> Work:
+        return Work(frozenset(self.wanted), self.articles, self.fresh_since,
+                    frozenset(self.skipped))
 
-    # --- articles --------------------------------------------------------------------------
-    def fetch_due(self, progress: Progress | None = None) -> None:
-        due = [url for url in self.frontier.due(self.now()) if url not in self.visited]
-        due += sorted(self.refresh - set(due) - self.visited)
-        for url in progress(due) if progress else due:
-            self.visit(url, source=False)
+    def _past_deadline(self) -> bool:
+        if self.deadline is None or self.clock.monotonic() < self.deadline:
+            return False
+        if not self.summary.stopped_at_deadline:
+            self.summary.stopped_at_deadline = True
+            log.warning("--max-runtime reached: no new URLs claimed; the next run goes on")
+        return True
+
+    def _claim(self) -> _Job | None:
+        with self.lock:
+            if self._past_deadline():
+                return None
+            claim = self.frontier.claim(self.owner, self._work(), self.clock.now(),
+                                        self.settings.lease)
+            if claim is None:
+                return None
+            self.busy += 1
+            self.visited.add(claim.url)
+            wanted = self.wanted.pop(claim.url, None)
+        return _Job(claim, wanted, self.settings.policy.delay)
+
+    def _idle(self) -> float | None:
+        """How long to wait before trying to claim again; None when the run is over."""
+        with self.lock:
+            if self._past_deadline():
+                return None if self.busy == 0 else self.settings.idle_poll
+            busy, work = self.busy, self._work()
+        wait = self.frontier.outlook(self.owner, work, self.clock.now(),
+                                     horizon=self.settings.max_crawl_delay,
+                                     include_leased=self.settings.wait)
+        if wait is None:
+            # a sibling's page may still bring links (and a lease of another crawl may end)
+            return self.settings.idle_poll if busy else None
+        return min(max(wait, 0.01), self.settings.idle_poll)
+
+    def _release(self, job: _Job) -> None:
+        next_allowed = unix(self.clock.now()) + job.delay if job.asked else None
+        self.hosts.release(job.claim.host, self.owner, next_allowed, **job.host_values)
+        with self.lock:
+            self.busy -= 1
+        if self.progress is not None:
+            self.progress(job.claim.url)
 
     # --- one URL ---------------------------------------------------------------------------
-    def visit(self, url: str, *, source: bool, named: bool | None = None) -> Discovery | None:
-        """Fetch (or resume) one URL and store it; its links when it is a source.
-
-        `named`: the user named the URL (a source, not a next page): robots.txt refusing it is
-        then an error, not a skipped link."""
-        if url in self.visited:
-            return None
-        self.visited.add(url)
-        entry = self.frontier.get(url)
-        if entry is not None and entry.state == "fetched":
+    def _handle(self, job: _Job, client: HttpClient) -> None:
+        url, entry, wanted = job.claim.url, job.claim.entry, job.wanted
+        if entry.state == FrontierState.FETCHED:
             stored = self.frontier.latest_response(url)
             if stored is not None:  # a killed run stored the response but not the page
-                return self._store(url, stored.id, stored.response, source)
-        rules = self.robots.rules_for(url)
+                self._follow(job, self._store(url, stored.id, stored.response, wanted))
+                return
+        rules = self._rules(job, client)
+        if rules is None:
+            return
         if rules.unreachable:
-            self._fail(url, Response(url, url, None, error=rules.unreachable), count=False)
-            return None
+            self._fail(url, Response(url, url, None, error=rules.unreachable,
+                                     reason=FailureReason.ROBOTS_UNAVAILABLE), count=False)
+            return
         if not rules.allows(url):
-            self._disallowed(url, source if named is None else named)
-            return None
-        conditional = source or url in self.refresh
-        response = self.client.get(
+            self._disallowed(url, wanted.named if wanted else False)
+            return
+        self._space_after_robots(job)
+        conditional = wanted is not None
+        job.asked = True
+        response = client.get(
             url,
-            etag=entry.etag if entry and conditional else None,
-            last_modified=entry.last_modified if entry and conditional else None,
-            allow=self.robots.allows,
+            etag=entry.etag if conditional else None,
+            last_modified=entry.last_modified if conditional else None,
+            allow=lambda target: self._allows(target, job, rules, client),
             have=None if conditional else self.frontier.is_archived,
         )
         response.fetched_at = response.fetched_at.replace(microsecond=0)
         if response.not_modified:
-            return self._not_modified(url, response, source)
+            self._follow(job, self._not_modified(url, response, wanted))
+            return
         if response.redirected:
             log.info("%s redirects to %s, archived already", url, response.final_url)
             self.flush()  # the target's page may still be queued: its id is needed
             self.frontier.mark_redirected(url, response)
-            return None
+            return
         if not response.ok:
-            self._fail(url, response)
-            return None
-        kind = "feed" if looks_like_feed(response.body or b"", response.content_type) else None
+            self._failed_response(job, response)
+            return
+        kind = UrlKind.FEED if looks_like_feed(response.body or b"", response.content_type) else None
         response_id = self.frontier.store_response(url, response, kind)
-        return self._store(url, response_id, response, source)
+        self._follow(job, self._store(url, response_id, response, wanted))
+
+    def _rules(self, job: _Job, client: HttpClient) -> HostRules | None:
+        """The host's robots.txt verdict (fetched under our lease when the cached one is older
+        than a day); None when the host is skipped this run (its Crawl-delay is over the cap)."""
+        host, url = job.claim.host, job.claim.url
+        state = self.hosts.get(host)
+        moment = unix(self.clock.now())
+        if state is not None and state.robots_fresh(moment, self.settings.robots_ttl):
+            rules = self._cached_rules(state)
+        else:
+            response = fetch_robots(client, robots_url_of(url))
+            job.asked, job.robots_ended = True, self.clock.monotonic()
+            rules = verdict(response, robots_url_of(url))
+            if rules.unreachable:
+                self._skip(host, rules.unreachable)
+                return rules
+            job.host_values.update(self.hosts.robots_values(
+                response.status, response.body, moment, rules.crawl_delay))
+        delay = rules.crawl_delay
+        if delay is not None and delay > self.settings.max_crawl_delay:
+            self._skip(host, f"robots.txt asks for a Crawl-delay of {delay:g} s, over "
+                             f"--max-crawl-delay {self.settings.max_crawl_delay:g} s")
+            self.frontier.release(url, self.owner)
+            return None
+        job.delay = max(job.delay, delay or 0.0)
+        return rules
+
+    def _cached_rules(self, state: HostState) -> HostRules:
+        key = (state.host, state.robots_fetched_at)
+        with self.lock:
+            if key not in self.rules_cache:
+                self.rules_cache[key] = state.rules()
+            return self.rules_cache[key]
+
+    def _allows(self, target: str, job: _Job, rules: HostRules, client: HttpClient) -> bool:
+        """robots.txt on a redirect's target: our host's rules, or the other host's (cached,
+        else fetched)."""
+        host = host_of(target)
+        if host == job.claim.host:
+            return rules.allows(target)
+        state = self.hosts.get(host)
+        if state is not None and state.robots_fresh(unix(self.clock.now()),
+                                                    self.settings.robots_ttl):
+            return self._cached_rules(state).allows(target)
+        return verdict(fetch_robots(client, robots_url_of(target)), robots_url_of(target)
+                       ).allows(target)
+
+    def _space_after_robots(self, job: _Job) -> None:
+        """robots.txt was just fetched in this job: the page waits the host's delay."""
+        if job.robots_ended is not None:
+            self.clock.sleep(job.robots_ended + job.delay - self.clock.monotonic())
+
+    def _skip(self, host: str, why: str) -> None:
+        with self.lock:
+            if host in self.skipped:
+                return
+            self.skipped[host] = why
+            self.summary.skipped_hosts.append((host, why))
+        log.warning("skipping %s this run: %s", host, why)
+
+    def _failed_response(self, job: _Job, response: Response) -> None:
+        """A failed fetch; one that asks the host for a pause blocks the whole host."""
+        url = job.claim.url
+        if not blocks_host(response):
+            self._fail(url, response)
+            return
+        state = self.hosts.get(job.claim.host)
+        assert state is not None
+        values = self.hosts.block_values(state, unix(self.clock.now()), response.retry_after,
+                                         response.error or f"HTTP {response.status}")
+        job.host_values.update(values)
+        until = datetime.fromtimestamp(float(values["blocked_until"]), self.now().tzinfo)
+        seconds = float(values["blocked_until"]) - unix(self.clock.now())
+        response.error = f"{response.error or f'HTTP {response.status}'} (host paused {seconds:.0f} s)"
+        self._fail(url, response, count=False, due=until + timedelta(seconds=1))
+
+    def _follow(self, job: _Job, found: Discovery | None) -> None:
+        """Queue what a wanted page links to: its articles, and its next page."""
+        wanted = job.wanted
+        if found is None or wanted is None or not wanted.discover:
+            return
+        url = job.claim.url
+        self._add_articles(found.articles, url, wanted.source)
+        if found.is_feed or wanted.pages_left <= 0:
+            return
+        with self.lock:
+            following = [link for link in found.next_pages if link not in self.visited]
+        if following:
+            self.frontier.add(following[:1], UrlKind.LISTING, url, self.now())
+            self.want(_Wanted(following[0], wanted.source, wanted.pages_left - 1, named=False,
+                              discover=True))
+
+    def _add_articles(self, articles: list[str], found_on: str, source: str) -> None:
+        with self.lock:
+            budget = self.links_left.setdefault(source, self.settings.max_new_links)
+        added, left_out = self.frontier.add(articles, UrlKind.ARTICLE, found_on, self.now(),
+                                            limit=budget)
+        with self.lock:
+            self.links_left[source] -= added
+            self.summary.links_left_out += left_out
+        if left_out:
+            log.warning("%s: %d new links over --max-new-links %d (per source and run) not "
+                        "queued", found_on, left_out, self.settings.max_new_links)
+        if self.settings.refresh:
+            for article in articles:
+                self.want(_Wanted(article, source, 0, named=False, discover=False))
 
     def _store(self, url: str, response_id: int, response: Response,
-               source: bool) -> Discovery | None:
-        """Parse a stored response and queue the page for storing; its links when a source.
+               wanted: _Wanted | None) -> Discovery | None:
+        """Parse a stored response and queue the page for storing; its links when wanted.
 
         A redirect's target is marked done with the URL, so it is not fetched again as a link
         of its own.
         """
         body = response.body or b""
-        self.summary.fetched += 1
+        with self.lock:
+            self.summary.fetched += 1
         log.info("fetched %s (%d bytes)", url, len(body))
         urls = list(dict.fromkeys([url, response.final_url]))
         if len(urls) > 1:
             self.frontier.add(urls[1:], None, url, self.now())
-            self.visited.update(urls)
+            with self.lock:
+                self.visited.update(urls)
+        links = wanted is not None and wanted.discover
         document = RawDocument(body, response.fetched_at, response.final_url,
                                response.headers.get("content-type"))
         if looks_like_feed(body, response.content_type):
-            self._queue(_Parsed(urls, response_id, None, document, "feed"))
-            return discover(body, response.final_url, response.content_type) if source else None
+            self._queue(_Parsed(urls, response_id, None, document, UrlKind.FEED))
+            return discover(body, response.final_url, response.content_type) if links else None
         page = parse_document(document)
         for warning in page.warnings:
             log.info("%s: %s", url, warning)
         if not page.is_page:
             log.warning("not a wire page, kept unparsed: %s", url)
-        self._queue(_Parsed(urls, response_id, page, document,
-                            {"listing": "listing", "article": "article"}.get(page.kind)))
+        kinds = {"listing": UrlKind.LISTING, "article": UrlKind.ARTICLE}
+        self._queue(_Parsed(urls, response_id, page, document, kinds.get(page.kind)))
         return (discover(body, response.final_url, response.content_type, page, response.charset)
-                if source else None)
+                if links else None)
 
     def _queue(self, parsed: _Parsed) -> None:
-        if not self.queued:
-            self.queued_since = time.monotonic()
-        self.queued.append(parsed)
-        if (len(self.queued) >= BATCH_PAGES
-                or time.monotonic() - self.queued_since >= BATCH_SECONDS):
+        with self.lock:
+            if not self.queued:
+                self.queued_since = self.clock.monotonic()
+            self.queued.append(parsed)
+            full = (len(self.queued) >= self.settings.batch_pages
+                    or self.clock.monotonic() - self.queued_since >= self.settings.batch_seconds)
+        if full:
             self.flush()
 
     def flush(self) -> None:
-        """Store the queued pages and mark their URLs done: one transaction, whole pages."""
-        batch, self.queued = self.queued, []
+        """Store the queued pages and mark their URLs done: one transaction, whole pages.
+        A batch that fails is stored page by page, and a page that fails is recorded."""
+        with self.lock:
+            batch, self.queued = self.queued, []
         if not batch:
             return
+        try:
+            self._store_batch(batch)
+        except SQLAlchemyError:
+            raise
+        except Exception:  # noqa: BLE001 - find the page that breaks it, store the others
+            for entry in batch:
+                try:
+                    self._store_batch([entry])
+                except SQLAlchemyError:
+                    raise
+                except Exception as exc:  # noqa: BLE001
+                    for url in entry.urls[:1]:
+                        self._crashed(url, exc)
+
+    def _store_batch(self, batch: list[_Parsed]) -> None:
         pages = [entry for entry in batch if entry.page is not None and entry.page.is_page]
         records = prepare(self.archive, [(entry.document, entry.page) for entry in pages
                                          if entry.page is not None])
@@ -268,20 +538,22 @@ class _Run:
                                             page_ids.get(id(entry)), entry.kind)
             return results
 
-        for result in with_retries(self.archive.engine, work):
-            self.summary.new_items += result.new_items
-            self.summary.sightings += result.sightings
+        results = with_retries(self.archive.engine, work)
+        with self.lock:
+            for result in results:
+                self.summary.new_items += result.new_items
+                self.summary.sightings += result.sightings
 
-    def _not_modified(self, url: str, response: Response, source: bool) -> Discovery | None:
-        self.summary.not_modified += 1
+    def _not_modified(self, url: str, response: Response,
+                      wanted: _Wanted | None) -> Discovery | None:
+        with self.lock:
+            self.summary.not_modified += 1
         log.info("not modified: %s", url)
         self.frontier.mark_not_modified(url, response)
-        if not source:
+        if wanted is None or not wanted.discover:
             return None
         stored = self.frontier.latest_response(url)
-        if stored is None:
-            return None
-        return self._links_of(stored)
+        return None if stored is None else self._links_of(stored)
 
     def _links_of(self, stored: StoredResponse) -> Discovery:
         response = stored.response
@@ -293,18 +565,30 @@ class _Run:
                         response.charset)
 
     def _disallowed(self, url: str, named: bool) -> None:
-        response = Response(url, url, None, error="disallowed by robots.txt", permanent=True)
+        response = Response(url, url, None, error="disallowed by robots.txt", permanent=True,
+                            reason=FailureReason.ROBOTS_DISALLOWED)
         if named:
             self._fail(url, response)
         else:
             log.info("skipped, disallowed by robots.txt: %s", url)
             self.frontier.mark_failed(url, response, self.now())
 
-    def _fail(self, url: str, response: Response, *, count: bool = True) -> None:
-        state = self.frontier.mark_failed(url, response, self.now(), count=count)
+    def _crashed(self, url: str, exc: Exception) -> None:
+        """An exception while handling the URL: recorded against it, given up at once (so it
+        cannot crash every later run), the run goes on."""
+        detail = " ".join(str(exc).split())[:200]
+        error = f"crashed the crawler: {type(exc).__name__}" + (f": {detail}" if detail else "")
+        log.info("the crash on %s", url, exc_info=exc)  # the traceback goes to --log-file only
+        self._fail(url, Response(url, url, None, error=error, permanent=True,
+                                 reason=FailureReason.HANDLER_CRASHED))
+
+    def _fail(self, url: str, response: Response, *, count: bool = True,
+              due: datetime | None = None) -> None:
+        state = self.frontier.mark_failed(url, response, self.now(), count=count, due=due)
         error = response.error or f"HTTP {response.status}"
-        if state == "given_up":
+        if state == FrontierState.GIVEN_UP:
             error += " (given up)"
-        self.summary.failed += 1
-        self.summary.failures.append((url, error))
+        with self.lock:
+            self.summary.failed += 1
+            self.summary.failures.append((url, error))
         log.error("failed %s: %s", url, error)

@@ -23,42 +23,21 @@ from lxml import etree
 
 from ..items import Headline, Item, ParsedPage
 from ..parse.encoding import decode_bytes
+from ..parse.vocabulary import (
+    LINK_CHROME_PARTS,
+    LINK_CHROME_ROLES,
+    LINK_CHROME_TAGS,
+    LINK_CHROME_WORDS,
+    TEASER_SIGN,
+    WIRE_HEAD,
+    looks_like_feed,
+)
 from ..urls import UnsupportedURL, normalize_url, same_site
 
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
-XML_TYPES = ("application/xml", "text/xml", "")
-FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
-# A feed's root as the first element: after a byte-order mark, the XML declaration, comments
-# and processing instructions.
-FEED_START = re.compile(
-    rb"(?:\xef\xbb\xbf)?\s*(?:(?:<\?[^>]*>|<!--.*?-->)\s*)*<(rss|feed|rdf:RDF)[\s>]",
-    re.IGNORECASE | re.DOTALL,
-)
-BOILERPLATE_TAGS = frozenset({"nav", "footer", "header", "form", "menu", "script", "style",
-                              "noscript", "template", "button", "select"})
-BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "menu", "menubar",
-                               "search", "dialog", "alertdialog"})
-BOILERPLATE_WORDS = frozenset({"nav", "navbar", "navigation", "menu", "footer", "breadcrumb",
-                               "breadcrumbs", "cookie", "cookies", "consent", "masthead",
-                               "topbar", "header", "pagination", "pager", "share", "social",
-                               "kop", "paginering", "delen"})
-# Parts of a class or id that mark site chrome inside a longer word, English or Dutch
-# (`mainnav`, `hoofdmenu`, `navigatie`, `sitefooter`, `voettekst`, `kruimelpad`, `colofon`).
-BOILERPLATE_PARTS = ("nav", "menu", "footer", "voettekst", "kruimel", "breadcrumb", "colofon")
 PAGE_TAGS = frozenset({"body", "html", "main"})  # never a teaser of one link
 TEASER_DEPTH = 4  # ancestors of a link searched for its teaser: `a` < h3 < div < article
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-# A teaser's own block shows when the story appeared: a clock time (`- Sport 9:31 Titel`, the
-# "Net binnen" lines) or an age (`12 minuten geleden`). Navigation never does.
-TEASER_TIME = re.compile(
-    r"(?<![\d:.,])(?:\d{1,2}:\d{2}|\d{1,2}\.\d{2}\s+uur)(?![\d:.,])|\bgeleden\b|\bzojuist\b",
-    re.IGNORECASE,
-)
 WORD_SPLIT = re.compile(r"[^a-z0-9]+")
-WIRE_LINE = re.compile(
-    r"(?:^|\s)[A-ZÀ-Ýa-zà-ÿ'’.][A-ZÀ-Ý'’./ -]{1,60}?\s?(?:\([A-Z][A-Za-z]*(?:/[A-Za-z]+)*\)\s?)?"
-    r"[-–]\s"
-)
 NEXT_TEXT = re.compile(
     r"^\W*(volgende(\s+pagina)?|next(\s+page)?|oudere?\s+(berichten|artikelen|nieuws)|"
     r"meer\s+(nieuws|berichten|laden))\W*$|^\s*[»›>]\s*$",
@@ -80,16 +59,6 @@ class Discovery:
     is_feed: bool
     articles: list[str] = field(default_factory=list)
     next_pages: list[str] = field(default_factory=list)
-
-
-def looks_like_feed(body: bytes, content_type: str) -> bool:
-    """A feed by its declared type, or an XML or mislabelled (`text/html`, `text/plain`)
-    document whose root element is a feed's."""
-    if content_type.startswith(FEED_TYPES):
-        return True
-    if content_type in XML_TYPES:
-        return FEED_ROOT.search(body[:2048]) is not None
-    return FEED_START.match(body[:2048]) is not None
 
 
 def discover(body: bytes, url: str, content_type: str = "",
@@ -166,17 +135,17 @@ def _in_boilerplate(element: etree._Element) -> bool:
     for node in element.iterancestors():
         if not isinstance(node.tag, str) or node.tag in ("body", "html"):
             continue  # a page-wide class (`has-navbar`) says nothing about one link
-        if node.tag in BOILERPLATE_TAGS or (node.get("role") or "").lower() in BOILERPLATE_ROLES:
+        if node.tag in LINK_CHROME_TAGS or (node.get("role") or "").lower() in LINK_CHROME_ROLES:
             return True
         names = f"{node.get('class', '')} {node.get('id', '')}".lower()
-        if set(WORD_SPLIT.split(names)) & BOILERPLATE_WORDS or any(
-                part in names for part in BOILERPLATE_PARTS):
+        if set(WORD_SPLIT.split(names)) & LINK_CHROME_WORDS or any(
+                part in names for part in LINK_CHROME_PARTS):
             return True
     return False
 
 
 def _reads_like_teaser(block_text: str) -> bool:
-    return bool(WIRE_LINE.search(block_text) or TEASER_TIME.search(block_text))
+    return bool(WIRE_HEAD.search(block_text) or TEASER_SIGN.search(block_text))
 
 
 def _block_text(anchor: etree._Element) -> str:

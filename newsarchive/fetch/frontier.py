@@ -3,6 +3,11 @@
 Each change is its own short write transaction, so a run killed at any moment leaves every URL
 in a state the next run can continue from: `pending` and due `failed` URLs are fetched,
 `fetched` ones (response stored, page not yet) are ingested from the stored response.
+
+Several workers (threads, processes, machines) share the frontier through claims: `claim`
+takes one workable URL whose host is free, and leases both the URL and its host (PostgreSQL:
+`FOR UPDATE SKIP LOCKED`; SQLite: the claim's short `BEGIN IMMEDIATE` transaction). Marking the
+URL's outcome ends the URL's lease; a lease not ended (kill -9) runs out at `lease_until`.
 """
 
 from __future__ import annotations
@@ -14,12 +19,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, and_, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Table, and_, false, func, or_, select, update
 
-from ..store.crawl_models import CrawlResponse, FrontierURL
+from ..store.crawl_models import CrawlResponse, FrontierState, FrontierURL, UrlKind
 from ..store.db import with_retries
-from ..store.ingest import insert_for
+from ..store.ingest import chunks, insert_for
+from ..urls import host_of
+from .errors import FailureReason
 from .http import Response
+from .politeness import HOSTS, ensure_hosts
 
 FRONTIER: Table = FrontierURL.__table__  # type: ignore[assignment]
 RESPONSES: Table = CrawlResponse.__table__  # type: ignore[assignment]
@@ -41,7 +49,35 @@ class FrontierEntry:
 
     def waiting(self, now: datetime) -> bool:
         """Failed, and not to be asked again yet (backoff, or the server's Retry-After)."""
-        return self.state == "failed" and self.next_due_at is not None and self.next_due_at > now
+        return (self.state == FrontierState.FAILED and self.next_due_at is not None
+                and self.next_due_at > now)
+
+
+ENTRY_COLUMNS = ("url", "kind", "state", "failure_count", "etag", "last_modified", "next_due_at")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A URL leased to one worker, with its host."""
+
+    entry: FrontierEntry
+    host: str
+
+    @property
+    def url(self) -> str:
+        return self.entry.url
+
+
+@dataclass(frozen=True)
+class Work:
+    """Which URLs a run works on: `wanted` (sources, next pages, --refresh articles: fetched
+    whatever their state, unless another crawl fetched them after `fresh_since`) and,
+    when `articles`, every due article of the frontier. Hosts in `skip` are left alone."""
+
+    wanted: frozenset[str] = frozenset()
+    articles: bool = True
+    fresh_since: datetime | None = None
+    skip: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -72,44 +108,154 @@ class Frontier:
         return with_retries(self.engine, work)
 
     def add(self, urls: Iterable[str], kind: str | None, discovered_from: str | None,
-            now: datetime) -> None:
-        """Record URLs not seen before as pending; known URLs keep their state."""
-        rows = [{"url": url, "kind": kind, "state": "pending", "discovered_from": discovered_from,
-                 "first_seen_at": now, "failure_count": 0} for url in dict.fromkeys(urls)]
-        if not rows:
-            return
+            now: datetime, *, limit: int | None = None) -> tuple[int, int]:
+        """Record URLs not seen before as pending; known URLs keep their state.
 
-        def work(connection: Connection) -> None:
-            statement = insert_for(connection, FRONTIER).on_conflict_do_nothing(
-                index_elements=["url"])
-            connection.execute(statement, rows)
+        With `limit`, at most that many new URLs are added (the first ones): returns (added,
+        new URLs left out)."""
+        urls = list(dict.fromkeys(urls))
+        if not urls:
+            return 0, 0
 
-        self._write(work)
+        def work(connection: Connection) -> tuple[int, int]:
+            known: set[str] = set()
+            for part in chunks(urls):
+                known.update(connection.execute(
+                    select(FRONTIER.c.url).where(FRONTIER.c.url.in_(part))).scalars())
+            new = [url for url in urls if url not in known]
+            kept = new if limit is None else new[:limit]
+            if kept:
+                rows = [{"url": url, "kind": kind, "state": FrontierState.PENDING.value,
+                         "discovered_from": discovered_from, "first_seen_at": now,
+                         "failure_count": 0, "host": host_of(url)} for url in kept]
+                ensure_hosts(connection, {host_of(url) for url in kept})
+                connection.execute(insert_for(connection, FRONTIER).on_conflict_do_nothing(
+                    index_elements=["url"]), rows)
+            return len(kept), len(new) - len(kept)
+
+        return self._write(work)
 
     def get(self, url: str) -> FrontierEntry | None:
         with self.engine.connect() as connection:
             row = connection.execute(
-                select(FRONTIER.c.url, FRONTIER.c.kind, FRONTIER.c.state,
-                       FRONTIER.c.failure_count, FRONTIER.c.etag, FRONTIER.c.last_modified,
-                       FRONTIER.c.next_due_at)
+                select(*(FRONTIER.c[name] for name in ENTRY_COLUMNS))
                 .where(FRONTIER.c.url == url)
             ).first()
         return FrontierEntry(*row) if row else None
 
-    def due(self, now: datetime) -> list[str]:
-        """Article URLs to work on, oldest first: never fetched, failed and due again, or
-        fetched but not yet stored."""
+    @staticmethod
+    def _due_article(now: datetime) -> ColumnElement[bool]:
+        """Article URLs to work on: never fetched, failed and due again, or fetched but not
+        yet stored."""
+        return and_(FRONTIER.c.kind == UrlKind.ARTICLE.value, or_(
+            FRONTIER.c.state.in_((FrontierState.PENDING.value, FrontierState.FETCHED.value)),
+            and_(FRONTIER.c.state == FrontierState.FAILED.value,
+                 or_(FRONTIER.c.next_due_at.is_(None), FRONTIER.c.next_due_at <= now)),
+        ))
+
+    @classmethod
+    def _workable(cls, work: Work, now: datetime) -> ColumnElement[bool]:
+        """The URLs of `work`, whatever their lease and their host's state."""
+        wanted: ColumnElement[bool] = false()
+        if work.wanted:
+            wanted = and_(FRONTIER.c.url.in_(sorted(work.wanted)),
+                          or_(FRONTIER.c.state != FrontierState.FAILED.value,
+                              FRONTIER.c.next_due_at.is_(None), FRONTIER.c.next_due_at <= now))
+            if work.fresh_since is not None:
+                # to the second: a run that ended in the second we started does not count
+                wanted = and_(wanted, or_(FRONTIER.c.last_fetched_at.is_(None),
+                                          FRONTIER.c.last_fetched_at <= work.fresh_since))
+        condition = or_(wanted, cls._due_article(now)) if work.articles else wanted
+        if work.skip:
+            condition = and_(condition, FRONTIER.c.host.not_in(sorted(work.skip)))
+        return condition
+
+    def claim(self, owner: str, work: Work, now: datetime, lease: float) -> Claim | None:
+        """Lease one URL of `work` whose host may be asked now (not leased, past its delay,
+        not blocked), and its host, to `owner` for `lease` seconds; wanted URLs first."""
+        moment = now.timestamp()
+
+        def claim(connection: Connection) -> Claim | None:
+            query = (
+                select(*(FRONTIER.c[name] for name in ENTRY_COLUMNS), FRONTIER.c.id,
+                       FRONTIER.c.host)
+                .join(HOSTS, HOSTS.c.host == FRONTIER.c.host)
+                .where(self._workable(work, now))
+                .where(_free(FRONTIER, moment), _free(HOSTS, moment))
+                .where(or_(HOSTS.c.next_allowed_at.is_(None), HOSTS.c.next_allowed_at <= moment))
+                .where(or_(HOSTS.c.blocked_until.is_(None), HOSTS.c.blocked_until <= moment))
+                .limit(1)
+            )
+            if work.wanted:
+                query = query.order_by(FRONTIER.c.url.not_in(sorted(work.wanted)), FRONTIER.c.id)
+            else:
+                query = query.order_by(FRONTIER.c.id)
+            if connection.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True, of=(FRONTIER, HOSTS))
+            row = connection.execute(query).first()
+            if row is None:
+                return None
+            until = moment + lease
+            connection.execute(update(FRONTIER).where(FRONTIER.c.id == row.id)
+                               .values(lease_owner=owner, lease_until=until))
+            connection.execute(update(HOSTS).where(HOSTS.c.host == row.host)
+                               .values(lease_owner=owner, lease_until=until))
+            return Claim(FrontierEntry(*row[:len(ENTRY_COLUMNS)]), row.host)
+
+        return self._write(claim)
+
+    def outlook(self, owner: str, work: Work, now: datetime, *, horizon: float,
+                include_leased: bool) -> float | None:
+        """Seconds until some URL of `work` may be claimable (0: now or soon), None when none
+        will be within `horizon` seconds: the URLs still to do for a run.
+
+        URLs leased by other workers count only with `include_leased` (their lease may run
+        out); our own leases never (we are working on them)."""
+        moment = now.timestamp()
+        # the later of the host's next request and the end of its block
+        later = func.greatest if self.engine.dialect.name == "postgresql" else func.max
+        ready = later(func.coalesce(HOSTS.c.next_allowed_at, 0),
+                      func.coalesce(HOSTS.c.blocked_until, 0))
+        query = (select(func.min(ready), func.count())
+                 .select_from(FRONTIER.join(HOSTS, HOSTS.c.host == FRONTIER.c.host))
+                 .where(self._workable(work, now))
+                 .where(or_(HOSTS.c.blocked_until.is_(None),
+                            HOSTS.c.blocked_until <= moment + horizon)))
+        if include_leased:
+            query = query.where(or_(FRONTIER.c.lease_owner.is_(None),
+                                    FRONTIER.c.lease_owner != owner,
+                                    FRONTIER.c.lease_until < moment))
+        else:
+            query = query.where(_free(FRONTIER, moment))
         with self.engine.connect() as connection:
-            return list(connection.execute(
-                select(FRONTIER.c.url)
-                .where(FRONTIER.c.kind == "article")
-                .where(or_(
-                    FRONTIER.c.state.in_(("pending", "fetched")),
-                    and_(FRONTIER.c.state == "failed", or_(FRONTIER.c.next_due_at.is_(None),
-                                                            FRONTIER.c.next_due_at <= now)),
-                ))
-                .order_by(FRONTIER.c.id)
-            ).scalars())
+            earliest, count = connection.execute(query).one()
+        if not count:
+            return None
+        return max(0.0, float(earliest or 0) - moment)
+
+    def release_all(self, owner: str) -> None:
+        """End every lease `owner` still holds (a run that stops early)."""
+        def work(connection: Connection) -> None:
+            for table in (FRONTIER, HOSTS):
+                connection.execute(update(table).where(table.c.lease_owner == owner)
+                                   .values(lease_owner=None, lease_until=None))
+
+        self._write(work)
+
+    def lease_owners(self) -> list[str]:
+        """Who holds leases now (including ones that ran out)."""
+        with self.engine.connect() as connection:
+            return sorted(set(connection.execute(
+                select(FRONTIER.c.lease_owner).where(FRONTIER.c.lease_owner.is_not(None))
+                .distinct()).scalars()) | set(connection.execute(
+                    select(HOSTS.c.lease_owner).where(HOSTS.c.lease_owner.is_not(None))
+                    .distinct()).scalars()))
+
+    def release(self, url: str, owner: str) -> None:
+        """End our lease on a URL left as it was (its host is skipped this run)."""
+        self._write(lambda connection: connection.execute(
+            update(FRONTIER).where(FRONTIER.c.url == url, FRONTIER.c.lease_owner == owner)
+            .values(lease_owner=None, lease_until=None)))
 
     def store_response(self, url: str, response: Response, kind: str | None) -> int:
         """Keep the raw response and mark the URL `fetched`, in one transaction."""
@@ -123,7 +269,7 @@ class Frontier:
                 body=compressed,
                 compression="zlib", body_size=body_size, fetched_at=response.fetched_at,
             ).returning(RESPONSES.c.id)).scalar_one()
-            self._mark(connection, url, response, state="fetched", kind=kind)
+            self._mark(connection, url, response, state=FrontierState.FETCHED, kind=kind)
             return response_id
 
         return self._write(work)
@@ -131,7 +277,8 @@ class Frontier:
     def mark_done(self, connection: Connection, url: str, response_id: int | None,
                   page_id: int | None, kind: str | None) -> None:
         """In the caller's transaction (the one storing the page): the URL is archived."""
-        values: dict[str, Any] = {"state": "done", "page_id": page_id}
+        values: dict[str, Any] = {"state": FrontierState.DONE.value, "page_id": page_id,
+                                  "lease_owner": None, "lease_until": None}
         if kind is not None:
             values["kind"] = kind
         connection.execute(update(FRONTIER).where(FRONTIER.c.url == url).values(**values))
@@ -142,38 +289,45 @@ class Frontier:
     def is_archived(self, url: str) -> bool:
         """The URL's page is stored, or its response is (and the page is on its way)."""
         entry = self.get(url)
-        return entry is not None and entry.state in ("done", "fetched")
+        return entry is not None and entry.state in (FrontierState.DONE, FrontierState.FETCHED)
 
     def mark_redirected(self, url: str, response: Response) -> None:
         """`url` redirects to a page already archived: it is done, as that page."""
         target = select(FRONTIER.c.page_id).where(FRONTIER.c.url == response.final_url)
 
         def work(connection: Connection) -> None:
-            self._mark(connection, url, response, state="done")
+            self._mark(connection, url, response, state=FrontierState.DONE)
             connection.execute(update(FRONTIER).where(FRONTIER.c.url == url)
                                .values(page_id=target.scalar_subquery()))
 
         self._write(work)
 
     def mark_not_modified(self, url: str, response: Response) -> None:
-        self._write(lambda connection: self._mark(connection, url, response, state="done"))
+        self._write(lambda connection: self._mark(connection, url, response,
+                                                  state=FrontierState.DONE))
 
     def mark_failed(self, url: str, response: Response, now: datetime, *,
-                    count: bool = True) -> str:
+                    count: bool = True, due: datetime | None = None) -> FrontierState:
         """Record a failed attempt; returns the new state (`failed` or `given_up`).
 
         `count=False` records the error without counting it against the URL (the fault was
-        not the URL's: robots.txt of its host was unreachable)."""
+        not the URL's: robots.txt of its host was unreachable, the host asked for a pause);
+        `due`: when to try again (default: the URL's back-off)."""
         entry = self.get(url)
         failures = (entry.failure_count if entry else 0) + (1 if count else 0)
         given_up = count and (response.permanent or failures >= MAX_FAILURES)
         wait = response.retry_after or (RETRY_BASE * 2 ** max(failures - 1, 0)).total_seconds()
+        reason = response.reason or FailureReason.CONNECT_FAILED
         values = {
-            "state": "given_up" if given_up else "failed",
+            "state": (FrontierState.GIVEN_UP if given_up else FrontierState.FAILED).value,
             "failure_count": failures,
+            "failure_reason": reason.value,
+            "lease_owner": None,
+            "lease_until": None,
             "last_error": response.error,
             "last_status": response.status,
-            "next_due_at": None if given_up else now + min(timedelta(seconds=wait), RETRY_CAP),
+            "next_due_at": None if given_up else (
+                due or now + min(timedelta(seconds=wait), RETRY_CAP)),
             "given_up_reason": (response.error if response.permanent
                                 else f"{failures} failures, last: {response.error}")
             if given_up else None,
@@ -182,14 +336,17 @@ class Frontier:
             values["last_fetched_at"] = response.fetched_at
         self._write(lambda connection: connection.execute(
             update(FRONTIER).where(FRONTIER.c.url == url).values(**values)))
-        return str(values["state"])
+        return FrontierState(values["state"])
 
-    def _mark(self, connection: Connection, url: str, response: Response, *, state: str,
-              kind: str | None = None) -> None:
+    def _mark(self, connection: Connection, url: str, response: Response, *,
+              state: FrontierState, kind: str | None = None) -> None:
         values: dict[str, Any] = {
-            "state": state, "last_fetched_at": response.fetched_at, "last_status": response.status,
-            "failure_count": 0, "last_error": None, "next_due_at": None, "given_up_reason": None,
+            "state": state.value, "last_fetched_at": response.fetched_at,
+            "last_status": response.status, "failure_count": 0, "last_error": None,
+            "failure_reason": None, "next_due_at": None, "given_up_reason": None,
         }
+        if state is not FrontierState.FETCHED:  # a fetched URL stays ours until it is stored
+            values.update(lease_owner=None, lease_until=None)
         if kind is not None:
             values["kind"] = kind
         for header, column in (("etag", "etag"), ("last-modified", "last_modified")):
@@ -211,3 +368,8 @@ class Frontier:
         body = zlib.decompress(row.body) if row.compression == "zlib" else bytes(row.body)
         return StoredResponse(row.id, row.url, row.final_url, json.loads(row.headers), body,
                               row.fetched_at)
+
+
+def _free(table: Table, moment: float) -> ColumnElement[bool]:
+    """Not leased, or the lease has run out."""
+    return or_(table.c.lease_until.is_(None), table.c.lease_until < moment)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from protego import Protego
 
 from ..urls import host_of, origin_of
-from .http import HttpClient
+from .http import HttpClient, Response
 
 ROBOTS_MAX_BYTES = 512 * 1024
 AGENT = "newsarchive"
@@ -64,7 +64,7 @@ class Robots:
     def rules_for(self, url: str) -> HostRules:
         host = host_of(url)
         if host not in self._hosts:
-            self._hosts[host] = self._fetch(origin_of(url) + "/robots.txt")
+            self._hosts[host] = self._fetch(robots_url_of(url))
             delay = self._hosts[host].crawl_delay
             if delay:
                 self.client.clock.set_delay(host, delay)
@@ -74,13 +74,25 @@ class Robots:
         return self.rules_for(url).allows(url)
 
     def _fetch(self, robots_url: str) -> HostRules:
-        response = self.client.get(robots_url, max_bytes=ROBOTS_MAX_BYTES, any_type=True)
-        if response.ok:
-            return HostRules(Protego.parse(robots_text(response.body or b"")))
-        if response.status is not None and 400 <= response.status < 500 and response.status != 429:
-            return HostRules(None)
-        if response.permanent and response.status is None:  # redirect loop or too many
-            return HostRules(None)
-        reason = response.error or f"HTTP {response.status}"
-        log.warning("robots.txt unavailable (%s): skipping %s this run", reason, robots_url)
-        return HostRules(None, unreachable=f"robots.txt unavailable ({reason})")
+        return verdict(fetch_robots(self.client, robots_url), robots_url)
+
+
+def robots_url_of(url: str) -> str:
+    return origin_of(url) + "/robots.txt"
+
+
+def fetch_robots(client: HttpClient, robots_url: str) -> Response:
+    return client.get(robots_url, max_bytes=ROBOTS_MAX_BYTES, any_type=True)
+
+
+def verdict(response: Response, robots_url: str) -> HostRules:
+    """What a robots.txt answer means for its host (see the module docstring)."""
+    if response.ok:
+        return HostRules(Protego.parse(robots_text(response.body or b"")))
+    if response.status is not None and 400 <= response.status < 500 and response.status != 429:
+        return HostRules(None)
+    if response.permanent and response.status is None:  # redirect loop or too many
+        return HostRules(None)
+    reason = response.error or f"HTTP {response.status}"
+    log.warning("robots.txt unavailable (%s): skipping %s this run", reason, robots_url)
+    return HostRules(None, unreachable=f"robots.txt unavailable ({reason})")

@@ -12,13 +12,14 @@ from datetime import datetime
 from ..items import ParsedPage, to_utc
 from .document import INVISIBLE_CHARS, TextDocument
 from .encoding import decode_bytes
-from .html import SiteHints, html_to_document, looks_like_feed, looks_like_html
+from .html import SiteHints, html_to_document, looks_like_html
 from .layout import read_page
+from .vocabulary import looks_like_feed
 
 __all__ = ["PARSER_VERSION", "SiteHints", "parse_page", "text_to_document"]
 
 # Bump when the same input would parse differently, so stored pages can be re-parsed.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 
 def parse_page(

@@ -2,64 +2,45 @@
 
 An age is the time since publication at the moment of the fetch, truncated to the unit
 shown: `N <unit> geleden` fetched at t means published in [t - (N+1)·unit, t - N·unit];
-`zojuist` / `net` mean [t - 1 minute, t]. Everything is in UTC.
+`zojuist` / `net` mean [t - 1 minute, t]; `vandaag` and `gisteren` name a calendar day
+of the site's clock (Europe/Amsterdam): vandaag is [that day's midnight, t], gisteren the
+whole day before it, [midnight, midnight]. Windows are returned in UTC.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import lru_cache
 
 from ..items import PublicationWindow, to_utc
+from .vocabulary import (
+    AGE_MAX,
+    AGE_PARTS,
+    AGE_UNITS,
+    ANY_AGE,
+    CALENDAR_DAYS,
+    DIGIT_AGE,
+    JUST_NOW,
+    NUMBER_WORDS,
+    SITE_ZONE,
+)
+
+__all__ = ["AGE_MAX", "AGE_PHRASE", "DIGIT_AGE_PHRASE", "age_window", "is_age", "looks_like_age"]
 
 _MINUTE = timedelta(minutes=1)
-_DAY = timedelta(days=1)
 
-UNITS: dict[str, timedelta] = {
-    "seconde": timedelta(seconds=1),
-    "seconden": timedelta(seconds=1),
-    "minuut": _MINUTE,
-    "minuten": _MINUTE,
-    "uur": timedelta(hours=1),
-    "dag": _DAY,
-    "dagen": _DAY,
-    "week": 7 * _DAY,
-    "weken": 7 * _DAY,
-    "maand": 30 * _DAY,
-    "maanden": 30 * _DAY,
-    "jaar": 365 * _DAY,
-    "jaren": 365 * _DAY,
-}
-
-NUMBER_WORDS: dict[str, int] = {
-    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
-    "zeven": 7, "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12,
-}
-
-JUST_NOW = ("zojuist", "net")
-
-_UNIT = "|".join(sorted(UNITS, key=len, reverse=True))
-_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-
-# An age written with digits, or `zojuist`: safe to recognise glued onto other text.
-DIGIT_AGE = rf"(?:\d{{1,4}}\s?(?:{_UNIT})\s+geleden|zojuist)"
-# Any age, number words included: only where the structure says an age stands there.
-ANY_AGE = rf"(?:(?:\d{{1,4}}|{_WORD})\s?(?:{_UNIT})\s+geleden|zojuist|net)"
-
-_AGE_LINE = re.compile(rf"{ANY_AGE}", re.IGNORECASE)
-_AGE_PARTS = re.compile(rf"(\d{{1,4}}|{_WORD})\s?({_UNIT})\s+geleden", re.IGNORECASE)
+# Any known age phrase; one in digits (or `zojuist`), safe to find glued onto other text.
+AGE_PHRASE = re.compile(ANY_AGE, re.IGNORECASE)
+DIGIT_AGE_PHRASE = re.compile(DIGIT_AGE, re.IGNORECASE)
+_AGE_PARTS = re.compile(AGE_PARTS, re.IGNORECASE)
 # Something phrased like an age that the grammar does not know (`3 eeuwen geleden`).
 _AGE_LIKE = re.compile(r"\S{1,12}\s+[^\W\d_]{1,12}\s+geleden", re.IGNORECASE)
 
 
-# No age phrase is longer than this; longer text is rejected without a regex.
-AGE_MAX = 40
-
-
 def is_age(text: str) -> bool:
     """True when the whole of `text` is a relative age."""
-    return len(text) <= AGE_MAX and _AGE_LINE.fullmatch(text) is not None
+    return len(text) <= AGE_MAX and AGE_PHRASE.fullmatch(text) is not None
 
 
 def looks_like_age(text: str) -> bool:
@@ -69,14 +50,31 @@ def looks_like_age(text: str) -> bool:
 
 def age_window(text: str, fetched_at: datetime) -> PublicationWindow | None:
     """The publication window `text` implies at fetch time, or None if it is not an age."""
-    age = _age(text.strip())
+    phrase = text.strip()
+    t = to_utc(fetched_at)
+    days_back = CALENDAR_DAYS.get(phrase.lower())
+    if days_back is not None:
+        return _calendar_day(days_back, t)
+    age = _age(phrase)
     if age is None:
         return None
     count, step = age
-    t = to_utc(fetched_at)
     try:
         return PublicationWindow(t - (count + 1) * step, t - count * step)
     except OverflowError:  # an age reaching back before year 1: not a real age
+        return None
+
+
+def _calendar_day(days_back: int, fetched_at: datetime) -> PublicationWindow | None:
+    """The local day `days_back` days before the fetch's, up to the fetch for today."""
+    try:
+        day = fetched_at.astimezone(SITE_ZONE).date() - timedelta(days=days_back)
+        start = datetime.combine(day, time(), SITE_ZONE)
+        if days_back == 0:
+            return PublicationWindow(to_utc(start), fetched_at)
+        end = datetime.combine(day + timedelta(days=1), time(), SITE_ZONE)
+        return PublicationWindow(to_utc(start), to_utc(end))
+    except (OverflowError, ValueError):  # a fetch time at the edge of the calendar
         return None
 
 
@@ -90,4 +88,4 @@ def _age(phrase: str) -> tuple[int, timedelta] | None:
         return None
     number, unit = match.group(1).lower(), match.group(2).lower()
     count = int(number) if number.isdigit() else NUMBER_WORDS[number]
-    return count, UNITS[unit]
+    return count, AGE_UNITS[unit]

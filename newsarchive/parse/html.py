@@ -2,7 +2,8 @@
 
 The markup of the sites is not known and changes, so nothing here depends on one site's
 CSS classes: the document is parsed with lxml, boilerplate (scripts, navigation, footers,
-forms, hidden elements, cookie banners) is dropped by generic rules, and the remaining
+forms, hidden elements, cookie banners, ad slots, and blocks of nothing but links) is dropped
+by generic rules, and the remaining
 text is laid out as a browser would: a line per block element, `<br>` breaking a line,
 inline elements joined with the whitespace the markup has. An inline element holding only
 a relative age (`3 uur geleden`) becomes a line of its own, so an age never glues onto
@@ -24,42 +25,31 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from ..items import PageDate, to_utc
-from .ages import ANY_AGE, DIGIT_AGE
+from .ages import AGE_PHRASE, DIGIT_AGE_PHRASE
 from .document import INVISIBLE_CHARS, TextDocument
 from .layout import READ_MORE_MAX, is_read_more
+from .vocabulary import (
+    AD_WORD,
+    CHROME_LANDMARKS,
+    CHROME_ROLES,
+    CONSENT_WORD,
+    HIDDEN_STYLE,
+    INVISIBLE_TAGS,
+    LINK_SEPARATORS,
+    MODAL_ROLES,
+    SHARE_WORD,
+    TEASER_SIGN,
+    WIRE_SIGN,
+)
 from .wire import parse_wire
 
-# Never visible, or never content.
-_INVISIBLE = frozenset(
-    "head script style noscript template svg math iframe frame frameset object embed canvas "
-    "video audio map button select textarea dialog title".split()
-)
-# Boilerplate by its role; kept when it holds the page's heading or main content.
-_STRUCTURAL = frozenset("nav footer form search".split())
 _BLOCKS = frozenset(
     "address article aside blockquote body caption center dd details dir div dl dt fieldset "
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main menu "
     "nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
 )
 _SECTIONING = frozenset("article aside section".split())
-_DROP_ROLES = frozenset("dialog alertdialog navigation banner contentinfo search".split())
-_MODAL_ROLES = frozenset({"dialog", "alertdialog"})
-# Class or id words of consent banners, and the common names of visually hidden text.
-_BOILERPLATE_WORD = re.compile(
-    r"cookie|consent|gdpr|toestemming|sr-only|visually-?hidden|screen-reader-text", re.I
-)
-# Class or id words of share buttons and comment threads: dropped unless they hold wire copy.
-# Case-sensitive so that `ShareRow_row` and `share-x` match but `shared` does not.
-_CHROME_WORD = re.compile(
-    r"(?<![a-zA-Z])(?:[Ss]har(?:e|ing)|SHARE|[Ss]ocial|[Cc]omments?|[Rr]eacties)(?![a-z])"
-)
-_WIRE_SIGN = re.compile(r"\((?:ANP|AFN)\b[^()]{0,40}\)\s*[-–—]|\bnet binnen\b", re.I)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-
-_AGE = re.compile(DIGIT_AGE, re.I)
-_AGE_ANYWHERE = re.compile(ANY_AGE, re.I)
-# Number words and `net` are ordinary words in a sentence; only a <time> makes them an age.
-_AGE_IN_TIME = re.compile(ANY_AGE, re.I)
+_SUBHEADINGS = frozenset("h2 h3 h4 h5 h6".split())
 _AGE_MAX_LEN = 40
 _ROW_LINE_MIN_CELLS = 3
 _ROW_LINE_MAX_CELL = 100
@@ -85,7 +75,6 @@ _KNOWN_TAG = (
     r"th|tbody|thead|article|section|main|header|footer|nav|aside|br|hr|img|strong|em|b|i|time|"
     r"figure|figcaption|dl|dt|dd|blockquote|form|noscript|template|small|pre|button|input|abbr)"
 )
-_FEED_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:feed|rss|rdf:RDF)[\s>]", re.S)
 _DOCUMENT_START = re.compile(r"\s*(?:<!doctype\s+html|<\?xml|<html[\s>]|<!--)", re.I)
 _TAG = re.compile(rf"</?{_KNOWN_TAG}(?:\s[^<>]*)?/?>", re.I)
 
@@ -125,11 +114,6 @@ def looks_like_html(text: str) -> bool:
         return True
     tags = _TAG.finditer(text)
     return next(tags, None) is not None and next(tags, None) is not None
-
-
-def looks_like_feed(text: str) -> bool:
-    """True for an Atom or RSS feed (served as text/html by some sites): no page."""
-    return _FEED_START.match(text.lstrip("\ufeff")) is not None
 
 
 def html_to_document(
@@ -207,20 +191,29 @@ def _is_boilerplate(element: etree._Element) -> bool:
     """Hidden, a dialog or banner by its role, or a consent banner by its class or id words."""
     for name, value in element.items():
         if name in ("class", "id"):
-            if _BOILERPLATE_WORD.search(value):
+            if CONSENT_WORD.search(value):
                 return True
-            if _CHROME_WORD.search(value) and not _holds_wire_copy(element):
+            if _is_ad_or_chrome(value) and not _holds_wire_copy(element):
                 return True
         elif name == "hidden":
             return True
-        elif name == "role" and value.strip().lower() in _DROP_ROLES:
-            return value.strip().lower() in _MODAL_ROLES or not _holds_wire_copy(element)
+        elif name == "role" and value.strip().lower() in CHROME_ROLES:
+            return value.strip().lower() in MODAL_ROLES or not _holds_wire_copy(element)
         elif name in ("aria-hidden", "aria-modal"):
             if value.strip().lower() == "true":
                 return True
-        elif name == "style" and _HIDDEN_STYLE.search(value):
+        elif name == "style" and HIDDEN_STYLE.search(value):
             return True
     return False
+
+
+def _is_ad_or_chrome(value: str) -> bool:
+    return SHARE_WORD.search(value) is not None or AD_WORD.search(value) is not None
+
+
+def _is_copy(line: str) -> bool:
+    """A line of news: a wire line, or one showing an age or a clock time."""
+    return TEASER_SIGN.search(line) is not None or parse_wire(line) is not None
 
 
 def _footer_of_section(element: etree._Element) -> bool:
@@ -231,7 +224,7 @@ def _footer_of_section(element: etree._Element) -> bool:
     if next(element.iter("time"), None) is not None:
         return True
     text = etree.tostring(element, method="text", encoding=str, with_tail=False)
-    return _AGE_ANYWHERE.search(text) is not None or _WIRE_SIGN.search(text) is not None
+    return AGE_PHRASE.search(text) is not None or WIRE_SIGN.search(text) is not None
 
 
 def _protected(root: etree._Element) -> set[Any]:
@@ -251,7 +244,7 @@ def _structural_drops(root: etree._Element, protected: set[Any]) -> set[Any]:
     """Navigation, the page footer and forms; kept when they wrap the page (a form around
     everything), and navigation or a footer holding wire copy (a sidebar marked up so)."""
     return {
-        element for element in root.iter(*_STRUCTURAL)
+        element for element in root.iter(*CHROME_LANDMARKS)
         if element not in protected
         and not (element.tag == "footer" and _footer_of_section(element))
         and not (element.tag != "form" and _holds_wire_copy(element))
@@ -264,13 +257,13 @@ def _holds_wire_copy(element: etree._Element) -> bool:
     lowered = text.lower()  # the substring tests first: footers are long, the regex is not cheap
     if "(anp" not in lowered and "(afn" not in lowered and "net binnen" not in lowered:
         return False
-    return _WIRE_SIGN.search(text) is not None
+    return WIRE_SIGN.search(text) is not None
 
 
 def _is_age(text: str, in_time: bool) -> bool:
     if len(text) > _AGE_MAX_LEN:
         return False
-    return bool((_AGE_IN_TIME if in_time else _AGE).fullmatch(text.strip()))
+    return bool((AGE_PHRASE if in_time else DIGIT_AGE_PHRASE).fullmatch(text.strip()))
 
 
 def _is_inline_age(element: etree._Element, text: str) -> bool:
@@ -310,6 +303,7 @@ def _is_row_line(row: etree._Element) -> bool:
 
 
 _BLOCK, _BREAK, _INLINE, _CARD = 0, 1, 2, 3
+NOWHERE = ""  # the href of a link to no page (`mailto:`, `javascript:`): a link, no URL
 
 
 def _is_card(link: etree._Element) -> bool:
@@ -355,6 +349,8 @@ class _Layout:
         self.row_lines: set[Any] = set()  # table rows whose cells make one line
         self.headings: list[tuple[str, bool, etree._Element]] = []  # (text, in main/article, h1)
         self.times: list[tuple[int, str, etree._Element]] = []  # (line index, datetime, element)
+        self.subheadings: set[int] = set()  # lines that are an h2-h6
+        self.chrome_dropped = 0  # link blocks and bars dropped so far
 
     def document(self) -> TextDocument:
         for top in self._content_roots():
@@ -402,7 +398,7 @@ class _Layout:
 
     def _skip(self, element: etree._Element) -> bool:
         tag = element.tag
-        if not isinstance(tag, str) or tag in _INVISIBLE or element in self.dropped:
+        if not isinstance(tag, str) or tag in INVISIBLE_TAGS or element in self.dropped:
             return True
         if self.generic_drops and element not in self.protected and _is_boilerplate(element):
             self.dropped.add(element)
@@ -417,7 +413,7 @@ class _Layout:
             self._add(" ")  # a cell of a row read as one line
         elif tag in _BLOCKS:
             self._flush()
-            entry = (_BLOCK, self.flushes, len(self.lines))
+            entry = (_BLOCK, self.chrome_dropped, len(self.lines))  # (a block's: drops so far)
             if tag == "pre":
                 self.pre += 1
             elif tag == "main" or tag == "article":
@@ -445,6 +441,10 @@ class _Layout:
         tag = element.tag
         if kind == _BLOCK:
             self._flush()
+            if len(self.lines) > mark and self.generic_drops and element not in self.protected:
+                self._drop_link_lines(mark, flushes)
+            if tag in _SUBHEADINGS and len(self.lines) > mark:
+                self.subheadings.add(len(self.lines) - 1)
             if tag == "h1":
                 self._close_h1(element, mark)
             elif tag == "pre":
@@ -460,12 +460,33 @@ class _Layout:
             self._flush()
             self.hrefs.pop()
 
+    def _drop_link_lines(self, mark: int, drops_before: int) -> None:
+        """A block of links and nothing else, whatever its classes say: a menu, breadcrumbs,
+        tags, share buttons, a related or most-read list, a grid of teaser cards without
+        wire copy. Its lines (from `mark` on) are dropped unless one shows an age, a clock
+        time or a wire line (then it is a list of teasers or headlines). Subheadings above the
+        links (`Meest gelezen`) go with them, also when the links were dropped already."""
+        lines, links = self.lines, self.links
+        headings = self.subheadings
+        body = [i for i in range(mark, len(lines)) if links[i] is not None or i not in headings]
+        if not body:
+            if self.chrome_dropped == drops_before:
+                return
+        elif len(body) < 2 or any(links[index] is None for index in body):
+            return
+        elif any(map(_is_copy, lines[mark:])):
+            return
+        del lines[mark:], links[mark:]
+        self.times = [time for time in self.times if time[0] < mark]
+        self.subheadings = {index for index in self.subheadings if index < mark}
+        self.chrome_dropped += 1
+
     def _add(self, text: str) -> None:
         """Add a text node to the line; inside <pre> its newlines break the line, and a
         text node that is an age in digits (`<a>...</a> 3 uur geleden`) is a line of its own."""
         pieces = text.split("\n") if self.pre and "\n" in text else [text]
         for index, piece in enumerate(pieces):
-            own_line = len(piece) <= _AGE_MAX_LEN and _AGE.fullmatch(piece.strip()) is not None
+            own_line = len(piece) <= _AGE_MAX_LEN and DIGIT_AGE_PHRASE.fullmatch(piece.strip()) is not None
             if index or own_line:
                 self._flush()
             self.parts.append(piece)
@@ -497,7 +518,9 @@ class _Layout:
         if not parts:
             return
         line = " ".join("".join(parts).translate(INVISIBLE_CHARS).split())
-        if line:
+        if line and self.generic_drops and len(parts) > 1 and self._is_link_bar(line):
+            self.chrome_dropped += 1
+        elif line:
             if not unicodedata.is_normalized("NFC", line):
                 line = unicodedata.normalize("NFC", line)
             self.lines.append(line)
@@ -506,21 +529,33 @@ class _Layout:
         self.part_links.clear()
         self.flushes += 1
 
+    def _is_link_bar(self, line: str) -> bool:
+        """A line of several links and separators only (`Home › Regio`, `Facebook WhatsApp`,
+        tags) that shows no wire copy: chrome, like a block of links."""
+        hrefs = set()
+        for text, href in zip(self.parts, self.part_links):
+            if href is not None:
+                hrefs.add(href)
+            elif not text.isspace() and text.strip(LINK_SEPARATORS):
+                return False
+        return len(hrefs) > 1 and not _is_copy(line)
+
     def _line_link(self) -> str | None:
         """The link enclosing the whole line: every visible part lies in the same `<a>`."""
         links = {href for text, href in zip(self.parts, self.part_links) if not text.isspace()}
-        return links.pop() if len(links) == 1 else None
+        return (links.pop() or None) if len(links) == 1 else None
 
     def _href(self, href: str | None) -> str | None:
+        """The absolute URL of a link; NOWHERE for a link that leads to no page."""
         if href is None:
-            return None
+            return NOWHERE
         href = href.strip()
         if not href or href.lower().startswith(("javascript:", "mailto:", "tel:")):
-            return None
+            return NOWHERE
         try:
             return urljoin(self.base, href) if self.base else href
         except ValueError:
-            return None
+            return NOWHERE
 
     def _close_h1(self, element: etree._Element, mark: int) -> None:
         text = " ".join(self.lines[mark:])

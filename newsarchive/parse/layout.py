@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
 from .ages import AGE_MAX, age_window, is_age, looks_like_age
+from .vocabulary import CLOCK, DASHES
 from .wire import WireLine, looks_like_wire, parse_wire, read_line, split_trailing_age
 
 
@@ -37,6 +38,7 @@ class Kind(Enum):
     EDITION = "edition"
     BANNER = "banner"
     CHROME = "chrome"  # a "read more" link's text
+    METADATA = "metadata"  # `Door ANP - 5-9-2016, 14:50 (Update ...)`: neither title nor body
     OTHER = "other"
 
 
@@ -59,16 +61,24 @@ _SECTION_WORDS = 4
 _NET_BINNEN = re.compile(r"net binnen\s*:?", re.IGNORECASE)
 _HEADLINE = re.compile(
     r"(?P<dash>[-–•·]\s*)?(?P<section>[^\W\d_][^\d]{0,40}?)\s*"
-    r"(?P<time>(?:[01]?\d|2[0-3]):[0-5]\d)\s*(?P<title>\S.*)"
+    rf"(?P<time>{CLOCK})\s*(?P<title>\S.*)"
 )
 _HEADLINE_SECTION_WORDS = 4
-_CLOCK_AT_END = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d$")
+_CLOCK_AT_END = re.compile(rf"(?<![\d:.]){CLOCK}$")
 _DAY = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
 _MONTH = (
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
 )
 _DATE = re.compile(rf"(?:{_DAY},?\s+)?\d{{1,2}}\s+{_MONTH}\s+\d{{4}}", re.IGNORECASE)
 _EDITION = re.compile(r"editie\s*:", re.IGNORECASE)
+# A byline with the time of publication: `Door ANP - 5-9-2016, 14:50 (Update: 15:10)`,
+# `Bron: Omroep Zeeland | 3 maart 2026`.
+_METADATA = re.compile(
+    rf"(?:door|bron)\b:?\s*[^\d]{{1,60}}?\s*[{DASHES}|,·•]\s*"
+    rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|(?:{_DAY},?\s+)?\d{{1,2}}\s+{_MONTH}\s+\d{{4}})\b.*",
+    re.IGNORECASE,
+)
+_METADATA_STARTS = ("door", "bron")
 # How every line above starts (a read-more link after its arrows); other lines are text.
 _MAY_BE_SPECIAL = re.compile(
     rf"[\s»›>→….:]*(?:meer|net|editie|lees|read|verder|\d|{_DAY})", re.IGNORECASE
@@ -115,6 +125,9 @@ def _tokenize(lines: list[str], links: list[str | None]) -> list[Token]:
             text = text.replace("ƫ", "ë")
         if len(text) <= AGE_MAX and (is_age(text) or looks_like_age(text)):
             add(Token(Kind.AGE, text, link))  # an unknown phrase gets a warning later
+            continue
+        if text[:4].lower() in _METADATA_STARTS and _METADATA.fullmatch(text):
+            add(Token(Kind.METADATA, text, link))
             continue
         age, rest, wire = read_line(text)
         if age is not None:
@@ -335,7 +348,7 @@ def _may_be_section(text: str) -> bool:
 # --- the lead ----------------------------------------------------------------------------
 
 
-_NOT_BODY = (Kind.BANNER, Kind.CHROME, Kind.NET_BINNEN, Kind.HEADLINE, Kind.AGE)
+_NOT_BODY = (Kind.BANNER, Kind.CHROME, Kind.NET_BINNEN, Kind.HEADLINE, Kind.AGE, Kind.METADATA)
 _NOT_TITLE = (*_NOT_BODY, Kind.DATE, Kind.EDITION)
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .ages import ANY_AGE, DIGIT_AGE
+from .ages import AGE_PHRASE
+from .vocabulary import ANY_AGE, DASHES, DIGIT_AGE
 
 _LETTER = r"[^\W\d_]"
 _QUOTE = "'’`"
@@ -22,8 +23,10 @@ _QUOTE = "'’`"
 # `DEN HAAG`, `MEXICO-STAD`, `'S HEER ARENDSKERKE`, `ST. PETERSBURG`, `IZJOEM/LONDEN`.
 _JOIN = rf"(?:[-\u2010\u2011{_QUOTE}]|\.\s?|\s|\s?/\s?)"
 _DATELINE = rf"(?P<dateline>[{_QUOTE}]?{_LETTER}+(?:{_JOIN}[{_QUOTE}]?{_LETTER}+){{0,11}}\.?)"
-_AGENCIES = r"\(\s*(?P<agencies>[^\W\d_]{2,12}(?:\s?/\s?[^\W\d_]{2,12}){0,7})\s*\)"
-_SEPARATOR = r"\s*[-–—]\s+"
+# An agency is one to three words (`ANP`, `Omroep Zeeland`); up to eight, joined by `/`.
+_AGENCY = r"[^\W\d_]{2,12}(?: [^\W\d_]{2,12}){0,2}"
+_AGENCIES = rf"\(\s*(?P<agencies>{_AGENCY}(?:\s?/\s?{_AGENCY}){{0,7}})\s*\)"
+_SEPARATOR = rf"\s*[{DASHES}]\s+"
 _WIRE_LINE = rf"{_DATELINE}\s*(?:{_AGENCIES}\s*)?{_SEPARATOR}(?P<body>\S.*)"
 _WIRE = re.compile(_WIRE_LINE, re.S)
 # The common case in one match: a known age glued onto the start of the next wire line.
@@ -37,13 +40,16 @@ _GLUED_AGE = re.compile(
 _TRAILING_AGE = re.compile(rf"(?<=[.!?\"”’')])\s*(?P<age>{DIGIT_AGE})$", re.IGNORECASE)
 
 # Shaped like a wire line (words, a bracketed group, a dash) even if it does not parse.
-_WIRE_LIKE = re.compile(r"[^\W\d_][^()]{0,60}\([^()]{2,40}\)\s*[-–—]")
+_WIRE_LIKE = re.compile(rf"[^\W\d_][^()]{{0,60}}\([^()]{{2,40}}\)\s*[{DASHES}]")
+# Text before the dateline on its line, set off by a bar or bullet: a date
+# (`8 januari 2024 | AMSTERDAM (ANP) - ...`), a section. It is not part of the item.
+_BEFORE_DATELINE = re.compile(r"[^|·•]{1,60}?\s[|·•]\s+(?=\S)")
 
 _AGE_PREFIX_MAX = 40
 # A dateline, its agencies and the separator fit in this many characters.
 _HEAD_MAX = 130
 _HEAD_SPACES = 12
-_DASHES = ("- ", "– ", "— ")
+_DASHES = tuple(f"{dash} " for dash in DASHES)
 _AGE_ENDINGS = ("geleden", "zojuist", "Zojuist")
 
 _MIXED_WORDS = 3
@@ -74,6 +80,19 @@ def parse_wire(line: str) -> WireLine | None:
     return None if match is None else _wire_line(match)
 
 
+def strip_before_dateline(line: str) -> str | None:
+    """The wire line after a date or label set off by `|` or a bullet, if one follows:
+    `8 januari 2024 | AMSTERDAM (ANP) - ...` gives `AMSTERDAM (ANP) - ...`; else None."""
+    if "|" not in line[:_HEAD_MAX] and "·" not in line[:_HEAD_MAX] and "•" not in line[:_HEAD_MAX]:
+        return None
+    match = _BEFORE_DATELINE.match(line)
+    if match is None:
+        return None
+    rest = line[match.end() :]
+    wire = parse_wire(rest)
+    return rest if wire is not None and wire.strict else None
+
+
 def read_line(line: str) -> tuple[str | None, str, WireLine | None]:
     """(age glued on the front, the rest, the rest's wire line) of any line:
     `3 uur geledenTEHERAN (ANP) - ...` gives the age, `TEHERAN (ANP) - ...` and its parse;
@@ -85,7 +104,10 @@ def read_line(line: str) -> tuple[str | None, str, WireLine | None]:
             age = match.group("age")  # type: ignore[union-attr]
             return age, match.group("wire") if age else line, wire  # type: ignore[union-attr]
     glued = split_glued_age(line)  # an unknown age phrase, or a rest that does not parse
-    return glued if glued is not None else (None, line, None)
+    if glued is not None:
+        return glued
+    rest = strip_before_dateline(line)
+    return (None, line, None) if rest is None else (None, rest, parse_wire(rest))
 
 
 def _wire_line(match: re.Match[str]) -> WireLine | None:
@@ -122,13 +144,12 @@ def _split_agencies(text: str | None) -> tuple[str, ...] | None:
     a token is not capitalised, so `(de bond) - ` is no agency list."""
     if text is None:
         return ()
-    # The pattern allows only letters and slashes (spaced or not).
-    if text.isupper():
-        return tuple(text.replace(" ", "").split("/"))
-    agencies = tuple(text.replace(" ", "").split("/"))
-    if agencies[0].isupper():  # `(ANP/dpa)`: partners as they style themselves
+    # The pattern allows only words of letters and slashes (spaced or not).
+    agencies = tuple(agency.strip() for agency in text.split("/"))
+    if text.isupper() or agencies[0].isupper():  # `(ANP/dpa)`: partners as they style themselves
         return agencies
-    return agencies if all(agency[:1].isupper() for agency in agencies) else None
+    words = [word for agency in agencies for word in agency.split()]
+    return agencies if all(word[:1].isupper() for word in words) else None
 
 
 def _is_mixed_case_place(dateline: str) -> bool:
@@ -155,11 +176,17 @@ def split_glued_age(line: str) -> tuple[str, str, WireLine | None] | None:
     match = _GLUED_AGE.match(line)
     if match is None:
         return None
-    rest = match.group("rest")
+    age, rest = match.group("age", "rest")
     wire = parse_wire(rest)
-    if wire is None and not looks_like_wire(rest):
+    if wire is None and not looks_like_wire(rest) and not _glued_onto_text(line, age, rest):
         return None
-    return match.group("age"), rest, wire
+    return age, rest, wire
+
+
+def _glued_onto_text(line: str, age: str, rest: str) -> bool:
+    """A known age with other text glued straight on (`2 uur geledenLees meer nieuws`): no
+    space between, and a capital starting the text; in a sentence a space would follow."""
+    return rest[:1].isupper() and line[len(age) : len(age) + 1] == rest[:1] and AGE_PHRASE.fullmatch(age) is not None
 
 
 def split_trailing_age(line: str) -> tuple[str, str] | None:

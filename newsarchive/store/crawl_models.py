@@ -7,15 +7,39 @@ its headers, so any page can be parsed again by a later parser.
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base, UTCDateTime
 
-FRONTIER_STATES = ("pending", "fetched", "done", "failed", "given_up")
-URL_KINDS = ("listing", "feed", "article")
+
+class FrontierState(str, enum.Enum):
+    """Where a URL of the frontier stands (the `state` column holds the value)."""
+
+    PENDING = "pending"  # not fetched yet
+    FETCHED = "fetched"  # response stored, page not yet (a run ended in between)
+    DONE = "done"  # archived
+    FAILED = "failed"  # the last attempt failed; tried again from next_due_at
+    GIVEN_UP = "given_up"  # failed for good; given_up_reason says why
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class UrlKind(str, enum.Enum):
+    LISTING = "listing"
+    FEED = "feed"
+    ARTICLE = "article"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+FRONTIER_STATES = tuple(state.value for state in FrontierState)
+URL_KINDS = tuple(kind.value for kind in UrlKind)
 
 
 class FrontierURL(Base):
@@ -32,6 +56,7 @@ class FrontierURL(Base):
         CheckConstraint(f"state IN {FRONTIER_STATES}", name="state"),
         CheckConstraint(f"kind IS NULL OR kind IN {URL_KINDS}", name="kind"),
         Index(None, "state", "next_due_at"),
+        Index(None, "host"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -49,6 +74,36 @@ class FrontierURL(Base):
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
     page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
+    host: Mapped[str | None] = mapped_column(Text)  # host[:port]: its crawl_hosts row
+    failure_reason: Mapped[str | None] = mapped_column(String(32))  # fetch.errors.FailureReason
+    # A claim: the crawl worker fetching the URL now, and when its claim ends (Unix seconds)
+    # if it is not released first (a worker killed with kill -9 releases nothing).
+    lease_owner: Mapped[str | None] = mapped_column(Text)
+    lease_until: Mapped[float | None] = mapped_column(Float)
+
+
+class CrawlHost(Base):
+    """Politeness per host (`host[:port]`), shared by every crawl of the archive.
+
+    Times are Unix seconds (sub-second, as the delay needs). A host is asked by one worker at a
+    time (the lease) and not before `next_allowed_at` (the end of the previous request plus the
+    host's delay) nor before `blocked_until` (a Retry-After, or the back-off after 429/503).
+    """
+
+    __tablename__ = "crawl_hosts"
+
+    host: Mapped[str] = mapped_column(Text, primary_key=True)
+    next_allowed_at: Mapped[float | None] = mapped_column(Float)
+    crawl_delay: Mapped[float | None] = mapped_column(Float)  # from robots.txt
+    robots_status: Mapped[int | None] = mapped_column(Integer)  # NULL: never fetched
+    robots_body: Mapped[str | None] = mapped_column(Text)
+    robots_fetched_at: Mapped[float | None] = mapped_column(Float)
+    blocked_until: Mapped[float | None] = mapped_column(Float)
+    block_reason: Mapped[str | None] = mapped_column(Text)
+    backoff_level: Mapped[int] = mapped_column(Integer, default=0)  # 429/503 incidents in a row
+    last_incident_at: Mapped[float | None] = mapped_column(Float)
+    lease_owner: Mapped[str | None] = mapped_column(Text)
+    lease_until: Mapped[float | None] = mapped_column(Float)
 
 
 class CrawlResponse(Base):
