@@ -39,10 +39,17 @@ def error(message: str) -> None:
     click.echo(f"newsarchive: {message}", err=True)
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsarchive")
 def cli() -> None:
-    """Scrape ANP-style news-wire pages into a structured, deduplicated archive."""
+    """Scrape ANP-style news-wire pages into a structured, deduplicated archive.
+
+    \b
+    Examples:
+        newsarchive ingest fixtures/ --fetched-at 2026-03-17T12:00:00Z
+        newsarchive query --agency AFP --since 24h
+        newsarchive crawl --sources sources.txt --log-file crawl.log
+    """
 
 
 # Commands are added below, one section per stage: parse, store (ingest, db), fetch (fetch,
@@ -82,6 +89,11 @@ def parse_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: str
 
     A missing, empty, binary or non-page file is named on stderr; the others are still
     printed, and the exit status is 1.
+
+    \b
+    Examples:
+        newsarchive parse page.html --url https://regio.example.nl/nieuws/x
+        newsarchive parse dumps/*.txt --fetched-at 2026-03-17T12:00:00Z | jq .title
     """
     from .parse.files import PageFileError, parse_file
 
@@ -161,6 +173,11 @@ def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: st
     The same file at the same fetch time is stored once however often it is ingested. Each
     stored page keeps the file's path. Files that hold no page are named on stderr and the
     exit status is 1; the others are stored.
+
+    \b
+    Examples:
+        newsarchive ingest saved-pages/ --fetched-at 2026-03-17T12:00:00Z
+        newsarchive ingest page.html --url https://regio.example.nl/nieuws/x
     """
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -189,13 +206,24 @@ def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: st
 
 @cli.group("db")
 def db_group() -> None:
-    """The archive's schema (Alembic revisions shipped with newsarchive)."""
+    """The archive's schema (Alembic revisions shipped with newsarchive).
+
+    \b
+    Examples:
+        newsarchive db current
+        newsarchive db check --full
+    """
 
 
 @db_group.command("upgrade")
 @db_option
 def db_upgrade_command(db: str) -> None:
-    """Create the archive or bring its schema to this newsarchive's newest revision."""
+    """Create the archive or bring its schema to this newsarchive's newest revision.
+
+    \b
+    Example:
+        newsarchive db upgrade --db newsarchive.db
+    """
     with open_archive_or_exit(db, upgrade_to_heads=True) as archive:
         click.echo(f"{db}: at revision {', '.join(archive.revisions())} (newest)")
 
@@ -203,7 +231,12 @@ def db_upgrade_command(db: str) -> None:
 @db_group.command("current")
 @db_option
 def db_current_command(db: str) -> None:
-    """Show the archive's schema revision and whether it is the newest this tool knows."""
+    """Show the archive's schema revision and whether it is the newest this tool knows.
+
+    \b
+    Example:
+        newsarchive db current --db postgresql+psycopg://postgres@127.0.0.1/news
+    """
     from .store.reader import archive_status
 
     with archive_errors(db):
@@ -220,7 +253,7 @@ def db_check_command(full: bool, db: str) -> None:
 
     Exit status 0 when it is, 1 when SQLite reports damage (the first problems are printed),
     2 when there is no archive. A damaged archive is refused by every writing command: restore
-    a copy, or recover it with `sqlite3 archive.db ".recover" | sqlite3 recovered.db`.
+    a copy, or recover it with: sqlite3 archive.db .recover | sqlite3 recovered.db
 
     \b
     Example:
@@ -416,6 +449,10 @@ def fetch_command(urls: tuple[str, ...], **options: Any) -> None:
 
     Exit status 0 when all went well, 1 when some pages failed (each named on stderr), 2 for
     usage or configuration errors. The last line sums up the run.
+
+    \b
+    Example:
+        newsarchive fetch https://regio.example.nl/nieuws/een-artikel --delay 2
     """
     from .fetch.crawl import fetch
 
@@ -444,6 +481,11 @@ def crawl_command(sources: tuple[str, ...], sources_file: Any, pages: int, refre
     that overlap share the work (no URL fetched twice, each host's delay kept across all of
     them); a killed run's URLs return to the others. Exit status 0 when all went well, 1 when
     some pages failed (each named on stderr), 2 for usage or configuration errors.
+
+    \b
+    Examples:
+        newsarchive crawl https://regio.example.nl/nieuws/buitenland --pages 2
+        newsarchive crawl --sources sources.txt --quiet --log-file crawl.log
     """
     from .fetch.crawl import crawl, read_sources_file
 
@@ -481,6 +523,11 @@ def reparse_command(everything: bool, parser_older_than: str | None, since: date
     The selected pages are parsed again, then the archive is rebuilt from every page in fetch
     order: as if all its raw material had been ingested afresh. Item ids stay. Killed, it
     resumes on the next run; shards share the work and the last one rebuilds.
+
+    \b
+    Examples:
+        newsarchive reparse
+        newsarchive reparse --all --workers 2
     """
     from .reparse import ReparseError, Selection, Shard, reparse
 
@@ -505,26 +552,63 @@ def reparse_command(everything: bool, parser_older_than: str | None, since: date
 # --- query: query, show, stats --------------------------------------------------------------
 
 
+# Largest LIMIT, OFFSET and id the databases take (a signed 64-bit integer); larger is clamped.
+MAX_INT64 = 2**63 - 1
+
+
+# The output rule of every command that prints records (query, show, stats), stated once.
+PIPED_FORMAT = "jsonl"
+FORMAT_RULE = "a table on a terminal; JSON Lines (jsonl, one object a line) when piped or redirected"
+
+
 def _format_option(choices: tuple[str, ...]) -> Any:
-    return click.option(
-        "--format", "fmt", type=click.Choice(choices), default=None,
-        help="Output format. Default: table on a terminal, "
-             f"{'JSON Lines' if 'jsonl' in choices else 'JSON'} when piped.",
-    )
+    return click.option("--format", "fmt", type=click.Choice(choices), default=None,
+                        help=f"Output format. Default: {FORMAT_RULE}.")
 
 
-def _chosen_format(fmt: str | None, piped: str) -> str:
-    return fmt or ("table" if sys.stdout.isatty() else piped)
+def _chosen_format(fmt: str | None) -> str:
+    return fmt or ("table" if sys.stdout.isatty() else PIPED_FORMAT)
+
+
+@contextmanager
+def output_to_stdout() -> Iterator[None]:
+    """A reader that closed the pipe (`query | head -1`) ends the command quietly, status 0."""
+    import os
+
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Later flushes (at exit) must not complain either: stdout goes nowhere from here on.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+
+
+class _Count(click.IntRange):
+    """A count or an id: at least `min`; one beyond what the databases take is clamped."""
+
+    def __init__(self, minimum: int) -> None:
+        super().__init__(min=minimum, max=MAX_INT64, clamp=True)
+
+    def _describe_range(self) -> str:
+        return f"x>={self.min}"
+
+
+def _count_option(name: str, default: int, help_text: str, minimum: int = 1) -> Any:
+    return click.option(name, type=_Count(minimum), default=default, show_default=True,
+                        metavar="N", help=help_text)
 
 
 @cli.command("query")
-@click.option("--dateline", help="The whole dateline, any case and accents: `teheran`.")
-@click.option("--place", "places", multiple=True,
-              help="A place of the dateline: `londen` finds IZJOEM/LONDEN. Repeatable (all).")
-@click.option("--agency", "agencies", multiple=True,
-              help="An agency: `AFP` finds ANP/AFP/RTR. Repeatable (all of them).")
-@click.option("--section", help="The section (any case): Buitenland, Sport, Middelburg...")
-@click.option("--kind", type=click.Choice(["article", "teaser"]))
+@click.option("--dateline", metavar="TEXT", help="The whole dateline, any case and accents: teheran.")
+@click.option("--place", "places", multiple=True, metavar="TEXT",
+              help="A place of the dateline: londen finds IZJOEM/LONDEN. Repeatable (all).")
+@click.option("--agency", "agencies", multiple=True, metavar="TEXT",
+              help="An agency: AFP finds ANP/AFP/RTR. Repeatable (all of them).")
+@click.option("--section", metavar="TEXT",
+              help="The section (any case): Buitenland, Sport, Middelburg...")
+@click.option("--kind", type=click.Choice(["article", "teaser"]),
+              help="Lead articles only, or sidebar and listing teasers only.")
 @click.option("--since", metavar="WHEN",
               help="Published at or after (window overlap): ISO date/time or 30m, 24h, 7d, 2w.")
 @click.option("--until", metavar="WHEN",
@@ -533,22 +617,32 @@ def _chosen_format(fmt: str | None, piped: str) -> str:
               show_default=True,
               help="Time of --since/--until/--order: publication window or first sight.")
 @click.option("--search", metavar="TEXT",
-              help="Full-text search of title, dateline and body (SQLite FTS5 syntax).")
+              help="Full-text search of title, dateline and body: every word must occur, as "
+                   "written (Midden-Oosten, 16.00); accents and case folded.")
+@click.option("--search-syntax", type=click.Choice(["words", "fts"]), default="words",
+              show_default=True,
+              help="fts: the database's own query syntax instead (SQLite FTS5: OR, NOT, "
+                   "\"a phrase\", prefix*; PostgreSQL: websearch).")
 @click.option("--order", type=click.Choice(["newest", "oldest", "relevance"]),
-              default="newest", show_default=True)
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+              default="newest", show_default=True,
+              help="Newest or oldest first (on the --by axis), or best --search match first.")
+@_count_option("--limit", 20, "How many items (or stories) to print at most.")
+@_count_option("--offset", 0, "How many to skip first (for the next page).", minimum=0)
 @click.option("--stories", is_flag=True,
               help="One row per story of the matching items (limit and offset count stories).")
 @_format_option(("table", "json", "jsonl", "csv"))
 @db_option
 def query_command(dateline: str | None, places: tuple[str, ...], agencies: tuple[str, ...],
                   section: str | None, kind: str | None, since: str | None, until: str | None,
-                  by: str, search: str | None, order: str, limit: int, offset: int,
-                  stories: bool, fmt: str | None, db: str) -> None:
+                  by: str, search: str | None, search_syntax: str, order: str, limit: int,
+                  offset: int, stories: bool, fmt: str | None, db: str) -> None:
     """Items of the archive, filtered (all filters combine), newest first.
 
-    A table on a terminal, JSON Lines when piped (--format to choose).
+    \b
+    Examples:
+        newsarchive query --agency AFP --since 24h
+        newsarchive query --place londen --search "drones" --format csv > londen.csv
+        newsarchive query --section sport --by seen --order oldest --limit 100
     """
     from .query import ItemFilter, QueryError, iter_items, parse_moment
     from .query.output import write_items
@@ -558,32 +652,36 @@ def query_command(dateline: str | None, places: tuple[str, ...], agencies: tuple
         item_filter = ItemFilter(
             dateline=dateline, places=places, agencies=agencies, section=section,
             kind=kind,  # type: ignore[arg-type]
-            since=parse_moment(since, now=now) if since else None,
-            until=parse_moment(until, now=now, end_of_day=True) if until else None,
-            by=by, search=search, order=order, limit=limit, offset=offset,  # type: ignore[arg-type]
+            since=parse_moment(since, now=now) if since is not None else None,
+            until=parse_moment(until, now=now, end_of_day=True) if until is not None else None,
+            by=by, search=search, search_syntax=search_syntax,  # type: ignore[arg-type]
+            order=order, limit=limit, offset=offset,  # type: ignore[arg-type]
         )
-        with open_reader_or_exit(db) as archive, archive_errors(db):
+        with open_reader_or_exit(db) as archive, archive_errors(db), output_to_stdout():
             if stories:
                 from .query.output import write_stories
                 from .query.stories import search_stories
 
-                write_stories(search_stories(archive, item_filter), _chosen_format(fmt, "jsonl"),
-                              sys.stdout)
+                write_stories(search_stories(archive, item_filter), _chosen_format(fmt), sys.stdout)
             else:
-                write_items(iter_items(archive, item_filter), _chosen_format(fmt, "jsonl"),
-                            sys.stdout)
+                write_items(iter_items(archive, item_filter), _chosen_format(fmt), sys.stdout)
     except QueryError as exc:
         error(str(exc))
         sys.exit(2)
 
 
 @cli.command("show")
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=_Count(0), metavar="ID")
 @_format_option(("table", "json", "jsonl"))
 @db_option
 def show_command(item_id: int, fmt: str | None, db: str) -> None:
     """One item: its window and how it was derived, every sighting, the same story's article
-    or teasers, and earlier titles or agency lists."""
+    or teasers, and earlier titles or agency lists. A missing ID: one line, exit status 1.
+
+    \b
+    Example:
+        newsarchive show 42 --format json
+    """
     from .query.output import write_detail
     from .query.show import show_item
 
@@ -592,24 +690,29 @@ def show_command(item_id: int, fmt: str | None, db: str) -> None:
     if detail is None:
         error(f"no item {item_id} in {db}")
         sys.exit(1)
-    write_detail(detail, _chosen_format(fmt, "json"), sys.stdout)
+    with output_to_stdout():
+        write_detail(detail, _chosen_format(fmt), sys.stdout)
 
 
 @cli.command("stats")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
-              help="How many datelines and warning pages to list.")
-@click.option("--days", type=click.IntRange(min=1), default=14, show_default=True,
-              help="How many recent days to count.")
+@_count_option("--top", 10, "How many datelines and warning pages to list.")
+@_count_option("--days", 14, "How many recent days to count.")
 @_format_option(("table", "json", "jsonl"))
 @db_option
 def stats_command(top: int, days: int, fmt: str | None, db: str) -> None:
-    """Items and sightings per agency, dateline, section and day; fetch times; size; warnings."""
+    """Items and sightings per agency, dateline, section and day; fetch times; size; warnings.
+
+    \b
+    Example:
+        newsarchive stats --top 20 --days 30
+    """
     from .query.output import write_stats
     from .query.stats import archive_stats
 
     with open_reader_or_exit(db) as archive, archive_errors(db):
         stats = archive_stats(archive, top=top, days=days)
-    write_stats(stats, _chosen_format(fmt, "json"), sys.stdout)
+    with output_to_stdout():
+        write_stats(stats, _chosen_format(fmt), sys.stdout)
 
 
 # --- see: report, datasette --------------------------------------------------------------
@@ -631,7 +734,12 @@ def report_command(since: str | None, until: str | None, out: Path, csv_dir: Pat
                    db: str) -> None:
     """One self-contained HTML file (charts and their numbers) about a period of the archive:
     volume per agency and section, top datelines and places, how exact the times are, crawl
-    health. Opens offline, also on a phone."""
+    health. Opens offline, also on a phone.
+
+    \b
+    Example:
+        newsarchive report --since 7d --out week.html --csv week-csv/
+    """
     from datetime import timedelta
 
     from .query import QueryError, parse_moment
@@ -670,10 +778,15 @@ def report_command(since: str | None, until: str | None, out: Path, csv_dir: Pat
               help="Port to listen on; 0 takes a free one.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--metadata", "print_metadata", is_flag=True,
-              help="Print the metadata (JSON) for `datasette ARCHIVE --metadata FILE` and exit.")
+              help="Print the metadata (JSON) for datasette ARCHIVE --metadata FILE, and exit.")
 def datasette_command(archive: str, port: int, host: str, print_metadata: bool) -> None:
     """Serve a SQLite archive in Datasette with our metadata: Items first (newest first,
-    search, facets), descriptions of every table and column, canned queries."""
+    search, facets), descriptions of every table and column, canned queries.
+
+    \b
+    Example:
+        newsarchive datasette newsarchive.db --port 8001
+    """
     from .browse import database_name, datasette_metadata, serve
     from .store.db import ArchiveError
     from .store.reader import STATE_TEXT, archive_status

@@ -102,4 +102,4 @@ def test_ingest_warns_about_ages_that_do_not_fit(tmp_path):
         result = invoke("ingest", str(tmp_path / name), "--fetched-at", fetched_at.isoformat(),
                         "--db", str(tmp_path / "a.db"))
         assert result.exit_code == 0, result.output
-    assert "warning: 1 sightings with an age that does not fit" in result.output
+    assert "warning: 1 sighting with an age that does not fit" in result.output
