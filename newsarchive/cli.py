@@ -588,10 +588,10 @@ class _Count(click.IntRange):
     """A count or an id: at least `min`; one beyond what the databases take is clamped."""
 
     def __init__(self, minimum: int) -> None:
-        super().__init__(min=minimum, max=MAX_INT64, clamp=True)
+        super().__init__(min=minimum)
 
-    def _describe_range(self) -> str:
-        return f"x>={self.min}"
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return super().convert(min(click.INT.convert(value, param, ctx), MAX_INT64), param, ctx)
 
 
 def _count_option(name: str, default: int, help_text: str, minimum: int = 1) -> Any:
