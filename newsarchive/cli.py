@@ -59,6 +59,9 @@ def cli() -> None:
 # --- parse -------------------------------------------------------------------------------
 
 
+FIRST_FETCH_YEAR, LAST_FETCH_YEAR = 1900, 9998
+
+
 def _iso_datetime(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
     """`--fetched-at`: ISO 8601; a time without offset is UTC; `Z` accepted."""
     if value is None:
@@ -67,9 +70,14 @@ def _iso_datetime(ctx: click.Context, param: click.Parameter, value: str | None)
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
-        return to_utc(datetime.fromisoformat(text))
-    except ValueError:
+        moment = to_utc(datetime.fromisoformat(text))
+    except (ValueError, OverflowError):
         raise click.BadParameter(f"not an ISO 8601 date and time: {value!r}") from None
+    if not FIRST_FETCH_YEAR <= moment.year <= LAST_FETCH_YEAR:
+        # Ages count back from it (`3 jaar geleden`): a moment near the calendar's ends has none.
+        raise click.BadParameter(
+            f"{value!r} is not a plausible fetch time (years {FIRST_FETCH_YEAR}-{LAST_FETCH_YEAR})")
+    return moment
 
 
 fetched_at_option = click.option(

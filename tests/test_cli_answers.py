@@ -174,3 +174,21 @@ def test_piped_output_follows_one_rule_for_every_command(seeded):
         lines = result.stdout.splitlines()
         assert all(json.loads(line) for line in lines) and lines, command
     assert len(invoke("show", "1", "--db", seeded).stdout.splitlines()) == 1
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00Z", "1899-12-31T23:59:59Z", "9999-12-31T23:59Z"])
+def test_an_implausible_fetch_time_is_refused_before_anything_is_stored(tmp_path, when):
+    db = tmp_path / "a.db"
+    result = invoke("ingest", str(SEEDS), "--fetched-at", when, "--db", str(db))
+    assert result.exit_code == 2 and "is not a plausible fetch time (years 1900-9998)" in result.stderr
+    assert not db.exists()
+    assert invoke("ingest", str(SEEDS), "--fetched-at", "1900-01-01T00:00Z", "--db", str(db)).exit_code in (0, 1)
+
+
+def test_early_times_keep_their_text_order_in_sqlite():
+    from datetime import datetime, timezone
+
+    from newsarchive.store.types import sqlite_text
+
+    assert sqlite_text(datetime(1, 1, 1, tzinfo=timezone.utc)) == "0001-01-01T00:00:00Z"
+    assert sqlite_text(datetime(2026, 3, 17, 9, 5, 7, 999, tzinfo=timezone.utc)) == "2026-03-17T09:05:07Z"

@@ -17,7 +17,8 @@ SQLITE_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 @functools.lru_cache(maxsize=65536)  # fetch times and window bounds repeat within a batch
 def sqlite_text(moment: datetime) -> str:
-    return to_utc(moment).strftime(SQLITE_TIME_FORMAT)
+    # isoformat, not strftime: strftime writes the year 0001 as `1` on glibc (text order breaks).
+    return to_utc(moment).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 def _sqlite_bind(value: datetime | None) -> str | None:
