@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .items import to_utc
+from .items import ItemKind, to_utc
 
 if TYPE_CHECKING:
     from .store.archive import Archive
@@ -615,7 +615,7 @@ def _count_option(name: str, default: int, help_text: str, minimum: int = 1) -> 
               help="An agency: AFP finds ANP/AFP/RTR. Repeatable (all of them).")
 @click.option("--section", metavar="TEXT",
               help="The section (any case): Buitenland, Sport, Middelburg...")
-@click.option("--kind", type=click.Choice(["article", "teaser"]),
+@click.option("--kind", type=click.Choice([kind.value for kind in ItemKind]),
               help="Lead articles only, or sidebar and listing teasers only.")
 @click.option("--since", metavar="WHEN",
               help="Published at or after (window overlap): ISO date/time or 30m, 24h, 7d, 2w.")

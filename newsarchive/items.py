@@ -137,6 +137,25 @@ class RawDocument:
         return charset_of(self.content_type)
 
 
+class ItemKind(str, Enum):
+    """What a stored item is (the `items.kind` column, the same text)."""
+
+    ARTICLE = "article"  # a page's own lead article
+    TEASER = "teaser"  # a sidebar or listing teaser
+
+
+class StoredPageKind(str, Enum):
+    """The kinds of page the archive stores (`pages.kind`): PageKind less `unknown`."""
+
+    ARTICLE = "article"
+    LISTING = "listing"
+
+
+def sql_in(column: str, values: type[Enum]) -> str:
+    """`column IN ('a', 'b')`: a CHECK constraint that holds the enumeration's own text."""
+    return f"{column} IN ({', '.join(repr(member.value) for member in values)})"
+
+
 class LinkRole(str, Enum):
     """What a link of a page leads to, as link discovery reads it."""
 

@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from ..items import ItemKind, StoredPageKind, sql_in
+from .evidence import WindowSource
 from .types import SQLITE_TIME_FORMAT, UTCDateTime, sqlite_text  # noqa: F401 - their old home
 
 NAMING_CONVENTION = {
@@ -45,7 +47,7 @@ class Page(Base):
     __table_args__ = (
         UniqueConstraint("content_hash", "fetched_at"),
         Index(None, "url", "fetched_at"),
-        CheckConstraint("kind IN ('article', 'listing')", name="kind"),
+        CheckConstraint(sql_in("kind", StoredPageKind), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -97,9 +99,9 @@ class Item(Base):
 
     __tablename__ = "items"
     __table_args__ = (
-        CheckConstraint("kind IN ('article', 'teaser')", name="kind"),
+        CheckConstraint(sql_in("kind", ItemKind), name="kind"),
         CheckConstraint(
-            "window_source IN ('headline', 'metadata', 'relative_age', 'teaser', 'none')",
+            sql_in("window_source", WindowSource),
             name="window_source",
         ),
     )
