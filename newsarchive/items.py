@@ -101,6 +101,7 @@ class Item:
             "age_text": self.age_text,
             "published_earliest": iso(self.window.earliest) if self.window else None,
             "published_latest": iso(self.window.latest) if self.window else None,
+            "url": self.url,
         }
 
 
@@ -114,7 +115,7 @@ class Headline:
     url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"section": self.section, "time": self.time, "title": self.title}
+        return {"section": self.section, "time": self.time, "title": self.title, "url": self.url}
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,10 @@ class ParsedPage:
             "fetched_at": iso(self.fetched_at),
             "title": self.title,
             "section": self.section,
+            "page_date": (
+                {"published": iso(self.page_date.published), "source": self.page_date.source}
+                if self.page_date else None
+            ),
             "lead": self.lead.to_dict() if self.lead else None,
             "items": [item.to_dict() for item in self.items],
             "headlines": [headline.to_dict() for headline in self.headlines],
