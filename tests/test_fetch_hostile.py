@@ -12,6 +12,7 @@ import base64
 import socket
 import threading
 import time
+from datetime import datetime, timezone
 
 import pytest
 from hostile_server import HostileServer, page, response, trickle
@@ -82,6 +83,14 @@ def test_retry_after_is_clamped_and_superscripts_are_not_digits():
     assert parse_retry_after("²") is None and parse_retry_after("1e20") is None
     assert parse_retry_after("Wed, 32 Foo 2026 99:99:99 GMT") is None
     assert parse_retry_after("Tue, 17 Mar 99999 12:00:00 GMT") is None
+
+
+@pytest.mark.parametrize("date", ["Tue, 17 Mar 2026 12:01:30 GMT",  # IMF-fixdate
+                                  "Tuesday, 17-Mar-26 12:01:30 GMT",  # RFC 850
+                                  "Tue Mar 17 12:01:30 2026"])  # asctime
+def test_retry_after_reads_the_three_http_date_forms(date):
+    now = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
+    assert parse_retry_after(date, now) == 90.0
 
 
 def test_content_length_is_digits_or_one_value_repeated():

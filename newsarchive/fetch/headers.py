@@ -75,11 +75,12 @@ def parse_retry_after(value: str | None, now: datetime | None = None, *,
     return seconds_float if cap is None else min(seconds_float, cap)
 
 
-DATE_SHAPE = re.compile(r"[A-Za-z]{3},? [0-9A-Za-z :\-]+", re.ASCII)
+DATE_SHAPE = re.compile(r"[A-Za-z]{3,9},? [0-9A-Za-z :\-]+", re.ASCII)
 
 
 def _looks_like_date(value: str) -> bool:
-    """An HTTP date is ASCII: a weekday name, then day, month, year and time."""
+    """An HTTP date is ASCII: a weekday name (`Sun`, or `Sunday` in the obsolete RFC 850
+    form), then day, month, year and time."""
     return DATE_SHAPE.fullmatch(value) is not None
 
 
