@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -210,7 +212,8 @@ def _fetch_options(command: Any) -> Any:
                           "workers and crawls of the archive (a longer robots.txt Crawl-delay "
                           "wins)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0,
-                     show_default=True, metavar="SECONDS", help="Read timeout of a request."),
+                     show_default=True, metavar="SECONDS",
+                     help="Deadline of one attempt at a URL: connect, headers and body together."),
         click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
                      help="Further attempts after a connection error, 429 or 5xx."),
         click.option("--contact", default=None, metavar="URL",
@@ -243,8 +246,6 @@ def _run_fetching(db: str, quiet: bool, log_file: Path | None, work: Any) -> Non
     """Set up output, run `work(archive, progress)`, report and exit."""
     import logging
 
-    from sqlalchemy.exc import SQLAlchemyError
-
     logger = logging.getLogger("newsarchive.crawl")
     handlers = _log_handlers(quiet, log_file)
     for handler in handlers:
@@ -252,14 +253,8 @@ def _run_fetching(db: str, quiet: bool, log_file: Path | None, work: Any) -> Non
     logger.setLevel(logging.INFO)
     logger.propagate = False
     try:
-        with open_archive_or_exit(db) as archive:
+        with resumable_errors(db), open_archive_or_exit(db) as archive:
             summary = work(archive, None if quiet or not _stderr_is_terminal() else _progress())
-    except KeyboardInterrupt:
-        error("interrupted; the next run resumes where this one stopped")
-        sys.exit(130)
-    except SQLAlchemyError as exc:
-        error(f"{db}: the archive failed: {database_reason(exc)}; the next run resumes")
-        sys.exit(2)
     finally:
         for handler in handlers:
             logger.removeHandler(handler)
@@ -272,6 +267,21 @@ def _run_fetching(db: str, quiet: bool, log_file: Path | None, work: Any) -> Non
         click.echo(summary.line(), err=True)
     if summary.failed:
         sys.exit(1)
+
+
+@contextmanager
+def resumable_errors(db: str) -> Iterator[None]:
+    """For commands a rerun resumes: Ctrl-C and a failing archive as one line and an exit."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except KeyboardInterrupt:
+        error("interrupted; the next run resumes where this one stopped")
+        sys.exit(130)
+    except SQLAlchemyError as exc:
+        error(f"{db}: the archive failed: {database_reason(exc)}; the next run resumes")
+        sys.exit(2)
 
 
 def _log_handlers(quiet: bool, log_file: Path | None) -> list[Any]:
@@ -316,7 +326,7 @@ def _crawl_settings(options: dict[str, Any], **crawl: Any) -> Any:
     from .fetch.http import DEFAULT_CONTACT, HttpPolicy
     from .fetch.settings import CrawlSettings
 
-    policy = HttpPolicy(delay=options["delay"], read_timeout=options["timeout"],
+    policy = HttpPolicy(delay=options["delay"], timeout=options["timeout"],
                         retries=options["retries"],
                         contact=options["contact"] or DEFAULT_CONTACT)
     return CrawlSettings(workers=options["workers"], max_runtime=options["max_runtime"],
@@ -386,6 +396,50 @@ def crawl_command(sources: tuple[str, ...], sources_file: Any, pages: int, refre
                   lambda archive, progress: crawl(archive, targets, settings, progress))
 
 
+# --- reparse ------------------------------------------------------------------------------
+
+
+@cli.command("reparse")
+@click.option("--all", "everything", is_flag=True, help="Parse every page again.")
+@click.option("--parser-older-than", metavar="VERSION",
+              help="Parse again the pages an older parser read (default: older than this one).")
+@click.option("--since", callback=_iso_datetime, metavar="ISO8601",
+              help="Only pages fetched at or after this moment.")
+@click.option("--until", callback=_iso_datetime, metavar="ISO8601",
+              help="Only pages fetched at or before this moment.")
+@click.option("--shard", default="0/1", show_default=True, metavar="I/N",
+              help="Parse only the pages whose id is I modulo N (N processes or machines).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Parser processes.")
+@db_option
+def reparse_command(everything: bool, parser_older_than: str | None, since: datetime | None,
+                    until: datetime | None, shard: str, workers: int, db: str) -> None:
+    """Derive the archive again from its raw bytes with this newsarchive's parser.
+
+    The selected pages are parsed again, then the archive is rebuilt from every page in fetch
+    order: as if all its raw material had been ingested afresh. Item ids stay. Killed, it
+    resumes on the next run; shards share the work and the last one rebuilds.
+    """
+    from .reparse import ReparseError, Selection, Shard, reparse
+
+    if everything and parser_older_than:
+        error("give --all or --parser-older-than, not both")
+        sys.exit(2)
+    try:
+        chosen = Shard.parse(shard)
+    except ReparseError as exc:
+        error(str(exc))
+        sys.exit(2)
+    selection = Selection(everything, parser_older_than, since, until)
+    with resumable_errors(db), open_archive_or_exit(db) as archive:
+        try:
+            summary = reparse(archive, selection, chosen, workers)
+        except ReparseError as exc:
+            error(str(exc))
+            sys.exit(1)
+    click.echo(f"newsarchive: {summary.line()}", err=True)
+
+
 # --- query: query, show, stats --------------------------------------------------------------
 
 
@@ -422,12 +476,14 @@ def _chosen_format(fmt: str | None, piped: str) -> str:
               default="newest", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--stories", is_flag=True,
+              help="One row per story of the matching items (limit and offset count stories).")
 @_format_option(("table", "json", "jsonl", "csv"))
 @db_option
 def query_command(dateline: str | None, places: tuple[str, ...], agencies: tuple[str, ...],
                   section: str | None, kind: str | None, since: str | None, until: str | None,
                   by: str, search: str | None, order: str, limit: int, offset: int,
-                  fmt: str | None, db: str) -> None:
+                  stories: bool, fmt: str | None, db: str) -> None:
     """Items of the archive, filtered (all filters combine), newest first.
 
     A table on a terminal, JSON Lines when piped (--format to choose).
@@ -445,8 +501,15 @@ def query_command(dateline: str | None, places: tuple[str, ...], agencies: tuple
             by=by, search=search, order=order, limit=limit, offset=offset,  # type: ignore[arg-type]
         )
         with open_archive_or_exit(db) as archive:
-            write_items(iter_items(archive, item_filter), _chosen_format(fmt, "jsonl"),
-                        sys.stdout)
+            if stories:
+                from .query.output import write_stories
+                from .query.stories import search_stories
+
+                write_stories(search_stories(archive, item_filter), _chosen_format(fmt, "jsonl"),
+                              sys.stdout)
+            else:
+                write_items(iter_items(archive, item_filter), _chosen_format(fmt, "jsonl"),
+                            sys.stdout)
     except QueryError as exc:
         error(str(exc))
         sys.exit(2)
@@ -537,3 +600,47 @@ def report_command(since: str | None, until: str | None, out: Path, csv_dir: Pat
         sys.exit(2)
     click.echo(f"newsarchive: wrote {out} ({report.items} items, {len(report.sections)} charts"
                + (f"; {len(written)} CSV files in {csv_dir}" if written else "") + ")", err=True)
+
+
+@cli.command("datasette")
+@click.argument("archive", required=False, envvar="NEWSARCHIVE_DB", default=DEFAULT_DB)
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to listen on; 0 takes a free one.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--metadata", "print_metadata", is_flag=True,
+              help="Print the metadata (JSON) for `datasette ARCHIVE --metadata FILE` and exit.")
+def datasette_command(archive: str, port: int, host: str, print_metadata: bool) -> None:
+    """Serve a SQLite archive in Datasette with our metadata: Items first (newest first,
+    search, facets), descriptions of every table and column, canned queries."""
+    from .browse import database_name, datasette_metadata, serve
+    from .store.archive import STATE_TEXT, archive_status
+    from .store.db import ArchiveError
+
+    path = Path(archive)
+    if print_metadata:
+        click.echo(json.dumps(datasette_metadata(database_name(path)), indent=2,
+                              ensure_ascii=False))
+        return
+    if "://" in archive:
+        error(f"{archive}: Datasette serves SQLite files only")
+        sys.exit(2)
+    if not path.is_file():
+        error(f"{archive}: no archive there")
+        sys.exit(2)
+    try:
+        _, state = archive_status(archive)
+    except ArchiveError as exc:
+        error(f"{archive}: {exc}")
+        sys.exit(2)
+    if state != STATE_TEXT["current"]:
+        error(f"{archive}: the archive's schema is {state}")
+        sys.exit(2)
+    try:
+        serve(path, host, port, lambda url: click.echo(f"newsarchive: Datasette at {url}",
+                                                       err=True))
+    except ImportError:
+        error("Datasette is not installed: pip install 'newsarchive[datasette]'")
+        sys.exit(2)
+    except OSError as exc:
+        error(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        sys.exit(2)

@@ -34,9 +34,11 @@ def parser_version() -> str:
     return parse.PARSER_VERSION
 
 
-def parse_document(document: RawDocument) -> ParsedPage:
+def parse_document(document: RawDocument, *, with_links: bool = False) -> ParsedPage:
+    """`with_links`: also the page's links by role, for link discovery (same parse)."""
     return parse.parse_page(
-        document.data, document.fetched_at, document.url, http_charset=document.http_charset
+        document.data, document.fetched_at, document.url, http_charset=document.http_charset,
+        with_links=with_links,
     )
 
 
@@ -45,8 +47,13 @@ def prepare(archive: Archive, parsed: Iterable[tuple[RawDocument, ParsedPage]]) 
     return archive.records(((page, document) for document, page in parsed), parser_version())
 
 
-def store_records(connection: Connection, records: Sequence[PageRecord]) -> list[IngestResult]:
-    return store_pages(connection, records) if records else []
+def store_records(
+    connection: Connection,
+    records: Sequence[PageRecord],
+    item_id: Callable[[str], int] | None = None,
+) -> list[IngestResult]:
+    """Store in the caller's transaction; `item_id` numbers new items (reparse keeps ids)."""
+    return store_pages(connection, records, item_id) if records else []
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from newsarchive.store.ingest import ITEMS
 
 DELAY = 0.15
 SITE = {"article_count": 12, "per_page": 6, "latency": 0.01}
-POLICY = HttpPolicy(delay=DELAY, connect_timeout=2, read_timeout=2, retries=0)
+POLICY = HttpPolicy(delay=DELAY, connect_timeout=2, timeout=2, retries=0)
 
 
 def crawl_process(db: str, sources: list[str], workers: int) -> subprocess.Popen:

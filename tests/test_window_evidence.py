@@ -61,3 +61,18 @@ def test_a_clash_is_a_conflict_and_the_newer_evidence_wins() -> None:
 def test_no_evidence_no_window() -> None:
     result = derive_window([])
     assert (result.window, result.source, result.conflicts) == (None, WindowSource.NONE, 0)
+
+
+def test_a_minute_after_the_first_sight_is_another_version_and_dropped() -> None:
+    # Two versions share a title: headlines at 10:05 and 11:40 (local). The item first seen at
+    # 09:20 UTC (10:20 local) can only be the 10:05 one; one first seen later takes the latest.
+    early = headline("10:05", utc(2026, 1, 14, 9, 10), 1)
+    late = headline("11:40", utc(2026, 1, 14, 10, 45), 2)
+    first = derive_window([early, late], first_seen_at=utc(2026, 1, 14, 9, 20))
+    assert first.window == PublicationWindow(utc(2026, 1, 14, 9, 5), utc(2026, 1, 14, 9, 6))
+    assert first.conflicts == 0
+    second = derive_window([early, late], first_seen_at=utc(2026, 1, 14, 10, 50))
+    assert second.window == PublicationWindow(utc(2026, 1, 14, 10, 40), utc(2026, 1, 14, 10, 41))
+    # its own age says the later minute too; with an age around the first, the first wins
+    aged = age(utc(2026, 1, 14, 10, 50), 1, 3)  # [08:50, 09:50]
+    assert derive_window([early, late, aged], utc(2026, 1, 14, 10, 50)).window == first.window

@@ -12,61 +12,35 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from ..items import PublicationWindow, to_utc
+from .vocabulary import (
+    AGE_MAX,
+    AGE_PARTS,
+    AGE_UNITS,
+    ANY_AGE,
+    CALENDAR_DAYS,
+    DIGIT_AGE,
+    JUST_NOW,
+    NUMBER_WORDS,
+    SITE_ZONE,
+)
+
+__all__ = ["AGE_MAX", "AGE_PHRASE", "DIGIT_AGE_PHRASE", "age_window", "is_age", "looks_like_age"]
 
 _MINUTE = timedelta(minutes=1)
-_DAY = timedelta(days=1)
 
-UNITS: dict[str, timedelta] = {
-    "seconde": timedelta(seconds=1),
-    "seconden": timedelta(seconds=1),
-    "minuut": _MINUTE,
-    "minuten": _MINUTE,
-    "uur": timedelta(hours=1),
-    "dag": _DAY,
-    "dagen": _DAY,
-    "week": 7 * _DAY,
-    "weken": 7 * _DAY,
-    "maand": 30 * _DAY,
-    "maanden": 30 * _DAY,
-    "jaar": 365 * _DAY,
-    "jaren": 365 * _DAY,
-}
-
-NUMBER_WORDS: dict[str, int] = {
-    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
-    "zeven": 7, "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12,
-}
-
-JUST_NOW = ("zojuist", "net")
-# Calendar days back from the day of the fetch, on the wall clock of the Dutch sites.
-CALENDAR_DAYS: dict[str, int] = {"vandaag": 0, "gisteren": 1, "eergisteren": 2}
-SITE_ZONE = ZoneInfo("Europe/Amsterdam")
-
-_UNIT = "|".join(sorted(UNITS, key=len, reverse=True))
-_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-
-# An age written with digits, or `zojuist`: safe to recognise glued onto other text.
-DIGIT_AGE = rf"(?:\d{{1,4}}\s?(?:{_UNIT})\s+geleden|zojuist)"
-# Any age, number words included: only where the structure says an age stands there.
-_DAYS = "|".join(sorted(CALENDAR_DAYS, key=len, reverse=True))
-ANY_AGE = rf"(?:(?:\d{{1,4}}|{_WORD})\s?(?:{_UNIT})\s+geleden|zojuist|net|{_DAYS})"
-
-_AGE_LINE = re.compile(rf"{ANY_AGE}", re.IGNORECASE)
-_AGE_PARTS = re.compile(rf"(\d{{1,4}}|{_WORD})\s?({_UNIT})\s+geleden", re.IGNORECASE)
+# Any known age phrase; one in digits (or `zojuist`), safe to find glued onto other text.
+AGE_PHRASE = re.compile(ANY_AGE, re.IGNORECASE)
+DIGIT_AGE_PHRASE = re.compile(DIGIT_AGE, re.IGNORECASE)
+_AGE_PARTS = re.compile(AGE_PARTS, re.IGNORECASE)
 # Something phrased like an age that the grammar does not know (`3 eeuwen geleden`).
 _AGE_LIKE = re.compile(r"\S{1,12}\s+[^\W\d_]{1,12}\s+geleden", re.IGNORECASE)
 
 
-# No age phrase is longer than this; longer text is rejected without a regex.
-AGE_MAX = 40
-
-
 def is_age(text: str) -> bool:
     """True when the whole of `text` is a relative age."""
-    return len(text) <= AGE_MAX and _AGE_LINE.fullmatch(text) is not None
+    return len(text) <= AGE_MAX and AGE_PHRASE.fullmatch(text) is not None
 
 
 def looks_like_age(text: str) -> bool:
@@ -114,4 +88,4 @@ def _age(phrase: str) -> tuple[int, timedelta] | None:
         return None
     number, unit = match.group(1).lower(), match.group(2).lower()
     count = int(number) if number.isdigit() else NUMBER_WORDS[number]
-    return count, UNITS[unit]
+    return count, AGE_UNITS[unit]

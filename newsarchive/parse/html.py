@@ -24,60 +24,33 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..items import PageDate, to_utc
-from .ages import ANY_AGE, DIGIT_AGE
+from ..items import PageDate, PageLink, to_utc
+from .ages import AGE_PHRASE, DIGIT_AGE_PHRASE
 from .document import INVISIBLE_CHARS, TextDocument
 from .layout import READ_MORE_MAX, is_read_more
-from .wire import DASHES, parse_wire
-
-# Never visible, or never content.
-_INVISIBLE = frozenset(
-    "head script style noscript template svg math iframe frame frameset object embed canvas "
-    "video audio map button select textarea dialog title".split()
+from .links import read_links
+from .vocabulary import (
+    AD_WORD,
+    CHROME_LANDMARKS,
+    CHROME_ROLES,
+    CONSENT_WORD,
+    HIDDEN_STYLE,
+    INVISIBLE_TAGS,
+    LINK_SEPARATORS,
+    MODAL_ROLES,
+    SHARE_WORD,
+    TEASER_SIGN,
+    WIRE_SIGN,
 )
-# Boilerplate by its role; kept when it holds the page's heading or main content.
-_STRUCTURAL = frozenset("nav footer form search".split())
+from .wire import parse_wire
+
 _BLOCKS = frozenset(
     "address article aside blockquote body caption center dd details dir div dl dt fieldset "
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main menu "
     "nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
 )
 _SECTIONING = frozenset("article aside section".split())
-_DROP_ROLES = frozenset("dialog alertdialog navigation banner contentinfo search".split())
-_MODAL_ROLES = frozenset({"dialog", "alertdialog"})
-# Class or id words of consent banners, and the common names of visually hidden text.
-_BOILERPLATE_WORD = re.compile(
-    r"cookie|consent|gdpr|toestemming|sr-only|visually-?hidden|screen-reader-text", re.I
-)
-# Class or id words of share buttons and comment threads: dropped unless they hold wire copy.
-# Case-sensitive so that `ShareRow_row` and `share-x` match but `shared` does not.
-_CHROME_WORD = re.compile(
-    r"(?<![a-zA-Z])(?:[Ss]har(?:e|ing)|SHARE|[Ss]ocial|[Cc]omments?|[Rr]eacties)(?![a-z])"
-)
-# Class or id words of advertising slots (`ad-slot`, `ads`, `advertentie`, `div-gpt-ad-1`).
-_AD_WORD = re.compile(
-    r"(?<![a-z])(?:ads|advert\w*|advertentie\w*|ad[-_]?(?:slot|unit|container|wrapper|banner|block)s?|"
-    r"dfp|gpt-ad|sponsor\w*)(?![a-z])",
-    re.I,
-)
-# Wire copy: a wire line's agencies and separator, or `Net binnen` headlines (a clock time
-# follows; a menu link reading "Net binnen" is no headline block).
-_WIRE_SIGN = re.compile(
-    rf"\((?:ANP|AFN)\b[^()]{{0,40}}\)\s*[{DASHES}]|\bnet binnen\b(?=.{{0,300}}?(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d)",
-    re.I | re.S,
-)
-# What a teaser or headline shows and a list of links never does: an age or a clock time.
 _SUBHEADINGS = frozenset("h2 h3 h4 h5 h6".split())
-# Between the links of a bar or breadcrumb: separators only.
-_BAR_SEPARATORS = " \t\n|·•›»>/-–,:"
-_TEASER_SIGN = re.compile(r"\b(?:geleden|zojuist)\b|(?<![\d:])(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d)", re.I)
-
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-
-_AGE = re.compile(DIGIT_AGE, re.I)
-_AGE_ANYWHERE = re.compile(ANY_AGE, re.I)
-# Number words and `net` are ordinary words in a sentence; only a <time> makes them an age.
-_AGE_IN_TIME = re.compile(ANY_AGE, re.I)
 _AGE_MAX_LEN = 40
 _ROW_LINE_MIN_CELLS = 3
 _ROW_LINE_MAX_CELL = 100
@@ -103,7 +76,6 @@ _KNOWN_TAG = (
     r"th|tbody|thead|article|section|main|header|footer|nav|aside|br|hr|img|strong|em|b|i|time|"
     r"figure|figcaption|dl|dt|dd|blockquote|form|noscript|template|small|pre|button|input|abbr)"
 )
-_FEED_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:feed|rss|rdf:RDF)[\s>]", re.S)
 _DOCUMENT_START = re.compile(r"\s*(?:<!doctype\s+html|<\?xml|<html[\s>]|<!--)", re.I)
 _TAG = re.compile(rf"</?{_KNOWN_TAG}(?:\s[^<>]*)?/?>", re.I)
 
@@ -145,29 +117,33 @@ def looks_like_html(text: str) -> bool:
     return next(tags, None) is not None and next(tags, None) is not None
 
 
-def looks_like_feed(text: str) -> bool:
-    """True for an Atom or RSS feed (served as text/html by some sites): no page."""
-    return _FEED_START.match(text.lstrip("\ufeff")) is not None
-
-
 def html_to_document(
-    text: str, *, base_url: str | None = None, hints: SiteHints | None = None
+    text: str, *, base_url: str | None = None, hints: SiteHints | None = None, with_links: bool = False
 ) -> TextDocument:
-    """The visible text of an HTML document as lines; never raises on odd markup."""
+    """The visible text of an HTML document as lines (and, `with_links`, its links by role,
+    read from the same tree); never raises on odd markup."""
     warnings: list[str] = []
     root = _parse(text, warnings)
     if root is None:
-        return TextDocument([], warnings=warnings)
+        return TextDocument([], warnings=warnings, page_links=[] if with_links else None)
     try:
         document = _Layout(root, base_url, hints, warnings).document()
-        if document.lines:
-            return document
-        # Everything looked like boilerplate (a page wrapped in a form or a hidden shell):
-        # better the whole visible text than nothing.
-        return _Layout(root, base_url, hints, warnings, generic_drops=False).document()
+        if not document.lines:
+            # Everything looked like boilerplate (a page wrapped in a form or a hidden shell):
+            # better the whole visible text than nothing.
+            document = _Layout(root, base_url, hints, warnings, generic_drops=False).document()
     except Exception as exc:  # lxml oddities must not stop a crawl; say what happened
         warnings.append(f"HTML could not be laid out: {type(exc).__name__}: {exc}")
-        return TextDocument([], warnings=warnings)
+        document = TextDocument([], warnings=warnings)
+    if with_links:
+        document.page_links = read_links(root, base_url)
+    return document
+
+
+def html_links(text: str, base_url: str | None) -> list[PageLink] | None:
+    """The links by role of an HTML document (None when it is no HTML that parses)."""
+    root = _parse(text, []) if looks_like_html(text) else None
+    return None if root is None else read_links(root, base_url)
 
 
 def bound_markup(text: str, warnings: list[str]) -> str:
@@ -225,29 +201,29 @@ def _is_boilerplate(element: etree._Element) -> bool:
     """Hidden, a dialog or banner by its role, or a consent banner by its class or id words."""
     for name, value in element.items():
         if name in ("class", "id"):
-            if _BOILERPLATE_WORD.search(value):
+            if CONSENT_WORD.search(value):
                 return True
             if _is_ad_or_chrome(value) and not _holds_wire_copy(element):
                 return True
         elif name == "hidden":
             return True
-        elif name == "role" and value.strip().lower() in _DROP_ROLES:
-            return value.strip().lower() in _MODAL_ROLES or not _holds_wire_copy(element)
+        elif name == "role" and value.strip().lower() in CHROME_ROLES:
+            return value.strip().lower() in MODAL_ROLES or not _holds_wire_copy(element)
         elif name in ("aria-hidden", "aria-modal"):
             if value.strip().lower() == "true":
                 return True
-        elif name == "style" and _HIDDEN_STYLE.search(value):
+        elif name == "style" and HIDDEN_STYLE.search(value):
             return True
     return False
 
 
 def _is_ad_or_chrome(value: str) -> bool:
-    return _CHROME_WORD.search(value) is not None or _AD_WORD.search(value) is not None
+    return SHARE_WORD.search(value) is not None or AD_WORD.search(value) is not None
 
 
 def _is_copy(line: str) -> bool:
     """A line of news: a wire line, or one showing an age or a clock time."""
-    return _TEASER_SIGN.search(line) is not None or parse_wire(line) is not None
+    return TEASER_SIGN.search(line) is not None or parse_wire(line) is not None
 
 
 def _footer_of_section(element: etree._Element) -> bool:
@@ -258,7 +234,7 @@ def _footer_of_section(element: etree._Element) -> bool:
     if next(element.iter("time"), None) is not None:
         return True
     text = etree.tostring(element, method="text", encoding=str, with_tail=False)
-    return _AGE_ANYWHERE.search(text) is not None or _WIRE_SIGN.search(text) is not None
+    return AGE_PHRASE.search(text) is not None or WIRE_SIGN.search(text) is not None
 
 
 def _protected(root: etree._Element) -> set[Any]:
@@ -278,7 +254,7 @@ def _structural_drops(root: etree._Element, protected: set[Any]) -> set[Any]:
     """Navigation, the page footer and forms; kept when they wrap the page (a form around
     everything), and navigation or a footer holding wire copy (a sidebar marked up so)."""
     return {
-        element for element in root.iter(*_STRUCTURAL)
+        element for element in root.iter(*CHROME_LANDMARKS)
         if element not in protected
         and not (element.tag == "footer" and _footer_of_section(element))
         and not (element.tag != "form" and _holds_wire_copy(element))
@@ -291,13 +267,13 @@ def _holds_wire_copy(element: etree._Element) -> bool:
     lowered = text.lower()  # the substring tests first: footers are long, the regex is not cheap
     if "(anp" not in lowered and "(afn" not in lowered and "net binnen" not in lowered:
         return False
-    return _WIRE_SIGN.search(text) is not None
+    return WIRE_SIGN.search(text) is not None
 
 
 def _is_age(text: str, in_time: bool) -> bool:
     if len(text) > _AGE_MAX_LEN:
         return False
-    return bool((_AGE_IN_TIME if in_time else _AGE).fullmatch(text.strip()))
+    return bool((AGE_PHRASE if in_time else DIGIT_AGE_PHRASE).fullmatch(text.strip()))
 
 
 def _is_inline_age(element: etree._Element, text: str) -> bool:
@@ -432,7 +408,7 @@ class _Layout:
 
     def _skip(self, element: etree._Element) -> bool:
         tag = element.tag
-        if not isinstance(tag, str) or tag in _INVISIBLE or element in self.dropped:
+        if not isinstance(tag, str) or tag in INVISIBLE_TAGS or element in self.dropped:
             return True
         if self.generic_drops and element not in self.protected and _is_boilerplate(element):
             self.dropped.add(element)
@@ -520,7 +496,7 @@ class _Layout:
         text node that is an age in digits (`<a>...</a> 3 uur geleden`) is a line of its own."""
         pieces = text.split("\n") if self.pre and "\n" in text else [text]
         for index, piece in enumerate(pieces):
-            own_line = len(piece) <= _AGE_MAX_LEN and _AGE.fullmatch(piece.strip()) is not None
+            own_line = len(piece) <= _AGE_MAX_LEN and DIGIT_AGE_PHRASE.fullmatch(piece.strip()) is not None
             if index or own_line:
                 self._flush()
             self.parts.append(piece)
@@ -570,7 +546,7 @@ class _Layout:
         for text, href in zip(self.parts, self.part_links):
             if href is not None:
                 hrefs.add(href)
-            elif not text.isspace() and text.strip(_BAR_SEPARATORS):
+            elif not text.isspace() and text.strip(LINK_SEPARATORS):
                 return False
         return len(hrefs) > 1 and not _is_copy(line)
 

@@ -24,7 +24,8 @@ from typing import NamedTuple
 
 from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
 from .ages import AGE_MAX, age_window, is_age, looks_like_age
-from .wire import DASHES, WireLine, looks_like_wire, parse_wire, read_line, split_trailing_age
+from .vocabulary import CLOCK, DASHES
+from .wire import WireLine, looks_like_wire, parse_wire, read_line, split_trailing_age
 
 
 class Kind(Enum):
@@ -60,10 +61,10 @@ _SECTION_WORDS = 4
 _NET_BINNEN = re.compile(r"net binnen\s*:?", re.IGNORECASE)
 _HEADLINE = re.compile(
     r"(?P<dash>[-–•·]\s*)?(?P<section>[^\W\d_][^\d]{0,40}?)\s*"
-    r"(?P<time>(?:[01]?\d|2[0-3]):[0-5]\d)\s*(?P<title>\S.*)"
+    rf"(?P<time>{CLOCK})\s*(?P<title>\S.*)"
 )
 _HEADLINE_SECTION_WORDS = 4
-_CLOCK_AT_END = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d$")
+_CLOCK_AT_END = re.compile(rf"(?<![\d:.]){CLOCK}$")
 _DAY = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
 _MONTH = (
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .ages import ANY_AGE, DIGIT_AGE
+from .ages import AGE_PHRASE
+from .vocabulary import ANY_AGE, DASHES, DIGIT_AGE
 
 _LETTER = r"[^\W\d_]"
 _QUOTE = "'’`"
@@ -25,8 +26,6 @@ _DATELINE = rf"(?P<dateline>[{_QUOTE}]?{_LETTER}+(?:{_JOIN}[{_QUOTE}]?{_LETTER}+
 # An agency is one to three words (`ANP`, `Omroep Zeeland`); up to eight, joined by `/`.
 _AGENCY = r"[^\W\d_]{2,12}(?: [^\W\d_]{2,12}){0,2}"
 _AGENCIES = rf"\(\s*(?P<agencies>{_AGENCY}(?:\s?/\s?{_AGENCY}){{0,7}})\s*\)"
-# Hyphen, en dash, em dash, figure dash, minus sign.
-DASHES = "-–—‒−"
 _SEPARATOR = rf"\s*[{DASHES}]\s+"
 _WIRE_LINE = rf"{_DATELINE}\s*(?:{_AGENCIES}\s*)?{_SEPARATOR}(?P<body>\S.*)"
 _WIRE = re.compile(_WIRE_LINE, re.S)
@@ -37,7 +36,6 @@ _AGE_AND_WIRE = re.compile(rf"(?:(?P<age>{ANY_AGE})\s*)?(?P<wire>{_WIRE_LINE})",
 _GLUED_AGE = re.compile(
     rf"(?P<age>{ANY_AGE}|\S{{1,12}}\s+{_LETTER}{{1,12}}\s?geleden)\s*(?P<rest>\S.*)", re.S
 )
-_KNOWN_AGE = re.compile(ANY_AGE, re.IGNORECASE)
 # An age at the very end of a wire line, after the end of a sentence: `... begroting. 2 uur geleden`.
 _TRAILING_AGE = re.compile(rf"(?<=[.!?\"”’')])\s*(?P<age>{DIGIT_AGE})$", re.IGNORECASE)
 
@@ -188,7 +186,7 @@ def split_glued_age(line: str) -> tuple[str, str, WireLine | None] | None:
 def _glued_onto_text(line: str, age: str, rest: str) -> bool:
     """A known age with other text glued straight on (`2 uur geledenLees meer nieuws`): no
     space between, and a capital starting the text; in a sentence a space would follow."""
-    return rest[:1].isupper() and line[len(age) : len(age) + 1] == rest[:1] and _KNOWN_AGE.fullmatch(age) is not None
+    return rest[:1].isupper() and line[len(age) : len(age) + 1] == rest[:1] and AGE_PHRASE.fullmatch(age) is not None
 
 
 def split_trailing_age(line: str) -> tuple[str, str] | None:

@@ -77,6 +77,7 @@ ITEMS_VIEW = Table(
     Column("agencies", JSON),
     *(Column(name, UTCDateTime) for name in TIME_FIELDS),
     Column("sightings", Integer),
+    Column("story_id", Integer),
 )
 LOAD_ROWS = select(ITEMS_VIEW).where(ITEMS_VIEW.c.id.in_(bindparam("ids", expanding=True)))
 
@@ -100,6 +101,7 @@ class ItemRow:
     first_seen_at: datetime
     last_seen_at: datetime
     sightings: int
+    story_id: int | None  # the story this item is a version of (`query --stories`)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

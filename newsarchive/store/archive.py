@@ -21,6 +21,7 @@ from .db import (
 from .ingest import IngestResult, PageRecord, floor_second, no_cyclic_gc, store_pages
 from .keys import content_hash
 from .migrate import archive_state, current_revisions, upgrade
+from .parses import dump_page
 from .raw import RawCodec
 
 BATCH_PAGES = 500
@@ -84,6 +85,7 @@ class Archive:
         return PageRecord(
             page, digest, floor_second(page.fetched_at), parser_version,
             self.codec.pack(digest, raw.data), raw.content_type, raw.source_path,
+            dump_page(page),
         )
 
     def revisions(self) -> tuple[str, ...]:

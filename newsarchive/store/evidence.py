@@ -1,13 +1,19 @@
 """An item's publication window, derived evidence by evidence.
 
-Every piece of evidence is a set of candidate windows observed at a moment (a page's fetch
-time): a relative age (`3 uur geleden`: one window), an article page's own date (metadata), a
-`Net binnen` headline whose title matches (one minute; two in the repeated October hour).
-Evidence is folded in the order it was observed, by the rule of `fold_window` (the one rule
-ingest also applies): the window narrows to the overlap; evidence that meets no candidate of
-the window so far is a conflict, and the newer evidence replaces the window. Of several
-candidates the latest that meets the window so far is taken. Folding in observation order
-makes the result independent of the order in which pages were ingested.
+An item's own evidence (`Evidence` of source relative_age or metadata: its sightings' ages,
+its page's own date) is folded in the
+order it was observed, by the rule ingest applies too (`narrow_window`): the window narrows to the
+overlap; evidence that does not meet the window so far is a conflict, and the newer evidence
+replaces the window.
+
+Then the headlines whose title matches (source headline) are one more piece of evidence with
+several candidate minutes: every minute any of them can mean (two for a clock time in the
+repeated October hour; another for a same-titled later version). The latest that meets the
+window so far is taken and narrows it to that minute; when none meets, that is a conflict and
+the item's own evidence stands. An item without a window of its own (an article page without
+a date) takes the latest minute that began before the item was first seen: a later one is
+another version's. Everything is sorted first, so the result does
+not depend on the order in which pages were ingested.
 """
 
 from __future__ import annotations
@@ -43,8 +49,11 @@ class Evidence:
     candidates: tuple[PublicationWindow, ...]  # what it allows; the latest first
     detail: str  # as printed: the age text, the metadata source, the headline line
 
-    def order_key(self) -> tuple[datetime, int, int]:
-        return (self.observed_at, self.page_id, self.position)
+    def order_key(self) -> tuple[datetime, ...]:
+        """Observation order; at one moment (two pages fetched together), by what the
+        evidence says, so that ties do not depend on which page was archived first."""
+        first = self.candidates[:1]
+        return (self.observed_at, *(bound for c in first for bound in (c.earliest, c.latest)))
 
 
 @dataclass(frozen=True)
@@ -65,28 +74,48 @@ class Derivation:
     steps: tuple[Step, ...]
 
 
-def derive_window(evidence: Iterable[Evidence]) -> Derivation:
-    """Fold the evidence in observation order (see the module docstring)."""
+def narrow_window(current: PublicationWindow | None, seen: PublicationWindow) -> tuple[PublicationWindow, bool]:
+    """One more window, the newest so far: the overlap, or on none (a conflict) the new one."""
+    if current is None:
+        return seen, False
+    overlap = current.intersect(seen)
+    return (overlap, False) if overlap else (seen, True)
+
+
+def derive_window(evidence: Iterable[Evidence], first_seen_at: datetime | None = None) -> Derivation:
+    """The window of the evidence (see the module docstring)."""
     window: PublicationWindow | None = None
     conflicts = 0
     steps: list[Step] = []
     sources: list[WindowSource] = []  # the sources of the evidence the window rests on
-    for item in sorted(evidence, key=Evidence.order_key):
-        if not item.candidates:
+    ordered = sorted(evidence, key=Evidence.order_key)
+    for item in ordered:
+        if item.source is WindowSource.HEADLINE or not item.candidates:
             continue
-        meeting = [c for c in item.candidates if window is None or window.intersect(c)]
-        taken = meeting[0] if meeting else item.candidates[0]
-        overlap = window.intersect(taken) if window is not None else taken
-        conflict = overlap is None
+        window, conflict = narrow_window(window, item.candidates[0])
         if conflict:
             conflicts += 1
             sources = []
-        window = overlap or taken
         sources.append(item.source)
-        steps.append(Step(item, taken, window, conflict))
+        steps.append(Step(item, item.candidates[0], window, conflict))
+    minutes = sorted(
+        {(c, item) for item in ordered if item.source is WindowSource.HEADLINE for c in item.candidates},
+        key=lambda pair: (pair[0].earliest, pair[0].latest, pair[1].order_key()),
+        reverse=True,
+    )
+    if window is None and first_seen_at is not None:
+        minutes = [(c, e) for c, e in minutes if c.earliest <= first_seen_at]
+    if minutes:
+        meeting = [(c, e) for c, e in minutes if window is None or window.intersect(c)]
+        taken, by = meeting[0] if meeting else minutes[0]
+        if meeting:
+            window = window.intersect(taken) if window is not None else taken
+            sources.append(WindowSource.HEADLINE)
+        else:
+            conflicts += 1
+        assert window is not None
+        steps.append(Step(by, taken, window, not meeting))
     return Derivation(window, _source_of(sources), conflicts, tuple(steps))
-
-
 def _source_of(sources: list[WindowSource]) -> WindowSource:
     """The most exact kind of evidence the window rests on."""
     for source in (WindowSource.HEADLINE, WindowSource.METADATA, WindowSource.RELATIVE_AGE):

@@ -13,7 +13,7 @@ import gc
 import json
 import math
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,11 +21,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, select, update
 
-from ..items import ParsedPage, PublicationWindow, to_utc
+from ..items import Headline, ParsedPage, PublicationWindow, to_utc
+from . import derive
 from .db import chunks, insert_for
+from .evidence import narrow_window
 from .keys import article_key, article_url, fold, normalize_text, teaser_key
 from .models import Agency, Item, ItemAgency, ItemPlace, ItemRevision, Page, Place, Sighting
 from .raw import PackedBody, keep_bodies
+from .reparse_models import PageParse
 
 PAGES: Table = Page.__table__  # type: ignore[assignment]
 ITEMS: Table = Item.__table__  # type: ignore[assignment]
@@ -35,6 +38,13 @@ PLACES: Table = Place.__table__  # type: ignore[assignment]
 ITEM_AGENCIES: Table = ItemAgency.__table__  # type: ignore[assignment]
 ITEM_PLACES: Table = ItemPlace.__table__  # type: ignore[assignment]
 REVISIONS: Table = ItemRevision.__table__  # type: ignore[assignment]
+PAGE_PARSES: Table = PageParse.__table__  # type: ignore[assignment]
+# What storing pages derives from their parses: reparse empties these and stores every page
+# again in fetch order. A table that store_pages writes from a page's parse belongs here.
+DERIVED_TABLES = (
+    "items", "sightings", "item_agencies", "item_places", "item_revisions",
+    "stories", "item_keys", "headlines",
+)
 
 # An item's ordered lists: (ItemState attribute, names table, link table, link's name column).
 ORDERED_LISTS = (
@@ -48,6 +58,8 @@ ITEM_UPDATE_COLUMNS = (
     "title", "dateline", "dateline_folded", "body", "section", "url", "first_seen_at",
     "last_seen_at", "published_earliest", "published_latest", "window_source", "window_conflicts",
 )
+WINDOW_SOURCE = ITEM_UPDATE_COLUMNS.index("window_source")
+STORY_FIELDS = tuple(ITEM_UPDATE_COLUMNS.index(n) for n in ("dateline", "body", "first_seen_at"))
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,9 @@ class PageRecord:
     """A parsed page ready to store: the observation key is (content_hash, fetched_at).
 
     `body` is the page's raw bytes, packed (see raw.py), kept unless kept already;
-    `content_type` the HTTP Content-Type it came with, to parse it again the same way."""
+    `content_type` the HTTP Content-Type it came with, to parse it again the same way; `parsed`
+    the page as dumped for page_parses (see parses.py). A record with a `page_id` replays a
+    page already stored (reparse): its row and raw bytes are not written again."""
 
     page: ParsedPage
     content_hash: str
@@ -75,6 +89,8 @@ class PageRecord:
     body: PackedBody | None = None
     content_type: str | None = None
     source_path: str | None = None  # the file the page was read from (None: fetched)
+    parsed: bytes | None = None
+    page_id: int | None = None
 
 
 @dataclass(slots=True)  # not frozen: built for every item on every page
@@ -181,11 +197,9 @@ def observations(page: ParsedPage) -> list[Observation]:
 def fold_window(
     current: PublicationWindow | None, conflicts: int, seen: PublicationWindow
 ) -> tuple[PublicationWindow, int]:
-    """One more sighting (the newest so far): the intersection, or on none the new window."""
-    if current is None:
-        return seen, conflicts
-    overlap = current.intersect(seen)
-    return (overlap, conflicts) if overlap else (seen, conflicts + 1)
+    """One more sighting (the newest so far): the rule of `evidence.narrow_window`, counting conflicts."""
+    window, conflict = narrow_window(current, seen)
+    return window, conflicts + conflict
 
 
 def fold_windows(windows: Iterable[PublicationWindow]) -> tuple[PublicationWindow | None, int]:
@@ -252,10 +266,17 @@ def _driver_rows(
     return list(zip(*by_column))
 
 
-def store_pages(connection: Connection, records: Sequence[PageRecord]) -> list[IngestResult]:
-    """Store the pages in the caller's (write) transaction; one result per record, in order."""
+def store_pages(
+    connection: Connection,
+    records: Sequence[PageRecord],
+    item_id: Callable[[str], int] | None = None,
+) -> list[IngestResult]:
+    """Store the pages in the caller's (write) transaction; one result per record, in order.
+
+    `item_id(content_key)`: the id to give an item when it is inserted (reparse keeps ids);
+    by default the database numbers them."""
     with no_cyclic_gc():
-        return _Batch(connection).store(records)
+        return _Batch(connection, item_id).store(records)
 
 
 @contextmanager
@@ -275,10 +296,12 @@ def no_cyclic_gc() -> Iterator[None]:
 @dataclass
 class _Batch:
     connection: Connection
+    item_id: Callable[[str], int] | None
     states: dict[str, ItemState] = field(default_factory=dict)
     revisions: list[dict[str, Any]] = field(default_factory=list)
     sightings: list[tuple[Any, ...]] = field(default_factory=list)  # SIGHTING_COLUMNS
     conflicts: dict[tuple[str, datetime], int] = field(default_factory=dict)
+    headline_pages: list[tuple[int, list[Headline]]] = field(default_factory=list)
 
     def store(self, records: Sequence[PageRecord]) -> list[IngestResult]:
         page_ids = self._insert_pages(records)
@@ -287,10 +310,18 @@ class _Batch:
             key=lambda r: r.fetched_at,
         )
         keep_bodies(self.connection, (r.body for r in fresh if r.body is not None))
+        parses = [
+            {"page_id": page_ids[_observation_key(r)][0], "data": r.parsed}
+            for r in fresh
+            if r.parsed is not None and r.page_id is None
+        ]
+        insert_many(self.connection, PAGE_PARSES, parses)
         seen = {_observation_key(r): observations(r.page) for r in fresh}
         new_items = self._load_items(fresh, seen)
         for record in fresh:
             page_id = page_ids[_observation_key(record)][0]
+            if record.page.headlines:
+                self.headline_pages.append((page_id, record.page.headlines))
             for obs in seen[_observation_key(record)]:
                 self._fold(self.states[obs.key], obs, record, page_id)
         self._write()
@@ -309,6 +340,11 @@ class _Batch:
 
     def _insert_pages(self, records: Sequence[PageRecord]) -> dict[tuple[str, datetime], tuple[int, bool]]:
         rows = _first_of_each(records)  # twins in one batch: the first one, ids in order
+        replayed = {key: (r.page_id, True) for key, r in rows.items() if r.page_id is not None}
+        if replayed:
+            if len(replayed) != len(rows):
+                raise ValueError("a batch replays stored pages or stores new ones, not both")
+            return replayed
         ordered = [_page_row(record) for record in rows.values()]
         statement = (
             insert_for(self.connection, PAGES)
@@ -347,6 +383,8 @@ class _Batch:
             .returning(ITEMS.c.id, ITEMS.c.content_key)
         )
         rows = [_new_item_row(*first[key]) for key in keys]
+        if self.item_id is not None:
+            rows = [{"id": self.item_id(row["content_key"]), **row} for row in rows]
         new_ids = {row.content_key: row.id for row in self.connection.execute(statement, rows)}
         for key, item_id in new_ids.items():
             self.states[key] = _initial_state(item_id, *first[key])
@@ -457,7 +495,29 @@ class _Batch:
         self._write_lists([s for s in self.states.values() if s.lists_dirty or s.new])
         insert_many(self.connection, REVISIONS, self.revisions)
         self._recompute_windows([s for s in self.states.values() if s.recompute_window])
+        self._derive_headline_windows()
         self._inherit_teaser_windows()
+        self._group_stories()
+
+    def _derive_headline_windows(self) -> None:
+        """Headlines and their minutes (store/derive.py); after the sightings' windows."""
+        derive.store_headlines(self.connection, self.headline_pages)
+        states = list(self.states.values())
+        new = {s.id: s.title for s in states if s.new}
+        retitled = {s.id: s.title for s in states if not s.new and s.title != s.stored[0]}
+        derive.write_title_keys(self.connection, new, replace=False)
+        derive.write_title_keys(self.connection, retitled, replace=True)
+        from_headline = [s.id for s in states if s.stored[WINDOW_SOURCE] == "headline"]
+        derive.rederive_headline_windows(
+            self.connection, [page_id for page_id, _ in self.headline_pages],
+            [*new, *retitled, *from_headline],
+        )
+
+    def _group_stories(self) -> None:
+        states = list(self.states.values())
+        changed = [s.id for s in states if not s.new and _story_text_changed(s)]
+        derive.group_stories(self.connection, [s.id for s in states if s.new], changed,
+                             [s.id for s in states])
 
     def _update_items(self) -> None:
         """Only the columns that changed (a new sighting mostly moves last_seen_at and the
@@ -508,7 +568,8 @@ class _Batch:
                 select(SIGHTINGS.c.window_earliest, SIGHTINGS.c.window_latest)
                 .join(PAGES, PAGES.c.id == SIGHTINGS.c.page_id)
                 .where(SIGHTINGS.c.item_id == state.id, SIGHTINGS.c.window_earliest.is_not(None))
-                .order_by(PAGES.c.fetched_at, PAGES.c.id, SIGHTINGS.c.position)
+                # at one fetch time by the window itself, not by page id: the same in any order
+                .order_by(PAGES.c.fetched_at, SIGHTINGS.c.window_earliest, SIGHTINGS.c.window_latest)
             )
             windows = [PublicationWindow(early, late) for early, late in self.connection.execute(query)]
             window, conflicts = fold_windows(windows)
@@ -689,6 +750,12 @@ def _item_values(state: ItemState) -> tuple[Any, ...]:
         state.window_source,
         state.window_conflicts,
     )
+
+
+def _story_text_changed(state: ItemState) -> bool:
+    """Whether what the story rule reads changed: text, dateline, places or first sight."""
+    values = _item_values(state)
+    return state.lists_dirty or any(values[i] != state.stored[i] for i in STORY_FIELDS)
 
 
 def _comparable(value: Any) -> Any:

@@ -157,14 +157,14 @@ class Item(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     content_key: Mapped[str] = mapped_column(String(32), unique=True)
-    kind: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(8), index=True)
     title: Mapped[str | None] = mapped_column(Text)
     dateline: Mapped[str | None] = mapped_column(Text)
     dateline_folded: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     # An article's key of its first paragraph: equal to the content_key of its teasers.
     lead_key: Mapped[str | None] = mapped_column(String(32), index=True)
-    section: Mapped[str | None] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(Text, index=True)
     url: Mapped[str | None] = mapped_column(Text, index=True)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -176,6 +176,10 @@ class Item(Base):
     story_id: Mapped[int | None] = mapped_column(
         ForeignKey("stories.id", ondelete="SET NULL"), index=True
     )
+    # The agency names in position order as a JSON array (`["ANP","RTR"]`), written only by
+    # the triggers of migration 0007_browse on item_agencies and agencies: never set it.
+    # Indexed, like section and kind, so that Datasette's facets count an index.
+    agencies: Mapped[str] = mapped_column(Text, server_default="[]", index=True)
 
 
 class Story(Base):

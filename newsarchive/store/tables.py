@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import crawl_models, models  # noqa: F401
+from . import crawl_models, models, reparse_models  # noqa: F401
 from .models import Base
 
 metadata = Base.metadata

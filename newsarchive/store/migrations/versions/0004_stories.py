@@ -55,12 +55,20 @@ def _items_view(postgresql: bool, with_story: bool) -> str:
     )
 
 
+def _time_order(alias: str, direction: str = "") -> str:
+    """Versions in time order (as newsarchive.query.stories): publication, sight, identity."""
+    suffix = f" {direction}" if direction else ""
+    return ", ".join(f"{column}{suffix}" for column in (
+        f"coalesce({alias}.published_earliest, {alias}.first_seen_at)", f"{alias}.first_seen_at",
+        f"{alias}.content_key"))
+
+
 def _stories_view(postgresql: bool) -> str:
     """One row per story: its newest version's text, its versions in time order, its first
     version's window, and its outlets (the host of each site that showed it, first seen)."""
     if postgresql:
         host = "substring(pages.url from '^[^:/?#]+://(?:[^@/?#]*@)?([^/?#]+)')"
-        versions = ("(SELECT json_agg(v.id ORDER BY v.first_seen_at, v.content_key) "
+        versions = (f"(SELECT json_agg(v.id ORDER BY {_time_order('v')}) "
                     "FROM items v WHERE v.story_id = stories.id)")
         outlets = ("(SELECT coalesce(json_agg(json_build_object('site', o.site, 'first_seen_at', "
                    "o.first_seen_at) ORDER BY o.first_seen_at, o.site), '[]'::json) FROM (")
@@ -68,7 +76,7 @@ def _stories_view(postgresql: bool) -> str:
         rest = "substr(pages.url, instr(pages.url, '://') + 3)"
         host = f"substr({rest}, 1, instr({rest} || '/', '/') - 1)"
         versions = ("(SELECT json_group_array(id) FROM (SELECT v.id FROM items v "
-                    "WHERE v.story_id = stories.id ORDER BY v.first_seen_at, v.content_key))")
+                    f"WHERE v.story_id = stories.id ORDER BY {_time_order('v')}))")
         outlets = ("(SELECT json_group_array(json_object('site', o.site, 'first_seen_at', "
                    "o.first_seen_at)) FROM (")
     outlets += (
@@ -80,7 +88,7 @@ def _stories_view(postgresql: bool) -> str:
 
     def version(which: str, order: str) -> str:
         return (f"(SELECT {which}.id FROM items {which} WHERE {which}.story_id = stories.id "
-                f"ORDER BY {which}.first_seen_at {order}, {which}.content_key {order} LIMIT 1)")
+                f"ORDER BY {_time_order(which, order)} LIMIT 1)")
 
     return (
         "CREATE VIEW stories_view AS SELECT stories.id AS story_id, newest.dateline, "

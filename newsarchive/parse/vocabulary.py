@@ -1,0 +1,137 @@
+"""The words pages are read with: one home for every pattern and list that the parser and
+link discovery share.
+
+- Page chrome and landmarks: which elements, ARIA roles and class or id words mark parts of a
+  page that are not its news (navigation, footers, consent banners, share bars, ads).
+- Signs of wire copy: the dashes of a wire line, agencies in brackets, clock times, ages.
+- Feeds: how an RSS, RDF or Atom document is recognised, whatever it was served as.
+
+The grammar that reads a wire line exactly is in wire.py, the age phrases' windows in
+ages.py; both build on the words here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+# --- landmarks and chrome -------------------------------------------------------------------
+
+# Never visible, or never content.
+INVISIBLE_TAGS = frozenset(
+    "head script style noscript template svg math iframe frame frameset object embed canvas "
+    "video audio map button select textarea dialog title".split()
+)
+# Landmarks that are chrome: their text is dropped unless they hold the page's heading or
+# main content, or wire copy (a sidebar marked up as navigation or footer).
+CHROME_LANDMARKS = frozenset("nav footer form search".split())
+CHROME_ROLES = frozenset("dialog alertdialog navigation banner contentinfo search".split())
+MODAL_ROLES = frozenset({"dialog", "alertdialog"})
+# Links are stricter than text: a page's `<header>` is read for its text (it may hold the
+# headline) but its links are the site's menu, and so are menus by role.
+LINK_CHROME_TAGS = CHROME_LANDMARKS | frozenset("header menu script style noscript template button select".split())
+LINK_CHROME_ROLES = CHROME_ROLES | {"menu", "menubar"}
+# Class or id words (split on non-letters) and parts of longer words naming link chrome, in
+# English or Dutch (`mainnav`, `hoofdmenu`, `navigatie`, `voettekst`, `kruimelpad`).
+LINK_CHROME_WORDS = frozenset({
+    "nav", "navbar", "navigation", "menu", "footer", "breadcrumb", "breadcrumbs", "cookie", "cookies",
+    "consent", "masthead", "topbar", "header", "pagination", "pager", "share", "social", "kop",
+    "paginering", "delen",
+})
+LINK_CHROME_PARTS = ("nav", "menu", "footer", "voettekst", "kruimel", "breadcrumb", "colofon")
+# Class or id words of consent banners, and the common names of visually hidden text.
+CONSENT_WORD = re.compile(r"cookie|consent|gdpr|toestemming|sr-only|visually-?hidden|screen-reader-text", re.I)
+# Class or id words of share buttons and comment threads: dropped unless they hold wire copy.
+# Case-sensitive so that `ShareRow_row` and `share-x` match but `shared` does not.
+SHARE_WORD = re.compile(r"(?<![a-zA-Z])(?:[Ss]har(?:e|ing)|SHARE|[Ss]ocial|[Cc]omments?|[Rr]eacties)(?![a-z])")
+# Class or id words of advertising slots (`ad-slot`, `ads`, `advertentie`, `div-gpt-ad-1`).
+AD_WORD = re.compile(
+    r"(?<![a-z])(?:ads|advert\w*|advertentie\w*|ad[-_]?(?:slot|unit|container|wrapper|banner|block)s?|"
+    r"dfp|gpt-ad|sponsor\w*)(?![a-z])",
+    re.I,
+)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Between the links of a bar or breadcrumb: separators only.
+LINK_SEPARATORS = " \t\n|·•›»>/-–,:"
+
+# --- wire copy, clock times, ages -------------------------------------------------------------
+
+# Hyphen, en dash, em dash, figure dash, minus sign: each separates a dateline from its body.
+DASHES = "-–—‒−"
+# A clock time as the sites print it: `9:31`, `16:30` (hours not zero-padded).
+CLOCK = r"(?:[01]?\d|2[0-3]):[0-5]\d"
+
+# The wall clock of the sites: ages in days and clock times are read on it.
+SITE_ZONE = ZoneInfo("Europe/Amsterdam")
+
+_MINUTE = timedelta(minutes=1)
+_DAY = timedelta(days=1)
+AGE_UNITS: dict[str, timedelta] = {
+    "seconde": timedelta(seconds=1), "seconden": timedelta(seconds=1),
+    "minuut": _MINUTE, "minuten": _MINUTE,
+    "uur": timedelta(hours=1),
+    "dag": _DAY, "dagen": _DAY,
+    "week": 7 * _DAY, "weken": 7 * _DAY,
+    "maand": 30 * _DAY, "maanden": 30 * _DAY,
+    "jaar": 365 * _DAY, "jaren": 365 * _DAY,
+}
+NUMBER_WORDS: dict[str, int] = {
+    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
+    "zeven": 7, "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12,
+}
+JUST_NOW = ("zojuist", "net")
+# Calendar days back from the day of the fetch, on the wall clock of the Dutch sites.
+CALENDAR_DAYS: dict[str, int] = {"vandaag": 0, "gisteren": 1, "eergisteren": 2}
+
+_UNIT = "|".join(sorted(AGE_UNITS, key=len, reverse=True))
+_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_CALENDAR = "|".join(sorted(CALENDAR_DAYS, key=len, reverse=True))
+AGE_PARTS = rf"(\d{{1,4}}|{_NUMBER})\s?({_UNIT})\s+geleden"
+# An age written with digits, or `zojuist`: safe to recognise glued onto other text.
+DIGIT_AGE = rf"(?:\d{{1,4}}\s?(?:{_UNIT})\s+geleden|zojuist)"
+# Any age, number words and days included: only where the structure says an age stands.
+ANY_AGE = rf"(?:(?:\d{{1,4}}|{_NUMBER})\s?(?:{_UNIT})\s+geleden|zojuist|net|{_CALENDAR})"
+# No age phrase is longer than this; longer text is rejected without a regex.
+AGE_MAX = 40
+
+# Wire copy inside any text: a wire line's agencies and separator, or `Net binnen`
+# headlines (a clock time follows; a menu link reading "Net binnen" is no headline block).
+WIRE_SIGN = re.compile(
+    rf"\((?:ANP|AFN)\b[^()]{{0,40}}\)\s*[{DASHES}]|\bnet binnen\b(?=.{{0,300}}?(?<![\d:]){CLOCK})", re.I | re.S
+)
+# A wire line's head anywhere in a teaser's text, agencies or not (`GOES - `, `ASSEN (ANP) - `).
+WIRE_HEAD = re.compile(
+    r"(?:^|\s)[A-ZÀ-Ýa-zà-ÿ'’.][A-ZÀ-Ý'’./ -]{1,60}?\s?(?:\([A-Z][A-Za-z]*(?:/[A-Za-z]+)*\)\s?)?"
+    rf"[{DASHES}]\s"
+)
+# What a teaser or headline shows and navigation never does: a clock time (`- Sport 9:31
+# Titel`, `16.00 uur`) or an age (`12 minuten geleden`).
+TEASER_SIGN = re.compile(
+    r"(?<![\d:.,])(?:\d{1,2}:\d{2}|\d{1,2}\.\d{2}\s+uur)(?![\d:.,])|\bgeleden\b|\bzojuist\b", re.I
+)
+
+# --- feeds --------------------------------------------------------------------------------------
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+XML_TYPES = ("application/xml", "text/xml", "")
+_FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
+# A feed's root as the first element: after a byte-order mark, the XML declaration, comments
+# and processing instructions.
+_FEED_START = re.compile(r"\ufeff?\s*(?:(?:<\?[^>]*>|<!--.*?-->)\s*)*<(?:rss|feed|rdf:RDF)[\s>]", re.I | re.S)
+_SNIFF = 2048
+
+
+def looks_like_feed(document: str | bytes, content_type: str | None = None) -> bool:
+    """An RSS, RDF or Atom feed: by its declared type; by a feed root near the start of an
+    XML document; else (`text/html`, `text/plain`, no type known) when the root element is a
+    feed's."""
+    if content_type is not None and content_type.startswith(FEED_TYPES):
+        return True
+    head = document[:_SNIFF]
+    if isinstance(head, bytes):
+        head = head.decode("latin-1")  # markup is ASCII; a BOM shows as three characters
+        head = head.removeprefix("\xef\xbb\xbf")
+    if content_type is not None and content_type in XML_TYPES:
+        return _FEED_ROOT.search(head) is not None
+    return _FEED_START.match(head) is not None

@@ -1,0 +1,425 @@
+"""What a batch of stored pages changes beyond items and sightings: headline windows and stories.
+
+Called by the ingest batch (`store.ingest`) after it wrote its items and sightings, in the same
+transaction, so every path that stores pages (ingest, crawl, import, reparse) derives the same.
+
+- `store_headlines`: the `Net binnen` headlines of the batch's pages (table `headlines`).
+- `rederive_headline_windows`: items whose title matches a headline (or that are linked, as
+  teaser and article, to one that does) get their window re-derived from all their evidence
+  (`store.evidence.derive_window`): sightings and headlines, in observation order.
+- `group_stories`: new and changed items are put in their story (`store.stories`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, delete, func, or_, select, update
+
+from ..items import Headline, PublicationWindow
+from .db import chunks, insert_for
+from .evidence import Derivation, Evidence, WindowSource, derive_window
+from .headlines import clock_windows, title_anchors, title_folded, titles_match
+from .models import HeadlineRow, Item, ItemKey, ItemPlace, Page, Place, Sighting, Story
+from .stories import StoryText, same_story, signature_keys, story_text
+
+ITEMS: Table = Item.__table__  # type: ignore[assignment]
+PAGES: Table = Page.__table__  # type: ignore[assignment]
+SIGHTINGS: Table = Sighting.__table__  # type: ignore[assignment]
+HEADLINES: Table = HeadlineRow.__table__  # type: ignore[assignment]
+ITEM_KEYS: Table = ItemKey.__table__  # type: ignore[assignment]
+ITEM_PLACES: Table = ItemPlace.__table__  # type: ignore[assignment]
+PLACES: Table = Place.__table__  # type: ignore[assignment]
+STORIES: Table = Story.__table__  # type: ignore[assignment]
+TITLE_KINDS = ("title_head", "title_tail")
+
+
+# headlines ---------------------------------------------------------------------------------
+
+
+def store_headlines(connection: Connection, pages: Sequence[tuple[int, Sequence[Headline]]]) -> None:
+    rows = []
+    for page_id, headlines in pages:
+        for position, headline in enumerate(headlines):
+            folded = title_folded(headline.title)
+            head, tail = title_anchors(folded)
+            rows.append({
+                "page_id": page_id, "position": position, "section": headline.section,
+                "clock": headline.time, "title": headline.title, "title_folded": folded,
+                "title_head": head, "title_tail": tail, "url": headline.url,
+            })
+    if rows:
+        connection.execute(HEADLINES.insert(), rows)
+
+
+def write_title_keys(connection: Connection, titles: dict[int, str | None], replace: bool) -> None:
+    """The title anchors of items (new ones, or retitled ones when `replace`)."""
+    ids = list(titles)
+    if replace:
+        for part in chunks(ids):
+            connection.execute(
+                delete(ITEM_KEYS).where(ITEM_KEYS.c.kind.in_(TITLE_KINDS), ITEM_KEYS.c.item_id.in_(part))
+            )
+    rows = []
+    for item_id, title in titles.items():
+        if title:
+            for kind, anchor in zip(TITLE_KINDS, title_anchors(title_folded(title))):
+                rows.append({"kind": kind, "key": anchor, "item_id": item_id})
+    if rows:
+        connection.execute(_insert_ignoring(connection, ITEM_KEYS), rows)
+
+
+@dataclass(frozen=True)
+class _Titled:
+    id: int
+    kind: str
+    title: str | None
+    content_key: str
+    lead_key: str | None
+    window_source: str
+    first_seen_at: datetime
+
+
+def rederive_headline_windows(
+    connection: Connection, headline_pages: Sequence[int], touched: Sequence[int]
+) -> None:
+    """Re-derive the windows of the items a batch may have given headline evidence: items
+    matching the headlines of `headline_pages`, and `touched` items (new, retitled, or sighted
+    again while their window came from a headline); each with its linked teasers/articles."""
+    ids = set(touched) | _items_matching_headlines(connection, headline_pages)
+    if not ids:
+        return
+    items = _titled(connection, ITEMS.c.id.in_(sorted(ids)))
+    items = {**items, **_linked(connection, list(items.values()))}
+    derivations = headline_derivations(connection, list(items.values()))
+    rows = [
+        {
+            "item_id": item_id,
+            "published_earliest": d.window.earliest if d.window else None,
+            "published_latest": d.window.latest if d.window else None,
+            "window_source": d.source.value,
+            "window_conflicts": d.conflicts,
+        }
+        for item_id, d in derivations.items()
+        if _rests_on_headlines(d) or items[item_id].window_source == WindowSource.HEADLINE
+    ]
+    if rows:
+        connection.execute(update(ITEMS).where(ITEMS.c.id == bindparam("item_id")), rows)
+
+
+def _rests_on_headlines(derivation: Derivation) -> bool:
+    return any(step.evidence.source is WindowSource.HEADLINE for step in derivation.steps)
+
+
+def headline_derivations(connection: Connection, items: Sequence[_Titled]) -> dict[int, Derivation]:
+    """Each item's window from its sightings and the headlines of its title (for a teaser,
+    also of the titles of the articles it is linked to), by store/evidence.py."""
+    if not items:
+        return {}
+    linked = _linked_pairs(connection, items)
+    # a teaser takes the headlines of its articles' titles too; an article only its own
+    groups = {item.id: [item, *(linked.get(item.id, ()) if item.kind == "teaser" else ())] for item in items}
+    titles = {
+        item_id: {title_folded(t.title) for t in group if t.title} for item_id, group in groups.items()
+    }
+    headlines = _headlines_for({t for values in titles.values() for t in values}, connection)
+    sightings = _sighting_evidence(connection, sorted(groups))
+    result = {}
+    for item_id, group in groups.items():
+        evidence = list(sightings.get(item_id, ()))
+        for title in titles[item_id]:
+            evidence += headlines.get(title, ())
+        result[item_id] = derive_window(evidence, first_seen_at=group[0].first_seen_at)
+    return result
+
+
+def explain_window(connection: Connection, item_id: int) -> Derivation | None:
+    """How the item's window follows from its evidence, step by step (for `show`)."""
+    items = list(_titled(connection, ITEMS.c.id == item_id).values())
+    return headline_derivations(connection, items).get(item_id) if items else None
+
+
+def _items_matching_headlines(connection: Connection, page_ids: Sequence[int]) -> set[int]:
+    if not page_ids:
+        return set()
+    folded: set[str] = set()
+    for part in chunks(list(page_ids)):
+        folded.update(connection.execute(
+            select(HEADLINES.c.title_folded).where(HEADLINES.c.page_id.in_(part))
+        ).scalars())
+    return {item_id for ids in _items_with_titles(connection, folded).values() for item_id in ids}
+
+
+def _items_with_titles(connection: Connection, folded: set[str]) -> dict[str, set[int]]:
+    """For each folded title, the items whose title matches it (found through the anchors)."""
+    anchors: dict[str, set[str]] = {}
+    for title in folded:
+        for anchor in title_anchors(title):
+            anchors.setdefault(anchor, set()).add(title)
+    candidates: set[int] = set()
+    for part in chunks(sorted(anchors)):
+        candidates.update(connection.execute(
+            select(ITEM_KEYS.c.item_id).where(ITEM_KEYS.c.kind.in_(TITLE_KINDS), ITEM_KEYS.c.key.in_(part))
+        ).scalars())
+    found: dict[str, set[int]] = {}
+    for part in chunks(sorted(candidates)):
+        for item_id, title in connection.execute(
+            select(ITEMS.c.id, ITEMS.c.title).where(ITEMS.c.id.in_(part))
+        ):
+            own = title_folded(title or "")
+            for headline in folded:
+                if titles_match(own, headline):
+                    found.setdefault(headline, set()).add(item_id)
+    return found
+
+
+def _headlines_for(folded: set[str], connection: Connection) -> dict[str, list[Evidence]]:
+    """For each folded item title, the evidence of the headlines whose title matches it."""
+    anchors = {a for title in folded for a in title_anchors(title)}
+    found: dict[str, list[Evidence]] = {}
+    for part in chunks(sorted(anchors)):
+        statement = (
+            select(HEADLINES, PAGES.c.fetched_at)
+            .join(PAGES, PAGES.c.id == HEADLINES.c.page_id)
+            .where(or_(HEADLINES.c.title_head.in_(part), HEADLINES.c.title_tail.in_(part)))
+        )
+        seen: set[tuple[int, int]] = set()
+        for row in connection.execute(statement):
+            if (row.page_id, row.position) in seen:
+                continue
+            seen.add((row.page_id, row.position))
+            evidence = headline_evidence(row)
+            for title in folded:
+                if titles_match(title, row.title_folded):
+                    bucket = found.setdefault(title, [])
+                    if evidence not in bucket:
+                        bucket.append(evidence)
+    return found
+
+
+def headline_evidence(row: Any) -> Evidence:
+    return Evidence(
+        WindowSource.HEADLINE, row.fetched_at, row.page_id, row.position,
+        clock_windows(row.clock, row.fetched_at), f"- {row.section} {row.clock} {row.title}",
+    )
+
+
+def _sighting_evidence(connection: Connection, item_ids: list[int]) -> dict[int, list[Evidence]]:
+    found: dict[int, list[Evidence]] = {}
+    for part in chunks(item_ids):
+        statement = (
+            select(SIGHTINGS, PAGES.c.fetched_at, PAGES.c.page_published_source)
+            .join(PAGES, PAGES.c.id == SIGHTINGS.c.page_id)
+            .where(SIGHTINGS.c.item_id.in_(part), SIGHTINGS.c.window_earliest.is_not(None))
+        )
+        for row in connection.execute(statement):
+            article = row.position == 0  # a lead article: its page's own date
+            found.setdefault(row.item_id, []).append(Evidence(
+                WindowSource.METADATA if article else WindowSource.RELATIVE_AGE,
+                row.fetched_at, row.page_id, row.position,
+                (PublicationWindow(row.window_earliest, row.window_latest),),
+                (row.page_published_source or "metadata") if article else (row.age_text or ""),
+            ))
+    return found
+
+
+def _titled(connection: Connection, condition: Any) -> dict[int, _Titled]:
+    statement = select(
+        ITEMS.c.id, ITEMS.c.kind, ITEMS.c.title, ITEMS.c.content_key, ITEMS.c.lead_key,
+        ITEMS.c.window_source, ITEMS.c.first_seen_at,
+    ).where(condition)
+    return {row.id: _Titled(*row) for row in connection.execute(statement)}
+
+
+def _linked(connection: Connection, items: list[_Titled]) -> dict[int, _Titled]:
+    """The teasers of these articles and the articles of these teasers (see `item_links`)."""
+    found: dict[int, _Titled] = {}
+    leads = [i.lead_key for i in items if i.kind == "article" and i.lead_key]
+    keys = [i.content_key for i in items if i.kind == "teaser"]
+    for part in chunks(leads):
+        found.update(_titled(connection, (ITEMS.c.content_key.in_(part)) & (ITEMS.c.kind == "teaser")))
+    for part in chunks(keys):
+        found.update(_titled(connection, (ITEMS.c.lead_key.in_(part)) & (ITEMS.c.kind == "article")))
+    return found
+
+
+def _linked_pairs(connection: Connection, items: Sequence[_Titled]) -> dict[int, list[_Titled]]:
+    others = {**{i.id: i for i in items}, **_linked(connection, list(items))}
+    by_content = {i.content_key: i for i in others.values() if i.kind == "teaser"}
+    by_lead: dict[str, list[_Titled]] = {}
+    for i in others.values():
+        if i.kind == "article" and i.lead_key:
+            by_lead.setdefault(i.lead_key, []).append(i)
+    pairs: dict[int, list[_Titled]] = {}
+    for item in items:
+        if item.kind == "article" and item.lead_key and item.lead_key in by_content:
+            pairs[item.id] = [by_content[item.lead_key]]
+        elif item.kind == "teaser":
+            pairs[item.id] = by_lead.get(item.content_key, [])
+    return pairs
+
+
+def _insert_ignoring(connection: Connection, table: Table) -> Any:
+    return insert_for(connection, table).on_conflict_do_nothing()
+
+
+# stories -----------------------------------------------------------------------------------
+
+
+def group_stories(connection: Connection, new: Sequence[int], changed: Sequence[int],
+                  seen: Sequence[int]) -> None:
+    """Put `new` items, and `changed` ones (text, places or first sight changed), into their
+    stories: connected groups of `same_story`. `seen` are all the batch's items: their
+    stories' first and last sightings are brought up to date."""
+    affected = sorted(set(new) | set(changed))
+    touched: set[int] = set()
+    if affected:
+        touched = _regroup(connection, affected, set(changed))
+    story_ids = touched | _story_ids(connection, list(seen))
+    for part in chunks(sorted(story_ids)):
+        members = select(func.min(ITEMS.c.first_seen_at)).where(ITEMS.c.story_id == STORIES.c.id)
+        latest = select(func.max(ITEMS.c.last_seen_at)).where(ITEMS.c.story_id == STORIES.c.id)
+        connection.execute(
+            update(STORIES).where(STORIES.c.id.in_(part))
+            .values(first_seen_at=members.scalar_subquery(), last_seen_at=latest.scalar_subquery())
+        )
+
+
+def _regroup(connection: Connection, affected: list[int], changed: set[int]) -> set[int]:
+    texts = _story_texts(connection, affected)
+    dirty = {story for i in changed if i in texts and (story := texts[i][1]) is not None}
+    members = _members(connection, dirty)
+    texts.update(_story_texts(connection, sorted(set(members) - set(texts))))
+    # signatures: the affected items' own, replaced
+    for part in chunks(sorted(changed)):
+        connection.execute(delete(ITEM_KEYS).where(ITEM_KEYS.c.kind == "story", ITEM_KEYS.c.item_id.in_(part)))
+    keys = {i: signature_keys(texts[i][0]) for i in affected if i in texts}
+    rows = [{"kind": "story", "key": k, "item_id": i} for i, ks in keys.items() for k in ks]
+    if rows:
+        connection.execute(_insert_ignoring(connection, ITEM_KEYS), rows)
+    # edges: from every item whose edges may have changed (affected, members of dirty stories)
+    edge_items = sorted(set(affected) | set(members))
+    for i in edge_items:
+        if i not in keys and i in texts:
+            keys[i] = signature_keys(texts[i][0])
+    wanted = sorted({k for i in edge_items for k in keys.get(i, ())})
+    by_key: dict[str, list[int]] = {}
+    for part in chunks(wanted):
+        for item_id, key in connection.execute(
+            select(ITEM_KEYS.c.item_id, ITEM_KEYS.c.key).where(ITEM_KEYS.c.kind == "story", ITEM_KEYS.c.key.in_(part))
+        ):
+            by_key.setdefault(key, []).append(item_id)
+    candidates = {c for ids in by_key.values() for c in ids}
+    texts.update(_story_texts(connection, sorted(candidates - set(texts))))
+    parent: dict[Any, Any] = {}
+
+    def find(node: Any) -> Any:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def union(a: Any, b: Any) -> None:
+        parent[find(a)] = find(b)
+
+    for i in edge_items:
+        find(i)
+        for key in keys.get(i, ()):
+            for c in by_key.get(key, ()):
+                if c != i and c in texts and same_story(texts[i][0], texts[c][0]):
+                    union(i, c)
+    edge_set = set(edge_items)
+    for node in list(parent):  # a candidate outside the regrouped items stands for its story
+        if isinstance(node, int) and node not in edge_set and texts[node][1] is not None:
+            union(node, ("story", texts[node][1]))
+    components: dict[Any, list[Any]] = {}
+    for node in list(parent):
+        components.setdefault(find(node), []).append(node)
+    return _assign(connection, list(components.values()), texts, dirty)
+
+
+def _assign(connection: Connection, components: list[list[Any]],
+            texts: dict[int, tuple[StoryText, int | None]], dirty: set[int]) -> set[int]:
+    """Give each component a story id: the smallest of its stories not taken by another."""
+    taken: set[int] = set()
+    plans: list[tuple[list[int], list[int], int | None]] = []
+    for nodes in sorted(components, key=lambda ns: min(n for n in ns if isinstance(n, int))):
+        item_ids = [n for n in nodes if isinstance(n, int)]
+        units = sorted(n[1] for n in nodes if isinstance(n, tuple))
+        involved = sorted({*units, *(story for i in item_ids if (story := texts[i][1]) is not None)})
+        target = next((s for s in involved if s not in taken), None)
+        if target is not None:
+            taken.add(target)
+        plans.append((item_ids, units, target))
+    fresh = [p for p in plans if p[2] is None]
+    if fresh:
+        rows = [{"first_seen_at": min(texts[i][0].first_seen_at for i in p[0]),
+                 "last_seen_at": min(texts[i][0].first_seen_at for i in p[0])} for p in fresh]
+        new_ids = connection.execute(
+            STORIES.insert().returning(STORIES.c.id, sort_by_parameter_order=True), rows
+        ).scalars().all()
+        by_plan = dict(zip(map(id, fresh), new_ids))
+        plans = [(p[0], p[1], by_plan.get(id(p), p[2])) for p in plans]
+    moves: dict[int, list[int]] = {}
+    for item_ids, units, target in plans:
+        assert target is not None
+        moves.setdefault(target, []).extend(i for i in item_ids if texts[i][1] != target)
+        for unit in units:
+            if unit != target:
+                connection.execute(update(ITEMS).where(ITEMS.c.story_id == unit).values(story_id=target))
+    moved = [{"item_id": i, "story": target} for target, ids in moves.items() for i in ids]
+    if moved:
+        connection.execute(
+            update(ITEMS).where(ITEMS.c.id == bindparam("item_id")).values(story_id=bindparam("story")), moved
+        )
+    targets = {p[2] for p in plans if p[2] is not None}
+    gone = {s for p in plans for s in p[1]} | dirty
+    gone |= {story for p in plans for i in p[0] if (story := texts[i][1]) is not None}
+    gone -= targets
+    for part in chunks(sorted(gone)):
+        connection.execute(delete(STORIES).where(STORIES.c.id.in_(part)))
+    return targets
+
+
+def _story_texts(connection: Connection, item_ids: list[int]) -> dict[int, tuple[StoryText, int | None]]:
+    found: dict[int, tuple[StoryText, int | None]] = {}
+    places = _places(connection, item_ids)
+    for part in chunks(item_ids):
+        for row in connection.execute(
+            select(ITEMS.c.id, ITEMS.c.body, ITEMS.c.first_seen_at, ITEMS.c.story_id).where(ITEMS.c.id.in_(part))
+        ):
+            text = story_text(row.id, places.get(row.id, ()), row.body, row.first_seen_at)
+            found[row.id] = (text, row.story_id)
+    return found
+
+
+def _places(connection: Connection, item_ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for part in chunks(item_ids):
+        for item_id, name in connection.execute(
+            select(ITEM_PLACES.c.item_id, PLACES.c.name)
+            .join(PLACES, PLACES.c.id == ITEM_PLACES.c.place_id)
+            .where(ITEM_PLACES.c.item_id.in_(part))
+        ):
+            found.setdefault(item_id, []).append(name)
+    return found
+
+
+def _members(connection: Connection, story_ids: set[int]) -> list[int]:
+    found: list[int] = []
+    for part in chunks(sorted(story_ids)):
+        found += connection.execute(select(ITEMS.c.id).where(ITEMS.c.story_id.in_(part))).scalars().all()
+    return found
+
+
+def _story_ids(connection: Connection, item_ids: list[int]) -> set[int]:
+    found: set[int] = set()
+    for part in chunks(item_ids):
+        found.update(s for s in connection.execute(
+            select(ITEMS.c.story_id).where(ITEMS.c.id.in_(part))
+        ).scalars() if s is not None)
+    return found

@@ -1,0 +1,66 @@
+"""Raw material for the reparse and WARC tests: article pages of our own over a simulated wire,
+and a snapshot of everything the archive derived from them, by content key."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import text
+from store_pages import T0, age_text, layout_a_html, shown_at, wire_stream
+
+from newsarchive.items import RawDocument
+from newsarchive.store.models import sqlite_text
+
+SECTIONS = ("Zeeland", "Buitenland")
+
+
+def documents(count: int = 24, seed: int = 5) -> list[RawDocument]:
+    """HTML article pages fetched 10 minutes apart: each article URL fetched three times (its
+    title changes on the third, a revision), a sidebar of the wire's newest seven items (each
+    seen on several pages, ages growing)."""
+    rng = random.Random(seed)
+    stories = wire_stream(rng, count * 2, T0 - timedelta(hours=3), timedelta(hours=3) + count * timedelta(minutes=10))
+    found = []
+    for n in range(count):
+        fetched_at = T0 + n * timedelta(minutes=10)
+        article = n // 3
+        title = f"Kop van artikel {article}" + (" (bijgewerkt)" if n % 3 == 2 else "")
+        lead = [f"GOES (ANP) - Artikel {article} begint met dit bericht.", "Een tweede alinea."]
+        sidebar = [(s.wire_line, age_text(s, fetched_at)) for s in shown_at(stories, fetched_at)]
+        html = layout_a_html(title, lead, sidebar, SECTIONS[article % 2])
+        found.append(RawDocument(html.encode("utf-8"), fetched_at,
+                                 f"https://wire.example/nieuws/artikel-{article}",
+                                 "text/html; charset=utf-8"))
+    return found
+
+
+def snapshot(archive: Any, with_ids: bool = True) -> dict[str, Any]:
+    """Items (with their agency and place lists), sightings and revisions, keyed by content key
+    and by (page fetch time, position), so that two archives built differently compare."""
+    with archive.engine.connect() as connection:
+        def rows(sql: str) -> list[tuple[Any, ...]]:  # times as SQLite's text, to compare
+            return [tuple(sqlite_text(v) if isinstance(v, datetime) else v for v in row)
+                    for row in connection.execute(text(sql))]
+
+        items = {
+            row[0]: row[1:] if with_ids else row[2:]
+            for row in rows(
+                "SELECT content_key, id, kind, title, dateline, body, section, url, first_seen_at, "
+                "last_seen_at, published_earliest, published_latest, window_source, "
+                "window_conflicts, lead_key FROM items")
+        }
+        lists = sorted(rows(
+            "SELECT i.content_key, 'agency', l.position, a.name FROM item_agencies l "
+            "JOIN agencies a ON a.id = l.agency_id JOIN items i ON i.id = l.item_id "
+            "UNION ALL SELECT i.content_key, 'place', l.position, p.name FROM item_places l "
+            "JOIN places p ON p.id = l.place_id JOIN items i ON i.id = l.item_id"))
+        sightings = sorted(rows(
+            "SELECT p.fetched_at, p.content_hash, s.position, i.content_key, s.age_text, "
+            "s.window_earliest, s.window_latest FROM sightings s JOIN pages p ON p.id = s.page_id "
+            "JOIN items i ON i.id = s.item_id"))
+        revisions = sorted(rows(
+            "SELECT i.content_key, r.field, r.old_value, r.new_value, p.fetched_at, r.recorded_at "
+            "FROM item_revisions r JOIN items i ON i.id = r.item_id JOIN pages p ON p.id = r.page_id"))
+    return {"items": items, "lists": lists, "sightings": sightings, "revisions": revisions}
