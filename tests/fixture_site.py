@@ -14,6 +14,7 @@ Paths:
   `/fault/slow` (answers after `slow_seconds`), `/fault/loop-a` <-> `/fault/loop-b`,
   `/fault/huge` (a body of `huge_bytes`), `/fault/charset` (windows-1252 bytes declared as
   UTF-8), `/fault/cut` (connection closed mid-body on the first request), `/fault/gone` (404),
+  `/fault/overloaded` (503 without Retry-After, then 200),
   `/private/...` (disallowed by robots.txt).
 Every request is recorded with its arrival time (`time.monotonic()`) and headers.
 """
@@ -364,6 +365,10 @@ FAULTS = {
     "/fault/charset": _SiteHandler.wrong_charset,
     "/fault/cut": _SiteHandler.cut,
     "/fault/gone": lambda handler, before: handler.send_status(404),
+    # 503 without Retry-After (an overloaded server) on the first request, then an article
+    "/fault/overloaded": lambda handler, before: (
+        handler.send_status(503) if before == 0 else
+        handler.send_page(render_article(handler.site, handler.site.articles[5]))),
 }
 
 

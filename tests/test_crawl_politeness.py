@@ -186,3 +186,14 @@ def test_new_links_are_capped_known_ones_do_not_count(archive):
         hosts = set(connection.execute(select(HOSTS.c.host)).scalars())
     assert urls == {A1, "http://a.example/n0", "http://a.example/n1", "http://a.example/n2"}
     assert hosts == {"a.example"}
+
+
+def test_urls_of_a_host_another_crawl_is_asking_are_left_to_it(archive):
+    clock = ManualClock()
+    frontier = seeded(archive, clock)
+    frontier.claim("other", Work(), clock.now(), lease=30)  # A1, and a.example with it
+    frontier.claim("other", Work(), clock.now(), lease=30)  # B1, and b.example
+    assert frontier.outlook("me", Work(), clock.now(), horizon=60, include_leased=False) is None
+    assert frontier.outlook("me", Work(), clock.now(), horizon=60, include_leased=True) == 0
+    assert frontier.outlook("other", Work(), clock.now(), horizon=60,
+                            include_leased=False) == 0  # A2: its own host

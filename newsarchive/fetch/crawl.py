@@ -46,6 +46,7 @@ from .settings import CrawlSettings
 
 log = logging.getLogger("newsarchive.crawl")
 Progress = Callable[[str], None]  # called with each URL a worker has finished
+REAP_INTERVAL = 5.0  # seconds between two looks for claims of crawls that are gone
 CrawlOptions = CrawlSettings  # the name of the settings before they held every tunable
 
 
@@ -198,6 +199,7 @@ class _Run:
         self.queued: list[_Parsed] = []  # parsed, response stored, page not yet stored
         self.queued_since = 0.0
         self.fatal: BaseException | None = None
+        self.reaped = 0.0  # when we last looked for claims of crawls that are gone
         # credentials of named sources, by URL without them: sent to that URL only, in memory
         self.credentials: dict[str, Credentials] = {}
 
@@ -229,6 +231,7 @@ class _Run:
     def _reap(self) -> None:
         """End the leases of crawls on this machine whose process is gone (kill -9): their
         URLs need not wait for the lease to run out."""
+        self.reaped = self.clock.monotonic()
         for owner in self.frontier.lease_owners():
             if _process_is_gone(owner):
                 log.info("taking over the claims of a crawl that is gone (%s)", owner)
@@ -309,6 +312,8 @@ class _Run:
             if self._past_deadline():
                 return None if self.busy == 0 else self.settings.idle_poll
             busy, work = self.busy, self._work()
+        if self.clock.monotonic() - self.reaped >= REAP_INTERVAL:
+            self._reap()
         wait = self.frontier.outlook(self.owner, work, self.clock.now(),
                                      horizon=self.settings.max_crawl_delay,
                                      include_leased=self.settings.wait)
@@ -354,7 +359,7 @@ class _Run:
             have=None if conditional else self.frontier.is_archived,
             credentials=self.credentials.get(url),
         )
-        response.fetched_at = response.fetched_at.replace(microsecond=0)
+        response.fetched_at = self.now()  # the run's clock is the one time source of a crawl
         for notice in response.notices:
             log.warning("%s: %s", url, notice.text)
         if response.not_modified:
@@ -432,20 +437,24 @@ class _Run:
         log.warning("skipping %s this run: %s", host, why)
 
     def _failed_response(self, job: _Job, response: Response) -> None:
-        """A failed fetch; one that asks the host for a pause blocks the whole host."""
-        url = job.claim.url
+        """A failed fetch. One that asks the host for a pause blocks the whole host and is no
+        failure of the URL: it waits (in the frontier, reason recorded) until the block ends,
+        this run or a later one."""
+        url, host = job.claim.url, job.claim.host
         if not blocks_host(response):
             self._fail(url, response)
             return
-        state = self.hosts.get(job.claim.host)
+        state = self.hosts.get(host)
         assert state is not None
-        values = self.hosts.block_values(state, unix(self.clock.now()), response.retry_after,
-                                         response.error or f"HTTP {response.status}")
+        now = unix(self.clock.now())
+        error = response.error or f"HTTP {response.status}"
+        values = self.hosts.block_values(state, now, response.retry_after, error)
         job.host_values.update(values)
-        until = datetime.fromtimestamp(float(values["blocked_until"]), self.now().tzinfo)
-        seconds = float(values["blocked_until"]) - unix(self.clock.now())
-        response.error = f"{response.error or f'HTTP {response.status}'} (host paused {seconds:.0f} s)"
-        self._fail(url, response, count=False, due=until + timedelta(seconds=1))
+        until = float(values["blocked_until"])
+        log.warning("%s asked for a pause (%s): nothing is asked of it for %.0f s", host, error,
+                    until - now)
+        due = datetime.fromtimestamp(until, self.now().tzinfo) + timedelta(seconds=1)  # to the second
+        self.frontier.mark_failed(url, response, self.now(), count=False, due=due)
 
     def _follow(self, job: _Job, found: Discovery | None) -> None:
         """Queue what a wanted page links to: its articles, and its next page."""

@@ -209,8 +209,9 @@ class Frontier:
         """Seconds until some URL of `work` may be claimable (0: now or soon), None when none
         will be within `horizon` seconds: the URLs still to do for a run.
 
-        URLs leased by other workers count only with `include_leased` (their lease may run
-        out); our own leases never (we are working on them)."""
+        URLs leased by other workers, and URLs of a host another worker is asking now, count
+        only with `include_leased` (their lease may run out; a live worker goes on with its
+        host's URLs); our own leased URLs never (we are working on them)."""
         moment = now.timestamp()
         # the later of the host's next request and the end of its block
         later = func.greatest if self.engine.dialect.name == "postgresql" else func.max
@@ -225,8 +226,9 @@ class Frontier:
             query = query.where(or_(FRONTIER.c.lease_owner.is_(None),
                                     FRONTIER.c.lease_owner != owner,
                                     FRONTIER.c.lease_until < moment))
-        else:
-            query = query.where(_free(FRONTIER, moment))
+        else:  # a host another crawl is asking now: that crawl goes on with its URLs
+            query = query.where(_free(FRONTIER, moment)).where(
+                or_(_free(HOSTS, moment), HOSTS.c.lease_owner == owner))
         with self.engine.connect() as connection:
             earliest, count = connection.execute(query).one()
         if not count:
