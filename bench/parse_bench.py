@@ -1,12 +1,19 @@
-"""Parse speed: pages per second on one core, HTML and text dumps, beside bare lxml.
+"""Parse speed: pages per second on one core, HTML and text dumps, beside bare lxml and selectolax.
 
     python bench/parse_bench.py [--repeats 5] [--seconds 1.0]
 
-Builds realistic HTML pages of 80-150 KB (head with scripts, navigation, cookie banner, a
-big footer, the article and its sidebar) from our own generated text in each markup shape
-of tests/render_html.py, and text dumps (the two seeds, and generated layout-A pages); measures CPU time
-(`time.process_time`) over several repeats and prints the best. Targets: HTML parse at most
-3x a bare `lxml.html.fromstring` of the same bytes; text dumps at least 5,000 pages/s.
+Builds realistic HTML pages of 80-150 KB from our own generated text (tests/render_html.py):
+today's shapes (semantic, soup, table: head with scripts, navigation, cookie banner, a big
+footer, the article and its sidebar) and the portal shape (a header mega-menu of a few
+hundred links, one reading "Net binnen", breadcrumbs, a label above the `<h1>`, cards in
+grids inside `<main>`, ad slots, a most-read list); text dumps (the two seeds, and generated
+layout-A pages); and a 1 MB page whose one start tag has tens of thousands of attributes.
+HTML is parsed with a URL, as the crawler does (links resolved). Measures CPU time
+(`time.process_time`) over several repeats and prints the best, with ratios to a bare
+`lxml.html.fromstring` and to selectolax (lexbor) parse + text of the same bytes, measured in
+the same run (`pip install -e '.[bench]'` for selectolax). Targets: at most 2x bare lxml on
+today's shapes, 3x on the portal shape; text dumps at least 8,000 pages/s; the 1 MB page
+under 1 s.
 """
 
 from __future__ import annotations
@@ -23,11 +30,13 @@ import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from render_html import LAYOUTS, SHAPES, Bulk, Headline, LeadStory, WireItem, WirePage, render  # noqa: E402
+from render_html import LAYOUTS, Bulk, Headline, LeadStory, WireItem, WirePage, render  # noqa: E402
 
 from newsarchive.parse import parse_page  # noqa: E402
 
 FETCHED_AT = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
+URL = "https://regio.example.nl/nieuws/kabinet-wil-snellere-vergunningen"  # links resolved as a crawl does
+TODAY_SHAPES = ("semantic", "soup", "table")  # the bench pages of before the portal shape
 WORDS = (
     "de het een kabinet minister gemeente provincie plan besluit week jaar inwoners haven "
     "regering overleg nieuwe afspraak vanavond morgen volgens woordvoerder onderzoek dijk "
@@ -99,38 +108,76 @@ def best_rate(function: Callable[[bytes], object], pages: list[bytes], repeats: 
     return best
 
 
+def crowded_page(size: int) -> bytes:
+    """A page of about `size` bytes whose one start tag has as many distinct attributes as fit."""
+    attributes = []
+    total = 0
+    while total < size:
+        attributes.append(f'data-v{len(attributes)}="x"')
+        total += len(attributes[-1]) + 1
+    return (f"<html><body><h1>Titel</h1><div {' '.join(attributes)}><p>GOES (ANP) - Tekst.</p></div>"
+            "</body></html>").encode()
+
+
+def selectolax_text() -> Callable[[bytes], object] | None:
+    try:
+        from selectolax.lexbor import LexborHTMLParser
+    except ImportError:
+        return None
+    return lambda data: LexborHTMLParser(data).body.text(separator="\n")
+
+
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--repeats", type=int, default=5)
     options.add_argument("--seconds", type=float, default=1.0)
     args = options.parse_args()
     rng = random.Random(2026)
-    html_pages = [render(page(rng, layout), shape, heavy(rng)).encode("utf-8")
-                  for layout in LAYOUTS for shape in SHAPES]
+    today = [render(page(rng, layout), shape, heavy(rng)).encode("utf-8")
+             for layout in LAYOUTS for shape in TODAY_SHAPES]
+    portal = [render(page(rng, layout), "portal", heavy(rng)).encode("utf-8") for layout in LAYOUTS for _ in range(3)]
     seeds = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "seeds").glob("*.txt"))
     text_pages = [path.read_bytes() for path in seeds]
     text_pages += [text_dump(page(rng, "A")).encode("utf-8") for _ in range(10)]
-    sizes = sorted(len(p) // 1024 for p in html_pages)
-    print(f"{len(html_pages)} HTML pages of {sizes[0]}-{sizes[-1]} KB, "
-          f"{len(text_pages)} text dumps of about {len(text_pages[-1]) // 1024} KB (the 2 seeds and 10 generated); "
+    for label, pages in (("today's shapes", today), ("portal shape", portal)):
+        sizes = sorted(len(p) // 1024 for p in pages)
+        elements = sorted(len(list(lxml.html.fromstring(p).iter())) for p in pages)
+        print(f"{label}: {len(pages)} HTML pages of {sizes[0]}-{sizes[-1]} KB, {elements[0]}-{elements[-1]} elements")
+    print(f"{len(text_pages)} text dumps of about {len(text_pages[-1]) // 1024} KB (the 2 seeds and 10 generated); "
           f"best of {args.repeats} x {args.seconds:.1f} s CPU")
 
     def run(label: str, function: Callable[[bytes], object], pages: list[bytes]) -> float:
         rate = best_rate(function, pages, args.repeats, args.seconds)
-        print(f"{label:<34} {rate:>9,.0f} pages/s  {1000 / rate:7.3f} ms/page")
+        print(f"{label:<46} {rate:>9,.0f} pages/s  {1000 / rate:7.3f} ms/page")
         return rate
 
+    lexbor = selectolax_text()
     text = run("text dump, parse_page", lambda d: parse_page(d, FETCHED_AT), text_pages)
-    html = run("HTML, parse_page", lambda d: parse_page(d, FETCHED_AT), html_pages)
-    bare = run("HTML, bare lxml.html.fromstring", lxml.html.fromstring, html_pages)
-    try:
-        import trafilatura
-    except ImportError:
-        print("trafilatura: not installed")
-    else:
-        run("HTML, trafilatura.extract", trafilatura.extract, html_pages[:4])
-    print(f"HTML parse / bare lxml: {bare / html:.2f}x (target <= 3x); "
-          f"text dumps: {text:,.0f} pages/s (target >= 5,000)")
+    ratios = []
+    for label, pages in (("today", today), ("portal", portal)):
+        parsed = run(f"{label}: parse_page with URL", lambda d: parse_page(d, FETCHED_AT, URL), pages)
+        linked = run(f"{label}: parse_page with URL and links",
+                     lambda d: parse_page(d, FETCHED_AT, URL, with_links=True), pages)
+        bare = run(f"{label}: bare lxml.html.fromstring", lxml.html.fromstring, pages)
+        fast = run(f"{label}: selectolax parse + text", lexbor, pages) if lexbor else None
+        ratios.append((label, bare / parsed, bare / linked, fast / parsed if fast else None))
+    if lexbor is None:
+        print("selectolax: not installed (pip install -e '.[bench]')")
+    crowded = crowded_page(1 << 20)
+    crowded_cost = min(_cpu(lambda: parse_page(crowded, FETCHED_AT, URL)) for _ in range(3))
+    print(f"{'1 MB page, one tag of many attributes':<46} {crowded_cost:9.3f} s (target < 1 s)")
+    for label, to_lxml, with_links, to_lexbor in ratios:
+        lexbor_ratio = f", {to_lexbor:.1f}x selectolax" if to_lexbor else ""
+        target = "3x" if label == "portal" else "2x"
+        print(f"{label}: parse_page {to_lxml:.2f}x bare lxml (target <= {target}), "
+              f"{with_links:.2f}x with links{lexbor_ratio}")
+    print(f"text dumps: {text:,.0f} pages/s (target >= 8,000)")
+
+
+def _cpu(function: Callable[[], object]) -> float:
+    start = time.process_time()
+    function()
+    return time.process_time() - start
 
 
 if __name__ == "__main__":

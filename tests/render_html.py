@@ -3,7 +3,8 @@
 Used by the property tests (random pages must parse back to their items) and by
 bench/parse_bench.py (realistic page sizes). The markup is our own invention; the shapes
 differ in the ways real sites differ: semantic HTML5, class-less div-and-span soup with
-`<br>` breaks, and an old table layout with the dateline in `<b>`.
+`<br>` breaks, an old table layout with the dateline in `<b>`, and a portal of today
+(mega-menu, breadcrumbs, a label above the `<h1>`, cards in grids, ads, a most-read list).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
-SHAPES = ("semantic", "soup", "table")
+SHAPES = ("semantic", "soup", "table", "portal")
 LAYOUTS = ("A", "B", "C", "D")
 WEBMAIL_BANNER = ("Webmail", "Kies je webmail", "Kies hieronder de webmail van je eigen provider.")
 
@@ -269,8 +270,89 @@ class Table:
         return f"<table><tr><td>{content}</td></tr></table>"
 
 
+class Portal(Semantic):
+    """A news portal of today: a header mega-menu of a few hundred links (one reads "Net
+    binnen") in no `<nav>`, breadcrumbs, a section label above the `<h1>`, a share bar, an ad
+    slot and tags in the article, items as cards in a grid inside `<main>`, a grid of promoted
+    teasers without wire copy and a most-read list."""
+
+    def lead(self, lead: LeadStory, title_twice: bool) -> str:
+        first, *rest = lead.paragraphs
+        repeat = f'<p class="standfirst">{e(lead.title)}</p>' if title_twice else ""
+        byline = f'<p class="byline">{e(lead.byline)}</p>' if lead.byline else ""
+        paragraphs = "".join(f"<p>{e(p)}</p>" for p in rest)
+        return (
+            '<article class="story"><div class="story__label"><a href="/nieuws/regio">Regio</a></div>'
+            f"<h1>{e(lead.title)}</h1>{repeat}{share_bar()}<p>{e(lead.prefix)} {e(first)}</p>{ad_slot('mid')}"
+            f'{paragraphs}{byline}<div class="story__tags"><a href="/tag/regio">regio</a> '
+            '<a href="/tag/nieuws">nieuws</a></div></article>'
+        )
+
+    def sidebar(self, heading: str, items: str) -> str:
+        return f'<section class="more"><h2>{e(heading)}</h2><div class="grid">{items}</div></section>'
+
+    def item(self, item: WireItem) -> str:
+        title = f"<h3>{e(item.title)}</h3>" if item.title else ""
+        return (
+            f'<div class="card"><a href="/nieuws/{slug(item.body)}"><img src="/img/{slug(item.body)[:12]}.jpg" alt="">'
+            f'{title}</a><p>{e(item.prefix)} {e(item.body)}</p><span class="card__age">{e(item.age_text)}</span></div>'
+        )
+
+    def main(self, content: str) -> str:
+        crumbs = (
+            '<ol class="crumbs"><li><a href="/">Home</a></li><li><a href="/nieuws">Nieuws</a></li>'
+            '<li><a href="/nieuws/regio">Regio</a></li></ol>'
+        )
+        promoted = "".join(
+            f'<div class="card"><a href="/service/{i}"><img src="/img/p{i}.jpg" alt=""><h3>'
+            f"Bekijk ons aanbod voor de zomer nummer {i}</h3></a></div>"
+            for i in range(self.promoted)
+        )
+        popular = "".join(
+            f'<li><a href="/nieuws/populair-{i}">Veel gelezen bericht over de regio nummer {i}</a></li>' for i in range(5)
+        )
+        return (
+            f"<main>{crumbs}{ad_slot('top')}{content}<section class=\"grid\"><h2>Ook interessant</h2>"
+            f'<div class="grid__cards">{promoted}</div></section>'
+            f'<section class="popular"><h2>Meest gelezen</h2><ol>{popular}</ol></section></main>'
+        )
+
+    promoted = 6
+
+    def frame(self, page: WirePage, body: str, bulk: Bulk) -> str:
+        """The page around the content: mega-menu in the header, footer below."""
+        self.promoted = max(6, bulk.teaser_cards // 4)
+        columns = max(1, bulk.menu_links // 12)
+        menu = "".join(
+            f'<div class="mega__col"><h4>{e(bulk.words[c % len(bulk.words)].title())}</h4><ul>'
+            + "".join(
+                f'<li><a href="/{bulk.words[c % len(bulk.words)]}/{c}-{i}">'
+                f"{'Net binnen' if c == i == 0 else bulk.words[(c + i) % len(bulk.words)].title()} {c}.{i}</a></li>"
+                for i in range(12)
+            )
+            + "</ul></div>"
+            for c in range(columns)
+        )
+        return (
+            f'<!DOCTYPE html>\n<html lang="nl">{head(page, bulk)}<body>{cookie_banner()}'
+            f'<header class="site-head"><a class="brand" href="/"><img src="/logo.svg" alt="Omroep Voorbeeld"></a>'
+            f'<div class="mega">{menu}</div></header>{body}{site_footer(bulk)}</body></html>'
+        )
+
+
+def share_bar() -> str:
+    return (
+        '<div class="story__tools"><a href="https://facebook.example/share?u=x">Facebook</a>'
+        '<a href="https://wa.example/send?text=x">WhatsApp</a><a href="mailto:?body=x">Mail</a></div>'
+    )
+
+
+def ad_slot(name: str) -> str:
+    return f'<div class="slot" id="div-gpt-ad-{name}"><span>Advertentie</span></div>'
+
+
 SHAPE_CLASSES: dict[str, Callable[[], Semantic | Soup | Table]] = {
-    "semantic": Semantic, "soup": Soup, "table": Table,
+    "semantic": Semantic, "soup": Soup, "table": Table, "portal": Portal,
 }
 
 
@@ -287,4 +369,7 @@ def render(page: WirePage, shape: str, bulk: Bulk | None = None) -> str:
         content = parts.headlines(page.headlines) + parts.sidebar(page.section, items)
     else:
         content = parts.banner() + parts.listing_top(page) + items
-    return document(page, parts.main(content), bulk or Bulk())
+    bulk = bulk or Bulk()
+    if isinstance(parts, Portal):
+        return parts.frame(page, parts.main(content), bulk)
+    return document(page, parts.main(content), bulk)

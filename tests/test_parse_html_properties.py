@@ -173,3 +173,23 @@ def test_rendered_page_parses_back_to_its_items_and_windows(layout: str, shape: 
         ]
 
     check()
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_one_page_in_every_markup_shape_and_as_a_text_dump_parses_to_one_result(layout: str) -> None:
+    """The document the grammar reads does not depend on the markup: the same random page as
+    a text dump and in each HTML shape gives one and the same parse."""
+    from render_text import render_text
+
+    @PROPERTY_SETTINGS
+    @given(case=wire_page(layout))
+    def check(case: tuple[WirePage, list[tuple]]) -> None:
+        page, _ = case
+        url = "https://regio.example.nl/nieuws/x"
+        results = {"text": parse_page(render_text(page).encode("utf-8"), FETCHED, url).to_dict()}
+        for shape in SHAPES:
+            results[shape] = parse_page(render(page, shape).encode("utf-8"), FETCHED, url).to_dict()
+        different = {shape: result for shape, result in results.items() if result != results["text"]}
+        assert different == {}, f"text: {results['text']}"
+
+    check()

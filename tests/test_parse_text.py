@@ -502,3 +502,11 @@ def test_age_glued_to_text_that_is_no_wire_line_keeps_the_age() -> None:
 def test_age_with_a_space_before_other_text_is_a_sentence() -> None:
     page = parse("Titel\nGOES (ANP) - Tekst.\n2 uur geleden Begon het feest.")
     assert page.lead.paragraphs == ("Tekst.", "2 uur geleden Begon het feest.")
+
+
+def test_wire_shaped_title_under_a_kicker_is_the_title_not_the_dateline() -> None:
+    page = parse("Regio\nNAVO - top begint\nBRUSSEL (ANP) - De top begint vandaag.\n")
+    assert (page.title, page.lead.dateline, page.lead.body) == ("NAVO - top begint", "BRUSSEL", "De top begint vandaag.")
+    lines = ["Regio", "Buitenland nieuws", "NAVO - top begint", "BRUSSEL (ANP) - Tekst."]
+    page = read_page(lines, [None] * 4, FETCHED, heading="NAVO - top begint")
+    assert (page.title, page.lead.dateline) == ("NAVO - top begint", "BRUSSEL")

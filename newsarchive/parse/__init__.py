@@ -40,16 +40,19 @@ def parse_page(
     fetched_at = to_utc(fetched_at)
     warnings: list[str] = []
     try:
+        utf8 = None
         if isinstance(data, bytes):
             decoded = decode_bytes(data, http_charset)
             text, warnings = decoded.text, list(decoded.warnings)
+            if decoded.encoding == "utf-8" and "\ufffd" not in text:
+                utf8 = data  # the text's own bytes: libxml2 reads them faster than the text
         else:
             text = data
         if looks_like_html(text):
             if looks_like_feed(text):
                 warnings.append("an Atom or RSS feed, not a page")
                 return ParsedPage("unknown", url, fetched_at, warnings=warnings)
-            document = html_to_document(text, base_url=url, hints=hints, with_links=with_links)
+            document = html_to_document(text, base_url=url, hints=hints, with_links=with_links, utf8=utf8)
         else:
             document = text_to_document(text)
             document.page_links = [] if with_links else None

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Any
+from typing import Any, AnyStr
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -34,6 +34,7 @@ from .vocabulary import (
     CHROME_LANDMARKS,
     CHROME_ROLES,
     CONSENT_WORD,
+    DASHES,
     HIDDEN_STYLE,
     INVISIBLE_TAGS,
     LINK_SEPARATORS,
@@ -65,9 +66,10 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 # backtracks.
 MAX_ATTRIBUTES = 64
 _ATTRIBUTE = r"""[\s/]*+[^\s/>=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+"""
-_CROWDED_TAG = re.compile(
-    rf"(?P<kept><[a-zA-Z][^\s/>]*+(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES}}})(?:{_ATTRIBUTE})++"
-)
+_CROWDED = rf"(?P<kept><[a-zA-Z][^\s/>]*+(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES}}})(?:{_ATTRIBUTE})++"
+_CROWDED_TAG = re.compile(_CROWDED)
+_CROWDED_TAG_BYTES = re.compile(_CROWDED.encode("ascii"))  # markup is ASCII: the same tags in UTF-8
+_XML_DECLARATION_BYTES = re.compile(rb"^\s*<\?xml[^>]*>")
 _DOCTYPE = re.compile(r"^\s*<!doctype[^>]*>", re.I)
 _MEER_UIT = re.compile(r"meer uit\b", re.I)
 
@@ -118,12 +120,18 @@ def looks_like_html(text: str) -> bool:
 
 
 def html_to_document(
-    text: str, *, base_url: str | None = None, hints: SiteHints | None = None, with_links: bool = False
+    text: str,
+    *,
+    base_url: str | None = None,
+    hints: SiteHints | None = None,
+    with_links: bool = False,
+    utf8: bytes | None = None,
 ) -> TextDocument:
     """The visible text of an HTML document as lines (and, `with_links`, its links by role,
-    read from the same tree); never raises on odd markup."""
+    read from the same tree); never raises on odd markup. `utf8`: the document's bytes when
+    they are exactly its text in UTF-8 (read faster than the text)."""
     warnings: list[str] = []
-    root = _parse(text, warnings)
+    root = _parse(text, warnings, utf8)
     if root is None:
         return TextDocument([], warnings=warnings, page_links=[] if with_links else None)
     try:
@@ -146,26 +154,33 @@ def html_links(text: str, base_url: str | None) -> list[PageLink] | None:
     return None if root is None else read_links(root, base_url)
 
 
-def bound_markup(text: str, warnings: list[str]) -> str:
-    """`text` with every start tag cut to its first MAX_ATTRIBUTES attributes (a warning
-    says how many tags were cut); unchanged, and not copied, when no tag has more."""
-    if _CROWDED_TAG.search(text) is None:
+def bound_markup(text: AnyStr, warnings: list[str]) -> AnyStr:
+    """`text` (or its UTF-8 bytes) with every start tag cut to its first MAX_ATTRIBUTES
+    attributes (a warning says how many tags were cut); unchanged, and not copied, when no
+    tag has more."""
+    pattern: re.Pattern[Any] = _CROWDED_TAG_BYTES if isinstance(text, bytes) else _CROWDED_TAG
+    if pattern.search(text) is None:
         return text
-    text, cut = _CROWDED_TAG.subn(r"\g<kept>", text)
+    text, cut = pattern.subn(r"\g<kept>" if isinstance(text, str) else rb"\g<kept>", text)
     warnings.append(f"{cut} start tag(s) with more than {MAX_ATTRIBUTES} attributes cut short")
     return text
 
 
-def _parse(text: str, warnings: list[str]) -> etree._Element | None:
+def _parse(text: str, warnings: list[str], utf8: bytes | None = None) -> etree._Element | None:
+    """The tree of a document, from its text, or from `utf8` (its text as UTF-8 bytes) when
+    given: libxml2 reads bytes in about half the time it needs for a str."""
     text = _XML_DECLARATION.sub("", text.lstrip("\ufeff"), count=1)
     if not text or text.isspace():
         return None
-    text = bound_markup(text, warnings)
     # huge_tree: libxml2 otherwise stops at nesting depth 256 and drops the rest of the page
     # (it still stops at 2048, which keeps hostile nesting cheap)
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, huge_tree=True)
+    options = {"remove_comments": True, "remove_pis": True, "collect_ids": False, "huge_tree": True}
     try:
-        root = etree.fromstring(text, parser)
+        if utf8 is not None:
+            data = _XML_DECLARATION_BYTES.sub(b"", utf8.removeprefix(b"\xef\xbb\xbf"), count=1)
+            root = etree.fromstring(bound_markup(data, warnings), etree.HTMLParser(encoding="utf-8", **options))
+        else:
+            root = etree.fromstring(bound_markup(text, warnings), etree.HTMLParser(**options))
     except (etree.LxmlError, ValueError):
         root = None
     if root is not None:
@@ -314,6 +329,15 @@ def _is_row_line(row: etree._Element) -> bool:
 
 _BLOCK, _BREAK, _INLINE, _CARD = 0, 1, 2, 3
 NOWHERE = ""  # the href of a link to no page (`mailto:`, `javascript:`): a link, no URL
+_ABSOLUTE = ("http://", "https://")
+_LISTS = frozenset(("ul", "ol", "menu"))
+_WIRE_DASHES = tuple(f"{dash} " for dash in DASHES)  # a wire line has one, then a space
+# Items only, each one link and no text beside it (decided in C, per list).
+_ONE_LINK_PER_ITEM = etree.XPath(
+    "not(*[not(self::li)]) and not(li[count(.//a) != 1 or normalize-space(.) != normalize-space(.//a)])"
+)
+_HREFS = etree.XPath(".//a/@href")
+_STRING = etree.XPath("string()")
 
 
 def _is_card(link: etree._Element) -> bool:
@@ -343,6 +367,7 @@ class _Layout:
         self.hints = hints
         self.warnings = warnings
         self.base = _base_url(root, base_url)
+        self.origin = _origin(self.base)
         self.generic_drops = generic_drops
         self.protected = _protected(root)
         self.dropped = _structural_drops(root, self.protected) if generic_drops else set()
@@ -410,9 +435,13 @@ class _Layout:
         tag = element.tag
         if not isinstance(tag, str) or tag in INVISIBLE_TAGS or element in self.dropped:
             return True
-        if self.generic_drops and element not in self.protected and _is_boilerplate(element):
-            self.dropped.add(element)
-            return True
+        if self.generic_drops and element not in self.protected:
+            if _is_boilerplate(element):
+                self.dropped.add(element)
+                return True
+            if tag in _LISTS and _is_link_list(element):
+                self.chrome_dropped += 1
+                return True
         return False
 
     def _open(self, element: etree._Element) -> tuple[int, int, int]:
@@ -478,6 +507,8 @@ class _Layout:
         links (`Meest gelezen`) go with them, also when the links were dropped already."""
         lines, links = self.lines, self.links
         headings = self.subheadings
+        if links[-1] is None and len(lines) - 1 not in headings:
+            return  # the cheap test first: most blocks end in a line that is no link
         body = [i for i in range(mark, len(lines)) if links[i] is not None or i not in headings]
         if not body:
             if self.chrome_dropped == drops_before:
@@ -560,10 +591,14 @@ class _Layout:
         if href is None:
             return NOWHERE
         href = href.strip()
-        if not href or href.lower().startswith(("javascript:", "mailto:", "tel:")):
+        if not _leads_to_a_page(href):
             return NOWHERE
+        if not self.base or href.startswith(_ABSOLUTE):
+            return href
+        if self.origin and href[0] == "/" and href[1:2] != "/" and "/." not in href:
+            return self.origin + href  # root-relative: what urljoin gives, without its cost
         try:
-            return urljoin(self.base, href) if self.base else href
+            return urljoin(self.base, href)
         except ValueError:
             return NOWHERE
 
@@ -652,6 +687,37 @@ def _names_part(title: str, line: str) -> bool:
 
 def _shows_age(element: etree._Element) -> bool:
     return _is_age(" ".join("".join(element.itertext()).split()), True)
+
+
+def _origin(base: str | None) -> str | None:
+    """`https://host:port` of a base URL with a plain authority (else None: use urljoin)."""
+    if not base or not base.startswith(_ABSOLUTE):
+        return None
+    end = base.find("/", base.index("//") + 2)
+    origin = base if end < 0 else base[:end]
+    return None if any(char in origin for char in "?#@\\") else origin
+
+
+def _is_link_list(element: etree._Element) -> bool:
+    """A list of nothing but links, one per item, showing no wire copy, age or clock time (a
+    menu, a most-read list): its lines would be dropped as a block of links (see
+    `_Layout._drop_link_lines`), so it is not walked at all."""
+    if len(element) < 2 or not _ONE_LINK_PER_ITEM(element):
+        return False
+    hrefs = _HREFS(element)
+    if len(hrefs) != len(element) or not all(map(_leads_to_a_page, hrefs)):
+        return False
+    text = _STRING(element)
+    if TEASER_SIGN.search(text) or WIRE_SIGN.search(text):
+        return False
+    return not any(dash in text for dash in _WIRE_DASHES) or not any(
+        _is_copy(" ".join(_STRING(item).split())) for item in element
+    )
+
+
+def _leads_to_a_page(href: str | None) -> bool:
+    href = (href or "").strip().lower()
+    return bool(href) and not href.startswith(("javascript:", "mailto:", "tel:"))
 
 
 def _base_url(root: etree._Element, base_url: str | None) -> str | None:

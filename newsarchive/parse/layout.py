@@ -260,12 +260,12 @@ def _read_article(
     tokens: list[Token], meer_uit: int, fetched_at: datetime, heading: str | None
 ) -> ParsedPage:
     above, below = tokens[:meer_uit], tokens[meer_uit + 1 :]
-    dateline = _lead_dateline(above)
+    dateline = _lead_dateline(above, heading)
     if dateline is None:  # markup with the sidebar before the article
         start = _lead_below_sidebar(below, heading)
         if start is not None:
             above, below = above + below[start:], below[:start]
-            dateline = _lead_dateline(above)
+            dateline = _lead_dateline(above, heading)
     lead, warnings = _read_lead(above, heading, dateline)
     sidebar = _read_items(below, fetched_at, after_heading=True)
     return ParsedPage(
@@ -318,7 +318,7 @@ def _read_without_meer_uit(
             warnings=listing.warnings,
         )
     if any(w.wire is not None and w.wire.strict for w in wires):
-        lead, warnings = _read_lead(tokens, heading, _lead_dateline(tokens))
+        lead, warnings = _read_lead(tokens, heading, _lead_dateline(tokens, heading))
         return ParsedPage(
             "article", None, fetched_at, title=lead.title, lead=lead, warnings=warnings
         )
@@ -377,13 +377,13 @@ def _read_lead(
     return lead, []
 
 
-def _lead_dateline(tokens: list[Token]) -> int | None:
+def _lead_dateline(tokens: list[Token], heading: str | None) -> int | None:
     """Index of the lead's dateline paragraph: the first wire line in capitals that is not
     the title itself (`NAVO - top begint` above `BRUSSEL (ANP) - ...`)."""
     wires = [i for i, t in enumerate(tokens) if t.kind is Kind.WIRE]
     strict = [i for i in wires if tokens[i].wire.strict]  # type: ignore[union-attr]
     for i in strict:
-        if not _reads_as_title(tokens, i, wires):
+        if tokens[i].text != heading and not _reads_as_title(tokens, i, wires):
             return i
     if strict:
         return strict[-1]
@@ -393,14 +393,14 @@ def _lead_dateline(tokens: list[Token]) -> int | None:
 
 def _reads_as_title(tokens: list[Token], index: int, wires: list[int]) -> bool:
     """A wire-shaped line standing where the title stands: no agencies, nothing but
-    banners above it, a wire line further down, and no full stop at its end."""
+    banners and kickers above it, a wire line further down, and no full stop at its end."""
     wire = tokens[index].wire
     assert wire is not None
     return (
         not wire.agencies
         and wire.body[-1:] not in _SENTENCE_END
         and wires[-1] > index
-        and all(t.kind is not Kind.OTHER for t in tokens[:index])
+        and all(t.kind is not Kind.OTHER or _is_kicker(t.text) for t in tokens[:index])
     )
 
 

@@ -83,24 +83,36 @@ def _text(element: etree._Element) -> str:
 
 
 def _teaser_anchors(root: etree._Element) -> Iterator[str]:
+    chrome: dict[etree._Element, bool] = {}  # element -> it or an ancestor is chrome
     for anchor in root.iter("a"):
         href = anchor.get("href")
-        if not href or _in_chrome(anchor):
+        if not href or _in_chrome(anchor.getparent(), chrome):
             continue
         if len(_text(anchor).split()) >= HEADLINE_WORDS or _reads_like_teaser(_block_text(anchor)):
             yield href
 
 
-def _in_chrome(element: etree._Element) -> bool:
-    for node in element.iterancestors():
-        if not isinstance(node.tag, str) or node.tag in ("body", "html"):
-            continue  # a page-wide class (`has-navbar`) says nothing about one link
-        if node.tag in LINK_CHROME_TAGS or (node.get("role") or "").lower() in LINK_CHROME_ROLES:
-            return True
-        names = f"{node.get('class', '')} {node.get('id', '')}".lower()
-        if set(_WORD_SPLIT.split(names)) & LINK_CHROME_WORDS or any(part in names for part in LINK_CHROME_PARTS):
-            return True
-    return False
+def _in_chrome(node: etree._Element | None, known: dict[etree._Element, bool]) -> bool:
+    """`node` or one of its ancestors is chrome (answers remembered in `known`, so a page's
+    links cost one visit per element)."""
+    if node is None:
+        return False
+    answer = known.get(node)
+    if answer is None:
+        answer = _is_chrome(node) or _in_chrome(node.getparent(), known)
+        known[node] = answer
+    return answer
+
+
+def _is_chrome(node: etree._Element) -> bool:
+    if not isinstance(node.tag, str) or node.tag in ("body", "html"):
+        return False  # a page-wide class (`has-navbar`) says nothing about one link
+    if node.tag in LINK_CHROME_TAGS or (node.get("role") or "").lower() in LINK_CHROME_ROLES:
+        return True
+    names = f"{node.get('class', '')} {node.get('id', '')}".lower()
+    if not names.strip():
+        return False
+    return bool(set(_WORD_SPLIT.split(names)) & LINK_CHROME_WORDS) or any(part in names for part in LINK_CHROME_PARTS)
 
 
 def _reads_like_teaser(block_text: str) -> bool:
@@ -141,7 +153,8 @@ def _next_page_links(root: etree._Element, url: str | None) -> Iterator[str]:
         text = _text(element) if element.tag == "a" else ""
         if "next" in rel or _NEXT_TEXT.match(text) or (label and _NEXT_TEXT.match(label)):
             yield element.get("href")
-        elif element.tag == "a" and url is not None and _is_page_after(element.get("href"), url):
+        elif element.tag == "a" and url is not None and "=" in element.get("href") and _is_page_after(
+                element.get("href"), url):
             yield element.get("href")
 
 

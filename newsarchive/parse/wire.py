@@ -145,7 +145,7 @@ def _split_agencies(text: str | None) -> tuple[str, ...] | None:
     if text is None:
         return ()
     # The pattern allows only words of letters and slashes (spaced or not).
-    agencies = tuple(agency.strip() for agency in text.split("/"))
+    agencies = (text.strip(),) if "/" not in text else tuple([agency.strip() for agency in text.split("/")])
     if text.isupper() or agencies[0].isupper():  # `(ANP/dpa)`: partners as they style themselves
         return agencies
     words = [word for agency in agencies for word in agency.split()]
