@@ -439,6 +439,44 @@ def reparse_command(everything: bool, parser_older_than: str | None, since: date
     click.echo(f"newsarchive: {summary.line()}", err=True)
 
 
+# --- warc -----------------------------------------------------------------------------------
+
+
+@cli.group("warc")
+def warc_group() -> None:
+    """WARC files (ISO 28500): export the archive's raw material. (Import: `ingest FILE.warc.gz`.)"""
+
+
+@warc_group.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--since", callback=_iso_datetime, metavar="ISO8601",
+              help="Only fetches at or after this moment.")
+@click.option("--until", callback=_iso_datetime, metavar="ISO8601",
+              help="Only fetches at or before this moment.")
+@click.option("--cdxj", is_flag=True, help="Also write a CDXJ index beside it (OUT.cdxj).")
+@db_option
+def warc_export_command(out: Path, since: datetime | None, until: datetime | None, cdxj: bool,
+                        db: str) -> None:
+    """Write every fetch and ingested file as WARC/1.1 records (gzip, one member per record).
+
+    The same archive always gives the same bytes (record ids derived from the fetches).
+    """
+    from .warc import export_warc, write_cdxj
+
+    partial_path = out.with_name(out.name + ".part")
+    with resumable_errors(db), open_archive_or_exit(db) as archive:
+        try:
+            with open(partial_path, "wb") as handle:
+                summary = export_warc(archive, handle, out.name, since, until)
+            partial_path.replace(out)
+            if cdxj:
+                write_cdxj(out, out.with_name(out.name + ".cdxj"))
+        except OSError as exc:
+            error(f"{out}: cannot write: {exc.strerror or exc}")
+            sys.exit(2)
+    click.echo(f"newsarchive: wrote {out}: {summary.line()}", err=True)
+
+
 # --- query: query, show, stats --------------------------------------------------------------
 
 
