@@ -212,7 +212,8 @@ def _fetch_options(command: Any) -> Any:
                           "workers and crawls of the archive (a longer robots.txt Crawl-delay "
                           "wins)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0,
-                     show_default=True, metavar="SECONDS", help="Read timeout of a request."),
+                     show_default=True, metavar="SECONDS",
+                     help="Deadline of one attempt at a URL: connect, headers and body together."),
         click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
                      help="Further attempts after a connection error, 429 or 5xx."),
         click.option("--contact", default=None, metavar="URL",
@@ -325,7 +326,7 @@ def _crawl_settings(options: dict[str, Any], **crawl: Any) -> Any:
     from .fetch.http import DEFAULT_CONTACT, HttpPolicy
     from .fetch.settings import CrawlSettings
 
-    policy = HttpPolicy(delay=options["delay"], read_timeout=options["timeout"],
+    policy = HttpPolicy(delay=options["delay"], timeout=options["timeout"],
                         retries=options["retries"],
                         contact=options["contact"] or DEFAULT_CONTACT)
     return CrawlSettings(workers=options["workers"], max_runtime=options["max_runtime"],
@@ -513,12 +514,14 @@ def _chosen_format(fmt: str | None, piped: str) -> str:
               default="newest", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--stories", is_flag=True,
+              help="One row per story of the matching items (limit and offset count stories).")
 @_format_option(("table", "json", "jsonl", "csv"))
 @db_option
 def query_command(dateline: str | None, places: tuple[str, ...], agencies: tuple[str, ...],
                   section: str | None, kind: str | None, since: str | None, until: str | None,
                   by: str, search: str | None, order: str, limit: int, offset: int,
-                  fmt: str | None, db: str) -> None:
+                  stories: bool, fmt: str | None, db: str) -> None:
     """Items of the archive, filtered (all filters combine), newest first.
 
     A table on a terminal, JSON Lines when piped (--format to choose).
@@ -536,8 +539,15 @@ def query_command(dateline: str | None, places: tuple[str, ...], agencies: tuple
             by=by, search=search, order=order, limit=limit, offset=offset,  # type: ignore[arg-type]
         )
         with open_archive_or_exit(db) as archive:
-            write_items(iter_items(archive, item_filter), _chosen_format(fmt, "jsonl"),
-                        sys.stdout)
+            if stories:
+                from .query.output import write_stories
+                from .query.stories import search_stories
+
+                write_stories(search_stories(archive, item_filter), _chosen_format(fmt, "jsonl"),
+                              sys.stdout)
+            else:
+                write_items(iter_items(archive, item_filter), _chosen_format(fmt, "jsonl"),
+                            sys.stdout)
     except QueryError as exc:
         error(str(exc))
         sys.exit(2)

@@ -5,12 +5,26 @@ default port dropped, an empty path made `/`, non-ASCII and unsafe characters in
 query percent-encoded as UTF-8 the way browsers do, percent escapes in upper case, tracking
 parameters (`utm_*`, `fbclid`, `gclid`, ...) removed, the fragment dropped. The order of the
 remaining query parameters is kept: a site may depend on it.
+
+Credentials (`http://user:password@host/`) are refused (`CredentialsInURL`) unless the caller
+asks to keep them: only a source the user names may carry them, and the crawl takes them off
+(`split_credentials`) before the URL goes anywhere; links and redirects carrying them are not
+followed. Error messages never repeat them (`redact`).
+
+A site (`site_of`) is a host's registrable domain by the public suffix list (the snapshot the
+`publicsuffixlist` package ships; nothing is downloaded), so `www.news.co.uk` and
+`feeds.news.co.uk` are one site and `attacker.co.uk` another; `same_site` also wants the same
+port (or the default ports of http and https on both sides).
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+from dataclasses import dataclass, field
+from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+from publicsuffixlist import PublicSuffixList
 
 SCHEMES = ("http", "https")
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -33,10 +47,24 @@ class UnsupportedURL(ValueError):
     """A URL newsarchive will not fetch: not http(s), no host, or malformed."""
 
 
-def normalize_url(url: str, base: str | None = None) -> str:
+class CredentialsInURL(UnsupportedURL):
+    """A URL carrying `user:password@` where none may be (a link, a redirect)."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The user and password of a source URL, decoded; never printed (`repr` hides them)."""
+
+    user: str = field(repr=False)
+    password: str = field(repr=False)
+
+
+def normalize_url(url: str, base: str | None = None, *, credentials: bool = False) -> str:
     """The canonical spelling of `url` (resolved against `base` first when given).
 
-    Raises UnsupportedURL for anything but an absolute http or https URL with a host.
+    Raises UnsupportedURL for anything but an absolute http or https URL with a host, and
+    CredentialsInURL for one with a `user:password@` part unless `credentials` is true (a
+    source the user named: the credentials are kept for `split_credentials`).
     """
     url = url.strip()
     if base is not None:
@@ -45,12 +73,14 @@ def normalize_url(url: str, base: str | None = None) -> str:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise UnsupportedURL(f"malformed URL: {url}") from exc
+        raise UnsupportedURL(f"malformed URL: {redact(url)}") from exc
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
-        raise UnsupportedURL(f"not an http or https URL: {url}")
+        raise UnsupportedURL(f"not an http or https URL: {redact(url)}")
     if not parts.hostname:
-        raise UnsupportedURL(f"URL without a host: {url}")
+        raise UnsupportedURL(f"URL without a host: {redact(url)}")
+    if "@" in parts.netloc and not credentials:
+        raise CredentialsInURL(f"URL with credentials: {redact(url)}")
     netloc = _netloc(parts, scheme, port)
     path = _escape(parts.path or "/", PATH_SAFE)
     return urlunsplit((scheme, netloc, path, _query(parts.query), ""))
@@ -61,7 +91,7 @@ def _netloc(parts: SplitResult, scheme: str, port: int | None) -> str:
     try:
         host = host.encode("idna").decode("ascii")
     except UnicodeError as exc:
-        raise UnsupportedURL(f"invalid host name: {host}") from exc
+        raise UnsupportedURL(f"invalid host name: {host[:100]}") from exc
     if ":" in host:  # an IPv6 literal
         host = f"[{host}]"
     userinfo = parts.netloc.rpartition("@")[0]
@@ -93,6 +123,29 @@ def _escape(text: str, safe: str) -> str:
     return ESCAPE.sub(lambda match: match.group(0).upper(), quote(text, safe=safe))
 
 
+def redact(url: str) -> str:
+    """`url` with any `user:password@` part shown as `***@`, for messages and logs."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority_end = min((rest.find(char) for char in "/?#" if char in rest), default=len(rest))
+    authority = rest[:authority_end]
+    if "@" not in authority:
+        return url
+    return f"{scheme}://***@{authority.rpartition('@')[2]}{rest[authority_end:]}"
+
+
+def split_credentials(url: str) -> tuple[str, Credentials | None]:
+    """A normalised URL without its `user:password@` part, and that part (decoded)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    bare = urlunsplit((parts.scheme, hostport, parts.path, parts.query, parts.fragment))
+    return bare, Credentials(unquote(user), unquote(password))
+
+
 def host_of(url: str) -> str:
     """`host[:port]` of a normalised URL: the unit of politeness (delay, robots.txt)."""
     return urlsplit(url).netloc.rpartition("@")[2]
@@ -104,16 +157,47 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{host_of(url)}"
 
 
-def site_of(url: str) -> str:
-    """The site a URL belongs to: its host name without port and without a `www.` prefix,
-    reduced to the last two labels (so `feeds.example.nl` and `www.example.nl` are one site)."""
-    host = (urlsplit(url).hostname or "").lower()
+@functools.lru_cache(maxsize=1)
+def _public_suffixes() -> PublicSuffixList:
+    return PublicSuffixList()  # the package's bundled snapshot; never fetched at run time
+
+
+@functools.lru_cache(maxsize=4096)
+def _registrable_domain(host: str) -> str:
     if host in LOOPBACK_NAMES:  # one machine, whichever name a page links it by
         return "localhost"
-    if host.replace(".", "").isdigit() or ":" in host:
+    if ":" in host or host.replace(".", "").isdigit():  # an address: its own site
         return host
-    return ".".join(host.split(".")[-2:])
+    host = host.rstrip(".")
+    # a host that is itself a public suffix (`co.uk`, `github.io`) is a site of its own
+    return _public_suffixes().privatesuffix(host) or host
+
+
+def site_of(url: str) -> str:
+    """The site a URL belongs to: the registrable domain of its host by the public suffix list
+    (`www.news.co.uk` and `feeds.news.co.uk` are `news.co.uk`; `a.github.io` and
+    `b.github.io` are two sites). An IP address is a site of its own; `localhost`, 127.0.0.1
+    and ::1 are one site."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return _registrable_domain(host.lower())
+
+
+def _explicit_port(url: str) -> int | None:
+    """The port of a URL when it is not its scheme's default (None: 80 for http, 443 for
+    https), so an http page and the https page it upgrades to are on one port."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return -1
+    return None if port in (None, DEFAULT_PORTS.get(parts.scheme.lower())) else port
 
 
 def same_site(url: str, other: str) -> bool:
-    return site_of(url) == site_of(other)
+    """One site (see `site_of`) on one port: whether a link or a redirect from `url` to
+    `other` stays on the site. Another port of the same host is another site."""
+    return (site_of(url) == site_of(other) != ""
+            and _explicit_port(url) == _explicit_port(other))

@@ -13,7 +13,7 @@ from newsarchive.fetch.frontier import FRONTIER, MAX_FAILURES, RESPONSES
 from newsarchive.fetch.http import HttpPolicy
 from newsarchive.store.ingest import ITEMS, PAGES
 
-POLICY = HttpPolicy(delay=0.0, connect_timeout=2, read_timeout=2, retries=2, backoff=0.05,
+POLICY = HttpPolicy(delay=0.0, connect_timeout=2, timeout=2, retries=2, backoff=0.05,
                     max_bytes=50_000)
 OPTIONS = CrawlOptions(pages=3, policy=POLICY)
 
@@ -116,7 +116,7 @@ def test_each_fault_ends_with_the_right_outcome_and_nothing_lost(fixture_site, a
     fixture_site.extra_links = ["/fault/flaky", "/fault/busy", "/fault/slow", "/fault/loop-a",
                                 "/fault/huge", "/fault/charset", "/fault/cut", "/fault/gone",
                                 "/private/geheim"]
-    policy = HttpPolicy(**{**POLICY.__dict__, "read_timeout": 0.3, "retries": 1})
+    policy = HttpPolicy(**{**POLICY.__dict__, "timeout": 0.3, "retries": 1})
     summary = crawl(archive, [fixture_site.url(LISTING)], CrawlOptions(pages=1, policy=policy))
     states = frontier(archive)
 
@@ -156,7 +156,7 @@ def test_failing_url_backs_off_then_is_given_up(fixture_site, archive):
     fixture_site.article_count = 1
     fixture_site.extra_links = ["/fault/slow"]
     slow = fixture_site.url("/fault/slow")
-    options = CrawlOptions(pages=1, policy=HttpPolicy(**{**POLICY.__dict__, "read_timeout": 0.1,
+    options = CrawlOptions(pages=1, policy=HttpPolicy(**{**POLICY.__dict__, "timeout": 0.1,
                                                          "retries": 0}))
     crawl(archive, [fixture_site.url(LISTING)], options)
     crawl(archive, [fixture_site.url(LISTING)], options)  # not due yet: not asked again

@@ -11,7 +11,7 @@ from newsarchive import __version__
 from newsarchive.fetch.errors import REASON_CLASSES, DeadlineExceeded, FailureReason, FetchError, StatusError
 from newsarchive.fetch.http import HttpClient, HttpPolicy, parse_retry_after
 
-FAST = HttpPolicy(delay=0.0, connect_timeout=2, read_timeout=2, retries=2, backoff=0.05,
+FAST = HttpPolicy(delay=0.0, connect_timeout=2, timeout=2, retries=2, backoff=0.05,
                   max_bytes=50_000, contact="https://example.org/contact")
 TOLERANCE = 0.01  # scheduling noise between the client's clock and the server's
 
@@ -78,9 +78,9 @@ def test_retry_after_is_read_as_seconds_or_http_date():
     assert parse_retry_after("morgen", now) is None and parse_retry_after(None, now) is None
 
 
-def test_response_slower_than_the_read_timeout_fails_after_retries(fixture_site):
+def test_response_slower_than_the_deadline_fails_after_retries(fixture_site):
     fixture_site.slow_seconds = 0.6
-    with HttpClient(policy(read_timeout=0.2, retries=1)) as http:
+    with HttpClient(policy(timeout=0.2, retries=1)) as http:
         response = http.get(fixture_site.url("/fault/slow"))
     assert not response.ok and "timed out" in response.error and not response.permanent
     assert fixture_site.count("/fault/slow") == 2
@@ -88,7 +88,7 @@ def test_response_slower_than_the_read_timeout_fails_after_retries(fixture_site)
 
 def test_timeouts_are_retried_fewer_times_than_server_errors(fixture_site):
     fixture_site.slow_seconds = 0.6
-    with HttpClient(policy(read_timeout=0.2, retries=3, timeout_retries=1)) as http:
+    with HttpClient(policy(timeout=0.2, retries=3, timeout_retries=1)) as http:
         response = http.get(fixture_site.url("/fault/slow"))
     assert "timed out" in response.error
     assert fixture_site.count("/fault/slow") == 2

@@ -8,7 +8,7 @@ from protego import Protego
 from newsarchive.fetch.http import HttpClient, HttpPolicy
 from newsarchive.fetch.robots import AGENT, Robots, robots_text
 
-POLICY = HttpPolicy(delay=0.0, read_timeout=2, retries=1, backoff=0.05)
+POLICY = HttpPolicy(delay=0.0, timeout=2, retries=1, backoff=0.05)
 
 
 def test_disallowed_path_is_refused_and_others_allowed(fixture_site):

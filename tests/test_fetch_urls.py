@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.urls import UnsupportedURL, normalize_url, same_site
+from newsarchive.urls import CredentialsInURL, UnsupportedURL, normalize_url, redact, same_site, split_credentials
 
 
 def test_fragment_and_tracking_parameters_are_dropped():
@@ -59,3 +59,47 @@ def test_the_loopback_names_are_one_site_and_other_addresses_are_not():
     assert same_site("http://127.0.0.1:8080/nieuws/a", "http://localhost:8080/nieuws/b")
     assert same_site("http://[::1]:8080/nieuws/a", "http://localhost:8080/nieuws/b")
     assert not same_site("http://127.0.0.2/nieuws/a", "http://127.0.0.1/nieuws/b")
+
+
+def test_same_site_follows_the_public_suffix_list():
+    assert same_site("https://www.news.co.uk/a", "https://feeds.news.co.uk/rss")
+    assert not same_site("https://www.news.co.uk/a", "https://attacker.co.uk/a")
+    assert not same_site("https://alice.github.io/a", "https://mallory.github.io/a")
+    assert same_site("https://www.omroep.nl/a", "https://omroep.nl/b")
+    assert not same_site("https://co.uk/a", "https://news.co.uk/a")
+
+
+def test_same_site_wants_the_same_port_but_lets_http_upgrade_to_https():
+    assert same_site("http://www.example.nl/a", "https://www.example.nl/a")
+    assert same_site("http://example.nl:8080/a", "http://www.example.nl:8080/b")
+    assert not same_site("http://example.nl/a", "http://example.nl:8080/a")
+    assert not same_site("http://127.0.0.1:8080/a", "http://127.0.0.1:8081/a")
+
+
+def test_a_link_with_credentials_is_refused_and_a_source_may_carry_them():
+    with pytest.raises(CredentialsInURL) as refused:
+        normalize_url("http://wie:wachtwoord@example.nl/a")
+    assert str(refused.value) == "URL with credentials: http://***@example.nl/a"
+    with pytest.raises(CredentialsInURL):
+        normalize_url("//wie@example.nl/a", base="https://example.nl/")
+    source = normalize_url("HTTP://wie:wacht%40woord@Example.NL/a", credentials=True)
+    assert source == "http://wie:wacht%40woord@example.nl/a"
+    url, credentials = split_credentials(source)
+    assert url == "http://example.nl/a"
+    assert (credentials.user, credentials.password) == ("wie", "wacht@woord")
+    assert "wacht" not in repr(credentials)
+    assert split_credentials("http://example.nl/a") == ("http://example.nl/a", None)
+
+
+def test_messages_never_repeat_credentials():
+    with pytest.raises(UnsupportedURL) as refused:
+        normalize_url("ftp://wie:wachtwoord@example.nl/a")
+    assert "wachtwoord" not in str(refused.value) and "***@example.nl" in str(refused.value)
+    assert redact("http://a:b@example.nl/x?y=@z") == "http://***@example.nl/x?y=@z"
+    assert redact("http://example.nl/x?y=@z") == "http://example.nl/x?y=@z"
+
+
+def test_an_item_link_with_credentials_is_keyed_and_stored_without_them():
+    from newsarchive.store.keys import article_url
+
+    assert article_url("http://wie:wachtwoord@example.nl/nieuws/a") == "http://example.nl/nieuws/a"

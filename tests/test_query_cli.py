@@ -107,7 +107,7 @@ def test_show_gives_sightings_links_and_earlier_values(db):
     _, out, _ = run("query", "--db", db, "--kind", "teaser", "--dateline", "goes")
     goes = json.loads(out)["id"]
     code, out, _ = run("show", str(goes), "--db", db, "--format", "table")
-    assert code == 0 and "same story:" in out and "article" in out
+    assert code == 0 and "linked teaser/article:" in out and "article" in out
 
 
 def test_show_of_a_missing_item_is_one_line_and_exit_1(db):

@@ -23,7 +23,7 @@ from newsarchive.store import raw
 from newsarchive.store.ingest import PAGES
 from newsarchive.store.raw import RAW_BODIES, RAW_DICTIONARIES, RawCodec, load_bodies
 
-POLICY = HttpPolicy(delay=0.0, connect_timeout=2, read_timeout=2, retries=2, backoff=0.05)
+POLICY = HttpPolicy(delay=0.0, connect_timeout=2, timeout=2, retries=2, backoff=0.05)
 
 
 def stored_bytes(archive) -> dict[str, bytes]:

@@ -34,7 +34,7 @@ from ..store.archive import Archive
 from ..store.crawl_models import FrontierState, UrlKind
 from ..store.db import with_retries
 from ..store.ingest import IngestResult
-from ..urls import host_of, normalize_url
+from ..urls import Credentials, host_of, normalize_url, split_credentials
 from .clock import Clock, SystemClock, unix
 from .discover import Discovery, discover, looks_like_feed
 from .errors import FailureReason
@@ -71,8 +71,10 @@ class CrawlSummary:
 
 
 def normalize_sources(sources: Iterable[str]) -> list[str]:
-    """Sources as normalized URLs; UnsupportedURL names the first one that is not http(s)."""
-    return list(dict.fromkeys(normalize_url(source) for source in sources))
+    """Sources as normalized URLs; UnsupportedURL names the first one that is not http(s).
+    A source may carry credentials (`user:password@`): the run takes them off (`_Run.named`)
+    before the URL is stored or logged."""
+    return list(dict.fromkeys(normalize_url(source, credentials=True) for source in sources))
 
 
 def read_sources_file(text: str) -> list[str]:
@@ -100,7 +102,7 @@ def fetch(archive: Archive, urls: Sequence[str], settings: CrawlSettings | None 
 def _run(archive: Archive, urls: Sequence[str], settings: CrawlSettings,
          progress: Progress | None, clock: Clock | None, *, crawling: bool) -> CrawlSummary:
     with _Run(archive, settings, clock or SystemClock(), progress, articles=crawling) as run:
-        targets = normalize_sources(urls)
+        targets = run.named(urls)
         run.frontier.add(targets, None, None, run.now())
         for url in targets:
             run.want(_Wanted(url, url, settings.pages - 1 if crawling else 0, named=True,
@@ -196,6 +198,8 @@ class _Run:
         self.queued: list[_Parsed] = []  # parsed, response stored, page not yet stored
         self.queued_since = 0.0
         self.fatal: BaseException | None = None
+        # credentials of named sources, by URL without them: sent to that URL only, in memory
+        self.credentials: dict[str, Credentials] = {}
 
     def __enter__(self) -> _Run:
         self._reap()
@@ -206,6 +210,16 @@ class _Run:
 
     def now(self) -> datetime:
         return self.clock.now().replace(microsecond=0)
+
+    def named(self, sources: Iterable[str]) -> list[str]:
+        """The URLs the user named, normalized and without credentials (kept for them)."""
+        urls = []
+        for source in normalize_sources(sources):
+            url, credentials = split_credentials(source)
+            if credentials is not None:
+                self.credentials[url] = credentials
+            urls.append(url)
+        return list(dict.fromkeys(urls))
 
     def want(self, wanted: _Wanted) -> None:
         with self.lock:
@@ -338,8 +352,11 @@ class _Run:
             last_modified=entry.last_modified if conditional else None,
             allow=lambda target: self._allows(target, job, rules, client),
             have=None if conditional else self.frontier.is_archived,
+            credentials=self.credentials.get(url),
         )
         response.fetched_at = response.fetched_at.replace(microsecond=0)
+        for notice in response.notices:
+            log.warning("%s: %s", url, notice.text)
         if response.not_modified:
             self._follow(job, self._not_modified(url, response, wanted))
             return
@@ -483,7 +500,7 @@ class _Run:
         if looks_like_feed(body, response.content_type):
             self._queue(_Parsed(urls, response_id, None, document, UrlKind.FEED))
             return discover(body, response.final_url, response.content_type) if links else None
-        page = parse_document(document)
+        page = parse_document(document, with_links=links)
         for warning in page.warnings:
             log.info("%s: %s", url, warning)
         if not page.is_page:
@@ -560,7 +577,7 @@ class _Run:
         page = None
         if not looks_like_feed(stored.body, response.content_type):
             page = parse_page(stored.body, stored.fetched_at, stored.final_url,
-                              http_charset=response.charset)
+                              http_charset=response.charset, with_links=True)
         return discover(stored.body, stored.final_url, response.content_type, page,
                         response.charset)
 

@@ -11,8 +11,8 @@ prefers exceptions calls `Response.raise_for_failure()`.
     |   +-- ConnectFailed       DNS, refused, reset, closed before or during the response
     |   +-- DeadlineExceeded    the request's total deadline passed (connect, headers, body)
     |   +-- ProtocolViolation   not HTTP as the RFCs write it: a bad status line or chunk, a
-    |                           body shorter or longer than its Content-Length, a number
-    |                           that is not one (`Content-Length: ²`)
+    |                           body shorter than its Content-Length, a number that is not
+    |                           one (`Content-Length: ²`)
     +-- StatusError             the server answered, but not with a page (4xx, 5xx, 429)
     +-- ResponseRefused         a page we will not keep: over the size cap, unsupported type
     +-- RedirectRefused         a redirect we will not follow: without Location, off the site,
@@ -42,7 +42,6 @@ class FailureReason(str, enum.Enum):
     DEADLINE = "deadline"  # the total deadline of one attempt passed
     PROTOCOL = "protocol"  # malformed response (status line, chunk, header block)
     BODY_TOO_SHORT = "body_too_short"  # fewer bytes than Content-Length
-    BODY_TOO_LONG = "body_too_long"  # more bytes than Content-Length
     # status
     HTTP_STATUS = "http_status"  # a status that is not a page (404, 410, 500, ...)
     RETRY_AFTER_TOO_LONG = "retry_after_too_long"  # 429/503 asking for more than the cap
@@ -73,17 +72,31 @@ class FailureReason(str, enum.Enum):
 
 
 class Notice(str, enum.Enum):
-    """Something odd a server did that we worked around: the fetch succeeded, the log says it."""
+    """Something odd a server did that we worked around: the fetch succeeded, and the crawl
+    logs the notice (`Response.notices`)."""
 
     LOCATION_UTF8_AS_LATIN1 = "location_utf8_as_latin1"  # raw UTF-8 bytes in Location, read as UTF-8
     LOCATION_RAW_BYTES = "location_raw_bytes"  # non-UTF-8 bytes in Location, percent-encoded
-    BAD_RETRY_AFTER = "bad_retry_after"  # unreadable Retry-After ignored
-    RETRY_AFTER_CLAMPED = "retry_after_clamped"
-    CRAWL_DELAY_CLAMPED = "crawl_delay_clamped"
-    BAD_CRAWL_DELAY = "bad_crawl_delay"  # unreadable Crawl-delay ignored
+    # more bytes than Content-Length: the body as declared is kept, the connection dropped
+    BODY_LONGER_THAN_DECLARED = "body_longer_than_declared"
 
     def __str__(self) -> str:
         return self.value
+
+    @property
+    def text(self) -> str:
+        """The notice as a line of the log."""
+        return NOTICE_TEXTS[self]
+
+
+NOTICE_TEXTS = {
+    Notice.LOCATION_UTF8_AS_LATIN1: "the Location header holds raw UTF-8 bytes (read as UTF-8, "
+                                    "as browsers do)",
+    Notice.LOCATION_RAW_BYTES: "the Location header holds bytes that are not UTF-8 "
+                               "(percent-encoded, as browsers do)",
+    Notice.BODY_LONGER_THAN_DECLARED: "the server sent more bytes than its Content-Length "
+                                      "(the body as declared is kept, the connection dropped)",
+}
 
 
 class FetchError(Exception):
@@ -169,7 +182,6 @@ REASON_CLASSES: dict[FailureReason, type[FetchError]] = {
     FailureReason.DEADLINE: DeadlineExceeded,
     FailureReason.PROTOCOL: ProtocolViolation,
     FailureReason.BODY_TOO_SHORT: ProtocolViolation,
-    FailureReason.BODY_TOO_LONG: ProtocolViolation,
     FailureReason.HTTP_STATUS: StatusError,
     FailureReason.RETRY_AFTER_TOO_LONG: StatusError,
     FailureReason.HOST_PAUSED: StatusError,

@@ -1,37 +1,56 @@
-"""Polite HTTP: one requests Session, per-host delay, retries with backoff, size and type checks.
+"""Polite, guarded HTTP: per-host delay, retries with backoff, size and type checks, redirects
+checked like links, one total deadline per attempt.
 
 `HttpClient.get` never raises for what a server or the network does: it returns a `Response`
-whose `error` says what went wrong and whether trying again later may help (`permanent`).
+whose `error` says what went wrong, `reason` of which kind (`errors.FailureReason`), and
+whether trying again later may help (`permanent`). Where it may connect and how long an attempt
+may take is `transport.py`; how a header is read is `headers.py`.
+
+Redirects follow the rules of links (`urls.same_site`): the same host and port, or another
+host of the same site by the public suffix list; http and https only; never a URL carrying
+credentials. The credentials of a URL (`Credentials`) are sent to that URL only, not to any
+redirect. Cookies live in memory for the run; `Set-Cookie`, `Authorization` and `Proxy-*`
+headers are never kept with a response.
 """
 
 from __future__ import annotations
 
-import email.utils
+import base64
+import http.client
+import http.cookiejar
 import random
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import urljoin
+from typing import Any
+from urllib.parse import urlsplit
 
-import requests
-from requests.adapters import HTTPAdapter
+import urllib3
 
 from .. import __version__
 from ..items import charset_of
-from ..urls import UnsupportedURL, host_of, normalize_url
+from ..urls import Credentials, CredentialsInURL, UnsupportedURL, host_of, normalize_url, same_site, split_credentials
 from .errors import (
     ConnectFailed,
     DeadlineExceeded,
     FailureReason,
     FetchError,
+    Notice,
     ProtocolViolation,
     RedirectRefused,
     ResponseRefused,
     RobotsRefused,
     StatusError,
+    URLRefused,
 )
+from .headers import decode_location, kept_headers, parse_content_length, parse_retry_after, shown
+from .transport import Transport
+
+__all__ = ["HttpClient", "HttpPolicy", "Response", "HostClock", "parse_retry_after",
+           "user_agent"]
 
 DEFAULT_CONTACT = "https://github.com/newsarchive/newsarchive"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -41,6 +60,9 @@ ACCEPTED_TYPES = (
     "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml",
 )
 CHUNK = 64 * 1024
+DAY = 86_400.0
+RETRY_AFTER_MAX = DAY  # a longer Retry-After is read as a day (the frontier's longest wait)
+MAX_DELAY = DAY  # no host delay (Crawl-delay, pause) is kept longer than this
 
 
 def user_agent(contact: str = DEFAULT_CONTACT) -> str:
@@ -52,10 +74,10 @@ class HttpPolicy:
     """How politely and patiently to fetch. Times in seconds."""
 
     delay: float = 1.0  # at least this long between two requests to one host
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
+    timeout: float = 20.0  # total deadline of one attempt: connect, headers and body together
+    connect_timeout: float = 10.0  # of which connecting may take at most this long
     retries: int = 3  # further attempts after the first, for transient failures
-    timeout_retries: int = 1  # of those, after a timeout (a server that slow needs a rest)
+    timeout_retries: int = 1  # of those, after a deadline passed (a server that slow needs a rest)
     backoff: float = 1.0  # first backoff; doubled each attempt, plus jitter
     backoff_cap: float = 60.0
     retry_after_cap: float = 120.0  # a longer Retry-After ends the attempt for this run
@@ -78,6 +100,7 @@ class Response:
     permanent: bool = False  # the error will not go away by trying again
     retry_after: float | None = None  # seconds the server asked us to wait, when it did
     reason: FailureReason | None = None  # what kind of failure `error` is
+    notices: list[Notice] = field(default_factory=list)  # odd things the server did, handled
 
     def raise_for_failure(self) -> None:
         """Raise the failure as a `FetchError` (see errors.py), if the fetch failed."""
@@ -122,6 +145,7 @@ class HostClock:
     def set_delay(self, host: str, delay: float) -> None:
         """Raise a host's delay (robots.txt `Crawl-delay`); never lowers it. It applies from
         now: the request that brought it (robots.txt) has just ended."""
+        delay = min(delay, MAX_DELAY)
         with self._lock:
             self._delays[host] = max(delay, self._delays.get(host, 0.0))
             self._next_allowed[host] = max(self._next_allowed.get(host, 0.0),
@@ -140,7 +164,7 @@ class HostClock:
     def pause(self, host: str, seconds: float) -> None:
         """The host asked us to stay away this long (429 with a Retry-After over the cap)."""
         with self._lock:
-            self._paused_until[host] = time.monotonic() + seconds
+            self._paused_until[host] = time.monotonic() + min(seconds, MAX_DELAY)
 
     def paused_for(self, host: str) -> float:
         """Seconds the host still wants us to stay away (0 when it does not)."""
@@ -164,26 +188,25 @@ class _BodyRules:
 
 
 class HttpClient:
-    """One requests Session shared by every fetch of a run."""
+    """One pool of guarded connections and one cookie jar, shared by every fetch of a run.
+    `monotonic` is the clock of the deadlines (injected in tests)."""
 
-    def __init__(self, policy: HttpPolicy | None = None, clock: HostClock | None = None) -> None:
+    def __init__(self, policy: HttpPolicy | None = None, clock: HostClock | None = None, *,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.policy = policy or HttpPolicy()
         self.clock = clock or HostClock()
-        self.session = requests.Session()
-        self.session.headers.update(
-            {
-                "User-Agent": user_agent(self.policy.contact),
-                "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
-                "application/atom+xml,application/xml;q=0.9,text/plain;q=0.8",
-                "Accept-Language": "nl,en;q=0.5",
-            }
-        )
-        adapter = HTTPAdapter(max_retries=0, pool_maxsize=4)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.transport = Transport(monotonic=monotonic)
+        self.cookies = http.cookiejar.CookieJar()
+        self.headers = {
+            "User-Agent": user_agent(self.policy.contact),
+            "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
+            "application/atom+xml,application/xml;q=0.9,text/plain;q=0.8",
+            "Accept-Language": "nl,en;q=0.5",
+            "Accept-Encoding": "gzip, deflate",
+        }
 
     def close(self) -> None:
-        self.session.close()
+        self.transport.close()
 
     def __enter__(self) -> HttpClient:
         return self
@@ -194,51 +217,58 @@ class HttpClient:
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
             max_bytes: int | None = None, any_type: bool = False,
             allow: Callable[[str], bool] | None = None,
-            have: Callable[[str], bool] | None = None) -> Response:
+            have: Callable[[str], bool] | None = None,
+            credentials: Credentials | None = None) -> Response:
         """GET `url` politely. `allow(url)` vets every redirect target (robots.txt); a redirect
         to a URL for which `have(url)` is true is not followed (the response is `redirected`);
         `any_type` accepts a body of any content type (robots.txt is often served as something
-        odd)."""
+        odd). `credentials` (or a `user:password@` in `url`) are sent to `url` only."""
+        url, inline = split_credentials(url)
+        credentials = credentials or inline
         rules = _BodyRules(max_bytes or self.policy.max_bytes, None if any_type else ACCEPTED_TYPES)
-        conditional = {}
+        conditional: dict[str, str] = {}
         if etag:
             conditional["If-None-Match"] = etag
         if last_modified:
             conditional["If-Modified-Since"] = last_modified
-        current, seen = url, [url]
+        first = dict(conditional)  # the credentials go to `url` only, no redirect target
+        if credentials is not None:
+            first["Authorization"] = _basic_auth(credentials)
+        current, seen, notices = url, [url], []
         # a URL may come back once a cookie is set (a consent wall sends us back): a loop is
         # the same URL with the same cookies
-        visits = {(url, self._cookies())}
-        for _ in range(self.policy.max_redirects + 1):
-            response = self._get_with_retries(url, current, conditional, rules)
-            target = _redirect_target(response)
-            if target is None:
+        visits = {(url, self._cookie_state())}
+        for hop in range(self.policy.max_redirects + 1):
+            response = self._get_with_retries(url, current, first if hop == 0 else conditional,
+                                             rules)
+            notices += response.notices
+            response.notices = notices
+            if response.error is not None or response.status not in REDIRECT_STATUSES:
                 return response
             try:
-                target = normalize_url(target, base=current)
-            except UnsupportedURL as exc:
-                return _failed(url, current, RedirectRefused(
-                    f"redirect to {exc}", reason=FailureReason.REDIRECT_SCHEME))
-            if (target, self._cookies()) in visits:
+                target = _redirect_target(url, current, response)
+            except FetchError as refused:
+                return _failed(url, current, refused, notices)
+            if (target, self._cookie_state()) in visits:
                 return _failed(url, target, RedirectRefused(
                     "redirect loop: " + " -> ".join(seen + [target]),
-                    reason=FailureReason.REDIRECT_LOOP))
+                    reason=FailureReason.REDIRECT_LOOP), notices)
             if allow is not None and not allow(target):
                 return _failed(url, target, RobotsRefused(
-                    f"redirect to {target} disallowed by robots.txt"))
+                    f"redirect to {target} disallowed by robots.txt"), notices)
             if have is not None and have(target):
                 return Response(url, target, response.status, response.headers,
-                                fetched_at=response.fetched_at)
+                                fetched_at=response.fetched_at, notices=notices)
             seen.append(target)
-            visits.add((target, self._cookies()))
+            visits.add((target, self._cookie_state()))
             current = target
         return _failed(url, current, RedirectRefused(
             f"more than {self.policy.max_redirects} redirects",
-            reason=FailureReason.TOO_MANY_REDIRECTS))
+            reason=FailureReason.TOO_MANY_REDIRECTS), notices)
 
-    def _cookies(self) -> frozenset[tuple[str, str, str]]:
+    def _cookie_state(self) -> frozenset[tuple[str, str, str]]:
         return frozenset((cookie.domain, cookie.name, cookie.value or "")
-                         for cookie in self.session.cookies)
+                         for cookie in self.cookies)
 
     def _get_with_retries(self, url: str, current: str, headers: Mapping[str, str],
                           rules: _BodyRules) -> Response:
@@ -279,79 +309,138 @@ class HttpClient:
 
     def _get_once(self, url: str, current: str, headers: Mapping[str, str],
                   rules: _BodyRules, fetched_at: datetime) -> Response:
+        """One attempt under one deadline; raises FetchError for anything but a response."""
         policy = self.policy
-        try:
-            with self.session.get(
-                current, headers=dict(headers), stream=True, allow_redirects=False,
-                timeout=(policy.connect_timeout, policy.read_timeout),
-            ) as raw:
-                status = raw.status_code
-                response_headers = {name.lower(): value for name, value in raw.headers.items()}
-                response = Response(url, current, status, response_headers, fetched_at=fetched_at)
-                if status in RETRY_STATUSES:
-                    raise StatusError(f"HTTP {status}", permanent=False, status=status,
-                                      retry_after=parse_retry_after(raw.headers.get("Retry-After")))
-                if status == 304 or status in REDIRECT_STATUSES:
-                    return response
-                if status != 200:
-                    raise StatusError(f"HTTP {status}", permanent=True, status=status)
-                if rules.types and response.content_type and not response.content_type.startswith(
-                        rules.types):
-                    raise ResponseRefused(f"unsupported content type {response.content_type}",
-                                          reason=FailureReason.CONTENT_TYPE, status=status)
-                response.body = _read_capped(raw, rules.max_bytes)
+        request_headers = {**self.headers, **self._cookie_header(current), **headers}
+        with self.transport.attempt(urlsplit(current).hostname or "", policy.timeout,
+                                    policy.connect_timeout) as attempt:
+            raw = None
+            try:
+                raw = self.transport.open(current, request_headers, attempt)
+                response = self._read(url, current, raw, rules, fetched_at)
+                if attempt.expired:  # cut off: what looked like the end was the deadline
+                    raise DeadlineExceeded(_too_slow(policy.timeout))
                 return response
-        except requests.Timeout as exc:
-            raise DeadlineExceeded(f"timed out ({type(exc).__name__})") from exc
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError) as exc:
-            raise ConnectFailed(f"connection failed: {_reason(exc)}") from exc
-        except requests.RequestException as exc:
-            raise ProtocolViolation(f"request failed: {_reason(exc)}", permanent=True) from exc
-        finally:
-            self.clock.done(host_of(current), policy.delay)
+            except FetchError as failure:
+                if attempt.expired and not isinstance(failure, DeadlineExceeded):
+                    raise DeadlineExceeded(_too_slow(policy.timeout)) from failure
+                raise
+            except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
+                raise _transport_failure(exc, attempt.expired, policy.timeout, raw) from exc
+            finally:
+                if raw is not None:
+                    _finish(raw)
+                self.clock.done(host_of(current), policy.delay)
+
+    def _read(self, url: str, current: str, raw: Any, rules: _BodyRules,
+              fetched_at: datetime) -> Response:
+        status = raw.status
+        self._keep_cookies(current, raw)
+        response = Response(url, current, status, kept_headers(list(raw.headers.items())),
+                            fetched_at=fetched_at)
+        location = raw.headers.get("Location")
+        if location is not None and status in REDIRECT_STATUSES:
+            response.headers["location"], notice = decode_location(location)
+            if notice is not None:
+                response.notices.append(notice)
+        if status in RETRY_STATUSES:
+            raise StatusError(f"HTTP {status}", permanent=False, status=status,
+                              retry_after=parse_retry_after(raw.headers.get("Retry-After"),
+                                                            cap=RETRY_AFTER_MAX))
+        if status == 304 or status in REDIRECT_STATUSES:
+            return response
+        if status != 200:
+            raise StatusError(f"HTTP {status}", permanent=True, status=status)
+        if rules.types and response.content_type and not response.content_type.startswith(
+                rules.types):
+            raise ResponseRefused(f"unsupported content type {response.content_type}",
+                                  reason=FailureReason.CONTENT_TYPE, status=status)
+        response.body = _read_body(raw, rules.max_bytes, response)
+        return response
+
+    def _cookie_header(self, url: str) -> dict[str, str]:
+        request = urllib.request.Request(url)
+        self.cookies.add_cookie_header(request)
+        cookie = request.get_header("Cookie")
+        return {"Cookie": cookie} if cookie else {}
+
+    def _keep_cookies(self, url: str, raw: Any) -> None:
+        """Cookies for the rest of the run (consent walls); a cookie the jar cannot read is
+        dropped, never an error."""
+        original = getattr(raw, "_original_response", None)
+        if original is None:
+            return
+        try:
+            self.cookies.extract_cookies(original, urllib.request.Request(url))
+        except Exception:  # noqa: BLE001 - a hostile Set-Cookie must not stop the fetch
+            pass
 
 
-def _read_capped(raw: requests.Response, max_bytes: int) -> bytes:
-    declared = raw.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+def _basic_auth(credentials: Credentials) -> str:
+    token = f"{credentials.user}:{credentials.password}".encode()
+    return "Basic " + base64.b64encode(token).decode("ascii")
+
+
+def _read_body(raw: Any, max_bytes: int, response: Response) -> bytes:
+    """The body, decoded (gzip), at most `max_bytes`; Content-Length read strictly."""
+    status = raw.status
+    try:
+        declared = parse_content_length(raw.headers.get("Content-Length"))
+    except ValueError as exc:
+        raise ProtocolViolation(str(exc), reason=FailureReason.BAD_HEADER, permanent=True,
+                                status=status) from exc
+    if declared is not None and declared > max_bytes:
         raise ResponseRefused(f"body of {declared} bytes is over the {max_bytes} byte cap",
-                              status=raw.status_code)
+                              status=status)
     chunks, size = [], 0
-    for chunk in raw.iter_content(CHUNK):
+    for chunk in raw.stream(CHUNK, decode_content=True):
         size += len(chunk)
         if size > max_bytes:
-            raise ResponseRefused(f"body is over the {max_bytes} byte cap",
-                                  status=raw.status_code)
+            raise ResponseRefused(f"body is over the {max_bytes} byte cap", status=status)
         chunks.append(chunk)
+    if getattr(raw._original_response, "extra_bytes", False):
+        response.notices.append(Notice.BODY_LONGER_THAN_DECLARED)
+        if raw.connection is not None:  # what follows is not the next response: hang up
+            raw.connection.close()
     return b"".join(chunks)
 
 
-def _redirect_target(response: Response) -> str | None:
-    if response.error is None and response.status in REDIRECT_STATUSES:
-        location = response.headers.get("location")
-        return urljoin(response.final_url, location) if location else None
-    return None
+def _finish(raw: Any) -> None:
+    """Give the connection back: kept alive after a whole body, else closed (an unread body
+    would be read as the next response)."""
+    if not raw.isclosed() and raw.connection is not None:
+        raw.connection.close()
+    raw.release_conn()
 
 
-def _failed(url: str, final_url: str, failure: FetchError) -> Response:
-    return Response(url, final_url, failure.status, error=failure.message,
-                    permanent=failure.permanent, retry_after=failure.retry_after,
-                    reason=failure.reason)
+def _transport_failure(exc: BaseException, expired: bool, timeout: float,
+                       raw: Any) -> FetchError:
+    """What an exception from urllib3 or the socket means, as a FetchError."""
+    if expired or isinstance(exc, TimeoutError) or _in_chain(exc, TimeoutError):
+        return DeadlineExceeded(_too_slow(timeout))
+    incomplete = _in_chain(exc, urllib3.exceptions.IncompleteRead, http.client.IncompleteRead)
+    if incomplete is not None and raw is not None and raw.headers.get("Content-Length"):
+        return ProtocolViolation(f"body shorter than its Content-Length ({_reason(exc)})",
+                                 reason=FailureReason.BODY_TOO_SHORT)
+    malformed = _in_chain(exc, http.client.BadStatusLine, http.client.LineTooLong,
+                          http.client.UnknownProtocol, urllib3.exceptions.InvalidChunkLength)
+    if malformed is not None and not isinstance(malformed, http.client.RemoteDisconnected):
+        return ProtocolViolation(f"malformed response: {shown(_reason(malformed), 80)}")
+    if isinstance(exc, urllib3.exceptions.DecodeError):
+        return ProtocolViolation(f"body could not be decoded: {_reason(exc)}", permanent=True)
+    if isinstance(exc, (urllib3.exceptions.LocationValueError, ValueError)):
+        return URLRefused(f"request failed: {_reason(exc)}")
+    return ConnectFailed(f"connection failed: {_reason(exc)}")
 
 
-def _reason(exc: Exception) -> str:
-    """What went wrong, for one line on stderr: the operating system's words (`Connection
-    refused`, `Name or service not known`) when urllib3 wrapped them, else its first line."""
-    cause = _os_error(exc)
-    if cause is not None:
-        return cause
-    text = str(exc.args[0] if exc.args else exc)
-    return text.splitlines()[0][:200] if text else type(exc).__name__
+def _too_slow(timeout: float) -> str:
+    return f"timed out: no complete response within {timeout:g} s"
 
 
-def _os_error(exc: BaseException) -> str | None:
-    """The first OSError with a message in the chain requests and urllib3 wrap it in."""
+def _in_chain(exc: BaseException, *types: type[BaseException],
+              ) -> BaseException | None:
+    """The first exception of one of `types` (or, given a function, for which it is true) in
+    the chain urllib3 wraps errors in: arguments, `reason`, cause and context."""
     pending: list[object] = [exc]
     seen: set[int] = set()
     while pending:
@@ -359,25 +448,51 @@ def _os_error(exc: BaseException) -> str | None:
         if not isinstance(current, BaseException) or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, OSError) and current.strerror:
-            return current.strerror
-        pending.extend([*current.args[:1], getattr(current, "reason", None),
+        if _matches(current, types):
+            return current
+        pending.extend([*current.args, getattr(current, "reason", None),
                         current.__cause__, current.__context__])
     return None
 
 
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
+def _matches(exc: BaseException, types: tuple[Any, ...]) -> bool:
+    if len(types) == 1 and not isinstance(types[0], type):
+        return bool(types[0](exc))
+    return isinstance(exc, types)
+
+
+def _redirect_target(url: str, current: str, response: Response) -> str:
+    """Where a redirect leads, checked like a link; raises FetchError when it may not be
+    followed."""
+    location = response.headers.get("location", "").strip()
+    if not location:
+        raise RedirectRefused(f"HTTP {response.status} without a Location header",
+                              reason=FailureReason.REDIRECT_WITHOUT_LOCATION,
+                              status=response.status)
     try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    now = now or datetime.now(timezone.utc)
-    return max(0.0, (moment - now).total_seconds())
+        target = normalize_url(location, base=current)
+    except CredentialsInURL as exc:
+        raise URLRefused(f"redirect to a {exc}", reason=FailureReason.CREDENTIALS) from exc
+    except UnsupportedURL as exc:
+        raise RedirectRefused(f"redirect to {exc}", reason=FailureReason.REDIRECT_SCHEME) from exc
+    if not same_site(url, target):
+        raise RedirectRefused(f"redirect to another site or port: {target}",
+                              reason=FailureReason.REDIRECT_OFF_SITE, status=response.status)
+    return target
+
+
+def _failed(url: str, final_url: str, failure: FetchError,
+            notices: list[Notice] | None = None) -> Response:
+    return Response(url, final_url, failure.status, error=failure.message,
+                    permanent=failure.permanent, retry_after=failure.retry_after,
+                    reason=failure.reason, notices=list(notices or []))
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, for one line on stderr: the operating system's words (`Connection
+    refused`, `Name or service not known`) when urllib3 wrapped them, else its first line."""
+    cause = _in_chain(exc, lambda error: isinstance(error, OSError) and bool(error.strerror))  # type: ignore[arg-type]
+    if isinstance(cause, OSError):
+        return str(cause.strerror)
+    text = str(exc.args[0] if exc.args else exc)
+    return text.splitlines()[0][:200] if text else type(exc).__name__

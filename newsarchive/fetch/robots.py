@@ -2,10 +2,15 @@
 
 What an unusable robots.txt means (the convention of the major crawlers, RFC 9309 section 2.3.1):
 - 200: its rules apply (parsed with Protego), `Crawl-delay` raises the host's delay.
-- 4xx (404, 403, 410, ...), or redirects that cannot be followed (a loop, more than the limit):
-  there are no rules; everything may be fetched.
+- 4xx (404, 403, 410, ...), or redirects that cannot be followed (a loop, more than the limit,
+  off the site, without Location): there are no rules; everything may be fetched.
 - 5xx, a timeout, a refused connection, a body over the cap: the host is unreachable for now;
   nothing on it is fetched this run (its pages stay due and are tried next run).
+
+robots.txt is fetched like any page: one deadline per attempt, redirects checked like links
+(same site and port, no private addresses). `Crawl-delay` is read strictly: seconds as ASCII
+digits with an optional fraction (`2`, `0.5`); anything else (`1e20`, `inf`, `²`) is ignored.
+(A delay over `--max-crawl-delay` skips the host for the run: crawl.py.)
 """
 
 from __future__ import annotations
@@ -17,12 +22,17 @@ from dataclasses import dataclass
 from protego import Protego
 
 from ..urls import host_of, origin_of
+from .errors import REASON_CLASSES, RedirectRefused
 from .http import HttpClient, Response
 
 ROBOTS_MAX_BYTES = 512 * 1024
 AGENT = "newsarchive"
 USER_AGENT_VERSION = re.compile(r"^(\s*user-agent\s*:\s*[^\s/#]+)/[^\s#]*",
                                 re.IGNORECASE | re.MULTILINE)
+CRAWL_DELAY_LINE = re.compile(r"^(\s*crawl-?delay\s*:[ \t]*)([^#\r\n]*)",
+                              re.IGNORECASE | re.MULTILINE)
+CRAWL_DELAY_VALUE = re.compile(r"[0-9]{1,64}(?:\.[0-9]{1,64})?", re.ASCII)
+CRAWL_DELAY_CAP = 1e9  # seconds; a longer Crawl-delay is read as this (Protego needs a float)
 log = logging.getLogger("newsarchive.crawl")
 
 
@@ -47,11 +57,19 @@ class HostRules:
 
 
 def robots_text(body: bytes) -> str:
-    """robots.txt as Protego should see it: UTF-8 without a byte-order mark, and a user agent
+    """robots.txt as Protego should see it: UTF-8 without a byte-order mark, a user agent
     written with a version (`newsarchive/1.0`) reduced to its product token, as RFC 9309
-    matches it."""
+    matches it, and `Crawl-delay` lines that are not plain seconds dropped (Protego would read
+    `1e20` and `٣` as numbers), the others capped (`CRAWL_DELAY_CAP`)."""
     text = body.decode("utf-8-sig", errors="replace")
-    return USER_AGENT_VERSION.sub(r"\1", text)
+    return CRAWL_DELAY_LINE.sub(_strict_crawl_delay, USER_AGENT_VERSION.sub(r"\1", text))
+
+
+def _strict_crawl_delay(match: re.Match[str]) -> str:
+    value = match.group(2).strip()
+    if not CRAWL_DELAY_VALUE.fullmatch(value):
+        return ""
+    return f"{match.group(1)}{min(float(value), CRAWL_DELAY_CAP):g}"
 
 
 class Robots:
@@ -91,8 +109,8 @@ def verdict(response: Response, robots_url: str) -> HostRules:
         return HostRules(Protego.parse(robots_text(response.body or b"")))
     if response.status is not None and 400 <= response.status < 500 and response.status != 429:
         return HostRules(None)
-    if response.permanent and response.status is None:  # redirect loop or too many
-        return HostRules(None)
+    if response.reason is not None and REASON_CLASSES[response.reason] is RedirectRefused:
+        return HostRules(None)  # a loop, too many, off the site: as if there were none
     reason = response.error or f"HTTP {response.status}"
     log.warning("robots.txt unavailable (%s): skipping %s this run", reason, robots_url)
     return HostRules(None, unreachable=f"robots.txt unavailable ({reason})")

@@ -15,10 +15,12 @@ from typing import Any, TextIO
 from .search import ItemRow
 from .show import ItemDetail
 from .stats import ArchiveStats, Count
+from .stories import STORY_FIELDS, StoryRow
 
 FORMATS = ("table", "json", "jsonl", "csv")
 ITEM_FIELDS = tuple(ItemRow.__dataclass_fields__)
 TABLE_COLUMNS = ("id", "published", "dateline", "agencies", "section", "kind", "text")
+STORY_TABLE_COLUMNS = ("story", "published", "dateline", "versions", "outlets", "text")
 ELLIPSIS = "…"
 
 
@@ -40,6 +42,27 @@ def write_items(rows: Iterable[ItemRow], fmt: str, out: TextIO) -> None:
             writer.writerow(_flat(row.to_dict()[name]) for name in ITEM_FIELDS)
     else:
         _write_table([_table_cells(row) for row in rows], TABLE_COLUMNS, out, stretch="text")
+
+
+def write_stories(rows: Iterable[StoryRow], fmt: str, out: TextIO) -> None:
+    """`query --stories`: in CSV, `versions` and `outlets` are JSON text."""
+    if fmt == "json":
+        _write_json_array((row.to_dict() for row in rows), out)
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(STORY_FIELDS)
+        for row in rows:
+            data = row.to_dict()
+            writer.writerow(json.dumps(data[name], ensure_ascii=False) if name in ("versions", "outlets")
+                            else data[name] for name in STORY_FIELDS)
+    else:
+        cells = [[str(row.story_id), _when(row.published_earliest), row.dateline or "-",
+                  str(len(row.versions)), " ".join(o.site for o in row.outlets) or "-",
+                  " ".join(" ".join(p for p in (row.title, row.body) if p).split())] for row in rows]
+        _write_table(cells, STORY_TABLE_COLUMNS, out, stretch="text")
 
 
 def write_detail(detail: ItemDetail, fmt: str, out: TextIO) -> None:
@@ -67,14 +90,32 @@ def write_detail(detail: ItemDetail, fmt: str, out: TextIO) -> None:
         f"{_window(s.window_earliest, s.window_latest):<37} #{s.position} {s.page_url or s.page_source_path or ''}"
         for s in detail.sightings
     ]
+    lines.append("window, evidence by evidence:")
+    lines += [
+        f"  {_when(e.observed_at)}  {e.source:<12} {e.detail!r} (page {e.page_id}): "
+        f"{_window(e.earliest, e.latest)} -> {_window(e.window_earliest, e.window_latest)}"
+        f"{'  CONFLICT' if e.conflict else ''}"
+        for e in detail.evidence
+    ]
+    if item.window_source == "teaser":
+        lines.append("  (no evidence of its own: the window of its linked teasers)")
     if detail.linked:
-        lines.append("same story:")
+        lines.append("linked teaser/article:")
         lines += [f"  {link.kind} {link.id}: {link.dateline or '-'} {link.title or ''}"
                   for link in detail.linked]
     if detail.revisions:
         lines.append("earlier values:")
         lines += [f"  {_when(r.recorded_at)} {r.field}: {r.old_value!r} -> {r.new_value!r}"
                   for r in detail.revisions]
+    if item.story_id is not None:
+        lines.append(f"story {item.story_id}: {len(detail.versions)} versions, outlets: "
+                     + (", ".join(f"{o.site} (first {_when(o.first_seen_at)})" for o in detail.outlets) or "-"))
+        for number, version in enumerate(detail.versions, start=1):
+            mark = "*" if version.id == item.id else " "
+            lines.append(f" {mark}{number}. {version.kind} {version.id}  published "
+                         f"{_window(version.published_earliest, version.published_latest)}  "
+                         f"first seen {_when(version.first_seen_at)}  {version.title or ''}")
+            lines += [f"      {name}: {diff}" for name, diff in version.changes]
     out.write("\n".join(lines) + "\n")
 
 

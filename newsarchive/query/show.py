@@ -10,8 +10,11 @@ from sqlalchemy import select
 
 from ..items import iso
 from ..store.archive import Archive
+from ..store.derive import explain_window
+from ..store.evidence import Step
 from ..store.models import item_links
 from .search import ItemRow, load_rows
+from .stories import Outlet, Version, story_versions
 from .tables import ITEMS, PAGES, REVISIONS, SIGHTINGS
 
 
@@ -51,20 +54,51 @@ class Revision:
 
 
 @dataclass(frozen=True)
+class EvidenceStep:
+    """One piece of evidence for the window, in the order it was folded in."""
+
+    source: str  # relative_age, metadata, headline
+    observed_at: datetime  # the fetch time of the page that showed it
+    page_id: int
+    detail: str  # the age as printed, the metadata's source, or the headline line
+    earliest: datetime  # the window this evidence allows (for a headline: the minute taken)
+    latest: datetime
+    window_earliest: datetime  # the window after it
+    window_latest: datetime
+    conflict: bool  # it did not meet the window so far
+
+    @classmethod
+    def of(cls, step: Step) -> EvidenceStep:
+        evidence = step.evidence
+        return cls(evidence.source.value, evidence.observed_at, evidence.page_id, evidence.detail,
+                   step.taken.earliest, step.taken.latest, step.window.earliest, step.window.latest,
+                   step.conflict)
+
+
+@dataclass(frozen=True)
 class ItemDetail:
     item: ItemRow
     window_conflicts: int
     sightings: tuple[SightingRow, ...]
     linked: tuple[LinkedItem, ...]
     revisions: tuple[Revision, ...]
+    evidence: tuple[EvidenceStep, ...] = ()
+    versions: tuple[Version, ...] = ()  # the versions of the item's story, in time order
+    outlets: tuple[Outlet, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **self.item.to_dict(),
             "window_conflicts": self.window_conflicts,
+            "window_evidence": [_isoformat(asdict(e)) for e in self.evidence],
             "sightings": [_isoformat(asdict(s)) for s in self.sightings],
             "linked": [asdict(link) for link in self.linked],
             "revisions": [_isoformat(asdict(r)) for r in self.revisions],
+            "story": {
+                "story_id": self.item.story_id,
+                "versions": [v.to_dict() for v in self.versions],
+                "outlets": [o.to_dict() for o in self.outlets],
+            },
         }
 
 
@@ -107,12 +141,18 @@ def show_item(archive: Archive, item_id: int) -> ItemDetail | None:
             .where(REVISIONS.c.item_id == item_id)
             .order_by(REVISIONS.c.recorded_at, REVISIONS.c.id)
         ).all()
+        derivation = explain_window(connection, item_id)
+        story_id = rows[0].story_id
+        versions, outlets = story_versions(connection, story_id) if story_id is not None else ((), ())
         return ItemDetail(
             item=rows[0],
             window_conflicts=conflicts,
             sightings=tuple(SightingRow(*row) for row in sightings),
             linked=_linked(connection, item_id, rows[0].kind),
             revisions=tuple(Revision(*row) for row in revisions),
+            evidence=tuple(EvidenceStep.of(step) for step in derivation.steps) if derivation else (),
+            versions=versions,
+            outlets=outlets,
         )
 
 

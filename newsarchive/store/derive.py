@@ -115,12 +115,13 @@ def _rests_on_headlines(derivation: Derivation) -> bool:
 
 
 def headline_derivations(connection: Connection, items: Sequence[_Titled]) -> dict[int, Derivation]:
-    """Each item's window from its sightings and the headlines of its title or of the title
-    of a teaser or article it is linked to (store/evidence.py)."""
+    """Each item's window from its sightings and the headlines of its title (for a teaser,
+    also of the titles of the articles it is linked to), by store/evidence.py."""
     if not items:
         return {}
     linked = _linked_pairs(connection, items)
-    groups = {item.id: [item, *linked.get(item.id, ())] for item in items}
+    # a teaser takes the headlines of its articles' titles too; an article only its own
+    groups = {item.id: [item, *(linked.get(item.id, ()) if item.kind == "teaser" else ())] for item in items}
     titles = {
         item_id: {title_folded(t.title) for t in group if t.title} for item_id, group in groups.items()
     }
@@ -133,6 +134,12 @@ def headline_derivations(connection: Connection, items: Sequence[_Titled]) -> di
             evidence += headlines.get(title, ())
         result[item_id] = derive_window(evidence, first_seen_at=group[0].first_seen_at)
     return result
+
+
+def explain_window(connection: Connection, item_id: int) -> Derivation | None:
+    """How the item's window follows from its evidence, step by step (for `show`)."""
+    items = list(_titled(connection, ITEMS.c.id == item_id).values())
+    return headline_derivations(connection, items).get(item_id) if items else None
 
 
 def _items_matching_headlines(connection: Connection, page_ids: Sequence[int]) -> set[int]:

@@ -6,7 +6,7 @@ import functools
 import hashlib
 import unicodedata
 
-from ..urls import UnsupportedURL, normalize_url
+from ..urls import CredentialsInURL, UnsupportedURL, normalize_url, split_credentials
 
 QUOTES = str.maketrans(
     {
@@ -37,6 +37,8 @@ def article_url(url: str) -> str:
     the same page gives the same key); a string that is not an http(s) URL is kept trimmed."""
     try:
         return normalize_url(url)
+    except CredentialsInURL:  # a link with user:password@: the page, never the credentials
+        return split_credentials(normalize_url(url, credentials=True))[0]
     except UnsupportedURL:
         return url.strip()
 

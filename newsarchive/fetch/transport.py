@@ -1,0 +1,356 @@
+"""The connections under `HttpClient`: every address checked, every attempt under one deadline.
+
+urllib3 speaks HTTP; this module decides where it may connect and for how long:
+
+- Addresses. A host is resolved here, not by urllib3, and every address is checked before a
+  socket is opened, on every request (redirect hops and robots.txt included) and again when a
+  kept-alive connection is reused, so a name that resolves to a private address (DNS
+  rebinding) is caught as well as an address written in the URL. Allowed: global unicast
+  addresses. Never: private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16,
+  fe80::/10; the cloud metadata service lives there), multicast, unspecified, shared
+  (100.64/10), reserved, and loopback, with one exception: a request whose own URL names a
+  loopback host (127.x.x.x, ::1, `localhost`) may connect to loopback addresses. That is how
+  the tests run (servers on 127.0.0.1, 127.0.0.2, ...) and how someone crawls a site on their
+  own machine; it is the only exception, and a redirect or link to loopback from anywhere
+  else is refused.
+- Deadline. An attempt has one total deadline for resolving, connecting, TLS, headers and
+  body (`HttpPolicy.timeout`). A watchdog thread shuts the attempt's socket down when the
+  deadline passes, so a server that trickles a byte a second (status line, headers, body or
+  chunks) is cut off at the deadline however it spaces its bytes.
+- Status line. `HTTP/1.x NNN reason` with three ASCII digits from 100 to 599; anything else is
+  a malformed response (`http.client` accepts `٢٠٠`, since `int` does).
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any, cast
+
+import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+
+from .errors import AddressRefused
+
+POLL = 0.05  # the watchdog looks at the clock at least this often (an injected clock moves)
+STATUS_LINE = re.compile(rb"(HTTP/1\.[0-9]) ([1-5][0-9][0-9])(?: ([^\r\n]*))?\r?\n")
+MAX_INFORMATIONAL = 10  # 1xx responses skipped before the real one, at most
+_resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsarchive-dns")
+_local = threading.local()
+
+
+def address_kind(address: str) -> str | None:
+    """What kind of address this is when it is not a global unicast one (None when it is)."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for kind, test in (("loopback", ip.is_loopback), ("link-local", ip.is_link_local),
+                       ("multicast", ip.is_multicast), ("unspecified", ip.is_unspecified),
+                       ("private", ip.is_private), ("reserved", not ip.is_global)):
+        if test:
+            return kind
+    return None
+
+
+def names_loopback(host: str) -> bool:
+    """The host of a URL is a loopback name or address (`localhost`, 127.x.x.x, ::1)."""
+    host = host.strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return address_kind(host) == "loopback"
+    except ValueError:
+        return False
+
+
+class Attempt:
+    """One attempt at one URL: its deadline, the sockets it uses, where it may connect."""
+
+    def __init__(self, host: str, timeout: float, connect_timeout: float,
+                 monotonic: Callable[[], float]) -> None:
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.loopback_allowed = names_loopback(host)
+        self.expires = monotonic() + timeout
+        self.expired = False
+        self._monotonic = monotonic
+        self._watched: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def remaining(self) -> float:
+        return max(0.0, self.expires - self._monotonic())
+
+    def check(self, host: str, address: str) -> None:
+        """Raise AddressRefused unless this attempt may connect to `address`."""
+        kind = address_kind(address)
+        if kind is None or (kind == "loopback" and self.loopback_allowed):
+            return
+        raise AddressRefused(f"{host} is at {address}, a {kind} address: not fetched")
+
+    def watch(self, sock: socket.socket) -> None:
+        """Cut `sock` off at the deadline (a duplicate of its descriptor is kept: TLS wraps
+        the socket object, the connection underneath stays the same)."""
+        try:
+            duplicate = socket.fromfd(sock.fileno(), sock.family, sock.type)
+        except OSError:
+            return
+        with self._lock:
+            self._watched.append(duplicate)
+            if self.expired:
+                _shut(duplicate)
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._watched:
+                _shut(sock)
+
+    def release(self) -> None:
+        with self._lock:
+            for sock in self._watched:
+                sock.close()
+            self._watched.clear()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked read on every copy of the socket
+    except OSError:
+        pass
+
+
+class Watchdog:
+    """One thread that expires attempts whose deadline has passed."""
+
+    def __init__(self, monotonic: Callable[[], float]) -> None:
+        self._monotonic = monotonic
+        self._attempts: set[Attempt] = set()
+        self._condition = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    @contextmanager
+    def guard(self, attempt: Attempt) -> Iterator[Attempt]:
+        with self._condition:
+            self._attempts.add(attempt)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name="newsarchive-deadlines")
+                self._thread.start()
+            self._condition.notify()
+        try:
+            yield attempt
+        finally:
+            with self._condition:
+                self._attempts.discard(attempt)
+            attempt.release()
+
+    def close(self) -> None:
+        with self._condition:
+            self._closed = True
+            self._condition.notify()
+
+    def _run(self) -> None:
+        with self._condition:
+            while not self._closed:
+                now = self._monotonic()
+                for attempt in [a for a in self._attempts if a.expires <= now]:
+                    attempt.expire()
+                    self._attempts.discard(attempt)
+                if self._attempts:
+                    soonest = min(attempt.expires for attempt in self._attempts)
+                    self._condition.wait(min(max(soonest - now, 0.001), POLL))
+                else:
+                    self._condition.wait()
+
+
+def current_attempt() -> Attempt:
+    attempt = getattr(_local, "attempt", None)
+    if attempt is None:
+        raise RuntimeError("a connection was opened outside Transport.attempt()")
+    return attempt
+
+
+class StrictHTTPResponse(http.client.HTTPResponse):
+    """http.client's response with a strict status line, and a note of bytes left over after
+    a body whose Content-Length was reached (`extra_bytes`)."""
+
+    extra_bytes = False
+
+    def _read_status(self) -> tuple[str, int, str]:
+        for _ in range(MAX_INFORMATIONAL):
+            line = self.fp.readline(http.client._MAXLINE + 1)  # type: ignore[attr-defined]
+            if len(line) > http.client._MAXLINE:  # type: ignore[attr-defined]
+                raise http.client.LineTooLong("status line")
+            if not line:
+                raise http.client.RemoteDisconnected("closed without a response")
+            match = STATUS_LINE.fullmatch(line)
+            if match is None:
+                raise http.client.BadStatusLine(repr(line[:60]))
+            status = int(match.group(2))
+            if status in (100, 101) or status >= 200:  # http.client skips 100 Continue itself
+                return (match.group(1).decode("ascii"), status,
+                        (match.group(3) or b"").decode("latin-1"))
+            http.client._read_headers(self.fp)  # type: ignore[attr-defined]  # 102, 103
+        raise http.client.BadStatusLine("too many informational responses")
+
+    def _close_conn(self) -> None:
+        fp = self.fp
+        if fp is not None and self.length == 0 and not self.chunked:
+            self.extra_bytes = _buffered_bytes(fp)
+        super()._close_conn()  # type: ignore[misc]
+
+
+def _buffered_bytes(fp: Any) -> bool:
+    """Whether bytes are waiting to be read (without waiting for any)."""
+    sock = getattr(getattr(fp, "raw", None), "_sock", None)
+    if sock is None:
+        return False
+    timeout = sock.gettimeout()
+    try:
+        sock.settimeout(0)
+        return bool(fp.peek(1))
+    except (OSError, ValueError):
+        return False
+    finally:
+        try:
+            sock.settimeout(timeout)
+        except OSError:
+            pass
+
+
+class _Guarded:
+    """The urllib3 connection with our address checks and deadline (mixed in first)."""
+
+    host: str
+    port: int
+    sock: socket.socket | None
+    socket_options: Any
+
+    def _new_conn(self) -> socket.socket:
+        attempt = current_attempt()
+        host = self.host.strip("[]")
+        addresses = _resolve(self, host, self.port, attempt)
+        refused: AddressRefused | None = None
+        last_error: OSError | None = None
+        for family, kind, proto, _, address in addresses:
+            try:
+                attempt.check(host, str(address[0]))
+            except AddressRefused as exc:
+                refused = refused or exc
+                continue
+            sock = socket.socket(family, kind, proto)
+            try:
+                for option in self.socket_options or ():
+                    sock.setsockopt(*option)
+                attempt.watch(sock)
+                sock.settimeout(max(min(attempt.connect_timeout, attempt.remaining()), 0.001))
+                sock.connect(address)
+                return sock
+            except TimeoutError as exc:
+                sock.close()
+                raise ConnectTimeoutError(self, f"connecting to {host} timed out") from exc
+            except OSError as exc:
+                sock.close()
+                last_error = exc
+        if last_error is None and refused is not None:
+            raise refused
+        raise NewConnectionError(
+            cast(HTTPConnection, self), f"Failed to establish a new connection: {last_error}") from last_error
+
+    def request(self, method: str, url: str, body: Any = None, headers: Any = None,
+                **options: Any) -> None:
+        attempt = current_attempt()
+        if self.sock is not None:  # a kept-alive connection: checked again for this attempt
+            attempt.check(self.host.strip("[]"), str(self.sock.getpeername()[0]))
+            attempt.watch(self.sock)
+        super().request(method, url, body=body, headers=headers, **options)  # type: ignore[misc]
+
+
+def _resolve(connection: Any, host: str, port: int, attempt: Attempt) -> list[Any]:
+    """getaddrinfo within the attempt's deadline."""
+    try:
+        ipaddress.ip_address(host.split("%")[0])
+        literal = True
+    except ValueError:
+        literal = False
+    try:
+        if literal:
+            return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        lookup = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+        return lookup.result(timeout=max(attempt.remaining(), 0.001))
+    except socket.gaierror as exc:
+        raise NameResolutionError(host, connection, exc) from exc
+    except TimeoutError as exc:
+        raise ConnectTimeoutError(connection, f"resolving {host} timed out") from exc
+
+
+class GuardedHTTPConnection(_Guarded, HTTPConnection):
+    response_class = StrictHTTPResponse
+
+
+class GuardedHTTPSConnection(_Guarded, HTTPSConnection):
+    response_class = StrictHTTPResponse
+
+
+class GuardedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = GuardedHTTPConnection
+
+
+class GuardedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = GuardedHTTPSConnection
+
+
+def _ca_certs() -> str | None:
+    try:
+        import certifi
+    except ImportError:
+        return None
+    return str(certifi.where())
+
+
+class Transport:
+    """A urllib3 pool of guarded connections, and the watchdog of their deadlines."""
+
+    def __init__(self, *, pool_size: int = 4, monotonic: Callable[[], float] = time.monotonic,
+                 ) -> None:
+        self.monotonic = monotonic
+        self.pools = urllib3.PoolManager(num_pools=64, maxsize=pool_size, ca_certs=_ca_certs())
+        self.pools.pool_classes_by_scheme = {
+            "http": GuardedHTTPConnectionPool, "https": GuardedHTTPSConnectionPool,
+        }
+        self.watchdog = Watchdog(monotonic)
+
+    @contextmanager
+    def attempt(self, host: str, timeout: float, connect_timeout: float) -> Iterator[Attempt]:
+        """The scope of one attempt: connections opened in it obey its deadline and checks."""
+        attempt = Attempt(host, timeout, connect_timeout, self.monotonic)
+        _local.attempt = attempt
+        try:
+            with self.watchdog.guard(attempt):
+                yield attempt
+        finally:
+            _local.attempt = None
+
+    def open(self, url: str, headers: dict[str, str], attempt: Attempt) -> Any:
+        """Send a GET and return the urllib3 response once its headers are in (body unread)."""
+        remaining = max(attempt.remaining(), 0.001)
+        return self.pools.urlopen(
+            "GET", url, headers=headers, redirect=False, retries=False, preload_content=False,
+            release_conn=False, decode_content=True, enforce_content_length=True,
+            timeout=urllib3.Timeout(connect=min(attempt.connect_timeout, remaining),
+                                    read=remaining),
+        )
+
+    def close(self) -> None:
+        self.watchdog.close()
+        self.pools.clear()

@@ -1,0 +1,148 @@
+"""One cron run over hostile sources: each ends in bounded time with its reason recorded, the
+run goes on to the next source, nothing off the site is asked, and no credential or cookie
+reaches the archive, the log or the screen."""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from click.testing import CliRunner
+from fixture_site import LISTING
+from hostile_server import HostileServer, page, response, trickle
+from sqlalchemy import select
+
+from newsarchive.cli import cli
+from newsarchive.fetch.frontier import FRONTIER
+from newsarchive.store.archive import open_archive
+
+SECRETS = (b"redacteur", b"topgeheim", b"koekjesgeheim", b"lekkage")
+DEADLINE = "0.5"
+
+
+def listing(port: int) -> str:
+    teasers = "\n".join(
+        f'<li><a href="/nieuws/bericht-{n}"><h3>ANP Dijk bij Kruiningen wordt verhoogd {n}</h3></a>'
+        f"<p>KRUININGEN (ANP) - Het waterschap begint met werk aan de dijk, deel {n}.</p>"
+        f"<span>{n} uur geleden</span></li>"
+        for n in (1, 2)
+    )
+    leak = (f'<li><a href="http://lek:lekkage@127.0.0.1:{port}/nieuws/bericht-3"><h3>ANP Een '
+            "link met een wachtwoord erin</h3></a><p>GOES (ANP) - Deze link volgen we niet."
+            "</p><span>3 uur geleden</span></li>")
+    return (f"<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Zeeland</title>"
+            f"</head><body><main><h1>Zeeland</h1><ul>{teasers}\n{leak}</ul></main></body></html>")
+
+
+def article(n: int) -> str:
+    return (f"<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"></head><body><main>"
+            f"<article><h1>Dijk bij Kruiningen wordt verhoogd {n}</h1>"
+            f"<p><strong>KRUININGEN (ANP)</strong> - Het waterschap begint maandag met het "
+            f"verhogen van de dijk, deel {n}. Het werk duurt een half jaar.</p></article>"
+            f"</main></body></html>")
+
+
+@pytest.fixture
+def servers():
+    names = ("main", "other_host", "busy", "odd_delay", "long_delay", "slow_robots", "down")
+    addresses = tuple(f"127.0.0.{n}" for n in range(1, len(names) + 1))
+    started = {name: HostileServer(address).start() for name, address in zip(names, addresses)}
+    started["other_port"] = HostileServer().start()
+    yield started
+    for server in started.values():
+        server.stop()
+
+
+def test_a_run_over_hostile_sources_records_every_reason_and_goes_on(servers, fixture_site,
+                                                                   tmp_path):
+    main, other_host, other_port = servers["main"], servers["other_host"], servers["other_port"]
+    main.route("/nieuws/lijst", *page(listing(main.port), "Set-Cookie: sessie=koekjesgeheim"))
+    for n in (1, 2, 3):
+        main.route(f"/nieuws/bericht-{n}", *page(article(n)))
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+    # a 429, or a 503 without a usable Retry-After, pauses its whole host: each on its own
+    hostile = {  # URL -> the line the run prints for it (a pattern)
+        main.route("/traag", *([head + b"Content-Length: 400\r\n\r\n"] + trickle(b"a" * 400, 0.05))):
+            re.escape(f"timed out: no complete response within {DEADLINE} s"),
+        servers["down"].route("/drukte", response("503 Service Unavailable", ["Retry-After: \xb2"])):
+            r"HTTP 503 \(host paused (6[0-9]|7[0-5]) s\)",  # 60 s, jitter
+        servers["busy"].route("/druk", response("429 Too Many Requests",
+                                                ["Retry-After: 99999999999999999999"])):
+            re.escape("HTTP 429 (Retry-After 86400 s is over the cap) (host paused 86400 s)"),
+        main.route("/lengte", response("200 OK", ["Content-Type: text/html", "Content-Length: \xb2"],
+                                       b"<p>x</p>")):
+            re.escape("Content-Length '²' is not a length (given up)"),
+        main.route("/naar-host", response("302 Found", [f"Location: {other_host.url('/')}"])):
+            re.escape(f"redirect to another site or port: {other_host.url('/')} (given up)"),
+        main.route("/naar-poort", response("302 Found", [f"Location: {other_port.url('/')}"])):
+            re.escape(f"redirect to another site or port: {other_port.url('/')} (given up)"),
+        main.route("/naar-metadata", response("302 Found", ["Location: http://169.254.169.254/"])):
+            re.escape("redirect to another site or port: http://169.254.169.254/ (given up)"),
+        main.route("/naar-intranet", response("302 Found", ["Location: http://10.1.2.3/"])):
+            re.escape("redirect to another site or port: http://10.1.2.3/ (given up)"),
+        main.route("/nergens", response("302 Found")):
+            re.escape("HTTP 302 without a Location header (given up)"),
+        servers["slow_robots"].url("/nieuws/x"):
+            re.escape(f"robots.txt unavailable (timed out: no complete response within {DEADLINE} s)"),
+    }
+    servers["long_delay"].route("/robots.txt", response(
+        "200 OK", ["Content-Type: text/plain"], b"User-agent: *\nCrawl-delay: 100000\n"))
+    servers["slow_robots"].route("/robots.txt", *(
+        [b"HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n"] + trickle(b"#" * 200, 0.05)))
+    servers["odd_delay"].route("/robots.txt", response(
+        "200 OK", ["Content-Type: text/plain"], b"User-agent: *\nCrawl-delay: 1e20\n"))
+    odd = servers["odd_delay"].route("/nieuws/bericht-9", *page(article(9)))
+    latin1 = main.route("/oud", response("301 Moved", [b"Location: /nieuws/caf\xe9"]))
+    main.route("/nieuws/caf%E9", *page(article(4)))
+    source = main.url("/nieuws/lijst").replace("http://", "http://redacteur:topgeheim@")
+    db, log = tmp_path / "news.db", tmp_path / "crawl.log"
+
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, [
+        "crawl", source, *hostile, servers["long_delay"].url("/nieuws/x"), odd, latin1, fixture_site.url(LISTING), "--pages", "1",
+        "--delay", "0", "--timeout", DEADLINE, "--retries", "1", "--db", str(db),
+        "--log-file", str(log)], catch_exceptions=False)
+    seconds = time.monotonic() - started
+
+    assert result.exit_code == 1
+    failed = {line.split(": ", 2)[1].removeprefix("failed "): line.split(": ", 2)[2]
+              for line in result.stderr.splitlines() if line.startswith("newsarchive: failed ")}
+    assert set(failed) == set(hostile)
+    for url, pattern in hostile.items():
+        assert re.fullmatch(pattern, failed[url]), (url, failed[url])
+    long_delay = f"127.0.0.5:{servers['long_delay'].port}"
+    assert (f"newsarchive: skipping {long_delay} this run: robots.txt asks for a Crawl-delay of "
+            "100000 s, over --max-crawl-delay 60 s") in result.stderr.splitlines()
+    assert servers["long_delay"].paths() == ["/robots.txt"]
+    assert seconds < 30  # three deadlines of 0.5 s twice, and the rest at loopback speed
+    # the run went on: the good sources and their articles are all archived
+    assert [hit.path for hit in main.requested("/nieuws/bericht-1")] == ["/nieuws/bericht-1"]
+    assert main.requested("/nieuws/bericht-3") == []  # its link carries credentials
+    assert len(servers["odd_delay"].requested("/nieuws/bericht-9")) == 1
+    assert main.requested("/nieuws/caf%E9") != []
+    listed = [a.path for a in fixture_site.listing_articles(1)]
+    assert all(fixture_site.count(path) == 1 for path in listed)
+    # nothing off the site was asked
+    assert other_host.hits == [] and other_port.hits == []
+    # the credentials went to the source only
+    (asked,) = main.requested("/nieuws/lijst")
+    assert asked.headers["authorization"] == "Basic " + base64.b64encode(
+        b"redacteur:topgeheim").decode()
+    assert [hit.path for hit in main.hits if "authorization" in hit.headers] == ["/nieuws/lijst"]
+    # no secret anywhere: archive file (and its journal), log, screen
+    stored = b"".join(path.read_bytes() for path in tmp_path.iterdir() if path.name.startswith("news.db"))
+    for secret in SECRETS:
+        assert secret not in stored and secret not in log.read_bytes(), secret
+        assert secret.decode() not in result.output, secret
+    assert "the Location header holds bytes that are not UTF-8" in log.read_text()
+    # the 429 of twenty digits is due again in a day, not in 3 * 10**12 years
+    with open_archive(str(db)) as archive, archive.engine.connect() as connection:
+        due = connection.execute(select(FRONTIER.c.next_due_at).where(
+            FRONTIER.c.url == servers["busy"].url("/druk"))).scalar_one()
+        urls = set(connection.execute(select(FRONTIER.c.url)).scalars())
+    due = due.replace(tzinfo=timezone.utc) if due.tzinfo is None else due
+    assert timedelta(hours=23) < due - datetime.now(timezone.utc) <= timedelta(days=1)
+    assert main.url("/nieuws/lijst") in urls and not any("@" in url for url in urls)

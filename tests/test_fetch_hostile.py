@@ -1,0 +1,366 @@
+"""A hostile server cannot stop, hold or mislead the client: every case ends in bounded time
+with a typed reason, nothing off the site is asked, no secret is kept.
+
+The servers are raw sockets on loopback (tests/hostile_server.py) that send exactly the bytes
+each case needs: numbers that are not numbers, headers in the wrong encoding, responses
+trickled a byte at a time, redirects off the site.
+"""
+
+from __future__ import annotations
+
+import base64
+import socket
+import threading
+import time
+
+import pytest
+from hostile_server import HostileServer, page, response, trickle
+
+from newsarchive.fetch.errors import FailureReason, Notice
+from newsarchive.fetch.headers import (
+    decode_location,
+    kept_headers,
+    parse_content_length,
+    parse_digits,
+    parse_retry_after,
+)
+from newsarchive.fetch.http import HttpClient, HttpPolicy
+from newsarchive.fetch.robots import Robots, robots_text
+from newsarchive.fetch.transport import address_kind, names_loopback
+
+DEADLINE = 0.5
+FAST = HttpPolicy(delay=0.0, timeout=DEADLINE, connect_timeout=DEADLINE, retries=1,
+                  timeout_retries=1, backoff=0.01)
+HTML = "<html><body><h1>Kade open</h1><p>VLISSINGEN (ANP) - De kade is weer open.</p></body></html>"
+
+
+@pytest.fixture
+def server():
+    with HostileServer() as running:
+        yield running
+
+
+@pytest.fixture
+def other_host():
+    """A second site on another loopback address: it must never be asked anything."""
+    with HostileServer("127.0.0.2") as running:
+        yield running
+
+
+@pytest.fixture
+def other_port():
+    """The same address, another port: another site, also never asked."""
+    with HostileServer() as running:
+        yield running
+
+
+@pytest.fixture
+def client():
+    with HttpClient(FAST) as http:
+        yield http
+
+
+def timed_get(client, url, **options):
+    started = time.monotonic()
+    result = client.get(url, **options)
+    return result, time.monotonic() - started
+
+
+# --- numbers a server sends --------------------------------------------------------------
+@pytest.mark.parametrize("value, expected", [
+    ("0", 0), ("120", 120), (" 7 ", 7), ("000000000000000042", 42),
+    ("²", None), ("٣", None), ("+5", None), ("-1", None), ("1e3", None), ("0x10", None),
+    ("5 5", None), ("1_000", None), ("", None), ("12.5", None),
+])
+def test_a_number_is_ascii_digits_and_nothing_else(value, expected):
+    assert parse_digits(value) == expected
+
+
+def test_retry_after_is_clamped_and_superscripts_are_not_digits():
+    assert parse_retry_after("99999999999999999999", cap=86400) == 86400
+    assert parse_retry_after("86399", cap=86400) == 86399
+    assert parse_retry_after("²") is None and parse_retry_after("1e20") is None
+    assert parse_retry_after("Wed, 32 Foo 2026 99:99:99 GMT") is None
+    assert parse_retry_after("Tue, 17 Mar 99999 12:00:00 GMT") is None
+
+
+def test_content_length_is_digits_or_one_value_repeated():
+    assert parse_content_length("42") == 42 and parse_content_length("42, 42") == 42
+    assert parse_content_length(None) is None
+    for value in ("²", "42, 43", "-3", "4 2", "٣"):
+        with pytest.raises(ValueError):
+            parse_content_length(value)
+
+
+def test_503_with_a_superscript_retry_after_is_retried_after_the_usual_backoff(server, client):
+    url = server.route("/drukte", response("503 Service Unavailable", ["Retry-After: \xb2"]))
+    result, seconds = timed_get(client, url)
+    assert (result.status, result.reason, result.retry_after) == (
+        503, FailureReason.HTTP_STATUS, None)
+    assert result.error == "HTTP 503" and not result.permanent
+    assert len(server.requested("/drukte")) == 2 and seconds < 1.0
+
+
+def test_429_with_a_retry_after_of_twenty_digits_pauses_the_host_for_a_day(server, client):
+    url = server.route("/druk", response("429 Too Many Requests",
+                                         ["Retry-After: 99999999999999999999"]))
+    result = client.get(url)
+    assert (result.status, result.reason, result.retry_after) == (
+        429, FailureReason.RETRY_AFTER_TOO_LONG, 86400.0)
+    assert len(server.requested("/druk")) == 1
+    assert 86000 < client.clock.paused_for(f"127.0.0.1:{server.port}") <= 86400
+
+
+def test_content_length_superscript_is_a_bad_header_not_a_crash(server, client):
+    url = server.route("/lengte", response("200 OK", ["Content-Type: text/html",
+                                                      "Content-Length: \xb2"], b"<p>x</p>"))
+    result = client.get(url)
+    assert (result.reason, result.permanent, result.body) == (FailureReason.BAD_HEADER, True, None)
+    assert result.error == "Content-Length '²' is not a length"
+    assert len(server.requested("/lengte")) == 1
+
+
+@pytest.mark.parametrize("status_line", [b"HTTP/1.1 \xd9\xa2\xd9\xa0\xd9\xa0 OK", b"HTTP/1.1 999 Wat",
+                                         b"HTTP/1.1 2OO OK", b"ICY 200 OK"])
+def test_a_status_that_is_not_three_ascii_digits_is_a_malformed_response(server, client,
+                                                                          status_line):
+    url = server.route("/status", status_line + b"\r\nContent-Length: 2\r\n\r\nok")
+    result = client.get(url)
+    assert result.reason is FailureReason.PROTOCOL and result.error.startswith(
+        "malformed response")
+    assert result.status is None and result.body is None
+
+
+# --- headers in other encodings ----------------------------------------------------------
+def test_location_bytes_decode_as_utf8_where_valid_else_percent_encoded():
+    assert decode_location("/nieuws/caf\xc3\xa9") == ("/nieuws/café", Notice.LOCATION_UTF8_AS_LATIN1)
+    assert decode_location("/nieuws/caf\xe9") == ("/nieuws/caf%E9", Notice.LOCATION_RAW_BYTES)
+    assert decode_location("/nieuws/cafe") == ("/nieuws/cafe", None)
+
+
+def test_a_latin1_byte_in_location_is_followed_percent_encoded(server, client):
+    url = server.route("/oud", response("302 Found", [b"Location: /nieuws/caf\xe9"]))
+    server.route("/nieuws/caf%E9", *page(HTML))
+    result = client.get(url)
+    assert result.ok and result.final_url == server.url("/nieuws/caf%E9")
+    assert result.notices == [Notice.LOCATION_RAW_BYTES]
+
+
+def test_a_utf8_location_is_read_as_utf8_not_latin1(server, client):
+    url = server.route("/oud", response("301 Moved", ["Location: /nieuws/café".encode()]))
+    server.route("/nieuws/caf%C3%A9", *page(HTML))
+    result = client.get(url)
+    assert result.ok and result.final_url == server.url("/nieuws/caf%C3%A9")
+    assert result.notices == [Notice.LOCATION_UTF8_AS_LATIN1]
+    assert server.paths() == ["/oud", "/nieuws/caf%C3%A9"]
+
+
+def test_headers_are_read_as_utf8_where_valid_and_secrets_are_never_kept():
+    kept = kept_headers([("ETag", '"café"'.encode().decode("latin-1")),
+                         ("X-Naam", "caf\xe9"), ("Set-Cookie", "sessie=1"),
+                         ("Authorization", "Basic eA=="), ("Proxy-Authenticate", "Basic"),
+                         ("Vary", "Accept"), ("vary", "Cookie")])
+    assert kept == {"etag": '"café"', "x-naam": "café", "vary": "Accept, Cookie"}
+
+
+def test_set_cookie_is_used_for_the_run_but_not_kept_with_the_response(server, client):
+    url = server.route("/muur", response("302 Found", ["Location: /nieuws/a",
+                                                       "Set-Cookie: toestemming=ja; Path=/"]))
+    server.route("/nieuws/a", *page(HTML, "Set-Cookie: sessie=koekje; Path=/"))
+    result = client.get(url)
+    assert result.ok and "set-cookie" not in result.headers
+    (second,) = server.requested("/nieuws/a")
+    assert second.headers["cookie"] == "toestemming=ja"
+
+
+# --- bodies that do not match their Content-Length ---------------------------------------
+def test_a_body_shorter_than_its_content_length_is_retried_and_recorded(server, client):
+    url = server.route("/kort", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                b"Content-Length: 500\r\n\r\n<html>afgebroken")
+    result = client.get(url)
+    assert (result.reason, result.permanent) == (FailureReason.BODY_TOO_SHORT, False)
+    assert result.error.startswith("body shorter than its Content-Length")
+    assert len(server.requested("/kort")) == 2
+
+
+def test_a_body_longer_than_its_content_length_is_kept_as_declared_with_a_notice(server, client):
+    url = server.route("/lang", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                b"Content-Length: 12\r\n\r\n<p>Kade</p>\nEN NOG MEER BYTES")
+    result = client.get(url)
+    assert result.ok and result.body == b"<p>Kade</p>\n"
+    assert result.notices == [Notice.BODY_LONGER_THAN_DECLARED]
+
+
+def test_a_redirect_without_location_is_a_recorded_failure(server, client):
+    url = server.route("/nergens", response("302 Found", ["Content-Type: text/html"]))
+    result = client.get(url)
+    assert (result.reason, result.permanent, result.status) == (
+        FailureReason.REDIRECT_WITHOUT_LOCATION, True, 302)
+    assert result.error == "HTTP 302 without a Location header" and not result.redirected
+
+
+# --- a server that trickles --------------------------------------------------------------
+HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+
+
+@pytest.mark.parametrize("name, steps", [
+    ("status line", trickle(b"HTTP/1.1 200 OK\r\n", 0.05) + [30.0]),
+    ("headers", [b"HTTP/1.1 200 OK\r\n"] + trickle(b"X-Traag: " + b"a" * 200 + b"\r\n", 0.05)),
+    ("body", [HEAD + b"Content-Length: 400\r\n\r\n"] + trickle(b"<p>" + b"a" * 397, 0.05)),
+    ("chunks", [HEAD + b"Transfer-Encoding: chunked\r\n\r\n"] + [
+        step for _ in range(200) for step in (b"1\r\na\r\n", 0.05)]),
+    ("silence", [HEAD, 30.0]),
+])
+def test_a_trickling_server_costs_at_most_the_deadline_per_attempt(server, client, name, steps):
+    url = server.route("/traag", *steps)
+    result, seconds = timed_get(client, url)
+    assert (result.reason, result.permanent) == (FailureReason.DEADLINE, False), name
+    assert result.error == f"timed out: no complete response within {DEADLINE:g} s"
+    attempts = len(server.requested("/traag"))
+    assert attempts == 2  # one retry after a timeout (timeout_retries)
+    assert seconds < attempts * DEADLINE + 0.5, (name, seconds)
+
+
+def test_the_deadline_runs_on_the_injected_clock(server):
+    """A 60 s deadline passes when the injected clock says so, not after 60 real seconds."""
+    now = [1000.0]
+    policy = HttpPolicy(delay=0.0, timeout=60.0, retries=0)
+    url = server.route("/traag", *([HEAD + b"Content-Length: 900\r\n\r\n"]
+                                   + trickle(b"a" * 900, 0.05)))
+    outcome = {}
+    with HttpClient(policy, monotonic=lambda: now[0]) as http:
+        fetching = threading.Thread(target=lambda: outcome.update(result=http.get(url)))
+        started = time.monotonic()
+        fetching.start()
+        while not server.requested("/traag"):
+            time.sleep(0.01)
+        time.sleep(0.2)
+        assert fetching.is_alive()  # 59.9 s of the deadline are left
+        now[0] += 59.9
+        time.sleep(0.2)
+        assert fetching.is_alive()
+        now[0] += 0.2
+        fetching.join(5)
+    assert not fetching.is_alive() and time.monotonic() - started < 5
+    assert outcome["result"].reason is FailureReason.DEADLINE
+
+
+# --- redirects off the site --------------------------------------------------------------
+def test_redirects_off_the_site_are_not_followed(server, other_host, other_port, client):
+    targets = {
+        "/naar-host": other_host.url("/nieuws/a"),
+        "/naar-poort": other_port.url("/nieuws/a"),
+        "/naar-metadata": "http://169.254.169.254/latest/meta-data/",
+        "/naar-intranet": "http://10.1.2.3/admin",
+        "/naar-localhost-poort": f"http://localhost:{other_port.port}/",
+    }
+    for path, target in targets.items():
+        url = server.route(path, response("302 Found", [f"Location: {target}"]))
+        result = client.get(url)
+        assert (result.reason, result.permanent, result.body) == (
+            FailureReason.REDIRECT_OFF_SITE, True, None), path
+        assert result.error.startswith("redirect to another site or port: "), path
+    assert other_host.hits == [] and other_port.hits == []
+
+
+def test_a_redirect_to_another_scheme_or_with_credentials_is_refused(server, client):
+    for path, target, reason in [
+        ("/ftp", "ftp://127.0.0.1/x", FailureReason.REDIRECT_SCHEME),
+        ("/file", "file:///etc/passwd", FailureReason.REDIRECT_SCHEME),
+        ("/inlog", f"http://wie:wat@127.0.0.1:{server.port}/x", FailureReason.CREDENTIALS),
+    ]:
+        result = client.get(server.route(path, response("302 Found", [f"Location: {target}"])))
+        assert result.reason is reason, path
+        assert "wat" not in result.error
+    assert "/x" not in server.paths()
+
+
+def test_a_redirect_within_the_site_is_followed(server, client):
+    url = server.route("/oud", response("301 Moved", [f"Location: http://localhost:{server.port}/nieuws/a"]))
+    server.route("/nieuws/a", *page(HTML))
+    result = client.get(url)
+    assert result.ok and result.final_url == f"http://localhost:{server.port}/nieuws/a"
+
+
+# --- addresses ---------------------------------------------------------------------------
+@pytest.mark.parametrize("address, kind", [
+    ("93.184.215.14", None), ("2a00:1450:4001:80b::200e", None),
+    ("127.0.0.1", "loopback"), ("127.9.9.9", "loopback"), ("::1", "loopback"),
+    ("10.1.2.3", "private"), ("172.16.0.1", "private"), ("192.168.1.1", "private"),
+    ("fd00::1", "private"), ("169.254.169.254", "link-local"), ("fe80::1", "link-local"),
+    ("224.0.0.1", "multicast"), ("ff02::1", "multicast"), ("0.0.0.0", "unspecified"),
+    ("100.64.0.1", "reserved"), ("::ffff:10.0.0.1", "private"), ("::ffff:127.0.0.1", "loopback"),
+])
+def test_every_address_but_a_global_one_is_named_for_what_it_is(address, kind):
+    assert address_kind(address) == kind
+
+
+def test_only_a_loopback_url_may_reach_loopback():
+    assert names_loopback("127.0.0.2") and names_loopback("localhost") and names_loopback("[::1]")
+    assert not names_loopback("10.0.0.1") and not names_loopback("localhost.example.nl")
+    assert not names_loopback("news.example.nl")
+
+
+def test_a_host_name_that_resolves_to_loopback_is_refused_after_resolution(server, client):
+    """The check runs on resolved addresses: a name that is not a loopback name but resolves
+    to 127.0.0.1 (here the machine's own name, as /etc/hosts often has it) is refused."""
+    name = socket.gethostname()
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(name, server.port)}
+    except OSError:
+        addresses = set()
+    if not addresses or not all(address_kind(a) == "loopback" for a in addresses):
+        pytest.skip(f"{name} does not resolve to loopback here")
+    server.route("/", *page(HTML))
+    result = client.get(f"http://{name}:{server.port}/")
+    assert (result.reason, result.permanent) == (FailureReason.ADDRESS_REFUSED, True)
+    assert result.error.startswith(f"{name.lower()} is at 127.") and "a loopback address" in result.error
+    assert server.hits == []
+
+
+# --- credentials -------------------------------------------------------------------------
+def test_credentials_of_a_url_go_to_that_url_only(server, client):
+    url = server.route("/afgeschermd", response("302 Found", ["Location: /nieuws/a"]))
+    server.route("/nieuws/a", *page(HTML))
+    result = client.get(url.replace("http://", "http://redactie:ge%23heim@"))
+    assert result.ok and result.url == url and "geheim" not in repr(result)
+    (first,) = server.requested("/afgeschermd")
+    assert first.headers["authorization"] == "Basic " + base64.b64encode(b"redactie:ge#heim").decode()
+    (second,) = server.requested("/nieuws/a")
+    assert "authorization" not in second.headers
+
+
+# --- robots.txt --------------------------------------------------------------------------
+@pytest.mark.parametrize("value, kept", [
+    ("1e20", None), ("inf", None), ("nan", None), ("\xb2", None), ("-1", None), ("٣", None),
+    ("2", "2"), ("0.5", "0.5"), ("100000", "100000"), ("99999999999999999999", "1e+09"),
+])
+def test_crawl_delay_is_plain_seconds_and_capped(value, kept):
+    text = robots_text(f"User-agent: *\nCrawl-delay: {value}\nDisallow: /p/\n".encode())
+    delay_lines = [line for line in text.splitlines() if line.lower().startswith("crawl-delay")]
+    assert delay_lines == ([] if kept is None else [f"Crawl-delay: {kept}"])
+
+
+@pytest.mark.parametrize("value, delay", [("1e20", None), ("100000", 100000.0),
+                                          ("99999999999999999999", 1e9), ("0.5", 0.5)])
+def test_the_crawl_delay_a_host_gets_is_a_finite_number_of_seconds(server, client, value, delay):
+    server.route("/robots.txt", response("200 OK", ["Content-Type: text/plain"],
+                                         f"User-agent: *\nCrawl-delay: {value}\n".encode()))
+    rules = Robots(client).rules_for(server.url("/nieuws/a"))
+    assert rules.crawl_delay == delay and rules.allows(server.url("/nieuws/a"))
+
+
+def test_a_trickled_robots_txt_ends_at_the_deadline_and_blocks_the_host_this_run(server, client):
+    server.route("/robots.txt", *([b"HTTP/1.1 200 OK\r\nContent-Length: 300\r\n\r\n"]
+                                  + trickle(b"#" * 300, 0.05)))
+    started = time.monotonic()
+    rules = Robots(client).rules_for(server.url("/nieuws/a"))
+    assert time.monotonic() - started < 2 * DEADLINE + 0.5
+    assert rules.unreachable == f"robots.txt unavailable (timed out: no complete response within {DEADLINE:g} s)"
+
+
+def test_a_robots_txt_redirect_off_the_site_is_not_followed(server, other_host, client):
+    server.route("/robots.txt", response("301 Moved", [f"Location: {other_host.url('/robots.txt')}"]))
+    rules = Robots(client).rules_for(server.url("/nieuws/a"))
+    assert rules.allows(server.url("/nieuws/a"))  # no rules of its own: RFC 9309
+    assert other_host.hits == []
