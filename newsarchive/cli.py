@@ -144,11 +144,11 @@ def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: st
         error("--url names the URL of one page: give exactly one file with it")
         sys.exit(2)
     summary = IngestSummary()
-    with open_archive_or_exit(db) as archive:
+    with open_archive_or_exit(db) as archive, _warc_progress(paths) as progress:
         try:
             ingest_files(archive, paths, fetched_at,
                          on_error=lambda path, why: error(f"{path}: {why}"), summary=summary,
-                         url=url)
+                         url=url, progress=progress)
         except KeyboardInterrupt:
             error(f"interrupted; kept what was stored: {summary.line()}")
             sys.exit(130)
@@ -159,6 +159,20 @@ def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: st
     click.echo(f"newsarchive: ingested {summary.line()}", err=True)
     if summary.failed:
         sys.exit(1)
+
+
+@contextmanager
+def _warc_progress(paths: tuple[Path, ...]) -> Iterator[Any]:
+    """A progress bar over the bytes of the WARC files among `paths`, on a terminal only."""
+    from .store.files import is_warc, page_files
+
+    total = sum(path.stat().st_size for path in page_files(paths) if is_warc(path)
+                and path.is_file()) if _stderr_is_terminal() else 0
+    if not total:
+        yield None
+        return
+    with click.progressbar(length=total, label="importing WARC", file=sys.stderr) as bar:
+        yield bar.update
 
 
 @cli.group("db")

@@ -139,13 +139,14 @@ def ingest_files(
     on_error: Callable[[Path, str], None] = lambda path, reason: None,
     summary: IngestSummary | None = None,
     url: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> IngestSummary:
     """Parse and store each file; a file that holds no page is reported and skipped. Each
     stored page keeps the file's absolute path; `url` (for a single file) is the URL it was
     fetched from, stored on the page and used to resolve its links.
 
     `summary` (a new one by default) is updated as batches are committed, so that a caller
-    interrupted half-way can say what was stored.
+    interrupted half-way can say what was stored. `progress(n)`: n more bytes of WARC files read.
     """
     from .parse.files import PageFileError, read_page_file, wire_page
 
@@ -158,7 +159,7 @@ def ingest_files(
         for path in page_files(paths):
             summary.files += 1
             if is_warc(path):
-                yield from responses.read(path, summary, on_error)
+                yield from responses.read(path, summary, on_error, progress)
                 continue
             try:
                 data, moment = read_page_file(path, fetched_at)

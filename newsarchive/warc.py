@@ -300,6 +300,7 @@ class WarcReader:
     responses: dict[str, tuple[int, list[tuple[str, str]]]] = field(default_factory=dict)  # by id
     # crawl_responses rows of fetches that are no page: 304s, and other types (feeds, images)
     unpaged: list[dict[str, Any]] = field(default_factory=list)
+    on_progress: Callable[[int], None] | None = None  # bytes of the file read since last call
 
     def skip(self, why: str) -> None:
         self.skipped[why] = self.skipped.get(why, 0) + 1
@@ -311,10 +312,16 @@ class WarcReader:
         payloads: dict[str, tuple[bytes, str | None]] = {}  # by record id and payload digest
         try:
             with open(self.path, "rb") as stream:
+                read = 0
                 for record in ArchiveIterator(stream, arc2warc=True):
                     document = self._document(record, payloads)
+                    if self.on_progress is not None:
+                        self.on_progress(stream.tell() - read)
+                        read = stream.tell()
                     if document is not None:
                         yield document
+                if self.on_progress is not None:
+                    self.on_progress(stream.tell() - read)
         except ArchiveLoadFailed as exc:
             raise WarcError(f"not a readable WARC file ({str(exc).splitlines()[0]})") from None
         except OSError as exc:
@@ -445,9 +452,9 @@ class WarcImport:
         self.http: dict[str, tuple[int, list[tuple[str, str]]]] = {}  # by WARC record id
         self.rows: list[dict[str, Any]] = []
 
-    def read(self, path: Path, summary: IngestSummary,
-             on_error: Callable[[Path, str], None]) -> Iterator[RawDocument]:
-        reader = WarcReader(path)
+    def read(self, path: Path, summary: IngestSummary, on_error: Callable[[Path, str], None],
+             progress: Callable[[int], None] | None = None) -> Iterator[RawDocument]:
+        reader = WarcReader(path, on_progress=progress)
         try:
             for document in reader.documents():
                 self.http.update(reader.responses)

@@ -251,3 +251,13 @@ def test_the_export_command_writes_the_warc_and_its_index(tmp_path):
                                        "--db", db])
     assert missing.exit_code == 2 and missing.output.startswith("newsarchive: ")
     assert "cannot write" in missing.output
+
+
+def test_progress_counts_every_byte_of_the_warc_files(archive, tmp_path):
+    with open_archive(str(tmp_path / "a.db")) as source:
+        list(ingest_documents(source, documents(4)))
+        export(source, tmp_path / "w" / "out.warc.gz")
+    read: list[int] = []
+    summary = ingest_files(archive, [tmp_path / "w"], progress=read.append)
+    assert summary.stored == 4
+    assert sum(read) == (tmp_path / "w" / "out.warc.gz").stat().st_size and len(read) > 4
