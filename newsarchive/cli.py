@@ -195,11 +195,11 @@ def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: st
         error("--url names the URL of one page: give exactly one file with it")
         sys.exit(2)
     summary = IngestSummary()
-    with open_archive_or_exit(db) as archive:
+    with open_archive_or_exit(db) as archive, _warc_progress(paths) as progress:
         try:
             ingest_files(archive, paths, fetched_at,
                          on_error=lambda path, why: error(f"{path}: {why}"), summary=summary,
-                         url=url)
+                         url=url, progress=progress)
         except KeyboardInterrupt:
             error(f"interrupted; kept what was stored: {summary.line()}")
             sys.exit(130)
@@ -210,6 +210,20 @@ def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: st
     click.echo(f"newsarchive: ingested {summary.line()}", err=True)
     if summary.failed:
         sys.exit(1)
+
+
+@contextmanager
+def _warc_progress(paths: tuple[Path, ...]) -> Iterator[Any]:
+    """A progress bar over the bytes of the WARC files among `paths`, on a terminal only."""
+    from .store.files import is_warc, page_files
+
+    total = sum(path.stat().st_size for path in page_files(paths) if is_warc(path)
+                and path.is_file()) if _stderr_is_terminal() else 0
+    if not total:
+        yield None
+        return
+    with click.progressbar(length=total, label="importing WARC", file=sys.stderr) as bar:
+        yield bar.update
 
 
 @cli.group("db")
@@ -555,6 +569,44 @@ def reparse_command(everything: bool, parser_older_than: str | None, since: date
             error(str(exc))
             sys.exit(1)
     click.echo(f"newsarchive: {summary.line()}", err=True)
+
+
+# --- warc -----------------------------------------------------------------------------------
+
+
+@cli.group("warc")
+def warc_group() -> None:
+    """WARC files (ISO 28500): export the archive's raw material. (Import: `ingest FILE.warc.gz`.)"""
+
+
+@warc_group.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--since", callback=_iso_datetime, metavar="ISO8601",
+              help="Only fetches at or after this moment.")
+@click.option("--until", callback=_iso_datetime, metavar="ISO8601",
+              help="Only fetches at or before this moment.")
+@click.option("--cdxj", is_flag=True, help="Also write a CDXJ index beside it (OUT.cdxj).")
+@db_option
+def warc_export_command(out: Path, since: datetime | None, until: datetime | None, cdxj: bool,
+                        db: str) -> None:
+    """Write every fetch and ingested file as WARC/1.1 records (gzip, one member per record).
+
+    The same archive always gives the same bytes (record ids derived from the fetches).
+    """
+    from .warc import export_warc, write_cdxj
+
+    partial_path = out.with_name(out.name + ".part")
+    with resumable_errors(db), open_archive_or_exit(db) as archive:
+        try:
+            with open(partial_path, "wb") as handle:
+                summary = export_warc(archive, handle, out.name, since, until)
+            partial_path.replace(out)
+            if cdxj:
+                write_cdxj(out, out.with_name(out.name + ".cdxj"))
+        except OSError as exc:
+            error(f"{out}: cannot write: {exc.strerror or exc}")
+            sys.exit(2)
+    click.echo(f"newsarchive: wrote {out}: {summary.line()}", err=True)
 
 
 # --- query: query, show, stats --------------------------------------------------------------

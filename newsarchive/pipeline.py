@@ -16,7 +16,7 @@ they derive from a document cannot drift apart:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 from . import parse
 from .items import ParsedPage, RawDocument
 from .store.archive import Archive
-from .store.files import page_files
+from .store.files import is_warc, page_files
 from .store.ingest import IngestResult, PageRecord, store_pages
 from .words import count
 
@@ -101,6 +101,10 @@ class IngestSummary:
     new_items: int = 0
     sightings: int = 0
     window_conflicts: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # WARC records left out, by why
+
+    def skip(self, why: str, count: int = 1) -> None:
+        self.skipped[why] = self.skipped.get(why, 0) + count
 
     def add(self, result: IngestResult) -> None:
         self.stored += result.stored
@@ -120,6 +124,12 @@ class IngestSummary:
                 if self.window_conflicts
                 else ""
             )
+            + (
+                "; WARC records skipped: "
+                + ", ".join(f"{count} {why}" for why, count in sorted(self.skipped.items()))
+                if self.skipped
+                else ""
+            )
         )
 
 
@@ -130,21 +140,28 @@ def ingest_files(
     on_error: Callable[[Path, str], None] = lambda path, reason: None,
     summary: IngestSummary | None = None,
     url: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> IngestSummary:
     """Parse and store each file; a file that holds no page is reported and skipped. Each
     stored page keeps the file's absolute path; `url` (for a single file) is the URL it was
     fetched from, stored on the page and used to resolve its links.
 
     `summary` (a new one by default) is updated as batches are committed, so that a caller
-    interrupted half-way can say what was stored.
+    interrupted half-way can say what was stored. `progress(n)`: n more bytes of WARC files read.
     """
     from .parse.files import PageFileError, read_page_file, wire_page
 
     summary = summary if summary is not None else IngestSummary()
+    from .warc import WarcImport
+
+    responses = WarcImport(archive)
 
     def documents() -> Iterator[RawDocument]:
         for path in page_files(paths):
             summary.files += 1
+            if is_warc(path):
+                yield from responses.read(path, summary, on_error, progress)
+                continue
             try:
                 data, moment = read_page_file(path, fetched_at)
             except PageFileError as exc:
@@ -154,12 +171,20 @@ def ingest_files(
             yield RawDocument(data, moment, url=url, source_path=str(path.absolute()))
 
     for ingested in ingest_documents(archive, documents()):
+        if ingested.document.warc_record_id is not None:
+            responses.stored(ingested)
+            if ingested.result is None:
+                summary.skip("HTML documents without a wire page")
         if ingested.result is not None:
             summary.add(ingested.result)
+            continue
+        if ingested.document.warc_record_id is not None:
             continue
         summary.failed += 1
         try:
             wire_page(ingested.page)
         except PageFileError as exc:
             on_error(Path(ingested.document.source_path or ""), str(exc))
+    responses.flush()
     return summary
+

@@ -305,8 +305,15 @@ class Frontier:
         self._write(work)
 
     def mark_not_modified(self, url: str, response: Response) -> None:
-        self._write(lambda connection: self._mark(connection, url, response,
-                                                  state=FrontierState.DONE))
+        """Done again; the 304 itself is kept (a row without body: a WARC revisit on export)."""
+        def work(connection: Connection) -> None:
+            connection.execute(RESPONSES.insert().values(
+                url=url, final_url=response.final_url, status=response.status,
+                headers=json.dumps(stored_headers(response.headers), sort_keys=True), body=b"",
+                compression="none", body_size=0, fetched_at=response.fetched_at))
+            self._mark(connection, url, response, state=FrontierState.DONE)
+
+        self._write(work)
 
     def mark_failed(self, url: str, response: Response, now: datetime, *,
                     count: bool = True, due: datetime | None = None) -> FrontierState:
@@ -362,7 +369,7 @@ class Frontier:
             row = connection.execute(
                 select(RESPONSES.c.id, RESPONSES.c.url, RESPONSES.c.final_url, RESPONSES.c.headers,
                        RESPONSES.c.body, RESPONSES.c.compression, RESPONSES.c.fetched_at)
-                .where(RESPONSES.c.url == url)
+                .where(RESPONSES.c.url == url, RESPONSES.c.status != 304)
                 .order_by(RESPONSES.c.fetched_at.desc(), RESPONSES.c.id.desc()).limit(1)
             ).first()
         if row is None:

@@ -82,7 +82,7 @@ class Archive(ArchiveReader):
         return PageRecord(
             page, digest, floor_second(page.fetched_at), parser_version,
             self.codec.pack(digest, raw.data), raw.content_type, raw.source_path,
-            dump_page(page),
+            dump_page(page), warc_record_id=raw.warc_record_id,
         )
 
     def revisions(self) -> tuple[str, ...]:

@@ -8,6 +8,11 @@ from pathlib import Path
 # In a directory, these are pages (expected-output JSON and notes beside them are not).
 # A file named explicitly is always tried.
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".txt", ""})
+WARC_SUFFIXES = (".warc", ".warc.gz")  # WARC files, imported record by record
+
+
+def is_warc(path: Path) -> bool:
+    return path.name.lower().endswith(WARC_SUFFIXES)
 
 
 def page_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -20,7 +25,7 @@ def page_files(paths: Iterable[Path]) -> Iterator[Path]:
             relative = found.relative_to(path).parts
             if (
                 found.is_file()
-                and found.suffix.lower() in PAGE_SUFFIXES
+                and (found.suffix.lower() in PAGE_SUFFIXES or is_warc(found))
                 and not any(part.startswith(".") for part in relative)
             ):
                 yield found

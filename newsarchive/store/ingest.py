@@ -91,6 +91,7 @@ class PageRecord:
     source_path: str | None = None  # the file the page was read from (None: fetched)
     parsed: bytes | None = None
     page_id: int | None = None
+    warc_record_id: str | None = None
 
 
 @dataclass(slots=True)  # not frozen: built for every item on every page
@@ -654,6 +655,7 @@ def _page_row(record: PageRecord) -> dict[str, Any]:
         "page_published_source": page.page_date.source if page.page_date else None,
         "content_type": record.content_type,
         "source_path": record.source_path,
+        "warc_record_id": record.warc_record_id,
     }
 
 

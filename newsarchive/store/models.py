@@ -65,6 +65,7 @@ class Page(Base):
     # content_type the HTTP Content-Type header as received (NULL for a file).
     content_type: Mapped[str | None] = mapped_column(Text)
     source_path: Mapped[str | None] = mapped_column(Text)  # the file it was read from, if any
+    warc_record_id: Mapped[str | None] = mapped_column(Text)  # the WARC record it came in, if any
 
 
 class RawBody(Base):

@@ -1,0 +1,485 @@
+"""WARC (ISO 28500) out and in, with warcio: the archive's raw material in the web-archive world.
+
+Export: WARC/1.1, one gzip member per record. A `warcinfo` record first; per HTTP fetch a
+`request` and a `response` record (linked by WARC-Concurrent-To; the headers as received, but
+the body is kept decoded, so Content-Encoding and Transfer-Encoding are left out and
+Content-Length is the decoded length: the metadata record says so); a 304 a `revisit` record
+(server-not-modified profile) pointing at the earlier response; a file ingested without HTTP a
+`resource` record; per page a `metadata` record with the parse result and the parser version.
+Record ids are UUIDs derived from the fetch (its type, URI, time and content), and records are
+written in fetch order, so exporting the same archive twice gives the same bytes.
+
+Import (`newsarchive ingest FILE.warc[.gz]`): `response` and `resource` records of HTML pages
+(and text dumps) go through the ingest pipeline as if fetched at their WARC-Date; a revisit of
+the identical-payload-digest profile is a fetch of its original's payload; a server-not-modified
+revisit is kept as the 304 it was (no page: the page it refers to was read when it arrived).
+Other records and content types are counted and skipped. Importing twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import io
+import json
+import uuid
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+from urllib.parse import quote, unquote, urlsplit
+
+from sqlalchemy import Connection, Table, and_, select
+
+from . import __version__
+from .fetch.frontier import TRANSFER_HEADERS
+from .items import RawDocument, to_utc
+from .store.archive import Archive
+from .store.crawl_models import CrawlResponse
+from .store.db import insert_for, with_retries
+from .store.ingest import PAGE_PARSES, PAGES, floor_second
+from .store.parses import load_page
+from .store.raw import load_bodies
+
+if TYPE_CHECKING:
+    from .pipeline import Ingested, IngestSummary
+
+RESPONSES: Table = CrawlResponse.__table__  # type: ignore[assignment]
+NAMESPACE = uuid.UUID("3f1c2a52-6d4e-5b7a-9c1e-2a9b8f0d4e61")  # of newsarchive's record ids
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+DECODED_NOTE = ("the body is stored decoded: Content-Encoding and Transfer-Encoding were "
+                "removed and Content-Length is the decoded length")
+
+
+class WarcError(Exception):
+    """A WARC file that cannot be read (one readable line)."""
+
+
+def record_id(*parts: str) -> str:
+    return f"<urn:uuid:{uuid.uuid5(NAMESPACE, chr(31).join(parts))}>"
+
+
+def warc_date(moment: datetime) -> str:
+    return to_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_warc_date(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return to_utc(moment).replace(microsecond=0)
+
+
+def file_uri(source_path: str) -> str:
+    return "file:" + quote(source_path)
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+@dataclass
+class ExportSummary:
+    responses: int = 0
+    revisits: int = 0
+    resources: int = 0
+    metadata: int = 0
+    skipped_revisits: int = 0  # a 304 without an earlier response to point at
+
+    def line(self) -> str:
+        return (f"{self.responses} responses (with their requests), {self.revisits} revisits, "
+                f"{self.resources} resources, {self.metadata} metadata records"
+                + (f"; {self.skipped_revisits} not-modified fetches left out (no earlier "
+                   "response)" if self.skipped_revisits else ""))
+
+
+@dataclass(frozen=True)
+class _Fetch:
+    """One thing to export, in fetch order."""
+
+    fetched_at: datetime
+    uri: str
+    kind: str  # "response", "revisit", "resource"
+    content_hash: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    page_id: int | None
+
+
+def export_warc(archive: Archive, out: BinaryIO, filename: str, since: datetime | None = None,
+                until: datetime | None = None) -> ExportSummary:
+    from warcio.warcwriter import WARCWriter
+
+    summary = ExportSummary()
+    writer = WARCWriter(out, gzip=True, warc_version="1.1")
+    with archive.engine.connect() as connection:
+        fetches = _fetches(connection, archive, since, until)
+        latest = max((f.fetched_at for f in fetches), default=datetime(1970, 1, 1, tzinfo=timezone.utc))
+        writer.write_record(_warcinfo(writer, filename, latest))
+        last_response: dict[str, _Fetch] = {}
+        for fetch in fetches:
+            if fetch.kind == "revisit":
+                original = last_response.get(fetch.uri)
+                if original is None:
+                    summary.skipped_revisits += 1
+                    continue
+                writer.write_record(_revisit(writer, fetch, original))
+                summary.revisits += 1
+                continue
+            if fetch.kind == "response":
+                last_response[fetch.uri] = fetch
+                response = _response(writer, fetch)
+                writer.write_record(_request(writer, fetch, _id("response", fetch)))
+                writer.write_record(response)
+                summary.responses += 1
+            else:
+                writer.write_record(_resource(writer, fetch))
+                summary.resources += 1
+            if fetch.page_id is not None:
+                writer.write_record(_metadata(writer, connection, fetch))
+                summary.metadata += 1
+    return summary
+
+
+def _fetches(connection: Connection, archive: Archive, since: datetime | None,
+             until: datetime | None) -> list[_Fetch]:
+    def bounded(column: Any) -> Any:
+        return and_(True, *([column >= since] if since else []), *([column <= until] if until else []))
+
+    found: list[_Fetch] = []
+    responses = connection.execute(
+        select(RESPONSES.c.final_url, RESPONSES.c.status, RESPONSES.c.headers, RESPONSES.c.body,
+               RESPONSES.c.compression, RESPONSES.c.fetched_at, RESPONSES.c.page_id)
+        .where(RESPONSES.c.status.in_((200, 304)), bounded(RESPONSES.c.fetched_at))
+    ).all()
+    answered = {row.page_id for row in responses if row.page_id is not None}
+    for row in responses:
+        body = archive.codec.unpack(connection, row) if row.status == 200 else b""
+        found.append(_Fetch(row.fetched_at, row.final_url, "response" if row.status == 200 else
+                            "revisit", hashlib.sha256(body).hexdigest(), row.status,
+                            json.loads(row.headers), body, row.page_id))
+    files = connection.execute(
+        select(PAGES.c.id, PAGES.c.url, PAGES.c.source_path, PAGES.c.fetched_at,
+               PAGES.c.content_hash, PAGES.c.content_type)
+        .where(bounded(PAGES.c.fetched_at))
+    ).all()
+    unanswered = [row for row in files if row.id not in answered]
+    bodies = load_bodies(connection, archive.codec, [row.content_hash for row in unanswered])
+    for page in unanswered:
+        if page.content_hash not in bodies:
+            continue  # ingested before raw bytes were kept
+        body = bodies[page.content_hash]
+        uri = page.url or file_uri(page.source_path or page.content_hash)
+        content_type = page.content_type or _guess_type(body)
+        found.append(_Fetch(page.fetched_at, uri, "resource", page.content_hash, 200,
+                            {"content-type": content_type}, body, page.id))
+    # Fetch order: by time, then as the archive stored the pages (its page ids: an import
+    # stores them in this order again); fetches without a page last in their second.
+    return sorted(found, key=lambda f: (f.fetched_at, f.page_id is None, f.page_id or 0, f.uri,
+                                        f.kind, f.content_hash))
+
+
+def _guess_type(body: bytes) -> str:
+    return "text/html" if body.lstrip()[:1] == b"<" else "text/plain; charset=utf-8"
+
+
+def _id(kind: str, fetch: _Fetch) -> str:
+    return record_id(kind, fetch.uri, warc_date(fetch.fetched_at), fetch.content_hash)
+
+
+def _warc_headers(kind: str, fetch: _Fetch, **more: str) -> dict[str, str]:
+    return {"WARC-Record-ID": _id(kind, fetch), "WARC-Date": warc_date(fetch.fetched_at), **more}
+
+
+def _warcinfo(writer: Any, filename: str, latest: datetime) -> Any:
+    from .fetch.http import user_agent
+
+    info = {
+        "software": f"newsarchive/{__version__}",
+        "format": "WARC File Format 1.1",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        "robots": "obey",
+        "http-header-user-agent": user_agent(),
+        "description": "raw material of a newsarchive archive; " + DECODED_NOTE,
+    }
+    payload = "".join(f"{name}: {value}\r\n" for name, value in info.items()).encode("utf-8")
+    return writer.create_warc_record(
+        "", "warcinfo", payload=io.BytesIO(payload), length=len(payload),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict={"WARC-Record-ID": record_id("warcinfo", filename, warc_date(latest)),
+                           "WARC-Date": warc_date(latest), "WARC-Filename": filename})
+
+
+def _http_headers(fetch: _Fetch) -> Any:
+    from warcio.statusandheaders import StatusAndHeaders
+
+    headers = [(name, value) for name, value in fetch.headers.items()
+               if name.lower() not in TRANSFER_HEADERS]
+    if fetch.status == 200:
+        headers.append(("content-length", str(len(fetch.body))))
+    reason = http.client.responses.get(fetch.status, "")
+    return StatusAndHeaders(f"{fetch.status} {reason}", headers, protocol="HTTP/1.1")
+
+
+def _response(writer: Any, fetch: _Fetch) -> Any:
+    return writer.create_warc_record(
+        fetch.uri, "response", payload=io.BytesIO(fetch.body), length=len(fetch.body),
+        http_headers=_http_headers(fetch), warc_headers_dict=_warc_headers("response", fetch))
+
+
+def _request(writer: Any, fetch: _Fetch, response_id: str) -> Any:
+    from warcio.statusandheaders import StatusAndHeaders
+
+    from .fetch.http import user_agent
+
+    parts = urlsplit(fetch.uri)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    request = StatusAndHeaders(f"GET {target} HTTP/1.1", [("Host", parts.netloc),
+                                                         ("User-Agent", user_agent())],
+                               is_http_request=True)
+    return writer.create_warc_record(
+        fetch.uri, "request", payload=io.BytesIO(b""), length=0, http_headers=request,
+        warc_headers_dict=_warc_headers("request", fetch, **{"WARC-Concurrent-To": response_id}))
+
+
+def _revisit(writer: Any, fetch: _Fetch, original: _Fetch) -> Any:
+    return writer.create_warc_record(
+        fetch.uri, "revisit", payload=io.BytesIO(b""), length=0, http_headers=_http_headers(fetch),
+        warc_headers_dict=_warc_headers("revisit", fetch, **{
+            "WARC-Profile": NOT_MODIFIED_PROFILE,
+            "WARC-Refers-To": _id("response", original),
+            "WARC-Refers-To-Target-URI": original.uri,
+            "WARC-Refers-To-Date": warc_date(original.fetched_at),
+        }))
+
+
+def _resource(writer: Any, fetch: _Fetch) -> Any:
+    return writer.create_warc_record(
+        fetch.uri, "resource", payload=io.BytesIO(fetch.body), length=len(fetch.body),
+        warc_content_type=fetch.headers["content-type"],
+        warc_headers_dict=_warc_headers("resource", fetch))
+
+
+def _metadata(writer: Any, connection: Connection, fetch: _Fetch) -> Any:
+    row = connection.execute(
+        select(PAGES.c.parser_version, PAGE_PARSES.c.data)
+        .outerjoin(PAGE_PARSES, PAGE_PARSES.c.page_id == PAGES.c.id)
+        .where(PAGES.c.id == fetch.page_id)).one()
+    content: dict[str, Any] = {"software": f"newsarchive/{__version__}",
+                               "parser_version": row.parser_version,
+                               "parse": load_page(row.data).to_dict() if row.data else None}
+    if fetch.kind == "response":
+        content["body"] = DECODED_NOTE
+    payload = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    refers = _id(fetch.kind, fetch)
+    return writer.create_warc_record(
+        fetch.uri, "metadata", payload=io.BytesIO(payload), length=len(payload),
+        warc_content_type="application/json",
+        warc_headers_dict=_warc_headers("metadata", fetch, **{"WARC-Refers-To": refers}))
+
+
+def write_cdxj(warc_path: Path, cdxj_path: Path) -> None:
+    """A CDXJ index of the WARC file (cdxj-indexer), sorted."""
+    from cdxj_indexer.main import write_cdx_index
+
+    with open(cdxj_path, "w", encoding="utf-8") as out:
+        write_cdx_index(out, [str(warc_path)], {"sort": True})
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+@dataclass
+class WarcReader:
+    """The page documents of one WARC file, as RawDocuments, and what was left out."""
+
+    path: Path
+    skipped: dict[str, int] = field(default_factory=dict)  # why -> how many
+    responses: dict[str, tuple[int, list[tuple[str, str]]]] = field(default_factory=dict)  # by id
+    # crawl_responses rows of fetches that are no page: 304s, and other types (feeds, images)
+    unpaged: list[dict[str, Any]] = field(default_factory=list)
+    on_progress: Callable[[int], None] | None = None  # bytes of the file read since last call
+
+    def skip(self, why: str) -> None:
+        self.skipped[why] = self.skipped.get(why, 0) + 1
+
+    def documents(self) -> Iterator[RawDocument]:
+        from warcio.archiveiterator import ArchiveIterator
+        from warcio.exceptions import ArchiveLoadFailed
+
+        payloads: dict[str, tuple[bytes, str | None]] = {}  # by record id and payload digest
+        try:
+            with open(self.path, "rb") as stream:
+                read = 0
+                for record in ArchiveIterator(stream, arc2warc=True):
+                    document = self._document(record, payloads)
+                    if self.on_progress is not None:
+                        self.on_progress(stream.tell() - read)
+                        read = stream.tell()
+                    if document is not None:
+                        yield document
+                if self.on_progress is not None:
+                    self.on_progress(stream.tell() - read)
+        except ArchiveLoadFailed as exc:
+            raise WarcError(f"not a readable WARC file ({str(exc).splitlines()[0]})") from None
+        except OSError as exc:
+            raise WarcError(f"cannot read: {exc.strerror or exc}") from None
+
+    def _document(self, record: Any, payloads: dict[str, tuple[bytes, str | None]]) -> RawDocument | None:
+        kind = record.rec_type
+        headers = record.rec_headers
+        uri = headers.get_header("WARC-Target-URI") or ""
+        record_id_ = headers.get_header("WARC-Record-ID") or ""
+        try:
+            moment = parse_warc_date(headers.get_header("WARC-Date") or "")
+        except ValueError:
+            self.skip("records without a readable WARC-Date")
+            return None
+        if kind == "response" and record.http_headers is not None:
+            status = _status(record)
+            if status != 200:
+                self.skip(f"HTTP {status} responses")
+                return None
+            content_type = record.http_headers.get_header("Content-Type")
+            body = _read_body(record)
+            digest = headers.get_header("WARC-Payload-Digest")
+            for key in filter(None, (record_id_, digest)):
+                payloads[key] = (body, content_type)
+            if not _is_page_type(content_type):
+                self.skip(f"responses of type {_media_type(content_type) or 'unknown'}")
+                self.unpaged.append(_response_row(uri, 200, record.http_headers.headers, body, moment))
+                return None
+            self.responses[record_id_] = (200, record.http_headers.headers)
+            return RawDocument(body, moment, uri, content_type, warc_record_id=record_id_)
+        if kind == "revisit":
+            return self._revisit(record, uri, moment, record_id_, payloads)
+        if kind == "resource":
+            content_type = headers.get_header("Content-Type")
+            if not _is_page_type(content_type):
+                self.skip(f"resources of type {_media_type(content_type) or 'unknown'}")
+                return None
+            body = record.content_stream().read()
+            if uri.startswith("file:"):
+                return RawDocument(body, moment, None, None, unquote(uri[5:]), record_id_)
+            return RawDocument(body, moment, uri, content_type, warc_record_id=record_id_)
+        if kind not in ("warcinfo", "request", "metadata"):
+            self.skip(f"{kind} records")
+        return None
+
+    def _revisit(self, record: Any, uri: str, moment: datetime, record_id_: str,
+                 payloads: dict[str, tuple[bytes, str | None]]) -> RawDocument | None:
+        headers = record.rec_headers
+        if "server-not-modified" in (headers.get_header("WARC-Profile") or ""):
+            http_headers = record.http_headers.headers if record.http_headers is not None else []
+            self.unpaged.append(_response_row(uri, 304, http_headers, b"", moment))
+            return None
+        original = payloads.get(headers.get_header("WARC-Refers-To") or "") or payloads.get(
+            headers.get_header("WARC-Payload-Digest") or "")
+        if original is None:
+            self.skip("revisits whose original is not in the file")
+            return None
+        body, content_type = original
+        if record.http_headers is not None and record.http_headers.get_header("Content-Type"):
+            content_type = record.http_headers.get_header("Content-Type")
+        if not _is_page_type(content_type):
+            self.skip(f"revisits of type {_media_type(content_type) or 'unknown'}")
+            return None
+        self.responses[record_id_] = (
+            200, record.http_headers.headers if record.http_headers is not None else [])
+        return RawDocument(body, moment, uri, content_type, warc_record_id=record_id_)
+
+
+def _response_row(uri: str, status: int, headers: list[tuple[str, str]], body: bytes,
+                  moment: datetime, page_id: int | None = None) -> dict[str, Any]:
+    """A crawl_responses row, kept as the crawler keeps one."""
+    return {
+        "url": uri, "final_url": uri, "status": status,
+        "headers": json.dumps(_kept_headers(headers), sort_keys=True),
+        "body": zlib.compress(body, 6) if body else b"", "compression": "zlib" if body else "none",
+        "body_size": len(body), "fetched_at": moment, "page_id": page_id,
+    }
+
+
+def _status(record: Any) -> int:
+    try:
+        return int(record.http_headers.get_statuscode())
+    except (TypeError, ValueError):
+        return 0
+
+
+def _read_body(record: Any) -> bytes:
+    """The payload decoded (chunked, gzip, deflate, br); as stored when decoding fails."""
+    try:
+        return bytes(record.content_stream().read())
+    except Exception:  # noqa: BLE001 - a body that says gzip and is not: keep it as it is
+        return bytes(record.raw_stream.read())
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def _is_page_type(content_type: str | None) -> bool:
+    return _media_type(content_type) in PAGE_TYPES or not content_type
+
+
+def _kept_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
+    """As the crawler keeps them: names in lower case, transfer headers left out."""
+    return {name.lower(): value for name, value in headers if name.lower() not in TRANSFER_HEADERS}
+
+
+def keep_responses(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Response rows (imported from WARC) not kept yet: one per URL, time and status."""
+    for row in rows:
+        exists_ = connection.execute(select(RESPONSES.c.id).where(
+            RESPONSES.c.final_url == row["final_url"], RESPONSES.c.fetched_at == row["fetched_at"],
+            RESPONSES.c.status == row["status"])).first()
+        if exists_ is None:
+            connection.execute(insert_for(connection, RESPONSES), row)
+
+
+class WarcImport:
+    """The HTTP side of pages imported from WARC files: their status and headers are kept in
+    crawl_responses (as a crawl keeps them), and 304 revisits as 304 rows, so that export
+    writes them back as they came."""
+
+    FLUSH_EVERY = 200
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.http: dict[str, tuple[int, list[tuple[str, str]]]] = {}  # by WARC record id
+        self.rows: list[dict[str, Any]] = []
+
+    def read(self, path: Path, summary: IngestSummary, on_error: Callable[[Path, str], None],
+             progress: Callable[[int], None] | None = None) -> Iterator[RawDocument]:
+        reader = WarcReader(path, on_progress=progress)
+        try:
+            for document in reader.documents():
+                self.http.update(reader.responses)
+                reader.responses.clear()
+                yield document
+        except WarcError as exc:
+            summary.failed += 1
+            on_error(path, str(exc))
+        for why, count in reader.skipped.items():
+            summary.skip(why, count)
+        self.rows.extend(reader.unpaged)
+
+    def stored(self, ingested: Ingested) -> None:
+        document, result = ingested.document, ingested.result
+        http = self.http.pop(document.warc_record_id or "", None)
+        if http is None:
+            return
+        status, headers = http
+        self.rows.append(_response_row(document.url or "", status, headers, document.data,
+                                       floor_second(document.fetched_at),
+                                       result.page_id if result else None))
+        if len(self.rows) >= self.FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        rows, self.rows = self.rows, []
+        if rows:
+            with_retries(self.archive.engine, partial(keep_responses, rows=rows))
