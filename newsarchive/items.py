@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from enum import Enum
 from typing import Any, Literal
 
 PageKind = Literal["article", "listing", "unknown"]
@@ -136,6 +137,22 @@ class RawDocument:
         return charset_of(self.content_type)
 
 
+class LinkRole(str, Enum):
+    """What a link of a page leads to, as link discovery reads it."""
+
+    TEASER = "teaser"  # an article the page shows a teaser of
+    NEXT_PAGE = "next_page"  # the next page of a listing
+    FEED = "feed"  # a feed the page names in its head
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A link of a page: its absolute, normalised URL and its role."""
+
+    url: str
+    role: LinkRole
+
+
 @dataclass(frozen=True)
 class PageDate:
     """A publication time the page states about itself in its metadata."""
@@ -159,6 +176,8 @@ class ParsedPage:
     headlines: list[Headline] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     page_date: PageDate | None = None
+    # The page's links by role, when the caller asked for them (None: not read).
+    links: list[PageLink] | None = None
 
     @property
     def is_page(self) -> bool:

@@ -34,9 +34,11 @@ def parser_version() -> str:
     return parse.PARSER_VERSION
 
 
-def parse_document(document: RawDocument) -> ParsedPage:
+def parse_document(document: RawDocument, *, with_links: bool = False) -> ParsedPage:
+    """`with_links`: also the page's links by role, for link discovery (same parse)."""
     return parse.parse_page(
-        document.data, document.fetched_at, document.url, http_charset=document.http_charset
+        document.data, document.fetched_at, document.url, http_charset=document.http_charset,
+        with_links=with_links,
     )
 
 

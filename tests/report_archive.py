@@ -67,6 +67,11 @@ def generated_pages(seed: int = 13) -> list[ParsedPage]:
             if items:
                 pages.append(ParsedPage("listing", f"http://127.0.0.2/nieuws/{section.lower()}",
                                         fetched, title=section, section=section, items=items))
+            if items and section == "Binnenland" and fetched.hour % 6 == 0:
+                # A second outlet reprints the three newest: stories with two outlets.
+                pages.append(ParsedPage("listing", "http://127.0.0.3/regio/binnenland",
+                                        fetched, title=section, section=section,
+                                        items=items[:3]))
         fetched += FETCH_EVERY
     for index in range(6):  # articles: half with a date of their own, half without
         published, _, dateline, agencies, _ = stories[-3 - index * 7]

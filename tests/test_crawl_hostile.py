@@ -16,6 +16,7 @@ from hostile_server import HostileServer, page, response, trickle
 from sqlalchemy import select
 
 from newsarchive.cli import cli
+from newsarchive.fetch.errors import FailureReason
 from newsarchive.fetch.frontier import FRONTIER
 from newsarchive.store.archive import open_archive
 
@@ -143,6 +144,12 @@ def test_a_run_over_hostile_sources_records_every_reason_and_goes_on(servers, fi
         due = connection.execute(select(FRONTIER.c.next_due_at).where(
             FRONTIER.c.url == servers["busy"].url("/druk"))).scalar_one()
         urls = set(connection.execute(select(FRONTIER.c.url)).scalars())
+        reasons = dict(connection.execute(select(FRONTIER.c.url, FRONTIER.c.failure_reason)
+                                          .where(FRONTIER.c.url.in_(list(hostile)))).all())
+    assert reasons == {url: reason.value for url, reason in zip(hostile, [
+        FailureReason.DEADLINE, FailureReason.HTTP_STATUS, FailureReason.RETRY_AFTER_TOO_LONG,
+        FailureReason.BAD_HEADER, *[FailureReason.REDIRECT_OFF_SITE] * 4,
+        FailureReason.REDIRECT_WITHOUT_LOCATION, FailureReason.ROBOTS_UNAVAILABLE])}
     due = due.replace(tzinfo=timezone.utc) if due.tzinfo is None else due
     assert timedelta(hours=23) < due - datetime.now(timezone.utc) <= timedelta(days=1)
     assert main.url("/nieuws/lijst") in urls and not any("@" in url for url in urls)

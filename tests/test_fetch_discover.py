@@ -120,3 +120,45 @@ def test_image_link_with_a_tracking_parameter_does_not_split_the_teaser():
 <p>KAPELLE - De markt verhuist.</p></article></main></body></html>"""
     found = discover(html, BASE, "text/html")
     assert found.articles == ["https://www.example.nl/nieuws/sluis-dicht-ANP100000004"]
+
+
+def test_a_page_parsed_with_its_links_is_not_read_again(fixture_site):
+    from newsarchive.parse import parse_page
+
+    for path in (LISTING, fixture_site.articles[3].path):
+        body, url, content_type = fetched(fixture_site, path)
+        page = parse_page(body, datetime(2026, 3, 17, tzinfo=timezone.utc), url, with_links=True)
+        from_parse = discover(b"", url, content_type, page)  # no body: only the parse's links
+        assert from_parse == discover(body, url, content_type)
+        assert from_parse.articles and from_parse.articles == discover(body, url, content_type, page).articles
+
+
+def test_parsed_links_carry_their_roles():
+    from newsarchive.items import LinkRole, PageLink
+    from newsarchive.parse import parse_page
+
+    html = b"""<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml">
+<link rel="next" href="?page=2"></head><body><nav><a href="/nieuws/menu-link-met-veel-woorden-erin">Menu link met veel woorden</a></nav>
+<main><h1>Binnenland</h1><div><a href="/nieuws/trein">Trein</a><p>UTRECHT (ANP) - De trein rijdt weer.</p><span>1 uur geleden</span></div>
+</main></body></html>"""
+    page = parse_page(html, datetime(2026, 3, 17, tzinfo=timezone.utc), BASE, with_links=True)
+    assert page.links == [
+        PageLink("https://www.example.nl/nieuws/binnenland?page=2", LinkRole.NEXT_PAGE),
+        PageLink("https://www.example.nl/nieuws/trein", LinkRole.TEASER),
+        PageLink("https://www.example.nl/rss.xml", LinkRole.FEED),
+    ]
+    assert parse_page(html, datetime(2026, 3, 17, tzinfo=timezone.utc), BASE).links is None
+    found = discover(b"", BASE, "text/html", page)
+    assert (found.articles, found.next_pages, found.feeds) == (
+        ["https://www.example.nl/nieuws/trein"], ["https://www.example.nl/nieuws/binnenland?page=2"],
+        ["https://www.example.nl/rss.xml"],
+    )
+
+
+def test_a_text_dump_parsed_with_links_has_none_but_its_items_links():
+    from newsarchive.parse import parse_page
+
+    page = parse_page(b"Titel\nGOES (ANP) - Tekst.", datetime(2026, 3, 17, tzinfo=timezone.utc), BASE, with_links=True)
+    assert page.links == []
+    assert discover(b"Titel\nGOES (ANP) - Tekst.", BASE, "text/plain", page) == discover(
+        b"Titel\nGOES (ANP) - Tekst.", BASE, "text/plain")

@@ -29,7 +29,7 @@ UNTIL = datetime(2026, 3, 17, 2, tzinfo=timezone.utc)
 PERIOD_ARGS = ["--since", "2026-03-15T12:00", "--until", "2026-03-17T02:00"]
 CHARTS = ["items_by_agency", "agency_shares", "items_by_section", "section_shares",
           "top_datelines", "top_places", "window_widths", "first_sight_lag", "crawl_hosts",
-          "source_last_success"]
+          "source_last_success", "stories_reprinted"]
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def test_every_chart_is_drawn_with_its_table_and_csv(report_archive: Archive, ar
                                                      tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     output = run_report(archive_url, out, *PERIOD_ARGS, "--csv", str(tmp_path / "csv"))
-    assert output == (f"newsarchive: wrote {out} (75 items, 10 charts; 10 CSV files in "
+    assert output == (f"newsarchive: wrote {out} (75 items, 11 charts; 11 CSV files in "
                       f"{tmp_path / 'csv'})\n")
     document = lxml_html.fromstring(out.read_bytes())
     assert [s.get("id") for s in document.xpath("//section")] == CHARTS
@@ -320,3 +320,51 @@ def test_an_empty_archive_still_gives_a_report(archive_url: str, tmp_path: Path)
     assert tables["top_datelines"] == [["dateline", "items", "previous period", "change",
                                         "change %"]]
     assert "Nothing in this period." in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("since", "until"), [(SINCE, UNTIL), (datetime(2026, 3, 16, 20, tzinfo=timezone.utc),
+                                                             datetime(2026, 3, 16, 23, tzinfo=timezone.utc))])
+def test_a_table_scan_and_the_time_indexes_count_the_same(report_archive: Archive, since: datetime,
+                                                          until: datetime) -> None:
+    from newsarchive.report.model import Period
+    from newsarchive.report.series import is_dense, precision_sections, top_sections, volume_sections
+
+    with report_archive.engine.connect() as connection:
+        chosen = is_dense(connection, Period(since, until))
+        results = []
+        for dense in (False, report_archive.dialect == "sqlite"):  # NOT INDEXED is SQLite's
+            period = Period(since, until, dense)
+            items, volume = volume_sections(connection, period)
+            sections = [*volume, *top_sections(connection, period),
+                        *precision_sections(connection, period)]
+            results.append((items, [(s.key, s.table) for s in sections]))
+    assert results[0] == results[1]
+    assert results[0][0] == len(in_period(raw_items(report_archive), since, until)) > 0
+    # Half the archive is read by a scan, three hours of it through the indexes (SQLite only).
+    assert chosen == (report_archive.dialect == "sqlite" and since == SINCE)
+
+
+def test_stories_shown_by_several_outlets_are_counted_per_site(report_archive: Archive,
+                                                              archive_url: str,
+                                                              tmp_path: Path) -> None:
+    with report_archive.engine.begin() as connection:  # until ingest groups items: one story each
+        connection.execute(text("INSERT INTO stories (id) SELECT id FROM items WHERE story_id IS NULL"))
+        connection.execute(text("UPDATE items SET story_id = id WHERE story_id IS NULL"))
+        seen = connection.execute(text(
+            "SELECT items.story_id, items.id, pages.url FROM items "
+            "JOIN sightings ON sightings.item_id = items.id "
+            "JOIN pages ON pages.id = sightings.page_id")).all()
+    items = {item["id"]: item for item in in_period(raw_items(report_archive))}
+    sites: dict[int, set[str]] = {}
+    for story_id, item_id, url in seen:
+        if item_id in items:
+            sites.setdefault(story_id, set()).add(urlsplit(url).netloc)
+    several = {story_id: len(hosts) for story_id, hosts in sites.items() if len(hosts) > 1}
+    assert len(several) > 5
+
+    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
+    table = html_tables(tmp_path / "r.html")["stories_reprinted"]
+    assert table[0] == ["story", "dateline", "text", "outlets", "versions"]
+    listed = {int(row[0]): int(row[3]) for row in table[1:]}
+    assert len(listed) == min(15, len(several))
+    assert all(several[story_id] == outlets for story_id, outlets in listed.items())

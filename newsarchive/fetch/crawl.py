@@ -500,7 +500,7 @@ class _Run:
         if looks_like_feed(body, response.content_type):
             self._queue(_Parsed(urls, response_id, None, document, UrlKind.FEED))
             return discover(body, response.final_url, response.content_type) if links else None
-        page = parse_document(document)
+        page = parse_document(document, with_links=links)
         for warning in page.warnings:
             log.info("%s: %s", url, warning)
         if not page.is_page:
@@ -577,7 +577,7 @@ class _Run:
         page = None
         if not looks_like_feed(stored.body, response.content_type):
             page = parse_page(stored.body, stored.fetched_at, stored.final_url,
-                              http_charset=response.charset)
+                              http_charset=response.charset, with_links=True)
         return discover(stored.body, stored.final_url, response.content_type, page,
                         response.charset)
 

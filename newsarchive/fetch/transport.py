@@ -146,7 +146,8 @@ class Watchdog:
                 self._thread = threading.Thread(target=self._run, daemon=True,
                                                 name="newsarchive-deadlines")
                 self._thread.start()
-            self._condition.notify()
+            if len(self._attempts) == 1:  # the watchdog sleeps without end: wake it
+                self._condition.notify()  # (else it looks again within POLL seconds)
         try:
             yield attempt
         finally:

@@ -9,14 +9,14 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
-from ..items import ParsedPage, to_utc
+from ..items import PageLink, ParsedPage, to_utc
 from .document import INVISIBLE_CHARS, TextDocument
 from .encoding import decode_bytes
-from .html import SiteHints, html_to_document, looks_like_html
+from .html import SiteHints, html_links, html_to_document, looks_like_html
 from .layout import read_page
 from .vocabulary import looks_like_feed
 
-__all__ = ["PARSER_VERSION", "SiteHints", "parse_page", "text_to_document"]
+__all__ = ["PARSER_VERSION", "SiteHints", "parse_page", "read_page_links", "text_to_document"]
 
 # Bump when the same input would parse differently, so stored pages can be re-parsed.
 PARSER_VERSION = "4"
@@ -29,8 +29,11 @@ def parse_page(
     *,
     http_charset: str | None = None,
     hints: SiteHints | None = None,
+    with_links: bool = False,
 ) -> ParsedPage:
-    """Everything on one page: kind, title, section, lead, items, headlines, warnings.
+    """Everything on one page: kind, title, section, lead, items, headlines, warnings;
+    `with_links`: its links by role too (`ParsedPage.links`, for link discovery), read from
+    the same parse.
 
     Never raises on odd input: what cannot be read becomes kind "unknown" with a warning.
     """
@@ -46,9 +49,10 @@ def parse_page(
             if looks_like_feed(text):
                 warnings.append("an Atom or RSS feed, not a page")
                 return ParsedPage("unknown", url, fetched_at, warnings=warnings)
-            document = html_to_document(text, base_url=url, hints=hints)
+            document = html_to_document(text, base_url=url, hints=hints, with_links=with_links)
         else:
             document = text_to_document(text)
+            document.page_links = [] if with_links else None
         page = read_page(document.lines, document.links, fetched_at, document.heading)
     except Exception as exc:  # noqa: BLE001 - the promise is: odd input never raises
         warnings.append(f"parser error, page skipped: {type(exc).__name__}: {exc}")
@@ -56,7 +60,17 @@ def parse_page(
     page.url = url
     page.warnings = warnings + document.warnings + page.warnings
     page.page_date = document.page_date
+    page.links = document.page_links
     return page
+
+
+def read_page_links(data: bytes, url: str, http_charset: str | None = None) -> list[PageLink] | None:
+    """The links by role of a fetched document that was not parsed with `with_links`;
+    None when it is no HTML (a text dump has no links)."""
+    try:
+        return html_links(decode_bytes(data, http_charset).text, url)
+    except Exception:  # noqa: BLE001 - odd input never raises; no links then
+        return None
 
 
 def text_to_document(text: str) -> TextDocument:

@@ -24,10 +24,11 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..items import PageDate, to_utc
+from ..items import PageDate, PageLink, to_utc
 from .ages import AGE_PHRASE, DIGIT_AGE_PHRASE
 from .document import INVISIBLE_CHARS, TextDocument
 from .layout import READ_MORE_MAX, is_read_more
+from .links import read_links
 from .vocabulary import (
     AD_WORD,
     CHROME_LANDMARKS,
@@ -117,23 +118,32 @@ def looks_like_html(text: str) -> bool:
 
 
 def html_to_document(
-    text: str, *, base_url: str | None = None, hints: SiteHints | None = None
+    text: str, *, base_url: str | None = None, hints: SiteHints | None = None, with_links: bool = False
 ) -> TextDocument:
-    """The visible text of an HTML document as lines; never raises on odd markup."""
+    """The visible text of an HTML document as lines (and, `with_links`, its links by role,
+    read from the same tree); never raises on odd markup."""
     warnings: list[str] = []
     root = _parse(text, warnings)
     if root is None:
-        return TextDocument([], warnings=warnings)
+        return TextDocument([], warnings=warnings, page_links=[] if with_links else None)
     try:
         document = _Layout(root, base_url, hints, warnings).document()
-        if document.lines:
-            return document
-        # Everything looked like boilerplate (a page wrapped in a form or a hidden shell):
-        # better the whole visible text than nothing.
-        return _Layout(root, base_url, hints, warnings, generic_drops=False).document()
+        if not document.lines:
+            # Everything looked like boilerplate (a page wrapped in a form or a hidden shell):
+            # better the whole visible text than nothing.
+            document = _Layout(root, base_url, hints, warnings, generic_drops=False).document()
     except Exception as exc:  # lxml oddities must not stop a crawl; say what happened
         warnings.append(f"HTML could not be laid out: {type(exc).__name__}: {exc}")
-        return TextDocument([], warnings=warnings)
+        document = TextDocument([], warnings=warnings)
+    if with_links:
+        document.page_links = read_links(root, base_url)
+    return document
+
+
+def html_links(text: str, base_url: str | None) -> list[PageLink] | None:
+    """The links by role of an HTML document (None when it is no HTML that parses)."""
+    root = _parse(text, []) if looks_like_html(text) else None
+    return None if root is None else read_links(root, base_url)
 
 
 def bound_markup(text: str, warnings: list[str]) -> str:

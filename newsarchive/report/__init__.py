@@ -12,6 +12,7 @@ file, byte for byte, because the default period is read from the archive, not th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Connection, func, select
@@ -23,7 +24,7 @@ from ..store.archive import Archive
 from .crawl_health import crawl_sections
 from .model import DEFAULT_SPAN, Period, Report, Section, Table
 from .page import render_html, write_csvs
-from .series import count_items, precision_sections, top_sections, volume_sections
+from .series import is_dense, precision_sections, story_sections, top_sections, volume_sections
 
 __all__ = ["Period", "Report", "Section", "Table", "build_report", "report_period",
            "render_html", "write_csvs"]
@@ -38,14 +39,16 @@ def build_report(archive: Archive, since: datetime | None = None,
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("PRAGMA mmap_size = 1073741824")
         period = report_period(connection, since, until, now)
+        period = replace(period, dense=is_dense(connection, period))
+        items, volume = volume_sections(connection, period)
         sections: list[Section] = [
-            *volume_sections(connection, period),
+            *volume,
             *top_sections(connection, period),
             *precision_sections(connection, period),
             *crawl_sections(connection, period),
+            *story_sections(connection, period),
         ]
-        return Report("newsarchive report", period, count_items(connection, period),
-                      tuple(sections))
+        return Report("newsarchive report", period, items, tuple(sections))
 
 
 def report_period(connection: Connection, since: datetime | None, until: datetime | None,

@@ -36,9 +36,8 @@ def bucket(connection: Connection, column: str, unit: Unit) -> str:
 def seconds_between(connection: Connection, start: str, end: str) -> str:
     """`end - start` in seconds (a number; NULL when either is NULL)."""
     if is_sqlite(connection):
-        # Whole seconds, exact (julianday's floating point would put 60 s at 60.000001).
-        return (f"(CAST(strftime('%s', {end}) AS INTEGER) "
-                f"- CAST(strftime('%s', {start}) AS INTEGER))")
+        # Whole seconds: the times are whole seconds, round() removes julianday's float error.
+        return f"CAST(round((julianday({end}) - julianday({start})) * 86400) AS INTEGER)"
     return f"extract(epoch from ({end} - {start}))"
 
 
