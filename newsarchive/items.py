@@ -179,6 +179,7 @@ class PageDate:
 
     published: datetime
     source: str  # e.g. "article:published_time", "json-ld", "time"
+    precision: str = "second"  # what the page stated: "second", "minute" or "day" (a date alone)
 
 
 @dataclass

@@ -144,3 +144,25 @@ def test_different_titles_and_other_numbers_do_not_match(archive):
 
 def _url(archive) -> str:
     return archive.engine.url.render_as_string(hide_password=False)
+
+
+@pytest.mark.parametrize(
+    ("stated", "precision", "window"),
+    [
+        ("2026-03-17T12:30:15+01:00", "second", ("2026-03-17T11:30:15+00:00", "2026-03-17T11:30:15+00:00")),
+        ("2026-03-17T12:30+01:00", "minute", ("2026-03-17T11:30:00+00:00", "2026-03-17T11:31:00+00:00")),
+        # a date alone: that day in Europe/Amsterdam (winter time: from 23:00 UTC the day before)
+        ("2026-03-17", "day", ("2026-03-16T23:00:00+00:00", "2026-03-17T22:59:59+00:00")),
+    ],
+)
+def test_an_article_page_date_is_a_second_a_minute_or_a_local_day(archive, stated, precision, window):
+    from newsarchive.parse import parse_page
+
+    html = (f'<html><head><meta property="article:published_time" content="{stated}"></head><body>'
+            f"<h1>Fietsbrug geopend</h1><p>GOES (ANP) - {FIRST}</p></body></html>")
+    page = parse_page(html.encode(), T0 + hours(30), f"{A}/nieuws/brug")
+    assert page.page_date is not None and page.page_date.precision == precision
+    archive.ingest(page, html.encode())
+    code, out, _ = run("query", "--db", _url(archive), "--format", "json")
+    [row] = json.loads(out)
+    assert (row["published_earliest"], row["published_latest"], row["window_source"]) == (*window, "metadata")

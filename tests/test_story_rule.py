@@ -57,7 +57,7 @@ def test_near_misses_stay_apart() -> None:
 
 def test_versions_share_a_signature_key_and_other_places_do_not() -> None:
     first = signature_keys(text(1, FIRST))
-    assert len(first) == 8
+    assert 6 <= len(first) <= 8  # a bin without a shingle gives no key
     assert first & signature_keys(text(2, EXTENDED))
     assert first & signature_keys(text(3, CORRECTED))
     assert not first & signature_keys(text(4, FIRST, places=("UTRECHT",)))

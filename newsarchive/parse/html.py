@@ -645,7 +645,7 @@ class _Layout:
         if len(candidates) != 1 and meer_uit is not None:
             candidates = [stamp for stamp, _ in times]
         moment = parse_datetime(candidates[0]) if len(candidates) == 1 else None
-        return PageDate(moment, "time") if moment is not None else None
+        return PageDate(moment, "time", date_precision(candidates[0])) if moment is not None else None
 
 
 def _head_titles(root: etree._Element) -> list[str]:
@@ -739,7 +739,7 @@ def _meta_date(root: etree._Element) -> PageDate | None:
         if key in _DATE_META:
             moment = parse_datetime(meta.get("content") or "")
             if moment is not None:
-                return PageDate(moment, "meta")
+                return PageDate(moment, "meta", date_precision(meta.get("content") or ""))
     return None
 
 
@@ -755,7 +755,7 @@ def _json_ld_date(root: etree._Element) -> PageDate | None:
             if _is_article(thing.get("@type")) and isinstance(thing.get("datePublished"), str):
                 moment = parse_datetime(thing["datePublished"])
                 if moment is not None:
-                    return PageDate(moment, "json-ld")
+                    return PageDate(moment, "json-ld", date_precision(thing["datePublished"]))
     return None
 
 
@@ -773,6 +773,14 @@ def _json_ld_things(data: Any) -> Iterator[dict[str, Any]]:
 def _is_article(kind: Any) -> bool:
     kinds = kind if isinstance(kind, list) else [kind]
     return any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds)
+
+
+def date_precision(value: str) -> str:
+    """What an ISO 8601 value states: `day` (a date alone), `minute` or `second`."""
+    match = _ISO_DATETIME.fullmatch(value.strip())
+    if match is None or match.group(4) is None:
+        return "day"
+    return "minute" if match.group(6) is None else "second"
 
 
 def parse_datetime(value: str) -> datetime | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import os
 import random
 import time
@@ -183,3 +184,58 @@ def insert_for(connection: Connection, table: Table) -> Any:
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """A plain executemany INSERT straight to the driver: the hot path of ingest.
+
+    Same values as ``connection.execute(table.insert(), rows)`` (each column's own bind
+    processing is applied), without SQLAlchemy's per-row parameter handling.
+    """
+    if rows:
+        columns = list(rows[0])
+        insert_rows(connection, table, columns, list(map(operator.itemgetter(*columns), rows)))
+
+
+def insert_rows(
+    connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """`insert_many` of rows given as tuples of the columns' values."""
+    if not rows:
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    connection.exec_driver_sql(
+        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+        f"VALUES ({', '.join([_marker(connection)] * len(columns))})",
+        _driver_rows(connection, table, columns, rows),
+    )
+
+
+def update_many(
+    connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """A plain executemany ``UPDATE table SET columns WHERE id``; each row is (*values, id)."""
+    quote = connection.dialect.identifier_preparer.quote
+    marker = _marker(connection)
+    assignments = ", ".join(f"{quote(name)} = {marker}" for name in columns)
+    connection.exec_driver_sql(
+        f"UPDATE {quote(table.name)} SET {assignments} WHERE id = {marker}",
+        _driver_rows(connection, table, [*columns, "id"], rows),
+    )
+
+
+def _marker(connection: Connection) -> str:
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
+def _driver_rows(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Rows as the driver takes them: each column's own bind processing applied."""
+    # Column by column, with C-level map/zip: this runs for every sighting.
+    by_column = list(zip(*rows))
+    for index, name in enumerate(columns):
+        process = table.c[name].type.bind_processor(connection.dialect)
+        if process is not None:
+            by_column[index] = tuple(map(process, by_column[index]))
+    return list(zip(*by_column))

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, or_, select, update
 
 from ..items import Headline, PublicationWindow
-from .db import chunks, insert_for
+from .db import chunks, insert_for, insert_rows
 from .evidence import Derivation, Evidence, WindowSource, derive_window
 from .headlines import clock_windows, title_anchors, title_folded, titles_match
 from .models import HeadlineRow, Item, ItemKey, ItemPlace, Page, Place, Sighting, Story
@@ -114,7 +114,9 @@ def _rests_on_headlines(derivation: Derivation) -> bool:
     return any(step.evidence.source is WindowSource.HEADLINE for step in derivation.steps)
 
 
-def headline_derivations(connection: Connection, items: Sequence[_Titled]) -> dict[int, Derivation]:
+def headline_derivations(
+    connection: Connection, items: Sequence[_Titled], every: bool = False
+) -> dict[int, Derivation]:
     """Each item's window from its sightings and the headlines of its title (for a teaser,
     also of the titles of the articles it is linked to), by store/evidence.py."""
     if not items:
@@ -126,6 +128,11 @@ def headline_derivations(connection: Connection, items: Sequence[_Titled]) -> di
         item_id: {title_folded(t.title) for t in group if t.title} for item_id, group in groups.items()
     }
     headlines = _headlines_for({t for values in titles.values() for t in values}, connection)
+    if not every:  # only what headlines bear on, or bore on before: the rest keeps its window
+        groups = {
+            item_id: group for item_id, group in groups.items()
+            if group[0].window_source == WindowSource.HEADLINE or any(headlines.get(t) for t in titles[item_id])
+        }
     sightings = _sighting_evidence(connection, sorted(groups))
     result = {}
     for item_id, group in groups.items():
@@ -139,7 +146,7 @@ def headline_derivations(connection: Connection, items: Sequence[_Titled]) -> di
 def explain_window(connection: Connection, item_id: int) -> Derivation | None:
     """How the item's window follows from its evidence, step by step (for `show`)."""
     items = list(_titled(connection, ITEMS.c.id == item_id).values())
-    return headline_derivations(connection, items).get(item_id) if items else None
+    return headline_derivations(connection, items, every=True).get(item_id) if items else None
 
 
 def _items_matching_headlines(connection: Connection, page_ids: Sequence[int]) -> set[int]:
@@ -269,27 +276,16 @@ def _insert_ignoring(connection: Connection, table: Table) -> Any:
 # stories -----------------------------------------------------------------------------------
 
 
-def group_stories(connection: Connection, new: Sequence[int], changed: Sequence[int],
-                  seen: Sequence[int]) -> None:
-    """Put `new` items, and `changed` ones (text, places or first sight changed), into their
-    stories: connected groups of `same_story`. `seen` are all the batch's items: their
-    stories' first and last sightings are brought up to date."""
-    affected = sorted(set(new) | set(changed))
-    touched: set[int] = set()
-    if affected:
-        touched = _regroup(connection, affected, set(changed))
-    story_ids = touched | _story_ids(connection, list(seen))
-    for part in chunks(sorted(story_ids)):
-        members = select(func.min(ITEMS.c.first_seen_at)).where(ITEMS.c.story_id == STORIES.c.id)
-        latest = select(func.max(ITEMS.c.last_seen_at)).where(ITEMS.c.story_id == STORIES.c.id)
-        connection.execute(
-            update(STORIES).where(STORIES.c.id.in_(part))
-            .values(first_seen_at=members.scalar_subquery(), last_seen_at=latest.scalar_subquery())
-        )
+def group_stories(connection: Connection, new: Sequence[StoryText], changed: Sequence[int]) -> None:
+    """Put `new` items (as the batch knows them), and `changed` ones (text, places or first
+    sight changed), into their stories: connected groups of `same_story`."""
+    if new or changed:
+        _regroup(connection, {text.item_id: (text, None) for text in new}, set(changed))
 
 
-def _regroup(connection: Connection, affected: list[int], changed: set[int]) -> set[int]:
-    texts = _story_texts(connection, affected)
+def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | None]], changed: set[int]) -> None:
+    texts.update(_story_texts(connection, sorted(changed)))
+    affected = sorted(texts)
     dirty = {story for i in changed if i in texts and (story := texts[i][1]) is not None}
     members = _members(connection, dirty)
     texts.update(_story_texts(connection, sorted(set(members) - set(texts))))
@@ -297,9 +293,9 @@ def _regroup(connection: Connection, affected: list[int], changed: set[int]) -> 
     for part in chunks(sorted(changed)):
         connection.execute(delete(ITEM_KEYS).where(ITEM_KEYS.c.kind == "story", ITEM_KEYS.c.item_id.in_(part)))
     keys = {i: signature_keys(texts[i][0]) for i in affected if i in texts}
-    rows = [{"kind": "story", "key": k, "item_id": i} for i, ks in keys.items() for k in ks]
-    if rows:
-        connection.execute(_insert_ignoring(connection, ITEM_KEYS), rows)
+    # the affected items' keys were deleted above or never written: a plain insert
+    insert_rows(connection, ITEM_KEYS, ("kind", "key", "item_id"),
+                [("story", k, i) for i, ks in keys.items() for k in sorted(ks)])
     # edges: from every item whose edges may have changed (affected, members of dirty stories)
     edge_items = sorted(set(affected) | set(members))
     for i in edge_items:
@@ -339,50 +335,42 @@ def _regroup(connection: Connection, affected: list[int], changed: set[int]) -> 
     components: dict[Any, list[Any]] = {}
     for node in list(parent):
         components.setdefault(find(node), []).append(node)
-    return _assign(connection, list(components.values()), texts, dirty)
+    _assign(connection, list(components.values()), texts, dirty)
 
 
 def _assign(connection: Connection, components: list[list[Any]],
-            texts: dict[int, tuple[StoryText, int | None]], dirty: set[int]) -> set[int]:
-    """Give each component a story id: the smallest of its stories not taken by another."""
-    taken: set[int] = set()
-    plans: list[tuple[list[int], list[int], int | None]] = []
-    for nodes in sorted(components, key=lambda ns: min(n for n in ns if isinstance(n, int))):
+            texts: dict[int, tuple[StoryText, int | None]], dirty: set[int]) -> None:
+    """Give each component its story: a story's id is the smallest id of its items (each story
+    so far is a unit whose id is already that), so ids need no sequence and a singleton's story
+    has its item's id."""
+    plans: list[tuple[list[int], list[int], int]] = []
+    for nodes in components:
         item_ids = [n for n in nodes if isinstance(n, int)]
-        units = sorted(n[1] for n in nodes if isinstance(n, tuple))
-        involved = sorted({*units, *(story for i in item_ids if (story := texts[i][1]) is not None)})
-        target = next((s for s in involved if s not in taken), None)
-        if target is not None:
-            taken.add(target)
-        plans.append((item_ids, units, target))
-    fresh = [p for p in plans if p[2] is None]
+        units = [n[1] for n in nodes if isinstance(n, tuple)]
+        plans.append((item_ids, units, min([*item_ids, *units])))
+    targets = {target for _, _, target in plans}
+    existing = dirty | {u for _, units, _ in plans for u in units}
+    existing |= {story for item_ids, _, _ in plans for i in item_ids if (story := texts[i][1]) is not None}
+    fresh = [{"id": target} for _, _, target in plans if target not in existing]
     if fresh:
-        rows = [{"first_seen_at": min(texts[i][0].first_seen_at for i in p[0]),
-                 "last_seen_at": min(texts[i][0].first_seen_at for i in p[0])} for p in fresh]
-        new_ids = connection.execute(
-            STORIES.insert().returning(STORIES.c.id, sort_by_parameter_order=True), rows
-        ).scalars().all()
-        by_plan = dict(zip(map(id, fresh), new_ids))
-        plans = [(p[0], p[1], by_plan.get(id(p), p[2])) for p in plans]
-    moves: dict[int, list[int]] = {}
+        connection.execute(STORIES.insert(), fresh)
+    own: list[int] = []  # items whose story takes their own id: most new items
+    moved: list[dict[str, int]] = []
     for item_ids, units, target in plans:
-        assert target is not None
-        moves.setdefault(target, []).extend(i for i in item_ids if texts[i][1] != target)
+        for i in item_ids:
+            if texts[i][1] != target:
+                (own.append(i) if i == target else moved.append({"item_id": i, "story": target}))
         for unit in units:
             if unit != target:
                 connection.execute(update(ITEMS).where(ITEMS.c.story_id == unit).values(story_id=target))
-    moved = [{"item_id": i, "story": target} for target, ids in moves.items() for i in ids]
+    for part in chunks(own):
+        connection.execute(update(ITEMS).where(ITEMS.c.id.in_(part)).values(story_id=ITEMS.c.id))
     if moved:
         connection.execute(
             update(ITEMS).where(ITEMS.c.id == bindparam("item_id")).values(story_id=bindparam("story")), moved
         )
-    targets = {p[2] for p in plans if p[2] is not None}
-    gone = {s for p in plans for s in p[1]} | dirty
-    gone |= {story for p in plans for i in p[0] if (story := texts[i][1]) is not None}
-    gone -= targets
-    for part in chunks(sorted(gone)):
+    for part in chunks(sorted(existing - targets)):
         connection.execute(delete(STORIES).where(STORIES.c.id.in_(part)))
-    return targets
 
 
 def _story_texts(connection: Connection, item_ids: list[int]) -> dict[int, tuple[StoryText, int | None]]:
@@ -413,13 +401,4 @@ def _members(connection: Connection, story_ids: set[int]) -> list[int]:
     found: list[int] = []
     for part in chunks(sorted(story_ids)):
         found += connection.execute(select(ITEMS.c.id).where(ITEMS.c.story_id.in_(part))).scalars().all()
-    return found
-
-
-def _story_ids(connection: Connection, item_ids: list[int]) -> set[int]:
-    found: set[int] = set()
-    for part in chunks(item_ids):
-        found.update(s for s in connection.execute(
-            select(ITEMS.c.story_id).where(ITEMS.c.id.in_(part))
-        ).scalars() if s is not None)
     return found

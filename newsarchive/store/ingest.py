@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import json
 import math
-import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,12 +22,13 @@ from sqlalchemy import Connection, Table, bindparam, select, update
 
 from ..items import Headline, ParsedPage, PublicationWindow, to_utc
 from . import derive
-from .db import chunks, insert_for
-from .evidence import narrow_window
+from .db import chunks, insert_for, insert_many, insert_rows, update_many
+from .evidence import narrow_window, page_date_window
 from .keys import article_key, article_url, fold, normalize_text, teaser_key
 from .models import Agency, Item, ItemAgency, ItemPlace, ItemRevision, Page, Place, Sighting
 from .raw import PackedBody, keep_bodies
 from .reparse_models import PageParse
+from .stories import story_text
 
 PAGES: Table = Page.__table__  # type: ignore[assignment]
 ITEMS: Table = Item.__table__  # type: ignore[assignment]
@@ -158,7 +158,6 @@ def observations(page: ParsedPage) -> list[Observation]:
     found: list[Observation] = []
     lead = page.lead
     if lead is not None and lead.paragraphs:
-        metadata = page.page_date.published if page.page_date else None
         found.append(
             Observation(
                 position=0,
@@ -172,7 +171,7 @@ def observations(page: ParsedPage) -> list[Observation]:
                 lead_key=teaser_key(lead.dateline, lead.paragraphs[0]),
                 url=article_url(page.url) if page.url else None,
                 age_text=None,
-                window=stored_window(PublicationWindow(metadata, metadata)) if metadata else None,
+                window=stored_window(page_date_window(page.page_date)) if page.page_date else None,
             )
         )
     for position, item in enumerate(page.items, start=1):
@@ -210,61 +209,6 @@ def fold_windows(windows: Iterable[PublicationWindow]) -> tuple[PublicationWindo
     for seen in windows:
         current, conflicts = fold_window(current, conflicts, seen)
     return current, conflicts
-
-
-def insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """A plain executemany INSERT straight to the driver: the hot path of ingest.
-
-    Same values as ``connection.execute(table.insert(), rows)`` (each column's own bind
-    processing is applied), without SQLAlchemy's per-row parameter handling.
-    """
-    if rows:
-        columns = list(rows[0])
-        insert_rows(connection, table, columns, list(map(operator.itemgetter(*columns), rows)))
-
-
-def insert_rows(
-    connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """`insert_many` of rows given as tuples of the columns' values."""
-    if not rows:
-        return
-    quote = connection.dialect.identifier_preparer.quote
-    connection.exec_driver_sql(
-        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
-        f"VALUES ({', '.join([_marker(connection)] * len(columns))})",
-        _driver_rows(connection, table, columns, rows),
-    )
-
-
-def update_many(
-    connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """A plain executemany ``UPDATE table SET columns WHERE id``; each row is (*values, id)."""
-    quote = connection.dialect.identifier_preparer.quote
-    marker = _marker(connection)
-    assignments = ", ".join(f"{quote(name)} = {marker}" for name in columns)
-    connection.exec_driver_sql(
-        f"UPDATE {quote(table.name)} SET {assignments} WHERE id = {marker}",
-        _driver_rows(connection, table, [*columns, "id"], rows),
-    )
-
-
-def _marker(connection: Connection) -> str:
-    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
-
-
-def _driver_rows(
-    connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
-) -> list[tuple[Any, ...]]:
-    """Rows as the driver takes them: each column's own bind processing applied."""
-    # Column by column, with C-level map/zip: this runs for every sighting.
-    by_column = list(zip(*rows))
-    for index, name in enumerate(columns):
-        process = table.c[name].type.bind_processor(connection.dialect)
-        if process is not None:
-            by_column[index] = tuple(map(process, by_column[index]))
-    return list(zip(*by_column))
 
 
 def store_pages(
@@ -517,8 +461,8 @@ class _Batch:
     def _group_stories(self) -> None:
         states = list(self.states.values())
         changed = [s.id for s in states if not s.new and _story_text_changed(s)]
-        derive.group_stories(self.connection, [s.id for s in states if s.new], changed,
-                             [s.id for s in states])
+        new = [story_text(s.id, s.places, s.body, s.first_seen_at) for s in states if s.new]
+        derive.group_stories(self.connection, new, changed)
 
     def _update_items(self) -> None:
         """Only the columns that changed (a new sighting mostly moves last_seen_at and the

@@ -139,9 +139,8 @@ class Story(Base):
 
     __tablename__ = "stories"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The smallest id of its items (store/derive.py), never from a sequence.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
 class ItemKey(Base):

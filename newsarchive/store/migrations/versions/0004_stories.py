@@ -18,8 +18,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from newsarchive.store.models import UTCDateTime
-
 revision: str = "0004_stories"
 down_revision: str | Sequence[str] | None = "0003_query"
 branch_labels: str | Sequence[str] | None = None
@@ -93,7 +91,9 @@ def _stories_view(postgresql: bool) -> str:
     return (
         "CREATE VIEW stories_view AS SELECT stories.id AS story_id, newest.dateline, "
         "newest.title, newest.body, "
-        f"{versions} AS versions, stories.first_seen_at, stories.last_seen_at, "
+        f"{versions} AS versions, "
+        "(SELECT min(s.first_seen_at) FROM items s WHERE s.story_id = stories.id) AS first_seen_at, "
+        "(SELECT max(s.last_seen_at) FROM items s WHERE s.story_id = stories.id) AS last_seen_at, "
         "first.published_earliest, first.published_latest, "
         f"{outlets} AS outlets "
         f"FROM stories JOIN items newest ON newest.id = {version('n', 'DESC')} "
@@ -128,9 +128,7 @@ def upgrade() -> None:
     postgresql = op.get_bind().dialect.name == "postgresql"
     op.create_table(
         "stories",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("first_seen_at", UTCDateTime(), nullable=False),
-        sa.Column("last_seen_at", UTCDateTime(), nullable=False),
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stories")),
     )
     op.create_table(
@@ -170,13 +168,10 @@ def upgrade() -> None:
         op.create_foreign_key(op.f("fk_items_story_id_stories"), "items", "stories",
                               ["story_id"], ["id"], ondelete="SET NULL")
     op.create_index(op.f("ix_items_story_id"), "items", ["story_id"])
-    # Every item so far: a story of its own, with the item's id.
-    op.execute("INSERT INTO stories (id, first_seen_at, last_seen_at) "
-               "SELECT id, first_seen_at, last_seen_at FROM items")
+    # Every item so far: a story of its own, with the item's id (a story's id is its smallest
+    # item id; `stories` holds nothing else: first and last sightings are its items').
+    op.execute("INSERT INTO stories (id) SELECT id FROM items")
     op.execute("UPDATE items SET story_id = id")
-    if postgresql:
-        op.execute("SELECT setval(pg_get_serial_sequence('stories', 'id'), "
-                   "coalesce((SELECT max(id) FROM stories), 0) + 1, false)")
     _edit_items_schema(postgresql, OLD_SOURCES, NEW_SOURCES, story_key=True)
     op.execute(_items_view(postgresql, with_story=True))
     op.execute(_stories_view(postgresql))
