@@ -802,6 +802,8 @@ def report_command(since: str | None, until: str | None, out: Path, csv_dir: Pat
     """
     from datetime import timedelta
 
+    from sqlalchemy.exc import SQLAlchemyError
+
     from .query import QueryError, parse_moment
     from .query.filters import DATE_ONLY
 
@@ -821,6 +823,9 @@ def report_command(since: str | None, until: str | None, out: Path, csv_dir: Pat
             report = build_report(archive, start, end, now=now)
     except QueryError as exc:
         error(str(exc))
+        sys.exit(2)
+    except SQLAlchemyError as exc:
+        error(f"{db}: the archive failed: {database_reason(exc)}")
         sys.exit(2)
     try:
         out.write_text(render_html(report), encoding="utf-8")

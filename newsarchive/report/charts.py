@@ -18,9 +18,10 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
            "#7f7f7f", "#bcbd22", "#17becf")
 WARNING = "#c0392b"
 PLAIN = "#4a7ab0"
+ROW_CHARTS = ("bars", "compare", "hstacked")  # one horizontal bar per table row
 AREA_ABOVE = 60  # more buckets than this: stacked areas instead of stacked bars
 MAX_TICKS = 8
-LABEL_CHARS = 42
+LABEL_CHARS = 30
 WIDTH_INCHES = 6.0
 STYLE: dict[str, Any] = {
     "svg.hashsalt": "newsarchive-report",
@@ -48,7 +49,14 @@ def chart_svg(section: Section) -> str | None:
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
-        figure = Figure(figsize=(WIDTH_INCHES, _height(section)), layout="constrained")
+        height = _height(section)
+        figure = Figure(figsize=(WIDTH_INCHES, height))
+        # Fixed margins, in inches (matplotlib's constrained layout would take half the time):
+        # room for the legend above, rotated dates below, row labels on the left.
+        rows = section.chart in ROW_CHARTS
+        figure.subplots_adjust(left=0.42 if rows else 0.1, right=0.97,
+                               bottom=(0.45 if rows else 1.15) / height,
+                               top=1 - 0.8 / height)
         axes = figure.add_subplot()
         DRAW[section.chart](axes, section)
         buffer = io.StringIO()
@@ -57,8 +65,8 @@ def chart_svg(section: Section) -> str | None:
 
 
 def _height(section: Section) -> float:
-    if section.chart in ("bars", "compare", "hstacked"):
-        return 1.4 + 0.3 * len(section.table.rows)
+    if section.chart in ROW_CHARTS:
+        return 1.6 + 0.3 * len(section.table.rows)
     return 3.8
 
 
@@ -87,8 +95,8 @@ def _time_axis(axes: Any, labels: list[str]) -> None:
     axes.set_xlim(-0.6, len(labels) - 0.4)
 
 
-def _legend(axes: Any, count: int) -> None:
-    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=min(count, 5))
+def _legend(axes: Any, count: int, columns: int = 5) -> None:
+    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=min(count, columns))
 
 
 def _stacked(axes: Any, section: Section) -> None:
@@ -150,7 +158,7 @@ def _compare(axes: Any, section: Section) -> None:
     axes.scatter(previous, positions, marker="|", s=160, color="#222222", linewidths=1.6,
                  label=section.series[1], zorder=3)
     axes.set_xlabel("items")
-    _legend(axes, 2)
+    _legend(axes, 2, 3)
 
 
 def _hstacked(axes: Any, section: Section) -> None:
@@ -161,7 +169,7 @@ def _hstacked(axes: Any, section: Section) -> None:
         axes.barh(positions, values, 0.7, left=left, label=name,
                   color=PALETTE[index % len(PALETTE)])
         left = [a + b for a, b in zip(left, values)]
-    _legend(axes, len(section.series))
+    _legend(axes, len(section.series), 3)
 
 
 DRAW = {"stacked": _stacked, "lines": _lines, "bars": _bars, "compare": _compare,

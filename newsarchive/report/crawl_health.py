@@ -8,19 +8,23 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect
 
+from ..store.crawl_models import FrontierState
 from ..store.models import UTCDateTime
 from .model import Period, Section, Table
 from .sql import has_table, host_of, run
 
 SILENT_AFTER = timedelta(days=1)  # a source without a successful fetch this long stands out
+DONE, FETCHED, FAILED, GIVEN_UP, PENDING = (f"'{state.value}'" for state in (
+    FrontierState.DONE, FrontierState.FETCHED, FrontierState.FAILED, FrontierState.GIVEN_UP,
+    FrontierState.PENDING))
 STATES = (  # (column, condition on crawl_frontier), in the order of the chart's segments
-    ("fetched", "state IN ('done', 'fetched') AND coalesce(last_status, 0) <> 304"),
-    ("not modified", "state = 'done' AND last_status = 304"),
-    ("failing", "state = 'failed'"),
-    ("given up", "state = 'given_up'"),
-    ("pending", "state = 'pending'"),
+    ("fetched", f"state IN ({DONE}, {FETCHED}) AND coalesce(last_status, 0) <> 304"),
+    ("not modified", f"state = {DONE} AND last_status = 304"),
+    ("failing", f"state = {FAILED}"),
+    ("given up", f"state = {GIVEN_UP}"),
+    ("pending", f"state = {PENDING}"),
 )
 
 
@@ -31,12 +35,12 @@ def crawl_sections(connection: Connection, period: Period) -> list[Section]:
 
 
 def _hosts(connection: Connection, period: Period) -> Section:
-    host = host_of(connection, "url")
+    host = _host(connection)
     states = ", ".join(f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END)" for _, condition in STATES)
     frontier = {row[0]: row[1:] for row in run(
         connection, f"SELECT {host}, {states} FROM crawl_frontier GROUP BY 1")}
     responses = dict(run(
-        connection, f"SELECT {host}, count(*) FROM crawl_responses "
+        connection, f"SELECT {host_of(connection, 'url')}, count(*) FROM crawl_responses "
                     "WHERE fetched_at >= :since AND fetched_at < :until GROUP BY 1",
         ("since", "until"), since=period.since, until=period.until))
     hosts = sorted(set(frontier) | set(responses))
@@ -49,6 +53,13 @@ def _hosts(connection: Connection, period: Period) -> Section:
         "fetched (archived), not modified (the last answer was 304), failing (tried again "
         "later), given up (failed for good), pending (not fetched yet).",
         table, "hstacked", "host", tuple(name for name, _ in STATES))
+
+
+def _host(connection: Connection) -> str:
+    """The frontier's host column, or the host parsed from the URL where it is empty."""
+    columns = {column["name"] for column in inspect(connection).get_columns("crawl_frontier")}
+    parsed = host_of(connection, "url")
+    return f"coalesce(host, {parsed})" if "host" in columns else parsed
 
 
 def _sources(connection: Connection, period: Period) -> Section:
@@ -66,7 +77,7 @@ def _sources(connection: Connection, period: Period) -> Section:
     sources = []
     for url, kind, state, last_fetched, last_response in rows:
         moments = [_moment(connection, last_response)]
-        if state == "done":
+        if state == FrontierState.DONE.value:
             moments.append(_moment(connection, last_fetched))
         known = [moment for moment in moments if moment is not None and moment < period.until]
         last = max(known) if known else None
