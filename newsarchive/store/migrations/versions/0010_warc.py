@@ -1,7 +1,7 @@
 """WARC import: pages.warc_record_id, the WARC record a page was imported from.
 
-Revision ID: 0008_warc
-Revises: 0007_reparse, 0007_browse (joins the two heads)
+Revision ID: 0010_warc
+Revises: 0009_reparse
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_warc"
-down_revision: str | Sequence[str] | None = ("0007_reparse", "0007_browse")
+revision: str = "0010_warc"
+down_revision: str | Sequence[str] | None = "0009_reparse"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
