@@ -576,7 +576,12 @@ def reparse_command(everything: bool, parser_older_than: str | None, since: date
 
 @cli.group("warc")
 def warc_group() -> None:
-    """WARC files (ISO 28500): export the archive's raw material. (Import: `ingest FILE.warc.gz`.)"""
+    """WARC files (ISO 28500): export the archive's raw material. (Import: ingest FILE.warc.gz.)
+
+    Examples:
+        newsarchive warc export news.warc.gz --cdxj
+        newsarchive ingest site.warc.gz
+    """
 
 
 @warc_group.command("export")
@@ -592,6 +597,10 @@ def warc_export_command(out: Path, since: datetime | None, until: datetime | Non
     """Write every fetch and ingested file as WARC/1.1 records (gzip, one member per record).
 
     The same archive always gives the same bytes (record ids derived from the fetches).
+
+    Examples:
+        newsarchive warc export news.warc.gz --cdxj
+        newsarchive warc export day.warc.gz --since 2026-03-17T00:00Z --until 2026-03-18T00:00Z
     """
     from .warc import export_warc, write_cdxj
 
