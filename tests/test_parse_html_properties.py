@@ -175,6 +175,13 @@ def test_rendered_page_parses_back_to_its_items_and_windows(layout: str, shape: 
     check()
 
 
+def _without_links(result: dict) -> dict:
+    """A text dump has no links, so item and headline URLs (pinned by the fixtures) are left out."""
+    for entry in result["items"] + result["headlines"]:
+        entry.pop("url", None)
+    return result
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_one_page_in_every_markup_shape_and_as_a_text_dump_parses_to_one_result(layout: str) -> None:
     """The document the grammar reads does not depend on the markup: the same random page as
@@ -186,9 +193,9 @@ def test_one_page_in_every_markup_shape_and_as_a_text_dump_parses_to_one_result(
     def check(case: tuple[WirePage, list[tuple]]) -> None:
         page, _ = case
         url = "https://regio.example.nl/nieuws/x"
-        results = {"text": parse_page(render_text(page).encode("utf-8"), FETCHED, url).to_dict()}
+        results = {"text": _without_links(parse_page(render_text(page).encode("utf-8"), FETCHED, url).to_dict())}
         for shape in SHAPES:
-            results[shape] = parse_page(render(page, shape).encode("utf-8"), FETCHED, url).to_dict()
+            results[shape] = _without_links(parse_page(render(page, shape).encode("utf-8"), FETCHED, url).to_dict())
         different = {shape: result for shape, result in results.items() if result != results["text"]}
         assert different == {}, f"text: {results['text']}"
 

@@ -47,7 +47,7 @@ PAGES = _table(
     *_times("fetched_at"),
     *_texts("kind", "title", "section", "content_hash", "parser_version", "warnings"),
     *_times("page_published"),
-    *_texts("page_published_source", "content_type", "source_path"),
+    *_texts("page_published_source", "content_type", "source_path", "warc_record_id"),
 )
 SIGHTINGS = _table(
     "sightings",
