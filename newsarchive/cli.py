@@ -372,14 +372,17 @@ def _run_fetching(db: str, quiet: bool, log_file: Path | None, work: Any) -> Non
     try:
         with resumable_errors(db), open_archive_or_exit(db) as archive:
             summary = work(archive, None if quiet or not _stderr_is_terminal() else _progress())
+    except SystemExit as exc:
+        if exc.code == 130:  # Ctrl-C: the log says so too (INFO: the console already did)
+            logger.info("INTERRUPTED the next run resumes where this one stopped")
+        raise
     finally:
         for handler in handlers:
             logger.removeHandler(handler)
             handler.close()
     if log_file is not None:
         with open(log_file, "a", encoding="utf-8") as handle:
-            handle.write(f"{datetime.now().astimezone().isoformat(timespec='seconds')} "
-                         f"SUMMARY {summary.line()}\n")
+            handle.write(f"{log_time(datetime.now().timestamp())} SUMMARY {summary.line()}\n")
     if not quiet:
         click.echo(summary.line(), err=True)
     if summary.failed:
@@ -401,6 +404,22 @@ def resumable_errors(db: str) -> Iterator[None]:
         sys.exit(2)
 
 
+def log_time(timestamp: float) -> str:
+    """The one time format of the log file: ISO 8601, local time with its offset, seconds."""
+    return datetime.fromtimestamp(timestamp).astimezone().isoformat(timespec="seconds")
+
+
+def _log_file_formatter() -> Any:
+    """`<log_time> LEVEL message`: every line of the log file in one time format."""
+    import logging
+
+    class IsoFormatter(logging.Formatter):
+        def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+            return log_time(record.created)
+
+    return IsoFormatter("%(asctime)s %(levelname)s %(message)s")
+
+
 def _log_handlers(quiet: bool, log_file: Path | None) -> list[Any]:
     import logging
 
@@ -415,7 +434,7 @@ def _log_handlers(quiet: bool, log_file: Path | None) -> list[Any]:
             error(f"cannot open the log file: {exc}")
             sys.exit(2)
         file_handler.setLevel(logging.INFO)
-        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        file_handler.setFormatter(_log_file_formatter())
         handlers.append(file_handler)
     return handlers
 
