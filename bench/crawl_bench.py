@@ -43,7 +43,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             db = args.db or os.path.join(tmp, "bench.db")
             with open_archive(db) as archive:
-                options = CrawlOptions(pages=pages, policy=HttpPolicy(delay=0.0))
+                options = CrawlOptions(pages=pages, max_new_links=args.articles,
+                                       policy=HttpPolicy(delay=0.0))
                 wall, cpu = time.perf_counter(), time.process_time()
                 summary = crawl(archive, [base + "/nieuws/binnenland"], options)
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
