@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .items import to_utc
+from .items import ItemKind, to_utc
 
 if TYPE_CHECKING:
     from .store.archive import Archive
+    from .store.reader import ArchiveReader
 
 DEFAULT_DB = "newsarchive.db"
 
@@ -38,10 +39,17 @@ def error(message: str) -> None:
     click.echo(f"newsarchive: {message}", err=True)
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsarchive")
 def cli() -> None:
-    """Scrape ANP-style news-wire pages into a structured, deduplicated archive."""
+    """Scrape ANP-style news-wire pages into a structured, deduplicated archive.
+
+    \b
+    Examples:
+        newsarchive ingest fixtures/ --fetched-at 2026-03-17T12:00:00Z
+        newsarchive query --agency AFP --since 24h
+        newsarchive crawl --sources sources.txt --log-file crawl.log
+    """
 
 
 # Commands are added below, one section per stage: parse, store (ingest, db), fetch (fetch,
@@ -49,6 +57,9 @@ def cli() -> None:
 
 
 # --- parse -------------------------------------------------------------------------------
+
+
+FIRST_FETCH_YEAR, LAST_FETCH_YEAR = 1900, 9998
 
 
 def _iso_datetime(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
@@ -59,9 +70,14 @@ def _iso_datetime(ctx: click.Context, param: click.Parameter, value: str | None)
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
-        return to_utc(datetime.fromisoformat(text))
-    except ValueError:
+        moment = to_utc(datetime.fromisoformat(text))
+    except (ValueError, OverflowError):
         raise click.BadParameter(f"not an ISO 8601 date and time: {value!r}") from None
+    if not FIRST_FETCH_YEAR <= moment.year <= LAST_FETCH_YEAR:
+        # Ages count back from it (`3 jaar geleden`): a moment near the calendar's ends has none.
+        raise click.BadParameter(
+            f"{value!r} is not a plausible fetch time (years {FIRST_FETCH_YEAR}-{LAST_FETCH_YEAR})")
+    return moment
 
 
 fetched_at_option = click.option(
@@ -81,6 +97,11 @@ def parse_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: str
 
     A missing, empty, binary or non-page file is named on stderr; the others are still
     printed, and the exit status is 1.
+
+    \b
+    Examples:
+        newsarchive parse page.html --url https://regio.example.nl/nieuws/x
+        newsarchive parse dumps/*.txt --fetched-at 2026-03-17T12:00:00Z | jq .title
     """
     from .parse.files import PageFileError, parse_file
 
@@ -105,20 +126,45 @@ def database_reason(exc: Exception) -> str:
     return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
-def open_archive_or_exit(db: str, **options: Any) -> Archive:
-    """The archive `--db` names, or one line on stderr and exit status 2."""
+@contextmanager
+def archive_errors(db: str) -> Iterator[None]:
+    """What the archive or its driver raises, as one line on stderr and exit status 2."""
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-    from .store.archive import open_archive
-    from .store.db import ArchiveError
+    from .store.db import ArchiveError, is_malformed
 
     try:
-        return open_archive(db, **options)
+        yield
     except ArchiveError as exc:
         error(f"{db}: {exc}")
+    except ImportError as exc:  # a URL whose driver is not installed (mysql://, ...)
+        error(f"{db}: cannot open the archive: its database driver is not installed ({exc})")
     except (ArgumentError, SQLAlchemyError) as exc:
-        error(f"{db}: cannot open the archive: {database_reason(exc)}")
+        if is_malformed(exc):
+            error(f"{db}: the archive is damaged ({database_reason(exc)}); see `newsarchive db check`")
+        else:
+            error(f"{db}: the archive failed: {database_reason(exc)}")
+    else:
+        return
     sys.exit(2)
+
+
+def open_archive_or_exit(db: str, **options: Any) -> Archive:
+    """The archive `--db` names, to write (created when new), or one line and exit status 2."""
+    from .store.archive import open_archive
+
+    with archive_errors(db):
+        return open_archive(db, **options)
+    raise AssertionError("unreachable")
+
+
+def open_reader_or_exit(db: str) -> ArchiveReader:
+    """The archive `--db` names, to read (never created nor changed), or one line and exit 2."""
+    from .store.reader import open_reader
+
+    with archive_errors(db):
+        return open_reader(db)
+    raise AssertionError("unreachable")
 
 
 @cli.command("ingest")
@@ -135,6 +181,11 @@ def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: st
     The same file at the same fetch time is stored once however often it is ingested. Each
     stored page keeps the file's path. Files that hold no page are named on stderr and the
     exit status is 1; the others are stored.
+
+    \b
+    Examples:
+        newsarchive ingest saved-pages/ --fetched-at 2026-03-17T12:00:00Z
+        newsarchive ingest page.html --url https://regio.example.nl/nieuws/x
     """
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -163,13 +214,24 @@ def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: st
 
 @cli.group("db")
 def db_group() -> None:
-    """The archive's schema (Alembic revisions shipped with newsarchive)."""
+    """The archive's schema (Alembic revisions shipped with newsarchive).
+
+    \b
+    Examples:
+        newsarchive db current
+        newsarchive db check --full
+    """
 
 
 @db_group.command("upgrade")
 @db_option
 def db_upgrade_command(db: str) -> None:
-    """Create the archive or bring its schema to this newsarchive's newest revision."""
+    """Create the archive or bring its schema to this newsarchive's newest revision.
+
+    \b
+    Example:
+        newsarchive db upgrade --db newsarchive.db
+    """
     with open_archive_or_exit(db, upgrade_to_heads=True) as archive:
         click.echo(f"{db}: at revision {', '.join(archive.revisions())} (newest)")
 
@@ -177,16 +239,57 @@ def db_upgrade_command(db: str) -> None:
 @db_group.command("current")
 @db_option
 def db_current_command(db: str) -> None:
-    """Show the archive's schema revision and whether it is the newest this tool knows."""
-    from .store.archive import archive_status
-    from .store.db import ArchiveError
+    """Show the archive's schema revision and whether it is the newest this tool knows.
 
-    try:
+    \b
+    Example:
+        newsarchive db current --db postgresql+psycopg://postgres@127.0.0.1/news
+    """
+    from .store.reader import archive_status
+
+    with archive_errors(db):
         revisions, state = archive_status(db)
-    except ArchiveError as exc:
-        error(f"{db}: {exc}")
-        sys.exit(2)
-    click.echo(f"{db}: {', '.join(revisions) or 'no schema yet'} ({state})")
+    click.echo(f"{db}: {', '.join(revisions)} ({state})")
+
+
+@db_group.command("check")
+@click.option("--full", is_flag=True,
+              help="SQLite's integrity_check (reads every index too; slower) instead of quick_check.")
+@db_option
+def db_check_command(full: bool, db: str) -> None:
+    """Check that the SQLite file is sound (PRAGMA quick_check, or integrity_check with --full).
+
+    Exit status 0 when it is, 1 when SQLite reports damage (the first problems are printed),
+    2 when there is no archive. A damaged archive is refused by every writing command: restore
+    a copy, or recover it with: sqlite3 archive.db .recover | sqlite3 recovered.db
+
+    \b
+    Example:
+        newsarchive db check --db newsarchive.db --full
+    """
+    from .store.db import ArchiveDamaged
+    from .store.reader import integrity_problems, read_only_engine
+
+    with archive_errors(db):
+        try:
+            engine = read_only_engine(db)
+        except ArchiveDamaged as exc:
+            error(f"{db}: damaged: {exc}")
+            sys.exit(1)
+        if engine.dialect.name != "sqlite":
+            engine.dispose()
+            click.echo(f"{db}: nothing to check: the database server keeps its own files sound")
+            return
+        try:
+            problems = integrity_problems(engine, full=full)
+        finally:
+            engine.dispose()
+    if not problems:
+        click.echo(f"{db}: ok ({'integrity_check' if full else 'quick_check'})")
+        return
+    for problem in problems[:10]:
+        error(f"{db}: damaged: {problem}")
+    sys.exit(1)
 
 
 # --- fetch: fetch, crawl --------------------------------------------------------------------
@@ -354,6 +457,10 @@ def fetch_command(urls: tuple[str, ...], **options: Any) -> None:
 
     Exit status 0 when all went well, 1 when some pages failed (each named on stderr), 2 for
     usage or configuration errors. The last line sums up the run.
+
+    \b
+    Example:
+        newsarchive fetch https://regio.example.nl/nieuws/een-artikel --delay 2
     """
     from .fetch.crawl import fetch
 
@@ -382,6 +489,11 @@ def crawl_command(sources: tuple[str, ...], sources_file: Any, pages: int, refre
     that overlap share the work (no URL fetched twice, each host's delay kept across all of
     them); a killed run's URLs return to the others. Exit status 0 when all went well, 1 when
     some pages failed (each named on stderr), 2 for usage or configuration errors.
+
+    \b
+    Examples:
+        newsarchive crawl https://regio.example.nl/nieuws/buitenland --pages 2
+        newsarchive crawl --sources sources.txt --quiet --log-file crawl.log
     """
     from .fetch.crawl import crawl, read_sources_file
 
@@ -419,6 +531,11 @@ def reparse_command(everything: bool, parser_older_than: str | None, since: date
     The selected pages are parsed again, then the archive is rebuilt from every page in fetch
     order: as if all its raw material had been ingested afresh. Item ids stay. Killed, it
     resumes on the next run; shards share the work and the last one rebuilds.
+
+    \b
+    Examples:
+        newsarchive reparse
+        newsarchive reparse --all --workers 2
     """
     from .reparse import ReparseError, Selection, Shard, reparse
 
@@ -443,26 +560,63 @@ def reparse_command(everything: bool, parser_older_than: str | None, since: date
 # --- query: query, show, stats --------------------------------------------------------------
 
 
+# Largest LIMIT, OFFSET and id the databases take (a signed 64-bit integer); larger is clamped.
+MAX_INT64 = 2**63 - 1
+
+
+# The output rule of every command that prints records (query, show, stats), stated once.
+PIPED_FORMAT = "jsonl"
+FORMAT_RULE = "a table on a terminal; JSON Lines (jsonl, one object a line) when piped or redirected"
+
+
 def _format_option(choices: tuple[str, ...]) -> Any:
-    return click.option(
-        "--format", "fmt", type=click.Choice(choices), default=None,
-        help="Output format. Default: table on a terminal, "
-             f"{'JSON Lines' if 'jsonl' in choices else 'JSON'} when piped.",
-    )
+    return click.option("--format", "fmt", type=click.Choice(choices), default=None,
+                        help=f"Output format. Default: {FORMAT_RULE}.")
 
 
-def _chosen_format(fmt: str | None, piped: str) -> str:
-    return fmt or ("table" if sys.stdout.isatty() else piped)
+def _chosen_format(fmt: str | None) -> str:
+    return fmt or ("table" if sys.stdout.isatty() else PIPED_FORMAT)
+
+
+@contextmanager
+def output_to_stdout() -> Iterator[None]:
+    """A reader that closed the pipe (`query | head -1`) ends the command quietly, status 0."""
+    import os
+
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Later flushes (at exit) must not complain either: stdout goes nowhere from here on.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+
+
+class _Count(click.IntRange):
+    """A count or an id: at least `min`; one beyond what the databases take is clamped."""
+
+    def __init__(self, minimum: int) -> None:
+        super().__init__(min=minimum)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return super().convert(min(click.INT.convert(value, param, ctx), MAX_INT64), param, ctx)
+
+
+def _count_option(name: str, default: int, help_text: str, minimum: int = 1) -> Any:
+    return click.option(name, type=_Count(minimum), default=default, show_default=True,
+                        metavar="N", help=help_text)
 
 
 @cli.command("query")
-@click.option("--dateline", help="The whole dateline, any case and accents: `teheran`.")
-@click.option("--place", "places", multiple=True,
-              help="A place of the dateline: `londen` finds IZJOEM/LONDEN. Repeatable (all).")
-@click.option("--agency", "agencies", multiple=True,
-              help="An agency: `AFP` finds ANP/AFP/RTR. Repeatable (all of them).")
-@click.option("--section", help="The section (any case): Buitenland, Sport, Middelburg...")
-@click.option("--kind", type=click.Choice(["article", "teaser"]))
+@click.option("--dateline", metavar="TEXT", help="The whole dateline, any case and accents: teheran.")
+@click.option("--place", "places", multiple=True, metavar="TEXT",
+              help="A place of the dateline: londen finds IZJOEM/LONDEN. Repeatable (all).")
+@click.option("--agency", "agencies", multiple=True, metavar="TEXT",
+              help="An agency: AFP finds ANP/AFP/RTR. Repeatable (all of them).")
+@click.option("--section", metavar="TEXT",
+              help="The section (any case): Buitenland, Sport, Middelburg...")
+@click.option("--kind", type=click.Choice([kind.value for kind in ItemKind]),
+              help="Lead articles only, or sidebar and listing teasers only.")
 @click.option("--since", metavar="WHEN",
               help="Published at or after (window overlap): ISO date/time or 30m, 24h, 7d, 2w.")
 @click.option("--until", metavar="WHEN",
@@ -471,22 +625,32 @@ def _chosen_format(fmt: str | None, piped: str) -> str:
               show_default=True,
               help="Time of --since/--until/--order: publication window or first sight.")
 @click.option("--search", metavar="TEXT",
-              help="Full-text search of title, dateline and body (SQLite FTS5 syntax).")
+              help="Full-text search of title, dateline and body: every word must occur, as "
+                   "written (Midden-Oosten, 16.00); accents and case folded.")
+@click.option("--search-syntax", type=click.Choice(["words", "fts"]), default="words",
+              show_default=True,
+              help="fts: the database's own query syntax instead (SQLite FTS5: OR, NOT, "
+                   "\"a phrase\", prefix*; PostgreSQL: websearch).")
 @click.option("--order", type=click.Choice(["newest", "oldest", "relevance"]),
-              default="newest", show_default=True)
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+              default="newest", show_default=True,
+              help="Newest or oldest first (on the --by axis), or best --search match first.")
+@_count_option("--limit", 20, "How many items (or stories) to print at most.")
+@_count_option("--offset", 0, "How many to skip first (for the next page).", minimum=0)
 @click.option("--stories", is_flag=True,
               help="One row per story of the matching items (limit and offset count stories).")
 @_format_option(("table", "json", "jsonl", "csv"))
 @db_option
 def query_command(dateline: str | None, places: tuple[str, ...], agencies: tuple[str, ...],
                   section: str | None, kind: str | None, since: str | None, until: str | None,
-                  by: str, search: str | None, order: str, limit: int, offset: int,
-                  stories: bool, fmt: str | None, db: str) -> None:
+                  by: str, search: str | None, search_syntax: str, order: str, limit: int,
+                  offset: int, stories: bool, fmt: str | None, db: str) -> None:
     """Items of the archive, filtered (all filters combine), newest first.
 
-    A table on a terminal, JSON Lines when piped (--format to choose).
+    \b
+    Examples:
+        newsarchive query --agency AFP --since 24h
+        newsarchive query --place londen --search "drones" --format csv > londen.csv
+        newsarchive query --section sport --by seen --order oldest --limit 100
     """
     from .query import ItemFilter, QueryError, iter_items, parse_moment
     from .query.output import write_items
@@ -496,58 +660,67 @@ def query_command(dateline: str | None, places: tuple[str, ...], agencies: tuple
         item_filter = ItemFilter(
             dateline=dateline, places=places, agencies=agencies, section=section,
             kind=kind,  # type: ignore[arg-type]
-            since=parse_moment(since, now=now) if since else None,
-            until=parse_moment(until, now=now, end_of_day=True) if until else None,
-            by=by, search=search, order=order, limit=limit, offset=offset,  # type: ignore[arg-type]
+            since=parse_moment(since, now=now) if since is not None else None,
+            until=parse_moment(until, now=now, end_of_day=True) if until is not None else None,
+            by=by, search=search, search_syntax=search_syntax,  # type: ignore[arg-type]
+            order=order, limit=limit, offset=offset,  # type: ignore[arg-type]
         )
-        with open_archive_or_exit(db) as archive:
+        with open_reader_or_exit(db) as archive, archive_errors(db), output_to_stdout():
             if stories:
                 from .query.output import write_stories
                 from .query.stories import search_stories
 
-                write_stories(search_stories(archive, item_filter), _chosen_format(fmt, "jsonl"),
-                              sys.stdout)
+                write_stories(search_stories(archive, item_filter), _chosen_format(fmt), sys.stdout)
             else:
-                write_items(iter_items(archive, item_filter), _chosen_format(fmt, "jsonl"),
-                            sys.stdout)
+                write_items(iter_items(archive, item_filter), _chosen_format(fmt), sys.stdout)
     except QueryError as exc:
         error(str(exc))
         sys.exit(2)
 
 
 @cli.command("show")
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=_Count(0), metavar="ID")
 @_format_option(("table", "json", "jsonl"))
 @db_option
 def show_command(item_id: int, fmt: str | None, db: str) -> None:
     """One item: its window and how it was derived, every sighting, the same story's article
-    or teasers, and earlier titles or agency lists."""
+    or teasers, and earlier titles or agency lists. A missing ID: one line, exit status 1.
+
+    \b
+    Example:
+        newsarchive show 42 --format json
+    """
     from .query.output import write_detail
     from .query.show import show_item
 
-    with open_archive_or_exit(db) as archive:
+    with open_reader_or_exit(db) as archive, archive_errors(db):
         detail = show_item(archive, item_id)
     if detail is None:
         error(f"no item {item_id} in {db}")
         sys.exit(1)
-    write_detail(detail, _chosen_format(fmt, "json"), sys.stdout)
+    with output_to_stdout():
+        write_detail(detail, _chosen_format(fmt), sys.stdout)
 
 
 @cli.command("stats")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
-              help="How many datelines and warning pages to list.")
-@click.option("--days", type=click.IntRange(min=1), default=14, show_default=True,
-              help="How many recent days to count.")
+@_count_option("--top", 10, "How many datelines and warning pages to list.")
+@_count_option("--days", 14, "How many recent days to count.")
 @_format_option(("table", "json", "jsonl"))
 @db_option
 def stats_command(top: int, days: int, fmt: str | None, db: str) -> None:
-    """Items and sightings per agency, dateline, section and day; fetch times; size; warnings."""
+    """Items and sightings per agency, dateline, section and day; fetch times; size; warnings.
+
+    \b
+    Example:
+        newsarchive stats --top 20 --days 30
+    """
     from .query.output import write_stats
     from .query.stats import archive_stats
 
-    with open_archive_or_exit(db) as archive:
+    with open_reader_or_exit(db) as archive, archive_errors(db):
         stats = archive_stats(archive, top=top, days=days)
-    write_stats(stats, _chosen_format(fmt, "json"), sys.stdout)
+    with output_to_stdout():
+        write_stats(stats, _chosen_format(fmt), sys.stdout)
 
 
 # --- see: report, datasette --------------------------------------------------------------
@@ -569,7 +742,12 @@ def report_command(since: str | None, until: str | None, out: Path, csv_dir: Pat
                    db: str) -> None:
     """One self-contained HTML file (charts and their numbers) about a period of the archive:
     volume per agency and section, top datelines and places, how exact the times are, crawl
-    health. Opens offline, also on a phone."""
+    health. Opens offline, also on a phone.
+
+    \b
+    Example:
+        newsarchive report --since 7d --out week.html --csv week-csv/
+    """
     from datetime import timedelta
 
     from .query import QueryError, parse_moment
@@ -608,13 +786,18 @@ def report_command(since: str | None, until: str | None, out: Path, csv_dir: Pat
               help="Port to listen on; 0 takes a free one.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--metadata", "print_metadata", is_flag=True,
-              help="Print the metadata (JSON) for `datasette ARCHIVE --metadata FILE` and exit.")
+              help="Print the metadata (JSON) for datasette ARCHIVE --metadata FILE, and exit.")
 def datasette_command(archive: str, port: int, host: str, print_metadata: bool) -> None:
     """Serve a SQLite archive in Datasette with our metadata: Items first (newest first,
-    search, facets), descriptions of every table and column, canned queries."""
+    search, facets), descriptions of every table and column, canned queries.
+
+    \b
+    Example:
+        newsarchive datasette newsarchive.db --port 8001
+    """
     from .browse import database_name, datasette_metadata, serve
-    from .store.archive import STATE_TEXT, archive_status
     from .store.db import ArchiveError
+    from .store.reader import STATE_TEXT, archive_status
 
     path = Path(archive)
     if print_metadata:

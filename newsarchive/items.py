@@ -101,6 +101,7 @@ class Item:
             "age_text": self.age_text,
             "published_earliest": iso(self.window.earliest) if self.window else None,
             "published_latest": iso(self.window.latest) if self.window else None,
+            "url": self.url,
         }
 
 
@@ -114,7 +115,7 @@ class Headline:
     url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"section": self.section, "time": self.time, "title": self.title}
+        return {"section": self.section, "time": self.time, "title": self.title, "url": self.url}
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,25 @@ class RawDocument:
     @property
     def http_charset(self) -> str | None:
         return charset_of(self.content_type)
+
+
+class ItemKind(str, Enum):
+    """What a stored item is (the `items.kind` column, the same text)."""
+
+    ARTICLE = "article"  # a page's own lead article
+    TEASER = "teaser"  # a sidebar or listing teaser
+
+
+class StoredPageKind(str, Enum):
+    """The kinds of page the archive stores (`pages.kind`): PageKind less `unknown`."""
+
+    ARTICLE = "article"
+    LISTING = "listing"
+
+
+def sql_in(column: str, values: type[Enum]) -> str:
+    """`column IN ('a', 'b')`: a CHECK constraint that holds the enumeration's own text."""
+    return f"{column} IN ({', '.join(repr(member.value) for member in values)})"
 
 
 class LinkRole(str, Enum):
@@ -192,6 +212,10 @@ class ParsedPage:
             "fetched_at": iso(self.fetched_at),
             "title": self.title,
             "section": self.section,
+            "page_date": (
+                {"published": iso(self.page_date.published), "source": self.page_date.source}
+                if self.page_date else None
+            ),
             "lead": self.lead.to_dict() if self.lead else None,
             "items": [item.to_dict() for item in self.items],
             "headlines": [headline.to_dict() for headline in self.headlines],

@@ -27,6 +27,7 @@ from .items import ParsedPage, RawDocument
 from .store.archive import Archive
 from .store.files import page_files
 from .store.ingest import IngestResult, PageRecord, store_pages
+from .words import count
 
 
 def parser_version() -> str:
@@ -110,11 +111,11 @@ class IngestSummary:
 
     def line(self) -> str:
         return (
-            f"{self.files} files: {self.stored} pages stored, {self.already_archived} already "
-            f"archived, {self.failed} failed; {self.new_items} new items, "
-            f"{self.sightings} sightings"
+            f"{count(self.files, 'file')}: {count(self.stored, 'page')} stored, "
+            f"{self.already_archived} already archived, {self.failed} failed; "
+            f"{count(self.new_items, 'new item')}, {count(self.sightings, 'sighting')}"
             + (
-                f"; warning: {self.window_conflicts} sightings with an age that does not fit "
+                f"; warning: {count(self.window_conflicts, 'sighting')} with an age that does not fit "
                 "their item's other sightings (see window_conflicts)"
                 if self.window_conflicts
                 else ""

@@ -78,7 +78,7 @@ def test_since_accepts_relative_and_iso_times(db):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--search", 'drones AND ("'), "cannot search for"),
+    (("--search", 'drones AND ("', "--search-syntax", "fts"), "cannot search for"),
     (("--since", "gisteren"), "not a time"),
     (("--order", "relevance"), "needs a full-text search"),
 ])

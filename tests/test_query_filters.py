@@ -141,7 +141,7 @@ def test_bad_full_text_syntax_is_a_query_error(filled):
     if filled.dialect != "sqlite":
         pytest.skip("PostgreSQL's websearch syntax accepts any text")
     with pytest.raises(QueryError, match="cannot search"):
-        search_items(filled, ItemFilter(search='drones AND ("'))
+        search_items(filled, ItemFilter(search='drones AND ("', search_syntax="fts"))
 
 
 def test_filters_combine(filled):

@@ -23,10 +23,13 @@ def invoke(*args: str):
     return CliRunner().invoke(cli, list(args))
 
 
-def test_db_current_on_a_missing_archive_creates_nothing(tmp_path):
-    result = invoke("db", "current", "--db", str(tmp_path / "none.db"))
-    assert result.exit_code == 0 and "no archive here yet" in result.output
-    assert not (tmp_path / "none.db").exists()
+def test_db_current_on_a_missing_archive_refuses_and_creates_nothing(tmp_path):
+    db = str(tmp_path / "none.db")
+    result = invoke("db", "current", "--db", db)
+    assert result.exit_code == 2
+    assert result.stderr == (f"newsarchive: {db}: no archive here (read commands create none: "
+                             "`newsarchive ingest`, `crawl` or `db upgrade` do)\n")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_db_upgrade_creates_the_archive_at_the_newest_revision(archive_url):
@@ -99,4 +102,4 @@ def test_ingest_warns_about_ages_that_do_not_fit(tmp_path):
         result = invoke("ingest", str(tmp_path / name), "--fetched-at", fetched_at.isoformat(),
                         "--db", str(tmp_path / "a.db"))
         assert result.exit_code == 0, result.output
-    assert "warning: 1 sightings with an age that does not fit" in result.output
+    assert "warning: 1 sighting with an age that does not fit" in result.output

@@ -7,15 +7,20 @@ In CSV and in the table a list (agencies, places) is written as the wire writes 
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import shutil
+import sys
 from collections.abc import Iterable, Iterator
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+from ..words import count
 from .search import ItemRow
-from .show import ItemDetail
-from .stats import ArchiveStats, Count
-from .stories import STORY_FIELDS, StoryRow
+
+if TYPE_CHECKING:  # `query` imports only what it prints: show and stories pull in the models
+    from .show import ItemDetail
+    from .stats import ArchiveStats, Count
+    from .stories import StoryRow
 
 FORMATS = ("table", "json", "jsonl", "csv")
 ITEM_FIELDS = tuple(ItemRow.__dataclass_fields__)
@@ -24,12 +29,16 @@ STORY_TABLE_COLUMNS = ("story", "published", "dateline", "versions", "outlets", 
 ELLIPSIS = "…"
 
 
-def default_format(is_terminal: bool) -> str:
-    """A table on a terminal, JSON Lines when piped."""
-    return "table" if is_terminal else "jsonl"
-
-
 def write_items(rows: Iterable[ItemRow], fmt: str, out: TextIO) -> None:
+    """Every row in `fmt`. The first row is fetched before anything is written, so that a
+    query that fails (a bad search) prints no partial output; no rows is `no items` on stderr
+    for a table, `[]` for JSON, a header alone for CSV, nothing for JSON Lines."""
+    rows = iter(rows)
+    first = next(rows, None)
+    rows = itertools.chain([first], rows) if first is not None else iter(())
+    if fmt == "table" and first is None:
+        print("no items", file=sys.stderr)
+        return
     if fmt == "json":
         _write_json_array((row.to_dict() for row in rows), out)
     elif fmt == "jsonl":
@@ -46,6 +55,8 @@ def write_items(rows: Iterable[ItemRow], fmt: str, out: TextIO) -> None:
 
 def write_stories(rows: Iterable[StoryRow], fmt: str, out: TextIO) -> None:
     """`query --stories`: in CSV, `versions` and `outlets` are JSON text."""
+    from .stories import STORY_FIELDS
+
     if fmt == "json":
         _write_json_array((row.to_dict() for row in rows), out)
     elif fmt == "jsonl":
@@ -79,7 +90,7 @@ def write_detail(detail: ItemDetail, fmt: str, out: TextIO) -> None:
         f"published: {_window(item.published_earliest, item.published_latest)} "
         f"(from {item.window_source}; {detail.window_conflicts} conflicting sightings)",
         f"seen:      {_when(item.first_seen_at)} .. {_when(item.last_seen_at)}, "
-        f"{item.sightings} times",
+        f"{count(item.sightings, 'sighting')}",
         "",
         item.body,
         "",
@@ -165,7 +176,7 @@ def _window(earliest: Any, latest: Any) -> str:
 
 
 def _table_cells(row: ItemRow) -> list[str]:
-    text = " ".join(part for part in (row.title, row.body) if part)
+    text = " — ".join(part for part in (row.title, row.body) if part)
     return [str(row.id), _when(row.published_earliest), row.dateline or "-",
             "/".join(row.agencies) or "-", row.section or "-", row.kind, " ".join(text.split())]
 

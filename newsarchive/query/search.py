@@ -43,11 +43,11 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
 from ..items import iso
-from ..store.archive import Archive
 from ..store.db import is_transient
 from ..store.keys import fold
-from ..store.models import UTCDateTime
-from .filters import ItemFilter, QueryError
+from ..store.reader import ArchiveReader
+from ..store.types import UTCDateTime
+from .filters import ItemFilter, QueryError, search_words
 from .tables import AGENCIES, ITEM_AGENCIES, ITEM_PLACES, ITEMS, PLACES
 
 # The FTS5 table of migration 0003_query (SQLite only); its rowid is items.id.
@@ -128,12 +128,12 @@ class IdSet:
         return self.probe if sqlite and self.probe is not None else self.contains_item()
 
 
-def search_items(archive: Archive, query: ItemFilter) -> list[ItemRow]:
+def search_items(archive: ArchiveReader, query: ItemFilter) -> list[ItemRow]:
     """The page of items `query` selects, in its order."""
     return list(iter_items(archive, query))
 
 
-def iter_items(archive: Archive, query: ItemFilter) -> Iterator[ItemRow]:
+def iter_items(archive: ArchiveReader, query: ItemFilter) -> Iterator[ItemRow]:
     """Like `search_items`, loading rows in batches (for very large `limit`s)."""
     with archive.engine.connect() as connection:
         if connection.dialect.name == "sqlite":
@@ -167,7 +167,7 @@ def _plan(connection: Connection, query: ItemFilter) -> tuple[Select[Any], str |
     if sets is None:
         return None
     if not sqlite and query.search:
-        conditions.append(_pg_search_condition(query.search))
+        conditions.append(_pg_search_condition(query))
     if query.order == "relevance":
         return _by_relevance(query, conditions, sets, sqlite), None
     walk_time_index = True
@@ -249,10 +249,10 @@ def _id_sets(connection: Connection, query: ItemFilter, sqlite: bool) -> list[Id
     if sqlite and query.search:
         sets.append(
             IdSet(
-                members=select(ITEMS_FTS.c.rowid).where(FTS_MATCH(query.search)),
+                members=select(ITEMS_FTS.c.rowid).where(FTS_MATCH(query.fts5_query)),
                 probe=None,
                 cutoff=SEARCH_SET_CUTOFF,
-                search=query.search,
+                search=query.fts5_query,
             )
         )
     return sets
@@ -273,8 +273,8 @@ def _bounded_count(connection: Connection, id_set: IdSet) -> int:
     return connection.execute(select(func.count()).select_from(limited)).scalar_one()
 
 
-def _pg_search_condition(search: str) -> ColumnElement[bool]:
-    return _pg_vector().op("@@")(_pg_query(search))
+def _pg_search_condition(query: ItemFilter) -> ColumnElement[bool]:
+    return _pg_vector().op("@@")(_pg_query(query))
 
 
 def _pg_vector() -> ColumnElement[Any]:
@@ -282,8 +282,18 @@ def _pg_vector() -> ColumnElement[Any]:
     return func.item_search_vector(ITEMS.c.title, ITEMS.c.dateline, ITEMS.c.body)
 
 
-def _pg_query(search: str) -> ColumnElement[Any]:
-    return func.websearch_to_tsquery(literal_column("'simple'"), func.search_fold(search))
+def _pg_query(query: ItemFilter) -> ColumnElement[Any]:
+    """`fts`: websearch_to_tsquery; `words`: each word a phrase (as PostgreSQL's parser splits
+    the text), all of them required."""
+    simple: ColumnElement[Any] = literal_column("'simple'")
+    assert query.search is not None
+    if query.search_syntax == "fts":
+        return func.websearch_to_tsquery(simple, func.search_fold(query.search))
+    phrases = [func.phraseto_tsquery(simple, func.search_fold(word)) for word in search_words(query.search)]
+    combined: ColumnElement[Any] = phrases[0]
+    for phrase in phrases[1:]:
+        combined = combined.op("&&")(phrase)
+    return combined
 
 
 def sort_column(query: ItemFilter) -> ColumnElement[Any]:
@@ -319,11 +329,11 @@ def _by_relevance(
         candidates = (
             select(ITEMS.c.id.label("id"), score.label("score"))
             .select_from(ITEMS_FTS.join(ITEMS, ITEMS.c.id == ITEMS_FTS.c.rowid))
-            .where(FTS_MATCH(query.search), *conditions, *(s.condition(sqlite) for s in sets))
+            .where(FTS_MATCH(query.fts5_query), *conditions, *(s.condition(sqlite) for s in sets))
             .order_by(ITEMS_FTS.c.rowid.desc())
         )
     else:
-        score = -func.ts_rank(_pg_vector(), _pg_query(query.search))
+        score = -func.ts_rank(_pg_vector(), _pg_query(query))
         candidates = (
             select(ITEMS.c.id.label("id"), score.label("score"))
             .where(*conditions, *(s.contains_item() for s in sets))

@@ -9,13 +9,12 @@ from typing import Any
 from sqlalchemy import select
 
 from ..items import iso
-from ..store.archive import Archive
 from ..store.derive import explain_window
 from ..store.evidence import Step
-from ..store.models import item_links
+from ..store.reader import ArchiveReader
 from .search import ItemRow, load_rows
 from .stories import Outlet, Version, story_versions
-from .tables import ITEMS, PAGES, REVISIONS, SIGHTINGS
+from .tables import ITEM_LINKS, ITEMS, PAGES, REVISIONS, SIGHTINGS
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ def _isoformat(data: dict[str, Any]) -> dict[str, Any]:
     return {k: iso(v) if isinstance(v, datetime) else v for k, v in data.items()}
 
 
-def show_item(archive: Archive, item_id: int) -> ItemDetail | None:
+def show_item(archive: ArchiveReader, item_id: int) -> ItemDetail | None:
     """The item `item_id`, or None when the archive has no such item."""
     with archive.engine.connect() as connection:
         rows = load_rows(connection, [item_id])
@@ -158,13 +157,13 @@ def show_item(archive: Archive, item_id: int) -> ItemDetail | None:
 
 def _linked(connection: Any, item_id: int, kind: str) -> tuple[LinkedItem, ...]:
     own, other = (
-        (item_links.c.teaser_id, item_links.c.article_id)
+        (ITEM_LINKS.c.teaser_id, ITEM_LINKS.c.article_id)
         if kind == "teaser"
-        else (item_links.c.article_id, item_links.c.teaser_id)
+        else (ITEM_LINKS.c.article_id, ITEM_LINKS.c.teaser_id)
     )
     statement = (
         select(ITEMS.c.id, ITEMS.c.kind, ITEMS.c.dateline, ITEMS.c.title)
-        .join(item_links, other == ITEMS.c.id)
+        .join(ITEM_LINKS, other == ITEMS.c.id)
         .where(own == item_id)
         .order_by(ITEMS.c.id)
     )

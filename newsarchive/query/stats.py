@@ -12,8 +12,7 @@ from sqlalchemy import Connection, func, literal_column, select, text
 from sqlalchemy.engine import make_url
 
 from ..items import iso
-from ..store.archive import Archive
-from ..store.tables import metadata
+from ..store.reader import ArchiveReader
 from .tables import AGENCIES, ITEM_AGENCIES, ITEMS, PAGES, SIGHTINGS
 
 
@@ -58,7 +57,7 @@ class ArchiveStats:
         return data
 
 
-def archive_stats(archive: Archive, *, top: int = 10, days: int = 14) -> ArchiveStats:
+def archive_stats(archive: ArchiveReader, *, top: int = 10, days: int = 14) -> ArchiveStats:
     with archive.engine.connect() as connection:
         first_fetch, last_fetch, pages = connection.execute(
             select(func.min(PAGES.c.fetched_at), func.max(PAGES.c.fetched_at), func.count())
@@ -133,11 +132,13 @@ def _per_day(connection: Connection, days: int) -> tuple[Count, ...]:
     return tuple(sorted(recent, key=lambda count: count.name or "", reverse=True)[:days])
 
 
-def _size(connection: Connection, archive: Archive) -> int:
+def _size(connection: Connection, archive: ArchiveReader) -> int:
     """Bytes on disk: the SQLite file and its WAL, or the PostgreSQL tables and indexes."""
     if connection.dialect.name == "sqlite":
         path = make_url(str(archive.engine.url)).database or ""
         return sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+    from ..store.tables import metadata  # every table of the models: only PostgreSQL needs them
+
     names = [name for name in metadata.tables if not metadata.tables[name].info.get("is_view")]
     total = 0
     for name in names:

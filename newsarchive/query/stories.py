@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from ..items import iso
-from ..store.archive import Archive
+from ..store.reader import ArchiveReader
 from ..urls import host_of
 from .filters import ItemFilter
 from .search import matching_ids
@@ -87,7 +87,7 @@ class Version:
         return data
 
 
-def search_stories(archive: Archive, query: ItemFilter) -> list[StoryRow]:
+def search_stories(archive: ArchiveReader, query: ItemFilter) -> list[StoryRow]:
     """The stories of the items `query` selects, in the order of their first matching item;
     `limit` and `offset` count stories."""
     with archive.engine.connect() as connection:

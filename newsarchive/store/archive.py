@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from functools import partial
 from itertools import islice
 
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine
 
 from ..items import ParsedPage, RawDocument
 from .db import (
     ArchiveError,
-    database_url,
     make_engine,
     retry_when_busy,
+    sqlite_file_kind,
+    sqlite_path,
     with_retries,
     write_transaction,
 )
@@ -23,6 +23,7 @@ from .keys import content_hash
 from .migrate import archive_state, current_revisions, upgrade
 from .parses import dump_page
 from .raw import RawCodec
+from .reader import ArchiveReader, damage_as_archive_error, damaged, integrity_problems
 
 BATCH_PAGES = 500
 # The parser version of pages not parsed by newsarchive's parser (built by hand, in tests):
@@ -30,16 +31,12 @@ BATCH_PAGES = 500
 UNVERSIONED = ""
 
 
-class Archive:
-    """An open archive. Use as a context manager, or call `close()`."""
+class Archive(ArchiveReader):
+    """An open archive, to read and write. Use as a context manager, or call `close()`."""
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        super().__init__(engine)
         self.codec = RawCodec()
-
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
 
     def ingest(
         self, page: ParsedPage, data: bytes | str | RawDocument, parser_version: str = UNVERSIONED
@@ -92,23 +89,22 @@ class Archive:
         with self.engine.connect() as connection:
             return current_revisions(connection)
 
-    def close(self) -> None:
-        self.engine.dispose()
-
     def __enter__(self) -> Archive:
         return self
 
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
 
 def open_archive(db: str, *, upgrade_to_heads: bool = False) -> Archive:
-    """Open the archive `db` (a SQLite path or a SQLAlchemy URL).
+    """Open the archive `db` (a SQLite path or a SQLAlchemy URL) to read and write it.
 
-    A new, empty archive is created (migrated to the newest schema). An archive at a revision
-    newer than this tool raises ArchiveError and is not touched; an older one raises ArchiveError
-    asking for `newsarchive db upgrade`, unless `upgrade_to_heads` is true.
+    A new, empty archive is created (migrated to the newest schema). An existing SQLite file is
+    checked before anything is set on it: a file that is no newsarchive archive, an archive at
+    a revision newer than this tool, or one SQLite reports as damaged (`PRAGMA quick_check`)
+    raises ArchiveError and is left byte for byte as it was. An older archive raises
+    ArchiveError asking for `newsarchive db upgrade`, unless `upgrade_to_heads` is true.
     """
+    path = sqlite_path(db)
+    if path is not None and sqlite_file_kind(path) == "sqlite":
+        _check_before_writing(db)
     engine = make_engine(db)
     try:
         retry_when_busy(lambda: _bring_to_current(engine, upgrade_to_heads))
@@ -116,6 +112,18 @@ def open_archive(db: str, *, upgrade_to_heads: bool = False) -> Archive:
         engine.dispose()
         raise
     return Archive(engine)
+
+
+def _check_before_writing(db: str) -> None:
+    engine = make_engine(db, mode="check")
+    try:
+        with damage_as_archive_error(), engine.connect() as connection:
+            archive_state(connection)  # a foreign or newer database: refused untouched
+        problems = integrity_problems(engine)
+    finally:
+        engine.dispose()
+    if problems:
+        raise damaged(f"{problems[0]}; not writing to it")
 
 
 def _bring_to_current(engine: Engine, upgrade_to_heads: bool) -> None:
@@ -135,24 +143,3 @@ def _migrate(engine: Engine, upgrade_to_heads: bool) -> None:
             )
         if state != "current":
             upgrade(connection)
-
-
-STATE_TEXT = {
-    "empty": "empty: created by the first command that uses it",
-    "current": "newest",
-    "behind": "older than this newsarchive: run `newsarchive db upgrade`",
-}
-
-
-def archive_status(db: str) -> tuple[tuple[str, ...], str]:
-    """The archive's revisions and a phrase saying how they stand; creates nothing."""
-    url = make_url(database_url(db))
-    if url.get_backend_name() == "sqlite" and not os.path.exists(url.database or ""):
-        return (), "no archive here yet: created by the first command that uses it"
-    engine = make_engine(db)
-    try:
-        with engine.connect() as connection:
-            state = archive_state(connection)
-            return current_revisions(connection), STATE_TEXT[state]
-    finally:
-        engine.dispose()

@@ -26,6 +26,15 @@ class ArchiveError(Exception):
     """A problem with the archive the user must act on (one readable line)."""
 
 
+class ArchiveDamaged(ArchiveError):
+    """SQLite reports the file as damaged (malformed pages, a truncated file)."""
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# What SQLite says of a file whose pages are damaged (PRAGMA quick_check / integrity_check too).
+MALFORMED_MARKERS = ("malformed", "not a database", "file is not a database")
+
+
 def database_url(db: str) -> str:
     """`--db` as a SQLAlchemy URL: a plain path is a SQLite file, anything with `://` a URL."""
     if "://" in db:
@@ -33,24 +42,83 @@ def database_url(db: str) -> str:
     return "sqlite:///" + os.path.abspath(os.path.expanduser(db))
 
 
-def make_engine(db: str) -> Engine:
+def sqlite_path(db: str) -> str | None:
+    """The absolute file path of a SQLite `--db`, None for another database."""
     url = database_url(db)
-    if url.startswith("sqlite"):
+    if not url.startswith("sqlite"):
+        return None
+    from sqlalchemy import make_url
+
+    return make_url(url).database or None
+
+
+def sqlite_file_kind(path: str) -> str:
+    """'missing', 'empty' (no bytes yet) or 'sqlite'; ArchiveError for a file that is no SQLite
+    database. Reads the first 16 bytes only: nothing is opened with SQLite, nothing changes."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return "missing"
+    except IsADirectoryError:
+        raise ArchiveError("is a directory, not an archive") from None
+    except OSError as exc:
+        raise ArchiveError(f"cannot read the archive: {exc.strerror or exc}") from None
+    if not header:
+        return "empty"
+    if header != SQLITE_HEADER:
+        raise ArchiveError("not a newsarchive archive (not a SQLite database)")
+    return "sqlite"
+
+
+def make_engine(db: str, *, mode: str = "write") -> Engine:
+    """The engine of `db`. On SQLite, `mode` says how the file is opened:
+
+    - `write`: read-write, switched to WAL (this changes the file for good: archives only);
+    - `check`: read-write but no pragma that writes, to look at a file before writing to it
+      (closing it removes the -wal and -shm files it made);
+    - `read`: `mode=ro`: nothing can be written, so a read works on read-only media;
+    - `immutable`: `mode=ro&immutable=1`, also without locks and the WAL (when even the -shm
+      file cannot be made; a crawl writing at the same time is not seen, or seen half-way).
+    """
+    url = database_url(db)
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    if mode in ("read", "immutable"):
+        engine = create_engine(url, creator=_read_only_connector(sqlite_path(db) or "", mode == "immutable"))
+    else:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    _configure_sqlite(engine, write=mode == "write")
+    return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _read_only_connector(path: str, immutable: bool) -> Callable[[], Any]:
+    import sqlite3
+    from urllib.parse import quote
+
+    uri = f"file:{quote(path)}?mode=ro" + ("&immutable=1" if immutable else "")
+
+    def connect() -> Any:
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+    return connect
+
+
+def is_malformed(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return any(marker in text for marker in MALFORMED_MARKERS)
+
+
+def _configure_sqlite(engine: Engine, *, write: bool) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy emit BEGIN itself (pysqlite's own BEGIN is deferred and comes late).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        if write:  # journal_mode changes the file for good: only on an archive being written
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 

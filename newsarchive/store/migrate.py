@@ -6,30 +6,29 @@ opens a new archive) and the developers' top-level `alembic/env.py` call `run_en
 
 from __future__ import annotations
 
-import ast
-import functools
 import os
-import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, text
 
-from .db import ArchiveError, database_url, make_engine
-from .models import UTCDateTime
+from .db import database_url, make_engine
+from .revisions import (  # noqa: F401 - the revision checks, importable from here too
+    MIGRATIONS_DIR,
+    VERSION_TABLE,
+    archive_state,
+    current_revisions,
+    known_revisions,
+)
+from .types import UTCDateTime
 
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-VERSION_TABLE = "alembic_version"
 # Objects other migrations create with raw DDL and that no model describes (full-text tables).
 IGNORED_TABLE_PREFIXES: tuple[str, ...] = ("items_fts",)
 # Indexes of migration 0003_query, some on expressions no model can describe.
 IGNORED_INDEX_PREFIXES: tuple[str, ...] = ("ix_query_",)
-# `revision = ...` and `down_revision = ...` lines of a migration file (alembic's own template).
-REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -46,47 +45,6 @@ def script_directory() -> ScriptDirectory:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config())
-
-
-@functools.lru_cache(maxsize=1)
-def known_revisions() -> tuple[frozenset[str], frozenset[str]]:
-    """(every revision, the heads) of the shipped migrations, read from the files' revision
-    lines without alembic's script machinery (a test checks both against alembic's)."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        values = dict(REVISION_LINE.findall(path.read_text(encoding="utf-8")))
-        if "revision" not in values:
-            continue
-        revisions.add(ast.literal_eval(values["revision"]))
-        down = ast.literal_eval(values.get("down_revision", "None"))
-        parents.update([down] if isinstance(down, str) else down or ())
-    return frozenset(revisions), frozenset(revisions - parents)
-
-
-def current_revisions(connection: Connection) -> tuple[str, ...]:
-    """The archive's revisions (alembic's version table), empty for a new database."""
-    if not inspect(connection).has_table(VERSION_TABLE):
-        return ()
-    rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))
-    return tuple(row[0] for row in rows)
-
-
-def archive_state(connection: Connection) -> str:
-    """'empty', 'current' or 'behind'; raises ArchiveError for a newer or foreign database."""
-    current = current_revisions(connection)
-    known, heads = known_revisions()
-    if not current:
-        if inspect(connection).get_table_names():
-            raise ArchiveError("the database has tables but is not a newsarchive archive")
-        return "empty"
-    unknown = sorted(set(current) - known)
-    if unknown:
-        raise ArchiveError(
-            f"the archive is at revision {', '.join(unknown)}, newer than this newsarchive "
-            f"knows ({', '.join(sorted(heads))}); upgrade newsarchive to use it"
-        )
-    return "current" if set(current) == heads else "behind"
 
 
 def upgrade(connection: Connection) -> None:

@@ -6,14 +6,11 @@ proves these models and the migrations agree.
 
 from __future__ import annotations
 
-import functools
-from datetime import datetime, timezone
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import (
     CheckConstraint,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -24,13 +21,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from ..items import to_utc
-
-SQLITE_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+from ..items import ItemKind, StoredPageKind, sql_in
+from .evidence import WindowSource
+from .types import SQLITE_TIME_FORMAT, UTCDateTime, sqlite_text  # noqa: F401 - their old home
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -39,50 +34,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-@functools.lru_cache(maxsize=65536)  # fetch times and window bounds repeat within a batch
-def sqlite_text(moment: datetime) -> str:
-    return to_utc(moment).strftime(SQLITE_TIME_FORMAT)
-
-
-def _sqlite_bind(value: datetime | None) -> str | None:
-    return None if value is None else sqlite_text(value)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A UTC moment to the second: `timestamptz` on PostgreSQL, ISO 8601 text on SQLite.
-
-    On SQLite the text has one fixed format (``2026-03-17T09:00:00Z``) so that text order is
-    time order and sqlite3, Datasette and pandas read it as a date.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(String(20))
-        return dialect.type_descriptor(DateTime(timezone=True))
-
-    def bind_processor(self, dialect: Dialect) -> Any:
-        if dialect.name == "sqlite":  # process_bind_param without TypeDecorator's wrapping:
-            return _sqlite_bind  # ingest binds two of these per sighting
-        return super().bind_processor(dialect)
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        return sqlite_text(value) if dialect.name == "sqlite" else to_utc(value).replace(microsecond=0)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            # fromisoformat of the text without its `Z`: the same value as strptime with
-            # SQLITE_TIME_FORMAT, some 50 times faster (a query page reads 80 of these).
-            return datetime.fromisoformat(value.rstrip("Z")).replace(tzinfo=timezone.utc)
-        return to_utc(value)
 
 
 class Base(DeclarativeBase):
@@ -96,7 +47,7 @@ class Page(Base):
     __table_args__ = (
         UniqueConstraint("content_hash", "fetched_at"),
         Index(None, "url", "fetched_at"),
-        CheckConstraint("kind IN ('article', 'listing')", name="kind"),
+        CheckConstraint(sql_in("kind", StoredPageKind), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -148,9 +99,9 @@ class Item(Base):
 
     __tablename__ = "items"
     __table_args__ = (
-        CheckConstraint("kind IN ('article', 'teaser')", name="kind"),
+        CheckConstraint(sql_in("kind", ItemKind), name="kind"),
         CheckConstraint(
-            "window_source IN ('headline', 'metadata', 'relative_age', 'teaser', 'none')",
+            sql_in("window_source", WindowSource),
             name="window_source",
         ),
     )
