@@ -103,8 +103,9 @@ TABLES: dict[str, dict[str, Any]] = {
     },
     "crawl_responses": {
         "title": "Raw responses",
-        "description": "Every response with a body, as received (zlib-compressed), so any page "
-                       "can be parsed again.",
+        "description": "Every HTTP response as received (status, headers); content_hash names "
+                       "its body in raw_bodies (kept once, compressed), so any page can be "
+                       "parsed again. A 304 has none.",
         "sort_desc": "fetched_at",
     },
     "agencies": {"title": "Agencies", "description": "Agency names as the wire writes them."},

@@ -3,6 +3,8 @@
 `newsarchive ingest` (files), the crawler, WARC import and reparse all call these, so what
 they derive from a document cannot drift apart:
 
+    raw_document(bytes, fetched_at, url, headers=...) -> RawDocument
+        a document as it arrived (file, HTTP response, WARC record), built in one way
     parse_document(RawDocument) -> ParsedPage
         the parser, given everything the document came with (URL, fetch time, HTTP charset)
     prepare(archive, [(RawDocument, ParsedPage)]) -> [PageRecord]
@@ -15,7 +17,7 @@ they derive from a document cannot drift apart:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,13 +28,30 @@ from . import parse
 from .items import ParsedPage, RawDocument
 from .store.archive import Archive
 from .store.files import is_warc, page_files
-from .store.ingest import IngestResult, PageRecord, store_pages
+from .store.ingest import IngestResult, PageRecord, floor_second, store_pages
+from .store.responses import kept_headers
 from .words import count
 
 
 def parser_version() -> str:
     """The version of the parser that derives what is stored now."""
     return parse.PARSER_VERSION
+
+
+def raw_document(
+    data: bytes,
+    fetched_at: datetime,
+    url: str | None = None,
+    *,
+    headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+    source_path: str | None = None,
+    warc_record_id: str | None = None,
+) -> RawDocument:
+    """A document as it entered the archive: its Content-Type read from the HTTP headers it
+    came with (any case; none for a file), its fetch time to the second, as the archive keeps
+    it, so that the parser reads it now exactly as a reparse will later."""
+    return RawDocument(data, floor_second(fetched_at), url, kept_headers(headers).get("content-type"),
+                       source_path, warc_record_id)
 
 
 def parse_document(document: RawDocument, *, with_links: bool = False) -> ParsedPage:
@@ -43,9 +62,12 @@ def parse_document(document: RawDocument, *, with_links: bool = False) -> Parsed
     )
 
 
-def prepare(archive: Archive, parsed: Iterable[tuple[RawDocument, ParsedPage]]) -> list[PageRecord]:
-    """Wire pages ready to store (documents that held none must be left out by the caller)."""
-    return archive.records(((page, document) for document, page in parsed), parser_version())
+def prepare(archive: Archive, parsed: Iterable[tuple[RawDocument, ParsedPage]], *,
+            bodies_kept: bool = False) -> list[PageRecord]:
+    """Wire pages ready to store (documents that held none must be left out by the caller);
+    `bodies_kept`: their raw bytes are kept already (with the crawl's responses)."""
+    return archive.records(((page, document) for document, page in parsed), parser_version(),
+                           bodies_kept=bodies_kept)
 
 
 def store_records(
@@ -168,7 +190,7 @@ def ingest_files(
                 summary.failed += 1
                 on_error(path, str(exc))
                 continue
-            yield RawDocument(data, moment, url=url, source_path=str(path.absolute()))
+            yield raw_document(data, moment, url, source_path=str(path.absolute()))
 
     for ingested in ingest_documents(archive, documents()):
         if ingested.document.warc_record_id is not None:

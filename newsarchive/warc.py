@@ -23,7 +23,6 @@ import http.client
 import io
 import json
 import uuid
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -32,22 +31,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import quote, unquote, urlsplit
 
-from sqlalchemy import Connection, Table, and_, select
+from sqlalchemy import Connection, and_, select
 
 from . import __version__
-from .fetch.frontier import TRANSFER_HEADERS
 from .items import RawDocument, to_utc
+from .pipeline import raw_document
 from .store.archive import Archive
-from .store.crawl_models import CrawlResponse
-from .store.db import insert_for, with_retries
-from .store.ingest import PAGE_PARSES, PAGES, floor_second
+from .store.db import with_retries
+from .store.ingest import PAGE_PARSES, PAGES
 from .store.parses import load_page
 from .store.raw import load_bodies
+from .store.responses import (
+    BODY_COLUMNS,
+    RESPONSES,
+    TRANSFER_HEADERS,
+    WITH_BODIES,
+    KeptResponse,
+    body_of,
+    keep_response,
+)
 
 if TYPE_CHECKING:
     from .pipeline import Ingested, IngestSummary
-
-RESPONSES: Table = CrawlResponse.__table__  # type: ignore[assignment]
 NAMESPACE = uuid.UUID("3f1c2a52-6d4e-5b7a-9c1e-2a9b8f0d4e61")  # of newsarchive's record ids
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
@@ -150,13 +155,13 @@ def _fetches(connection: Connection, archive: Archive, since: datetime | None,
 
     found: list[_Fetch] = []
     responses = connection.execute(
-        select(RESPONSES.c.final_url, RESPONSES.c.status, RESPONSES.c.headers, RESPONSES.c.body,
-               RESPONSES.c.compression, RESPONSES.c.fetched_at, RESPONSES.c.page_id)
+        select(RESPONSES.c.final_url, RESPONSES.c.status, RESPONSES.c.headers,
+               RESPONSES.c.fetched_at, RESPONSES.c.page_id, *BODY_COLUMNS).select_from(WITH_BODIES)
         .where(RESPONSES.c.status.in_((200, 304)), bounded(RESPONSES.c.fetched_at))
     ).all()
     answered = {row.page_id for row in responses if row.page_id is not None}
     for row in responses:
-        body = archive.codec.unpack(connection, row) if row.status == 200 else b""
+        body = (body_of(connection, archive.codec, row) or b"") if row.status == 200 else b""
         found.append(_Fetch(row.fetched_at, row.final_url, "response" if row.status == 200 else
                             "revisit", hashlib.sha256(body).hexdigest(), row.status,
                             json.loads(row.headers), body, row.page_id))
@@ -298,8 +303,8 @@ class WarcReader:
     path: Path
     skipped: dict[str, int] = field(default_factory=dict)  # why -> how many
     responses: dict[str, tuple[int, list[tuple[str, str]]]] = field(default_factory=dict)  # by id
-    # crawl_responses rows of fetches that are no page: 304s, and other types (feeds, images)
-    unpaged: list[dict[str, Any]] = field(default_factory=list)
+    # fetches that are no page, to keep in crawl_responses: 304s, other types (feeds, images)
+    unpaged: list[Answer] = field(default_factory=list)
     on_progress: Callable[[int], None] | None = None  # bytes of the file read since last call
 
     def skip(self, why: str) -> None:
@@ -349,10 +354,11 @@ class WarcReader:
                 payloads[key] = (body, content_type)
             if not _is_page_type(content_type):
                 self.skip(f"responses of type {_media_type(content_type) or 'unknown'}")
-                self.unpaged.append(_response_row(uri, 200, record.http_headers.headers, body, moment))
+                self.unpaged.append(Answer(uri, 200, record.http_headers.headers, moment, body))
                 return None
             self.responses[record_id_] = (200, record.http_headers.headers)
-            return RawDocument(body, moment, uri, content_type, warc_record_id=record_id_)
+            return raw_document(body, moment, uri, headers=record.http_headers.headers,
+                                warc_record_id=record_id_)
         if kind == "revisit":
             return self._revisit(record, uri, moment, record_id_, payloads)
         if kind == "resource":
@@ -362,8 +368,10 @@ class WarcReader:
                 return None
             body = record.content_stream().read()
             if uri.startswith("file:"):
-                return RawDocument(body, moment, None, None, unquote(uri[5:]), record_id_)
-            return RawDocument(body, moment, uri, content_type, warc_record_id=record_id_)
+                return raw_document(body, moment, source_path=unquote(uri[5:]),
+                                    warc_record_id=record_id_)
+            return raw_document(body, moment, uri, headers=_content_type(content_type),
+                                warc_record_id=record_id_)
         if kind not in ("warcinfo", "request", "metadata"):
             self.skip(f"{kind} records")
         return None
@@ -373,7 +381,7 @@ class WarcReader:
         headers = record.rec_headers
         if "server-not-modified" in (headers.get_header("WARC-Profile") or ""):
             http_headers = record.http_headers.headers if record.http_headers is not None else []
-            self.unpaged.append(_response_row(uri, 304, http_headers, b"", moment))
+            self.unpaged.append(Answer(uri, 304, http_headers, moment, None))
             return None
         original = payloads.get(headers.get_header("WARC-Refers-To") or "") or payloads.get(
             headers.get_header("WARC-Payload-Digest") or "")
@@ -388,18 +396,28 @@ class WarcReader:
             return None
         self.responses[record_id_] = (
             200, record.http_headers.headers if record.http_headers is not None else [])
-        return RawDocument(body, moment, uri, content_type, warc_record_id=record_id_)
+        return raw_document(body, moment, uri, headers=_content_type(content_type),
+                            warc_record_id=record_id_)
 
 
-def _response_row(uri: str, status: int, headers: list[tuple[str, str]], body: bytes,
-                  moment: datetime, page_id: int | None = None) -> dict[str, Any]:
-    """A crawl_responses row, kept as the crawler keeps one."""
-    return {
-        "url": uri, "final_url": uri, "status": status,
-        "headers": json.dumps(_kept_headers(headers), sort_keys=True),
-        "body": zlib.compress(body, 6) if body else b"", "compression": "zlib" if body else "none",
-        "body_size": len(body), "fetched_at": moment, "page_id": page_id,
-    }
+def _content_type(content_type: str | None) -> list[tuple[str, str]]:
+    return [("content-type", content_type)] if content_type else []
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The HTTP side of a WARC record, to keep in crawl_responses as the crawler keeps one."""
+
+    uri: str
+    status: int
+    headers: list[tuple[str, str]]
+    fetched_at: datetime
+    body: bytes | None  # None: a 304
+    page_id: int | None = None
+    body_kept: bool = False  # the body was kept with the page just stored
+
+    def key(self) -> tuple[str, datetime, int]:
+        return self.uri, self.fetched_at, self.status
 
 
 def _status(record: Any) -> int:
@@ -425,19 +443,19 @@ def _is_page_type(content_type: str | None) -> bool:
     return _media_type(content_type) in PAGE_TYPES or not content_type
 
 
-def _kept_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
-    """As the crawler keeps them: names in lower case, transfer headers left out."""
-    return {name.lower(): value for name, value in headers if name.lower() not in TRANSFER_HEADERS}
+def _is_kept(connection: Connection, key: tuple[str, datetime, int]) -> bool:
+    """A response of this URL, time and status is kept (imported before): one per key."""
+    uri, moment, status = key
+    return connection.execute(select(RESPONSES.c.id).where(  # the (url, fetched_at) index
+        RESPONSES.c.url == uri, RESPONSES.c.fetched_at == moment, RESPONSES.c.final_url == uri,
+        RESPONSES.c.status == status)).first() is not None
 
 
-def keep_responses(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Response rows (imported from WARC) not kept yet: one per URL, time and status."""
-    for row in rows:
-        exists_ = connection.execute(select(RESPONSES.c.id).where(
-            RESPONSES.c.final_url == row["final_url"], RESPONSES.c.fetched_at == row["fetched_at"],
-            RESPONSES.c.status == row["status"])).first()
-        if exists_ is None:
-            connection.execute(insert_for(connection, RESPONSES), row)
+def keep_responses(connection: Connection, responses: list[KeptResponse]) -> None:
+    """Responses (imported from WARC) not kept yet."""
+    for response in responses:
+        if not _is_kept(connection, (response.url, response.fetched_at, response.status)):
+            keep_response(connection, response)
 
 
 class WarcImport:
@@ -450,7 +468,7 @@ class WarcImport:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.http: dict[str, tuple[int, list[tuple[str, str]]]] = {}  # by WARC record id
-        self.rows: list[dict[str, Any]] = []
+        self.answers: list[Answer] = []
 
     def read(self, path: Path, summary: IngestSummary, on_error: Callable[[Path, str], None],
              progress: Callable[[int], None] | None = None) -> Iterator[RawDocument]:
@@ -465,7 +483,7 @@ class WarcImport:
             on_error(path, str(exc))
         for why, count in reader.skipped.items():
             summary.skip(why, count)
-        self.rows.extend(reader.unpaged)
+        self.answers.extend(reader.unpaged)
 
     def stored(self, ingested: Ingested) -> None:
         document, result = ingested.document, ingested.result
@@ -473,13 +491,19 @@ class WarcImport:
         if http is None:
             return
         status, headers = http
-        self.rows.append(_response_row(document.url or "", status, headers, document.data,
-                                       floor_second(document.fetched_at),
-                                       result.page_id if result else None))
-        if len(self.rows) >= self.FLUSH_EVERY:
+        self.answers.append(Answer(
+            document.url or "", status, headers, document.fetched_at, document.data,
+            result.page_id if result else None, body_kept=result is not None and result.stored))
+        if len(self.answers) >= self.FLUSH_EVERY:
             self.flush()
 
     def flush(self) -> None:
-        rows, self.rows = self.rows, []
-        if rows:
-            with_retries(self.archive.engine, partial(keep_responses, rows=rows))
+        """Keep the answers not kept yet: their bodies packed outside the write transaction."""
+        answers, self.answers = self.answers, []
+        with self.archive.engine.connect() as connection:
+            answers = [answer for answer in answers if not _is_kept(connection, answer.key())]
+        codec = self.archive.codec
+        responses = [KeptResponse.of(codec, a.uri, a.uri, a.status, a.headers, a.fetched_at, a.body,
+                                     page_id=a.page_id, body_kept=a.body_kept) for a in answers]
+        if responses:
+            with_retries(self.archive.engine, partial(keep_responses, responses=responses))

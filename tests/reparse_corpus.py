@@ -7,11 +7,13 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from store_pages import T0, age_text, layout_a_html, shown_at, wire_stream
 
 from newsarchive.items import RawDocument
 from newsarchive.store.models import sqlite_text
+from newsarchive.store.raw import RawCodec
+from newsarchive.store.responses import BODY_COLUMNS, RESPONSES, WITH_BODIES, body_of
 
 SECTIONS = ("Zeeland", "Buitenland")
 
@@ -64,3 +66,14 @@ def snapshot(archive: Any, with_ids: bool = True) -> dict[str, Any]:
             "SELECT i.content_key, r.field, r.old_value, r.new_value, p.fetched_at, r.recorded_at "
             "FROM item_revisions r JOIN items i ON i.id = r.item_id JOIN pages p ON p.id = r.page_id"))
     return {"items": items, "lists": lists, "sightings": sightings, "revisions": revisions}
+
+
+def kept_responses(engine: Any) -> dict[int, dict[str, Any]]:
+    """Every crawl_responses row by id, with its body's bytes (`body`, None for a 304) read
+    through the row's content hash by a fresh codec."""
+    codec = RawCodec()
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(RESPONSES, *BODY_COLUMNS).select_from(WITH_BODIES).order_by(RESPONSES.c.id))
+        return {row.id: {**{c.name: getattr(row, c.name) for c in RESPONSES.columns},
+                         "body": body_of(connection, codec, row)} for row in rows}

@@ -125,11 +125,9 @@ def add_crawl_state(archive: Archive) -> None:
                  "status": status})
         for url, status, fetched in responses:
             connection.execute(text(
-                "INSERT INTO crawl_responses (url, final_url, status, headers, body, "
-                "compression, body_size, fetched_at) VALUES (:url, :url, :status, '{}', :body, "
-                "'none', 4, :fetched)"),
-                {"url": url, "status": status, "body": b"page", "fetched": _stored(archive,
-                                                                                   fetched)})
+                "INSERT INTO crawl_responses (url, final_url, status, headers, fetched_at) "
+                "VALUES (:url, :url, :status, '{}', :fetched)"),
+                {"url": url, "status": status, "fetched": _stored(archive, fetched)})
 
 
 def _stored(archive: Archive, moment: datetime | None) -> object:

@@ -10,12 +10,12 @@ import zlib
 from datetime import timedelta
 
 from fixture_site import LISTING
+from reparse_corpus import kept_responses
 from sqlalchemy import func, select
 from store_pages import T0, layout_a_text, wire_stream
 
 from newsarchive import parse
 from newsarchive.fetch.crawl import CrawlOptions, crawl
-from newsarchive.fetch.frontier import RESPONSES
 from newsarchive.fetch.http import HttpPolicy
 from newsarchive.parse import parse_page
 from newsarchive.pipeline import ingest_files
@@ -59,11 +59,8 @@ def test_an_ingested_file_keeps_its_bytes_and_parser_version(archive, tmp_path):
 def test_a_crawled_page_keeps_the_bytes_and_content_type_it_was_served_with(
         fixture_site, archive):
     crawl(archive, [fixture_site.url(LISTING)], CrawlOptions(pages=1, policy=POLICY))
-    with archive.engine.connect() as connection:
-        served = connection.execute(
-            select(RESPONSES.c.page_id, RESPONSES.c.body).where(RESPONSES.c.page_id.is_not(None))
-        ).all()
-    by_page = {page_id: zlib.decompress(body) for page_id, body in served}
+    by_page = {row["page_id"]: row["body"] for row in kept_responses(archive.engine).values()
+               if row["page_id"] is not None}
     stored = pages(archive)
     assert len(stored) == 1 + 10  # the listing and its ten articles
     bodies = stored_bytes(archive)
@@ -116,3 +113,111 @@ def test_upgrading_an_older_archive_keeps_crawled_bodies_as_raw_material(archive
             "text/html; charset=iso-8859-1")
         assert load_bodies(connection, RawCodec(), [digest]) == {digest: data}
     engine.dispose()
+
+
+def test_upgrading_keeps_every_response_body_once_and_byte_for_byte(archive_url):
+    """An archive at 0010 kept a zlib copy of each crawled body in crawl_responses (the
+    page's bytes twice); after the upgrade every response names its body in raw_bodies, with
+    the same bytes, and the bodies raw_bodies lacked are moved there as the store writes them."""
+    import zstandard
+    from alembic import command
+    from sqlalchemy import text
+
+    from newsarchive.store.db import make_engine
+    from newsarchive.store.migrate import alembic_config, upgrade
+
+    engine = make_engine(archive_url)
+    postgres = engine.dialect.name == "postgresql"
+
+    def moment(minutes: int):
+        at = T0 + timedelta(minutes=minutes)
+        return at.replace(tzinfo=None) if postgres else at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    page_a, page_b = page_text(1).encode(), page_text(2).encode()
+    feed = b"<?xml version='1.0'?><rss><channel><title>Eigen</title></channel></rss>"
+    no_wire = b"<html><body><p>Geen bericht hier.</p></body></html>"
+    samples = [page_text(n).encode() for n in range(3, 203)]
+    dictionary = zstandard.train_dictionary(16 * 1024, samples)
+    compressor = zstandard.ZstdCompressor(level=raw.ZSTD_LEVEL, dict_data=dictionary)
+    sha = lambda data: hashlib.sha256(data).hexdigest()  # noqa: E731
+    # (url, status, stored body, compression, body size, minutes, page id, the body's bytes)
+    responses = [
+        ("http://a.example/a", 200, zlib.compress(page_a), "zlib", len(page_a), 0, 1, page_a),
+        ("http://a.example/b", 200, zlib.compress(page_b), "zlib", len(page_b), 1, 2, page_b),
+        ("http://a.example/feed", 200, zlib.compress(feed), "zlib", len(feed), 2, None, feed),
+        ("http://a.example/feed", 200, zlib.compress(feed), "zlib", len(feed), 3, None, feed),
+        ("http://a.example/a", 304, b"", "none", 0, 4, None, None),
+        ("http://a.example/x", 200, no_wire, "none", len(no_wire), 5, None, no_wire),
+        ("http://a.example/leeg", 200, zlib.compress(b""), "zlib", 0, 6, None, b""),
+    ]
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0010_warc")
+        connection.execute(text("INSERT INTO raw_dictionaries (id, data) VALUES (1, :d)"),
+                           {"d": dictionary.as_bytes()})
+        for page_id, data, compression, body, dictionary_id in (
+                (1, page_a, "zlib", zlib.compress(page_a), None),  # as 0005 moved it
+                (2, page_b, "zstd", compressor.compress(page_b), 1)):  # as the store wrote it
+            connection.execute(text(
+                "INSERT INTO raw_bodies (content_hash, compression, dictionary_id, size, body) "
+                "VALUES (:h, :c, :d, :s, :b)"),
+                {"h": sha(data), "c": compression, "d": dictionary_id, "s": len(data), "b": body})
+            connection.execute(text(
+                "INSERT INTO pages (id, url, fetched_at, kind, content_hash, parser_version, "
+                "warnings) VALUES (:i, :u, :t, 'article', :h, '2', '[]')"),
+                {"i": page_id, "u": f"http://a.example/{'ab'[page_id - 1]}",
+                 "t": moment(page_id - 1), "h": sha(data)})
+        for url, status, body, compression, size, minutes, page_id, _ in responses:
+            connection.execute(text(
+                "INSERT INTO crawl_responses (url, final_url, status, headers, body, compression, "
+                "body_size, fetched_at, page_id) VALUES (:u, :u, :s, :h, :b, :c, :n, :t, :p)"),
+                {"u": url, "s": status, "h": json.dumps({"etag": f'"{minutes}"'}), "b": body,
+                 "c": compression, "n": size, "t": moment(minutes), "p": page_id})
+        kept_before = connection.execute(text(
+            "SELECT content_hash, compression, dictionary_id, body FROM raw_bodies ORDER BY id"
+        )).all()
+    before = kept_responses_0010(engine)
+    with engine.begin() as connection:
+        upgrade(connection)
+    after = kept_responses(engine)
+    expected_bodies = [row[-1] for row in responses]
+    assert [row["body"] for row in after.values()] == expected_bodies
+    other = ("id", "url", "final_url", "status", "headers", "fetched_at", "page_id")
+    with engine.connect() as connection:  # the other columns as stored, to the letter
+        stored = connection.execute(text(f"SELECT {', '.join(other)} FROM crawl_responses "
+                                         "ORDER BY id")).mappings().all()
+    assert [dict(row) for row in stored] == [
+        {name: row[name] for name in other} for row in before.values()]
+    assert [row["content_hash"] for row in after.values()] == [
+        None if body is None else sha(body) for body in expected_bodies]
+    with engine.connect() as connection:
+        columns = {c["name"] for c in __import__("sqlalchemy").inspect(connection).get_columns(
+            "crawl_responses")}
+        assert not columns & {"body", "compression", "body_size"}
+        kept = connection.execute(text(
+            "SELECT content_hash, compression, dictionary_id, body FROM raw_bodies ORDER BY id"
+        )).all()
+        assert kept[:2] == kept_before  # what raw_bodies held is left as it was
+        # the rest moved once each, compressed as the store writes: zstd, newest dictionary
+        assert [(row.content_hash, row.compression, row.dictionary_id) for row in kept[2:]] == [
+            (sha(feed), "zstd", 1), (sha(no_wire), "zstd", 1), (sha(b""), "zstd", 1)]
+        assert zstandard.ZstdDecompressor(dict_data=dictionary).decompress(kept[2].body) == feed
+        assert load_bodies(connection, RawCodec(), [sha(feed)]) == {sha(feed): feed}
+    with engine.begin() as connection:  # and back: each response's own zlib copy again
+        command.downgrade(alembic_config(connection), "0010_warc")
+    downgraded = kept_responses_0010(engine)
+    assert downgraded == before
+    engine.dispose()
+
+
+def kept_responses_0010(engine) -> dict[int, dict]:
+    """crawl_responses at revision 0010, each body decompressed from the row's own copy."""
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT * FROM crawl_responses ORDER BY id")).mappings()
+        found = {}
+        for row in rows:
+            data = zlib.decompress(row["body"]) if row["compression"] == "zlib" else bytes(row["body"])
+            found[row["id"]] = {**{k: v for k, v in row.items() if k not in ("body", "compression")},
+                                "body": None if row["status"] == 304 else data}
+        return found

@@ -110,15 +110,14 @@ def test_exported_records_follow_the_standard(archive, fixture_site, tmp_path):
 
 
 def test_a_decoded_body_is_exported_without_content_encoding(archive, tmp_path):
-    from newsarchive.fetch.frontier import RESPONSES
+    from newsarchive.store.responses import KeptResponse, keep_response
 
     doc = documents(1)[0]
+    headers = {"Content-Type": "text/html; charset=utf-8", "ETag": '"x"',
+               "Content-Encoding": "gzip", "Content-Length": "17"}  # as the server sent them
     with archive.engine.begin() as connection:
-        connection.execute(RESPONSES.insert().values(
-            url=doc.url, final_url=doc.url, status=200,
-            headers=json.dumps({"content-type": "text/html; charset=utf-8", "etag": '"x"'}),
-            body=__import__("zlib").compress(doc.data), compression="zlib",
-            body_size=len(doc.data), fetched_at=doc.fetched_at))
+        keep_response(connection, KeptResponse.of(archive.codec, doc.url, doc.url, 200, headers,
+                                                  doc.fetched_at, doc.data))
     path = tmp_path / "out.warc.gz"
     export(archive, path)
     from warcio.archiveiterator import ArchiveIterator

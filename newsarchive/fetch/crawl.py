@@ -29,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..items import ParsedPage, RawDocument
 from ..parse import parse_page
-from ..pipeline import parse_document, prepare, store_records
+from ..pipeline import parse_document, prepare, raw_document, store_records
 from ..store.archive import Archive
 from ..store.crawl_models import FrontierState, UrlKind
 from ..store.db import with_retries
@@ -180,7 +180,7 @@ class _Run:
         self.clock = clock
         self.progress = progress
         self.articles = articles
-        self.frontier = Frontier(archive.engine)
+        self.frontier = Frontier(archive.engine, archive.codec)
         self.hosts = Hosts(archive.engine, settings.backoff)
         self.owner = worker_id()
         self.summary = CrawlSummary()
@@ -504,8 +504,8 @@ class _Run:
             with self.lock:
                 self.visited.update(urls)
         links = wanted is not None and wanted.discover
-        document = RawDocument(body, response.fetched_at, response.final_url,
-                               response.headers.get("content-type"))
+        document = raw_document(body, response.fetched_at, response.final_url,
+                                headers=response.headers)
         if looks_like_feed(body, response.content_type):
             self._queue(_Parsed(urls, response_id, None, document, UrlKind.FEED))
             return discover(body, response.final_url, response.content_type) if links else None
@@ -553,7 +553,8 @@ class _Run:
     def _store_batch(self, batch: list[_Parsed]) -> None:
         pages = [entry for entry in batch if entry.page is not None and entry.page.is_page]
         records = prepare(self.archive, [(entry.document, entry.page) for entry in pages
-                                         if entry.page is not None])
+                                         if entry.page is not None],
+                          bodies_kept=True)  # with the responses (frontier.store_response)
 
         def work(connection: Connection) -> list[IngestResult]:
             results = store_records(connection, records)

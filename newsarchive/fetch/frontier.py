@@ -13,7 +13,6 @@ URL's outcome ends the URL's lease; a lease not ended (kill -9) runs out at `lea
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,20 +20,27 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, Table, and_, false, func, or_, select, update
 
-from ..store.crawl_models import CrawlResponse, FrontierState, FrontierURL, UrlKind
+from ..store.crawl_models import FrontierState, FrontierURL, UrlKind
 from ..store.db import with_retries
 from ..store.ingest import chunks, insert_for
+from ..store.raw import RawCodec
+from ..store.responses import (
+    BODY_COLUMNS,
+    RESPONSES,
+    WITH_BODIES,
+    KeptResponse,
+    body_of,
+    keep_response,
+)
 from ..urls import host_of
 from .errors import FailureReason
 from .http import Response
 from .politeness import HOSTS, ensure_hosts
 
 FRONTIER: Table = FrontierURL.__table__  # type: ignore[assignment]
-RESPONSES: Table = CrawlResponse.__table__  # type: ignore[assignment]
 RETRY_BASE = timedelta(minutes=10)  # a failed URL is tried again after 10 min, 20, 40, ...
 RETRY_CAP = timedelta(days=1)
 MAX_FAILURES = 5  # transient failures in a row before a URL is given up
-TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 @dataclass(frozen=True)
@@ -94,15 +100,12 @@ class StoredResponse:
         return Response(self.url, self.final_url, 200, self.headers, self.body, self.fetched_at)
 
 
-def stored_headers(headers: dict[str, str]) -> dict[str, str]:
-    """The headers kept with a body: those describing its transfer are dropped, because the
-    body is kept as decoded (gzip removed), not as it travelled."""
-    return {name: value for name, value in headers.items() if name not in TRANSFER_HEADERS}
-
-
 class Frontier:
-    def __init__(self, engine: Engine) -> None:
+    """`codec`: the archive's (Archive.codec), which compresses the bodies of responses."""
+
+    def __init__(self, engine: Engine, codec: RawCodec | None = None) -> None:
         self.engine = engine
+        self.codec = codec or RawCodec()
 
     def _write(self, work: Any) -> Any:
         return with_retries(self.engine, work)
@@ -259,19 +262,21 @@ class Frontier:
             update(FRONTIER).where(FRONTIER.c.url == url, FRONTIER.c.lease_owner == owner)
             .values(lease_owner=None, lease_until=None)))
 
+    def _kept(self, url: str, response: Response) -> KeptResponse:
+        assert response.status is not None
+        return KeptResponse.of(self.codec, url, response.final_url, response.status,
+                               response.headers, response.fetched_at, response.body)
+
     def store_response(self, url: str, response: Response, kind: str | None) -> int:
-        """Keep the raw response and mark the URL `fetched`, in one transaction."""
+        """Keep the raw response (its body in raw_bodies) and mark the URL `fetched`, in one
+        transaction."""
         assert response.body is not None
-        compressed, body_size = zlib.compress(response.body, 6), len(response.body)
+        kept = self._kept(url, response)
 
         def work(connection: Connection) -> int:
-            response_id = connection.execute(RESPONSES.insert().values(
-                url=url, final_url=response.final_url, status=response.status,
-                headers=json.dumps(stored_headers(response.headers), sort_keys=True),
-                body=compressed,
-                compression="zlib", body_size=body_size, fetched_at=response.fetched_at,
-            ).returning(RESPONSES.c.id)).scalar_one()
+            response_id = keep_response(connection, kept)
             self._mark(connection, url, response, state=FrontierState.FETCHED, kind=kind)
+            self.codec.refresh(connection)  # a dictionary for later bodies, once there are enough
             return response_id
 
         return self._write(work)
@@ -306,11 +311,10 @@ class Frontier:
 
     def mark_not_modified(self, url: str, response: Response) -> None:
         """Done again; the 304 itself is kept (a row without body: a WARC revisit on export)."""
+        kept = self._kept(url, response)
+
         def work(connection: Connection) -> None:
-            connection.execute(RESPONSES.insert().values(
-                url=url, final_url=response.final_url, status=response.status,
-                headers=json.dumps(stored_headers(response.headers), sort_keys=True), body=b"",
-                compression="none", body_size=0, fetched_at=response.fetched_at))
+            keep_response(connection, kept)
             self._mark(connection, url, response, state=FrontierState.DONE)
 
         self._write(work)
@@ -368,13 +372,13 @@ class Frontier:
         with self.engine.connect() as connection:
             row = connection.execute(
                 select(RESPONSES.c.id, RESPONSES.c.url, RESPONSES.c.final_url, RESPONSES.c.headers,
-                       RESPONSES.c.body, RESPONSES.c.compression, RESPONSES.c.fetched_at)
+                       RESPONSES.c.fetched_at, *BODY_COLUMNS).select_from(WITH_BODIES)
                 .where(RESPONSES.c.url == url, RESPONSES.c.status != 304)
                 .order_by(RESPONSES.c.fetched_at.desc(), RESPONSES.c.id.desc()).limit(1)
             ).first()
-        if row is None:
+            body = None if row is None else body_of(connection, self.codec, row)
+        if row is None or body is None:
             return None
-        body = zlib.decompress(row.body) if row.compression == "zlib" else bytes(row.body)
         return StoredResponse(row.id, row.url, row.final_url, json.loads(row.headers), body,
                               row.fetched_at)
 

@@ -64,14 +64,18 @@ class Archive(ArchiveReader):
             yield from with_retries(self.engine, partial(store_pages, records=records))
 
     def records(
-        self, pages: Iterable[tuple[ParsedPage, bytes | str | RawDocument]], parser_version: str
+        self, pages: Iterable[tuple[ParsedPage, bytes | str | RawDocument]], parser_version: str,
+        *, bodies_kept: bool = False,
     ) -> list[PageRecord]:
-        """The pages ready to store (raw bytes compressed: do it outside the write transaction)."""
-        with_retries(self.engine, self.codec.refresh)
-        return [self._record(page, raw, parser_version) for page, raw in pages]
+        """The pages ready to store (raw bytes compressed: do it outside the write transaction;
+        not when `bodies_kept`, the bytes are in raw_bodies already)."""
+        if not bodies_kept:
+            with_retries(self.engine, self.codec.refresh)
+        return [self._record(page, raw, parser_version, bodies_kept) for page, raw in pages]
 
     def _record(
-        self, page: ParsedPage, raw: bytes | str | RawDocument, parser_version: str
+        self, page: ParsedPage, raw: bytes | str | RawDocument, parser_version: str,
+        body_kept: bool = False,
     ) -> PageRecord:
         if not page.is_page:
             raise ValueError("not a wire page")
@@ -81,7 +85,8 @@ class Archive(ArchiveReader):
         digest = content_hash(raw.data)
         return PageRecord(
             page, digest, floor_second(page.fetched_at), parser_version,
-            self.codec.pack(digest, raw.data), raw.content_type, raw.source_path,
+            None if body_kept else self.codec.pack(digest, raw.data), raw.content_type,
+            raw.source_path,
             dump_page(page), warc_record_id=raw.warc_record_id,
         )
 

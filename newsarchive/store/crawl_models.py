@@ -1,8 +1,9 @@
 """The crawl's tables: the frontier (every URL seen and what became of it) and raw responses.
 
 Both are part of the archive's public schema (see README): the frontier is what lets a killed
-crawl resume and a failing URL back off; the responses keep every fetched body, compressed, with
-its headers, so any page can be parsed again by a later parser.
+crawl resume and a failing URL back off; the responses keep the status and headers of every
+fetch, and name its body, kept once in raw_bodies, so any page can be parsed again by a later
+parser (store/responses.py keeps and reads them).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base, UTCDateTime
@@ -107,22 +108,19 @@ class CrawlHost(Base):
 
 
 class CrawlResponse(Base):
-    """One HTTP response with a body, as received: the raw bytes (compressed) and headers."""
+    """One HTTP response as received: status, headers, and its body by content hash (the bytes
+    are in raw_bodies, once however many responses and pages have them; NULL for a 304)."""
 
     __tablename__ = "crawl_responses"
-    __table_args__ = (
-        Index(None, "url", "fetched_at"),
-        CheckConstraint("compression IN ('zlib', 'none')", name="compression"),
-    )
+    __table_args__ = (Index(None, "url", "fetched_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(Text)  # as requested (normalized)
     final_url: Mapped[str] = mapped_column(Text)  # after redirects
     status: Mapped[int] = mapped_column(Integer)
     headers: Mapped[str] = mapped_column(Text)  # JSON object, names lowercased
-    body: Mapped[bytes] = mapped_column(LargeBinary)
-    compression: Mapped[str] = mapped_column(String(8))
-    body_size: Mapped[int] = mapped_column(Integer)  # bytes before compression
+    content_hash: Mapped[str | None] = mapped_column(
+        String(64), ForeignKey("raw_bodies.content_hash"))  # sha256 of the body, as on pages
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     page_id: Mapped[int | None] = mapped_column(
         ForeignKey("pages.id", ondelete="SET NULL"), index=True

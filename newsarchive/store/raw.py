@@ -1,15 +1,16 @@
-"""Raw material: the bytes of every stored page, compressed, once per content.
+"""Raw material: the bytes of every stored page and kept response, compressed, once per content.
 
-A body is keyed by its sha256 (`content_hash`, as on `pages`), so the same bytes fetched a
-hundred times are stored once. Bodies are compressed with zstandard; once the archive holds
-TRAIN_AFTER bodies, a dictionary is trained on them (and stored in `raw_dictionaries`) and every
-later body is compressed with it: pages of one site share most of their markup, which the
-dictionary holds once. bench/raw_bench.py measures it (about a fifth of zlib's bytes per
-page on the generated HTML pages).
+A body is keyed by its sha256 (`content_hash`, as on `pages` and `crawl_responses`), so the
+same bytes fetched a hundred times, crawled, ingested or imported, are stored once. Bodies are
+compressed with zstandard; once the archive holds TRAIN_AFTER bodies, a dictionary is trained on
+them (and stored in `raw_dictionaries`) and every later body is compressed with it: pages of one
+site share most of their markup, which the dictionary holds once. bench/raw_bench.py measures
+it (about a fifth of zlib's bytes per page on the generated HTML pages).
 """
 
 from __future__ import annotations
 
+import threading
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -50,9 +51,13 @@ class PackedBody:
 
 
 class RawCodec:
-    """Compresses new bodies (with the archive's newest dictionary) and decompresses any."""
+    """Compresses new bodies (with the archive's newest dictionary) and decompresses any.
+
+    Shared by the threads of a crawl: zstandard's (de)compressors are not thread-safe, so one
+    thread at a time uses them."""
 
     def __init__(self) -> None:
+        self._lock = threading.RLock()
         self.dictionary_id: int | None = None  # used for new bodies
         self._dictionaries: dict[int, zstandard.ZstdCompressionDict] = {}
         self._compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
@@ -61,13 +66,14 @@ class RawCodec:
 
     def refresh(self, connection: Connection) -> None:
         """Use the archive's newest dictionary; train one when there is none and enough bodies."""
-        if self.dictionary_id is not None:
-            return
-        newest = connection.execute(select(func.max(RAW_DICTIONARIES.c.id))).scalar()
-        if newest is None:
-            newest = _train(connection)
-        if newest is not None:
-            self._use(connection, newest)
+        with self._lock:
+            if self.dictionary_id is not None:
+                return
+            newest = connection.execute(select(func.max(RAW_DICTIONARIES.c.id))).scalar()
+            if newest is None:
+                newest = _train(connection)
+            if newest is not None:
+                self._use(connection, newest)
 
     def _use(self, connection: Connection, dictionary_id: int) -> None:
         self.dictionary_id = dictionary_id
@@ -84,9 +90,10 @@ class RawCodec:
         return self._dictionaries[dictionary_id]
 
     def pack(self, content_hash: str, data: bytes) -> PackedBody:
-        return PackedBody(
-            content_hash, "zstd", self.dictionary_id, len(data), self._compressor.compress(data)
-        )
+        with self._lock:
+            return PackedBody(
+                content_hash, "zstd", self.dictionary_id, len(data), self._compressor.compress(data)
+            )
 
     def unpack(self, connection: Connection, row: Any) -> bytes:
         """The bytes of a raw_bodies row (compression, dictionary_id, body)."""
@@ -95,13 +102,14 @@ class RawCodec:
             return zlib.decompress(body)
         if row.compression == "none":
             return body
-        if row.dictionary_id is None:
-            return self._plain.decompress(body)
-        if row.dictionary_id not in self._decompressors:
-            self._decompressors[row.dictionary_id] = zstandard.ZstdDecompressor(
-                dict_data=self._dictionary(connection, row.dictionary_id)
-            )
-        return self._decompressors[row.dictionary_id].decompress(body)
+        with self._lock:
+            if row.dictionary_id is None:
+                return self._plain.decompress(body)
+            if row.dictionary_id not in self._decompressors:
+                self._decompressors[row.dictionary_id] = zstandard.ZstdDecompressor(
+                    dict_data=self._dictionary(connection, row.dictionary_id)
+                )
+            return self._decompressors[row.dictionary_id].decompress(body)
 
 
 def _train(connection: Connection) -> int | None:
