@@ -24,7 +24,7 @@ import io
 import json
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -37,19 +37,11 @@ from . import __version__
 from .items import RawDocument, to_utc
 from .pipeline import raw_document
 from .store.archive import Archive
-from .store.db import with_retries
+from .store.db import chunks, with_retries
 from .store.ingest import PAGE_PARSES, PAGES
 from .store.parses import load_page
-from .store.raw import load_bodies
-from .store.responses import (
-    BODY_COLUMNS,
-    RESPONSES,
-    TRANSFER_HEADERS,
-    WITH_BODIES,
-    KeptResponse,
-    body_of,
-    keep_response,
-)
+from .store.raw import kept_hashes, load_bodies
+from .store.responses import RESPONSES, TRANSFER_HEADERS, KeptResponse, keep_response
 
 if TYPE_CHECKING:
     from .pipeline import Ingested, IngestSummary
@@ -101,7 +93,8 @@ class ExportSummary:
 
 @dataclass(frozen=True)
 class _Fetch:
-    """One thing to export, in fetch order."""
+    """One thing to export, in fetch order; `body` read just before it is written (an archive's
+    bodies do not fit in memory)."""
 
     fetched_at: datetime
     uri: str
@@ -109,8 +102,12 @@ class _Fetch:
     content_hash: str
     status: int
     headers: dict[str, str]
-    body: bytes
     page_id: int | None
+    body: bytes = b""
+
+
+EMPTY_HASH = hashlib.sha256(b"").hexdigest()  # of a revisit's (no) body
+BODIES_AT_ONCE = 200  # bodies read from the archive at a time
 
 
 def export_warc(archive: Archive, out: BinaryIO, filename: str, since: datetime | None = None,
@@ -123,8 +120,8 @@ def export_warc(archive: Archive, out: BinaryIO, filename: str, since: datetime 
         fetches = _fetches(connection, archive, since, until)
         latest = max((f.fetched_at for f in fetches), default=datetime(1970, 1, 1, tzinfo=timezone.utc))
         writer.write_record(_warcinfo(writer, filename, latest))
-        last_response: dict[str, _Fetch] = {}
-        for fetch in fetches:
+        last_response: dict[str, _Fetch] = {}  # without their bodies
+        for fetch in _with_bodies(connection, archive, fetches):
             if fetch.kind == "revisit":
                 original = last_response.get(fetch.uri)
                 if original is None:
@@ -134,7 +131,7 @@ def export_warc(archive: Archive, out: BinaryIO, filename: str, since: datetime 
                 summary.revisits += 1
                 continue
             if fetch.kind == "response":
-                last_response[fetch.uri] = fetch
+                last_response[fetch.uri] = replace(fetch, body=b"")
                 response = _response(writer, fetch)
                 writer.write_record(_request(writer, fetch, _id("response", fetch)))
                 writer.write_record(response)
@@ -156,34 +153,45 @@ def _fetches(connection: Connection, archive: Archive, since: datetime | None,
     found: list[_Fetch] = []
     responses = connection.execute(
         select(RESPONSES.c.final_url, RESPONSES.c.status, RESPONSES.c.headers,
-               RESPONSES.c.fetched_at, RESPONSES.c.page_id, *BODY_COLUMNS).select_from(WITH_BODIES)
+               RESPONSES.c.fetched_at, RESPONSES.c.page_id, RESPONSES.c.content_hash)
         .where(RESPONSES.c.status.in_((200, 304)), bounded(RESPONSES.c.fetched_at))
     ).all()
     answered = {row.page_id for row in responses if row.page_id is not None}
     for row in responses:
-        body = (body_of(connection, archive.codec, row) or b"") if row.status == 200 else b""
         found.append(_Fetch(row.fetched_at, row.final_url, "response" if row.status == 200 else
-                            "revisit", hashlib.sha256(body).hexdigest(), row.status,
-                            json.loads(row.headers), body, row.page_id))
+                            "revisit", row.content_hash or EMPTY_HASH, row.status,
+                            json.loads(row.headers), row.page_id))
     files = connection.execute(
         select(PAGES.c.id, PAGES.c.url, PAGES.c.source_path, PAGES.c.fetched_at,
                PAGES.c.content_hash, PAGES.c.content_type)
         .where(bounded(PAGES.c.fetched_at))
     ).all()
     unanswered = [row for row in files if row.id not in answered]
-    bodies = load_bodies(connection, archive.codec, [row.content_hash for row in unanswered])
+    kept = kept_hashes(connection, [row.content_hash for row in unanswered])
     for page in unanswered:
-        if page.content_hash not in bodies:
+        if page.content_hash not in kept:
             continue  # ingested before raw bytes were kept
-        body = bodies[page.content_hash]
         uri = page.url or file_uri(page.source_path or page.content_hash)
-        content_type = page.content_type or _guess_type(body)
-        found.append(_Fetch(page.fetched_at, uri, "resource", page.content_hash, 200,
-                            {"content-type": content_type}, body, page.id))
+        headers = {"content-type": page.content_type} if page.content_type else {}
+        found.append(_Fetch(page.fetched_at, uri, "resource", page.content_hash, 200, headers,
+                            page.id))
     # Fetch order: by time, then as the archive stored the pages (its page ids: an import
     # stores them in this order again); fetches without a page last in their second.
     return sorted(found, key=lambda f: (f.fetched_at, f.page_id is None, f.page_id or 0, f.uri,
                                         f.kind, f.content_hash))
+
+
+def _with_bodies(connection: Connection, archive: Archive, fetches: list[_Fetch]) -> Iterator[_Fetch]:
+    """The fetches with their bodies (a resource without a Content-Type gets a guessed one)."""
+    for part in chunks(fetches, BODIES_AT_ONCE):
+        bodies = load_bodies(connection, archive.codec,
+                             [fetch.content_hash for fetch in part if fetch.kind != "revisit"])
+        for fetch in part:
+            body = bodies.get(fetch.content_hash, b"") if fetch.kind != "revisit" else b""
+            headers = fetch.headers
+            if fetch.kind == "resource" and "content-type" not in headers:
+                headers = {"content-type": _guess_type(body)}
+            yield replace(fetch, body=body, headers=headers)
 
 
 def _guess_type(body: bytes) -> str:

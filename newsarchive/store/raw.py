@@ -157,3 +157,12 @@ def load_bodies(
         for row in connection.execute(query):
             found[row.content_hash] = codec.unpack(connection, row)
     return found
+
+
+def kept_hashes(connection: Connection, hashes: Sequence[str]) -> set[str]:
+    """The content hashes among `hashes` that have a raw body (without reading the bodies)."""
+    found: set[str] = set()
+    for part in chunks(list(dict.fromkeys(hashes))):
+        found.update(connection.execute(
+            select(RAW_BODIES.c.content_hash).where(RAW_BODIES.c.content_hash.in_(part))).scalars())
+    return found
