@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -212,17 +213,23 @@ def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: st
         sys.exit(1)
 
 
-@contextmanager
-def _warc_progress(paths: tuple[Path, ...]) -> Iterator[Any]:
+def _warc_progress(paths: tuple[Path, ...]) -> Any:
     """A progress bar over the bytes of the WARC files among `paths`, on a terminal only."""
     from .store.files import is_warc, page_files
 
-    total = sum(path.stat().st_size for path in page_files(paths) if is_warc(path)
-                and path.is_file()) if _stderr_is_terminal() else 0
-    if not total:
+    return _progress_bar("importing WARC", lambda: sum(
+        path.stat().st_size for path in page_files(paths) if is_warc(path) and path.is_file()))
+
+
+@contextmanager
+def _progress_bar(label: str, total: Callable[[], int]) -> Iterator[Callable[[int], None] | None]:
+    """`with _progress_bar(label, total) as progress`: a bar on stderr that `progress(n)` moves
+    n of `total()` on; on a terminal only (`total` is not even asked otherwise), else None."""
+    length = total() if _stderr_is_terminal() else 0
+    if not length:
         yield None
         return
-    with click.progressbar(length=total, label="importing WARC", file=sys.stderr) as bar:
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
         yield bar.update
 
 
@@ -570,7 +577,7 @@ def reparse_command(everything: bool, parser_older_than: str | None, since: date
         newsarchive reparse
         newsarchive reparse --all --workers 2
     """
-    from .reparse import ReparseError, Selection, Shard, reparse
+    from .reparse import ReparseError, Selection, Shard, pages_to_parse, reparse
 
     if everything and parser_older_than:
         error("give --all or --parser-older-than, not both")
@@ -583,7 +590,9 @@ def reparse_command(everything: bool, parser_older_than: str | None, since: date
     selection = Selection(everything, parser_older_than, since, until)
     with resumable_errors(db), open_archive_or_exit(db) as archive:
         try:
-            summary = reparse(archive, selection, chosen, workers)
+            with _progress_bar("reparsing", partial(pages_to_parse, archive, selection, chosen)
+                               ) as progress:
+                summary = reparse(archive, selection, chosen, workers, progress)
         except ReparseError as exc:
             error(str(exc))
             sys.exit(1)

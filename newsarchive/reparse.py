@@ -148,9 +148,33 @@ def _open_run(connection: Connection, selection: Selection, version: str) -> int
                                 RUNS.c.parser_version == version)).scalar_one())
 
 
-def _selected(connection: Connection, run_id: int, selection: Selection, version: str) -> Any:
-    """The condition on PAGES of the run's selected pages."""
-    last = select(RUNS.c.last_page_id).where(RUNS.c.id == run_id).scalar_subquery()
+def pages_to_parse(archive: Archive, selection: Selection, shard: Shard = Shard()) -> int:
+    """How many pages `reparse` would parse now (its progress bar's length): the shard's
+    selected pages that a killed run of the same reparse has not staged."""
+    version = parser_version()
+    with archive.engine.connect() as connection:
+        run_id = connection.execute(select(RUNS.c.id).where(
+            RUNS.c.selection == selection.key(), RUNS.c.parser_version == version)).scalar()
+        return int(connection.execute(
+            select(func.count()).select_from(PAGES)
+            .where(_selected(connection, run_id, selection, version), _in_shard(shard),
+                   not_(_staged(run_id)))
+        ).scalar_one())
+
+
+def _in_shard(shard: Shard) -> Any:
+    return PAGES.c.id % shard.count == shard.index
+
+
+def _staged(run_id: int | None) -> Any:
+    return exists().where(STAGED.c.run_id == run_id, STAGED.c.page_id == PAGES.c.id)
+
+
+def _selected(connection: Connection, run_id: int | None, selection: Selection,
+              version: str) -> Any:
+    """The condition on PAGES of the run's selected pages (no run yet: as if opened now)."""
+    last = (select(func.max(PAGES.c.id)) if run_id is None else
+            select(RUNS.c.last_page_id).where(RUNS.c.id == run_id)).scalar_subquery()
     unkept = not_(exists().where(PAGE_PARSES.c.page_id == PAGES.c.id))
     chosen: list[Any] = []
     if not selection.everything:
@@ -176,12 +200,11 @@ def version_key(version: str) -> tuple[int, ...]:
 def _unstaged(connection: Connection, archive: Archive, run_id: int, selection: Selection,
               version: str, shard: Shard) -> list[tuple[int, tuple[Any, ...]]]:
     """The next selected pages of the shard not staged yet: (page id, what parsing needs)."""
-    staged = exists().where(STAGED.c.run_id == run_id, STAGED.c.page_id == PAGES.c.id)
     rows = connection.execute(
         select(PAGES.c.id, PAGES.c.content_hash, PAGES.c.fetched_at, PAGES.c.url,
                PAGES.c.content_type)
-        .where(_selected(connection, run_id, selection, version), not_(staged),
-               PAGES.c.id % shard.count == shard.index)
+        .where(_selected(connection, run_id, selection, version), not_(_staged(run_id)),
+               _in_shard(shard))
         .order_by(PAGES.c.id).limit(PARSE_BATCH)
     ).all()
     bodies = load_bodies(connection, archive.codec, [row.content_hash for row in rows])
@@ -234,10 +257,9 @@ def _rebuild(connection: Connection, run_id: int, selection: Selection,
     if run is None:  # another shard rebuilt it meanwhile
         summary.rebuilt = True
         return summary
-    staged = exists().where(STAGED.c.run_id == run_id, STAGED.c.page_id == PAGES.c.id)
     summary.waiting = connection.execute(
         select(func.count()).select_from(PAGES)
-        .where(_selected(connection, run_id, selection, run.parser_version), not_(staged))
+        .where(_selected(connection, run_id, selection, run.parser_version), not_(_staged(run_id)))
     ).scalar_one()
     if summary.waiting:
         return summary

@@ -223,3 +223,27 @@ def test_the_command_prints_what_changed_and_refuses_bad_options(tmp_path):
     shard = runner.invoke(cli, ["reparse", "--shard", "2/2", "--db", db])
     assert (shard.exit_code, shard.output) == (
         2, "newsarchive: shard 2/2: I must be at least 0 and less than N\n")
+
+
+def test_on_a_terminal_reparse_shows_a_progress_bar_of_the_pages_parsed(tmp_path):
+    from terminal import bar_states, run_on_terminal
+
+    db = tmp_path / "a.db"
+    with open_archive(str(db)) as archive:
+        ingest(archive, [replace(doc, url=f"{doc.url}-{n}") for n, doc in enumerate(documents(60))])
+        with archive.engine.begin() as connection:  # as if parser 1 had read them
+            connection.execute(text("UPDATE pages SET parser_version = '1'"))
+    newsarchive = str(Path(sys.executable).parent / "newsarchive")
+    status, shown = run_on_terminal([newsarchive, "reparse", "--db", str(db)])
+    assert status == 0, shown
+    # 60 pages parsed 50 at a time (PARSE_BATCH): 0 %, 50 of 60, all; then the summary
+    assert bar_states(shown, "reparsing") == [
+        "[" + "-" * 36 + "]    0%", "[" + "#" * 30 + "-" * 6 + "]   83%", "[" + "#" * 36 + "]  100%"]
+    assert shown.endswith("\r\nnewsarchive: reparsed 60 pages (60 parsed by this run), archive "
+                          "rebuilt from 60 pages: items 0 added, 0 removed, 0 changed\r\n")
+    again, shown = run_on_terminal([newsarchive, "reparse", "--db", str(db)])
+    assert (again, bar_states(shown, "reparsing")) == (0, [])  # nothing left to parse: no bar
+    piped = subprocess.run([newsarchive, "reparse", "--all", "--db", str(db)], capture_output=True)
+    assert (piped.returncode, piped.stderr.decode()) == (  # not a terminal: the summary only
+        0, "newsarchive: reparsed 60 pages (60 parsed by this run), archive rebuilt from 60 "
+           "pages: items 0 added, 0 removed, 0 changed\n")
