@@ -90,6 +90,7 @@ class ReparseSummary:
     parsed: int = 0  # pages this process parsed
     waiting: int = 0  # selected pages other processes have still to parse
     rebuilt: bool = False
+    rebuilt_by_another: bool = False  # another shard rebuilt it while this one was finishing
     pages: int = 0  # pages stored again by the rebuild
     reparsed: int = 0  # of which newly parsed
     added: int = 0
@@ -98,6 +99,8 @@ class ReparseSummary:
     changed: dict[str, int] = field(default_factory=dict)  # items changed, by column
 
     def line(self) -> str:
+        if self.rebuilt_by_another:
+            return f"parsed {self.parsed} pages; another shard rebuilt the archive"
         if not self.rebuilt:
             return (f"parsed {self.parsed} pages; waiting for {self.waiting} pages other shards "
                     "have still to parse (the last shard to finish rebuilds the archive)")
@@ -255,7 +258,7 @@ def _rebuild(connection: Connection, run_id: int, selection: Selection,
         connection.execute(text("LOCK TABLE pages, items IN SHARE ROW EXCLUSIVE MODE"))
     run = connection.execute(select(RUNS).where(RUNS.c.id == run_id)).first()
     if run is None:  # another shard rebuilt it meanwhile
-        summary.rebuilt = True
+        summary.rebuilt = summary.rebuilt_by_another = True
         return summary
     summary.waiting = connection.execute(
         select(func.count()).select_from(PAGES)

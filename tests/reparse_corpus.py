@@ -1,5 +1,6 @@
 """Raw material for the reparse and WARC tests: article pages of our own over a simulated wire,
-and a snapshot of everything the archive derived from them, by content key."""
+a snapshot of everything the archive derived from them, by content key, the oracle (the raw
+material ingested afresh in fetch order), and a next parser version to reparse with."""
 
 from __future__ import annotations
 
@@ -10,12 +11,31 @@ from typing import Any
 from sqlalchemy import select, text
 from store_pages import T0, age_text, layout_a_html, shown_at, wire_stream
 
+from newsarchive import parse
 from newsarchive.items import RawDocument
+from newsarchive.pipeline import ingest_documents
+from newsarchive.store.archive import open_archive
 from newsarchive.store.models import sqlite_text
 from newsarchive.store.raw import RawCodec
 from newsarchive.store.responses import BODY_COLUMNS, RESPONSES, WITH_BODIES, body_of
 
 SECTIONS = ("Zeeland", "Buitenland")
+REAL_PARSE = parse.parse_page
+REAL_VERSION = parse.PARSER_VERSION
+NEXT_VERSION = str(int(REAL_VERSION.split(".")[0]) + 1)
+
+
+def without_brussel_teasers(*args: Any, **kwargs: Any) -> Any:
+    """The next parser version: it no longer reads teasers datelined BRUSSEL."""
+    page = REAL_PARSE(*args, **kwargs)
+    page.items = [item for item in page.items if item.dateline != "BRUSSEL"]
+    return page
+
+
+def use_next_parser(patch: Any = setattr) -> None:
+    """Make the parser the next version (`patch`: setattr, or a monkeypatch's setattr)."""
+    patch(parse, "PARSER_VERSION", NEXT_VERSION)
+    patch(parse, "parse_page", without_brussel_teasers)
 
 
 def documents(count: int = 24, seed: int = 5) -> list[RawDocument]:
@@ -77,3 +97,24 @@ def kept_responses(engine: Any) -> dict[int, dict[str, Any]]:
             select(RESPONSES, *BODY_COLUMNS).select_from(WITH_BODIES).order_by(RESPONSES.c.id))
         return {row.id: {**{c.name: getattr(row, c.name) for c in RESPONSES.columns},
                          "body": body_of(connection, codec, row)} for row in rows}
+
+
+def raw_material(archive: Any) -> list[RawDocument]:
+    """Every page's raw bytes with what it arrived with, in fetch order (as reparse orders)."""
+    from newsarchive.store.ingest import PAGES
+    from newsarchive.store.raw import load_bodies
+
+    with archive.engine.connect() as connection:
+        rows = connection.execute(select(PAGES).order_by(PAGES.c.fetched_at, PAGES.c.id)).all()
+        bodies = load_bodies(connection, RawCodec(), [row.content_hash for row in rows])
+    return [RawDocument(bodies[row.content_hash], row.fetched_at, row.url, row.content_type,
+                        row.source_path) for row in rows]
+
+
+def fresh_ingest(path: str, docs: list[RawDocument]) -> dict[str, Any]:
+    """The oracle: `docs` ingested afresh, in fetch order, into a new archive at `path`; its
+    snapshot without ids."""
+    with open_archive(path) as other:
+        for ingested in ingest_documents(other, sorted(docs, key=lambda d: d.fetched_at)):
+            assert ingested.result is not None
+        return snapshot(other, with_ids=False)

@@ -11,7 +11,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from reparse_corpus import documents, snapshot
+from reparse_corpus import (
+    NEXT_VERSION,
+    REAL_PARSE,
+    REAL_VERSION,
+    documents,
+    fresh_ingest,
+    snapshot,
+    use_next_parser,
+)
 from sqlalchemy import func, select, text
 
 from newsarchive import parse
@@ -20,9 +28,6 @@ from newsarchive.reparse import STAGED, ReparseError, Selection, Shard, reparse
 from newsarchive.store.archive import open_archive
 
 ALL = Selection(everything=True)
-REAL_PARSE = parse.parse_page
-REAL_VERSION = parse.PARSER_VERSION
-NEXT_VERSION = str(int(REAL_VERSION.split(".")[0]) + 1)
 
 
 def ingest(archive, docs) -> None:
@@ -30,24 +35,14 @@ def ingest(archive, docs) -> None:
         assert ingested.result is not None
 
 
-def without_goes_teasers(*args, **kwargs):
-    """A next parser version that no longer reads teasers datelined BRUSSEL."""
-    page = REAL_PARSE(*args, **kwargs)
-    page.items = [item for item in page.items if item.dateline != "BRUSSEL"]
-    return page
-
-
 @pytest.fixture
 def parser_next(monkeypatch):
-    monkeypatch.setattr(parse, "PARSER_VERSION", NEXT_VERSION)
-    monkeypatch.setattr(parse, "parse_page", without_goes_teasers)
+    use_next_parser(monkeypatch.setattr)
 
 
 def fresh(tmp_path: Path, docs, name: str) -> dict:
     """The oracle: the same raw material ingested afresh, in fetch order, into a new archive."""
-    with open_archive(str(tmp_path / name)) as other:
-        ingest(other, sorted(docs, key=lambda d: d.fetched_at))
-        return snapshot(other, with_ids=False)
+    return fresh_ingest(str(tmp_path / name), docs)
 
 
 def test_with_the_parser_unchanged_reparse_changes_nothing_and_keeps_every_id(archive):
@@ -79,8 +74,7 @@ def test_a_parser_change_is_reflected_exactly_and_reverting_it_restores_the_arch
     before = snapshot(archive)
     brussel = {key for key, item in before["items"].items() if item[3] == "BRUSSEL"}
     assert brussel
-    monkeypatch.setattr(parse, "PARSER_VERSION", NEXT_VERSION)
-    monkeypatch.setattr(parse, "parse_page", without_goes_teasers)
+    use_next_parser(monkeypatch.setattr)
     summary = reparse(archive, Selection())  # pages older than the new parser: all of them
     assert (summary.reparsed, summary.removed, summary.added) == (24, len(brussel), 0)
     assert snapshot(archive, with_ids=False) == fresh(tmp_path, docs, "next.db")
