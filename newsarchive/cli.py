@@ -39,7 +39,56 @@ def error(message: str) -> None:
     click.echo(f"newsarchive: {message}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class NewsarchiveGroup(click.Group):
+    """The root command: every usage error of every command (unknown option, missing
+    argument, bad choice or number, ...) is one line on stderr and exit status 2, instead of
+    click's usage, hint and error lines. A group given no command still shows its help."""
+
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        given = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(given, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(2)
+        except click.UsageError as exc:
+            error(usage_error_line(exc, self, given))
+            sys.exit(2)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            error("aborted")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_error_line(exc: click.UsageError, root: click.Group, args: list[str]) -> str:
+    """`query: Invalid value for '--limit': 'x' is not a valid integer (help: newsarchive
+    query -h)`: the command, click's message on one line, where help is."""
+    names: list[str] = []
+    if exc.ctx is not None:
+        ctx: click.Context | None = exc.ctx
+        while ctx is not None and ctx.parent is not None:
+            names.insert(0, ctx.info_name or "")
+            ctx = ctx.parent
+    else:  # raised by the option parser, before the command's context existed
+        command: click.Command = root
+        for arg in args:
+            if not isinstance(command, click.Group) or arg not in command.commands:
+                break
+            command = command.commands[arg]
+            names.append(arg)
+    message = " ".join(exc.format_message().split()).removesuffix(".")
+    where = " ".join(["newsarchive", *names])
+    return f"{' '.join(names) + ': ' if names else ''}{message} (help: {where} -h)"
+
+
+@click.group(cls=NewsarchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsarchive")
 def cli() -> None:
     """Scrape ANP-style news-wire pages into a structured, deduplicated archive.
