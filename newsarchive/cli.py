@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .items import ItemKind, to_utc
+from .terminal import print_line
 
 if TYPE_CHECKING:
     from .store.archive import Archive
@@ -35,8 +36,8 @@ db_option = click.option(
 
 
 def error(message: str) -> None:
-    """One readable line on stderr."""
-    click.echo(f"newsarchive: {message}", err=True)
+    """One readable line on stderr (above the progress line, when one is shown)."""
+    print_line(f"newsarchive: {message}")
 
 
 class NewsarchiveGroup(click.Group):
@@ -263,16 +264,17 @@ def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: st
 
 @contextmanager
 def _warc_progress(paths: tuple[Path, ...]) -> Iterator[Any]:
-    """A progress bar over the bytes of the WARC files among `paths`, on a terminal only."""
+    """Progress over the bytes of the WARC files among `paths`, on a terminal only."""
     from .store.files import is_warc, page_files
+    from .terminal import byte_meter, status_line
 
     total = sum(path.stat().st_size for path in page_files(paths) if is_warc(path)
                 and path.is_file()) if _stderr_is_terminal() else 0
     if not total:
         yield None
         return
-    with click.progressbar(length=total, label="importing WARC", file=sys.stderr) as bar:
-        yield bar.update
+    with status_line() as status:
+        yield byte_meter(status, "importing WARC", total)
 
 
 @cli.group("db")
@@ -419,8 +421,9 @@ def _run_fetching(db: str, quiet: bool, log_file: Path | None, work: Any) -> Non
     logger.setLevel(logging.INFO)
     logger.propagate = False
     try:
-        with resumable_errors(db), open_archive_or_exit(db) as archive:
-            summary = work(archive, None if quiet or not _stderr_is_terminal() else _progress())
+        with resumable_errors(db), open_archive_or_exit(db) as archive, \
+                _fetch_progress(quiet) as progress:
+            summary = work(archive, progress)
     except SystemExit as exc:
         if exc.code == 130:  # Ctrl-C: the log says so too (INFO: the console already did)
             logger.info("INTERRUPTED the next run resumes where this one stopped")
@@ -472,7 +475,16 @@ def _log_file_formatter() -> Any:
 def _log_handlers(quiet: bool, log_file: Path | None) -> list[Any]:
     import logging
 
-    console = logging.StreamHandler(sys.stderr)
+    class Console(logging.Handler):
+        """Warnings on stderr, above the progress line."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            try:
+                print_line(self.format(record))
+            except Exception:  # noqa: BLE001 - logging's own rule: never raise from emit
+                self.handleError(record)
+
+    console = Console()
     console.setLevel(logging.ERROR if quiet else logging.WARNING)
     console.setFormatter(logging.Formatter("newsarchive: %(message)s"))
     handlers: list[logging.Handler] = [console]
@@ -492,18 +504,16 @@ def _stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def _progress() -> Any:
-    """A counter on the terminal, moved on by each URL the workers finish."""
-    import threading
+@contextmanager
+def _fetch_progress(quiet: bool) -> Iterator[Any]:
+    """A counter on the terminal, moved on by each URL the workers finish (None: no terminal)."""
+    from .terminal import counter, status_line
 
-    done, lock = [0], threading.Lock()
-
-    def finished(url: str) -> None:
-        with lock:
-            done[0] += 1
-            click.echo(f"\rfetching: {done[0]} URLs done", err=True, nl=False)
-
-    return finished
+    if quiet or not _stderr_is_terminal():
+        yield None
+        return
+    with status_line() as status:
+        yield counter(status, "fetching", "URL")
 
 
 def _crawl_settings(options: dict[str, Any], **crawl: Any) -> Any:
