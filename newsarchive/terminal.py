@@ -6,7 +6,6 @@ it. Without an active status line, messages are plain lines on stderr.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -37,6 +36,8 @@ class StatusLine:
         try:
             return os.get_terminal_size(self.stream.fileno()).columns
         except (AttributeError, ValueError, OSError):  # not a file, or not a terminal
+            import shutil
+
             return shutil.get_terminal_size().columns
 
     def print(self, line: str) -> None:

@@ -12,8 +12,7 @@ import json
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 
 from ..words import count
 from .search import ItemRow
@@ -29,8 +28,7 @@ STORY_TABLE_COLUMNS = ("story", "published", "dateline", "versions", "outlets", 
 ELLIPSIS = "…"
 
 
-@dataclass(frozen=True)
-class RecordShape:
+class RecordShape(NamedTuple):
     """How one kind of record is printed: its fields (JSON, CSV header), how a field's value
     becomes a CSV cell, and its table's columns and cells."""
 
