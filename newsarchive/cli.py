@@ -43,7 +43,9 @@ def error(message: str) -> None:
 class NewsarchiveGroup(click.Group):
     """The root command: every usage error of every command (unknown option, missing
     argument, bad choice or number, ...) is one line on stderr and exit status 2, instead of
-    click's usage, hint and error lines. A group given no command still shows its help."""
+    click's usage, hint and error lines; click's other errors are one line too, and a Ctrl-C
+    no command handles is `interrupted`, exit status 130. A group given no command still
+    shows its help."""
 
     def main(self, args: Any = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -60,12 +62,19 @@ class NewsarchiveGroup(click.Group):
             error(usage_error_line(exc, self, given))
             sys.exit(2)
         except click.ClickException as exc:
-            exc.show()
+            error(" ".join(exc.format_message().split()))
             sys.exit(exc.exit_code)
         except click.Abort:
             error("aborted")
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # Ctrl-C where the command does not handle it itself
+            error("interrupted")
+            sys.exit(130)
 
 
 def usage_error_line(exc: click.UsageError, root: click.Group, args: list[str]) -> str:

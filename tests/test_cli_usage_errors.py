@@ -72,3 +72,31 @@ def test_a_group_without_a_command_shows_its_help():
     result = CliRunner().invoke(cli, ["db"])
     assert result.exit_code == 2 and result.stderr.startswith("Usage: ")
     assert "  current  " in result.stderr
+
+
+def test_ctrl_c_that_no_command_handles_is_one_line_and_exit_130(tmp_path):
+    """`parse` reading a FIFO nobody writes: SIGINT while it waits."""
+    import errno
+    import os
+    import signal
+    import time
+
+    fifo = tmp_path / "page.txt"
+    os.mkfifo(fifo)
+    process = subprocess.Popen([sys.executable, "-c", "from newsarchive.cli import cli; cli()",
+                                "parse", str(fifo), "--fetched-at", "2026-03-17T12:00Z"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while True:  # until the command has opened the FIFO to read (then it waits for data)
+        try:
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as exc:
+            assert exc.errno == errno.ENXIO and time.monotonic() < deadline
+            time.sleep(0.01)
+    try:
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        os.close(writer)
+    assert (process.returncode, stdout, stderr) == (130, "", "newsarchive: interrupted\n")
