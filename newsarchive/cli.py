@@ -19,6 +19,7 @@ import click
 
 from . import __version__
 from .items import ItemKind, to_utc
+from .terminal import print_line
 
 if TYPE_CHECKING:
     from .store.archive import Archive
@@ -36,11 +37,69 @@ db_option = click.option(
 
 
 def error(message: str) -> None:
-    """One readable line on stderr."""
-    click.echo(f"newsarchive: {message}", err=True)
+    """One readable line on stderr (above the progress line, when one is shown)."""
+    print_line(f"newsarchive: {message}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class NewsarchiveGroup(click.Group):
+    """The root command: every usage error of every command (unknown option, missing
+    argument, bad choice or number, ...) is one line on stderr and exit status 2, instead of
+    click's usage, hint and error lines; click's other errors are one line too, and a Ctrl-C
+    no command handles is `interrupted`, exit status 130. A group given no command still
+    shows its help."""
+
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        given = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(given, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(2)
+        except click.UsageError as exc:
+            error(usage_error_line(exc, self, given))
+            sys.exit(2)
+        except click.ClickException as exc:
+            error(" ".join(exc.format_message().split()))
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            error("aborted")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # Ctrl-C where the command does not handle it itself
+            error("interrupted")
+            sys.exit(130)
+
+
+def usage_error_line(exc: click.UsageError, root: click.Group, args: list[str]) -> str:
+    """`query: Invalid value for '--limit': 'x' is not a valid integer (help: newsarchive
+    query -h)`: the command, click's message on one line, where help is."""
+    names: list[str] = []
+    if exc.ctx is not None:
+        ctx: click.Context | None = exc.ctx
+        while ctx is not None and ctx.parent is not None:
+            names.insert(0, ctx.info_name or "")
+            ctx = ctx.parent
+    else:  # raised by the option parser, before the command's context existed
+        command: click.Command = root
+        for arg in args:
+            if not isinstance(command, click.Group) or arg not in command.commands:
+                break
+            command = command.commands[arg]
+            names.append(arg)
+    message = " ".join(exc.format_message().split()).removesuffix(".")
+    where = " ".join(["newsarchive", *names])
+    return f"{' '.join(names) + ': ' if names else ''}{message} (help: {where} -h)"
+
+
+@click.group(cls=NewsarchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsarchive")
 def cli() -> None:
     """Scrape ANP-style news-wire pages into a structured, deduplicated archive.
@@ -214,7 +273,7 @@ def ingest_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: st
 
 
 def _warc_progress(paths: tuple[Path, ...]) -> Any:
-    """A progress bar over the bytes of the WARC files among `paths`, on a terminal only."""
+    """Progress over the bytes of the WARC files among `paths`, on a terminal only."""
     from .store.files import is_warc, page_files
 
     return _progress_bar("importing WARC", lambda: sum(
@@ -222,15 +281,19 @@ def _warc_progress(paths: tuple[Path, ...]) -> Any:
 
 
 @contextmanager
-def _progress_bar(label: str, total: Callable[[], int]) -> Iterator[Callable[[int], None] | None]:
-    """`with _progress_bar(label, total) as progress`: a bar on stderr that `progress(n)` moves
-    n of `total()` on; on a terminal only (`total` is not even asked otherwise), else None."""
+def _progress_bar(label: str, total: Callable[[], int], noun: str | None = None
+                  ) -> Iterator[Callable[[int], None] | None]:
+    """`with _progress_bar(label, total) as progress`: a status line on stderr that `progress(n)`
+    moves n of `total()` on (bytes, or `noun`s); on a terminal only (`total` is not even asked
+    otherwise), else None. Messages printed meanwhile go above it (newsarchive.terminal)."""
+    from .terminal import share_meter, status_line
+
     length = total() if _stderr_is_terminal() else 0
     if not length:
         yield None
         return
-    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
-        yield bar.update
+    with status_line() as status:
+        yield share_meter(status, label, length, noun)
 
 
 @cli.group("db")
@@ -377,8 +440,9 @@ def _run_fetching(db: str, quiet: bool, log_file: Path | None, work: Any) -> Non
     logger.setLevel(logging.INFO)
     logger.propagate = False
     try:
-        with resumable_errors(db), open_archive_or_exit(db) as archive:
-            summary = work(archive, None if quiet or not _stderr_is_terminal() else _progress())
+        with resumable_errors(db), open_archive_or_exit(db) as archive, \
+                _fetch_progress(quiet) as progress:
+            summary = work(archive, progress)
     except SystemExit as exc:
         if exc.code == 130:  # Ctrl-C: the log says so too (INFO: the console already did)
             logger.info("INTERRUPTED the next run resumes where this one stopped")
@@ -430,7 +494,16 @@ def _log_file_formatter() -> Any:
 def _log_handlers(quiet: bool, log_file: Path | None) -> list[Any]:
     import logging
 
-    console = logging.StreamHandler(sys.stderr)
+    class Console(logging.Handler):
+        """Warnings on stderr, above the progress line."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            try:
+                print_line(self.format(record))
+            except Exception:  # noqa: BLE001 - logging's own rule: never raise from emit
+                self.handleError(record)
+
+    console = Console()
     console.setLevel(logging.ERROR if quiet else logging.WARNING)
     console.setFormatter(logging.Formatter("newsarchive: %(message)s"))
     handlers: list[logging.Handler] = [console]
@@ -450,18 +523,16 @@ def _stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def _progress() -> Any:
-    """A counter on the terminal, moved on by each URL the workers finish."""
-    import threading
+@contextmanager
+def _fetch_progress(quiet: bool) -> Iterator[Any]:
+    """A counter on the terminal, moved on by each URL the workers finish (None: no terminal)."""
+    from .terminal import counter, status_line
 
-    done, lock = [0], threading.Lock()
-
-    def finished(url: str) -> None:
-        with lock:
-            done[0] += 1
-            click.echo(f"\rfetching: {done[0]} URLs done", err=True, nl=False)
-
-    return finished
+    if quiet or not _stderr_is_terminal():
+        yield None
+        return
+    with status_line() as status:
+        yield counter(status, "fetching", "URL")
 
 
 def _crawl_settings(options: dict[str, Any], **crawl: Any) -> Any:
@@ -590,8 +661,8 @@ def reparse_command(everything: bool, parser_older_than: str | None, since: date
     selection = Selection(everything, parser_older_than, since, until)
     with resumable_errors(db), open_archive_or_exit(db) as archive:
         try:
-            with _progress_bar("reparsing", partial(pages_to_parse, archive, selection, chosen)
-                               ) as progress:
+            with _progress_bar("reparsing", partial(pages_to_parse, archive, selection, chosen),
+                               "page") as progress:
                 summary = reparse(archive, selection, chosen, workers, progress)
         except ReparseError as exc:
             error(str(exc))

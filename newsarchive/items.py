@@ -26,6 +26,19 @@ def iso(moment: datetime | None) -> str | None:
     return None if moment is None else to_utc(moment).isoformat()
 
 
+def canonical_agency(name: str) -> str:
+    """The one spelling an agency is stored, counted and matched under: its words in capitals
+    with single spaces, as the wire writes agencies (`dpa`, `Dpa` and `DPA` are one agency,
+    `DPA`). Migration 0012_agency_spelling brought older archives to it."""
+    return " ".join(name.split()).upper()
+
+
+def canonical_agencies(names: tuple[str, ...]) -> tuple[str, ...]:
+    """An item's agencies in their canonical spelling, in order, each once (`ANP/dpa/DPA` is
+    `ANP/DPA`)."""
+    return tuple(dict.fromkeys(canonical_agency(name) for name in names))
+
+
 def charset_of(content_type: str | None) -> str | None:
     """The `charset` parameter of a Content-Type header value, if any."""
     for parameter in (content_type or "").split(";")[1:]:

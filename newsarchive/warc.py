@@ -323,9 +323,9 @@ class WarcReader:
         from warcio.exceptions import ArchiveLoadFailed
 
         payloads: dict[str, tuple[bytes, str | None]] = {}  # by record id and payload digest
+        read = 0
         try:
             with open(self.path, "rb") as stream:
-                read = 0
                 for record in ArchiveIterator(stream, arc2warc=True):
                     document = self._document(record, payloads)
                     if self.on_progress is not None:
@@ -336,9 +336,19 @@ class WarcReader:
                 if self.on_progress is not None:
                     self.on_progress(stream.tell() - read)
         except ArchiveLoadFailed as exc:
+            self._unread(read)
             raise WarcError(f"not a readable WARC file ({str(exc).splitlines()[0]})") from None
         except OSError as exc:
+            self._unread(read)
             raise WarcError(f"cannot read: {exc.strerror or exc}") from None
+
+    def _unread(self, read: int) -> None:
+        """A file given up on counts as done for the progress: the bytes not read, skipped."""
+        if self.on_progress is not None:
+            try:
+                self.on_progress(max(0, self.path.stat().st_size - read))
+            except OSError:
+                pass
 
     def _document(self, record: Any, payloads: dict[str, tuple[bytes, str | None]]) -> RawDocument | None:
         kind = record.rec_type

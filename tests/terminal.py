@@ -28,5 +28,5 @@ def run_on_terminal(command: list[str], timeout: float = 120) -> tuple[int, str]
 
 
 def bar_states(shown: str, label: str) -> list[str]:
-    """Each state a click progress bar labelled `label` was drawn in: `[###---]  83%`."""
-    return re.findall(rf"{re.escape(label)}  (\[[#-]+\]\s+\d+%)", shown)
+    """Each state the status line labelled `label` was drawn in: `83% (50 of 60 pages)`."""
+    return re.findall(rf"\r\x1b\[K{re.escape(label)}: (\d+% \([^)]*\))", shown)

@@ -128,9 +128,10 @@ def test_a_driver_that_is_not_installed_is_one_line():
 # --- output ---------------------------------------------------------------------------------
 
 
-def test_a_failing_search_prints_no_csv_header(seeded):
+@pytest.mark.parametrize("stories", [[], ["--stories"]], ids=["items", "stories"])
+def test_a_failing_search_prints_no_csv_header(seeded, stories):
     result = invoke("query", "--db", seeded, "--format", "csv", "--search", 'iran AND ("',
-                    "--search-syntax", "fts")
+                    "--search-syntax", "fts", *stories)
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith("newsarchive: cannot search for ")
 
@@ -145,19 +146,39 @@ def test_a_closed_pipe_ends_quietly_with_status_0(seeded):
     assert process.stderr.read() == b""
 
 
-def test_an_empty_table_says_no_items(seeded):
-    result = invoke("query", "--db", seeded, "--format", "table", "--dateline", "atlantis")
-    assert result.exit_code == 0 and result.stdout == "" and result.stderr == "no items\n"
-    csv = invoke("query", "--db", seeded, "--format", "csv", "--dateline", "atlantis")
-    assert csv.stdout.splitlines() == [csv.stdout.splitlines()[0]] and csv.stdout.startswith("id,kind,")
-    assert invoke("query", "--db", seeded, "--format", "json", "--dateline", "atlantis").stdout == "[]\n"
+@pytest.mark.parametrize("stories, header", [
+    ([], "id,kind,title,dateline,places,agencies,body,section,url,published_earliest,"
+         "published_latest,window_source,first_seen_at,last_seen_at,sightings,story_id"),
+    (["--stories"], "story_id,dateline,title,body,versions,first_seen_at,last_seen_at,"
+                    "published_earliest,published_latest,outlets"),
+], ids=["items", "stories"])
+def test_an_empty_result_says_no_items(seeded, stories, header):
+    def empty(fmt: str):
+        return invoke("query", "--db", seeded, "--format", fmt, "--dateline", "atlantis", *stories)
+
+    table = empty("table")
+    assert (table.exit_code, table.stdout, table.stderr) == (0, "", "no items\n")
+    assert empty("csv").stdout == header + "\n"
+    assert empty("json").stdout == "[]\n"
+    assert empty("jsonl").stdout == ""
 
 
 def test_the_table_separates_title_from_body(seeded):
-    result = invoke("query", "--db", seeded, "--format", "table", "--kind", "article", "--limit", "1")
-    [row] = result.stdout.splitlines()[2:]
-    assert "NAVO-chef: Bachmoet kan komende dagen vallen — Het al maanden" in row or \
-        " — " in row.split("article", 1)[1]
+    result = CliRunner(env={"COLUMNS": "160"}).invoke(
+        cli, ["query", "--db", seeded, "--format", "table", "--kind", "article", "--limit", "1"])
+    text = ("NAVO-chef: Bachmoet kan komende dagen vallen — Het al maanden door Rusland belegerde "
+            "Oost-Oekraïense Bachmoet")
+    assert result.stdout.splitlines()[2:] == [
+        "9   -          ARLANDA-STAD  ANP       Buitenland  article  " + text[:99] + "…"]
+
+
+def test_the_stories_table_separates_title_from_body(seeded):
+    result = CliRunner(env={"COLUMNS": "100"}).invoke(
+        cli, ["query", "--db", seeded, "--format", "table", "--stories", "--kind", "article",
+              "--dateline", "arlanda-stad"])
+    text = "NAVO-chef: Bachmoet kan komende dagen vallen — Het al maanden"
+    assert result.stdout.splitlines()[2:] == [
+        "9      -          ARLANDA-STAD  1         -        " + text[:48] + "…"]
 
 
 def test_counts_are_singular_for_one(tmp_path):

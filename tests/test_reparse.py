@@ -232,7 +232,7 @@ def test_on_a_terminal_reparse_shows_a_progress_bar_of_the_pages_parsed(tmp_path
     assert status == 0, shown
     # 60 pages parsed 50 at a time (PARSE_BATCH): 0 %, 50 of 60, all; then the summary
     assert bar_states(shown, "reparsing") == [
-        "[" + "-" * 36 + "]    0%", "[" + "#" * 30 + "-" * 6 + "]   83%", "[" + "#" * 36 + "]  100%"]
+        "0% (0 of 60 pages)", "83% (50 of 60 pages)", "100% (60 of 60 pages)"]
     assert shown.endswith("\r\nnewsarchive: reparsed 60 pages (60 parsed by this run), archive "
                           "rebuilt from 60 pages: items 0 added, 0 removed, 0 changed\r\n")
     again, shown = run_on_terminal([newsarchive, "reparse", "--db", str(db)])

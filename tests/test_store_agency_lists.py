@@ -66,9 +66,9 @@ def test_the_list_follows_ingest_renames_and_deletes(archive: Archive) -> None:
 
 
 def test_items_view_keeps_its_json_arrays(archive: Archive) -> None:
-    archive.ingest(listing(T0, teaser("IZJOEM/LONDEN", "Een bericht.", agencies=("ANP", "dpa"))),
+    archive.ingest(listing(T0, teaser("IZJOEM/LONDEN", "Een bericht.", agencies=("ANP", "DPA"))),
                    b"page")
     with archive.engine.connect() as connection:
         row = connection.execute(text("SELECT places, agencies FROM items_view")).one()
     as_lists = [json.loads(v) if isinstance(v, str) else v for v in row]
-    assert as_lists == [["IZJOEM", "LONDEN"], ["ANP", "dpa"]]
+    assert as_lists == [["IZJOEM", "LONDEN"], ["ANP", "DPA"]]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import http.client
 import http.cookiejar
+import logging
 import random
 import threading
 import time
@@ -63,6 +64,8 @@ CHUNK = 64 * 1024
 DAY = 86_400.0
 RETRY_AFTER_MAX = DAY  # a longer Retry-After is read as a day (the frontier's longest wait)
 MAX_DELAY = DAY  # no host delay (Crawl-delay, pause) is kept longer than this
+# Every request, one INFO line (`GET <url> HTTP 200, 5120 bytes`): the crawl's --log-file.
+request_log = logging.getLogger("newsarchive.crawl.requests")
 
 
 def user_agent(contact: str = DEFAULT_CONTACT) -> str:
@@ -309,6 +312,18 @@ class HttpClient:
 
     def _get_once(self, url: str, current: str, headers: Mapping[str, str],
                   rules: _BodyRules, fetched_at: datetime) -> Response:
+        """One request (an attempt, a redirect hop, robots.txt: each is one line of the
+        request log); raises FetchError for anything but a response."""
+        try:
+            response = self._attempt(url, current, headers, rules, fetched_at)
+        except FetchError as failure:
+            request_log.info("GET %s %s", current, failure.message)
+            raise
+        request_log.info("GET %s %s", current, _outcome(response))
+        return response
+
+    def _attempt(self, url: str, current: str, headers: Mapping[str, str],
+                 rules: _BodyRules, fetched_at: datetime) -> Response:
         """One attempt under one deadline; raises FetchError for anything but a response."""
         policy = self.policy
         request_headers = {**self.headers, **self._cookie_header(current), **headers}
@@ -374,6 +389,14 @@ class HttpClient:
             self.cookies.extract_cookies(original, urllib.request.Request(url))
         except Exception:  # noqa: BLE001 - a hostile Set-Cookie must not stop the fetch
             pass
+
+
+def _outcome(response: Response) -> str:
+    """`HTTP 200, 5120 bytes`, `HTTP 304`, `HTTP 301 to https://...`: a request log line's end."""
+    if response.body is not None:
+        return f"HTTP {response.status}, {len(response.body)} bytes"
+    location = response.headers.get("location")
+    return f"HTTP {response.status}" + (f" to {location}" if location else "")
 
 
 def _basic_auth(credentials: Credentials) -> str:

@@ -11,8 +11,8 @@ import itertools
 import json
 import shutil
 import sys
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 
 from ..words import count
 from .search import ItemRow
@@ -23,19 +23,33 @@ if TYPE_CHECKING:  # `query` imports only what it prints: show and stories pull 
     from .stories import StoryRow
 
 FORMATS = ("table", "json", "jsonl", "csv")
-ITEM_FIELDS = tuple(ItemRow.__dataclass_fields__)
 TABLE_COLUMNS = ("id", "published", "dateline", "agencies", "section", "kind", "text")
 STORY_TABLE_COLUMNS = ("story", "published", "dateline", "versions", "outlets", "text")
 ELLIPSIS = "…"
 
 
-def write_items(rows: Iterable[ItemRow], fmt: str, out: TextIO) -> None:
-    """Every row in `fmt`. The first row is fetched before anything is written, so that a
-    query that fails (a bad search) prints no partial output; no rows is `no items` on stderr
-    for a table, `[]` for JSON, a header alone for CSV, nothing for JSON Lines."""
-    rows = iter(rows)
-    first = next(rows, None)
-    rows = itertools.chain([first], rows) if first is not None else iter(())
+class RecordShape(NamedTuple):
+    """How one kind of record is printed: its fields (JSON, CSV header), how a field's value
+    becomes a CSV cell, and its table's columns and cells."""
+
+    fields: tuple[str, ...]
+    csv_cell: Callable[[str, Any], Any]
+    table_columns: tuple[str, ...]
+    table_cells: Callable[[Any], list[str]]
+
+
+class Record(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+def write_records(records: Iterable[Record], shape: RecordShape, fmt: str, out: TextIO) -> None:
+    """Every row (anything with `to_dict`) in `fmt`. The first row is fetched before anything
+    is written, so that a query that fails (a bad search) prints no partial output; no rows is
+    `no items` on stderr for a table, `[]` for JSON, a header alone for CSV, nothing for JSON
+    Lines."""
+    remaining = iter(records)
+    first = next(remaining, None)
+    rows: Iterator[Record] = itertools.chain([first], remaining) if first is not None else iter(())
     if fmt == "table" and first is None:
         print("no items", file=sys.stderr)
         return
@@ -46,34 +60,54 @@ def write_items(rows: Iterable[ItemRow], fmt: str, out: TextIO) -> None:
             out.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
     elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(ITEM_FIELDS)
+        writer.writerow(shape.fields)
         for row in rows:
-            writer.writerow(_flat(row.to_dict()[name]) for name in ITEM_FIELDS)
+            data = row.to_dict()
+            writer.writerow(shape.csv_cell(name, data[name]) for name in shape.fields)
     else:
-        _write_table([_table_cells(row) for row in rows], TABLE_COLUMNS, out, stretch="text")
+        _write_table([shape.table_cells(row) for row in rows], shape.table_columns, out,
+                     stretch="text")
+
+
+def write_items(rows: Iterable[ItemRow], fmt: str, out: TextIO) -> None:
+    write_records(rows, ITEM_SHAPE, fmt, out)
 
 
 def write_stories(rows: Iterable[StoryRow], fmt: str, out: TextIO) -> None:
     """`query --stories`: in CSV, `versions` and `outlets` are JSON text."""
     from .stories import STORY_FIELDS
 
-    if fmt == "json":
-        _write_json_array((row.to_dict() for row in rows), out)
-    elif fmt == "jsonl":
-        for row in rows:
-            out.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
-    elif fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(STORY_FIELDS)
-        for row in rows:
-            data = row.to_dict()
-            writer.writerow(json.dumps(data[name], ensure_ascii=False) if name in ("versions", "outlets")
-                            else data[name] for name in STORY_FIELDS)
-    else:
-        cells = [[str(row.story_id), _when(row.published_earliest), row.dateline or "-",
-                  str(len(row.versions)), " ".join(o.site for o in row.outlets) or "-",
-                  " ".join(" ".join(p for p in (row.title, row.body) if p).split())] for row in rows]
-        _write_table(cells, STORY_TABLE_COLUMNS, out, stretch="text")
+    shape = RecordShape(STORY_FIELDS, _story_csv_cell, STORY_TABLE_COLUMNS, _story_table_cells)
+    write_records(rows, shape, fmt, out)
+
+
+def _item_csv_cell(name: str, value: Any) -> Any:
+    return _flat(value)
+
+
+def _story_csv_cell(name: str, value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if name in ("versions", "outlets") else value
+
+
+def _table_text(title: str | None, body: str) -> str:
+    """The table's text column: title, a dash, body, on one line."""
+    return " ".join(" — ".join(part for part in (title, body) if part).split())
+
+
+def _item_table_cells(row: ItemRow) -> list[str]:
+    return [str(row.id), _when(row.published_earliest), row.dateline or "-",
+            "/".join(row.agencies) or "-", row.section or "-", row.kind,
+            _table_text(row.title, row.body)]
+
+
+def _story_table_cells(row: StoryRow) -> list[str]:
+    return [str(row.story_id), _when(row.published_earliest), row.dateline or "-",
+            str(len(row.versions)), " ".join(o.site for o in row.outlets) or "-",
+            _table_text(row.title, row.body)]
+
+
+ITEM_SHAPE = RecordShape(tuple(ItemRow.__dataclass_fields__), _item_csv_cell, TABLE_COLUMNS,
+                         _item_table_cells)
 
 
 def write_detail(detail: ItemDetail, fmt: str, out: TextIO) -> None:
@@ -173,12 +207,6 @@ def _when(moment: Any) -> str:
 
 def _window(earliest: Any, latest: Any) -> str:
     return "unknown" if earliest is None else f"{_when(earliest)} .. {_when(latest)}"
-
-
-def _table_cells(row: ItemRow) -> list[str]:
-    text = " — ".join(part for part in (row.title, row.body) if part)
-    return [str(row.id), _when(row.published_earliest), row.dateline or "-",
-            "/".join(row.agencies) or "-", row.section or "-", row.kind, " ".join(text.split())]
 
 
 def _write_table(rows: list[list[str]], header: tuple[str, ...], out: TextIO,

@@ -42,7 +42,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
-from ..items import iso
+from ..items import canonical_agency, iso
 from ..store.db import is_transient
 from ..store.keys import fold
 from ..store.reader import ArchiveReader
@@ -259,7 +259,7 @@ def _id_sets(connection: Connection, query: ItemFilter, sqlite: bool) -> list[Id
 
 
 def _agency_ids(connection: Connection, name: str) -> list[int]:
-    statement = select(AGENCIES.c.id).where(func.upper(AGENCIES.c.name) == func.upper(name))
+    statement = select(AGENCIES.c.id).where(AGENCIES.c.name == canonical_agency(name))
     return list(connection.execute(statement).scalars())
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, select, update
 
-from ..items import Headline, ParsedPage, PublicationWindow, to_utc
+from ..items import Headline, ParsedPage, PublicationWindow, canonical_agencies, to_utc
 from . import derive
 from .db import chunks, insert_for, insert_many, insert_rows, update_many
 from .evidence import narrow_window, page_date_window
@@ -166,7 +166,7 @@ def observations(page: ParsedPage) -> list[Observation]:
                 title=lead.title,
                 dateline=lead.dateline,
                 places=lead.places,
-                agencies=lead.agencies,
+                agencies=canonical_agencies(lead.agencies),
                 body=lead.body,
                 lead_key=teaser_key(lead.dateline, lead.paragraphs[0]),
                 url=article_url(page.url) if page.url else None,
@@ -183,7 +183,7 @@ def observations(page: ParsedPage) -> list[Observation]:
                 title=item.title,
                 dateline=item.dateline,
                 places=item.places,
-                agencies=item.agencies,
+                agencies=canonical_agencies(item.agencies),
                 body=item.body,
                 lead_key=None,
                 url=article_url(item.url) if item.url else None,

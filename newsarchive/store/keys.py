@@ -6,8 +6,6 @@ import functools
 import hashlib
 import unicodedata
 
-from ..urls import CredentialsInURL, UnsupportedURL, normalize_url, split_credentials
-
 QUOTES = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
@@ -35,6 +33,9 @@ def fold(text: str) -> str:
 def article_url(url: str) -> str:
     """The spelling of an article URL its key is made of (any URL the fetcher would treat as
     the same page gives the same key); a string that is not an http(s) URL is kept trimmed."""
+    # Imported here: read commands use `fold` and need none of the URL rules.
+    from ..urls import CredentialsInURL, UnsupportedURL, normalize_url, split_credentials
+
     try:
         return normalize_url(url)
     except CredentialsInURL:  # a link with user:password@: the page, never the credentials
