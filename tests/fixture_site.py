@@ -129,6 +129,10 @@ class FixtureSite:
     robots_type: str = "text/plain"
     disallow: list[str] = field(default_factory=lambda: ["/private/"])  # robots.txt rules
     extra_links: list[str] = field(default_factory=list)  # paths teased on listing page 1
+    # Articles requested after the first `hold_after` wait (up to a minute) for `release`:
+    # a client can be stopped at a known point of a crawl (a test's gate, not a delay).
+    hold_after: int | None = None
+    release: threading.Event = field(default_factory=threading.Event)
     requests: list[Request] = field(default_factory=list)
     served: dict[str, int] = field(default_factory=dict)  # path -> 200 responses sent
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -236,6 +240,9 @@ class _SiteHandler(LocalHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         before = self.site._record(self.path, {k.lower(): v for k, v in self.headers.items()})
+        hold_after = self.site.hold_after
+        if hold_after is not None and len(self.site.article_requests()) > hold_after:
+            self.site.release.wait(60)
         if self.site.latency:
             time.sleep(self.site.latency)
         parts = urlsplit(self.path)
