@@ -118,14 +118,14 @@ def test_kill_9_during_a_large_ingest_then_rerun_leaves_no_duplicate_or_half_pag
 
 
 def test_two_ingests_at_once_store_everything_once_without_locked_errors(archive_url, tmp_path):
-    bodies = write_pages(tmp_path / "pages", 400, seed=2)
+    bodies = write_pages(tmp_path / "pages", 150, seed=2)
     processes = [ingest(tmp_path / "pages", archive_url) for _ in range(2)]
     outcomes = [process.communicate(timeout=300) for process in processes]
     for process, (_out, err) in zip(processes, outcomes):
         assert process.returncode == 0, err
         assert "locked" not in err and "Traceback" not in err
     final = counts(archive_url)
-    assert final["pages"] == final["whole_pages"] == 400
+    assert final["pages"] == final["whole_pages"] == 150
     assert final["items"] == final["bodies"] == len(bodies)
 
 
