@@ -1,4 +1,5 @@
-"""Every length and count limit of the wire grammar, on both sides, through `parse_page`.
+"""Every length and count limit of the wire grammar and of link reading, on both sides, through
+`parse_page`.
 
 Each test parses a small text dump twice: with the part that the limit bounds exactly at the
 limit, and one past it. The limits are imported from where they live, so a test follows a
@@ -15,6 +16,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from newsarchive.items import LinkRole
 from newsarchive.parse import parse_page
 from newsarchive.parse.encoding import _MOSTLY
 from newsarchive.parse.layout import (
@@ -26,6 +28,7 @@ from newsarchive.parse.layout import (
     _SHORT_LINE,
     READ_MORE_MAX,
 )
+from newsarchive.parse.links import HEADLINE_WORDS, TEASER_DEPTH, TEASER_TEXT_MAX
 from newsarchive.parse.wire import _HEAD_MAX, _HEAD_SPACES, _MIXED_MAX, _MIXED_WORDS
 
 FETCHED = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
@@ -304,3 +307,41 @@ def test_utf8_with_stray_bytes_needs_enough_valid_characters(past):
     else:
         assert page.lead.body.startswith(f"Het Zeeuwse {valid} en \ufffd staan")
         assert "page is UTF-8 with a few invalid bytes; they were replaced" in page.warnings
+
+
+# --- links: which ones are teasers -------------------------------------------------------
+
+
+def teaser_links(body: str) -> list[str]:
+    html = f"<html><head><title>Nieuws</title></head><body><main>{body}</main></body></html>"
+    page = parse_page(html.encode(), FETCHED, "https://wire.example/nieuws/", with_links=True)
+    return [link.url for link in page.links if link.role is LinkRole.TEASER]
+
+
+@SIDES
+def test_a_link_reading_like_a_headline_has_enough_words(past):
+    words = " ".join(["Kabinet", "wil", "snellere", "vergunningen", "voor", "huizen"][: HEADLINE_WORDS - 1 + past])
+    found = teaser_links(f'<section><p>Uitgelicht</p><a href="/nieuws/a">{words}</a></section>')
+    assert found == (["https://wire.example/nieuws/a"] if past else [])
+    found = teaser_links(f'<section><p>Uitgelicht</p><a href="/nieuws/a">{words} woord</a></section>')
+    assert found == ["https://wire.example/nieuws/a"]  # one more word is always enough
+
+
+@SIDES
+def test_a_teasers_age_is_looked_for_a_few_ancestors_up(past):
+    # The age stands in the article block; the link is wrapped in `wrappers` more elements.
+    wrappers = TEASER_DEPTH - 1 + past
+    link = '<a href="/nieuws/a">Lees dit</a>'
+    for _ in range(wrappers):
+        link = f"<div>{link}</div>"
+    found = teaser_links(f"<article>{link}<p>12 minuten geleden</p></article>")
+    assert found == ([] if past else ["https://wire.example/nieuws/a"])
+
+
+@SIDES
+def test_a_teasers_text_is_read_up_to_its_limit(past):
+    # The age is the last thing in the block: cut off one character early, it is no age.
+    age = " 12 minuten geleden"
+    padding = "x" * (TEASER_TEXT_MAX + past - len("Lees dit ") - len(age))
+    found = teaser_links(f'<article><a href="/nieuws/a">Lees dit</a><p> {padding}{age}</p></article>')
+    assert found == ([] if past else ["https://wire.example/nieuws/a"])
