@@ -46,6 +46,8 @@ ACTIONS = ["stelt het besluit over", "opent een onderzoek naar", "trekt extra ge
 OBJECTS = ["de dijkversterking", "het busvervoer", "de nieuwe sporthal", "het havenplan",
            "de fietsbrug", "het stikstofbeleid", "de kustverdediging"]
 
+ARTICLE_PREFIX = "/nieuws/bericht-"  # the paths of articles
+
 
 @dataclass(frozen=True)
 class Article:
@@ -193,7 +195,7 @@ class FixtureSite:
 
     def article_requests(self) -> list[str]:
         with self._lock:
-            return [r.path for r in self.requests if r.path.startswith("/nieuws/bericht-")]
+            return [r.path for r in self.requests if r.path.startswith(ARTICLE_PREFIX)]
 
     def _record(self, path: str, headers: dict[str, str]) -> int:
         """Record a request; returns how many times this path was asked before."""
@@ -240,8 +242,8 @@ class _SiteHandler(LocalHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         before = self.site._record(self.path, {k.lower(): v for k, v in self.headers.items()})
-        hold_after = self.site.hold_after
-        if hold_after is not None and len(self.site.article_requests()) > hold_after:
+        held = self.site.hold_after is not None and self.path.startswith(ARTICLE_PREFIX)
+        if held and len(self.site.article_requests()) > self.site.hold_after:
             self.site.release.wait(60)
         if self.site.latency:
             time.sleep(self.site.latency)
@@ -280,7 +282,7 @@ class _SiteHandler(LocalHandler):
         return "\n".join(lines) + "\n"
 
     def find_article(self, path: str) -> Article | None:
-        number = path.removeprefix("/nieuws/bericht-").partition("-")[0]
+        number = path.removeprefix(ARTICLE_PREFIX).partition("-")[0]
         articles = self.site.articles
         if not number.isdigit() or not articles or int(number) > articles[0].number:
             return None
