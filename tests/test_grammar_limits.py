@@ -1,8 +1,8 @@
 """Every length and count limit of the wire grammar and of link reading, on both sides, through
 `parse_page`.
 
-Each test parses a small text dump twice: with the part that the limit bounds exactly at the
-limit, and one past it. The limits are imported from where they live, so a test follows a
+Each test parses a small page (a text dump; HTML for links) twice: with the part that the
+limit bounds exactly at the limit, and one past it. The limits are imported from where they live, so a test follows a
 changed limit, and fails when a limit stops working at all (or moves without its constant).
 
 Not tested here, because no input can reach them once whitespace is collapsed: `AGE_MAX` and

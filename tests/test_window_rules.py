@@ -9,7 +9,8 @@ window or intersection code computes an expected value):
 - an article without a date takes its teaser's window, and narrows as the teaser does;
 - the archive keeps whole seconds: a window is widened outward (earliest down, latest up),
   never inward;
-- two sightings in one second: the one fetched later is the newer content and wins.
+- two sightings in one second: the one fetched later is the newer content and wins (where
+  the archive cannot tell them apart yet: strict xfails below).
 """
 
 from __future__ import annotations
