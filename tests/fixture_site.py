@@ -46,6 +46,8 @@ ACTIONS = ["stelt het besluit over", "opent een onderzoek naar", "trekt extra ge
 OBJECTS = ["de dijkversterking", "het busvervoer", "de nieuwe sporthal", "het havenplan",
            "de fietsbrug", "het stikstofbeleid", "de kustverdediging"]
 
+ARTICLE_PREFIX = "/nieuws/bericht-"  # the paths of articles
+
 
 @dataclass(frozen=True)
 class Article:
@@ -129,6 +131,10 @@ class FixtureSite:
     robots_type: str = "text/plain"
     disallow: list[str] = field(default_factory=lambda: ["/private/"])  # robots.txt rules
     extra_links: list[str] = field(default_factory=list)  # paths teased on listing page 1
+    # Articles requested after the first `hold_after` wait (up to a minute) for `release`:
+    # a client can be stopped at a known point of a crawl (a test's gate, not a delay).
+    hold_after: int | None = None
+    release: threading.Event = field(default_factory=threading.Event)
     requests: list[Request] = field(default_factory=list)
     served: dict[str, int] = field(default_factory=dict)  # path -> 200 responses sent
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -189,7 +195,7 @@ class FixtureSite:
 
     def article_requests(self) -> list[str]:
         with self._lock:
-            return [r.path for r in self.requests if r.path.startswith("/nieuws/bericht-")]
+            return [r.path for r in self.requests if r.path.startswith(ARTICLE_PREFIX)]
 
     def _record(self, path: str, headers: dict[str, str]) -> int:
         """Record a request; returns how many times this path was asked before."""
@@ -236,6 +242,9 @@ class _SiteHandler(LocalHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         before = self.site._record(self.path, {k.lower(): v for k, v in self.headers.items()})
+        held = self.site.hold_after is not None and self.path.startswith(ARTICLE_PREFIX)
+        if held and len(self.site.article_requests()) > self.site.hold_after:
+            self.site.release.wait(60)
         if self.site.latency:
             time.sleep(self.site.latency)
         parts = urlsplit(self.path)
@@ -273,7 +282,7 @@ class _SiteHandler(LocalHandler):
         return "\n".join(lines) + "\n"
 
     def find_article(self, path: str) -> Article | None:
-        number = path.removeprefix("/nieuws/bericht-").partition("-")[0]
+        number = path.removeprefix(ARTICLE_PREFIX).partition("-")[0]
         articles = self.site.articles
         if not number.isdigit() or not articles or int(number) > articles[0].number:
             return None

@@ -194,7 +194,7 @@ def stored_responses_final(archive):
         return connection.execute(select(RESPONSES.c.url, RESPONSES.c.final_url)).all()
 
 
-@pytest.mark.parametrize("status", [503])
+@pytest.mark.parametrize("status", [500, 502, 503, 429])
 def test_unreachable_robots_txt_skips_the_host_without_counting_against_urls(
         fixture_site, archive, status):
     fixture_site.robots_status = status

@@ -12,6 +12,7 @@ import base64
 import socket
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -252,6 +253,31 @@ def test_the_deadline_runs_on_the_injected_clock(server):
         fetching.join(5)
     assert not fetching.is_alive() and time.monotonic() - started < 5
     assert outcome["result"].reason is FailureReason.DEADLINE
+
+
+# --- a body over the cap, streamed ---------------------------------------------------------
+def chunked(*parts: bytes) -> list[bytes]:
+    """Each part as one chunk of a chunked body, sent on its own."""
+    return [b"%x\r\n%s\r\n" % (len(part), part) for part in parts]
+
+
+@pytest.mark.parametrize("last_chunk", [b"", b"!"], ids=["at_cap", "one_byte_over"])
+def test_a_chunked_body_is_capped_as_it_streams(server, last_chunk):
+    """Ten chunks of 100 bytes fill a 1000-byte cap exactly; one byte more is refused as it
+    arrives: the server then goes silent without ending the body, so a client that waited
+    for the whole body (or trusted a length) would run into the deadline instead."""
+    parts = [b"<p>" + b"a" * 93 + b"</p>"] * 10 + ([last_chunk] if last_chunk else [])
+    ending = [30.0] if last_chunk else [b"0\r\n\r\n"]
+    url = server.route("/stroom", HEAD + b"Transfer-Encoding: chunked\r\n\r\n", *chunked(*parts), *ending)
+    with HttpClient(replace(FAST, max_bytes=1000)) as http:
+        result, seconds = timed_get(http, url)
+    if last_chunk:
+        assert (result.body, result.reason, result.error) == (
+            None, FailureReason.TOO_LARGE, "body is over the 1000 byte cap")
+        assert seconds < DEADLINE
+    else:
+        assert result.ok and result.body == b"".join(parts)
+    assert len(server.requested("/stroom")) == 1
 
 
 # --- redirects off the site --------------------------------------------------------------

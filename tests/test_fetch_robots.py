@@ -39,10 +39,13 @@ def test_crawl_delay_longer_than_ours_spaces_the_requests(fixture_site):
     assert all(later - earlier >= 0.2 - 0.01 for earlier, later in zip(times[1:], times[2:]))
 
 
-def test_missing_robots_txt_allows_everything(fixture_site):
-    fixture_site.robots_status = 404
+@pytest.mark.parametrize("status", [400, 403, 404, 410, 499])
+def test_missing_robots_txt_allows_everything(fixture_site, status):
+    fixture_site.robots_status = status
     with HttpClient(POLICY) as http:
-        assert Robots(http).allows(fixture_site.url("/private/archief"))
+        rules = Robots(http).rules_for(fixture_site.url("/private/archief"))
+    assert (rules.parser, rules.unreachable) == (None, None)
+    assert rules.allows(fixture_site.url("/private/archief"))
 
 
 def test_robots_txt_server_error_blocks_the_host_for_this_run(fixture_site):

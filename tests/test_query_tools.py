@@ -92,32 +92,51 @@ WRITER = textwrap.dedent("""
     import sys
     from datetime import timedelta
     sys.path.insert(0, sys.argv[2])
+    from newsarchive.pipeline import store_records
     from newsarchive.store.archive import open_archive
+    from newsarchive.store.db import write_transaction
     from store_pages import T0, listing, teaser
     with open_archive(sys.argv[1]) as archive:
         for n in range(int(sys.argv[3])):
             moment = T0 + timedelta(minutes=n)
             items = [teaser("GOES", f"Bericht {n}.{k} over de brug en de haven.",
                             window=(moment - timedelta(hours=1), moment)) for k in range(7)]
-            archive.ingest(listing(moment, *items), f"page {n}".encode())
-    print("done")
+            records = archive.records([(listing(moment, *items), f"page {n}".encode())], "")
+            with write_transaction(archive.engine) as connection:
+                store_records(connection, records)
+                print("writing", flush=True)  # the page is written, not committed
+                sys.stdin.readline()  # until the reader has read meanwhile
+            print("committed", flush=True)
 """)
+ROUNDS = 4
 
 
 def test_queries_run_while_another_process_writes(archive_path):
+    """In lock step: each round the writer holds a write transaction open with one more
+    page while the reader queries (it sees what was committed, and is not locked out), then
+    commits, and the reader sees the page."""
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(archive_path), str(Path(__file__).parent), "150"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-c", WRITER, str(archive_path), str(Path(__file__).parent), str(ROUNDS)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    counts = []
-    with open_archive(str(archive_path)) as archive:
-        while writer.poll() is None:
-            rows = search_items(archive, ItemFilter(dateline="goes", limit=10_000))
-            counts.append(len(rows))
-            search_items(archive, ItemFilter(search="brug", limit=5))
-    out, err = writer.communicate()
-    assert writer.returncode == 0 and out.strip() == "done", err
-    assert "locked" not in err
-    assert counts == sorted(counts) and len(counts) > 1
-    with open_archive(str(archive_path)) as archive:
-        assert len(search_items(archive, ItemFilter(dateline="goes", limit=10_000))) == 150 * 7
+
+    def goes_items() -> int:
+        return len(search_items(archive, ItemFilter(dateline="goes", limit=10_000)))
+
+    def brug_items() -> int:
+        return len(search_items(archive, ItemFilter(search="brug", limit=10_000)))
+
+    try:
+        with open_archive(str(archive_path)) as archive:
+            for committed in range(ROUNDS):
+                assert writer.stdout.readline() == "writing\n", writer.stderr.read()
+                assert (goes_items(), brug_items()) == (7 * committed, 7 * committed)
+                writer.stdin.write("\n")
+                writer.stdin.flush()
+                assert writer.stdout.readline() == "committed\n", writer.stderr.read()
+                assert (goes_items(), brug_items()) == (7 * (committed + 1), 7 * (committed + 1))
+        out, err = writer.communicate(timeout=60)
+    finally:
+        writer.kill()
+    assert (writer.returncode, out) == (0, ""), err
+    assert "locked" not in err and "Traceback" not in err

@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
+from conftest import _postgres_schema
 from lxml import html as lxml_html
 from report_archive import SOURCES, build_report_archive
 from sqlalchemy import text
@@ -34,8 +37,50 @@ CHARTS = ["items_by_agency", "agency_shares", "items_by_section", "section_share
 
 @pytest.fixture
 def report_archive(archive: Archive) -> Archive:
+    """The report archive, for a test that changes it."""
     build_report_archive(archive)
     return archive
+
+
+@dataclass(frozen=True)
+class Built:
+    """The report archive, built once per database for the tests that only read it."""
+
+    url: str
+    archive: Archive
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    schema = None
+    if request.param == "sqlite":
+        url = str(tmp_path_factory.mktemp("report_archive") / "archive.db")
+    else:
+        schema = _postgres_schema()
+        url = next(schema)
+    try:
+        with open_archive(url) as archive:
+            build_report_archive(archive)
+            yield Built(url, archive)
+    finally:
+        if schema is not None:
+            schema.close()
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    """The report of PERIOD_ARGS with --csv, written once per built archive."""
+
+    html: Path
+    csv: Path
+    output: str
+
+
+@pytest.fixture(scope="module")
+def period_report(built: Built, tmp_path_factory: pytest.TempPathFactory) -> PeriodReport:
+    folder = tmp_path_factory.mktemp("period_report")
+    output = run_report(built.url, folder / "report.html", *PERIOD_ARGS, "--csv", str(folder / "csv"))
+    return PeriodReport(folder / "report.html", folder / "csv", output)
 
 
 def run_report(db: str, out: Path, *extra: str) -> str:
@@ -124,12 +169,10 @@ def as_dict(table: list[list[str]]) -> dict[str, dict[str, str]]:
 # --- tests -----------------------------------------------------------------------------------
 
 
-def test_every_chart_is_drawn_with_its_table_and_csv(report_archive: Archive, archive_url: str,
-                                                     tmp_path: Path) -> None:
-    out = tmp_path / "report.html"
-    output = run_report(archive_url, out, *PERIOD_ARGS, "--csv", str(tmp_path / "csv"))
-    assert output == (f"newsarchive: wrote {out} (75 items, 11 charts; 11 CSV files in "
-                      f"{tmp_path / 'csv'})\n")
+def test_every_chart_is_drawn_with_its_table_and_csv(built: Built, period_report: PeriodReport) -> None:
+    out = period_report.html
+    assert period_report.output == (f"newsarchive: wrote {out} (75 items, 11 charts; 11 CSV files in "
+                                    f"{period_report.csv})\n")
     document = lxml_html.fromstring(out.read_bytes())
     assert [s.get("id") for s in document.xpath("//section")] == CHARTS
     for section in document.xpath("//section"):
@@ -137,15 +180,13 @@ def test_every_chart_is_drawn_with_its_table_and_csv(report_archive: Archive, ar
         assert len(svgs) == 1, section.get("id")
         assert svgs[0].get("viewbox") or svgs[0].get("viewBox")
     tables = html_tables(out)
-    assert csv_tables(tmp_path / "csv") == tables  # the CSV is the table, cell for cell
-    assert len(in_period(raw_items(report_archive))) == 75
+    assert csv_tables(period_report.csv) == tables  # the CSV is the table, cell for cell
+    assert len(in_period(raw_items(built.archive))) == 75
 
 
-def test_volume_tables_equal_counts_of_the_raw_rows(report_archive: Archive, archive_url: str,
-                                                    tmp_path: Path) -> None:
-    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
-    tables = html_tables(tmp_path / "r.html")
-    items = in_period(raw_items(report_archive))
+def test_volume_tables_equal_counts_of_the_raw_rows(built: Built, period_report: PeriodReport) -> None:
+    tables = html_tables(period_report.html)
+    items = in_period(raw_items(built.archive))
     hours = [hour_label(SINCE + timedelta(hours=n)) for n in range(38)]
     totals = Counter(hour_label(item["t"]) for item in items)
     by_agency = Counter((hour_label(item["t"]), name) for item in items
@@ -177,10 +218,9 @@ def test_volume_tables_equal_counts_of_the_raw_rows(report_archive: Archive, arc
 
 
 def test_top_datelines_and_places_compare_with_the_previous_period(
-        report_archive: Archive, archive_url: str, tmp_path: Path) -> None:
-    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
-    tables = html_tables(tmp_path / "r.html")
-    items = raw_items(report_archive)
+        built: Built, period_report: PeriodReport) -> None:
+    tables = html_tables(period_report.html)
+    items = raw_items(built.archive)
     now, before = in_period(items), in_period(items, SINCE - (UNTIL - SINCE), SINCE)
     for key, names in (("top_datelines", lambda item: [item["dateline"]]),
                        ("top_places", lambda item: item["places"])):
@@ -200,11 +240,9 @@ def test_top_datelines_and_places_compare_with_the_previous_period(
         sum(1 for item in now if "LONDEN" in item["dateline"].split("/")))
 
 
-def test_window_widths_and_lags_equal_the_raw_windows(report_archive: Archive,
-                                                      archive_url: str, tmp_path: Path) -> None:
-    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
-    tables = html_tables(tmp_path / "r.html")
-    items = in_period(raw_items(report_archive))
+def test_window_widths_and_lags_equal_the_raw_windows(built: Built, period_report: PeriodReport) -> None:
+    tables = html_tables(period_report.html)
+    items = in_period(raw_items(built.archive))
     widths = Counter((item["window_source"], width_class(item)) for item in items)
     table = as_dict(tables["window_widths"])
     assert set(table) == {item["window_source"] for item in items} == {
@@ -219,11 +257,9 @@ def test_window_widths_and_lags_equal_the_raw_windows(report_archive: Archive,
                                          "≤ 3 days", "longer")}
 
 
-def test_crawl_health_per_host_and_silent_sources(report_archive: Archive, archive_url: str,
-                                                  tmp_path: Path) -> None:
-    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
-    tables = html_tables(tmp_path / "r.html")
-    with report_archive.engine.connect() as connection:
+def test_crawl_health_per_host_and_silent_sources(built: Built, period_report: PeriodReport) -> None:
+    tables = html_tables(period_report.html)
+    with built.archive.engine.connect() as connection:
         frontier = connection.execute(text(
             "SELECT url, state, last_status FROM crawl_frontier")).all()
         responses = connection.execute(text("SELECT url, fetched_at FROM crawl_responses")).all()
@@ -251,31 +287,28 @@ def test_crawl_health_per_host_and_silent_sources(report_archive: Archive, archi
         [SOURCES[1], "listing", "done", "2026-03-16 21:00", "5.0"],
         [SOURCES[0], "listing", "done", "2026-03-16 23:00", "3.0"],
     ]
-    document = lxml_html.fromstring((tmp_path / "r.html").read_bytes())
+    document = lxml_html.fromstring(period_report.html.read_bytes())
     marked = document.xpath('//section[@id="source_last_success"]//tr[@class="warn"]/td[1]')
     assert [cell.text_content() for cell in marked] == [SOURCES[3], SOURCES[2]]
 
 
-def test_the_same_archive_gives_the_same_file(report_archive: Archive, archive_url: str,
-                                              tmp_path: Path) -> None:
-    run_report(archive_url, tmp_path / "one.html")
-    run_report(archive_url, tmp_path / "two.html")
+def test_the_same_archive_gives_the_same_file(built: Built, tmp_path: Path) -> None:
+    run_report(built.url, tmp_path / "one.html")
+    run_report(built.url, tmp_path / "two.html")
     assert (tmp_path / "one.html").read_bytes() == (tmp_path / "two.html").read_bytes()
     # The default period: the 7 days up to the end of the hour of the newest sighting.
     assert "2026-03-10 03:00 to 2026-03-17 03:00 UTC (7 days, per day)" in (
         tmp_path / "one.html").read_text(encoding="utf-8")
 
 
-def test_up_to_three_days_count_per_hour_and_longer_periods_per_day(report_archive: Archive,
-                                                             archive_url: str,
-                                                             tmp_path: Path) -> None:
-    run_report(archive_url, tmp_path / "r.html", "--since", "2026-03-13", "--until",
+def test_up_to_three_days_count_per_hour_and_longer_periods_per_day(built: Built, tmp_path: Path) -> None:
+    run_report(built.url, tmp_path / "r.html", "--since", "2026-03-13", "--until",
                "2026-03-16")  # a date --until: through its whole day, so four days
     tables = html_tables(tmp_path / "r.html")
     assert tables["items_by_agency"][0][0] == "day (UTC)"
     assert [row[0] for row in tables["items_by_agency"][1:]] == [
         "2026-03-13", "2026-03-14", "2026-03-15", "2026-03-16"]
-    run_report(archive_url, tmp_path / "r.html", "--since", "2026-03-14T02:00", "--until",
+    run_report(built.url, tmp_path / "r.html", "--since", "2026-03-14T02:00", "--until",
                "2026-03-17T02:00")  # three days exactly: still per hour
     hourly = html_tables(tmp_path / "r.html")["items_by_agency"]
     assert (hourly[0][0], len(hourly) - 1) == ("hour (UTC)", 72)
@@ -302,10 +335,8 @@ def test_the_report_needs_no_network_to_render_or_to_view(tmp_path: Path) -> Non
     assert "@import" not in page
 
 
-def test_a_period_that_ends_before_it_starts_is_one_line(report_archive: Archive,
-                                                         archive_url: str,
-                                                         tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["report", "--db", archive_url, "--out",
+def test_a_period_that_ends_before_it_starts_is_one_line(built: Built, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["report", "--db", built.url, "--out",
                                       str(tmp_path / "r.html"), "--since", "2026-03-16",
                                       "--until", "2026-03-15T00:00"])
     assert result.exit_code == 2
@@ -324,24 +355,24 @@ def test_an_empty_archive_still_gives_a_report(archive_url: str, tmp_path: Path)
 
 @pytest.mark.parametrize(("since", "until"), [(SINCE, UNTIL), (datetime(2026, 3, 16, 20, tzinfo=timezone.utc),
                                                              datetime(2026, 3, 16, 23, tzinfo=timezone.utc))])
-def test_a_table_scan_and_the_time_indexes_count_the_same(report_archive: Archive, since: datetime,
+def test_a_table_scan_and_the_time_indexes_count_the_same(built: Built, since: datetime,
                                                           until: datetime) -> None:
     from newsarchive.report.model import Period
     from newsarchive.report.series import is_dense, precision_sections, top_sections, volume_sections
 
-    with report_archive.engine.connect() as connection:
+    with built.archive.engine.connect() as connection:
         chosen = is_dense(connection, Period(since, until))
         results = []
-        for dense in (False, report_archive.dialect == "sqlite"):  # NOT INDEXED is SQLite's
+        for dense in (False, built.archive.dialect == "sqlite"):  # NOT INDEXED is SQLite's
             period = Period(since, until, dense)
             items, volume = volume_sections(connection, period)
             sections = [*volume, *top_sections(connection, period),
                         *precision_sections(connection, period)]
             results.append((items, [(s.key, s.table) for s in sections]))
     assert results[0] == results[1]
-    assert results[0][0] == len(in_period(raw_items(report_archive), since, until)) > 0
+    assert results[0][0] == len(in_period(raw_items(built.archive), since, until)) > 0
     # Half the archive is read by a scan, three hours of it through the indexes (SQLite only).
-    assert chosen == (report_archive.dialect == "sqlite" and since == SINCE)
+    assert chosen == (built.archive.dialect == "sqlite" and since == SINCE)
 
 
 def test_stories_shown_by_several_outlets_are_counted_per_site(report_archive: Archive,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from store_pages import T0, article, hours, listing, teaser
 
 from newsarchive.items import ParsedPage
 from newsarchive.store.archive import Archive
+from newsarchive.store.ingest import ITEMS
 from newsarchive.store.tables import metadata
 
 TEHERAN = "De leider van de veiligheidsraad is omgekomen bij een aanval op de hoofdstad."
@@ -34,6 +35,17 @@ def rows(archive: Archive, sql: str, **params) -> list:
 def the_item(archive: Archive, body: str):
     [item] = rows(archive, "SELECT * FROM items WHERE body = :body", body=body)
     return item
+
+
+def stored_window(archive: Archive, kind: str) -> tuple:
+    """(published_earliest, published_latest, window_source, window_conflicts) of the one
+    item of `kind`, read as datetimes on either database."""
+    query = select(
+        ITEMS.c.published_earliest, ITEMS.c.published_latest, ITEMS.c.window_source, ITEMS.c.window_conflicts
+    ).where(ITEMS.c.kind == kind)
+    with archive.engine.connect() as connection:
+        [row] = connection.execute(query).all()
+    return tuple(row)
 
 
 def store(archive: Archive, page: ParsedPage, data: bytes | None = None):
@@ -160,18 +172,8 @@ def test_window_is_the_intersection_of_the_sightings_in_any_order(archive):
     second = teaser("TEHERAN", TEHERAN, window=(T0 - timedelta(minutes=150), T0 - timedelta(minutes=90)))
     store(archive, listing(T0 + hours(1), second))
     store(archive, listing(T0, first))
-    item = the_item(archive, TEHERAN)
-    assert (item.window_source, item.window_conflicts) == ("relative_age", 0)
-    window = rows(archive, "SELECT published_earliest, published_latest FROM items")[0]
-    assert window == tuple(
-        rows(archive, "SELECT max(window_earliest), min(window_latest) FROM sightings")[0]
-    )
-    assert item.published_earliest is not None
-
-
-def _window(archive: Archive) -> tuple:
-    [row] = rows(archive, "SELECT published_earliest, published_latest, window_conflicts FROM items")
-    return tuple(row)
+    # [T0 - 3 h, T0 - 2 h] and [T0 - 2.5 h, T0 - 1.5 h] overlap in [T0 - 2.5 h, T0 - 2 h]
+    assert stored_window(archive, "teaser") == (T0 - hours(2.5), T0 - hours(2), "relative_age", 0)
 
 
 @pytest.mark.parametrize("newest_last", [True, False], ids=["in_order", "out_of_order"])
@@ -180,25 +182,15 @@ def test_disjoint_windows_keep_the_newest_sighting_and_count_a_conflict(archive,
     new = listing(T0 + hours(1), teaser("TEHERAN", TEHERAN, window=(T0 - hours(1), T0)))
     results = [store(archive, page) for page in ([old, new] if newest_last else [new, old])]
     assert [r.window_conflicts for r in results] == [0, 1]
-    with archive.engine.connect() as connection:
-        earliest, latest, conflicts = connection.execute(
-            text("SELECT published_earliest, published_latest, window_conflicts FROM items")
-        ).one()
-        newest = connection.execute(
-            text("SELECT window_earliest, window_latest FROM sightings s JOIN pages p "
-                 "ON p.id = s.page_id ORDER BY p.fetched_at DESC LIMIT 1")
-        ).one()
-    assert (earliest, latest) == tuple(newest)
-    assert conflicts == 1
+    # the newer page's window, [T0 - 1 h, T0], whichever arrived last
+    assert stored_window(archive, "teaser") == (T0 - hours(1), T0, "relative_age", 1)
 
 
 def test_article_date_from_metadata_is_a_degenerate_window(archive):
     published = T0 - hours(5)
     store(archive, article(T0, "DEN HAAG", ("Het kabinet wil iets.",), url="https://e.nl/a",
                            published=published))
-    [item] = rows(archive, "SELECT * FROM items")
-    assert item.window_source == "metadata"
-    assert item.published_earliest == item.published_latest
+    assert stored_window(archive, "article") == (published, published, "metadata", 0)
 
 
 def test_teaser_and_article_are_linked_both_ways_and_article_takes_the_window(archive):
@@ -209,26 +201,21 @@ def test_teaser_and_article_are_linked_both_ways_and_article_takes_the_window(ar
     links = rows(archive, "SELECT teaser_id, article_id FROM item_links")
     kinds = dict(rows(archive, "SELECT id, kind FROM items"))
     assert [(kinds[t], kinds[a]) for t, a in links] == [("teaser", "article")]
-    [art] = rows(archive, "SELECT * FROM items WHERE kind = 'article'")
-    [tea] = rows(archive, "SELECT * FROM items WHERE kind = 'teaser'")
-    assert art.window_source == "teaser"
-    assert (art.published_earliest, art.published_latest) == (tea.published_earliest, tea.published_latest)
+    assert stored_window(archive, "teaser") == (T0 - hours(3), T0 - hours(2), "relative_age", 0)
+    assert stored_window(archive, "article") == (T0 - hours(3), T0 - hours(2), "teaser", 0)
 
 
 def test_article_stored_first_takes_the_window_of_a_later_teaser(archive):
     store(archive, article(T0, "TEHERAN", (TEHERAN, "Meer."), url="https://e.nl/t"))
     store(archive, listing(T0 + hours(1), teaser("TEHERAN", TEHERAN, window=(T0 - hours(1), T0))))
-    [art] = rows(archive, "SELECT * FROM items WHERE kind = 'article'")
-    assert art.window_source == "teaser" and art.published_earliest is not None
+    assert stored_window(archive, "article") == (T0 - hours(1), T0, "teaser", 0)
 
 
 def test_article_metadata_wins_over_the_teaser_window(archive):
     store(archive, listing(T0, teaser("TEHERAN", TEHERAN, window=(T0 - hours(3), T0 - hours(2)))))
     store(archive, article(T0 + hours(1), "TEHERAN", (TEHERAN,), url="https://e.nl/t",
                            published=T0 - hours(2.5)))
-    [art] = rows(archive, "SELECT * FROM items WHERE kind = 'article'")
-    assert art.window_source == "metadata"
-    assert art.published_earliest == art.published_latest
+    assert stored_window(archive, "article") == (T0 - hours(2.5), T0 - hours(2.5), "metadata", 0)
 
 
 def test_batch_of_pages_is_stored_like_one_page_at_a_time(archive_url, tmp_path):

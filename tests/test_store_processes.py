@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import random
 import signal
 import subprocess
@@ -12,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from store_pages import T0, layout_a_text, wire_stream
 
+from newsarchive.store.archive import BATCH_PAGES
 from newsarchive.store.db import make_engine
 from newsarchive.store.ingest import ITEMS, PAGES, SIGHTINGS
 
@@ -36,8 +39,12 @@ def write_pages(folder: Path, count: int, seed: int = 1) -> set[str]:
 
 
 def ingest(folder: Path, db: str, *extra: str) -> subprocess.Popen:
+    return ingest_paths([str(folder)], db, *extra)
+
+
+def ingest_paths(paths: list[str], db: str, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [*NEWSARCHIVE, "ingest", str(folder), "--fetched-at", T0.isoformat(), "--db", db, *extra],
+        [*NEWSARCHIVE, "ingest", *paths, "--fetched-at", T0.isoformat(), "--db", db, *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -67,36 +74,58 @@ def counts(db: str) -> dict[str, int]:
         engine.dispose()
 
 
-def test_kill_9_during_a_large_ingest_then_rerun_leaves_no_duplicate_or_half_page(archive_url, tmp_path):
-    bodies = write_pages(tmp_path / "pages", 1200)
-    process = ingest(tmp_path / "pages", archive_url)
-    deadline = time.monotonic() + 120
-    while counts(archive_url)["pages"] == 0 and process.poll() is None:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    killed = counts(archive_url)
-    assert process.returncode == -signal.SIGKILL and 0 < killed["pages"] < 1200
-    assert killed["whole_pages"] == killed["pages"]
+def wait_for_reader(fifo: Path, deadline: float) -> int:
+    """Open the FIFO for writing once a reader holds it open (the ingest blocked on it)."""
+    while True:
+        try:
+            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:  # ENXIO: nobody reads it yet
+            if exc.errno != errno.ENXIO or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
-    rerun = ingest(tmp_path / "pages", archive_url)
+
+def test_kill_9_during_a_large_ingest_then_rerun_leaves_no_duplicate_or_half_page(archive_url, tmp_path):
+    """The ingest is killed at a known point: one batch committed, the next one half read
+    (it waits on a FIFO named after the first folder). Exactly the committed batch is there,
+    whole; the rerun stores the rest once."""
+    first = BATCH_PAGES + 20
+    bodies = write_pages(tmp_path / "first", first)
+    bodies |= write_pages(tmp_path / "rest", 30, seed=4)
+    gate = tmp_path / "gate.txt"
+    os.mkfifo(gate)
+    paths = [str(tmp_path / "first"), str(gate), str(tmp_path / "rest")]
+    process = ingest_paths(paths, archive_url)
+    try:
+        held = wait_for_reader(gate, time.monotonic() + 300)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    os.close(held)
+    killed = counts(archive_url)
+    assert process.returncode == -signal.SIGKILL
+    assert killed["pages"] == killed["whole_pages"] == BATCH_PAGES
+
+    gate.unlink()  # now a page like the others
+    bodies |= write_pages(tmp_path / "gate_page", 1, seed=5)
+    (tmp_path / "gate_page" / "page_00000.txt").rename(gate)
+    rerun = ingest_paths(paths, archive_url)
     _out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
     final = counts(archive_url)
-    assert final["pages"] == final["whole_pages"] == 1200
+    assert final["pages"] == final["whole_pages"] == first + 1 + 30
     assert final["items"] == final["bodies"] == len(bodies)
 
 
 def test_two_ingests_at_once_store_everything_once_without_locked_errors(archive_url, tmp_path):
-    bodies = write_pages(tmp_path / "pages", 400, seed=2)
+    bodies = write_pages(tmp_path / "pages", 150, seed=2)
     processes = [ingest(tmp_path / "pages", archive_url) for _ in range(2)]
     outcomes = [process.communicate(timeout=300) for process in processes]
     for process, (_out, err) in zip(processes, outcomes):
         assert process.returncode == 0, err
         assert "locked" not in err and "Traceback" not in err
     final = counts(archive_url)
-    assert final["pages"] == final["whole_pages"] == 400
+    assert final["pages"] == final["whole_pages"] == 150
     assert final["items"] == final["bodies"] == len(bodies)
 
 
