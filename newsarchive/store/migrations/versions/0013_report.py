@@ -1,8 +1,11 @@
-"""Crawl runs: `crawl_runs` (one row per `crawl` or `fetch` run, written at its start and its
-end; a killed run stays without an end) and `crawl_run_hosts` (the run's counts per host:
-fetched, not modified, failed, given up).
+"""For the report: crawl runs, and the daily counts of the items.
 
-Revision ID: 0013_crawl_runs
+`crawl_runs` (one row per `crawl` or `fetch` run, written at its start and its end; a killed
+run stays without an end) and `crawl_run_hosts` (the run's counts per host: fetched, not
+modified, failed, given up). On SQLite, the daily counts of store/rollups.py with their
+triggers, filled from the items.
+
+Revision ID: 0013_report
 Revises: 0010_warc
 """
 
@@ -13,9 +16,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from newsarchive.store import rollups
 from newsarchive.store.types import UTCDateTime
 
-revision: str = "0013_crawl_runs"
+revision: str = "0013_report"
 down_revision: str | Sequence[str] | None = "0010_warc"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -49,9 +53,13 @@ def upgrade() -> None:
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("run_id", "host", name=op.f("pk_crawl_run_hosts")),
     )
+    if op.get_bind().dialect.name == "sqlite":
+        rollups.create(op.get_bind())
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        rollups.drop(op.get_bind())
     op.drop_table("crawl_run_hosts")
     op.drop_index(op.f("ix_crawl_runs_started_at"), "crawl_runs")
     op.drop_table("crawl_runs")
