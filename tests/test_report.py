@@ -28,8 +28,8 @@ SINCE = datetime(2026, 3, 15, 12, tzinfo=timezone.utc)
 UNTIL = datetime(2026, 3, 17, 2, tzinfo=timezone.utc)
 PERIOD_ARGS = ["--since", "2026-03-15T12:00", "--until", "2026-03-17T02:00"]
 CHARTS = ["items_by_agency", "agency_shares", "items_by_section", "section_shares",
-          "top_datelines", "top_places", "window_widths", "first_sight_lag", "crawl_hosts",
-          "source_last_success", "stories_reprinted"]
+          "top_datelines", "top_places", "window_widths", "first_sight_lag", "crawl_runs",
+          "crawl_run_hosts", "crawl_hosts", "source_last_success", "stories_reprinted"]
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def test_every_chart_is_drawn_with_its_table_and_csv(report_archive: Archive, ar
                                                      tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     output = run_report(archive_url, out, *PERIOD_ARGS, "--csv", str(tmp_path / "csv"))
-    assert output == (f"newsarchive: wrote {out} (75 items, 11 charts; 11 CSV files in "
+    assert output == (f"newsarchive: wrote {out} (75 items, 13 charts; 13 CSV files in "
                       f"{tmp_path / 'csv'})\n")
     document = lxml_html.fromstring(out.read_bytes())
     assert [s.get("id") for s in document.xpath("//section")] == CHARTS
@@ -254,6 +254,38 @@ def test_crawl_health_per_host_and_silent_sources(report_archive: Archive, archi
     document = lxml_html.fromstring((tmp_path / "r.html").read_bytes())
     marked = document.xpath('//section[@id="source_last_success"]//tr[@class="warn"]/td[1]')
     assert [cell.text_content() for cell in marked] == [SOURCES[3], SOURCES[2]]
+
+
+def test_crawl_health_per_run_and_per_host_of_the_runs(report_archive: Archive, archive_url: str,
+                                                        tmp_path: Path) -> None:
+    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
+    tables = html_tables(tmp_path / "r.html")
+    with report_archive.engine.connect() as connection:
+        runs = connection.execute(text(
+            "SELECT id, command, started_at, ended_at, exit_status FROM crawl_runs")).all()
+        counts = connection.execute(text("SELECT * FROM crawl_run_hosts")).all()
+    inside = {run_id: run for run_id, *run in runs if SINCE <= moment(run[1]) < UNTIL}
+    per_run: dict[int, list[int]] = {run_id: [0, 0, 0, 0] for run_id in inside}
+    per_host: dict[str, list[int]] = {}
+    for run_id, host, *numbers in counts:
+        if run_id in inside:
+            per_run[run_id] = [a + b for a, b in zip(per_run[run_id], numbers)]
+            row = per_host.setdefault(host, [0, 0, 0, 0, 0])
+            per_host[host] = [row[0] + 1, *(a + b for a, b in zip(row[1:], numbers))]
+    header, *rows = tables["crawl_runs"]
+    assert header == ["run", "command", "ended", "exit status", "fetched", "not modified",
+                      "failed", "given up"]
+    ordered = sorted(inside, key=lambda run_id: moment(inside[run_id][1]), reverse=True)
+    assert [row[0].split()[0] for row in rows] == [f"#{run_id}" for run_id in ordered]
+    assert [[int(n) for n in row[4:]] for row in rows] == [per_run[run_id] for run_id in ordered]
+    assert [(row[1], row[2], row[3]) for row in rows] == [
+        ("crawl", "not ended", "-"), ("fetch", "2026-03-16 22:03", "130 (interrupted)"),
+        ("crawl", "2026-03-16 18:06", "1 (some failed)"), ("crawl", "2026-03-15 18:06", "0 (ok)")]
+    document = lxml_html.fromstring((tmp_path / "r.html").read_bytes())
+    marked = document.xpath('//section[@id="crawl_runs"]//tr[@class="warn"]/td[1]')
+    assert [cell.text_content() for cell in marked] == [row[0] for row in rows[:3]]
+    assert {row[0]: [int(n) for n in row[1:]] for row in tables["crawl_run_hosts"][1:]} == per_host
+    assert per_host == {"127.0.0.2": [2, 8, 3, 0, 0], "127.0.0.3": [3, 3, 0, 2, 1]}
 
 
 def test_the_same_archive_gives_the_same_file(report_archive: Archive, archive_url: str,

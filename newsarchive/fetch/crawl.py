@@ -31,7 +31,7 @@ from ..items import ParsedPage, RawDocument
 from ..parse import parse_page
 from ..pipeline import parse_document, prepare, store_records
 from ..store.archive import Archive
-from ..store.crawl_models import FrontierState, UrlKind
+from ..store.crawl_models import FrontierState, RunStatus, UrlKind
 from ..store.db import with_retries
 from ..store.ingest import IngestResult
 from ..urls import Credentials, host_of, normalize_url, split_credentials
@@ -42,7 +42,7 @@ from .frontier import Claim, Frontier, StoredResponse, Work
 from .http import HttpClient, Response
 from .politeness import Hosts, HostState
 from .robots import HostRules, fetch_robots, robots_url_of, verdict
-from .runs import HostCounts, Outcome, RunStatus, end_run, start_run
+from .runs import HostCounts, Outcome, end_run, start_run
 from .settings import CrawlSettings
 
 log = logging.getLogger("newsarchive.crawl")

@@ -7,7 +7,6 @@ report tells a killed run from one that finished.
 
 from __future__ import annotations
 
-import enum
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,22 +15,13 @@ from typing import Literal
 from sqlalchemy import Connection, Engine, Table, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..store.crawl_models import CrawlRun, CrawlRunHost
+from ..store.crawl_models import CrawlRun, CrawlRunHost, RunStatus
 from ..store.db import with_retries
 
 RUNS: Table = CrawlRun.__table__  # type: ignore[assignment]
 RUN_HOSTS: Table = CrawlRunHost.__table__  # type: ignore[assignment]
 log = logging.getLogger("newsarchive.crawl")
 Outcome = Literal["fetched", "not_modified", "failed", "given_up"]  # HostCounts' fields
-
-
-class RunStatus(enum.IntEnum):
-    """A run's exit status, the same number `newsarchive crawl` exits with."""
-
-    OK = 0  # every URL went well
-    SOME_FAILED = 1  # some URLs failed (each is in the frontier with its error)
-    ERROR = 2  # the archive failed, or the crawler did
-    INTERRUPTED = 130  # Ctrl-C (SIGINT)
 
 
 @dataclass

@@ -38,6 +38,15 @@ class UrlKind(str, enum.Enum):
         return self.value
 
 
+class RunStatus(enum.IntEnum):
+    """A run's exit status, the same number `newsarchive crawl` exits with."""
+
+    OK = 0  # every URL went well
+    SOME_FAILED = 1  # some URLs failed (each is in the frontier with its error)
+    ERROR = 2  # the archive failed, or the crawler did
+    INTERRUPTED = 130  # Ctrl-C (SIGINT)
+
+
 FRONTIER_STATES = tuple(state.value for state in FrontierState)
 URL_KINDS = tuple(kind.value for kind in UrlKind)
 
@@ -134,7 +143,7 @@ class CrawlRun(Base):
 
     `ended_at` and `exit_status` stay empty while the run goes on, and for good when it was
     killed (kill -9, power cut). `exit_status` is the command's: 0 all went well, 1 some URLs
-    failed, 2 the archive failed, 130 interrupted (fetch.runs.RunStatus). Its counts per host
+    failed, 2 the archive failed, 130 interrupted (RunStatus). Its counts per host
     are in `crawl_run_hosts`, written at the end.
     """
 
