@@ -5,6 +5,11 @@ run stays without an end) and `crawl_run_hosts` (the run's counts per host: fetc
 modified, failed, given up). On SQLite, the daily counts of store/rollups.py with their
 triggers, filled from the items.
 
+Views for browsing (Datasette), without the internal columns of their tables: `pages_view`,
+`revisions_view`, `crawl_runs_view` (a run with its counts summed over its hosts),
+`crawl_frontier_view`, `crawl_responses_view` (no body). On SQLite the views are created again
+in the order people browse them (Datasette lists views in creation order): items_view first.
+
 Revision ID: 0013_report
 Revises: 0010_warc
 """
@@ -23,6 +28,30 @@ revision: str = "0013_report"
 down_revision: str | Sequence[str] | None = "0010_warc"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+BROWSED = {  # view: its SELECT, in the order people browse them
+    "pages_view": "SELECT id, url, fetched_at, kind, title, section, page_published, "
+                  "page_published_source, content_type, parser_version, warnings, source_path, "
+                  "warc_record_id FROM pages",
+    "revisions_view": "SELECT item_id, field, old_value, new_value, page_id, recorded_at "
+                      "FROM item_revisions",
+    "crawl_runs_view": "SELECT crawl_runs.id AS run_id, crawl_runs.command, crawl_runs.started_at, "
+                       "crawl_runs.ended_at, crawl_runs.exit_status, crawl_runs.sources, "
+                       "coalesce(sum(crawl_run_hosts.fetched), 0) AS fetched, "
+                       "coalesce(sum(crawl_run_hosts.not_modified), 0) AS not_modified, "
+                       "coalesce(sum(crawl_run_hosts.failed), 0) AS failed, "
+                       "coalesce(sum(crawl_run_hosts.given_up), 0) AS given_up, "
+                       "count(crawl_run_hosts.host) AS hosts, crawl_runs.new_items, "
+                       "crawl_runs.sightings FROM crawl_runs LEFT JOIN crawl_run_hosts "
+                       "ON crawl_run_hosts.run_id = crawl_runs.id GROUP BY crawl_runs.id",
+    "crawl_frontier_view": "SELECT url, host, kind, state, discovered_from, first_seen_at, "
+                           "last_fetched_at, next_due_at, failure_count, last_status, last_error, "
+                           "failure_reason, given_up_reason, page_id FROM crawl_frontier",
+    "crawl_responses_view": "SELECT id, url, final_url, status, body_size, fetched_at, page_id "
+                            "FROM crawl_responses",
+}
+EXISTING_FIRST = ("items_view", "stories_view", "sightings_view")  # before BROWSED
+EXISTING_LAST = ("item_links",)  # a view for queries, not for browsing: after them
 
 
 def upgrade() -> None:
@@ -53,11 +82,28 @@ def upgrade() -> None:
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("run_id", "host", name=op.f("pk_crawl_run_hosts")),
     )
-    if op.get_bind().dialect.name == "sqlite":
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
         rollups.create(op.get_bind())
+        _create_again(EXISTING_FIRST)
+    for name, select in BROWSED.items():
+        op.execute(f"CREATE VIEW {name} AS {select}")
+    if sqlite:
+        _create_again(EXISTING_LAST)
+
+
+def _create_again(views: Sequence[str]) -> None:
+    """Drop and create the views again, as they are: now the newest of sqlite_master."""
+    for name in views:
+        sql = op.get_bind().exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", (name,)).scalar_one()
+        op.execute(f"DROP VIEW {name}")
+        op.execute(sql)
 
 
 def downgrade() -> None:
+    for name in reversed(BROWSED):
+        op.execute(f"DROP VIEW {name}")
     if op.get_bind().dialect.name == "sqlite":
         rollups.drop(op.get_bind())
     op.drop_table("crawl_run_hosts")
