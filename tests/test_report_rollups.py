@@ -1,12 +1,13 @@
 """The report's daily counts (store/rollups.py, SQLite): after ingesting, and after items are
-changed, moved to another day, given other places or deleted, every count equals the same
-count done here in Python from the items themselves."""
+changed, moved to another day, given other places or sightings, or deleted, every count equals
+the same count done here in Python from the items and sightings themselves."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from report_archive import build_report_archive
@@ -49,8 +50,10 @@ def expected(archive: Archive) -> dict[str, Counter[tuple[Any, ...]]]:
             datelines[day, dateline] += 1
     for item_id, place_id in rows(archive, "SELECT item_id, place_id FROM item_places"):
         places[day_of[item_id], place_id] += 1
+    sites = Counter((item_id, urlsplit(url).netloc) for item_id, url in rows(
+        archive, "SELECT item_id, url FROM sightings JOIN pages ON pages.id = page_id"))
     return {rollups.ITEM_DAYS: items, rollups.DATELINE_DAYS: datelines,
-            rollups.PLACE_DAYS: places}
+            rollups.PLACE_DAYS: places, rollups.ITEM_SITES: sites}
 
 
 def stored(archive: Archive) -> dict[str, Counter[tuple[Any, ...]]]:
@@ -70,6 +73,7 @@ def test_the_counts_follow_every_ingested_sighting(counted: Archive) -> None:
     counts = stored(counted)
     assert counts == expected(counted)
     assert sum(counts[rollups.ITEM_DAYS].values()) == rows(counted, "SELECT count(*) FROM items")[0][0]
+    assert len({site for _, site in counts[rollups.ITEM_SITES]}) == 2
     widths = {key[4] for key in counts[rollups.ITEM_DAYS]}
     assert {0, 1, rollups.UNKNOWN_CLASS} <= widths  # minute and hour windows, articles without
 
@@ -87,6 +91,8 @@ def test_the_counts_follow_changes_moves_and_deletes(counted: Archive) -> None:
             "DELETE FROM item_places WHERE item_id % 3 = 0 AND position = 0",
             "UPDATE item_places SET place_id = (SELECT min(id) FROM places) WHERE item_id % 4 = 1",
             "DELETE FROM item_agencies WHERE item_id % 6 = 1 AND position = 0",
+            "DELETE FROM sightings WHERE item_id % 8 = 0 AND position = 0",
+            "UPDATE sightings SET item_id = item_id + 1 WHERE item_id % 10 = 3",
             "DELETE FROM items WHERE id % 9 = 0",
         ):
             connection.execute(text(sql))

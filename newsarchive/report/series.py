@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 from ..store.rollups import (
     DATELINE_DAYS,
     ITEM_DAYS,
+    ITEM_SITES,
     LAG_BOUNDS,
     PLACE_DAYS,
     UNKNOWN_CLASS,
@@ -289,15 +290,18 @@ def story_sections(connection: Connection, period: Period) -> list[Section]:
     of their versions); none when the archive has no stories table."""
     if not has_table(connection, "stories"):
         return []
-    site = host_of(connection, "pages.url")
     whole = [(period.since, period.until)]
     items = period_items(whole, "story_id", where="items.story_id IS NOT NULL")
+    if period.daily:  # the sites of each item, counted by triggers
+        site, sites = f"{ITEM_SITES}.site", (
+            f"JOIN {ITEM_SITES} ON {ITEM_SITES}.item_id = period_items.id")
+    else:
+        site, sites = host_of(connection, "pages.url"), (
+            "JOIN sightings ON sightings.item_id = period_items.id "
+            "JOIN pages ON pages.id = sightings.page_id WHERE pages.url IS NOT NULL")
     top = run(connection,
-              f"WITH {items} SELECT period_items.story_id, "
-              f"count(DISTINCT {site}), count(DISTINCT period_items.id) FROM period_items "
-              "JOIN sightings ON sightings.item_id = period_items.id "
-              "JOIN pages ON pages.id = sightings.page_id "
-              "WHERE period_items.story_id IS NOT NULL AND pages.url IS NOT NULL "
+              f"WITH {items} SELECT period_items.story_id, count(DISTINCT {site}), "
+              f"count(DISTINCT period_items.id) FROM period_items {sites} "
               f"GROUP BY period_items.story_id HAVING count(DISTINCT {site}) > 1 "
               f"ORDER BY 2 DESC, 1 LIMIT {TOP_NAMES}", ("since0", "until0"),
               **range_values(whole))

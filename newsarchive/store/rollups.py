@@ -5,7 +5,9 @@ every item (a million items: 15 s by reading them, well under a second from the 
 - `report_item_days`: items per (day, section, agency list, window source, window-width
   class, lag class);
 - `report_dateline_days`: items per (day, dateline);
-- `report_place_days`: item places per (day, place).
+- `report_place_days`: item places per (day, place);
+- `report_item_sites`: sightings per (item, site): the hosts of the pages that showed an item,
+  which the report's stories with several outlets count.
 
 An item's day is the UTC day of the start of its publication window, or of its first sight
 when the window is unknown: the report's rule for which period an item belongs to. An empty
@@ -31,8 +33,10 @@ LAG_BOUNDS = (900, 3600, 10800, 43200, 86400, 259200)
 UNKNOWN_CLASS = -1
 NO_SECTION = ""
 ITEM_DAYS, DATELINE_DAYS, PLACE_DAYS = "report_item_days", "report_dateline_days", "report_place_days"
+ITEM_SITES = "report_item_sites"
 ITEM_KEYS = ("day", "section", "agencies", "window_source", "width_class", "lag_class")
-TABLES = {ITEM_DAYS: ITEM_KEYS, DATELINE_DAYS: ("day", "dateline"), PLACE_DAYS: ("day", "place_id")}
+TABLES = {ITEM_DAYS: ITEM_KEYS, DATELINE_DAYS: ("day", "dateline"), PLACE_DAYS: ("day", "place_id"),
+          ITEM_SITES: ("item_id", "site")}
 # An items update that changes none of these leaves the counts alone (a sighting's last_seen_at).
 COUNTED = ("published_earliest", "published_latest", "first_seen_at", "section", "agencies",
            "window_source", "dateline")
@@ -109,6 +113,19 @@ def _place_of_link(row: str, add: bool) -> list[str]:
     return _remove(PLACE_DAYS, (day, f"{row}place_id"))
 
 
+def sqlite_host(column: str) -> str:
+    """The host (with port) of a URL column: `https://a.example:8080/x` -> `a.example:8080`."""
+    rest = f"substr({column}, instr({column}, '://') + 3)"
+    return f"substr({rest}, 1, instr({rest} || '/', '/') - 1)"
+
+
+def _site_of_sighting(row: str, add: bool) -> list[str]:
+    site = f"(SELECT {sqlite_host('pages.url')} FROM pages WHERE pages.id = {row}page_id)"
+    if add:
+        return [_add(ITEM_SITES, (f"{row}item_id", site), f"{site} IS NOT NULL")]
+    return _remove(ITEM_SITES, (f"{row}item_id", site))
+
+
 def _trigger(name: str, when: str, body: list[str], condition: str = "") -> str:
     statements = "; ".join(body)
     return f"CREATE TRIGGER {name} {when} {condition} BEGIN {statements}; END"
@@ -142,6 +159,11 @@ TRIGGERS = {
     "report_item_places_au": ("AFTER UPDATE OF item_id, place_id ON item_places",
                               [*_place_of_link("OLD.", add=False),
                                *_place_of_link("NEW.", add=True)], ""),
+    "report_sightings_ai": ("AFTER INSERT ON sightings", _site_of_sighting("NEW.", add=True), ""),
+    "report_sightings_ad": ("AFTER DELETE ON sightings", _site_of_sighting("OLD.", add=False), ""),
+    "report_sightings_au": ("AFTER UPDATE OF item_id, page_id ON sightings",
+                            [*_site_of_sighting("OLD.", add=False),
+                             *_site_of_sighting("NEW.", add=True)], ""),
 }
 
 
@@ -149,7 +171,7 @@ def create(connection: Connection) -> None:
     """The tables and their triggers, filled from the items (SQLite only)."""
     for table, keys in TABLES.items():
         types = {"day": "TEXT", "width_class": "INTEGER", "lag_class": "INTEGER",
-                 "place_id": "INTEGER"}
+                 "place_id": "INTEGER", "item_id": "INTEGER"}
         columns = ", ".join(f"{key} {types.get(key, 'TEXT')} NOT NULL" for key in keys)
         connection.exec_driver_sql(
             f"CREATE TABLE {table} ({columns}, items INTEGER NOT NULL, "
@@ -175,6 +197,9 @@ def fill(connection: Connection) -> None:
                        "WHERE dateline IS NOT NULL GROUP BY 1, 2",
         PLACE_DAYS: f"SELECT {_day('items.')}, item_places.place_id, count(*) FROM items "
                     "JOIN item_places ON item_places.item_id = items.id GROUP BY 1, 2",
+        ITEM_SITES: f"SELECT sightings.item_id, {sqlite_host('pages.url')}, count(*) FROM sightings "
+                    "JOIN pages ON pages.id = sightings.page_id WHERE pages.url IS NOT NULL "
+                    "GROUP BY 1, 2",
     }
     for table, select in statements.items():
         connection.exec_driver_sql(f"DELETE FROM {table}")
