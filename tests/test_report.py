@@ -347,6 +347,7 @@ def test_a_period_that_ends_before_it_starts_is_one_line(report_archive: Archive
 
 
 def test_an_empty_archive_still_gives_a_report(archive_url: str, tmp_path: Path) -> None:
+    open_archive(archive_url).close()
     run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
     tables = html_tables(tmp_path / "r.html")
     assert tables["top_datelines"] == [["dateline", "items", "previous period", "change",

@@ -21,6 +21,7 @@ from ..items import to_utc
 from ..query.filters import QueryError
 from ..query.tables import ITEMS
 from ..store.archive import Archive
+from ..store.reader import ArchiveReader
 from .crawl_health import crawl_sections
 from .model import DEFAULT_SPAN, Period, Report, Section, Table
 from .page import render_html, write_csvs
@@ -30,7 +31,7 @@ __all__ = ["Period", "Report", "Section", "Table", "build_report", "report_perio
            "render_html", "write_csvs"]
 
 
-def build_report(archive: Archive, since: datetime | None = None,
+def build_report(archive: Archive | ArchiveReader, since: datetime | None = None,
                  until: datetime | None = None, *, now: datetime | None = None) -> Report:
     """The report of [since, until). Without `until`: up to the end of the hour of the
     archive's newest sighting (of `now` in an empty archive); without `since`: the

@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from ..store.rollups import (
     DATELINE_DAYS,
+    EMPTY_SECTION,
     ITEM_DAYS,
     ITEM_SITES,
     LAG_BOUNDS,
@@ -27,9 +28,6 @@ from ..store.rollups import (
     WIDTH_BOUNDS,
     lag_class,
     width_class,
-)
-from ..store.rollups import (
-    NO_SECTION as NO_SECTION_KEY,
 )
 from .model import Period, Section, Table
 from .sql import Unit, bucket, has_table, host_of, is_sqlite, run, seconds_between
@@ -142,7 +140,7 @@ def volume_sections(connection: Connection, period: Period) -> tuple[int, list[S
     and agency list (`items.agencies`, kept by triggers), then summed."""
     unit, axis = period.unit, f"{period.unit} (UTC)"
     groups = count_items(connection, period, Count(
-        (bucket(connection, "t", unit), f"coalesce(section, '{NO_SECTION_KEY}')", "agencies"),
+        (bucket(connection, "t", unit), f"coalesce(section, '{EMPTY_SECTION}')", "agencies"),
         ("day", "section", "agencies"), f"FROM {ITEM_DAYS}", ("section", "agencies")))
     totals: Counter[str] = Counter()
     agency_counts: Counter[tuple[str, str]] = Counter()
@@ -291,11 +289,18 @@ def story_sections(connection: Connection, period: Period) -> list[Section]:
     if not has_table(connection, "stories"):
         return []
     whole = [(period.since, period.until)]
-    items = period_items(whole, "story_id", where="items.story_id IS NOT NULL")
     if period.daily:  # the sites of each item, counted by triggers
+        # Only a story of several items, or with an item shown by several sites, can have
+        # several sites: both found through an index, the period's items read for them only.
+        items = (f"several AS (SELECT story_id FROM items WHERE story_id IS NOT NULL "
+                 "GROUP BY story_id HAVING count(*) > 1 UNION SELECT items.story_id FROM "
+                 f"(SELECT item_id FROM {ITEM_SITES} GROUP BY item_id HAVING count(*) > 1) "
+                 "AS shown JOIN items ON items.id = shown.item_id), " + period_items(
+                     whole, "story_id", where="items.story_id IN (SELECT story_id FROM several)"))
         site, sites = f"{ITEM_SITES}.site", (
             f"JOIN {ITEM_SITES} ON {ITEM_SITES}.item_id = period_items.id")
     else:
+        items = period_items(whole, "story_id", where="items.story_id IS NOT NULL")
         site, sites = host_of(connection, "pages.url"), (
             "JOIN sightings ON sightings.item_id = period_items.id "
             "JOIN pages ON pages.id = sightings.page_id WHERE pages.url IS NOT NULL")

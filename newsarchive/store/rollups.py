@@ -31,7 +31,7 @@ from sqlalchemy import Connection
 WIDTH_BOUNDS = (60, 3600, 86400, 604800)
 LAG_BOUNDS = (900, 3600, 10800, 43200, 86400, 259200)
 UNKNOWN_CLASS = -1
-NO_SECTION = ""
+EMPTY_SECTION = ""
 ITEM_DAYS, DATELINE_DAYS, PLACE_DAYS = "report_item_days", "report_dateline_days", "report_place_days"
 ITEM_SITES = "report_item_sites"
 ITEM_KEYS = ("day", "section", "agencies", "window_source", "width_class", "lag_class")
@@ -72,7 +72,7 @@ def _item_key(row: str) -> tuple[str, ...]:
     """The SQL of ITEM_KEYS for an items row (`NEW.`, `OLD.`, `items.`)."""
     width = sqlite_seconds(f"{row}published_earliest", f"{row}published_latest")
     lag = sqlite_seconds(f"{row}published_latest", f"{row}first_seen_at")
-    return (_day(row), f"coalesce({row}section, '{NO_SECTION}')", f"{row}agencies",
+    return (_day(row), f"coalesce({row}section, '{EMPTY_SECTION}')", f"{row}agencies",
             f"{row}window_source", width_class(row, width), lag_class(row, lag))
 
 
