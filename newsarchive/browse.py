@@ -13,6 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .store import rollups
+from .store.tables import metadata
+
 # Datasette settings we run with: facet suggestions try every column against the whole table
 # on every page (up to 50 ms each): off, so that a page of a million items stays quick.
 SETTINGS = {"suggest_facets": False}
@@ -76,51 +79,93 @@ TABLES: dict[str, dict[str, Any]] = {
             "first_seen_at": "First seen (UTC).", "last_seen_at": "Last seen (UTC).",
         },
     },
-    "pages": {
+    "pages_view": {
         "title": "Pages",
-        "description": "Every page observed: a file ingested or a URL fetched at a moment.",
-        "sort_desc": "fetched_at",
-        "facets": ["kind", "section"],
+        "description": "Every page observed: a file ingested or a URL fetched at a moment, "
+                       "newest first.",
+        "sort_desc": "id",
         "columns": {
+            "id": "The page's number (in the order pages were stored).",
             "url": "The page's URL.", "fetched_at": "When it was fetched (UTC).",
             "kind": "article or listing.", "section": "Its section heading.",
-            "content_hash": "sha256 of the document as received.",
+            "page_published": "The page's own publication date, where it shows one (UTC).",
+            "page_published_source": "Where that date was read: json-ld, meta, time element.",
+            "content_type": "The Content-Type it was served with.",
             "parser_version": "The parser that read it.",
             "warnings": "What the parser skipped or doubted (JSON array).",
+            "source_path": "The file it was ingested from, if any.",
+            "warc_record_id": "The WARC record it was imported from, if any.",
         },
     },
-    "crawl_frontier": {
+    "revisions_view": {
+        "title": "Earlier values",
+        "description": "A title, agency list, dateline or body an item had before a sighting "
+                       "changed it.",
+        "columns": {
+            "item_id": "The item (items_view.id).", "field": "What changed.",
+            "old_value": "The value before.", "new_value": "The value after.",
+            "page_id": "The page that showed the new value.",
+            "recorded_at": "When the change was stored (UTC).",
+        },
+    },
+    "crawl_runs_view": {
+        "title": "Crawl runs",
+        "description": "Every run of `newsarchive crawl` or `fetch`, newest first, with what it "
+                       "did summed over its hosts. A run without an end was killed (or still "
+                       "runs).",
+        "sort_desc": "started_at",
+        "facets": ["command", "exit_status"],
+        "columns": {
+            "run_id": "The run's number.", "command": "crawl or fetch.",
+            "started_at": "When it started (UTC).",
+            "ended_at": "When it ended (UTC); empty: killed, or still running.",
+            "exit_status": "0 all went well, 1 some URLs failed, 2 the archive failed, "
+                           "130 interrupted; empty without an end.",
+            "sources": "URLs named on the command line.",
+            "fetched": "Responses with a body stored.", "not_modified": "304 answers.",
+            "failed": "URLs that failed, tried again later.",
+            "given_up": "URLs that failed for good.", "hosts": "Hosts it asked.",
+            "new_items": "Items new to the archive.", "sightings": "Sightings stored.",
+        },
+    },
+    "crawl_frontier_view": {
         "title": "Crawl frontier",
         "description": "Every URL the crawl knows and where it stands: pending, fetched, done, "
                        "failed (tried again from next_due_at) or given_up (with the reason).",
-        "facets": ["state", "kind"],
+        "facets": ["state", "host"],
         "columns": {
             "state": "pending, fetched, done, failed or given_up.",
             "discovered_from": "The page the link was found on; empty for a source.",
             "last_status": "The last HTTP status.", "last_error": "The last failure.",
+            "failure_reason": "The kind of the last failure (timeout, http_status, ...).",
             "given_up_reason": "Why the URL was given up.",
         },
     },
-    "crawl_responses": {
+    "crawl_responses_view": {
         "title": "Raw responses",
-        "description": "Every HTTP response as received (status, headers); content_hash names "
-                       "its body in raw_bodies (kept once, compressed), so any page can be "
-                       "parsed again. A 304 has none.",
-        "sort_desc": "fetched_at",
+        "description": "Every response the crawl stored, newest first (status, headers); "
+                       "content_hash names its body in raw_bodies (kept once, compressed), so "
+                       "any page can be parsed again. A 304 has none.",
+        "sort_desc": "id",
+        "facets": ["status"],
     },
+    "item_links": {"title": "Teasers and their articles",
+                   "description": "A teaser and the article of the same story (for queries)."},
     "agencies": {"title": "Agencies", "description": "Agency names as the wire writes them."},
     "places": {"title": "Places", "description": "Places of datelines."},
     "sightings": {"title": "Sightings (table)", "description": "See sightings_view."},
     "stories": {"title": "Stories (table)", "description": "See stories_view."},
-    "item_revisions": {
-        "title": "Earlier values",
-        "description": "A title, agency list, dateline or body an item had before a sighting "
-                       "changed it.",
-    },
+    "item_revisions": {"title": "Earlier values (table)", "description": "See revisions_view."},
+    "pages": {"title": "Pages (table)", "description": "See pages_view."},
+    "crawl_responses": {"title": "Raw responses (table)",
+                        "description": "The responses with their bodies (zlib-compressed) and "
+                                       "headers; see crawl_responses_view."},
 }
-# Link and index tables people reach through the views; `items` has internal key columns
-# (content_key, lead_key, dateline_folded): items_view shows the rest.
-HIDDEN = ("items", "item_agencies", "item_places", "item_keys", "alembic_version")
+# Every table is hidden: people browse the views above, which leave out the tables' internal
+# columns (keys, folded names, leases, raw bodies). Datasette lists views in the order they
+# were created, items_view first (migration 0013); hidden tables behind "show hidden".
+HIDDEN = (*sorted(table.name for table in metadata.sorted_tables
+                  if not table.info.get("is_view")), *rollups.TABLES, "alembic_version")
 
 QUERIES: dict[str, dict[str, Any]] = {
     "items_per_day_by_agency": {
@@ -166,7 +211,8 @@ def datasette_metadata(database: str) -> dict[str, Any]:
     """Datasette metadata for the archive served under the name `database` (the file's
     name without `.db`)."""
     tables = {name: dict(meta) for name, meta in TABLES.items()}
-    tables.update({name: {"hidden": True} for name in HIDDEN})
+    for name in HIDDEN:
+        tables[name] = {**tables.get(name, {}), "hidden": True}
     return {
         "title": "newsarchive",
         "description_html": (
@@ -179,8 +225,9 @@ def datasette_metadata(database: str) -> dict[str, Any]:
                 "description_html": (
                     f'Browse <a href="/{database}/items_view">Items</a> first; '
                     f'<a href="/{database}/stories_view">Stories</a>, '
-                    f'<a href="/{database}/sightings_view">Sightings</a> and '
-                    "the crawl's tables are below."
+                    f'<a href="/{database}/sightings_view">Sightings</a>, the pages and '
+                    f'the crawl (<a href="/{database}/crawl_runs_view">runs</a>, frontier, '
+                    "responses) are the views below; the tables under them are hidden."
                 ),
                 "tables": tables,
                 "queries": QUERIES,

@@ -927,7 +927,7 @@ def report_command(since: str | None, until: str | None, out: Path, csv_dir: Pat
         end = parse_moment(until, now=now) if until else None
         if until and end is not None and DATE_ONLY.match(until.strip()):
             end += timedelta(days=1)  # a date: through its whole day
-        with open_archive_or_exit(db) as archive:
+        with open_reader_or_exit(db) as archive:  # read only: no check of the whole file
             report = build_report(archive, start, end, now=now)
     except QueryError as exc:
         error(str(exc))

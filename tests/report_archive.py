@@ -91,8 +91,9 @@ def build_report_archive(archive: Archive) -> None:
 
 
 def add_crawl_state(archive: Archive) -> None:
-    """Frontier rows and stored responses as a crawl leaves them (the documented schema):
-    one source silent for two days, one failing, one given up, articles in every state."""
+    """Frontier rows, stored responses and runs as crawls leave them (the documented schema):
+    one source silent for two days, one failing, one given up, articles in every state; runs
+    that went well, with failures, interrupted, killed."""
     end = START + timedelta(days=DAYS)
 
     def at(hours: float) -> datetime:
@@ -114,7 +115,24 @@ def add_crawl_state(archive: Archive) -> None:
         (SOURCES[2], 200, at(50)), (SOURCES[3], 200, at(70)),
         ("http://127.0.0.2/artikel/1", 200, at(5)), ("http://127.0.0.2/artikel/2", 200, at(6)),
     ]
+    runs = [  # command, started, ended, exit status, {host: (fetched, not modified, failed, given up)}
+        ("crawl", at(80), at(79.9), 0, {"127.0.0.2": (9, 0, 0, 0)}),  # before the tests' period
+        ("crawl", at(30), at(29.9), 0, {"127.0.0.2": (5, 1, 0, 0), "127.0.0.3": (2, 0, 1, 0)}),
+        ("crawl", at(6), at(5.9), 1, {"127.0.0.2": (3, 2, 0, 0), "127.0.0.3": (0, 0, 1, 1)}),
+        ("fetch", at(2), at(1.95), 130, {"127.0.0.3": (1, 0, 0, 0)}),
+        ("crawl", at(1), None, None, {}),  # killed
+    ]
     with archive.engine.begin() as connection:
+        for number, (command, started, ended, status, hosts) in enumerate(runs, 1):
+            connection.execute(text(
+                "INSERT INTO crawl_runs (id, command, owner, started_at, ended_at, exit_status, "
+                "sources) VALUES (:id, :command, 'box:1:ab', :started, :ended, :status, 4)"),
+                {"id": number, "command": command, "started": _stored(archive, started),
+                 "ended": _stored(archive, ended), "status": status})
+            for host, counts in hosts.items():
+                connection.execute(text(
+                    "INSERT INTO crawl_run_hosts VALUES (:run, :host, :a, :b, :c, :d)"),
+                    {"run": number, "host": host, **dict(zip("abcd", counts))})
         for url, kind, state, found_on, last, status in rows:
             connection.execute(text(
                 "INSERT INTO crawl_frontier (url, kind, state, discovered_from, first_seen_at, "

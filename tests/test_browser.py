@@ -64,7 +64,7 @@ def test_the_report_renders_in_a_browser(news_db: Path, tmp_path: Path) -> None:
                                       "--since", "2026-03-15T12:00", "--until", "2026-03-17T02:00"])
     assert result.exit_code == 0, result.output
     dom = rendered(out.as_uri(), "report", tmp_path / "profile")
-    assert dom.count("<svg") == 11
+    assert dom.count("<svg") == 13
     assert "Top datelines of the period" in dom and "http://127.0.0.3/feed.xml" in dom
 
 

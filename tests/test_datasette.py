@@ -4,6 +4,7 @@ search and canned queries answer what the archive holds (counted here from raw r
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -105,15 +106,43 @@ def test_canned_queries_answer_from_the_archive(served: tuple[str, Archive]) -> 
     assert {r["story_id"]: r["outlet_count"] for r in stories} == several and len(several) > 5
 
 
-def test_internal_tables_are_hidden_and_views_described(served: tuple[str, Archive]) -> None:
-    base, _ = served
+VIEWS = ["items_view", "stories_view", "sightings_view", "pages_view", "revisions_view",
+         "crawl_runs_view", "crawl_frontier_view", "crawl_responses_view", "item_links"]
+INTERNAL = {"content_key", "lead_key", "dateline_folded", "title_folded", "name_folded",
+            "lease_owner", "lease_until", "etag", "last_modified", "headers", "data",
+            "content_hash", "compression", "owner"}
+
+
+def test_people_browse_views_in_order_and_the_tables_are_hidden(served: tuple[str, Archive]) -> None:
+    base, archive = served
     database = get(base, ".json")
-    hidden = sorted(t["name"] for t in database["tables"] if t["hidden"])
-    assert {"items", "item_agencies", "item_places", "alembic_version"} <= set(hidden)
-    assert "items_view" in {view["name"] for view in database["views"]}
+    with archive.engine.connect() as connection:
+        tables = set(connection.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")).scalars())
+    assert {t["name"] for t in database["tables"] if not t["hidden"]} == set()
+    assert {t["name"] for t in database["tables"]} == tables
+    assert [view["name"] for view in database["views"]] == VIEWS
+    page = requests.get(f"{base}/news", timeout=30).text
+    assert 'class="db-table"' not in page  # no table listed before the views
+    assert f'{len(tables)} hidden tables' in page
+    links = re.findall(r'<li><a href="/news/(\w+)">', page.split('id="views"')[1])
+    assert links == VIEWS
+    for view in VIEWS[:-1]:
+        shown = get(base, f"/{view}.json", _size=1)
+        assert shown["columns"] and INTERNAL.isdisjoint(shown["columns"]), view
+        html = requests.get(f"{base}/news/{view}", timeout=30).text
+        assert set(re.findall(r'data-column="(\w+)"', html)) <= set(shown["columns"]), view
+        assert not shown["rows"] or set(re.findall(r'data-column="(\w+)"', html)) == set(shown["columns"]), view
+    assert "body" not in get(base, "/crawl_responses_view.json", _size=1)["columns"]  # the raw bytes
+
+
+def test_the_items_page_describes_itself_and_suggests_no_slow_facet(served: tuple[str, Archive]) -> None:
+    base, _ = served
     page = requests.get(f"{base}/news/items_view", timeout=30).text
     assert "Every wire item once, newest first" in page
     assert 'name="_search"' in page  # the search box is on the view people browse
+    assert get(base, "/items_view.json", _size=1)["suggested_facets"] == []
+    assert "_facet_array" not in page
 
 
 def test_metadata_is_printed_for_running_datasette_yourself(tmp_path: Path) -> None:

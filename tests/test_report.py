@@ -10,8 +10,6 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
-from conftest import _postgres_schema
 from lxml import html as lxml_html
 from report_archive import SOURCES, build_report_archive
 from sqlalchemy import text
@@ -31,56 +28,14 @@ SINCE = datetime(2026, 3, 15, 12, tzinfo=timezone.utc)
 UNTIL = datetime(2026, 3, 17, 2, tzinfo=timezone.utc)
 PERIOD_ARGS = ["--since", "2026-03-15T12:00", "--until", "2026-03-17T02:00"]
 CHARTS = ["items_by_agency", "agency_shares", "items_by_section", "section_shares",
-          "top_datelines", "top_places", "window_widths", "first_sight_lag", "crawl_hosts",
-          "source_last_success", "stories_reprinted"]
+          "top_datelines", "top_places", "window_widths", "first_sight_lag", "crawl_runs",
+          "crawl_run_hosts", "crawl_hosts", "source_last_success", "stories_reprinted"]
 
 
 @pytest.fixture
 def report_archive(archive: Archive) -> Archive:
-    """The report archive, for a test that changes it."""
     build_report_archive(archive)
     return archive
-
-
-@dataclass(frozen=True)
-class Built:
-    """The report archive, built once per database for the tests that only read it."""
-
-    url: str
-    archive: Archive
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    schema = None
-    if request.param == "sqlite":
-        url = str(tmp_path_factory.mktemp("report_archive") / "archive.db")
-    else:
-        schema = _postgres_schema()
-        url = next(schema)
-    try:
-        with open_archive(url) as archive:
-            build_report_archive(archive)
-            yield Built(url, archive)
-    finally:
-        if schema is not None:
-            schema.close()
-
-
-@dataclass(frozen=True)
-class PeriodReport:
-    """The report of PERIOD_ARGS with --csv, written once per built archive."""
-
-    html: Path
-    csv: Path
-    output: str
-
-
-@pytest.fixture(scope="module")
-def period_report(built: Built, tmp_path_factory: pytest.TempPathFactory) -> PeriodReport:
-    folder = tmp_path_factory.mktemp("period_report")
-    output = run_report(built.url, folder / "report.html", *PERIOD_ARGS, "--csv", str(folder / "csv"))
-    return PeriodReport(folder / "report.html", folder / "csv", output)
 
 
 def run_report(db: str, out: Path, *extra: str) -> str:
@@ -169,10 +124,12 @@ def as_dict(table: list[list[str]]) -> dict[str, dict[str, str]]:
 # --- tests -----------------------------------------------------------------------------------
 
 
-def test_every_chart_is_drawn_with_its_table_and_csv(built: Built, period_report: PeriodReport) -> None:
-    out = period_report.html
-    assert period_report.output == (f"newsarchive: wrote {out} (75 items, 11 charts; 11 CSV files in "
-                                    f"{period_report.csv})\n")
+def test_every_chart_is_drawn_with_its_table_and_csv(report_archive: Archive, archive_url: str,
+                                                     tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    output = run_report(archive_url, out, *PERIOD_ARGS, "--csv", str(tmp_path / "csv"))
+    assert output == (f"newsarchive: wrote {out} (75 items, 13 charts; 13 CSV files in "
+                      f"{tmp_path / 'csv'})\n")
     document = lxml_html.fromstring(out.read_bytes())
     assert [s.get("id") for s in document.xpath("//section")] == CHARTS
     for section in document.xpath("//section"):
@@ -180,13 +137,15 @@ def test_every_chart_is_drawn_with_its_table_and_csv(built: Built, period_report
         assert len(svgs) == 1, section.get("id")
         assert svgs[0].get("viewbox") or svgs[0].get("viewBox")
     tables = html_tables(out)
-    assert csv_tables(period_report.csv) == tables  # the CSV is the table, cell for cell
-    assert len(in_period(raw_items(built.archive))) == 75
+    assert csv_tables(tmp_path / "csv") == tables  # the CSV is the table, cell for cell
+    assert len(in_period(raw_items(report_archive))) == 75
 
 
-def test_volume_tables_equal_counts_of_the_raw_rows(built: Built, period_report: PeriodReport) -> None:
-    tables = html_tables(period_report.html)
-    items = in_period(raw_items(built.archive))
+def test_volume_tables_equal_counts_of_the_raw_rows(report_archive: Archive, archive_url: str,
+                                                    tmp_path: Path) -> None:
+    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
+    tables = html_tables(tmp_path / "r.html")
+    items = in_period(raw_items(report_archive))
     hours = [hour_label(SINCE + timedelta(hours=n)) for n in range(38)]
     totals = Counter(hour_label(item["t"]) for item in items)
     by_agency = Counter((hour_label(item["t"]), name) for item in items
@@ -218,9 +177,10 @@ def test_volume_tables_equal_counts_of_the_raw_rows(built: Built, period_report:
 
 
 def test_top_datelines_and_places_compare_with_the_previous_period(
-        built: Built, period_report: PeriodReport) -> None:
-    tables = html_tables(period_report.html)
-    items = raw_items(built.archive)
+        report_archive: Archive, archive_url: str, tmp_path: Path) -> None:
+    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
+    tables = html_tables(tmp_path / "r.html")
+    items = raw_items(report_archive)
     now, before = in_period(items), in_period(items, SINCE - (UNTIL - SINCE), SINCE)
     for key, names in (("top_datelines", lambda item: [item["dateline"]]),
                        ("top_places", lambda item: item["places"])):
@@ -240,9 +200,11 @@ def test_top_datelines_and_places_compare_with_the_previous_period(
         sum(1 for item in now if "LONDEN" in item["dateline"].split("/")))
 
 
-def test_window_widths_and_lags_equal_the_raw_windows(built: Built, period_report: PeriodReport) -> None:
-    tables = html_tables(period_report.html)
-    items = in_period(raw_items(built.archive))
+def test_window_widths_and_lags_equal_the_raw_windows(report_archive: Archive,
+                                                      archive_url: str, tmp_path: Path) -> None:
+    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
+    tables = html_tables(tmp_path / "r.html")
+    items = in_period(raw_items(report_archive))
     widths = Counter((item["window_source"], width_class(item)) for item in items)
     table = as_dict(tables["window_widths"])
     assert set(table) == {item["window_source"] for item in items} == {
@@ -257,9 +219,11 @@ def test_window_widths_and_lags_equal_the_raw_windows(built: Built, period_repor
                                          "≤ 3 days", "longer")}
 
 
-def test_crawl_health_per_host_and_silent_sources(built: Built, period_report: PeriodReport) -> None:
-    tables = html_tables(period_report.html)
-    with built.archive.engine.connect() as connection:
+def test_crawl_health_per_host_and_silent_sources(report_archive: Archive, archive_url: str,
+                                                  tmp_path: Path) -> None:
+    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
+    tables = html_tables(tmp_path / "r.html")
+    with report_archive.engine.connect() as connection:
         frontier = connection.execute(text(
             "SELECT url, state, last_status FROM crawl_frontier")).all()
         responses = connection.execute(text("SELECT url, fetched_at FROM crawl_responses")).all()
@@ -287,28 +251,63 @@ def test_crawl_health_per_host_and_silent_sources(built: Built, period_report: P
         [SOURCES[1], "listing", "done", "2026-03-16 21:00", "5.0"],
         [SOURCES[0], "listing", "done", "2026-03-16 23:00", "3.0"],
     ]
-    document = lxml_html.fromstring(period_report.html.read_bytes())
+    document = lxml_html.fromstring((tmp_path / "r.html").read_bytes())
     marked = document.xpath('//section[@id="source_last_success"]//tr[@class="warn"]/td[1]')
     assert [cell.text_content() for cell in marked] == [SOURCES[3], SOURCES[2]]
 
 
-def test_the_same_archive_gives_the_same_file(built: Built, tmp_path: Path) -> None:
-    run_report(built.url, tmp_path / "one.html")
-    run_report(built.url, tmp_path / "two.html")
+def test_crawl_health_per_run_and_per_host_of_the_runs(report_archive: Archive, archive_url: str,
+                                                        tmp_path: Path) -> None:
+    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
+    tables = html_tables(tmp_path / "r.html")
+    with report_archive.engine.connect() as connection:
+        runs = connection.execute(text(
+            "SELECT id, command, started_at, ended_at, exit_status FROM crawl_runs")).all()
+        counts = connection.execute(text("SELECT * FROM crawl_run_hosts")).all()
+    inside = {run_id: run for run_id, *run in runs if SINCE <= moment(run[1]) < UNTIL}
+    per_run: dict[int, list[int]] = {run_id: [0, 0, 0, 0] for run_id in inside}
+    per_host: dict[str, list[int]] = {}
+    for run_id, host, *numbers in counts:
+        if run_id in inside:
+            per_run[run_id] = [a + b for a, b in zip(per_run[run_id], numbers)]
+            row = per_host.setdefault(host, [0, 0, 0, 0, 0])
+            per_host[host] = [row[0] + 1, *(a + b for a, b in zip(row[1:], numbers))]
+    header, *rows = tables["crawl_runs"]
+    assert header == ["run", "command", "ended", "exit status", "fetched", "not modified",
+                      "failed", "given up"]
+    ordered = sorted(inside, key=lambda run_id: moment(inside[run_id][1]), reverse=True)
+    assert [row[0].split()[0] for row in rows] == [f"#{run_id}" for run_id in ordered]
+    assert [[int(n) for n in row[4:]] for row in rows] == [per_run[run_id] for run_id in ordered]
+    assert [(row[1], row[2], row[3]) for row in rows] == [
+        ("crawl", "not ended", "-"), ("fetch", "2026-03-16 22:03", "130 (interrupted)"),
+        ("crawl", "2026-03-16 18:06", "1 (some failed)"), ("crawl", "2026-03-15 18:06", "0 (ok)")]
+    document = lxml_html.fromstring((tmp_path / "r.html").read_bytes())
+    marked = document.xpath('//section[@id="crawl_runs"]//tr[@class="warn"]/td[1]')
+    assert [cell.text_content() for cell in marked] == [row[0] for row in rows[:3]]
+    assert {row[0]: [int(n) for n in row[1:]] for row in tables["crawl_run_hosts"][1:]} == per_host
+    assert per_host == {"127.0.0.2": [2, 8, 3, 0, 0], "127.0.0.3": [3, 3, 0, 2, 1]}
+
+
+def test_the_same_archive_gives_the_same_file(report_archive: Archive, archive_url: str,
+                                              tmp_path: Path) -> None:
+    run_report(archive_url, tmp_path / "one.html")
+    run_report(archive_url, tmp_path / "two.html")
     assert (tmp_path / "one.html").read_bytes() == (tmp_path / "two.html").read_bytes()
     # The default period: the 7 days up to the end of the hour of the newest sighting.
     assert "2026-03-10 03:00 to 2026-03-17 03:00 UTC (7 days, per day)" in (
         tmp_path / "one.html").read_text(encoding="utf-8")
 
 
-def test_up_to_three_days_count_per_hour_and_longer_periods_per_day(built: Built, tmp_path: Path) -> None:
-    run_report(built.url, tmp_path / "r.html", "--since", "2026-03-13", "--until",
+def test_up_to_three_days_count_per_hour_and_longer_periods_per_day(report_archive: Archive,
+                                                             archive_url: str,
+                                                             tmp_path: Path) -> None:
+    run_report(archive_url, tmp_path / "r.html", "--since", "2026-03-13", "--until",
                "2026-03-16")  # a date --until: through its whole day, so four days
     tables = html_tables(tmp_path / "r.html")
     assert tables["items_by_agency"][0][0] == "day (UTC)"
     assert [row[0] for row in tables["items_by_agency"][1:]] == [
         "2026-03-13", "2026-03-14", "2026-03-15", "2026-03-16"]
-    run_report(built.url, tmp_path / "r.html", "--since", "2026-03-14T02:00", "--until",
+    run_report(archive_url, tmp_path / "r.html", "--since", "2026-03-14T02:00", "--until",
                "2026-03-17T02:00")  # three days exactly: still per hour
     hourly = html_tables(tmp_path / "r.html")["items_by_agency"]
     assert (hourly[0][0], len(hourly) - 1) == ("hour (UTC)", 72)
@@ -335,8 +334,10 @@ def test_the_report_needs_no_network_to_render_or_to_view(tmp_path: Path) -> Non
     assert "@import" not in page
 
 
-def test_a_period_that_ends_before_it_starts_is_one_line(built: Built, tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["report", "--db", built.url, "--out",
+def test_a_period_that_ends_before_it_starts_is_one_line(report_archive: Archive,
+                                                         archive_url: str,
+                                                         tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["report", "--db", archive_url, "--out",
                                       str(tmp_path / "r.html"), "--since", "2026-03-16",
                                       "--until", "2026-03-15T00:00"])
     assert result.exit_code == 2
@@ -346,6 +347,7 @@ def test_a_period_that_ends_before_it_starts_is_one_line(built: Built, tmp_path:
 
 
 def test_an_empty_archive_still_gives_a_report(archive_url: str, tmp_path: Path) -> None:
+    open_archive(archive_url).close()
     run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
     tables = html_tables(tmp_path / "r.html")
     assert tables["top_datelines"] == [["dateline", "items", "previous period", "change",
@@ -353,26 +355,32 @@ def test_an_empty_archive_still_gives_a_report(archive_url: str, tmp_path: Path)
     assert "Nothing in this period." in (tmp_path / "r.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("since", "until"), [(SINCE, UNTIL), (datetime(2026, 3, 16, 20, tzinfo=timezone.utc),
-                                                             datetime(2026, 3, 16, 23, tzinfo=timezone.utc))])
-def test_a_table_scan_and_the_time_indexes_count_the_same(built: Built, since: datetime,
-                                                          until: datetime) -> None:
+@pytest.mark.parametrize(("since", "until"), [
+    (datetime(2026, 3, 13, 6, tzinfo=timezone.utc), datetime(2026, 3, 17, 3, tzinfo=timezone.utc)),
+    (datetime(2026, 3, 14, tzinfo=timezone.utc), datetime(2026, 3, 18, tzinfo=timezone.utc)),
+    (datetime(2026, 3, 14, 12, tzinfo=timezone.utc), datetime(2026, 3, 17, 13, tzinfo=timezone.utc)),
+])
+def test_the_daily_counts_and_the_items_count_the_same(report_archive: Archive, since: datetime,
+                                                       until: datetime) -> None:
+    """Periods per day with partial days at either end, none, or only one whole day."""
     from newsarchive.report.model import Period
-    from newsarchive.report.series import is_dense, precision_sections, top_sections, volume_sections
+    from newsarchive.report.series import precision_sections, top_sections, volume_sections
 
-    with built.archive.engine.connect() as connection:
-        chosen = is_dense(connection, Period(since, until))
+    with report_archive.engine.connect() as connection:
         results = []
-        for dense in (False, built.archive.dialect == "sqlite"):  # NOT INDEXED is SQLite's
-            period = Period(since, until, dense)
+        for daily in (False, report_archive.dialect == "sqlite"):  # PostgreSQL: no daily counts
+            period = Period(since, until, daily)
+            assert period.unit == "day"
             items, volume = volume_sections(connection, period)
             sections = [*volume, *top_sections(connection, period),
                         *precision_sections(connection, period)]
             results.append((items, [(s.key, s.table) for s in sections]))
     assert results[0] == results[1]
-    assert results[0][0] == len(in_period(raw_items(built.archive), since, until)) > 0
-    # Half the archive is read by a scan, three hours of it through the indexes (SQLite only).
-    assert chosen == (built.archive.dialect == "sqlite" and since == SINCE)
+    items = in_period(raw_items(report_archive), since, until)
+    assert results[0][0] == len(items) > 0
+    per_day = Counter(item["t"].strftime("%Y-%m-%d") for item in items)
+    by_agency = dict(results[0][1])["items_by_agency"]
+    assert {row[0]: row[1] for row in by_agency.rows if row[1]} == per_day
 
 
 def test_stories_shown_by_several_outlets_are_counted_per_site(report_archive: Archive,

@@ -31,7 +31,7 @@ from ..items import ParsedPage, RawDocument
 from ..parse import parse_page
 from ..pipeline import parse_document, prepare, raw_document, store_records
 from ..store.archive import Archive
-from ..store.crawl_models import FrontierState, UrlKind
+from ..store.crawl_models import FrontierState, RunStatus, UrlKind
 from ..store.db import with_retries
 from ..store.ingest import IngestResult
 from ..urls import Credentials, host_of, normalize_url, split_credentials
@@ -42,6 +42,7 @@ from .frontier import Claim, Frontier, StoredResponse, Work
 from .http import HttpClient, Response
 from .politeness import Hosts, HostState
 from .robots import HostRules, fetch_robots, robots_url_of, verdict
+from .runs import HostCounts, Outcome, end_run, start_run
 from .settings import CrawlSettings
 
 log = logging.getLogger("newsarchive.crawl")
@@ -57,7 +58,8 @@ class CrawlSummary:
 
     fetched: int = 0
     not_modified: int = 0
-    failed: int = 0
+    failed: int = 0  # given up or not
+    given_up: int = 0
     new_items: int = 0
     sightings: int = 0
     seconds: float = 0.0
@@ -65,6 +67,19 @@ class CrawlSummary:
     skipped_hosts: list[tuple[str, str]] = field(default_factory=list)
     links_left_out: int = 0  # new links over --max-new-links, not queued
     stopped_at_deadline: bool = False  # --max-runtime ended the claiming
+    hosts: dict[str, HostCounts] = field(default_factory=dict)  # the counts per host
+
+    def count(self, url: str, outcome: Outcome) -> None:
+        """One URL's outcome, counted for the run and for its host."""
+        counts = self.hosts.setdefault(host_of(url), HostCounts())
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+        if outcome == "given_up":
+            self.failed += 1
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    @property
+    def status(self) -> RunStatus:
+        return RunStatus.SOME_FAILED if self.failed else RunStatus.OK
 
     def line(self) -> str:
         return (f"fetched {self.fetched}, not modified {self.not_modified}, failed {self.failed}, "
@@ -104,11 +119,23 @@ def _run(archive: Archive, urls: Sequence[str], settings: CrawlSettings,
          progress: Progress | None, clock: Clock | None, *, crawling: bool) -> CrawlSummary:
     with _Run(archive, settings, clock or SystemClock(), progress, articles=crawling) as run:
         targets = run.named(urls)
-        run.frontier.add(targets, None, None, run.now())
-        for url in targets:
-            run.want(_Wanted(url, url, settings.pages - 1 if crawling else 0, named=True,
-                             discover=crawling))
-        return run.run()
+        run_id = start_run(archive.engine, "crawl" if crawling else "fetch", run.owner,
+                           len(targets), run.now())
+        status = RunStatus.ERROR
+        try:
+            run.frontier.add(targets, None, None, run.now())
+            for url in targets:
+                run.want(_Wanted(url, url, settings.pages - 1 if crawling else 0, named=True,
+                                 discover=crawling))
+            summary = run.run()
+            status = summary.status
+            return summary
+        except KeyboardInterrupt:
+            status = RunStatus.INTERRUPTED
+            raise
+        finally:
+            end_run(archive.engine, run_id, status, run.summary.hosts, run.summary.new_items,
+                    run.summary.sightings, run.now())
 
 
 @dataclass(frozen=True)
@@ -375,6 +402,8 @@ class _Run:
             return
         kind = UrlKind.FEED if looks_like_feed(response.body or b"", response.content_type) else None
         response_id = self.frontier.store_response(url, response, kind)
+        with self.lock:
+            self.summary.count(url, "fetched")
         self._follow(job, self._store(url, response_id, response, wanted))
 
     def _rules(self, job: _Job, client: HttpClient) -> HostRules | None:
@@ -495,8 +524,6 @@ class _Run:
         of its own.
         """
         body = response.body or b""
-        with self.lock:
-            self.summary.fetched += 1
         log.info("fetched %s (%d bytes)", url, len(body))
         urls = list(dict.fromkeys([url, response.final_url]))
         if len(urls) > 1:
@@ -574,7 +601,7 @@ class _Run:
     def _not_modified(self, url: str, response: Response,
                       wanted: _Wanted | None) -> Discovery | None:
         with self.lock:
-            self.summary.not_modified += 1
+            self.summary.count(url, "not_modified")
         log.info("not modified: %s", url)
         self.frontier.mark_not_modified(url, response)
         if wanted is None or not wanted.discover:
@@ -616,6 +643,6 @@ class _Run:
         if state == FrontierState.GIVEN_UP:
             error += " (given up)"
         with self.lock:
-            self.summary.failed += 1
+            self.summary.count(url, "given_up" if state == FrontierState.GIVEN_UP else "failed")
             self.summary.failures.append((url, error))
         log.error("failed %s: %s", url, error)

@@ -21,16 +21,17 @@ from ..items import to_utc
 from ..query.filters import QueryError
 from ..query.tables import ITEMS
 from ..store.archive import Archive
+from ..store.reader import ArchiveReader
 from .crawl_health import crawl_sections
 from .model import DEFAULT_SPAN, Period, Report, Section, Table
 from .page import render_html, write_csvs
-from .series import is_dense, precision_sections, story_sections, top_sections, volume_sections
+from .series import has_daily_counts, precision_sections, story_sections, top_sections, volume_sections
 
 __all__ = ["Period", "Report", "Section", "Table", "build_report", "report_period",
            "render_html", "write_csvs"]
 
 
-def build_report(archive: Archive, since: datetime | None = None,
+def build_report(archive: Archive | ArchiveReader, since: datetime | None = None,
                  until: datetime | None = None, *, now: datetime | None = None) -> Report:
     """The report of [since, until). Without `until`: up to the end of the hour of the
     archive's newest sighting (of `now` in an empty archive); without `since`: the
@@ -39,7 +40,7 @@ def build_report(archive: Archive, since: datetime | None = None,
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("PRAGMA mmap_size = 1073741824")
         period = report_period(connection, since, until, now)
-        period = replace(period, dense=is_dense(connection, period))
+        period = replace(period, daily=has_daily_counts(connection))
         items, volume = volume_sections(connection, period)
         sections: list[Section] = [
             *volume,

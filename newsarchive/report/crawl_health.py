@@ -1,7 +1,7 @@
 """Crawl health: every query the report makes of the crawl's tables, in this one module.
 
-The crawl's tables (`crawl_frontier`, `crawl_responses`) belong to the fetch stage; when their
-shape changes, this module is the only reader to adjust.
+The crawl's tables (`crawl_frontier`, `crawl_responses`, `crawl_runs`, `crawl_run_hosts`)
+belong to the fetch stage; when their shape changes, this module is the only reader to adjust.
 """
 
 from __future__ import annotations
@@ -10,12 +10,16 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, inspect
 
-from ..store.crawl_models import FrontierState
+from ..store.crawl_models import FrontierState, RunStatus
 from ..store.models import UTCDateTime
 from .model import Period, Section, Table
 from .sql import has_table, host_of, run
 
 SILENT_AFTER = timedelta(days=1)  # a source without a successful fetch this long stands out
+RUNS_SHOWN = 30  # the newest runs of the period listed one by one
+RUN_COUNTS = (("fetched", "fetched"), ("not modified", "not_modified"), ("failed", "failed"),
+              ("given up", "given_up"))  # (column of the report, of crawl_run_hosts)
+NOT_ENDED = "not ended"
 DONE, FETCHED, FAILED, GIVEN_UP, PENDING = (f"'{state.value}'" for state in (
     FrontierState.DONE, FrontierState.FETCHED, FrontierState.FAILED, FrontierState.GIVEN_UP,
     FrontierState.PENDING))
@@ -31,7 +35,72 @@ STATES = (  # (column, condition on crawl_frontier), in the order of the chart's
 def crawl_sections(connection: Connection, period: Period) -> list[Section]:
     if not has_table(connection, "crawl_frontier"):
         return []
-    return [_hosts(connection, period), _sources(connection, period)]
+    runs = [_runs(connection, period), _run_hosts(connection, period)] if has_table(
+        connection, "crawl_runs") else []
+    return [*runs, _hosts(connection, period), _sources(connection, period)]
+
+
+def _sums(table: str) -> str:
+    return ", ".join(f"coalesce(sum({table}.{column}), 0)" for _, column in RUN_COUNTS)
+
+
+def _runs(connection: Connection, period: Period) -> Section:
+    """The period's runs (by their start), newest first, with their counts over all hosts."""
+    rows = run(connection,
+               "SELECT crawl_runs.id, crawl_runs.command, crawl_runs.started_at, "
+               f"crawl_runs.ended_at, crawl_runs.exit_status, {_sums('crawl_run_hosts')} "
+               "FROM crawl_runs LEFT JOIN crawl_run_hosts ON crawl_run_hosts.run_id = crawl_runs.id "
+               "WHERE crawl_runs.started_at >= :since AND crawl_runs.started_at < :until "
+               "GROUP BY crawl_runs.id, crawl_runs.command, crawl_runs.started_at, "
+               "crawl_runs.ended_at, crawl_runs.exit_status "
+               "ORDER BY crawl_runs.started_at DESC, crawl_runs.id DESC",
+               ("since", "until"), since=period.since, until=period.until)
+    table = Table(("run", "command", "ended", "exit status", *(name for name, _ in RUN_COUNTS)),
+                  tuple((f"#{run_id} {_when(connection, started)}", command,
+                         _when(connection, ended) if ended is not None else NOT_ENDED,
+                         _status(status), *(int(n) for n in counts))
+                        for run_id, command, started, ended, status, *counts in rows[:RUNS_SHOWN]))
+    shown = f"the {RUNS_SHOWN} newest of {len(rows)}" if len(rows) > RUNS_SHOWN else "each"
+    return Section(
+        "crawl_runs", "Crawl runs",
+        f"The runs of `newsarchive crawl` and `fetch` that started in the period ({shown}), "
+        "newest first, with what they did: pages fetched, not modified (304), failed (tried "
+        f"again later), given up. A run without an end was killed (or still runs); runs "
+        "that did not end well are marked.",
+        table, "hstacked", "run", tuple(name for name, _ in RUN_COUNTS),
+        highlight=tuple(row[0] for row in table.rows
+                        if row[2] == NOT_ENDED or row[3] != _status(RunStatus.OK)))
+
+
+def _run_hosts(connection: Connection, period: Period) -> Section:
+    rows = run(connection,
+               f"SELECT crawl_run_hosts.host, count(*), {_sums('crawl_run_hosts')} "
+               "FROM crawl_run_hosts JOIN crawl_runs ON crawl_runs.id = crawl_run_hosts.run_id "
+               "WHERE crawl_runs.started_at >= :since AND crawl_runs.started_at < :until "
+               "GROUP BY crawl_run_hosts.host ORDER BY crawl_run_hosts.host",
+               ("since", "until"), since=period.since, until=period.until)
+    return Section(
+        "crawl_run_hosts", "Crawl runs per host",
+        "What the period's runs did with each host, summed over the runs that asked it "
+        "(a killed run recorded nothing).",
+        Table(("host", "runs", *(name for name, _ in RUN_COUNTS)),
+              tuple((host, int(runs), *(int(n) for n in counts)) for host, runs, *counts in rows)),
+        "hstacked", "host", tuple(name for name, _ in RUN_COUNTS))
+
+
+def _status(status: int | None) -> str:
+    """`0 (ok)`, `130 (interrupted)`; `-` for a run without an end."""
+    if status is None:
+        return "-"
+    try:
+        return f"{status} ({RunStatus(status).name.lower().replace('_', ' ')})"
+    except ValueError:
+        return str(status)
+
+
+def _when(connection: Connection, value: object) -> str:
+    moment = _moment(connection, value)
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else "-"
 
 
 def _hosts(connection: Connection, period: Period) -> Section:

@@ -29,7 +29,7 @@ class Period:
 
     since: datetime
     until: datetime
-    dense: bool = False  # holds most of the archive's items: read by a scan (series.is_dense)
+    daily: bool = False  # whole days may be read from the daily counts (store/rollups.py)
 
     @property
     def span(self) -> timedelta:
@@ -42,7 +42,7 @@ class Period:
     @property
     def previous(self) -> Period:
         """The period of the same length just before this one."""
-        return Period(self.since - self.span, self.since, self.dense)
+        return Period(self.since - self.span, self.since, self.daily)
 
     def buckets(self) -> list[str]:
         """Every hour or day the period touches, in SQL's bucket text, oldest first."""

@@ -2,7 +2,8 @@
 
 An item belongs to the period by its time: the start of its publication window, or the
 moment it was first seen when its window is unknown (a lead article without a date). Both
-halves of that rule are index range scans (see `PERIOD_ITEMS`).
+halves of that rule are index range scans (see `period_items`); the whole days of a period
+counted per day are read from the daily counts of store/rollups.py where the archive keeps them.
 """
 
 from __future__ import annotations
@@ -10,11 +11,24 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
 
+from ..store.rollups import (
+    DATELINE_DAYS,
+    EMPTY_SECTION,
+    ITEM_DAYS,
+    ITEM_SITES,
+    LAG_BOUNDS,
+    PLACE_DAYS,
+    UNKNOWN_CLASS,
+    WIDTH_BOUNDS,
+    lag_class,
+    width_class,
+)
 from .model import Period, Section, Table
 from .sql import Unit, bucket, has_table, host_of, is_sqlite, run, seconds_between
 
@@ -23,48 +37,94 @@ TOP_NAMES = 15  # datelines and places listed
 NO_AGENCY = "(none)"
 NO_SECTION = "(none)"
 OTHER = "(other)"
-TIMES = ("since", "until")
 
-# The items of [:since, :until) with their time `t` and the columns a query asks for. {items}
-# is `items`, or on SQLite `items NOT INDEXED` for a period holding most of the archive: one
-# pass over the table beats a million row lookups in time-index order.
-PERIOD_ITEMS = (
-    "period_items AS ("
-    "SELECT items.id, items.published_earliest AS t{columns} FROM {items} "
-    "WHERE items.published_earliest >= :since AND items.published_earliest < :until "
-    "UNION ALL "
-    "SELECT items.id, items.first_seen_at AS t{columns} FROM {items} "
-    "WHERE items.published_earliest IS NULL "
-    "AND items.first_seen_at >= :since AND items.first_seen_at < :until)"
-)
-SCAN_ABOVE = 0.15  # the share of all items above which a period is read by a table scan
-
-# (label, upper bound in seconds): a window or a lag falls in the first class it fits.
-WIDTH_CLASSES = (("≤ 1 min", 60), ("≤ 1 h", 3600), ("≤ 1 day", 86400), ("≤ 1 week", 604800),
+# (label, upper bound in seconds): a window or a lag falls in the first class it fits; the
+# bounds are the daily counts' (store/rollups.py), which count items by class.
+WIDTH_CLASSES = (*zip(("≤ 1 min", "≤ 1 h", "≤ 1 day", "≤ 1 week"), WIDTH_BOUNDS),
                  ("longer", None))
 UNKNOWN_WIDTH = "unknown"
-LAG_CLASSES = (("≤ 15 min", 900), ("≤ 1 h", 3600), ("≤ 3 h", 10800), ("≤ 12 h", 43200),
-               ("≤ 1 day", 86400), ("≤ 3 days", 259200), ("longer", None))
+LAG_CLASSES = (*zip(("≤ 15 min", "≤ 1 h", "≤ 3 h", "≤ 12 h", "≤ 1 day", "≤ 3 days"), LAG_BOUNDS),
+               ("longer", None))
+Range = tuple[datetime, datetime]
 
 
-def period_items(period: Period, *columns: str) -> str:
-    return PERIOD_ITEMS.format(columns="".join(f", items.{name}" for name in columns),
-                               items="items NOT INDEXED" if period.dense else "items")
+def has_daily_counts(connection: Connection) -> bool:
+    return is_sqlite(connection) and has_table(connection, ITEM_DAYS)
 
 
-def is_dense(connection: Connection, period: Period) -> bool:
-    """Whether the period holds more than SCAN_ABOVE of the items (SQLite; PostgreSQL's
-    planner decides this itself). Both counts read indexes only."""
-    if not is_sqlite(connection):
-        return False
-    total = run(connection, "SELECT count(*) FROM items")[0][0]
-    inside = run(connection, f"WITH {period_items(period)} SELECT count(*) FROM period_items",
-                 TIMES, **bounds(period))[0][0]
-    return inside > SCAN_ABOVE * total
+def period_items(ranges: Sequence[Range], *columns: str, where: str = "true") -> str:
+    """The CTE `period_items`: the items of the ranges (each [:since<n>, :until<n>)) with
+    their time `t` and `columns` (and `where`). Each half of the time rule is an index range
+    scan."""
+    names = "".join(f", items.{name}" for name in columns)
+    branches = []
+    for n in range(len(ranges)):
+        branches += [
+            f"SELECT items.id, items.published_earliest AS t{names} FROM items WHERE {where} "
+            f"AND items.published_earliest >= :since{n} AND items.published_earliest < :until{n}",
+            f"SELECT items.id, items.first_seen_at AS t{names} FROM items WHERE {where} "
+            f"AND items.published_earliest IS NULL "
+            f"AND items.first_seen_at >= :since{n} AND items.first_seen_at < :until{n}",
+        ]
+    return f"period_items AS ({' UNION ALL '.join(branches)})"
 
 
-def bounds(period: Period) -> dict[str, datetime]:
-    return {"since": period.since, "until": period.until}
+def range_values(ranges: Sequence[Range]) -> dict[str, datetime]:
+    values = {}
+    for n, (since, until) in enumerate(ranges):
+        values[f"since{n}"], values[f"until{n}"] = since, until
+    return values
+
+
+def _split(period: Period) -> tuple[list[Range], tuple[str, str] | None]:
+    """The parts of the period read from the items, and the whole days [first, last) read
+    from the daily counts (per day only, where the archive keeps them)."""
+    if not period.daily or period.unit != "day":
+        return [(period.since, period.until)], None
+    midnight = period.since.replace(hour=0, minute=0, second=0, microsecond=0)
+    first = midnight if midnight == period.since else midnight + timedelta(days=1)
+    last = period.until.replace(hour=0, minute=0, second=0, microsecond=0)
+    if first >= last:
+        return [(period.since, period.until)], None
+    edges = [(since, until) for since, until in ((period.since, first), (last, period.until))
+             if since < until]
+    return edges, (first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d"))
+
+
+@dataclass(frozen=True)
+class Count:
+    """One count of the period's items by keys, as the items and as the daily counts say it:
+    the keys over `period_items` (carrying `columns` of items; `items_from`: its FROM, JOIN
+    and WHERE), and over a daily-counts table (`daily_from`: FROM and JOIN)."""
+
+    items: tuple[str, ...]
+    daily: tuple[str, ...]
+    daily_from: str
+    columns: tuple[str, ...] = ()
+    items_from: str = "FROM period_items"
+
+
+def count_items(connection: Connection, period: Period, count: Count) -> list[tuple[Any, ...]]:
+    """(key, ..., items) rows of the period: its whole days from the daily counts, the rest
+    (or all of it) from the items."""
+    ranges, days = _split(period)
+    names = ", ".join(f"k{n}" for n in range(len(count.items)))
+
+    def keys(expressions: tuple[str, ...]) -> str:
+        return ", ".join(f"{sql} AS k{n}" for n, sql in enumerate(expressions))
+
+    parts = [f"SELECT {keys(count.items)}, count(*) AS n {count.items_from} GROUP BY {names}"
+             ] if ranges else []
+    values: dict[str, Any] = range_values(ranges)
+    if days is not None:
+        parts.append(f"SELECT {keys(count.daily)}, sum(items) AS n {count.daily_from} "
+                     f"WHERE day >= :first_day AND day < :last_day GROUP BY {names}")
+        values.update(first_day=days[0], last_day=days[1])
+    with_items = f"WITH {period_items(ranges, *count.columns)} " if ranges else ""
+    sql = (f"{with_items}SELECT {names}, CAST(sum(n) AS BIGINT) FROM ("
+           f"{' UNION ALL '.join(parts)}) AS parts GROUP BY {names}")
+    times = [name for name in values if name.startswith(("since", "until"))]
+    return run(connection, sql, times, **values)
 
 
 def bucket_label(name: str, unit: Unit) -> str:
@@ -72,31 +132,26 @@ def bucket_label(name: str, unit: Unit) -> str:
     return name.replace("T", " ") + ":00" if unit == "hour" else name
 
 
-def _classify(seconds: str, classes: Sequence[tuple[str, int | None]]) -> str:
-    """A SQL CASE putting a number of seconds into its class label."""
-    whens = " ".join(f"WHEN {seconds} <= {limit} THEN '{label}'"
-                     for label, limit in classes if limit is not None)
-    return f"CASE {whens} ELSE '{classes[-1][0]}' END"
-
-
 # --- volume over time, stacked by agency or section ------------------------------------------
 
 
 def volume_sections(connection: Connection, period: Period) -> tuple[int, list[Section]]:
-    """The period's number of items, and its volume charts, from one scan: items counted per
-    bucket, section and agency list (`items.agencies`, kept by triggers), then summed."""
+    """The period's number of items, and its volume charts: items counted per bucket, section
+    and agency list (`items.agencies`, kept by triggers), then summed."""
     unit, axis = period.unit, f"{period.unit} (UTC)"
-    groups = run(connection,
-                 f"WITH {period_items(period, 'section', 'agencies')} SELECT "
-                 f"{bucket(connection, 't', unit)}, section, agencies, count(*) "
-                 "FROM period_items GROUP BY 1, 2, 3", TIMES, **bounds(period))
+    groups = count_items(connection, period, Count(
+        (bucket(connection, "t", unit), f"coalesce(section, '{EMPTY_SECTION}')", "agencies"),
+        ("day", "section", "agencies"), f"FROM {ITEM_DAYS}", ("section", "agencies")))
     totals: Counter[str] = Counter()
     agency_counts: Counter[tuple[str, str]] = Counter()
     section_counts: Counter[tuple[str, str]] = Counter()
+    names: dict[str, list[str]] = {}  # an agency list's names, read once
     for name_bucket, section, agencies, count in groups:
         totals[name_bucket] += count
-        section_counts[name_bucket, section or NO_SECTION] += count
-        for name in json.loads(agencies) or [NO_AGENCY]:
+        section_counts[name_bucket, section or NO_SECTION] += count  # '' in the key
+        if agencies not in names:
+            names[agencies] = json.loads(agencies) or [NO_AGENCY]
+        for name in names[agencies]:
             agency_counts[name_bucket, name] += count
     by_agency = [(b, name, n) for (b, name), n in agency_counts.items()]
     by_section = [(b, name, n) for (b, name), n in section_counts.items()]
@@ -156,27 +211,26 @@ def percent(part: int, whole: int) -> float:
 
 
 def top_sections(connection: Connection, period: Period) -> list[Section]:
-    both = Period(period.previous.since, period.until, period.dense)
-    counts = ("sum(CASE WHEN t >= :current THEN 1 ELSE 0 END), "
-              "sum(CASE WHEN t < :current THEN 1 ELSE 0 END)")
-    having = f"HAVING sum(CASE WHEN t >= :current THEN 1 ELSE 0 END) > 0 ORDER BY 2 DESC, 1 " \
-             f"LIMIT {TOP_NAMES}"
-    values = {**bounds(both), "current": period.since}
-    datelines = run(connection,
-                    f"WITH {period_items(period, 'dateline')} SELECT dateline, {counts} FROM period_items "
-                    f"WHERE dateline IS NOT NULL GROUP BY dateline {having}",
-                    (*TIMES, "current"), **values)
-    places = run(connection,
-                 f"WITH {period_items(period)} SELECT places.name, {counts} FROM period_items "
-                 "JOIN item_places ON item_places.item_id = period_items.id "
-                 f"JOIN places ON places.id = item_places.place_id GROUP BY places.name {having}",
-                 (*TIMES, "current"), **values)
+    datelines = Count(("dateline",), ("dateline",), f"FROM {DATELINE_DAYS}", ("dateline",),
+                      "FROM period_items WHERE dateline IS NOT NULL")
+    places = Count(("places.name",), ("places.name",),
+                   f"FROM {PLACE_DAYS} JOIN places ON places.id = {PLACE_DAYS}.place_id", (),
+                   "FROM period_items JOIN item_places ON item_places.item_id = period_items.id "
+                   "JOIN places ON places.id = item_places.place_id")
     return [
-        _compare("top_datelines", "Top datelines", "dateline", datelines,
+        _compare("top_datelines", "Top datelines", "dateline", _top(connection, period, datelines),
                  "Items per dateline as printed (IZJOEM/LONDEN is one dateline)"),
-        _compare("top_places", "Top places", "place", places,
+        _compare("top_places", "Top places", "place", _top(connection, period, places),
                  "Items per place of the dateline (IZJOEM/LONDEN counts for both places)"),
     ]
+
+
+def _top(connection: Connection, period: Period, count: Count) -> list[tuple[str, int, int]]:
+    """The TOP_NAMES names with the most items in the period, with their items before it."""
+    now = dict(count_items(connection, period, count))
+    before = dict(count_items(connection, period.previous, count))
+    top = sorted(now, key=lambda name: (-now[name], name))[:TOP_NAMES]
+    return [(name, int(now[name]), int(before.get(name, 0))) for name in top]
 
 
 def _compare(key: str, title: str, what: str, rows: Iterable[tuple[Any, ...]],
@@ -194,24 +248,20 @@ def _compare(key: str, title: str, what: str, rows: Iterable[tuple[Any, ...]],
 
 
 def precision_sections(connection: Connection, period: Period) -> list[Section]:
-    """Window widths per window source and lags to first sight, from one scan."""
+    """Window widths per window source and lags to first sight, from one count."""
     width = seconds_between(connection, "published_earliest", "published_latest")
     lag = seconds_between(connection, "published_latest", "first_seen_at")
-    items = period_items(period, "window_source", "published_earliest", "published_latest",
-                         "first_seen_at")
-    groups = run(connection,
-                 f"WITH {items} SELECT window_source, CASE WHEN published_earliest IS NULL THEN "
-                 f"'{UNKNOWN_WIDTH}' ELSE {_classify(width, WIDTH_CLASSES)} END, "
-                 f"CASE WHEN published_latest IS NULL THEN NULL "
-                 f"ELSE {_classify(lag, LAG_CLASSES)} END, count(*) FROM period_items "
-                 "GROUP BY 1, 2, 3", TIMES, **bounds(period))
+    groups = count_items(connection, period, Count(
+        ("window_source", width_class("", width), lag_class("", lag)),
+        ("window_source", "width_class", "lag_class"), f"FROM {ITEM_DAYS}",
+        ("window_source", "published_earliest", "published_latest", "first_seen_at")))
     labels = [label for label, _ in WIDTH_CLASSES] + [UNKNOWN_WIDTH]
     widths: Counter[tuple[str, str]] = Counter()
     lags: Counter[str] = Counter()
-    for source, width_label, lag_label, count in groups:
-        widths[source, width_label] += count
-        if lag_label is not None:
-            lags[lag_label] += count
+    for source, width, lag, count in groups:
+        widths[source, labels[width]] += count  # UNKNOWN_CLASS (-1): the last label
+        if lag != UNKNOWN_CLASS:
+            lags[LAG_CLASSES[lag][0]] += count
     width_table = Table(("window source", *labels), tuple(
         (source, *(widths[source, label] for label in labels))
         for source in sorted({source for source, _ in widths})))
@@ -238,15 +288,28 @@ def story_sections(connection: Connection, period: Period) -> list[Section]:
     of their versions); none when the archive has no stories table."""
     if not has_table(connection, "stories"):
         return []
-    site = host_of(connection, "pages.url")
+    whole = [(period.since, period.until)]
+    if period.daily:  # the sites of each item, counted by triggers
+        # Only a story of several items, or with an item shown by several sites, can have
+        # several sites: both found through an index, the period's items read for them only.
+        items = (f"several AS (SELECT story_id FROM items WHERE story_id IS NOT NULL "
+                 "GROUP BY story_id HAVING count(*) > 1 UNION SELECT items.story_id FROM "
+                 f"(SELECT item_id FROM {ITEM_SITES} GROUP BY item_id HAVING count(*) > 1) "
+                 "AS shown JOIN items ON items.id = shown.item_id), " + period_items(
+                     whole, "story_id", where="items.story_id IN (SELECT story_id FROM several)"))
+        site, sites = f"{ITEM_SITES}.site", (
+            f"JOIN {ITEM_SITES} ON {ITEM_SITES}.item_id = period_items.id")
+    else:
+        items = period_items(whole, "story_id", where="items.story_id IS NOT NULL")
+        site, sites = host_of(connection, "pages.url"), (
+            "JOIN sightings ON sightings.item_id = period_items.id "
+            "JOIN pages ON pages.id = sightings.page_id WHERE pages.url IS NOT NULL")
     top = run(connection,
-              f"WITH {period_items(period, 'story_id')} SELECT period_items.story_id, "
-              f"count(DISTINCT {site}), count(DISTINCT period_items.id) FROM period_items "
-              "JOIN sightings ON sightings.item_id = period_items.id "
-              "JOIN pages ON pages.id = sightings.page_id "
-              "WHERE period_items.story_id IS NOT NULL AND pages.url IS NOT NULL "
+              f"WITH {items} SELECT period_items.story_id, count(DISTINCT {site}), "
+              f"count(DISTINCT period_items.id) FROM period_items {sites} "
               f"GROUP BY period_items.story_id HAVING count(DISTINCT {site}) > 1 "
-              f"ORDER BY 2 DESC, 1 LIMIT {TOP_NAMES}", TIMES, **bounds(period))
+              f"ORDER BY 2 DESC, 1 LIMIT {TOP_NAMES}", ("since0", "until0"),
+              **range_values(whole))
     first: dict[int, tuple[str, str]] = {}
     if top:
         ids = ", ".join(str(int(story_id)) for story_id, _, _ in top)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, bindparam, inspect, text
 
 from ..store.models import UTCDateTime
+from ..store.rollups import sqlite_host
 
 Unit = Literal["hour", "day"]
 
@@ -44,8 +45,7 @@ def seconds_between(connection: Connection, start: str, end: str) -> str:
 def host_of(connection: Connection, column: str) -> str:
     """The host (with port) of a URL column: `https://a.example:8080/x` -> `a.example:8080`."""
     if is_sqlite(connection):
-        rest = f"substr({column}, instr({column}, '://') + 3)"
-        return f"substr({rest}, 1, instr({rest} || '/', '/') - 1)"
+        return sqlite_host(column)
     return f"substring({column} from '^[^:]+://([^/]+)')"
 
 

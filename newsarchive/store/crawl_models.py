@@ -39,6 +39,15 @@ class UrlKind(str, enum.Enum):
         return self.value
 
 
+class RunStatus(enum.IntEnum):
+    """A run's exit status, the same number `newsarchive crawl` exits with."""
+
+    OK = 0  # every URL went well
+    SOME_FAILED = 1  # some URLs failed (each is in the frontier with its error)
+    ERROR = 2  # the archive failed, or the crawler did
+    INTERRUPTED = 130  # Ctrl-C (SIGINT)
+
+
 FRONTIER_STATES = tuple(state.value for state in FrontierState)
 URL_KINDS = tuple(kind.value for kind in UrlKind)
 
@@ -125,3 +134,41 @@ class CrawlResponse(Base):
     page_id: Mapped[int | None] = mapped_column(
         ForeignKey("pages.id", ondelete="SET NULL"), index=True
     )
+
+
+class CrawlRun(Base):
+    """One `newsarchive crawl` or `fetch` run: written when it starts and when it ends.
+
+    `ended_at` and `exit_status` stay empty while the run goes on, and for good when it was
+    killed (kill -9, power cut). `exit_status` is the command's: 0 all went well, 1 some URLs
+    failed, 2 the archive failed, 130 interrupted (RunStatus). Its counts per host
+    are in `crawl_run_hosts`, written at the end.
+    """
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (Index(None, "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    command: Mapped[str] = mapped_column(String(8))  # crawl or fetch
+    owner: Mapped[str] = mapped_column(Text)  # host:pid:random, as in the crawl's leases
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    exit_status: Mapped[int | None] = mapped_column(Integer)
+    sources: Mapped[int] = mapped_column(Integer)  # URLs named on the command line
+    new_items: Mapped[int | None] = mapped_column(Integer)
+    sightings: Mapped[int | None] = mapped_column(Integer)
+
+
+class CrawlRunHost(Base):
+    """What one run did with one host (`host[:port]`): pages fetched (a response with a body
+    stored), not modified (a 304), failed (tried again later), given up (failed for good)."""
+
+    __tablename__ = "crawl_run_hosts"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    host: Mapped[str] = mapped_column(Text, primary_key=True)
+    fetched: Mapped[int] = mapped_column(Integer)
+    not_modified: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)
+    given_up: Mapped[int] = mapped_column(Integer)

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-# Objects other migrations create with raw DDL and that no model describes (full-text tables).
-IGNORED_TABLE_PREFIXES: tuple[str, ...] = ("items_fts",)
+# Objects other migrations create with raw DDL and that no model describes: the full-text
+# tables, the daily counts of the report (store/rollups.py).
+IGNORED_TABLE_PREFIXES: tuple[str, ...] = ("items_fts", "report_")  # SQLite only
 # Indexes of migration 0003_query, some on expressions no model can describe.
 IGNORED_INDEX_PREFIXES: tuple[str, ...] = ("ix_query_",)
 
