@@ -10,7 +10,7 @@ they were recorded.
 The downgrade changes nothing: the merged spellings are not recorded anywhere.
 
 Revision ID: 0012_agency_spelling
-Revises: 0010_warc
+Revises: 0011_response_bodies
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from alembic import op
 from newsarchive.items import canonical_agency
 
 revision: str = "0012_agency_spelling"
-down_revision: str | Sequence[str] | None = "0010_warc"
+down_revision: str | Sequence[str] | None = "0011_response_bodies"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

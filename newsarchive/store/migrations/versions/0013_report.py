@@ -11,7 +11,7 @@ Views for browsing (Datasette), without the internal columns of their tables: `p
 in the order people browse them (Datasette lists views in creation order): items_view first.
 
 Revision ID: 0013_report
-Revises: 0010_warc
+Revises: 0012_agency_spelling
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from newsarchive.store import rollups
 from newsarchive.store.types import UTCDateTime
 
 revision: str = "0013_report"
-down_revision: str | Sequence[str] | None = "0010_warc"
+down_revision: str | Sequence[str] | None = "0012_agency_spelling"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
