@@ -94,13 +94,14 @@ def crawl_command(db: str, sources: list[str], workers: int, args: argparse.Name
 def measure(label: str, processes: int, workers: int, args: argparse.Namespace,
             code: str | None = None) -> dict:
     """One configuration; `code`: a directory whose `newsarchive` package the crawls run."""
-    env = dict(os.environ)
-    if code is not None:
+    env, cwd = dict(os.environ), None
+    if code is not None:  # run there: `python -c` looks in its working directory first
         env["PYTHONPATH"] = os.pathsep.join([code, *filter(None, [env.get("PYTHONPATH")])])
+        cwd = code
     with archive(args.db) as db, network(args) as (sources, logs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        runs = [subprocess.Popen(crawl_command(db, sources, workers, args), env=env)
+        runs = [subprocess.Popen(crawl_command(db, sources, workers, args), env=env, cwd=cwd)
                 for _ in range(processes)]
         codes = [run.wait() for run in runs]
         wall = time.perf_counter() - started

@@ -204,6 +204,7 @@ class _Run:
         self.fresh_since = clock.now().replace(microsecond=0) if articles else None
         self.deadline = (None if settings.max_runtime is None
                          else self.started + settings.max_runtime)
+        self.looking = threading.Lock()  # held by the one idle worker looking for work
         self.lock = threading.RLock()  # the fields below
         self.wanted: dict[str, _Wanted] = {}
         self.visited: set[str] = set()  # claimed this run: nothing twice
@@ -278,13 +279,9 @@ class _Run:
     def _worker(self, client: HttpClient) -> None:
         try:
             while self.fatal is None:
-                job = self._claim()
+                job = self._next_job()
                 if job is None:
-                    pause = self._idle()
-                    if pause is None:
-                        return
-                    self.clock.sleep(pause)
-                    continue
+                    return
                 try:
                     self._handle(job, client)
                 except SQLAlchemyError:
@@ -296,6 +293,21 @@ class _Run:
         except BaseException as exc:
             with self.lock:
                 self.fatal = self.fatal or exc
+
+    def _next_job(self) -> _Job | None:
+        """A claimed URL, once there is one; None when the run is over. One idle worker at a
+        time looks (and sleeps until the next host may be asked), the others wait their turn:
+        a host that becomes free costs one claim, not one per idle worker."""
+        with self.looking:
+            while self.fatal is None:
+                job = self._claim()
+                if job is not None:
+                    return job
+                pause = self._idle()
+                if pause is None:
+                    return None
+                self.clock.sleep(pause)
+        return None
 
     def _work(self) -> Work:
         return Work(frozenset(self.wanted), self.articles, self.fresh_since,

@@ -165,6 +165,7 @@ class Frontier:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._claims: dict[_Shape, Any] = {}
+        self._outlooks: dict[tuple[_Shape, bool], Any] = {}
 
     def _write(self, work: Any) -> Any:
         return with_retries(self.engine, work)
@@ -284,27 +285,38 @@ class Frontier:
         only with `include_leased` (their lease may run out; a live worker goes on with its
         host's URLs); our own leased URLs never (we are working on them)."""
         moment = now.timestamp()
+        query = self._outlook_query(_Shape.of(work), include_leased)
+        values = {**_values(work, now), "owner": owner, "horizon_end": moment + horizon}
+        with self.engine.connect() as connection:
+            earliest, count = connection.execute(query, values).one()
+        if not count:
+            return None
+        return max(0.0, float(earliest or 0) - moment)
+
+    def _outlook_query(self, shape: _Shape, include_leased: bool) -> Any:
+        """`outlook`'s SELECT, built once per shape of work (as the claim's)."""
+        query = self._outlooks.get((shape, include_leased))
+        if query is not None:
+            return query
         # the later of the host's next request and the end of its block
         later = func.greatest if self.engine.dialect.name == "postgresql" else func.max
         ready = later(func.coalesce(HOSTS.c.next_allowed_at, 0),
                       func.coalesce(HOSTS.c.blocked_until, 0))
+        owner = bindparam("owner", type_=FRONTIER.c.lease_owner.type)
         query = (select(func.min(ready), func.count())
                  .select_from(FRONTIER.join(HOSTS, HOSTS.c.host == FRONTIER.c.host))
-                 .where(self._workable(_Shape.of(work)))
+                 .where(self._workable(shape))
                  .where(or_(HOSTS.c.blocked_until.is_(None),
-                            HOSTS.c.blocked_until <= moment + horizon)))
+                            HOSTS.c.blocked_until <= bindparam("horizon_end", type_=Float()))))
         if include_leased:
             query = query.where(or_(FRONTIER.c.lease_owner.is_(None),
                                     FRONTIER.c.lease_owner != owner,
-                                    FRONTIER.c.lease_until < moment))
+                                    FRONTIER.c.lease_until < MOMENT))
         else:  # a host another crawl is asking now: that crawl goes on with its URLs
-            query = query.where(free(FRONTIER, moment)).where(
-                or_(free(HOSTS, moment), HOSTS.c.lease_owner == owner))
-        with self.engine.connect() as connection:
-            earliest, count = connection.execute(query, _values(work, now)).one()
-        if not count:
-            return None
-        return max(0.0, float(earliest or 0) - moment)
+            query = query.where(free(FRONTIER, MOMENT)).where(
+                or_(free(HOSTS, MOMENT), HOSTS.c.lease_owner == owner))
+        self._outlooks[(shape, include_leased)] = query
+        return query
 
     def release_all(self, owner: str) -> None:
         """End every lease `owner` still holds (a run that stops early)."""
