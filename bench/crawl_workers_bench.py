@@ -6,12 +6,17 @@ process, and 3 processes of 4 workers on one archive, and prints for each: pages
 to the baseline and to the politeness limits, CPU ms per page, and the politeness violations
 read off the hosts' own request logs (two requests to one host closer than the delay).
 
-Two limits are printed: hosts / delay (a request every `delay` seconds per host), and
-hosts / (delay + latency), what a crawler can reach that counts the delay from the end of the
-previous response, as this one does (a slow server also gets a slower crawler).
+Two limits are printed: hosts / delay (a request every `delay` seconds per host: what a crawler
+can reach that counts the delay from the start of the previous request, as this one does), and
+hosts / (delay + latency), what one can reach that counts it from the end of the previous
+response (as this crawler did before).
+
+`--baseline DIR` runs every configuration a second time, in the same run, with the
+`newsarchive` package found in DIR (for instance `git archive main | tar -x -C DIR`), and prints
+both: figures as a ratio to a baseline measured in the same run, CPU ms per page before/after.
 
     python bench/crawl_workers_bench.py [--hosts 20] [--articles 2000] [--latency 0.2]
-        [--delay 0.5] [--db postgresql|sqlite] [--skip-single]
+        [--delay 0.5] [--db postgresql|sqlite] [--skip-single] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -86,11 +91,18 @@ def crawl_command(db: str, sources: list[str], workers: int, args: argparse.Name
             "--max-new-links", str(args.articles), "--quiet", "--db", db]
 
 
-def measure(label: str, processes: int, workers: int, args: argparse.Namespace) -> dict:
+def measure(label: str, processes: int, workers: int, args: argparse.Namespace,
+            code: str | None = None) -> dict:
+    """One configuration; `code`: a directory whose `newsarchive` package the crawls run."""
+    env, cwd = dict(os.environ), None
+    if code is not None:  # run there: `python -c` looks in its working directory first
+        env["PYTHONPATH"] = os.pathsep.join([code, *filter(None, [env.get("PYTHONPATH")])])
+        cwd = code
     with archive(args.db) as db, network(args) as (sources, logs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        runs = [subprocess.Popen(crawl_command(db, sources, workers, args)) for _ in range(processes)]
+        runs = [subprocess.Popen(crawl_command(db, sources, workers, args), env=env, cwd=cwd)
+                for _ in range(processes)]
         codes = [run.wait() for run in runs]
         wall = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -115,6 +127,8 @@ def main() -> None:
     parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--skip-single", action="store_true",
                         help="no 1-worker run (it takes minutes); ratios then to 8 workers")
+    parser.add_argument("--baseline", metavar="DIR",
+                        help="also run each configuration with the newsarchive package in DIR")
     args = parser.parse_args()
     limit = args.hosts / args.delay
     reachable = args.hosts / (args.delay + args.latency)
@@ -126,8 +140,10 @@ def main() -> None:
         configurations.insert(0, ("1 worker", 1, 1))
     results = [measure(label, processes, workers, args)
                for label, processes, workers in configurations]
+    before = ([measure(f"{label} (baseline)", processes, workers, args, args.baseline)
+               for label, processes, workers in configurations] if args.baseline else [])
     baseline = results[0]
-    for result in results:
+    for result in results + before:
         print(f"  {result['label']:<24} {result['rate']:6.2f} pages/s "
               f"({result['rate'] / baseline['rate']:.2f}x {baseline['label']}, "
               f"{result['rate'] / limit:.0%} of hosts/delay, "
@@ -136,6 +152,10 @@ def main() -> None:
               f"{result['wall']:.1f} s; CPU {result['cpu_ms']:.1f} ms/page; "
               f"politeness violations {result['violations']} (closest gap "
               f"{result['closest']:.3f} s); exit {result['codes']}")
+    for new, old in zip(results, before):
+        print(f"  {new['label']:<24} vs baseline: {new['rate'] / old['rate']:.2f}x pages/s, "
+              f"CPU {old['cpu_ms']:.1f} -> {new['cpu_ms']:.1f} ms/page "
+              f"({new['cpu_ms'] / old['cpu_ms']:.2f}x)")
 
 
 if __name__ == "__main__":

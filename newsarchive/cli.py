@@ -405,6 +405,10 @@ def _fetch_options(command: Any) -> Any:
                      help="Further attempts after a connection error, 429 or 5xx."),
         click.option("--contact", default=None, metavar="URL",
                      help="Contact URL in our User-Agent (newsarchive/<version> (+URL))."),
+        click.option("--ca-certs", type=click.Path(exists=True, dir_okay=False), default=None,
+                     metavar="FILE",
+                     help="Check HTTPS servers against the certificates in this PEM file "
+                          "(default: certifi's, else the system's)."),
         click.option("--workers", type=click.IntRange(min=1, max=256), default=1,
                      show_default=True,
                      help="URLs fetched at once by this process (never two at once per host)."),
@@ -542,7 +546,8 @@ def _crawl_settings(options: dict[str, Any], **crawl: Any) -> Any:
 
     policy = HttpPolicy(delay=options["delay"], timeout=options["timeout"],
                         retries=options["retries"],
-                        contact=options["contact"] or DEFAULT_CONTACT)
+                        contact=options["contact"] or DEFAULT_CONTACT,
+                        ca_certs=options["ca_certs"])
     return CrawlSettings(workers=options["workers"], max_runtime=options["max_runtime"],
                          max_crawl_delay=options["max_crawl_delay"], wait=options["wait"],
                          policy=policy, **crawl)

@@ -199,5 +199,11 @@ def _explicit_port(url: str) -> int | None:
 def same_site(url: str, other: str) -> bool:
     """One site (see `site_of`) on one port: whether a link or a redirect from `url` to
     `other` stays on the site. Another port of the same host is another site."""
-    return (site_of(url) == site_of(other) != ""
-            and _explicit_port(url) == _explicit_port(other))
+    home = site_key(url)
+    return home[0] != "" and site_key(other) == home
+
+
+def site_key(url: str) -> tuple[str, int | None]:
+    """(site, explicit port) of a URL: two URLs are on one site (`same_site`) when their keys
+    are equal and name a site. A page's own key is worked out once for all its links."""
+    return site_of(url), _explicit_port(url)

@@ -127,6 +127,8 @@ class FixtureSite:
     robots_status: int = 200
     address: str = "127.0.0.1"  # 127.0.0.2, 127.0.0.3 ... for several hosts (tests/news_network.py)
     latency: float = 0.0  # seconds every response waits before it is sent
+    clock: Any = None  # a ManualClock: the latency passes on it (advanced), not in real time
+    tls: Any = None  # an ssl.SSLContext (server side): the site is served over HTTPS
     name: str = "Het Wiernieuws"  # printed on every page, so two sites never serve the same bytes
     robots_type: str = "text/plain"
     disallow: list[str] = field(default_factory=lambda: ["/private/"])  # robots.txt rules
@@ -165,13 +167,16 @@ class FixtureSite:
     @property
     def base(self) -> str:
         assert self._server is not None, "start() the site first"
-        return f"http://{self.address}:{self._server.server_address[1]}"
+        scheme = "http" if self.tls is None else "https"
+        return f"{scheme}://{self.address}:{self._server.server_address[1]}"
 
     def url(self, path: str) -> str:
         return self.base + path
 
     def start(self) -> FixtureSite:
         self._server = serve(self, _SiteHandler, self.address)
+        if self.tls is not None:  # each connection's handshake on accept
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         return self
 
     def stop(self) -> None:
@@ -197,11 +202,12 @@ class FixtureSite:
         with self._lock:
             return [r.path for r in self.requests if r.path.startswith(ARTICLE_PREFIX)]
 
-    def _record(self, path: str, headers: dict[str, str]) -> int:
-        """Record a request; returns how many times this path was asked before."""
+    def _record(self, path: str, headers: dict[str, str], at: float) -> int:
+        """Record a request that arrived `at`; returns how many times this path was asked
+        before."""
         with self._lock:
             before = sum(1 for request in self.requests if request.path == path)
-            self.requests.append(Request(path, time.monotonic(), headers))
+            self.requests.append(Request(path, at, headers))
             return before
 
 
@@ -227,6 +233,13 @@ class LocalHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep tests quiet
         pass
 
+    arrived = 0.0  # time.monotonic() when the request line was read: the request's arrival
+
+    def parse_request(self) -> bool:
+        # called right after the request line is read, before the headers are parsed
+        self.arrived = time.monotonic()
+        return super().parse_request()
+
 
 def serve(site: Any, handler: type[LocalHandler], address: str = "127.0.0.1"
           ) -> ThreadingHTTPServer:
@@ -241,11 +254,14 @@ class _SiteHandler(LocalHandler):
     site: FixtureSite
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        before = self.site._record(self.path, {k.lower(): v for k, v in self.headers.items()})
+        before = self.site._record(self.path, {k.lower(): v for k, v in self.headers.items()},
+                                   self.arrived)
         held = self.site.hold_after is not None and self.path.startswith(ARTICLE_PREFIX)
         if held and len(self.site.article_requests()) > self.site.hold_after:
             self.site.release.wait(60)
-        if self.site.latency:
+        if self.site.latency and self.site.clock is not None:
+            self.site.clock.advance(self.site.latency)
+        elif self.site.latency:
             time.sleep(self.site.latency)
         parts = urlsplit(self.path)
         path, query = parts.path, dict(parse_qsl(parts.query))

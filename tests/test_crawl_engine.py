@@ -3,17 +3,20 @@ by value), a crash while handling one URL, --max-crawl-delay and --max-runtime."
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
+import pytest
 from fixture_site import LISTING
-from sqlalchemy import select
+from hostile_server import HostileServer, page, response
+from sqlalchemy import select, update
 
 from newsarchive.fetch import crawl as crawl_module
 from newsarchive.fetch.clock import ManualClock, unix
-from newsarchive.fetch.crawl import crawl
+from newsarchive.fetch.crawl import crawl, fetch
 from newsarchive.fetch.frontier import FRONTIER
 from newsarchive.fetch.http import HttpPolicy
-from newsarchive.fetch.politeness import HOSTS
+from newsarchive.fetch.politeness import HOSTS, ensure_hosts
 from newsarchive.fetch.settings import BackoffCurve, CrawlSettings
 
 POLICY = HttpPolicy(delay=0.25, connect_timeout=2, timeout=2, retries=0)
@@ -48,8 +51,9 @@ def test_block_and_due_times_follow_the_injected_clock(fixture_site, archive):
     assert max(clock.slept, default=0) < 1
     assert all(frontier_row(archive, fixture_site.url(a.path)).state == "done"
                for a in fixture_site.listing_articles(1))
-    # the next request may go out the delay after the last one ended, on our clock
-    assert host.next_allowed_at <= unix(clock.now()) + 0.25
+    # the next request may go out the delay (and its margin) after the last one was sent, on
+    # our clock (which stood still since: the run ended right after it)
+    assert host.next_allowed_at == pytest.approx(unix(clock.now()) + 0.25 + POLICY.delay_margin)
 
 
 def test_a_crash_while_handling_a_url_is_recorded_and_not_retried(fixture_site, archive,
@@ -122,3 +126,58 @@ def test_max_runtime_stops_claiming_at_the_deadline_of_the_injected_clock(fixtur
     rest = crawl(archive, [fixture_site.url(LISTING)], settings, clock=clock)
     assert not rest.stopped_at_deadline
     assert (rest.fetched, rest.not_modified) == (8, 1)  # the listing asked conditionally
+
+
+def test_a_hosts_delay_counts_from_when_each_request_was_sent(fixture_site, archive):
+    """On the injected clock every response takes 0.2 s: the requests to the host still go out
+    2.05 s apart (the delay and its margin), not 2.25 s (the response's time is no part of it),
+    within a job (robots.txt, then the page) and from one job to the next."""
+    clock = ManualClock()
+    fixture_site.clock, fixture_site.latency = clock, 0.2
+    policy = HttpPolicy(delay=2.0, delay_margin=0.05, connect_timeout=2, timeout=2, retries=0)
+    started = unix(clock.now())
+    summary = crawl(archive, [fixture_site.url(LISTING)],
+                    CrawlSettings(pages=1, policy=policy, idle_poll=60), clock=clock)
+    requests = len(fixture_site.requests)
+    assert (summary.fetched, requests) == (11, 12)  # robots.txt, the listing, 10 articles
+    # the last request went out at 11 * 2.05 s: the next may at 12 * 2.05 s
+    assert host_row(archive).next_allowed_at == pytest.approx(started + 12 * 2.05, abs=1e-5)
+    assert unix(clock.now()) - started == pytest.approx(11 * 2.05 + 0.2, abs=1e-5)
+
+
+ARTICLE = ("<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"></head><body><main>"
+           "<article><h1>Dijk bij Kruiningen wordt verhoogd</h1><p><strong>KRUININGEN (ANP)"
+           "</strong> - Het waterschap begint maandag met het verhogen van de dijk.</p>"
+           "</article></main></body></html>")
+
+
+def test_robots_txt_of_a_redirects_other_host_is_asked_under_that_hosts_politeness(archive):
+    """`127.0.0.1:P` redirects to `localhost:P`, another host of the same site, which another
+    crawl asked a moment ago: its robots.txt and the page wait for its next allowed time and
+    keep its delay between them, its verdict is cached in its row, its lease is ended."""
+    with HostileServer() as server:
+        here, other = f"127.0.0.1:{server.port}", f"localhost:{server.port}"
+        server.route("/robots.txt", response("200 OK", ["Content-Type: text/plain"],
+                                             b"User-agent: *\nDisallow: /geheim/\n"))
+        source = server.route("/oud", response("302 Found", [f"Location: http://{other}/nieuws/a"]))
+        server.route("/nieuws/a", *page(ARTICLE))
+        with archive.engine.begin() as connection:
+            ensure_hosts(connection, {other})
+            asked = time.time()  # another crawl's request went out just now: 1 s delay
+            connection.execute(update(HOSTS).where(HOSTS.c.host == other)
+                               .values(next_allowed_at=asked + 1.0))
+        allowed = time.monotonic() + 1.0 - (time.time() - asked)  # on the servers' clock
+        summary = fetch(archive, [source], CrawlSettings(policy=HttpPolicy(
+            delay=0.3, connect_timeout=2, timeout=5, retries=0), idle_poll=0.05))
+        hits = [(hit.headers["host"], hit.path, hit.at) for hit in server.hits]
+    assert summary.failed == 0 and summary.fetched == 1
+    assert [(host, path) for host, path, _ in hits] == [
+        (here, "/robots.txt"), (here, "/oud"), (other, "/robots.txt"), (other, "/nieuws/a")]
+    (_, _, robots_at), (_, _, page_at) = hits[2:]
+    assert robots_at >= allowed - 0.005
+    assert page_at - robots_at >= 0.3 - 0.005
+    with archive.engine.connect() as connection:
+        row = connection.execute(select(HOSTS).where(HOSTS.c.host == other)).one()
+    assert (row.robots_status, row.robots_body) == (200, "User-agent: *\nDisallow: /geheim/\n")
+    assert (row.lease_owner, row.lease_until) == (None, None)
+    assert row.next_allowed_at > asked + 1.0 + 0.3  # after the page's request

@@ -8,8 +8,9 @@ from email.utils import format_datetime
 import pytest
 
 from newsarchive import __version__
+from newsarchive.fetch.clock import ManualClock
 from newsarchive.fetch.errors import REASON_CLASSES, DeadlineExceeded, FailureReason, FetchError, StatusError
-from newsarchive.fetch.http import HttpClient, HttpPolicy, parse_retry_after
+from newsarchive.fetch.http import HostClock, HttpClient, HttpPolicy, parse_retry_after
 
 FAST = HttpPolicy(delay=0.0, connect_timeout=2, timeout=2, retries=2, backoff=0.05,
                   max_bytes=50_000, contact="https://example.org/contact")
@@ -180,3 +181,63 @@ def test_every_failure_reason_has_one_exception_class():
     assert isinstance(error, DeadlineExceeded) and isinstance(error, TimeoutError)
     assert (error.permanent, error.reason, str(error)) == (False, FailureReason.DEADLINE, "traag")
     assert FetchError.of("weg", FailureReason.REDIRECT_OFF_SITE).permanent is True
+
+
+# --- waits on the injected clock, by value ---------------------------------------------------
+def test_the_delay_counts_from_when_a_request_was_sent_not_from_its_end():
+    clock = ManualClock()
+    spacing = HostClock(clock, margin=0.05)
+    spacing.wait("a.example", 0.5)
+    spacing.sent("a.example", clock.monotonic(), 0.5)
+    clock.advance(0.2)  # the response took 0.2 s: part of the delay, not on top of it
+    spacing.wait("a.example", 0.5)
+    spacing.wait("b.example", 0.5)  # another host is not held up
+    assert clock.slept == [pytest.approx(0.35)]
+
+
+def test_a_crawl_delay_counts_from_the_robots_txt_request():
+    clock = ManualClock()
+    spacing = HostClock(clock)
+    spacing.wait("a.example", 0.0)
+    spacing.sent("a.example", clock.monotonic(), 0.0)
+    clock.advance(0.1)
+    spacing.set_delay("a.example", 2.0)
+    spacing.set_delay("a.example", 1.0)  # never lowered
+    spacing.wait("a.example", 0.0)
+    assert clock.slept == [pytest.approx(1.9)]
+
+
+def test_no_delay_no_margin():
+    clock = ManualClock()
+    spacing = HostClock(clock, margin=0.05)
+    for _ in range(3):
+        spacing.wait("a.example", 0.0)
+        spacing.sent("a.example", clock.monotonic(), 0.0)
+    assert clock.slept == []
+
+
+def test_requests_to_a_host_are_spaced_on_the_injected_clock(fixture_site):
+    clock = ManualClock()
+    with HttpClient(policy(delay=30.0, delay_margin=0.05), clock) as http:
+        for article in fixture_site.articles[:3]:
+            assert http.get(fixture_site.url(article.path)).ok
+    assert clock.slept == [pytest.approx(30.05), pytest.approx(30.05)]
+    assert len(fixture_site.requests) == 3  # and nobody waited a minute for them
+
+
+def test_the_backoff_between_attempts_is_slept_on_the_injected_clock(fixture_site):
+    clock = ManualClock()
+    with HttpClient(policy(backoff=4.0), clock, spread=lambda: 0.5) as http:
+        started = clock.now()
+        response = http.get(fixture_site.url("/fault/flaky"))  # a 500, then the page
+    assert response.ok
+    assert clock.slept == [4.0 + 0.5 * 4.0 / 2]  # the first back-off, half its jitter
+    assert response.fetched_at - started == timedelta(seconds=5)  # the clock's time
+
+
+def test_a_retry_after_is_slept_on_the_injected_clock(fixture_site):
+    clock = ManualClock()
+    fixture_site.retry_after = "7"
+    with HttpClient(FAST, clock) as http:
+        assert http.get(fixture_site.url("/fault/busy")).ok
+    assert clock.slept == [7.0]

@@ -16,6 +16,7 @@ is fetched by two workers and no host is asked by two at once or sooner than its
 from __future__ import annotations
 
 import logging
+import math
 import os
 import socket
 import threading
@@ -37,7 +38,7 @@ from ..store.ingest import IngestResult
 from ..urls import Credentials, host_of, normalize_url, split_credentials
 from .clock import Clock, SystemClock, unix
 from .discover import Discovery, discover, looks_like_feed
-from .errors import FailureReason
+from .errors import FailureReason, RobotsRefused, StatusError
 from .frontier import Claim, Frontier, StoredResponse, Work
 from .http import HttpClient, Response
 from .politeness import Hosts, HostState
@@ -150,15 +151,29 @@ class _Wanted:
 
 
 @dataclass
+class _Visit:
+    """A host a job holds the lease of: its delay, its robots.txt verdict, and what to write to
+    its row when the job ends."""
+
+    delay: float
+    rules: HostRules | None = None
+    values: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
 class _Job:
-    """One claimed URL being handled by a worker, and what to write to its host's row."""
+    """One claimed URL being handled by a worker: its host's visit, and those of the other
+    hosts of the site its redirects lead to (`others`, leased for the job as well)."""
 
     claim: Claim
     wanted: _Wanted | None
-    delay: float
-    host_values: dict[str, object] = field(default_factory=dict)
-    asked: bool = False  # a request went to the host (its delay counts from the release)
-    robots_ended: float | None = None  # monotonic time robots.txt was fetched in this job
+    started: float  # monotonic: requests to a host sent since then are this job's
+    visit: _Visit
+    others: dict[str, _Visit] = field(default_factory=dict)
+    released: bool = False  # the claim's host was released with the stored response
+
+    def visits(self) -> dict[str, _Visit]:
+        return {self.claim.host: self.visit, **self.others}
 
 
 @dataclass(frozen=True)
@@ -216,6 +231,7 @@ class _Run:
         self.fresh_since = clock.now().replace(microsecond=0) if articles else None
         self.deadline = (None if settings.max_runtime is None
                          else self.started + settings.max_runtime)
+        self.looking = threading.Lock()  # held by the one idle worker looking for work
         self.lock = threading.RLock()  # the fields below
         self.wanted: dict[str, _Wanted] = {}
         self.visited: set[str] = set()  # claimed this run: nothing twice
@@ -267,33 +283,32 @@ class _Run:
     # --- the workers -----------------------------------------------------------------------
     def run(self) -> CrawlSummary:
         count = self.settings.workers
-        if count == 1:
-            self._worker()
-        else:
-            threads = [threading.Thread(target=self._worker, name=f"crawl-{n}", daemon=True)
-                       for n in range(count)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                while thread.is_alive():
-                    thread.join(0.2)
+        # one client for every worker: one host is asked by one worker at a time, so its
+        # connection is kept alive from one worker to the next, and so are the run's cookies
+        with HttpClient(self.settings.policy, self.clock) as client:
+            if count == 1:
+                self._worker(client)
+            else:
+                threads = [threading.Thread(target=self._worker, args=(client,),
+                                            name=f"crawl-{n}", daemon=True)
+                           for n in range(count)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    while thread.is_alive():
+                        thread.join(0.2)
         if self.fatal is not None:
             raise self.fatal
         self.flush()
         self.summary.seconds = self.clock.monotonic() - self.started
         return self.summary
 
-    def _worker(self) -> None:
-        client = HttpClient(self.settings.policy)
+    def _worker(self, client: HttpClient) -> None:
         try:
             while self.fatal is None:
-                job = self._claim()
+                job = self._next_job()
                 if job is None:
-                    pause = self._idle()
-                    if pause is None:
-                        return
-                    self.clock.sleep(pause)
-                    continue
+                    return
                 try:
                     self._handle(job, client)
                 except SQLAlchemyError:
@@ -301,12 +316,25 @@ class _Run:
                 except Exception as exc:  # noqa: BLE001 - recorded against the URL, run goes on
                     self._crashed(job.claim.url, exc)
                 finally:
-                    self._release(job)
+                    self._release(job, client)
         except BaseException as exc:
             with self.lock:
                 self.fatal = self.fatal or exc
-        finally:
-            client.close()
+
+    def _next_job(self) -> _Job | None:
+        """A claimed URL, once there is one; None when the run is over. One idle worker at a
+        time looks (and sleeps until the next host may be asked), the others wait their turn:
+        a host that becomes free costs one claim, not one per idle worker."""
+        with self.looking:
+            while self.fatal is None:
+                job = self._claim()
+                if job is not None:
+                    return job
+                pause = self._idle()
+                if pause is None:
+                    return None
+                self.clock.sleep(pause)
+        return None
 
     def _work(self) -> Work:
         return Work(frozenset(self.wanted), self.articles, self.fresh_since,
@@ -331,7 +359,7 @@ class _Run:
             self.busy += 1
             self.visited.add(claim.url)
             wanted = self.wanted.pop(claim.url, None)
-        return _Job(claim, wanted, self.settings.policy.delay)
+        return _Job(claim, wanted, self.clock.monotonic(), _Visit(self.settings.policy.delay))
 
     def _idle(self) -> float | None:
         """How long to wait before trying to claim again; None when the run is over."""
@@ -349,13 +377,28 @@ class _Run:
             return self.settings.idle_poll if busy else None
         return min(max(wait, 0.01), self.settings.idle_poll)
 
-    def _release(self, job: _Job) -> None:
-        next_allowed = unix(self.clock.now()) + job.delay if job.asked else None
-        self.hosts.release(job.claim.host, self.owner, next_allowed, **job.host_values)
+    def _release(self, job: _Job, client: HttpClient) -> None:
+        """End the job's leases; each host it asked may be asked again its delay after the
+        job's last request to it was sent (not after the response ended: a slow server does not
+        slow the crawl of the others down)."""
+        for host, visit in job.visits().items():
+            if not (job.released and host == job.claim.host):
+                self.hosts.release(host, self.owner,
+                                   self._next_allowed(client, host, job.started), **visit.values)
         with self.lock:
             self.busy -= 1
         if self.progress is not None:
             self.progress(job.claim.url)
+
+    def _next_allowed(self, client: HttpClient, host: str, since: float) -> float | None:
+        """When `host` may be asked next (Unix seconds) after this worker's requests to it
+        since `since`; None when it sent none."""
+        sent = client.spacing.last_sent(host)
+        ready = client.spacing.next_allowed(host)
+        if sent is None or sent < since or ready is None:
+            return None
+        # to the microsecond, rounded up: a claim at exactly that time finds the host free
+        return math.ceil((unix(self.clock.now()) + ready - self.clock.monotonic()) * 1e6) / 1e6
 
     # --- one URL ---------------------------------------------------------------------------
     def _handle(self, job: _Job, client: HttpClient) -> None:
@@ -375,9 +418,7 @@ class _Run:
         if not rules.allows(url):
             self._disallowed(url, wanted.named if wanted else False)
             return
-        self._space_after_robots(job)
         conditional = wanted is not None
-        job.asked = True
         response = client.get(
             url,
             etag=entry.etag if conditional else None,
@@ -401,7 +442,12 @@ class _Run:
             self._failed_response(job, response)
             return
         kind = UrlKind.FEED if looks_like_feed(response.body or b"", response.content_type) else None
-        response_id = self.frontier.store_response(url, response, kind)
+        # no more requests to the host in this job: it is released with the response
+        next_allowed = self._next_allowed(client, job.claim.host, job.started)
+        response_id = self.frontier.store_response(
+            url, response, kind, also=lambda connection: self.hosts.release_in(
+                connection, job.claim.host, self.owner, next_allowed, **job.visit.values))
+        job.released = True
         with self.lock:
             self.summary.count(url, "fetched")
         self._follow(job, self._store(url, response_id, response, wanted))
@@ -410,27 +456,51 @@ class _Run:
         """The host's robots.txt verdict (fetched under our lease when the cached one is older
         than a day); None when the host is skipped this run (its Crawl-delay is over the cap)."""
         host, url = job.claim.host, job.claim.url
-        state = self.hosts.get(host)
-        moment = unix(self.clock.now())
-        if state is not None and state.robots_fresh(moment, self.settings.robots_ttl):
-            rules = self._cached_rules(state)
-        else:
-            response = fetch_robots(client, robots_url_of(url))
-            job.asked, job.robots_ended = True, self.clock.monotonic()
-            rules = verdict(response, robots_url_of(url))
-            if rules.unreachable:
-                self._skip(host, rules.unreachable)
-                return rules
-            job.host_values.update(self.hosts.robots_values(
-                response.status, response.body, moment, rules.crawl_delay))
-        delay = rules.crawl_delay
-        if delay is not None and delay > self.settings.max_crawl_delay:
-            self._skip(host, f"robots.txt asks for a Crawl-delay of {delay:g} s, over "
-                             f"--max-crawl-delay {self.settings.max_crawl_delay:g} s")
+        rules = self._robots(host, url, job.visit, client, job.claim.robots_fetched_at)
+        if rules.unreachable:
+            self._skip(host, rules.unreachable)
+            return rules
+        too_long = self._crawl_delay_over_cap(rules)
+        if too_long is not None:
+            self._skip(host, too_long)
             self.frontier.release(url, self.owner)
             return None
-        job.delay = max(job.delay, delay or 0.0)
         return rules
+
+    def _robots(self, host: str, url: str, visit: _Visit, client: HttpClient,
+                fetched_at: float | None = None) -> HostRules:
+        """The verdict of `host`'s robots.txt: the cached one while it is fresh (in memory when
+        the claim says when it was fetched, else read from the host's row), else fetched now
+        (the caller holds the host's lease) and put in the visit's row values. The visit's
+        delay becomes the host's (its Crawl-delay, when longer than ours)."""
+        moment = unix(self.clock.now())
+        ttl = self.settings.robots_ttl
+        rules: HostRules | None = None
+        if fetched_at is not None and moment - fetched_at < ttl:
+            with self.lock:
+                rules = self.rules_cache.get((host, fetched_at))
+        if rules is None:
+            state = self.hosts.get(host)
+            if state is not None and state.robots_fresh(moment, ttl):
+                rules = self._cached_rules(state)
+        if rules is None:
+            response = fetch_robots(client, robots_url_of(url))
+            rules = verdict(response, robots_url_of(url))
+            if not rules.unreachable:
+                visit.values.update(self.hosts.robots_values(
+                    response.status, response.body, moment, rules.crawl_delay))
+        visit.rules = rules
+        visit.delay = max(visit.delay, min(rules.crawl_delay or 0.0,
+                                           self.settings.max_crawl_delay))
+        client.spacing.set_delay(host, visit.delay)
+        return rules
+
+    def _crawl_delay_over_cap(self, rules: HostRules) -> str | None:
+        delay = rules.crawl_delay
+        if delay is None or delay <= self.settings.max_crawl_delay:
+            return None
+        return (f"robots.txt asks for a Crawl-delay of {delay:g} s, over --max-crawl-delay "
+                f"{self.settings.max_crawl_delay:g} s")
 
     def _cached_rules(self, state: HostState) -> HostRules:
         key = (state.host, state.robots_fetched_at)
@@ -440,22 +510,47 @@ class _Run:
             return self.rules_cache[key]
 
     def _allows(self, target: str, job: _Job, rules: HostRules, client: HttpClient) -> bool:
-        """robots.txt on a redirect's target: our host's rules, or the other host's (cached,
-        else fetched)."""
+        """robots.txt on a redirect's target: our host's rules, or those of the other host of
+        the site, whose lease the job takes first (waiting for it within the request deadline),
+        so its robots.txt and the redirected request keep that host's politeness. Raises
+        FetchError when the other host cannot be asked."""
         host = host_of(target)
         if host == job.claim.host:
             return rules.allows(target)
-        state = self.hosts.get(host)
-        if state is not None and state.robots_fresh(unix(self.clock.now()),
-                                                    self.settings.robots_ttl):
-            return self._cached_rules(state).allows(target)
-        return verdict(fetch_robots(client, robots_url_of(target)), robots_url_of(target)
-                       ).allows(target)
+        if host not in job.others:
+            self._lease_other(host)
+            visit = job.others[host] = _Visit(self.settings.policy.delay)
+            other = self._robots(host, target, visit, client)
+            if other.unreachable:
+                raise RobotsRefused(f"{host}: {other.unreachable}", permanent=False,
+                                    reason=FailureReason.ROBOTS_UNAVAILABLE)
+            too_long = self._crawl_delay_over_cap(other)
+            if too_long is not None:
+                self._skip(host, too_long)
+                raise RobotsRefused(f"{host}: {too_long}", permanent=False,
+                                    reason=FailureReason.CRAWL_DELAY_TOO_LONG)
+        other_rules = job.others[host].rules
+        return other_rules is not None and other_rules.allows(target)
 
-    def _space_after_robots(self, job: _Job) -> None:
-        """robots.txt was just fetched in this job: the page waits the host's delay."""
-        if job.robots_ended is not None:
-            self.clock.sleep(job.robots_ended + job.delay - self.clock.monotonic())
+    def _lease_other(self, host: str) -> None:
+        """Take the lease of `host` (a redirect's target) once it is free and may be asked;
+        StatusError (the host is paused for us) when that is not within the request deadline."""
+        timeout = self.settings.policy.timeout
+        deadline = self.clock.monotonic() + timeout
+        while True:
+            with self.lock:
+                skipped = self.skipped.get(host)
+            if skipped is not None:
+                raise StatusError(f"{host} is skipped this run: {skipped}",
+                                  reason=FailureReason.HOST_PAUSED)
+            moment = unix(self.clock.now())
+            wait = self.hosts.lease(host, self.owner, moment, moment + self.settings.lease)
+            if wait is None:
+                return
+            if self.clock.monotonic() + wait > deadline:
+                raise StatusError(f"the redirect's host {host} may not be asked within "
+                                  f"{timeout:g} s", reason=FailureReason.HOST_PAUSED)
+            self.clock.sleep(min(wait, self.settings.idle_poll))
 
     def _skip(self, host: str, why: str) -> None:
         with self.lock:
@@ -478,7 +573,7 @@ class _Run:
         now = unix(self.clock.now())
         error = response.error or f"HTTP {response.status}"
         values = self.hosts.block_values(state, now, response.retry_after, error)
-        job.host_values.update(values)
+        job.visit.values.update(values)
         until = float(values["blocked_until"])
         log.warning("%s asked for a pause (%s): nothing is asked of it for %.0f s", host, error,
                     until - now)
@@ -586,10 +681,9 @@ class _Run:
         def work(connection: Connection) -> list[IngestResult]:
             results = store_records(connection, records)
             page_ids = {id(entry): result.page_id for entry, result in zip(pages, results)}
-            for entry in batch:
-                for url in entry.urls:
-                    self.frontier.mark_done(connection, url, entry.response_id,
-                                            page_ids.get(id(entry)), entry.kind)
+            self.frontier.mark_all_done(connection, [
+                (url, entry.response_id, page_ids.get(id(entry)), entry.kind)
+                for entry in batch for url in entry.urls])
             return results
 
         results = with_retries(self.archive.engine, work)

@@ -21,7 +21,7 @@ from ..items import Headline, Item, LinkRole, PageLink, ParsedPage
 from ..parse import read_page_links
 from ..parse.links import same_listing
 from ..parse.vocabulary import looks_like_feed
-from ..urls import UnsupportedURL, normalize_url, same_site
+from ..urls import UnsupportedURL, normalize_url, site_key
 
 __all__ = ["Discovery", "discover", "feed_links", "looks_like_feed"]
 
@@ -85,12 +85,15 @@ def _parsed_links(parsed: ParsedPage | None) -> list[str]:
 
 
 def _site_links(hrefs: Iterable[str], page_url: str) -> Iterator[str]:
+    home = site_key(page_url)  # `same_site(link, page_url)`, the page's half once
+    if not home[0]:
+        return
     for href in hrefs:
         try:
             link = normalize_url(href, base=page_url)
         except UnsupportedURL:
             continue
-        if same_site(link, page_url) and not NOT_PAGES.search(urlsplit(link).path):
+        if site_key(link) == home and not NOT_PAGES.search(urlsplit(link).path):
             yield link
 
 

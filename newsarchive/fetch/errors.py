@@ -10,6 +10,8 @@ prefers exceptions calls `Response.raise_for_failure()`.
     +-- TransportError          the network or the server's bytes (usually worth trying again)
     |   +-- ConnectFailed       DNS, refused, reset, closed before or during the response
     |   +-- DeadlineExceeded    the request's total deadline passed (connect, headers, body)
+    |   +-- TLSFailed           HTTPS: the certificate did not verify (unknown issuer, expired,
+    |                           another host's), or the handshake failed
     |   +-- ProtocolViolation   not HTTP as the RFCs write it: a bad status line or chunk, a
     |                           body shorter than its Content-Length, a number that is not
     |                           one (`Content-Length: ²`)
@@ -42,6 +44,7 @@ class FailureReason(str, enum.Enum):
     DEADLINE = "deadline"  # the total deadline of one attempt passed
     PROTOCOL = "protocol"  # malformed response (status line, chunk, header block)
     BODY_TOO_SHORT = "body_too_short"  # fewer bytes than Content-Length
+    TLS = "tls"  # the server's certificate did not verify, or the TLS handshake failed
     # status
     HTTP_STATUS = "http_status"  # a status that is not a page (404, 410, 500, ...)
     RETRY_AFTER_TOO_LONG = "retry_after_too_long"  # 429/503 asking for more than the cap
@@ -136,6 +139,10 @@ class DeadlineExceeded(TransportError, TimeoutError):
     default_reason = FailureReason.DEADLINE
 
 
+class TLSFailed(TransportError):
+    default_reason = FailureReason.TLS
+
+
 class ProtocolViolation(TransportError):
     default_reason = FailureReason.PROTOCOL
 
@@ -182,6 +189,7 @@ REASON_CLASSES: dict[FailureReason, type[FetchError]] = {
     FailureReason.DEADLINE: DeadlineExceeded,
     FailureReason.PROTOCOL: ProtocolViolation,
     FailureReason.BODY_TOO_SHORT: ProtocolViolation,
+    FailureReason.TLS: TLSFailed,
     FailureReason.HTTP_STATUS: StatusError,
     FailureReason.RETRY_AFTER_TOO_LONG: StatusError,
     FailureReason.HOST_PAUSED: StatusError,

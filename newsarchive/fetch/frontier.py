@@ -13,12 +13,25 @@ URL's outcome ends the URL's lease; a lease not ended (kill -9) runs out at `lea
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, Table, and_, false, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Float,
+    Table,
+    and_,
+    bindparam,
+    false,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from ..store.crawl_models import FrontierState, FrontierURL, UrlKind
 from ..store.db import with_retries
@@ -35,7 +48,7 @@ from ..store.responses import (
 from ..urls import host_of
 from .errors import FailureReason
 from .http import Response
-from .politeness import HOSTS, ensure_hosts
+from .politeness import HOSTS, ensure_hosts, free
 
 FRONTIER: Table = FrontierURL.__table__  # type: ignore[assignment]
 RETRY_BASE = timedelta(minutes=10)  # a failed URL is tried again after 10 min, 20, 40, ...
@@ -64,10 +77,12 @@ ENTRY_COLUMNS = ("url", "kind", "state", "failure_count", "etag", "last_modified
 
 @dataclass(frozen=True)
 class Claim:
-    """A URL leased to one worker, with its host."""
+    """A URL leased to one worker, with its host (and when the host's cached robots.txt was
+    fetched: a run that has its verdict in memory need not read the host's row)."""
 
     entry: FrontierEntry
     host: str
+    robots_fetched_at: float | None = None
 
     @property
     def url(self) -> str:
@@ -100,12 +115,60 @@ class StoredResponse:
         return Response(self.url, self.final_url, 200, self.headers, self.body, self.fetched_at)
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What the SQL of a `Work` depends on (its values are bound parameters)."""
+
+    wanted: bool
+    articles: bool
+    fresh: bool
+    skip: bool
+
+    @staticmethod
+    def of(work: Work) -> _Shape:
+        return _Shape(bool(work.wanted), work.articles, work.fresh_since is not None,
+                      bool(work.skip))
+
+
+# the parameters of the work queries (`_values` binds them)
+NOW = bindparam("now", type_=FRONTIER.c.next_due_at.type)
+MOMENT = bindparam("moment", type_=Float())
+WANTED = bindparam("wanted", expanding=True, type_=FRONTIER.c.url.type)
+SKIP = bindparam("skip", expanding=True, type_=FRONTIER.c.host.type)
+FRESH_SINCE = bindparam("fresh_since", type_=FRONTIER.c.last_fetched_at.type)
+LEASE_URL = (update(FRONTIER).where(FRONTIER.c.id == bindparam("row_id"))
+             .values(lease_owner=bindparam("owner"), lease_until=bindparam("until")))
+LEASE_HOST = (update(HOSTS).where(HOSTS.c.host == bindparam("row_host"))
+              .values(lease_owner=bindparam("owner"), lease_until=bindparam("until")))
+# the URL is archived (its kind kept unless one is given), its response linked to its page
+MARK_DONE = (update(FRONTIER).where(FRONTIER.c.url == bindparam("done_url"))
+             .values(state=FrontierState.DONE.value, lease_owner=None, lease_until=None,
+                     page_id=bindparam("done_page", type_=FRONTIER.c.page_id.type),
+                     kind=func.coalesce(bindparam("done_kind", type_=FRONTIER.c.kind.type),
+                                        FRONTIER.c.kind)))
+LINK_RESPONSE = (update(RESPONSES).where(RESPONSES.c.id == bindparam("done_response"))
+                 .values(page_id=bindparam("done_page")))
+
+
+def _values(work: Work, now: datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {"now": now, "moment": now.timestamp()}
+    if work.wanted:
+        values["wanted"] = sorted(work.wanted)
+    if work.skip:
+        values["skip"] = sorted(work.skip)
+    if work.fresh_since is not None:
+        values["fresh_since"] = work.fresh_since
+    return values
+
+
 class Frontier:
     """`codec`: the archive's (Archive.codec), which compresses the bodies of responses."""
 
     def __init__(self, engine: Engine, codec: RawCodec | None = None) -> None:
         self.engine = engine
         self.codec = codec or RawCodec()
+        self._claims: dict[_Shape, Any] = {}
+        self._outlooks: dict[tuple[_Shape, bool], Any] = {}
 
     def _write(self, work: Any) -> Any:
         return with_retries(self.engine, work)
@@ -147,63 +210,72 @@ class Frontier:
         return FrontierEntry(*row) if row else None
 
     @staticmethod
-    def _due_article(now: datetime) -> ColumnElement[bool]:
-        """Article URLs to work on: never fetched, failed and due again, or fetched but not
-        yet stored."""
+    def _due_article() -> ColumnElement[bool]:
+        """Article URLs to work on (at the bound `now`): never fetched, failed and due again,
+        or fetched but not yet stored."""
         return and_(FRONTIER.c.kind == UrlKind.ARTICLE.value, or_(
             FRONTIER.c.state.in_((FrontierState.PENDING.value, FrontierState.FETCHED.value)),
             and_(FRONTIER.c.state == FrontierState.FAILED.value,
-                 or_(FRONTIER.c.next_due_at.is_(None), FRONTIER.c.next_due_at <= now)),
+                 or_(FRONTIER.c.next_due_at.is_(None), FRONTIER.c.next_due_at <= NOW)),
         ))
 
     @classmethod
-    def _workable(cls, work: Work, now: datetime) -> ColumnElement[bool]:
-        """The URLs of `work`, whatever their lease and their host's state."""
+    def _workable(cls, shape: _Shape) -> ColumnElement[bool]:
+        """The URLs of a `Work` of this shape (its values bound: `_values`), whatever their
+        lease and their host's state."""
         wanted: ColumnElement[bool] = false()
-        if work.wanted:
-            wanted = and_(FRONTIER.c.url.in_(sorted(work.wanted)),
+        if shape.wanted:
+            wanted = and_(FRONTIER.c.url.in_(WANTED),
                           or_(FRONTIER.c.state != FrontierState.FAILED.value,
-                              FRONTIER.c.next_due_at.is_(None), FRONTIER.c.next_due_at <= now))
-            if work.fresh_since is not None:
+                              FRONTIER.c.next_due_at.is_(None), FRONTIER.c.next_due_at <= NOW))
+            if shape.fresh:
                 # to the second: a run that ended in the second we started does not count
                 wanted = and_(wanted, or_(FRONTIER.c.last_fetched_at.is_(None),
-                                          FRONTIER.c.last_fetched_at <= work.fresh_since))
-        condition = or_(wanted, cls._due_article(now)) if work.articles else wanted
-        if work.skip:
-            condition = and_(condition, FRONTIER.c.host.not_in(sorted(work.skip)))
+                                          FRONTIER.c.last_fetched_at <= FRESH_SINCE))
+        condition = or_(wanted, cls._due_article()) if shape.articles else wanted
+        if shape.skip:
+            condition = and_(condition, FRONTIER.c.host.not_in(SKIP))
         return condition
+
+    def _claim_query(self, shape: _Shape) -> Any:
+        """The claim's SELECT for work of this shape, built once (SQLAlchemy then finds its
+        compiled form in its cache): the claim runs for every URL of every worker."""
+        query = self._claims.get(shape)
+        if query is None:
+            query = (
+                select(*(FRONTIER.c[name] for name in ENTRY_COLUMNS), FRONTIER.c.id,
+                       FRONTIER.c.host, HOSTS.c.robots_fetched_at)
+                .join(HOSTS, HOSTS.c.host == FRONTIER.c.host)
+                .where(self._workable(shape))
+                .where(free(FRONTIER, MOMENT), free(HOSTS, MOMENT))
+                .where(or_(HOSTS.c.next_allowed_at.is_(None), HOSTS.c.next_allowed_at <= MOMENT))
+                .where(or_(HOSTS.c.blocked_until.is_(None), HOSTS.c.blocked_until <= MOMENT))
+                .limit(1)
+            )
+            if shape.wanted:
+                query = query.order_by(FRONTIER.c.url.not_in(WANTED), FRONTIER.c.id)
+            else:
+                query = query.order_by(FRONTIER.c.id)
+            if self.engine.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True, of=(FRONTIER, HOSTS))
+            self._claims[shape] = query
+        return query
 
     def claim(self, owner: str, work: Work, now: datetime, lease: float) -> Claim | None:
         """Lease one URL of `work` whose host may be asked now (not leased, past its delay,
         not blocked), and its host, to `owner` for `lease` seconds; wanted URLs first."""
         moment = now.timestamp()
+        query, values = self._claim_query(_Shape.of(work)), _values(work, now)
 
         def claim(connection: Connection) -> Claim | None:
-            query = (
-                select(*(FRONTIER.c[name] for name in ENTRY_COLUMNS), FRONTIER.c.id,
-                       FRONTIER.c.host)
-                .join(HOSTS, HOSTS.c.host == FRONTIER.c.host)
-                .where(self._workable(work, now))
-                .where(_free(FRONTIER, moment), _free(HOSTS, moment))
-                .where(or_(HOSTS.c.next_allowed_at.is_(None), HOSTS.c.next_allowed_at <= moment))
-                .where(or_(HOSTS.c.blocked_until.is_(None), HOSTS.c.blocked_until <= moment))
-                .limit(1)
-            )
-            if work.wanted:
-                query = query.order_by(FRONTIER.c.url.not_in(sorted(work.wanted)), FRONTIER.c.id)
-            else:
-                query = query.order_by(FRONTIER.c.id)
-            if connection.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True, of=(FRONTIER, HOSTS))
-            row = connection.execute(query).first()
+            row = connection.execute(query, values).first()
             if row is None:
                 return None
-            until = moment + lease
-            connection.execute(update(FRONTIER).where(FRONTIER.c.id == row.id)
-                               .values(lease_owner=owner, lease_until=until))
-            connection.execute(update(HOSTS).where(HOSTS.c.host == row.host)
-                               .values(lease_owner=owner, lease_until=until))
-            return Claim(FrontierEntry(*row[:len(ENTRY_COLUMNS)]), row.host)
+            lease_values = {"owner": owner, "until": moment + lease}
+            connection.execute(LEASE_URL, {**lease_values, "row_id": row.id})
+            connection.execute(LEASE_HOST, {**lease_values, "row_host": row.host})
+            return Claim(FrontierEntry(*row[:len(ENTRY_COLUMNS)]), row.host,
+                         row.robots_fetched_at)
 
         return self._write(claim)
 
@@ -216,27 +288,38 @@ class Frontier:
         only with `include_leased` (their lease may run out; a live worker goes on with its
         host's URLs); our own leased URLs never (we are working on them)."""
         moment = now.timestamp()
+        query = self._outlook_query(_Shape.of(work), include_leased)
+        values = {**_values(work, now), "owner": owner, "horizon_end": moment + horizon}
+        with self.engine.connect() as connection:
+            earliest, count = connection.execute(query, values).one()
+        if not count:
+            return None
+        return max(0.0, float(earliest or 0) - moment)
+
+    def _outlook_query(self, shape: _Shape, include_leased: bool) -> Any:
+        """`outlook`'s SELECT, built once per shape of work (as the claim's)."""
+        query = self._outlooks.get((shape, include_leased))
+        if query is not None:
+            return query
         # the later of the host's next request and the end of its block
         later = func.greatest if self.engine.dialect.name == "postgresql" else func.max
         ready = later(func.coalesce(HOSTS.c.next_allowed_at, 0),
                       func.coalesce(HOSTS.c.blocked_until, 0))
+        owner = bindparam("owner", type_=FRONTIER.c.lease_owner.type)
         query = (select(func.min(ready), func.count())
                  .select_from(FRONTIER.join(HOSTS, HOSTS.c.host == FRONTIER.c.host))
-                 .where(self._workable(work, now))
+                 .where(self._workable(shape))
                  .where(or_(HOSTS.c.blocked_until.is_(None),
-                            HOSTS.c.blocked_until <= moment + horizon)))
+                            HOSTS.c.blocked_until <= bindparam("horizon_end", type_=Float()))))
         if include_leased:
             query = query.where(or_(FRONTIER.c.lease_owner.is_(None),
                                     FRONTIER.c.lease_owner != owner,
-                                    FRONTIER.c.lease_until < moment))
+                                    FRONTIER.c.lease_until < MOMENT))
         else:  # a host another crawl is asking now: that crawl goes on with its URLs
-            query = query.where(_free(FRONTIER, moment)).where(
-                or_(_free(HOSTS, moment), HOSTS.c.lease_owner == owner))
-        with self.engine.connect() as connection:
-            earliest, count = connection.execute(query).one()
-        if not count:
-            return None
-        return max(0.0, float(earliest or 0) - moment)
+            query = query.where(free(FRONTIER, MOMENT)).where(
+                or_(free(HOSTS, MOMENT), HOSTS.c.lease_owner == owner))
+        self._outlooks[(shape, include_leased)] = query
+        return query
 
     def release_all(self, owner: str) -> None:
         """End every lease `owner` still holds (a run that stops early)."""
@@ -267,9 +350,11 @@ class Frontier:
         return KeptResponse.of(self.codec, url, response.final_url, response.status,
                                response.headers, response.fetched_at, response.body)
 
-    def store_response(self, url: str, response: Response, kind: str | None) -> int:
+    def store_response(self, url: str, response: Response, kind: str | None,
+                       also: Callable[[Connection], None] | None = None) -> int:
         """Keep the raw response (its body in raw_bodies) and mark the URL `fetched`, in one
-        transaction."""
+        transaction (with `also`: the release of the URL's host, so a page costs one write
+        fewer)."""
         assert response.body is not None
         kept = self._kept(url, response)
 
@@ -277,6 +362,8 @@ class Frontier:
             response_id = keep_response(connection, kept)
             self._mark(connection, url, response, state=FrontierState.FETCHED, kind=kind)
             self.codec.refresh(connection)  # a dictionary for later bodies, once there are enough
+            if also is not None:
+                also(connection)
             return response_id
 
         return self._write(work)
@@ -284,14 +371,21 @@ class Frontier:
     def mark_done(self, connection: Connection, url: str, response_id: int | None,
                   page_id: int | None, kind: str | None) -> None:
         """In the caller's transaction (the one storing the page): the URL is archived."""
-        values: dict[str, Any] = {"state": FrontierState.DONE.value, "page_id": page_id,
-                                  "lease_owner": None, "lease_until": None}
-        if kind is not None:
-            values["kind"] = kind
-        connection.execute(update(FRONTIER).where(FRONTIER.c.url == url).values(**values))
-        if response_id is not None and page_id is not None:
-            connection.execute(update(RESPONSES).where(RESPONSES.c.id == response_id)
-                               .values(page_id=page_id))
+        self.mark_all_done(connection, [(url, response_id, page_id, kind)])
+
+    @staticmethod
+    def mark_all_done(connection: Connection,
+                      done: list[tuple[str, int | None, int | None, str | None]]) -> None:
+        """`mark_done` for many (url, response id, page id, kind), in two statements."""
+        if not done:
+            return
+        connection.execute(MARK_DONE, [{"done_url": url, "done_page": page_id, "done_kind": kind}
+                                       for url, _, page_id, kind in done])
+        linked = [{"done_response": response_id, "done_page": page_id}
+                  for _, response_id, page_id, _ in done
+                  if response_id is not None and page_id is not None]
+        if linked:
+            connection.execute(LINK_RESPONSE, linked)
 
     def is_archived(self, url: str) -> bool:
         """The URL's page is stored, or its response is (and the page is on its way)."""
@@ -381,8 +475,3 @@ class Frontier:
             return None
         return StoredResponse(row.id, row.url, row.final_url, json.loads(row.headers), body,
                               row.fetched_at)
-
-
-def _free(table: Table, moment: float) -> ColumnElement[bool]:
-    """Not leased, or the lease has run out."""
-    return or_(table.c.lease_until.is_(None), table.c.lease_until < moment)

@@ -20,8 +20,8 @@ import http.client
 import http.cookiejar
 import logging
 import random
+import ssl
 import threading
-import time
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +34,7 @@ import urllib3
 from .. import __version__
 from ..items import charset_of
 from ..urls import Credentials, CredentialsInURL, UnsupportedURL, host_of, normalize_url, same_site, split_credentials
+from .clock import Clock, SystemClock
 from .errors import (
     ConnectFailed,
     DeadlineExceeded,
@@ -45,6 +46,7 @@ from .errors import (
     ResponseRefused,
     RobotsRefused,
     StatusError,
+    TLSFailed,
     URLRefused,
 )
 from .headers import decode_location, kept_headers, parse_content_length, parse_retry_after, shown
@@ -76,7 +78,10 @@ def user_agent(contact: str = DEFAULT_CONTACT) -> str:
 class HttpPolicy:
     """How politely and patiently to fetch. Times in seconds."""
 
-    delay: float = 1.0  # at least this long between two requests to one host
+    delay: float = 1.0  # at least this long from one request to a host to the next (sent)
+    # ... and this much more (when there is a delay): the delay counts from when we sent a
+    # request, and a busy server reads it a little later (the gaps it sees must stay over it)
+    delay_margin: float = 0.05
     timeout: float = 20.0  # total deadline of one attempt: connect, headers and body together
     connect_timeout: float = 10.0  # of which connecting may take at most this long
     retries: int = 3  # further attempts after the first, for transient failures
@@ -87,6 +92,9 @@ class HttpPolicy:
     max_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
     contact: str = DEFAULT_CONTACT
+    # certificates (a PEM file) HTTPS servers are checked against; None: certifi's, else the
+    # system's. A server whose certificate does not verify is not fetched (FailureReason.TLS).
+    ca_certs: str | None = None
 
 
 @dataclass
@@ -135,53 +143,72 @@ class Response:
 
 
 class HostClock:
-    """Spaces requests to each host: the next one starts at least the host's delay after the
-    previous one ended (so a slow server also gets a slower crawler). Thread-safe."""
+    """Spaces requests to each host on the injected clock: one is sent at least the host's
+    delay (and `margin`) after the previous one was sent, whatever the server's latency (how
+    long a response takes is not part of the delay). Thread-safe."""
 
-    def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, clock: Clock | None = None, margin: float = 0.0) -> None:
+        self._clock: Clock = clock or SystemClock()
+        self._margin = margin
         self._next_allowed: dict[str, float] = {}
         self._delays: dict[str, float] = {}
         self._paused_until: dict[str, float] = {}
+        self._sent: dict[str, float] = {}
         self._lock = threading.Lock()
-        self._sleep = sleep
 
     def set_delay(self, host: str, delay: float) -> None:
-        """Raise a host's delay (robots.txt `Crawl-delay`); never lowers it. It applies from
-        now: the request that brought it (robots.txt) has just ended."""
+        """Raise a host's delay (robots.txt `Crawl-delay`); never lowers it. It counts from
+        the last request sent to the host (robots.txt, most often)."""
         delay = min(delay, MAX_DELAY)
         with self._lock:
             self._delays[host] = max(delay, self._delays.get(host, 0.0))
-            self._next_allowed[host] = max(self._next_allowed.get(host, 0.0),
-                                           time.monotonic() + self._delays[host])
+            if host in self._sent:
+                self._book(host, self._sent[host] + self._spacing(host, 0.0))
 
     def wait(self, host: str, default_delay: float, extra: float = 0.0) -> None:
         """Block until the host may be asked again (and `extra` seconds have passed)."""
         with self._lock:
-            now = time.monotonic()
+            now = self._clock.monotonic()
             start = max(now + extra, self._next_allowed.get(host, now))
-            # booked now so that another thread queues behind us; `done` moves it on
-            self._next_allowed[host] = start + self._delay(host, default_delay)
-        if start > now:
-            self._sleep(start - now)
+            # booked now so that another thread queues behind us; `sent` moves it on
+            self._next_allowed[host] = start + self._spacing(host, default_delay)
+        while (left := start - self._clock.monotonic()) > 0:
+            self._clock.sleep(left)
+
+    def sent(self, host: str, at: float, default_delay: float) -> None:
+        """A request to `host` went out at `at` (the clock's monotonic seconds)."""
+        with self._lock:
+            self._sent[host] = at
+            self._book(host, at + self._spacing(host, default_delay))
+
+    def last_sent(self, host: str) -> float | None:
+        """When the last request to `host` went out (monotonic seconds), if one did."""
+        with self._lock:
+            return self._sent.get(host)
+
+    def next_allowed(self, host: str) -> float | None:
+        """When `host` may be asked next (monotonic seconds), if it was asked."""
+        with self._lock:
+            return self._next_allowed.get(host)
 
     def pause(self, host: str, seconds: float) -> None:
         """The host asked us to stay away this long (429 with a Retry-After over the cap)."""
         with self._lock:
-            self._paused_until[host] = time.monotonic() + min(seconds, MAX_DELAY)
+            self._paused_until[host] = self._clock.monotonic() + min(seconds, MAX_DELAY)
 
     def paused_for(self, host: str) -> float:
         """Seconds the host still wants us to stay away (0 when it does not)."""
         with self._lock:
-            return max(0.0, self._paused_until.get(host, 0.0) - time.monotonic())
+            return max(0.0, self._paused_until.get(host, 0.0) - self._clock.monotonic())
 
-    def done(self, host: str, default_delay: float) -> None:
-        """The request to `host` has ended: the delay counts from now."""
-        with self._lock:
-            self._next_allowed[host] = max(self._next_allowed.get(host, 0.0),
-                                           time.monotonic() + self._delay(host, default_delay))
+    def _book(self, host: str, moment: float) -> None:
+        self._next_allowed[host] = max(self._next_allowed.get(host, 0.0), moment)
 
-    def _delay(self, host: str, default_delay: float) -> float:
-        return max(default_delay, self._delays.get(host, 0.0))
+    def _spacing(self, host: str, default_delay: float) -> float:
+        """From one request sent to the host to the next: its delay and the margin (none
+        without a delay)."""
+        delay = max(default_delay, self._delays.get(host, 0.0))
+        return delay + self._margin if delay > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -192,13 +219,19 @@ class _BodyRules:
 
 class HttpClient:
     """One pool of guarded connections and one cookie jar, shared by every fetch of a run.
-    `monotonic` is the clock of the deadlines (injected in tests)."""
 
-    def __init__(self, policy: HttpPolicy | None = None, clock: HostClock | None = None, *,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    `clock` (injected in tests) is the clock of everything that waits: the spacing of requests
+    to a host (`spacing`), the back-off between attempts, the deadlines, the `fetched_at` of a
+    response; `spread` draws the back-off's jitter in [0, 1)."""
+
+    def __init__(self, policy: HttpPolicy | None = None, clock: Clock | None = None, *,
+                 spread: Callable[[], float] = random.random) -> None:
         self.policy = policy or HttpPolicy()
-        self.clock = clock or HostClock()
-        self.transport = Transport(monotonic=monotonic)
+        self.clock: Clock = clock or SystemClock()
+        self.spacing = HostClock(self.clock, self.policy.delay_margin)
+        self.spread = spread
+        self.transport = Transport(monotonic=self.clock.monotonic,
+                                   ca_certs=self.policy.ca_certs)
         self.cookies = http.cookiejar.CookieJar()
         self.headers = {
             "User-Agent": user_agent(self.policy.contact),
@@ -222,7 +255,8 @@ class HttpClient:
             allow: Callable[[str], bool] | None = None,
             have: Callable[[str], bool] | None = None,
             credentials: Credentials | None = None) -> Response:
-        """GET `url` politely. `allow(url)` vets every redirect target (robots.txt); a redirect
+        """GET `url` politely. `allow(url)` vets every redirect target (robots.txt; it may
+        raise FetchError for a target that cannot be asked, recorded as the outcome); a redirect
         to a URL for which `have(url)` is true is not followed (the response is `redirected`);
         `any_type` accepts a body of any content type (robots.txt is often served as something
         odd). `credentials` (or a `user:password@` in `url`) are sent to `url` only."""
@@ -256,9 +290,11 @@ class HttpClient:
                 return _failed(url, target, RedirectRefused(
                     "redirect loop: " + " -> ".join(seen + [target]),
                     reason=FailureReason.REDIRECT_LOOP), notices)
-            if allow is not None and not allow(target):
-                return _failed(url, target, RobotsRefused(
-                    f"redirect to {target} disallowed by robots.txt"), notices)
+            try:
+                if allow is not None and not allow(target):
+                    raise RobotsRefused(f"redirect to {target} disallowed by robots.txt")
+            except FetchError as refused:
+                return _failed(url, target, refused, notices)
             if have is not None and have(target):
                 return Response(url, target, response.status, response.headers,
                                 fetched_at=response.fetched_at, notices=notices)
@@ -277,14 +313,14 @@ class HttpClient:
                           rules: _BodyRules) -> Response:
         policy = self.policy
         extra, timeouts = 0.0, 0
-        paused = self.clock.paused_for(host_of(current))
+        paused = self.spacing.paused_for(host_of(current))
         if paused > policy.retry_after_cap:
             return _failed(url, current, StatusError(
                 f"{host_of(current)} asked us to wait {paused:.0f} s more (HTTP 429)",
                 reason=FailureReason.HOST_PAUSED, retry_after=paused))
         for attempt in range(policy.retries + 1):
-            self.clock.wait(host_of(current), policy.delay, extra)
-            fetched_at = datetime.now(timezone.utc)
+            self.spacing.wait(host_of(current), policy.delay, extra)
+            fetched_at = self.clock.now()
             try:
                 return self._get_once(url, current, headers, rules, fetched_at)
             except FetchError as failure:
@@ -296,7 +332,7 @@ class HttpClient:
                                   "over the cap)")
                     last.reason = FailureReason.RETRY_AFTER_TOO_LONG
                     if failure.status == 429:  # too many requests: to the host, not this URL
-                        self.clock.pause(host_of(current), failure.retry_after)
+                        self.spacing.pause(host_of(current), failure.retry_after)
                     return last
                 if (failure.permanent or attempt == policy.retries
                         or timeouts > policy.timeout_retries):
@@ -308,7 +344,7 @@ class HttpClient:
         if retry_after is not None:
             return retry_after
         base = min(self.policy.backoff * 2**attempt, self.policy.backoff_cap)
-        return base + random.uniform(0, base / 2)
+        return base + self.spread() * base / 2
 
     def _get_once(self, url: str, current: str, headers: Mapping[str, str],
                   rules: _BodyRules, fetched_at: datetime) -> Response:
@@ -345,7 +381,8 @@ class HttpClient:
             finally:
                 if raw is not None:
                     _finish(raw)
-                self.clock.done(host_of(current), policy.delay)
+                sent = self.clock.monotonic() if attempt.sent is None else attempt.sent
+                self.spacing.sent(host_of(current), sent, policy.delay)
 
     def _read(self, url: str, current: str, raw: Any, rules: _BodyRules,
               fetched_at: datetime) -> Response:
@@ -441,6 +478,13 @@ def _transport_failure(exc: BaseException, expired: bool, timeout: float,
     """What an exception from urllib3 or the socket means, as a FetchError."""
     if expired or isinstance(exc, TimeoutError) or _in_chain(exc, TimeoutError):
         return DeadlineExceeded(_too_slow(timeout))
+    unverified = _in_chain(exc, ssl.SSLCertVerificationError)
+    if isinstance(unverified, ssl.SSLCertVerificationError):
+        return TLSFailed("certificate did not verify: "
+                         + shown(str(unverified.verify_message or unverified.reason), 120))
+    handshake = _in_chain(exc, ssl.SSLError)
+    if handshake is not None:
+        return TLSFailed(f"TLS failed: {shown(_reason(handshake), 120)}")
     incomplete = _in_chain(exc, urllib3.exceptions.IncompleteRead, http.client.IncompleteRead)
     if incomplete is not None and raw is not None and raw.headers.get("Content-Length"):
         return ProtocolViolation(f"body shorter than its Content-Length ({_reason(exc)})",

@@ -2,10 +2,12 @@
 
 A worker may send a request to a host only while it holds the host's lease (one request at a
 time per host, across processes and machines) and not before the host's `next_allowed_at`
-(the end of the previous request plus the host's delay) or `blocked_until` (a Retry-After, or
-the back-off after a 429 or 503). Leases are taken together with a URL claim (frontier.py) and
-end by themselves after `CrawlSettings.lease`, so a worker killed with kill -9 blocks nothing
-for long. robots.txt is cached here with its fetch time and fetched again after a day.
+(when the previous request was sent, plus the host's delay: a response's latency is no part
+of the delay) or `blocked_until` (a Retry-After, or the back-off after a 429 or 503). Leases
+are taken together with a URL claim (frontier.py), or alone for another host of the site a
+redirect leads to (`Hosts.lease`), and end by themselves after `CrawlSettings.lease`, so a
+worker killed with kill -9 blocks nothing for long. robots.txt is cached here with its fetch
+time and fetched again after a day.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from protego import Protego
-from sqlalchemy import Connection, Engine, Table, case, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Table, case, or_, select, update
 
 from ..store.crawl_models import CrawlHost
 from ..store.db import with_retries
@@ -68,6 +70,11 @@ class HostState:
         return HostRules(None)
 
 
+def free(table: Table, moment: float | ColumnElement[float]) -> ColumnElement[bool]:
+    """Not leased, or the lease has run out (a row of the frontier or of the hosts)."""
+    return or_(table.c.lease_until.is_(None), table.c.lease_until < moment)
+
+
 def ensure_hosts(connection: Connection, hosts: set[str]) -> None:
     """A row for each host not seen before (in the caller's transaction)."""
     if hosts:
@@ -92,22 +99,45 @@ class Hosts:
                 .where(HOSTS.c.host == host)).first()
         return HostState(*row) if row else None
 
+    def lease(self, host: str, owner: str, moment: float, until: float) -> float | None:
+        """Lease the host to `owner` until `until` if it may be asked at `moment` (free, past
+        its next allowed time and its block): None when leased, else the seconds until it may
+        be (0 when another worker holds it: its lease ends we know not when)."""
+        def work(connection: Connection) -> float | None:
+            ensure_hosts(connection, {host})
+            taken = connection.execute(update(HOSTS).where(
+                HOSTS.c.host == host, free(HOSTS, moment),
+                or_(HOSTS.c.next_allowed_at.is_(None), HOSTS.c.next_allowed_at <= moment),
+                or_(HOSTS.c.blocked_until.is_(None), HOSTS.c.blocked_until <= moment),
+            ).values(lease_owner=owner, lease_until=until))
+            if taken.rowcount:
+                return None
+            row = connection.execute(select(HOSTS.c.next_allowed_at, HOSTS.c.blocked_until)
+                                     .where(HOSTS.c.host == host)).one()
+            return max(0.0, *(ready - moment for ready in row if ready is not None))
+
+        result: float | None = with_retries(self.engine, work)
+        return result
+
     def release(self, host: str, owner: str, next_allowed_at: float | None,
                 **values: Any) -> None:
         """End our lease on the host: the next request may start at `next_allowed_at` (None:
         we sent it none, it stays as it was).
 
         A lease that ran out and was taken by another worker stays theirs."""
+        with_retries(self.engine, lambda connection: self.release_in(
+            connection, host, owner, next_allowed_at, **values))
+
+    @staticmethod
+    def release_in(connection: Connection, host: str, owner: str,
+                   next_allowed_at: float | None, **values: Any) -> None:
+        """`release` in the caller's transaction (the one storing the host's response)."""
         if next_allowed_at is not None:
             values["next_allowed_at"] = next_allowed_at
-
-        def work(connection: Connection) -> None:
-            connection.execute(update(HOSTS).where(HOSTS.c.host == host).values(
-                lease_owner=case((HOSTS.c.lease_owner == owner, None), else_=HOSTS.c.lease_owner),
-                lease_until=case((HOSTS.c.lease_owner == owner, None), else_=HOSTS.c.lease_until),
-                **values))
-
-        with_retries(self.engine, work)
+        connection.execute(update(HOSTS).where(HOSTS.c.host == host).values(
+            lease_owner=case((HOSTS.c.lease_owner == owner, None), else_=HOSTS.c.lease_owner),
+            lease_until=case((HOSTS.c.lease_owner == owner, None), else_=HOSTS.c.lease_until),
+            **values))
 
     def robots_values(self, status: int | None, body: bytes | None, fetched_at: float,
                       crawl_delay: float | None) -> dict[str, Any]:

@@ -85,7 +85,7 @@ class Robots:
             self._hosts[host] = self._fetch(robots_url_of(url))
             delay = self._hosts[host].crawl_delay
             if delay:
-                self.client.clock.set_delay(host, delay)
+                self.client.spacing.set_delay(host, delay)
         return self._hosts[host]
 
     def allows(self, url: str) -> bool:

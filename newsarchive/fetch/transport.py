@@ -82,9 +82,13 @@ class Attempt:
         self.loopback_allowed = names_loopback(host)
         self.expires = monotonic() + timeout
         self.expired = False
+        self.sent: float | None = None  # when the request went out, connected (its first byte)
         self._monotonic = monotonic
         self._watched: list[socket.socket] = []
         self._lock = threading.Lock()
+
+    def now(self) -> float:
+        return self._monotonic()
 
     def remaining(self) -> float:
         return max(0.0, self.expires - self._monotonic())
@@ -274,6 +278,9 @@ class _Guarded:
         if self.sock is not None:  # a kept-alive connection: checked again for this attempt
             attempt.check(self.host.strip("[]"), str(self.sock.getpeername()[0]))
             attempt.watch(self.sock)
+        else:  # connected first: the request goes out now, not after a handshake
+            self.connect()  # type: ignore[attr-defined]
+        attempt.sent = attempt.now()
         super().request(method, url, body=body, headers=headers, **options)  # type: ignore[misc]
 
 
@@ -311,7 +318,9 @@ class GuardedHTTPSConnectionPool(HTTPSConnectionPool):
     ConnectionCls = GuardedHTTPSConnection
 
 
-def _ca_certs() -> str | None:
+def default_ca_certs() -> str | None:
+    """The certificates a server's is checked against: certifi's when installed, else the
+    system's (None)."""
     try:
         import certifi
     except ImportError:
@@ -323,9 +332,10 @@ class Transport:
     """A urllib3 pool of guarded connections, and the watchdog of their deadlines."""
 
     def __init__(self, *, pool_size: int = 4, monotonic: Callable[[], float] = time.monotonic,
-                 ) -> None:
+                 ca_certs: str | None = None) -> None:
         self.monotonic = monotonic
-        self.pools = urllib3.PoolManager(num_pools=64, maxsize=pool_size, ca_certs=_ca_certs())
+        self.pools = urllib3.PoolManager(num_pools=64, maxsize=pool_size,
+                                         ca_certs=ca_certs or default_ca_certs())
         self.pools.pool_classes_by_scheme = {
             "http": GuardedHTTPConnectionPool, "https": GuardedHTTPSConnectionPool,
         }

@@ -322,12 +322,21 @@ def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | Non
     def union(a: Any, b: Any) -> None:
         parent[find(a)] = find(b)
 
+    # each pair once (the rule is symmetric), and not when the two are joined already (through
+    # other items): the same components as comparing every pair that shares a key
+    compared: set[tuple[int, int]] = set()
     for i in edge_items:
         find(i)
-        for key in keys.get(i, ()):
-            for c in by_key.get(key, ()):
-                if c != i and c in texts and same_story(texts[i][0], texts[c][0]):
-                    union(i, c)
+        candidates = {c for key in keys.get(i, ()) for c in by_key.get(key, ())}
+        for c in sorted(candidates):
+            pair = (i, c) if i < c else (c, i)
+            if c == i or c not in texts or pair in compared:
+                continue
+            compared.add(pair)
+            if c in parent and find(c) == find(i):
+                continue
+            if same_story(texts[i][0], texts[c][0]):
+                union(i, c)
     edge_set = set(edge_items)
     for node in list(parent):  # a candidate outside the regrouped items stands for its story
         if isinstance(node, int) and node not in edge_set and texts[node][1] is not None:

@@ -49,6 +49,19 @@ class StoryText:
     words: tuple[str, ...]  # the body's folded words
     first_seen_at: datetime
 
+    @functools.cached_property
+    def shingle_run(self) -> tuple[tuple[str, ...], ...]:
+        """The body's shingles in order (the text is compared with many candidates: each
+        comparison takes a prefix of these instead of cutting the words again)."""
+        return tuple(tuple(self.words[i : i + SHINGLE])
+                     for i in range(len(self.words) - SHINGLE + 1))
+
+    def shingles_of_first(self, count: int) -> set[tuple[str, ...]]:
+        """`shingles(self.words[:count])`."""
+        if count < SHINGLE:
+            return {self.words[:count]} if count and self.words else set()
+        return set(self.shingle_run[: count - SHINGLE + 1])
+
 
 def story_text(
     item_id: int, places: Sequence[str], body: str, first_seen_at: datetime
@@ -82,8 +95,18 @@ def same_story(a: StoryText, b: StoryText) -> bool:
     return (
         bool(a.places & b.places)
         and abs(a.first_seen_at - b.first_seen_at) <= MAX_APART
-        and similarity(a.words, b.words) >= MIN_SIMILARITY
+        and _text_similarity(a, b) >= MIN_SIMILARITY
     )
+
+
+def _text_similarity(a: StoryText, b: StoryText) -> float:
+    """`similarity(a.words, b.words)`, from the texts' own shingles."""
+    shorter, longer = (a, b) if len(a.words) <= len(b.words) else (b, a)
+    count = len(shorter.words)
+    first, second = shorter.shingles_of_first(count), longer.shingles_of_first(count)
+    if not first or not second:
+        return 0.0
+    return len(first & second) / len(first | second)
 
 
 def minhash(words: Sequence[str]) -> tuple[int | None, ...]:
