@@ -26,7 +26,7 @@ from lxml import etree
 
 from ..items import PageDate, PageLink, to_utc
 from .ages import AGE_PHRASE, DIGIT_AGE_PHRASE
-from .document import INVISIBLE_CHARS, TextDocument
+from .document import INVISIBLE_CHARS, Block, Landmark, Role, TextDocument
 from .layout import READ_MORE_MAX, is_read_more
 from .links import read_links
 from .vocabulary import (
@@ -328,6 +328,21 @@ def _is_row_line(row: etree._Element) -> bool:
 
 
 _BLOCK, _BREAK, _INLINE, _CARD = 0, 1, 2, 3
+_Shape = tuple[Role, int, Landmark, tuple[int, ...], tuple[int, ...]]  # a Block's fields after its link
+_ROLES = {
+    **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), Role.HEADING),
+    "p": Role.PARAGRAPH, "li": Role.LIST_ITEM, "dt": Role.LIST_ITEM, "dd": Role.LIST_ITEM,
+    "td": Role.CELL, "th": Role.CELL, "pre": Role.PREFORMATTED, "a": Role.CARD,
+}
+_LANDMARKS = {
+    "header": Landmark.HEADER, "main": Landmark.MAIN, "article": Landmark.MAIN, "aside": Landmark.ASIDE,
+    "footer": Landmark.FOOTER, "nav": Landmark.NAV,
+}
+# A block keeps the innermost elements it is nested in (items are a few levels deep), so
+# hostile nesting costs no more per line than this.
+_NESTING_KEPT = 64
+# Joints matter to short lines only (titles, headings); longer lines are body text.
+_JOINTS_MAX_LINE = 200
 NOWHERE = ""  # the href of a link to no page (`mailto:`, `javascript:`): a link, no URL
 _ABSOLUTE = ("http://", "https://")
 _LISTS = frozenset(("ul", "ol", "menu"))
@@ -375,6 +390,13 @@ class _Layout:
             self.dropped.update(_select(root, hints.drop, warnings) or ())
         self.lines: list[str] = []
         self.links: list[str | None] = []
+        self.shapes: list[_Shape] = []  # the rest of each line's Block: role, landmark, nesting, joints
+        self.open: list[int] = []  # the block elements (and cards) being walked: their ids
+        self.entered = 0  # block elements (and cards) entered so far: the next id
+        self.open_tags: list[str] = []
+        self.landmarks: list[Landmark] = [Landmark.NONE]
+        self.line_role: Role | None = None  # the next line's role, when an inline element says it
+        self.in_time = 0  # <time> elements open
         self.parts: list[str] = []  # the line being written: text pieces and their links
         self.part_links: list[str | None] = []
         self.flushes = 0
@@ -391,9 +413,11 @@ class _Layout:
         for top in self._content_roots():
             self._walk(top)
         self._flush()
+        blocks = [
+            Block(line, link, *shape) for line, link, shape in zip(self.lines, self.links, self.shapes)
+        ]
         return TextDocument(
-            lines=self.lines,
-            links=self.links,
+            blocks,
             heading=self._title_heading(),
             page_date=self._page_date(),
             warnings=self.warnings,
@@ -453,6 +477,7 @@ class _Layout:
         elif tag in _BLOCKS:
             self._flush()
             entry = (_BLOCK, self.chrome_dropped, len(self.lines))  # (a block's: drops so far)
+            self._enter(tag)
             if tag == "pre":
                 self.pre += 1
             elif tag == "main" or tag == "article":
@@ -466,8 +491,10 @@ class _Layout:
             self.hrefs.append(self._href(element.get("href")))
             if _is_card(element):
                 self._flush()
+                self._enter("a")
                 entry = (_CARD, self.flushes, 0)
         elif tag == "time":
+            self.in_time += 1
             stamp = element.get("datetime")
             if stamp:
                 self.times.append((len(self.lines), stamp, element))
@@ -480,6 +507,7 @@ class _Layout:
         tag = element.tag
         if kind == _BLOCK:
             self._flush()
+            self._leave(tag)
             if len(self.lines) > mark and self.generic_drops and element not in self.protected:
                 self._drop_link_lines(mark, flushes)
             if tag in _SUBHEADINGS and len(self.lines) > mark:
@@ -495,9 +523,40 @@ class _Layout:
                 self._own_line_or_none(mark, element)
             if tag == "a":
                 self.hrefs.pop()
+            elif tag == "time":
+                self.in_time -= 1
         elif kind == _CARD:
             self._flush()
+            self._leave("a")
             self.hrefs.pop()
+
+    def _enter(self, tag: str) -> None:
+        """A block element (or a card) opens: lines from here on are nested in it."""
+        self.open.append(self.entered)
+        self.entered += 1
+        self.open_tags.append(tag)
+        landmark = _LANDMARKS.get(tag)
+        if landmark is not None:
+            self.landmarks.append(landmark)
+
+    def _leave(self, tag: str) -> None:
+        self.open.pop()
+        self.open_tags.pop()
+        if tag in _LANDMARKS:
+            self.landmarks.pop()
+
+    def _shape(self, line: str) -> _Shape:
+        """The role, landmark, nesting and joints of the line being ended."""
+        role, level = self.line_role, 0
+        if role is None:
+            tag = self.open_tags[-1] if self.open_tags else "body"
+            role = _ROLES.get(tag, Role.LINE)
+            if role is Role.HEADING:
+                level = int(tag[1])
+        else:
+            self.line_role = None
+        joints = _joints(self.parts) if len(self.parts) > 1 and len(line) <= _JOINTS_MAX_LINE else ()
+        return role, level, self.landmarks[-1], tuple(self.open[-_NESTING_KEPT:]), joints
 
     def _drop_link_lines(self, mark: int, drops_before: int) -> None:
         """A block of links and nothing else, whatever its classes say: a menu, breadcrumbs,
@@ -517,7 +576,7 @@ class _Layout:
             return
         elif any(map(_is_copy, lines[mark:])):
             return
-        del lines[mark:], links[mark:]
+        del lines[mark:], links[mark:], self.shapes[mark:]
         self.times = [time for time in self.times if time[0] < mark]
         self.subheadings = {index for index in self.subheadings if index < mark}
         self.chrome_dropped += 1
@@ -533,6 +592,8 @@ class _Layout:
             self.parts.append(piece)
             self.part_links.append(self.hrefs[-1])
             if own_line:
+                if self.in_time:
+                    self.line_role = Role.TIME
                 self._flush()
 
     def _own_line_or_none(self, mark: int, element: etree._Element) -> None:
@@ -551,6 +612,8 @@ class _Layout:
             self._flush()
             parts.extend(age)
             self.part_links.extend(age_links)
+            if self.in_time:
+                self.line_role = Role.TIME
             self._flush()
 
     def _flush(self) -> None:
@@ -566,6 +629,7 @@ class _Layout:
                 line = unicodedata.normalize("NFC", line)
             self.lines.append(line)
             self.links.append(self._line_link())
+            self.shapes.append(self._shape(line))
         parts.clear()
         self.part_links.clear()
         self.flushes += 1
@@ -696,6 +760,27 @@ def _origin(base: str | None) -> str | None:
     end = base.find("/", base.index("//") + 2)
     origin = base if end < 0 else base[:end]
     return None if any(char in origin for char in "?#@\\") else origin
+
+
+def _joints(parts: list[str]) -> tuple[int, ...]:
+    """Where in the collapsed line `"".join(parts)` two parts meet with no whitespace
+    between them (each part is a text node: an element boundary lies between two)."""
+    joints = []
+    length = 0
+    glued = False  # the text so far ends in a visible character
+    for part in parts:
+        words = part.translate(INVISIBLE_CHARS).split()
+        if not words:
+            glued = glued and not part.isspace()  # an invisible-only part joins what it separates
+            continue
+        if length:
+            if glued and not part[0].isspace():
+                joints.append(length)
+            else:
+                length += 1
+        length += sum(map(len, words)) + len(words) - 1
+        glued = not part[-1].isspace()
+    return tuple(joints)
 
 
 def _is_link_list(element: etree._Element) -> bool:

@@ -16,6 +16,7 @@ markup may put it above, and may print the sidebar before the article: both are 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
@@ -24,6 +25,7 @@ from typing import NamedTuple
 
 from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
 from .ages import AGE_MAX, age_window, is_age, looks_like_age
+from .document import Block, Role, TextDocument, line_blocks
 from .vocabulary import CLOCK, DASHES
 from .wire import WireLine, looks_like_wire, parse_wire, read_line, split_trailing_age
 
@@ -49,6 +51,8 @@ class Token(NamedTuple):
     wire: WireLine | None = None
     headline: Headline | None = None
     section: str | None = None  # of a `Meer uit` line
+    block: Block | None = None  # the block the token was read from
+    item: int | None = None  # of a wire line: the element holding its item (see _mark_items)
 
 
 # `Meer uit Sport`, `Meer uit: de regio »`, and spans glued by markup: `Meer uitSport`.
@@ -106,7 +110,16 @@ def read_page(
     lines: list[str], links: list[str | None], fetched_at: datetime, heading: str | None
 ) -> ParsedPage:
     """The structure of a page given as its non-empty lines (url left for the caller)."""
-    tokens = _mark_headline_runs(_tokenize(lines, links))
+    return read_blocks(line_blocks(lines, links), fetched_at, heading)
+
+
+def read_document(document: TextDocument, fetched_at: datetime) -> ParsedPage:
+    """The structure of a document (url, page date and links left for the caller)."""
+    return read_blocks(document.blocks, fetched_at, document.heading)
+
+
+def read_blocks(blocks: list[Block], fetched_at: datetime, heading: str | None) -> ParsedPage:
+    tokens = _mark_items(_mark_headline_runs(_tokenize(blocks)))
     meer_uit = _find_meer_uit(tokens)
     if meer_uit is not None:
         return _read_article(tokens, meer_uit, fetched_at, heading)
@@ -116,34 +129,42 @@ def read_page(
 # --- tokens ------------------------------------------------------------------------------
 
 
-def _tokenize(lines: list[str], links: list[str | None]) -> list[Token]:
+def _tokenize(blocks: list[Block]) -> list[Token]:
     tokens: list[Token] = []
-    add = tokens.append
     on_top = True  # no wire line yet: where the webmail banner stands
-    for text, link in zip(lines, links):
-        if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
-            text = text.replace("ƫ", "ë")
-        if len(text) <= AGE_MAX and (is_age(text) or looks_like_age(text)):
-            add(Token(Kind.AGE, text, link))  # an unknown phrase gets a warning later
-            continue
-        if text[:4].lower() in _METADATA_STARTS and _METADATA.fullmatch(text):
-            add(Token(Kind.METADATA, text, link))
-            continue
-        age, rest, wire = read_line(text)
-        if age is not None:
-            add(Token(Kind.AGE, age, link))
-        if wire is None:
-            add(_other_token(rest, link, on_top))
-            continue
-        on_top = False
-        trailing = split_trailing_age(rest)
-        if trailing is None:
-            add(Token(Kind.WIRE, rest, link, wire))
-        else:
-            rest, age = trailing
-            add(Token(Kind.WIRE, rest, link, parse_wire(rest) or wire))
-            add(Token(Kind.AGE, age, link))
+    for block in blocks:
+        start = len(tokens)
+        on_top = _tokenize_line(block.text, block.link, on_top, tokens) and on_top
+        if block.containers:  # the structure markup gives: kept with each token of the block
+            tokens[start:] = [token._replace(block=block) for token in tokens[start:]]
     return tokens
+
+
+def _tokenize_line(text: str, link: str | None, on_top: bool, tokens: list[Token]) -> bool:
+    """Add the tokens of one line; False when it holds a wire line."""
+    add = tokens.append
+    if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
+        text = text.replace("ƫ", "ë")
+    if len(text) <= AGE_MAX and (is_age(text) or looks_like_age(text)):
+        add(Token(Kind.AGE, text, link))  # an unknown phrase gets a warning later
+        return True
+    if text[:4].lower() in _METADATA_STARTS and _METADATA.fullmatch(text):
+        add(Token(Kind.METADATA, text, link))
+        return True
+    age, rest, wire = read_line(text)
+    if age is not None:
+        add(Token(Kind.AGE, age, link))
+    if wire is None:
+        add(_other_token(rest, link, on_top))
+        return True
+    trailing = split_trailing_age(rest)
+    if trailing is None:
+        add(Token(Kind.WIRE, rest, link, wire))
+    else:
+        rest, age = trailing
+        add(Token(Kind.WIRE, rest, link, parse_wire(rest) or wire))
+        add(Token(Kind.AGE, age, link))
+    return False
 
 
 def _other_token(text: str, link: str | None, on_top: bool) -> Token:
@@ -237,6 +258,32 @@ def _split_headline_title(tokens: list[Token], index: int) -> Token | None:
     if following == len(tokens) or tokens[following].kind is not Kind.OTHER:
         return None
     return tokens[following] if _CLOCK_AT_END.search(tokens[index].text) else None
+
+
+# Lines that head a part of the page: the element of an item never holds one of them.
+_ANCHORS = (Kind.WIRE, Kind.MEER_UIT, Kind.NET_BINNEN)
+
+
+def _mark_items(tokens: list[Token]) -> list[Token]:
+    """Each wire line's item element, where markup says it: the widest element around the
+    line that holds no other wire line, no `Meer uit` or `Net binnen` heading and no `<h1>`
+    (a teaser card, a list item, a table row, a teaser article). Lines of a text dump stand
+    in no element: their items are read by position."""
+    if all(token.block is None for token in tokens):
+        return tokens
+    settled = _settle_wire_lines(tokens)  # a title shaped like a wire line is no item of its own
+    anchors = {
+        id(token.block): token.block for token in settled
+        if token.block is not None
+        and (token.kind in _ANCHORS or (token.block.role is Role.HEADING and token.block.level == 1))
+    }
+    shared = Counter(element for block in anchors.values() for element in block.containers)
+    result = list(tokens)
+    for index, token in enumerate(settled):
+        if token.kind is Kind.WIRE and token.block is not None:
+            item = next((element for element in token.block.containers if shared[element] == 1), None)
+            result[index] = token._replace(item=item)
+    return result
 
 
 def _find_meer_uit(tokens: list[Token]) -> int | None:
@@ -511,6 +558,9 @@ def _is_doubtful(token: Token) -> bool:
 
 def _item_slots(tokens: list[Token]) -> list[_Slot]:
     wires = [i for i, token in enumerate(tokens) if token.kind is Kind.WIRE]
+    by_element = _slots_by_element(tokens, wires)
+    if by_element is not None:
+        return by_element
     if _ages_come_first(tokens, wires):
         return _slots_age_first(tokens, wires)
     slots: list[_Slot] = []
@@ -521,6 +571,34 @@ def _item_slots(tokens: list[Token]) -> list[_Slot]:
         age = index + 1 if has_age else None
         slots.append(_Slot(index, title, age))
         item_end = age if age is not None else index
+    return slots
+
+
+def _slots_by_element(tokens: list[Token], wires: list[int]) -> list[_Slot] | None:
+    """Slots when every item stands in an element of its own (see `_mark_items`): its age
+    and its title are the ones in that element, above or below the wire line; a title
+    outside it is the line just above the element, when that belongs to no item. None when
+    the document does not say (a text dump, items sharing one element)."""
+    items = {tokens[index].item: index for index in wires}
+    if not wires or None in items or len(items) != len(wires):
+        return None
+    members: dict[int, list[int]] = {index: [] for index in wires}
+    for index, token in enumerate(tokens):
+        if token.block is not None and token.kind is not Kind.WIRE:
+            wire = next((items[element] for element in token.block.containers if element in items), None)
+            if wire is not None:
+                members[wire].append(index)
+    claimed = {index for parts in members.values() for index in parts} | set(wires)
+    slots = []
+    for wire, parts in members.items():
+        ages = [i for i in parts if tokens[i].kind is Kind.AGE]
+        titles = [i for i in parts if i < wire and tokens[i].kind is Kind.OTHER]
+        age = min(ages, key=lambda i: abs(i - wire)) if ages else None
+        title = titles[-1] if titles else None
+        above = min(parts[0], wire) - 1 if parts else wire - 1
+        if title is None and above >= 0 and above not in claimed and tokens[above].kind is Kind.OTHER:
+            title = above
+        slots.append(_Slot(wire, title, age))
     return slots
 
 
