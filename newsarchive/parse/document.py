@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 from ..items import PageDate, PageLink
 
@@ -43,8 +44,7 @@ class Landmark(Enum):
     NAV = "nav"
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):  # a tuple: a page has hundreds, and a tuple is built fastest
     """One visible line and where it stands.
 
     `containers`: ids of the block elements (and teaser cards) enclosing it, outermost

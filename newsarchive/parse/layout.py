@@ -24,7 +24,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
-from .ages import AGE_MAX, age_window, is_age, looks_like_age
+from .ages import age_window, is_age_line
 from .document import Block, Role, TextDocument, line_blocks
 from .vocabulary import CLOCK, DASHES
 from .wire import WireLine, looks_like_wire, parse_wire, read_line, split_trailing_age
@@ -47,12 +47,15 @@ class Kind(Enum):
 class Token(NamedTuple):
     kind: Kind
     text: str
-    link: str | None = None
+    block: Block  # the block the token was read from
     wire: WireLine | None = None
     headline: Headline | None = None
     section: str | None = None  # of a `Meer uit` line
-    block: Block | None = None  # the block the token was read from
     item: int | None = None  # of a wire line: the element holding its item (see _mark_items)
+
+    @property
+    def link(self) -> str | None:
+        return self.block.link
 
 
 # `Meer uit Sport`, `Meer uit: de regio »`, and spans glued by markup: `Meer uitSport`.
@@ -133,68 +136,66 @@ def _tokenize(blocks: list[Block]) -> list[Token]:
     tokens: list[Token] = []
     on_top = True  # no wire line yet: where the webmail banner stands
     for block in blocks:
-        start = len(tokens)
-        on_top = _tokenize_line(block.text, block.link, on_top, tokens) and on_top
-        if block.containers:  # the structure markup gives: kept with each token of the block
-            tokens[start:] = [token._replace(block=block) for token in tokens[start:]]
+        on_top = _tokenize_block(block, on_top, tokens) and on_top
     return tokens
 
 
-def _tokenize_line(text: str, link: str | None, on_top: bool, tokens: list[Token]) -> bool:
-    """Add the tokens of one line; False when it holds a wire line."""
+def _tokenize_block(block: Block, on_top: bool, tokens: list[Token]) -> bool:
+    """Add the tokens of one block; False when it holds a wire line."""
     add = tokens.append
+    text = block.text
     if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
         text = text.replace("ƫ", "ë")
-    if len(text) <= AGE_MAX and (is_age(text) or looks_like_age(text)):
-        add(Token(Kind.AGE, text, link))  # an unknown phrase gets a warning later
+    if is_age_line(text):
+        add(Token(Kind.AGE, text, block))  # an unknown phrase gets a warning later
         return True
     if text[:4].lower() in _METADATA_STARTS and _METADATA.fullmatch(text):
-        add(Token(Kind.METADATA, text, link))
+        add(Token(Kind.METADATA, text, block))
         return True
     age, rest, wire = read_line(text)
     if age is not None:
-        add(Token(Kind.AGE, age, link))
+        add(Token(Kind.AGE, age, block))
     if wire is None:
-        add(_other_token(rest, link, on_top))
+        add(_other_token(rest, block, on_top))
         return True
     trailing = split_trailing_age(rest)
     if trailing is None:
-        add(Token(Kind.WIRE, rest, link, wire))
+        add(Token(Kind.WIRE, rest, block, wire))
     else:
         rest, age = trailing
-        add(Token(Kind.WIRE, rest, link, parse_wire(rest) or wire))
-        add(Token(Kind.AGE, age, link))
+        add(Token(Kind.WIRE, rest, block, parse_wire(rest) or wire))
+        add(Token(Kind.AGE, age, block))
     return False
 
 
-def _other_token(text: str, link: str | None, on_top: bool) -> Token:
+def _other_token(text: str, block: Block, on_top: bool) -> Token:
     """A line that is no wire line. The webmail banner heads the page (`on_top`: above the
     first wire line); further down, `webmail` is just a word in a title."""
     if len(text) > _SHORT_LINE:  # only short lines can be anything but plain text
-        return Token(Kind.OTHER, text, link)
+        return Token(Kind.OTHER, text, block)
     if _MAY_BE_SPECIAL.match(text) is not None:  # the cheap test first: one regex, not five
-        special = _special_token(text, link)
+        special = _special_token(text, block)
         if special is not None:
             return special
     if on_top and "webmail" in text.lower():
-        return Token(Kind.BANNER, text, link)
-    return Token(Kind.OTHER, text, link)
+        return Token(Kind.BANNER, text, block)
+    return Token(Kind.OTHER, text, block)
 
 
-def _special_token(text: str, link: str | None) -> Token | None:
+def _special_token(text: str, block: Block) -> Token | None:
     """A read-more link, `Meer uit`, `Net binnen`, a date or edition line; else None."""
     if is_read_more(text):
-        return Token(Kind.CHROME, text, link)
+        return Token(Kind.CHROME, text, block)
     meer_uit = _MEER_UIT.fullmatch(text)
     if meer_uit is not None:
         section = _meer_uit_section(meer_uit)
-        return None if section is None else Token(Kind.MEER_UIT, text, link, section=section)
+        return None if section is None else Token(Kind.MEER_UIT, text, block, section=section)
     if _NET_BINNEN.fullmatch(text):
-        return Token(Kind.NET_BINNEN, text, link)
+        return Token(Kind.NET_BINNEN, text, block)
     if _DATE.fullmatch(text):
-        return Token(Kind.DATE, text, link)
+        return Token(Kind.DATE, text, block)
     if _EDITION.match(text):
-        return Token(Kind.EDITION, text, link)
+        return Token(Kind.EDITION, text, block)
     return None
 
 
@@ -269,18 +270,18 @@ def _mark_items(tokens: list[Token]) -> list[Token]:
     line that holds no other wire line, no `Meer uit` or `Net binnen` heading and no `<h1>`
     (a teaser card, a list item, a table row, a teaser article). Lines of a text dump stand
     in no element: their items are read by position."""
-    if all(token.block is None for token in tokens):
+    if not any(token.block.containers for token in tokens):
         return tokens
     settled = _settle_wire_lines(tokens)  # a title shaped like a wire line is no item of its own
     anchors = {
         id(token.block): token.block for token in settled
-        if token.block is not None
+        if token.block.containers
         and (token.kind in _ANCHORS or (token.block.role is Role.HEADING and token.block.level == 1))
     }
     shared = Counter(element for block in anchors.values() for element in block.containers)
     result = list(tokens)
     for index, token in enumerate(settled):
-        if token.kind is Kind.WIRE and token.block is not None:
+        if token.kind is Kind.WIRE and token.block.containers:
             item = next((element for element in token.block.containers if shared[element] == 1), None)
             result[index] = token._replace(item=item)
     return result
@@ -583,11 +584,12 @@ def _slots_by_element(tokens: list[Token], wires: list[int]) -> list[_Slot] | No
     if not wires or None in items or len(items) != len(wires):
         return None
     members: dict[int, list[int]] = {index: [] for index in wires}
+    elements = items.keys()
     for index, token in enumerate(tokens):
-        if token.block is not None and token.kind is not Kind.WIRE:
-            wire = next((items[element] for element in token.block.containers if element in items), None)
-            if wire is not None:
-                members[wire].append(index)
+        containers = token.block.containers
+        if token.kind is not Kind.WIRE and not elements.isdisjoint(containers):
+            element = next(element for element in containers if element in items)
+            members[items[element]].append(index)
     claimed = {index for parts in members.values() for index in parts} | set(wires)
     slots = []
     for wire, parts in members.items():
