@@ -104,3 +104,20 @@ def test_a_title_in_the_row_above_the_item_row_is_its_title() -> None:
     assert [(i.title, i.dateline, i.age_text) for i in page.items] == [
         ("Brand in schuur", "GOES", "3 uur geleden"), ("Dijk wordt hoger", "VEERE", "1 dag geleden"),
     ]
+
+
+def test_the_page_header_is_dropped_whole_but_a_header_of_an_article_is_content() -> None:
+    site_header = (
+        "<header><a href='/'>Omroep Voorbeeld</a><div class='mega'><h4>Regio</h4><ul>"
+        "<li><a href='/net-binnen'>Net binnen</a></li><li><a href='/goes'>Goes</a></li></ul>"
+        "<p>Zoek in het nieuws</p></div></header>"
+    )
+    article = "<main><article><header><p>Regio</p><h2>Dijk wordt hoger</h2></header><p>VEERE (ANP) - Werk.</p></article></main>"
+    assert [b.text for b in blocks(site_header + article)] == ["Regio", "Dijk wordt hoger", "VEERE (ANP) - Werk."]
+
+
+def test_a_page_header_holding_wire_copy_or_the_heading_is_kept() -> None:
+    wire = "<header><p>Net binnen</p><p>- Sport 9:31 Beachduo wint</p></header><main><p>tekst</p></main>"
+    assert [b.text for b in blocks(wire)] == ["Net binnen", "- Sport 9:31 Beachduo wint", "tekst"]
+    heading = "<header><nav><a href='/'>Home</a></nav><h1>Titel</h1></header><p>tekst</p>"
+    assert [b.text for b in blocks(heading)] == ["Titel", "tekst"]
