@@ -121,3 +121,22 @@ def test_a_page_header_holding_wire_copy_or_the_heading_is_kept() -> None:
     assert [b.text for b in blocks(wire)] == ["Net binnen", "- Sport 9:31 Beachduo wint", "tekst"]
     heading = "<header><nav><a href='/'>Home</a></nav><h1>Titel</h1></header><p>tekst</p>"
     assert [b.text for b in blocks(heading)] == ["Titel", "tekst"]
+
+
+def test_a_source_prefix_glued_by_markup_is_found_by_its_joint_not_by_its_letters() -> None:
+    cards = (
+        "<article><h3><abbr>ANP</abbr><span>O-ploeg wint</span></h3><p>DEN HAAG (ANP) - Winst.</p>"
+        "<span>1 uur geleden</span></article>"
+        "<article><h3>ANPMinister zwijgt</h3><p>KOPENHAGEN (ANP) - Geen reactie.</p><span>1 maand geleden</span></article>"
+    )
+    page = parse_page(f"<html><body><h1>Politiek</h1><main>{cards}</main></body></html>", FETCHED)
+    assert [i.title for i in page.items] == ["O-ploeg wint", "ANPMinister zwijgt"]
+
+
+def test_meer_uit_glued_to_its_section_by_markup_opens_the_sidebar_whatever_its_case() -> None:
+    sidebar = "<aside><h2><span>Meer uit</span><span>de regio</span></h2><p>ASSEN (ANP) - Iets.</p><span>1 uur geleden</span></aside>"
+    page = parse_page(f"<html><body><h1>Titel</h1><p>GOES - Het bericht.</p>{sidebar}</body></html>", FETCHED)
+    assert (page.kind, page.section, [i.dateline for i in page.items]) == ("article", "de regio", ["ASSEN"])
+    one_word = "<p>Meer uitgaven dan gepland</p>"
+    page = parse_page(f"<html><body><h1>Titel</h1><p>GOES - Het bericht.</p>{one_word}</body></html>", FETCHED)
+    assert (page.section, page.lead.paragraphs) == (None, ("Het bericht.", "Meer uitgaven dan gepland"))

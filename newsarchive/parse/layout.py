@@ -188,7 +188,7 @@ def _special_token(text: str, block: Block) -> Token | None:
         return Token(Kind.CHROME, text, block)
     meer_uit = _MEER_UIT.fullmatch(text)
     if meer_uit is not None:
-        section = _meer_uit_section(meer_uit)
+        section = _meer_uit_section(meer_uit, block)
         return None if section is None else Token(Kind.MEER_UIT, text, block, section=section)
     if _NET_BINNEN.fullmatch(text):
         return Token(Kind.NET_BINNEN, text, block)
@@ -204,11 +204,17 @@ def is_read_more(text: str) -> bool:
     return len(text) <= READ_MORE_MAX and _READ_MORE.fullmatch(text.strip(" »›>→….:")) is not None
 
 
-def _meer_uit_section(match: re.Match[str]) -> str | None:
-    """The section of a `Meer uit <Section>` heading; None for a sentence that starts so."""
+def _meer_uit_section(match: re.Match[str], block: Block) -> str | None:
+    """The section of a `Meer uit <Section>` heading; None for a sentence that starts so.
+    Glued to the words (`Meer uitSport`), it is a section where markup shows two elements
+    meeting there, or (a text dump) where a capital starts it."""
     section = match.group("section").strip()
-    glued = not match.group("gap")
-    if glued and not section[0].isupper() or section[-1] in _SENTENCE_END:
+    if not match.group("gap"):
+        glued_at = match.start("section")
+        apart = glued_at in block.joints if block.containers else section[0].isupper()
+        if not apart:
+            return None
+    if section[-1] in _SENTENCE_END:
         return None
     return section if len(section.split()) <= _SECTION_WORDS else None
 
@@ -632,7 +638,7 @@ def _slots_age_first(tokens: list[Token], wires: list[int]) -> list[_Slot]:
 def _has_titles(tokens: list[Token], slots: list[_Slot], after_heading: bool) -> bool:
     """Whether this page's items carry titles (layouts B, D) or not (layouts A, C)."""
     titled = [slot.title is not None for slot in slots]
-    if any(_source_prefix(tokens[s.title].text) for s in slots if s.title is not None):
+    if any(_source_prefix(tokens[s.title]) for s in slots if s.title is not None):
         return True
     if len(slots) > 1:
         return 2 * sum(titled[1:]) >= len(slots) - 1
@@ -656,7 +662,7 @@ def _item(
     title_token = tokens[slot.title] if titled and slot.title is not None else None
     title = None
     if title_token is not None:
-        title = title_token.text[_source_prefix(title_token.text) :].strip() or title_token.text
+        title = title_token.text[_source_prefix(title_token) :].strip() or title_token.text
     age_text = tokens[slot.age].text if slot.age is not None else None
     window = None
     if age_text is not None:
@@ -671,13 +677,17 @@ def _item(
     return Item(title, wire.dateline, wire.places, wire.agencies, wire.body, age_text, window, link)
 
 
-def _source_prefix(title: str) -> int:
+def _source_prefix(token: Token) -> int:
     """The length of a listing title's source prefix: `ANP Minister …`, or glued by markup
-    that set the source in its own element, `ANPMinister …`; 0 without one."""
+    that set the source in its own element, `ANPMinister …` (where markup says so by a
+    joint after `ANP`; in a text dump, where a capitalised word follows); 0 without one."""
+    title = token.text
     if not title.startswith("ANP"):
         return 0
     if title.startswith(_SOURCE_PREFIX):
         return len(_SOURCE_PREFIX)
+    if token.block.containers:
+        return 3 if 3 in token.block.joints else 0
     glued = title[3:5]
     return 3 if len(glued) == 2 and glued[0].isupper() and glued[1].islower() else 0
 
