@@ -1,13 +1,15 @@
-"""HTML to TextDocument: the visible text of a page as lines, one per block.
+"""HTML to TextDocument: the visible text of a page as blocks, with their structure.
 
 The markup of the sites is not known and changes, so nothing here depends on one site's
-CSS classes: the document is parsed with lxml, boilerplate (scripts, navigation, footers,
-forms, hidden elements, cookie banners, ad slots, and blocks of nothing but links) is dropped
-by generic rules, and the remaining
-text is laid out as a browser would: a line per block element, `<br>` breaking a line,
-inline elements joined with the whitespace the markup has. An inline element holding only
-a relative age (`3 uur geleden`) becomes a line of its own, so an age never glues onto
-body text. Optional per-site `SiteHints` (CSS selectors) may narrow the content down.
+CSS classes: the document is parsed with lxml, boilerplate (scripts, navigation, the page's
+header and footer, forms, hidden elements, cookie banners, ad slots, and blocks of nothing
+but links) is dropped by generic rules, and the remaining text is laid out as a browser
+would: a block per block element, `<br>` breaking a line, inline elements joined with the
+whitespace the markup has (where they meet without any, a joint is noted). Each block keeps
+its role (the tag), its landmark and the elements it is nested in. An inline element
+holding only a relative age (`3 uur geleden`) becomes a block of its own, so an age never
+glues onto body text. Optional per-site `SiteHints` (CSS selectors) may narrow the content
+down.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
@@ -284,7 +285,7 @@ def _mark_items(tokens: list[Token]) -> list[Token]:
         if token.block.containers
         and (token.kind in _ANCHORS or (token.block.role is Role.HEADING and token.block.level == 1))
     }
-    shared = Counter(element for block in anchors.values() for element in block.containers)
+    shared = Counter(chain.from_iterable(block.containers for block in anchors.values()))
     result = list(tokens)
     for index, token in enumerate(settled):
         if token.kind is Kind.WIRE and token.block.containers:
