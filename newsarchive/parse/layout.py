@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import chain
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
+from itertools import chain
 from operator import itemgetter
 from typing import NamedTuple
 
