@@ -377,7 +377,7 @@ def test_error_inside_the_grammar_becomes_unknown_with_a_warning(monkeypatch) ->
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(parse_module, "read_page", broken)
+    monkeypatch.setattr(parse_module, "read_document", broken)
     page = parse_page(LAYOUT_A, FETCHED, "https://example.nl/a")
     assert (page.kind, page.url) == ("unknown", "https://example.nl/a")
     assert "boom" in page.warnings[-1]

@@ -1,7 +1,7 @@
 """Parse one fetched document (HTML or a text dump) into a ParsedPage. Pure: no I/O, no clock.
 
-    bytes --decode_bytes--> str --html_to_document | text_to_document--> TextDocument
-          --wire grammar (layout.read_page)--> ParsedPage
+    bytes --decode_bytes--> str --html_to_document | text_to_document--> TextDocument (blocks)
+          --wire grammar (layout.read_document)--> ParsedPage
 """
 
 from __future__ import annotations
@@ -10,16 +10,16 @@ import unicodedata
 from datetime import datetime
 
 from ..items import PageLink, ParsedPage, to_utc
-from .document import INVISIBLE_CHARS, TextDocument
+from .document import INVISIBLE_CHARS, TextDocument, line_blocks
 from .encoding import decode_bytes
 from .html import SiteHints, html_links, html_to_document, looks_like_html
-from .layout import read_page
+from .layout import read_document
 from .vocabulary import looks_like_feed
 
 __all__ = ["PARSER_VERSION", "SiteHints", "parse_page", "read_page_links", "text_to_document"]
 
 # Bump when the same input would parse differently, so stored pages can be re-parsed.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 
 def parse_page(
@@ -56,7 +56,7 @@ def parse_page(
         else:
             document = text_to_document(text)
             document.page_links = [] if with_links else None
-        page = read_page(document.lines, document.links, fetched_at, document.heading)
+        page = read_document(document, fetched_at)
     except Exception as exc:  # noqa: BLE001 - the promise is: odd input never raises
         warnings.append(f"parser error, page skipped: {type(exc).__name__}: {exc}")
         return ParsedPage("unknown", url, fetched_at, warnings=warnings)
@@ -85,4 +85,4 @@ def text_to_document(text: str) -> TextDocument:
             line = " ".join(line.translate(INVISIBLE_CHARS).split())
         if line:
             lines.append(line if line.isascii() else unicodedata.normalize("NFC", line))
-    return TextDocument(lines)
+    return TextDocument(line_blocks(lines))

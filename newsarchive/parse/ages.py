@@ -26,7 +26,7 @@ from .vocabulary import (
     SITE_ZONE,
 )
 
-__all__ = ["AGE_MAX", "AGE_PHRASE", "DIGIT_AGE_PHRASE", "age_window", "is_age", "looks_like_age"]
+__all__ = ["AGE_MAX", "AGE_PHRASE", "DIGIT_AGE_PHRASE", "age_window", "is_age", "is_age_line", "looks_like_age"]
 
 _MINUTE = timedelta(minutes=1)
 
@@ -41,6 +41,20 @@ _AGE_LIKE = re.compile(r"\S{1,12}\s+[^\W\d_]{1,12}\s+geleden", re.IGNORECASE)
 def is_age(text: str) -> bool:
     """True when the whole of `text` is a relative age."""
     return len(text) <= AGE_MAX and AGE_PHRASE.fullmatch(text) is not None
+
+
+# The longest age of one word (`eergisteren`); every other age ends in `geleden`.
+_ONE_WORD_MAX = max(map(len, (*CALENDAR_DAYS, *JUST_NOW)))
+
+
+def is_age_line(text: str) -> bool:
+    """True for a line that is an age, known (`3 uur geleden`, `gisteren`) or not (`3 eeuwen
+    geleden`); the cheap test first, as most lines are not."""
+    if len(text) > AGE_MAX:
+        return False
+    if text[-7:].lower() != "geleden" and (len(text) > _ONE_WORD_MAX or " " in text):
+        return False
+    return AGE_PHRASE.fullmatch(text) is not None or _AGE_LIKE.fullmatch(text) is not None
 
 
 def looks_like_age(text: str) -> bool:

@@ -1,13 +1,15 @@
-"""HTML to TextDocument: the visible text of a page as lines, one per block.
+"""HTML to TextDocument: the visible text of a page as blocks, with their structure.
 
 The markup of the sites is not known and changes, so nothing here depends on one site's
-CSS classes: the document is parsed with lxml, boilerplate (scripts, navigation, footers,
-forms, hidden elements, cookie banners, ad slots, and blocks of nothing but links) is dropped
-by generic rules, and the remaining
-text is laid out as a browser would: a line per block element, `<br>` breaking a line,
-inline elements joined with the whitespace the markup has. An inline element holding only
-a relative age (`3 uur geleden`) becomes a line of its own, so an age never glues onto
-body text. Optional per-site `SiteHints` (CSS selectors) may narrow the content down.
+CSS classes: the document is parsed with lxml, boilerplate (scripts, navigation, the page's
+header and footer, forms, hidden elements, cookie banners, ad slots, and blocks of nothing
+but links) is dropped by generic rules, and the remaining text is laid out as a browser
+would: a block per block element, `<br>` breaking a line, inline elements joined with the
+whitespace the markup has (where they meet without any, a joint is noted). Each block keeps
+its role (the tag), its landmark and the elements it is nested in. An inline element
+holding only a relative age (`3 uur geleden`) becomes a block of its own, so an age never
+glues onto body text. Optional per-site `SiteHints` (CSS selectors) may narrow the content
+down.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ from lxml import etree
 
 from ..items import PageDate, PageLink, to_utc
 from .ages import AGE_PHRASE, DIGIT_AGE_PHRASE
-from .document import INVISIBLE_CHARS, TextDocument
+from .document import INVISIBLE_CHARS, Block, Landmark, Role, TextDocument
 from .layout import READ_MORE_MAX, is_read_more
 from .links import read_links
 from .vocabulary import (
     AD_WORD,
+    BANNER_TAG,
     CHROME_LANDMARKS,
     CHROME_ROLES,
     CONSENT_WORD,
@@ -39,6 +42,7 @@ from .vocabulary import (
     INVISIBLE_TAGS,
     LINK_SEPARATORS,
     MODAL_ROLES,
+    SECTIONING_TAGS,
     SHARE_WORD,
     TEASER_SIGN,
     WIRE_SIGN,
@@ -66,9 +70,13 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 # backtracks.
 MAX_ATTRIBUTES = 64
 _ATTRIBUTE = r"""[\s/]*+[^\s/>=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+"""
-_CROWDED = rf"(?P<kept><[a-zA-Z][^\s/>]*+(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES}}})(?:{_ATTRIBUTE})++"
+_KEPT = rf"<[a-zA-Z][^\s/>]*+(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES}}}"
+_CROWDED = rf"(?P<kept>{_KEPT})(?:{_ATTRIBUTE})++"
 _CROWDED_TAG = re.compile(_CROWDED)
 _CROWDED_TAG_BYTES = re.compile(_CROWDED.encode("ascii"))  # markup is ASCII: the same tags in UTF-8
+# A tag that reaches the limit (the search: a tag at it is cut to itself, unchanged).
+_FULL_TAG = re.compile(_KEPT)
+_FULL_TAG_BYTES = re.compile(_KEPT.encode("ascii"))
 _XML_DECLARATION_BYTES = re.compile(rb"^\s*<\?xml[^>]*>")
 _DOCTYPE = re.compile(r"^\s*<!doctype[^>]*>", re.I)
 _MEER_UIT = re.compile(r"meer uit\b", re.I)
@@ -158,7 +166,11 @@ def bound_markup(text: AnyStr, warnings: list[str]) -> AnyStr:
     """`text` (or its UTF-8 bytes) with every start tag cut to its first MAX_ATTRIBUTES
     attributes (a warning says how many tags were cut); unchanged, and not copied, when no
     tag has more."""
-    pattern: re.Pattern[Any] = _CROWDED_TAG_BYTES if isinstance(text, bytes) else _CROWDED_TAG
+    is_bytes = isinstance(text, bytes)
+    full: re.Pattern[Any] = _FULL_TAG_BYTES if is_bytes else _FULL_TAG
+    if full.search(text) is None:
+        return text
+    pattern: re.Pattern[Any] = _CROWDED_TAG_BYTES if is_bytes else _CROWDED_TAG
     if pattern.search(text) is None:
         return text
     text, cut = pattern.subn(r"\g<kept>" if isinstance(text, str) else rb"\g<kept>", text)
@@ -266,14 +278,20 @@ def _protected(root: etree._Element) -> set[Any]:
 
 
 def _structural_drops(root: etree._Element, protected: set[Any]) -> set[Any]:
-    """Navigation, the page footer and forms; kept when they wrap the page (a form around
-    everything), and navigation or a footer holding wire copy (a sidebar marked up so)."""
+    """Navigation, the page footer, the page header (banner) and forms, each dropped whole;
+    kept when they wrap the page (a form around everything) or hold its heading, and
+    navigation, a header or a footer holding wire copy (a sidebar marked up so)."""
     return {
-        element for element in root.iter(*CHROME_LANDMARKS)
+        element for element in root.iter(*CHROME_LANDMARKS, BANNER_TAG)
         if element not in protected
         and not (element.tag == "footer" and _footer_of_section(element))
+        and not (element.tag == BANNER_TAG and _in_sectioning_content(element))
         and not (element.tag != "form" and _holds_wire_copy(element))
     }
+
+
+def _in_sectioning_content(element: etree._Element) -> bool:
+    return any(parent.tag in SECTIONING_TAGS for parent in element.iterancestors())
 
 
 def _holds_wire_copy(element: etree._Element) -> bool:
@@ -328,6 +346,23 @@ def _is_row_line(row: etree._Element) -> bool:
 
 
 _BLOCK, _BREAK, _INLINE, _CARD = 0, 1, 2, 3
+_Shape = tuple[Role, int, Landmark, tuple[int, ...], tuple[int, ...]]  # a Block's fields after its link
+_LINE = (Role.LINE, 0)
+_CARD_ROLE = (Role.CARD, 0)
+_ROLES = {  # block tags that say more than "a line"; with the level of a heading
+    **{f"h{level}": (Role.HEADING, level) for level in range(1, 7)},
+    "p": (Role.PARAGRAPH, 0), "li": (Role.LIST_ITEM, 0), "dt": (Role.LIST_ITEM, 0), "dd": (Role.LIST_ITEM, 0),
+    "td": (Role.CELL, 0), "th": (Role.CELL, 0), "pre": (Role.PREFORMATTED, 0),
+}
+_LANDMARKS = {
+    "header": Landmark.HEADER, "main": Landmark.MAIN, "article": Landmark.MAIN, "aside": Landmark.ASIDE,
+    "footer": Landmark.FOOTER, "nav": Landmark.NAV,
+}
+# A block keeps the innermost elements it is nested in (items are a few levels deep), so
+# hostile nesting costs no more per line than this.
+_NESTING_KEPT = 64
+# Joints matter to short lines only (titles, headings); longer lines are body text.
+_JOINTS_MAX_LINE = 200
 NOWHERE = ""  # the href of a link to no page (`mailto:`, `javascript:`): a link, no URL
 _ABSOLUTE = ("http://", "https://")
 _LISTS = frozenset(("ul", "ol", "menu"))
@@ -375,6 +410,13 @@ class _Layout:
             self.dropped.update(_select(root, hints.drop, warnings) or ())
         self.lines: list[str] = []
         self.links: list[str | None] = []
+        self.shapes: list[_Shape] = []  # the rest of each line's Block: role, landmark, nesting, joints
+        self.open: list[int] = []  # the block elements (and cards) being walked: their ids
+        self.entered = 0  # block elements (and cards) entered so far: the next id
+        self.open_roles: list[tuple[Role, int]] = [_LINE]  # their roles and heading levels
+        self.landmarks: list[Landmark] = [Landmark.NONE]
+        self.line_role: Role | None = None  # the next line's role, when an inline element says it
+        self.in_time = 0  # <time> elements open
         self.parts: list[str] = []  # the line being written: text pieces and their links
         self.part_links: list[str | None] = []
         self.flushes = 0
@@ -391,9 +433,11 @@ class _Layout:
         for top in self._content_roots():
             self._walk(top)
         self._flush()
+        blocks = [
+            Block(line, link, *shape) for line, link, shape in zip(self.lines, self.links, self.shapes)
+        ]
         return TextDocument(
-            lines=self.lines,
-            links=self.links,
+            blocks,
             heading=self._title_heading(),
             page_date=self._page_date(),
             warnings=self.warnings,
@@ -453,6 +497,11 @@ class _Layout:
         elif tag in _BLOCKS:
             self._flush()
             entry = (_BLOCK, self.chrome_dropped, len(self.lines))  # (a block's: drops so far)
+            self.open.append(self.entered)
+            self.entered += 1
+            self.open_roles.append(_ROLES.get(tag, _LINE))
+            if tag in _LANDMARKS:
+                self.landmarks.append(_LANDMARKS[tag])
             if tag == "pre":
                 self.pre += 1
             elif tag == "main" or tag == "article":
@@ -466,8 +515,12 @@ class _Layout:
             self.hrefs.append(self._href(element.get("href")))
             if _is_card(element):
                 self._flush()
+                self.open.append(self.entered)
+                self.entered += 1
+                self.open_roles.append(_CARD_ROLE)
                 entry = (_CARD, self.flushes, 0)
         elif tag == "time":
+            self.in_time += 1
             stamp = element.get("datetime")
             if stamp:
                 self.times.append((len(self.lines), stamp, element))
@@ -480,6 +533,10 @@ class _Layout:
         tag = element.tag
         if kind == _BLOCK:
             self._flush()
+            self.open.pop()
+            self.open_roles.pop()
+            if tag in _LANDMARKS:
+                self.landmarks.pop()
             if len(self.lines) > mark and self.generic_drops and element not in self.protected:
                 self._drop_link_lines(mark, flushes)
             if tag in _SUBHEADINGS and len(self.lines) > mark:
@@ -495,8 +552,12 @@ class _Layout:
                 self._own_line_or_none(mark, element)
             if tag == "a":
                 self.hrefs.pop()
+            elif tag == "time":
+                self.in_time -= 1
         elif kind == _CARD:
             self._flush()
+            self.open.pop()
+            self.open_roles.pop()
             self.hrefs.pop()
 
     def _drop_link_lines(self, mark: int, drops_before: int) -> None:
@@ -517,7 +578,7 @@ class _Layout:
             return
         elif any(map(_is_copy, lines[mark:])):
             return
-        del lines[mark:], links[mark:]
+        del lines[mark:], links[mark:], self.shapes[mark:]
         self.times = [time for time in self.times if time[0] < mark]
         self.subheadings = {index for index in self.subheadings if index < mark}
         self.chrome_dropped += 1
@@ -525,15 +586,21 @@ class _Layout:
     def _add(self, text: str) -> None:
         """Add a text node to the line; inside <pre> its newlines break the line, and a
         text node that is an age in digits (`<a>...</a> 3 uur geleden`) is a line of its own."""
-        pieces = text.split("\n") if self.pre and "\n" in text else [text]
-        for index, piece in enumerate(pieces):
-            own_line = len(piece) <= _AGE_MAX_LEN and DIGIT_AGE_PHRASE.fullmatch(piece.strip()) is not None
-            if index or own_line:
-                self._flush()
-            self.parts.append(piece)
-            self.part_links.append(self.hrefs[-1])
-            if own_line:
-                self._flush()
+        if self.pre and "\n" in text:
+            for index, piece in enumerate(text.split("\n")):
+                if index:
+                    self._flush()
+                self._add(piece)
+            return
+        own_line = len(text) <= _AGE_MAX_LEN and DIGIT_AGE_PHRASE.fullmatch(text.strip()) is not None
+        if own_line:
+            self._flush()
+        self.parts.append(text)
+        self.part_links.append(self.hrefs[-1])
+        if own_line:
+            if self.in_time:
+                self.line_role = Role.TIME
+            self._flush()
 
     def _own_line_or_none(self, mark: int, element: etree._Element) -> None:
         """An inline element whose whole text is an age becomes a line of its own; a
@@ -551,6 +618,8 @@ class _Layout:
             self._flush()
             parts.extend(age)
             self.part_links.extend(age_links)
+            if self.in_time:
+                self.line_role = Role.TIME
             self._flush()
 
     def _flush(self) -> None:
@@ -558,14 +627,20 @@ class _Layout:
         parts = self.parts
         if not parts:
             return
-        line = " ".join("".join(parts).translate(INVISIBLE_CHARS).split())
-        if line and self.generic_drops and len(parts) > 1 and self._is_link_bar(line):
+        glued = len(parts) > 1
+        line = " ".join(("".join(parts) if glued else parts[0]).translate(INVISIBLE_CHARS).split())
+        if line and self.generic_drops and glued and self._is_link_bar(line):
             self.chrome_dropped += 1
         elif line:
-            if not unicodedata.is_normalized("NFC", line):
+            if not line.isascii() and not unicodedata.is_normalized("NFC", line):
                 line = unicodedata.normalize("NFC", line)
             self.lines.append(line)
-            self.links.append(self._line_link())
+            self.links.append(self._line_link() if glued else self.part_links[0] or None)
+            role, level = self.open_roles[-1]
+            if self.line_role is not None:
+                role, level, self.line_role = self.line_role, 0, None
+            joints = _joints(parts) if glued and len(line) <= _JOINTS_MAX_LINE else ()
+            self.shapes.append((role, level, self.landmarks[-1], tuple(self.open[-_NESTING_KEPT:]), joints))
         parts.clear()
         self.part_links.clear()
         self.flushes += 1
@@ -696,6 +771,27 @@ def _origin(base: str | None) -> str | None:
     end = base.find("/", base.index("//") + 2)
     origin = base if end < 0 else base[:end]
     return None if any(char in origin for char in "?#@\\") else origin
+
+
+def _joints(parts: list[str]) -> tuple[int, ...]:
+    """Where in the collapsed line `"".join(parts)` two parts meet with no whitespace
+    between them (each part is a text node: an element boundary lies between two)."""
+    joints = []
+    length = 0
+    glued = False  # the text so far ends in a visible character
+    for part in parts:
+        words = part.translate(INVISIBLE_CHARS).split()
+        if not words:
+            glued = glued and not part.isspace()  # an invisible-only part joins what it separates
+            continue
+        if length:
+            if glued and not part[0].isspace():
+                joints.append(length)
+            else:
+                length += 1
+        length += sum(map(len, words)) + len(words) - 1
+        glued = not part[-1].isspace()
+    return tuple(joints)
 
 
 def _is_link_list(element: etree._Element) -> bool:

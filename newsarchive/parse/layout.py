@@ -16,14 +16,17 @@ markup may put it above, and may print the sidebar before the article: both are 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
+from itertools import chain
 from operator import itemgetter
 from typing import NamedTuple
 
 from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
-from .ages import AGE_MAX, age_window, is_age, looks_like_age
+from .ages import age_window, is_age_line
+from .document import Block, Role, TextDocument, line_blocks
 from .vocabulary import CLOCK, DASHES
 from .wire import WireLine, looks_like_wire, parse_wire, read_line, split_trailing_age
 
@@ -45,10 +48,15 @@ class Kind(Enum):
 class Token(NamedTuple):
     kind: Kind
     text: str
-    link: str | None = None
+    block: Block  # the block the token was read from
     wire: WireLine | None = None
     headline: Headline | None = None
     section: str | None = None  # of a `Meer uit` line
+    item: int | None = None  # of a wire line: the element holding its item (see _mark_items)
+
+    @property
+    def link(self) -> str | None:
+        return self.block.link
 
 
 # `Meer uit Sport`, `Meer uit: de regio »`, and spans glued by markup: `Meer uitSport`.
@@ -106,7 +114,16 @@ def read_page(
     lines: list[str], links: list[str | None], fetched_at: datetime, heading: str | None
 ) -> ParsedPage:
     """The structure of a page given as its non-empty lines (url left for the caller)."""
-    tokens = _mark_headline_runs(_tokenize(lines, links))
+    return read_blocks(line_blocks(lines, links), fetched_at, heading)
+
+
+def read_document(document: TextDocument, fetched_at: datetime) -> ParsedPage:
+    """The structure of a document (url, page date and links left for the caller)."""
+    return read_blocks(document.blocks, fetched_at, document.heading)
+
+
+def read_blocks(blocks: list[Block], fetched_at: datetime, heading: str | None) -> ParsedPage:
+    tokens = _mark_items(_mark_headline_runs(_tokenize(blocks)))
     meer_uit = _find_meer_uit(tokens)
     if meer_uit is not None:
         return _read_article(tokens, meer_uit, fetched_at, heading)
@@ -116,64 +133,70 @@ def read_page(
 # --- tokens ------------------------------------------------------------------------------
 
 
-def _tokenize(lines: list[str], links: list[str | None]) -> list[Token]:
+def _tokenize(blocks: list[Block]) -> list[Token]:
     tokens: list[Token] = []
-    add = tokens.append
     on_top = True  # no wire line yet: where the webmail banner stands
-    for text, link in zip(lines, links):
-        if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
-            text = text.replace("ƫ", "ë")
-        if len(text) <= AGE_MAX and (is_age(text) or looks_like_age(text)):
-            add(Token(Kind.AGE, text, link))  # an unknown phrase gets a warning later
-            continue
-        if text[:4].lower() in _METADATA_STARTS and _METADATA.fullmatch(text):
-            add(Token(Kind.METADATA, text, link))
-            continue
-        age, rest, wire = read_line(text)
-        if age is not None:
-            add(Token(Kind.AGE, age, link))
-        if wire is None:
-            add(_other_token(rest, link, on_top))
-            continue
-        on_top = False
-        trailing = split_trailing_age(rest)
-        if trailing is None:
-            add(Token(Kind.WIRE, rest, link, wire))
-        else:
-            rest, age = trailing
-            add(Token(Kind.WIRE, rest, link, parse_wire(rest) or wire))
-            add(Token(Kind.AGE, age, link))
+    for block in blocks:
+        on_top = _tokenize_block(block, on_top, tokens) and on_top
     return tokens
 
 
-def _other_token(text: str, link: str | None, on_top: bool) -> Token:
+def _tokenize_block(block: Block, on_top: bool, tokens: list[Token]) -> bool:
+    """Add the tokens of one block; False when it holds a wire line."""
+    add = tokens.append
+    text = block.text
+    if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
+        text = text.replace("ƫ", "ë")
+    if is_age_line(text):
+        add(Token(Kind.AGE, text, block))  # an unknown phrase gets a warning later
+        return True
+    if text[:4].lower() in _METADATA_STARTS and _METADATA.fullmatch(text):
+        add(Token(Kind.METADATA, text, block))
+        return True
+    age, rest, wire = read_line(text)
+    if age is not None:
+        add(Token(Kind.AGE, age, block))
+    if wire is None:
+        add(_other_token(rest, block, on_top))
+        return True
+    trailing = split_trailing_age(rest)
+    if trailing is None:
+        add(Token(Kind.WIRE, rest, block, wire))
+    else:
+        rest, age = trailing
+        add(Token(Kind.WIRE, rest, block, parse_wire(rest) or wire))
+        add(Token(Kind.AGE, age, block))
+    return False
+
+
+def _other_token(text: str, block: Block, on_top: bool) -> Token:
     """A line that is no wire line. The webmail banner heads the page (`on_top`: above the
     first wire line); further down, `webmail` is just a word in a title."""
     if len(text) > _SHORT_LINE:  # only short lines can be anything but plain text
-        return Token(Kind.OTHER, text, link)
+        return Token(Kind.OTHER, text, block)
     if _MAY_BE_SPECIAL.match(text) is not None:  # the cheap test first: one regex, not five
-        special = _special_token(text, link)
+        special = _special_token(text, block)
         if special is not None:
             return special
     if on_top and "webmail" in text.lower():
-        return Token(Kind.BANNER, text, link)
-    return Token(Kind.OTHER, text, link)
+        return Token(Kind.BANNER, text, block)
+    return Token(Kind.OTHER, text, block)
 
 
-def _special_token(text: str, link: str | None) -> Token | None:
+def _special_token(text: str, block: Block) -> Token | None:
     """A read-more link, `Meer uit`, `Net binnen`, a date or edition line; else None."""
     if is_read_more(text):
-        return Token(Kind.CHROME, text, link)
+        return Token(Kind.CHROME, text, block)
     meer_uit = _MEER_UIT.fullmatch(text)
     if meer_uit is not None:
-        section = _meer_uit_section(meer_uit)
-        return None if section is None else Token(Kind.MEER_UIT, text, link, section=section)
+        section = _meer_uit_section(meer_uit, block)
+        return None if section is None else Token(Kind.MEER_UIT, text, block, section=section)
     if _NET_BINNEN.fullmatch(text):
-        return Token(Kind.NET_BINNEN, text, link)
+        return Token(Kind.NET_BINNEN, text, block)
     if _DATE.fullmatch(text):
-        return Token(Kind.DATE, text, link)
+        return Token(Kind.DATE, text, block)
     if _EDITION.match(text):
-        return Token(Kind.EDITION, text, link)
+        return Token(Kind.EDITION, text, block)
     return None
 
 
@@ -182,11 +205,17 @@ def is_read_more(text: str) -> bool:
     return len(text) <= READ_MORE_MAX and _READ_MORE.fullmatch(text.strip(" »›>→….:")) is not None
 
 
-def _meer_uit_section(match: re.Match[str]) -> str | None:
-    """The section of a `Meer uit <Section>` heading; None for a sentence that starts so."""
+def _meer_uit_section(match: re.Match[str], block: Block) -> str | None:
+    """The section of a `Meer uit <Section>` heading; None for a sentence that starts so.
+    Glued to the words (`Meer uitSport`), it is a section where markup shows two elements
+    meeting there, or (a text dump) where a capital starts it."""
     section = match.group("section").strip()
-    glued = not match.group("gap")
-    if glued and not section[0].isupper() or section[-1] in _SENTENCE_END:
+    if not match.group("gap"):
+        glued_at = match.start("section")
+        apart = glued_at in block.joints if block.containers else section[0].isupper()
+        if not apart:
+            return None
+    if section[-1] in _SENTENCE_END:
         return None
     return section if len(section.split()) <= _SECTION_WORDS else None
 
@@ -237,6 +266,32 @@ def _split_headline_title(tokens: list[Token], index: int) -> Token | None:
     if following == len(tokens) or tokens[following].kind is not Kind.OTHER:
         return None
     return tokens[following] if _CLOCK_AT_END.search(tokens[index].text) else None
+
+
+# Lines that head a part of the page: the element of an item never holds one of them.
+_ANCHORS = (Kind.WIRE, Kind.MEER_UIT, Kind.NET_BINNEN)
+
+
+def _mark_items(tokens: list[Token]) -> list[Token]:
+    """Each wire line's item element, where markup says it: the widest element around the
+    line that holds no other wire line, no `Meer uit` or `Net binnen` heading and no `<h1>`
+    (a teaser card, a list item, a table row, a teaser article). Lines of a text dump stand
+    in no element: their items are read by position."""
+    if not any(token.block.containers for token in tokens):
+        return tokens
+    settled = _settle_wire_lines(tokens)  # a title shaped like a wire line is no item of its own
+    anchors = {
+        id(token.block): token.block for token in settled
+        if token.block.containers
+        and (token.kind in _ANCHORS or (token.block.role is Role.HEADING and token.block.level == 1))
+    }
+    shared = Counter(chain.from_iterable(block.containers for block in anchors.values()))
+    result = list(tokens)
+    for index, token in enumerate(settled):
+        if token.kind is Kind.WIRE and token.block.containers:
+            item = next((element for element in token.block.containers if shared[element] == 1), None)
+            result[index] = token._replace(item=item)
+    return result
 
 
 def _find_meer_uit(tokens: list[Token]) -> int | None:
@@ -511,6 +566,9 @@ def _is_doubtful(token: Token) -> bool:
 
 def _item_slots(tokens: list[Token]) -> list[_Slot]:
     wires = [i for i, token in enumerate(tokens) if token.kind is Kind.WIRE]
+    by_element = _slots_by_element(tokens, wires)
+    if by_element is not None:
+        return by_element
     if _ages_come_first(tokens, wires):
         return _slots_age_first(tokens, wires)
     slots: list[_Slot] = []
@@ -521,6 +579,35 @@ def _item_slots(tokens: list[Token]) -> list[_Slot]:
         age = index + 1 if has_age else None
         slots.append(_Slot(index, title, age))
         item_end = age if age is not None else index
+    return slots
+
+
+def _slots_by_element(tokens: list[Token], wires: list[int]) -> list[_Slot] | None:
+    """Slots when every item stands in an element of its own (see `_mark_items`): its age
+    and its title are the ones in that element, above or below the wire line; a title
+    outside it is the line just above the element, when that belongs to no item. None when
+    the document does not say (a text dump, items sharing one element)."""
+    items = {tokens[index].item: index for index in wires}
+    if not wires or None in items or len(items) != len(wires):
+        return None
+    members: dict[int, list[int]] = {index: [] for index in wires}
+    elements = items.keys()
+    for index, token in enumerate(tokens):
+        containers = token.block.containers
+        if token.kind is not Kind.WIRE and not elements.isdisjoint(containers):
+            element = next(element for element in containers if element in items)
+            members[items[element]].append(index)
+    claimed = {index for parts in members.values() for index in parts} | set(wires)
+    slots = []
+    for wire, parts in members.items():
+        ages = [i for i in parts if tokens[i].kind is Kind.AGE]
+        titles = [i for i in parts if i < wire and tokens[i].kind is Kind.OTHER]
+        age = min(ages, key=lambda i: abs(i - wire)) if ages else None
+        title = titles[-1] if titles else None
+        above = min(parts[0], wire) - 1 if parts else wire - 1
+        if title is None and above >= 0 and above not in claimed and tokens[above].kind is Kind.OTHER:
+            title = above
+        slots.append(_Slot(wire, title, age))
     return slots
 
 
@@ -552,7 +639,7 @@ def _slots_age_first(tokens: list[Token], wires: list[int]) -> list[_Slot]:
 def _has_titles(tokens: list[Token], slots: list[_Slot], after_heading: bool) -> bool:
     """Whether this page's items carry titles (layouts B, D) or not (layouts A, C)."""
     titled = [slot.title is not None for slot in slots]
-    if any(_source_prefix(tokens[s.title].text) for s in slots if s.title is not None):
+    if any(_source_prefix(tokens[s.title]) for s in slots if s.title is not None):
         return True
     if len(slots) > 1:
         return 2 * sum(titled[1:]) >= len(slots) - 1
@@ -576,7 +663,7 @@ def _item(
     title_token = tokens[slot.title] if titled and slot.title is not None else None
     title = None
     if title_token is not None:
-        title = title_token.text[_source_prefix(title_token.text) :].strip() or title_token.text
+        title = title_token.text[_source_prefix(title_token) :].strip() or title_token.text
     age_text = tokens[slot.age].text if slot.age is not None else None
     window = None
     if age_text is not None:
@@ -591,13 +678,17 @@ def _item(
     return Item(title, wire.dateline, wire.places, wire.agencies, wire.body, age_text, window, link)
 
 
-def _source_prefix(title: str) -> int:
+def _source_prefix(token: Token) -> int:
     """The length of a listing title's source prefix: `ANP Minister …`, or glued by markup
-    that set the source in its own element, `ANPMinister …`; 0 without one."""
+    that set the source in its own element, `ANPMinister …` (where markup says so by a
+    joint after `ANP`; in a text dump, where a capitalised word follows); 0 without one."""
+    title = token.text
     if not title.startswith("ANP"):
         return 0
     if title.startswith(_SOURCE_PREFIX):
         return len(_SOURCE_PREFIX)
+    if token.block.containers:
+        return 3 if 3 in token.block.joints else 0
     glued = title[3:5]
     return 3 if len(glued) == 2 and glued[0].isupper() and glued[1].islower() else 0
 

@@ -26,6 +26,11 @@ INVISIBLE_TAGS = frozenset(
 # Landmarks that are chrome: their text is dropped unless they hold the page's heading or
 # main content, or wire copy (a sidebar marked up as navigation or footer).
 CHROME_LANDMARKS = frozenset("nav footer form search".split())
+# A `<header>` outside sectioning content is the page's banner (the ARIA rule): the site's
+# logo and menus, dropped whole unless it holds the page's heading or wire copy. Inside an
+# article or section it is that part's own header, and content.
+BANNER_TAG = "header"
+SECTIONING_TAGS = frozenset("article aside main nav section".split())
 CHROME_ROLES = frozenset("dialog alertdialog navigation banner contentinfo search".split())
 MODAL_ROLES = frozenset({"dialog", "alertdialog"})
 # Links are stricter than text: a page's `<header>` is read for its text (it may hold the

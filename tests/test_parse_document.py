@@ -1,0 +1,142 @@
+"""The structured document between markup and grammar: blocks with their role, landmark,
+nesting and inline joints, and the grammar grouping an item by the element it stands in."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from newsarchive.parse import parse_page, text_to_document
+from newsarchive.parse.document import Block, Landmark, Role
+from newsarchive.parse.html import html_to_document
+
+FETCHED = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
+
+
+def blocks(body: str) -> list[Block]:
+    return html_to_document(f"<html><body>{body}</body></html>").blocks
+
+
+def test_each_block_says_its_role_heading_level_and_landmark() -> None:
+    body = (
+        "<header><h1>Titel</h1></header><main><p>alinea</p><ul><li>punt</li></ul>"
+        "<table><tr><td>cel</td></tr></table><div>los</div><pre>vast</pre></main>"
+        "<aside><h3>Meer uit Sport</h3><article><p>ASSEN (ANP) - Regen.</p>"
+        "<footer><time datetime='2026-03-17T09:00Z'>3 uur geleden</time></footer></article></aside>"
+    )
+    assert [(b.text, b.role, b.level, b.landmark) for b in blocks(body)] == [
+        ("Titel", Role.HEADING, 1, Landmark.HEADER),
+        ("alinea", Role.PARAGRAPH, 0, Landmark.MAIN),
+        ("punt", Role.LIST_ITEM, 0, Landmark.MAIN),
+        ("cel", Role.CELL, 0, Landmark.MAIN),
+        ("los", Role.LINE, 0, Landmark.MAIN),
+        ("vast", Role.PREFORMATTED, 0, Landmark.MAIN),
+        ("Meer uit Sport", Role.HEADING, 3, Landmark.ASIDE),
+        ("ASSEN (ANP) - Regen.", Role.PARAGRAPH, 0, Landmark.MAIN),  # an article in the aside
+        ("3 uur geleden", Role.TIME, 0, Landmark.FOOTER),
+    ]
+
+
+def test_blocks_of_one_card_share_its_element_and_no_other_card_does() -> None:
+    card = "<div class='card'><h3>Titel {0}</h3><p>GOES - Bericht {0}.</p></div>"
+    first_title, first_wire, second_title, second_wire = blocks(f"<div>{card.format(1)}{card.format(2)}</div>")
+    first, second = set(first_title.containers), set(second_title.containers)
+    assert set(first_wire.containers) >= first - {first_title.containers[-1]}
+    assert (first & set(first_wire.containers)) - second != set()  # the card of item 1
+    assert set(second_wire.containers) & first == set(first_title.containers[:-2])  # only the page around both
+
+
+def test_a_teaser_card_link_is_an_element_of_its_own() -> None:
+    title, wire = blocks("<a href='/1'><h3>Titel</h3><p>GOES - Bericht.</p></a><p>na</p>")[:2]
+    assert (title.role, wire.link) == (Role.HEADING, "/1")
+    assert title.containers[0] == wire.containers[0]
+
+
+def test_joints_mark_inline_elements_that_meet_without_whitespace() -> None:
+    glued, spaced, dateline, invisible = blocks(
+        "<p><span>ANP</span><span>Minister</span> zwijgt</p><p><span>ANP</span> <span>Minister</span></p>"
+        "<p><b>GOES</b>- Brand.</p><p><span>Meer uit</span>\u200b<span>Sport</span></p>"
+    )
+    assert (glued.text, glued.joints) == ("ANPMinister zwijgt", (3,))
+    assert (spaced.text, spaced.joints) == ("ANP Minister", ())
+    assert (dateline.text, dateline.joints) == ("GOES- Brand.", (4,))
+    assert (invisible.text, invisible.joints) == ("Meer uitSport", (8,))
+
+
+def test_deep_nesting_keeps_only_the_innermost_elements_of_a_block() -> None:
+    (block,) = blocks("<div>" * 500 + "diep" + "</div>" * 500)
+    assert block.text == "diep" and 0 < len(block.containers) <= 64
+
+
+def test_a_text_dump_line_is_a_block_that_says_nothing_more() -> None:
+    document = text_to_document("Titel\nGOES - Bericht.\n3 uur geleden\n")
+    assert document.blocks == [Block("Titel"), Block("GOES - Bericht."), Block("3 uur geleden")]
+
+
+def test_items_are_grouped_by_their_card_whatever_the_order_inside() -> None:
+    """Age below the wire line in one card, above it in the next: only the cards say which
+    age is whose (read by position, the second card's age would go to the first item)."""
+    cards = (
+        "<article><h3>Brand in schuur</h3><p>GOES - Niemand gewond.</p><span>3 uur geleden</span></article>"
+        "<article><span>1 dag geleden</span><h3>Dijk wordt hoger</h3><p>VEERE (ANP) - Werk begint.</p></article>"
+        "<article><h3>Veer vaart weer</h3><p>VLISSINGEN - Dienst hervat.</p><span>1 week geleden</span></article>"
+    )
+    page = parse_page(f"<html><body><h1>Zeeland</h1><main>{cards}</main></body></html>", FETCHED)
+    assert [(i.title, i.dateline, i.age_text) for i in page.items] == [
+        ("Brand in schuur", "GOES", "3 uur geleden"),
+        ("Dijk wordt hoger", "VEERE", "1 dag geleden"),
+        ("Veer vaart weer", "VLISSINGEN", "1 week geleden"),
+    ]
+    assert (page.kind, page.section, page.warnings) == ("listing", "Zeeland", [])
+
+
+def test_items_sharing_one_element_are_read_by_position() -> None:
+    soup = "<div>GOES - Niemand gewond.<br>3 uur geleden<br>VEERE (ANP) - Werk begint.<br>1 dag geleden</div>"
+    page = parse_page(f"<html><body><h1>Zeeland</h1>{soup}</body></html>", FETCHED)
+    assert [(i.dateline, i.age_text) for i in page.items] == [("GOES", "3 uur geleden"), ("VEERE", "1 dag geleden")]
+
+
+def test_a_title_in_the_row_above_the_item_row_is_its_title() -> None:
+    rows = (
+        "<tr><td colspan=2>Brand in schuur</td></tr><tr><td>GOES - Niemand gewond.</td><td>3 uur geleden</td></tr>"
+        "<tr><td colspan=2>Dijk wordt hoger</td></tr><tr><td>VEERE (ANP) - Werk begint.</td><td>1 dag geleden</td></tr>"
+    )
+    page = parse_page(f"<html><body><h1>Zeeland</h1><table>{rows}</table></body></html>", FETCHED)
+    assert [(i.title, i.dateline, i.age_text) for i in page.items] == [
+        ("Brand in schuur", "GOES", "3 uur geleden"), ("Dijk wordt hoger", "VEERE", "1 dag geleden"),
+    ]
+
+
+def test_the_page_header_is_dropped_whole_but_a_header_of_an_article_is_content() -> None:
+    site_header = (
+        "<header><a href='/'>Omroep Voorbeeld</a><div class='mega'><h4>Regio</h4><ul>"
+        "<li><a href='/net-binnen'>Net binnen</a></li><li><a href='/goes'>Goes</a></li></ul>"
+        "<p>Zoek in het nieuws</p></div></header>"
+    )
+    article = "<main><article><header><p>Regio</p><h2>Dijk wordt hoger</h2></header><p>VEERE (ANP) - Werk.</p></article></main>"
+    assert [b.text for b in blocks(site_header + article)] == ["Regio", "Dijk wordt hoger", "VEERE (ANP) - Werk."]
+
+
+def test_a_page_header_holding_wire_copy_or_the_heading_is_kept() -> None:
+    wire = "<header><p>Net binnen</p><p>- Sport 9:31 Beachduo wint</p></header><main><p>tekst</p></main>"
+    assert [b.text for b in blocks(wire)] == ["Net binnen", "- Sport 9:31 Beachduo wint", "tekst"]
+    heading = "<header><nav><a href='/'>Home</a></nav><h1>Titel</h1></header><p>tekst</p>"
+    assert [b.text for b in blocks(heading)] == ["Titel", "tekst"]
+
+
+def test_a_source_prefix_glued_by_markup_is_found_by_its_joint_not_by_its_letters() -> None:
+    cards = (
+        "<article><h3><abbr>ANP</abbr><span>O-ploeg wint</span></h3><p>DEN HAAG (ANP) - Winst.</p>"
+        "<span>1 uur geleden</span></article>"
+        "<article><h3>ANPMinister zwijgt</h3><p>KOPENHAGEN (ANP) - Geen reactie.</p><span>1 maand geleden</span></article>"
+    )
+    page = parse_page(f"<html><body><h1>Politiek</h1><main>{cards}</main></body></html>", FETCHED)
+    assert [i.title for i in page.items] == ["O-ploeg wint", "ANPMinister zwijgt"]
+
+
+def test_meer_uit_glued_to_its_section_by_markup_opens_the_sidebar_whatever_its_case() -> None:
+    sidebar = "<aside><h2><span>Meer uit</span><span>de regio</span></h2><p>ASSEN (ANP) - Iets.</p><span>1 uur geleden</span></aside>"
+    page = parse_page(f"<html><body><h1>Titel</h1><p>GOES - Het bericht.</p>{sidebar}</body></html>", FETCHED)
+    assert (page.kind, page.section, [i.dateline for i in page.items]) == ("article", "de regio", ["ASSEN"])
+    one_word = "<p>Meer uitgaven dan gepland</p>"
+    page = parse_page(f"<html><body><h1>Titel</h1><p>GOES - Het bericht.</p>{one_word}</body></html>", FETCHED)
+    assert (page.section, page.lead.paragraphs) == (None, ("Het bericht.", "Meer uitgaven dan gepland"))
