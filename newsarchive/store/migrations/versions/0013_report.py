@@ -48,8 +48,8 @@ BROWSED = {  # view: its SELECT, in the order people browse them
                            "last_fetched_at, next_due_at, failure_count, last_status, last_error, "
                            "failure_reason, given_up_reason, page_id FROM crawl_frontier",
     "crawl_responses_view": "SELECT crawl_responses.id, url, final_url, status, "
-                            "raw_bodies.size AS body_size, fetched_at, page_id, "
-                            "crawl_responses.content_hash FROM crawl_responses "
+                            "raw_bodies.size AS body_size, fetched_at, page_id "
+                            "FROM crawl_responses "
                             "LEFT JOIN raw_bodies ON raw_bodies.content_hash = "
                             "crawl_responses.content_hash",
 }
