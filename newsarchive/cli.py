@@ -492,6 +492,12 @@ def _log_file_formatter() -> Any:
         def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
             return log_time(record.created)
 
+        def format(self, record: logging.LogRecord) -> str:
+            """A traceback's lines (a crashed handler's) start with the time and level too."""
+            first, *more = super().format(record).splitlines() or [""]
+            head = f"{self.formatTime(record)} {record.levelname} "
+            return "\n".join([first, *(head + "  " + line for line in more)])
+
     return IsoFormatter("%(asctime)s %(levelname)s %(message)s")
 
 

@@ -101,3 +101,24 @@ def test_ctrl_c_leaves_an_interrupted_line(fixture_site, tmp_path):
                  f"{body_size(fixture_site.url('/robots.txt'))} bytes"),
         ("INFO", "INTERRUPTED the next run resumes where this one stopped"),
     ]
+
+
+def test_a_traceback_in_the_log_keeps_the_time_format_on_every_line(tmp_path: Path):
+    log = tmp_path / "crawl.log"
+
+    def work(archive, progress):
+        import logging
+
+        try:
+            {}["meta"]
+        except KeyError as exc:
+            logging.getLogger("newsarchive.crawl").info("the crash on %s", "http://x/", exc_info=exc)
+        raise KeyboardInterrupt
+
+    with pytest.raises(SystemExit):
+        _run_fetching(str(tmp_path / "a.db"), True, log, work)
+    messages = log_lines(log)
+    assert messages[0] == ("INFO", "the crash on http://x/")
+    assert messages[1] == ("INFO", "  Traceback (most recent call last):")
+    assert messages[-2] == ("INFO", "  KeyError: 'meta'")
+    assert messages[-1] == ("INFO", "INTERRUPTED the next run resumes where this one stopped")

@@ -156,7 +156,7 @@ def test_volume_tables_equal_counts_of_the_raw_rows(report_archive: Archive, arc
     assert list(counts) == hours
     assert tables["items_by_agency"][0][:2] == ["hour (UTC)", "items"]
     agencies = tables["items_by_agency"][0][2:]
-    assert sorted(agencies) == ["(none)", "AFP", "ANP", "RTR", "dpa"]
+    assert sorted(agencies) == ["(none)", "AFP", "ANP", "DPA", "RTR"]
     for hour in hours:
         assert counts[hour]["items"] == str(totals[hour])
         for name in agencies:
