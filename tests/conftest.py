@@ -69,7 +69,8 @@ SCHEMA_TOKEN = "newsarchive_template_schema"
 def _postgres_archive_sql() -> str | None:
     """The SQL (pg_dump) that fills an empty schema named SCHEMA_TOKEN with a newly migrated
     archive: the same archive as the migrations make, in a fraction of the time. Made once
-    per test run; None without pg_dump (each archive is migrated then)."""
+    per test run; None without a pg_dump that can dump this server (each archive is migrated
+    then)."""
     if shutil.which("pg_dump") is None:
         return None
     schema_url = _postgres_schema()
@@ -77,13 +78,16 @@ def _postgres_archive_sql() -> str | None:
     schema = _schema_of(url)
     try:
         open_archive(url).engine.dispose()
-        dump = subprocess.run(
+        dumped = subprocess.run(
             ["pg_dump", "--host", "127.0.0.1", "--port", "5432", "--username", "postgres", "--dbname", "test",
              "--schema", schema, "--no-owner", "--no-privileges", "--inserts"],
-            capture_output=True, text=True, check=True,
-        ).stdout
+            capture_output=True, text=True,
+        )
     finally:
         schema_url.close()
+    if dumped.returncode != 0:  # e.g. a pg_dump older than the server
+        return None
+    dump = dumped.stdout
     lines = [
         line for line in dump.splitlines()
         if not line.startswith("\\") and line != f"CREATE SCHEMA {schema};"  # psql commands; exists

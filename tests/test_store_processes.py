@@ -74,14 +74,15 @@ def counts(db: str) -> dict[str, int]:
         engine.dispose()
 
 
-def wait_for_reader(fifo: Path, deadline: float) -> int:
-    """Open the FIFO for writing once a reader holds it open (the ingest blocked on it)."""
+def wait_for_reader(fifo: Path, process: subprocess.Popen, deadline: float) -> int:
+    """Open the FIFO for writing once `process` holds it open to read (blocked on it)."""
     while True:
         try:
             return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
         except OSError as exc:  # ENXIO: nobody reads it yet
             if exc.errno != errno.ENXIO or time.monotonic() > deadline:
                 raise
+            assert process.poll() is None, process.communicate()[1]
             time.sleep(0.01)
 
 
@@ -97,7 +98,7 @@ def test_kill_9_during_a_large_ingest_then_rerun_leaves_no_duplicate_or_half_pag
     paths = [str(tmp_path / "first"), str(gate), str(tmp_path / "rest")]
     process = ingest_paths(paths, archive_url)
     try:
-        held = wait_for_reader(gate, time.monotonic() + 300)
+        held = wait_for_reader(gate, process, time.monotonic() + 300)
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
