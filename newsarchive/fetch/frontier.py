@@ -276,7 +276,6 @@ class Frontier:
         def work(connection: Connection) -> int:
             response_id = keep_response(connection, kept)
             self._mark(connection, url, response, state=FrontierState.FETCHED, kind=kind)
-            self.codec.refresh(connection)  # a dictionary for later bodies, once there are enough
             return response_id
 
         return self._write(work)
