@@ -361,7 +361,6 @@ class Frontier:
         def work(connection: Connection) -> int:
             response_id = keep_response(connection, kept)
             self._mark(connection, url, response, state=FrontierState.FETCHED, kind=kind)
-            self.codec.refresh(connection)  # a dictionary for later bodies, once there are enough
             if also is not None:
                 also(connection)
             return response_id
