@@ -1,14 +1,15 @@
 """Ingest speed: generated pages into a fresh SQLite archive (issue 3).
 
-    python bench/ingest_bench.py [--pages 20000] [--modes text,html,store] [--keep DIR]
+    python bench/ingest_bench.py [--pages 20000] [--modes text,html,store,bare] [--keep DIR]
 
 Generates article pages of layout A from a wire stream: a lead and seven sidebar items each,
 the stream advancing so that every item is seen about ten times (its age growing from page to
-page), the leads repeating ten times too. Three runs, each in its own process and its own fresh
+page), the leads repeating ten times too. One run a mode, each in its own process and its own fresh
 archive: `text` (text dumps, parse + store), `html` (realistic HTML of 80-150 KB in the markup
-shapes of tests/render_html.py, parse + store) and `store` (parsing not timed: storage
-alone). Page generation is not timed. Prints pages/s, items/s, sightings/s, peak RSS (and RSS at
-half-way: memory must stay flat), and archive bytes per item with every index, then per table
+shapes of tests/render_html.py, parse + store), `store` (parsing not timed: storage alone) and
+`bare` (`store` without the triggers that keep the report's daily counts, store/rollups.py:
+what they cost). Page generation is not timed. Prints pages/s, items/s, sightings/s, peak RSS
+(and RSS at half-way: memory must stay flat), and archive bytes per item with every index, then per table
 (with its indexes; SQLite's dbstat).
 Targets: html >= 200 pages/s, text >= 2,000 pages/s, store >= 3,000 pages/s, RSS < 200 MB,
 < 1 KB per item.
@@ -37,6 +38,7 @@ from render_html import SHAPES, LeadStory, WireItem, WirePage, render  # noqa: E
 from store_pages import WireStory, age_text  # noqa: E402
 
 from newsarchive.parse import parse_page  # noqa: E402
+from newsarchive.store import rollups  # noqa: E402
 from newsarchive.store.archive import open_archive  # noqa: E402
 
 START = datetime(2026, 3, 1, 6, 0, tzinfo=timezone.utc)
@@ -115,17 +117,21 @@ def run(mode: str, count: int, folder: Path) -> None:
         for n in range(count):
             before, before_cpu = time.perf_counter(), time.process_time()
             data, fetched_at = next(source)
-            if mode == "store":
+            if mode in ("store", "bare"):
                 page = parse_page(data, fetched_at)
             untimed += time.perf_counter() - before
             untimed_cpu += time.process_time() - before_cpu
-            if mode != "store":
+            if mode not in ("store", "bare"):
                 page = parse_page(data, fetched_at)
             if n == count // 2:
                 half_rss = rss_mb()
             yield page, data
 
     with open_archive(str(db)) as archive:
+        if mode == "bare":
+            with archive.engine.begin() as connection:
+                for trigger in rollups.TRIGGERS:
+                    connection.exec_driver_sql(f"DROP TRIGGER {trigger}")
         start, cpu = time.perf_counter(), time.process_time()
         results = list(archive.ingest_many(pages()))
         elapsed = time.perf_counter() - start - untimed
@@ -172,7 +178,7 @@ def table_sizes(db: Path, items: int) -> str:
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--pages", type=int, default=20_000)
-    options.add_argument("--modes", default="text,html,store")
+    options.add_argument("--modes", default="text,html,store,bare")
     options.add_argument("--keep", type=Path, help="write the archives here and keep them")
     options.add_argument("--run", help=argparse.SUPPRESS)  # one mode, in a child process
     args = options.parse_args()

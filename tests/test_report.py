@@ -403,6 +403,13 @@ def test_stories_shown_by_several_outlets_are_counted_per_site(report_archive: A
 
     run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
     table = html_tables(tmp_path / "r.html")["stories_reprinted"]
+    from newsarchive.report.model import Period
+    from newsarchive.report.series import story_sections
+
+    with report_archive.engine.connect() as connection:  # through the candidates or not
+        daily = report_archive.dialect == "sqlite"
+        assert story_sections(connection, Period(SINCE, UNTIL, daily), len(items), 0.0) == \
+            story_sections(connection, Period(SINCE, UNTIL, daily), len(items), 1.0)
     assert table[0] == ["story", "dateline", "text", "outlets", "versions"]
     listed = {int(row[0]): int(row[3]) for row in table[1:]}
     assert len(listed) == min(15, len(several))

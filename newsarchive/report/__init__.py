@@ -47,7 +47,7 @@ def build_report(archive: Archive | ArchiveReader, since: datetime | None = None
             *top_sections(connection, period),
             *precision_sections(connection, period),
             *crawl_sections(connection, period),
-            *story_sections(connection, period),
+            *story_sections(connection, period, items),
         ]
         return Report("newsarchive report", period, items, tuple(sections))
 

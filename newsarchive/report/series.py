@@ -46,6 +46,9 @@ UNKNOWN_WIDTH = "unknown"
 LAG_CLASSES = (*zip(("≤ 15 min", "≤ 1 h", "≤ 3 h", "≤ 12 h", "≤ 1 day", "≤ 3 days"), LAG_BOUNDS),
                ("longer", None))
 Range = tuple[datetime, datetime]
+# A period holding more than this share of the items looks for stories with several sites
+# among the candidates only (story_sections): cheaper than reading most items one by one.
+CANDIDATES_ABOVE = 0.2
 
 
 def has_daily_counts(connection: Connection) -> bool:
@@ -283,22 +286,28 @@ def precision_sections(connection: Connection, period: Period) -> list[Section]:
 # --- stories reprinted by several outlets ------------------------------------------------------
 
 
-def story_sections(connection: Connection, period: Period) -> list[Section]:
+def story_sections(connection: Connection, period: Period, items_in_period: int,
+                   candidates_above: float = CANDIDATES_ABOVE) -> list[Section]:
     """The period's stories shown by the most sites (the hosts of the pages that showed any
     of their versions); none when the archive has no stories table."""
     if not has_table(connection, "stories"):
         return []
     whole = [(period.since, period.until)]
     if period.daily:  # the sites of each item, counted by triggers
-        # Only a story of several items, or with an item shown by several sites, can have
-        # several sites: both found through an index, the period's items read for them only.
-        items = (f"several AS (SELECT story_id FROM items WHERE story_id IS NOT NULL "
-                 "GROUP BY story_id HAVING count(*) > 1 UNION SELECT items.story_id FROM "
-                 f"(SELECT item_id FROM {ITEM_SITES} GROUP BY item_id HAVING count(*) > 1) "
-                 "AS shown JOIN items ON items.id = shown.item_id), " + period_items(
-                     whole, "story_id", where="items.story_id IN (SELECT story_id FROM several)"))
         site, sites = f"{ITEM_SITES}.site", (
             f"JOIN {ITEM_SITES} ON {ITEM_SITES}.item_id = period_items.id")
+        items = period_items(whole, "story_id", where="items.story_id IS NOT NULL")
+        total = run(connection, "SELECT count(*) FROM items")[0][0]
+        if items_in_period > candidates_above * total:
+            # Only a story of several items, or with an item shown by several sites, can have
+            # several sites: both found through an index (a pass over every item's story and
+            # sites), then the period's items read for those stories only.
+            items = (f"several AS (SELECT story_id FROM items WHERE story_id IS NOT NULL "
+                     "GROUP BY story_id HAVING count(*) > 1 UNION SELECT items.story_id FROM "
+                     f"(SELECT item_id FROM {ITEM_SITES} GROUP BY item_id HAVING count(*) > 1) "
+                     "AS shown JOIN items ON items.id = shown.item_id), " + period_items(
+                         whole, "story_id",
+                         where="items.story_id IN (SELECT story_id FROM several)"))
     else:
         items = period_items(whole, "story_id", where="items.story_id IS NOT NULL")
         site, sites = host_of(connection, "pages.url"), (
