@@ -127,6 +127,8 @@ def main() -> None:
     parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--skip-single", action="store_true",
                         help="no 1-worker run (it takes minutes); ratios then to 8 workers")
+    parser.add_argument("--single-only", action="store_true",
+                        help="only the 1-worker run (the baseline of the ratios)")
     parser.add_argument("--baseline", metavar="DIR",
                         help="also run each configuration with the newsarchive package in DIR")
     args = parser.parse_args()
@@ -136,6 +138,8 @@ def main() -> None:
           f"delay {args.delay} s, {args.db}; limits: hosts/delay {limit:.1f} pages/s, "
           f"hosts/(delay+latency) {reachable:.1f} pages/s")
     configurations = [("8 workers", 1, 8), ("3 processes x 4 workers", 3, 4)]
+    if args.single_only:
+        configurations = []
     if not args.skip_single:
         configurations.insert(0, ("1 worker", 1, 1))
     results = [measure(label, processes, workers, args)

@@ -104,7 +104,7 @@ def test_one_claim_per_host_at_a_time(archive):
     assert third is None
 
 
-def test_the_host_delay_counts_from_the_release(archive):
+def test_a_host_is_not_claimed_before_the_next_allowed_time_its_release_wrote(archive):
     clock = ManualClock()
     frontier, hosts = seeded(archive, clock), Hosts(archive.engine, CURVE)
     claim = frontier.claim("w1", Work(), clock.now(), lease=60)

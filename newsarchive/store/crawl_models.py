@@ -96,8 +96,8 @@ class CrawlHost(Base):
     """Politeness per host (`host[:port]`), shared by every crawl of the archive.
 
     Times are Unix seconds (sub-second, as the delay needs). A host is asked by one worker at a
-    time (the lease) and not before `next_allowed_at` (the end of the previous request plus the
-    host's delay) nor before `blocked_until` (a Retry-After, or the back-off after 429/503).
+    time (the lease) and not before `next_allowed_at` (when the previous request was sent, plus
+    the host's delay) nor before `blocked_until` (a Retry-After, or the back-off after 429/503).
     """
 
     __tablename__ = "crawl_hosts"
