@@ -54,13 +54,11 @@ class Token(NamedTuple):
     section: str | None = None  # of a `Meer uit` line
     item: int | None = None  # of a wire line: the element holding its item (see _mark_items)
 
-    @property
-    def link(self) -> str | None:
-        return self.block.link
-
 
 # `Meer uit Sport`, `Meer uit: de regio »`, and spans glued by markup: `Meer uitSport`.
 _KIND = itemgetter(0)  # of a Token
+_BLOCK = itemgetter(2)  # of a Token
+_CONTAINERS = itemgetter(5)  # of a Block
 _MEER_UIT = re.compile(
     r"meer uit(?P<gap>:?\s*)(?P<section>[^\W\d_][^\d]{0,40}?)[\s:»›>]*", re.IGNORECASE
 )
@@ -245,7 +243,7 @@ def _mark_headline_runs(tokens: list[Token]) -> list[Token]:
             if found is None or (dashed is not None and found[1] != dashed):
                 break
             headline, dashed = found
-            headline = replace(headline, url=candidate.link or (title and title.link))
+            headline = replace(headline, url=candidate.block.link or (title and title.block.link))
             result[index] = candidate._replace(kind=Kind.HEADLINE, headline=headline)
             index += 1
             if title is not None:  # part of the headline above, not a headline of its own
@@ -272,7 +270,7 @@ def _mark_items(tokens: list[Token]) -> list[Token]:
     line that holds no other wire line, no `Meer uit` or `Net binnen` heading and no `<h1>`
     (a teaser card, a list item, a table row, a teaser article). Lines of a text dump stand
     in no element: their items are read by position."""
-    if not any(token.block.containers for token in tokens):
+    if not any(map(_CONTAINERS, map(_BLOCK, tokens))):  # in C: text dumps are read thousands a second
         return tokens
     settled = _settle_wire_lines(tokens)  # a title shaped like a wire line is no item of its own
     anchors = {
@@ -669,7 +667,7 @@ def _item(
         warnings.append(f"item {wire.dateline!r} has no age")
     elif window is None:
         warnings.append(f"unknown age phrase {age_text!r} of item {wire.dateline!r}")
-    link = tokens[slot.wire].link or (title_token.link if title_token else None)
+    link = tokens[slot.wire].block.link or (title_token.block.link if title_token else None)
     return Item(title, wire.dateline, wire.places, wire.agencies, wire.body, age_text, window, link)
 
 
