@@ -580,8 +580,10 @@ def _slots_by_element(tokens: list[Token], wires: list[int]) -> list[_Slot] | No
     and its title are the ones in that element, above or below the wire line; a title
     outside it is the line just above the element, when that belongs to no item. None when
     the document does not say (a text dump, items sharing one element)."""
+    if not wires or tokens[wires[0]].item is None:  # the cheap test first: a text dump's
+        return None
     items = {tokens[index].item: index for index in wires}
-    if not wires or None in items or len(items) != len(wires):
+    if None in items or len(items) != len(wires):
         return None
     members: dict[int, list[int]] = {index: [] for index in wires}
     elements = items.keys()
