@@ -10,7 +10,7 @@ whole day before it, [midnight, midnight]. Windows are returned in UTC.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 from functools import lru_cache
 
 from ..items import PublicationWindow, to_utc
@@ -65,7 +65,7 @@ def looks_like_age(text: str) -> bool:
 def age_window(text: str, fetched_at: datetime) -> PublicationWindow | None:
     """The publication window `text` implies at fetch time, or None if it is not an age."""
     phrase = text.strip()
-    t = to_utc(fetched_at)
+    t = fetched_at if fetched_at.tzinfo is timezone.utc else to_utc(fetched_at)  # parse_page's is UTC
     days_back = CALENDAR_DAYS.get(phrase.lower())
     if days_back is not None:
         return _calendar_day(days_back, t)

@@ -90,6 +90,12 @@ class TextDocument:
 
 def line_blocks(lines: list[str], links: list[str | None] | None = None) -> list[Block]:
     """Lines of text (a text dump's) as blocks: a line is a block and says nothing more."""
-    if links is None:
-        return [Block(line) for line in lines]
-    return [Block(line, link) for line, link in zip(lines, links)]
+    rest = _PLAIN[2:]
+    # tuple.__new__ builds each Block in C (Block() runs a Python __new__ per line)
+    return [
+        tuple.__new__(Block, (line, link, *rest))
+        for line, link in zip(lines, links if links is not None else [None] * len(lines))
+    ]
+
+
+_PLAIN = Block("")  # a block that says nothing but its text

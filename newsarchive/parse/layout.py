@@ -25,7 +25,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
-from .ages import age_window, is_age_line
+from .ages import AGE_MAX, age_window, is_age_line
 from .document import Block, Role, TextDocument, line_blocks
 from .vocabulary import CLOCK, DASHES
 from .wire import WireLine, looks_like_wire, parse_wire, read_line, split_trailing_age
@@ -54,13 +54,11 @@ class Token(NamedTuple):
     section: str | None = None  # of a `Meer uit` line
     item: int | None = None  # of a wire line: the element holding its item (see _mark_items)
 
-    @property
-    def link(self) -> str | None:
-        return self.block.link
-
 
 # `Meer uit Sport`, `Meer uit: de regio »`, and spans glued by markup: `Meer uitSport`.
 _KIND = itemgetter(0)  # of a Token
+_BLOCK = itemgetter(2)  # of a Token
+_CONTAINERS = itemgetter(5)  # of a Block
 _MEER_UIT = re.compile(
     r"meer uit(?P<gap>:?\s*)(?P<section>[^\W\d_][^\d]{0,40}?)[\s:»›>]*", re.IGNORECASE
 )
@@ -135,38 +133,33 @@ def read_blocks(blocks: list[Block], fetched_at: datetime, heading: str | None) 
 
 def _tokenize(blocks: list[Block]) -> list[Token]:
     tokens: list[Token] = []
-    on_top = True  # no wire line yet: where the webmail banner stands
-    for block in blocks:
-        on_top = _tokenize_block(block, on_top, tokens) and on_top
-    return tokens
-
-
-def _tokenize_block(block: Block, on_top: bool, tokens: list[Token]) -> bool:
-    """Add the tokens of one block; False when it holds a wire line."""
     add = tokens.append
-    text = block.text
-    if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
-        text = text.replace("ƫ", "ë")
-    if is_age_line(text):
-        add(Token(Kind.AGE, text, block))  # an unknown phrase gets a warning later
-        return True
-    if text[:4].lower() in _METADATA_STARTS and _METADATA.fullmatch(text):
-        add(Token(Kind.METADATA, text, block))
-        return True
-    age, rest, wire = read_line(text)
-    if age is not None:
-        add(Token(Kind.AGE, age, block))
-    if wire is None:
-        add(_other_token(rest, block, on_top))
-        return True
-    trailing = split_trailing_age(rest)
-    if trailing is None:
-        add(Token(Kind.WIRE, rest, block, wire))
-    else:
-        rest, age = trailing
-        add(Token(Kind.WIRE, rest, block, parse_wire(rest) or wire))
-        add(Token(Kind.AGE, age, block))
-    return False
+    on_top = True  # no wire line yet: where the webmail banner stands
+    for block in blocks:  # one loop, no call per line: text dumps are read thousands a second
+        text = block.text
+        if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
+            text = text.replace("ƫ", "ë")
+        if len(text) <= AGE_MAX and is_age_line(text):
+            add(Token(Kind.AGE, text, block))  # an unknown phrase gets a warning later
+            continue
+        if text[:4].lower() in _METADATA_STARTS and _METADATA.fullmatch(text):
+            add(Token(Kind.METADATA, text, block))
+            continue
+        age, rest, wire = read_line(text)
+        if age is not None:
+            add(Token(Kind.AGE, age, block))
+        if wire is None:
+            add(_other_token(rest, block, on_top))
+            continue
+        on_top = False
+        trailing = split_trailing_age(rest)
+        if trailing is None:
+            add(Token(Kind.WIRE, rest, block, wire))
+        else:
+            rest, age = trailing
+            add(Token(Kind.WIRE, rest, block, parse_wire(rest) or wire))
+            add(Token(Kind.AGE, age, block))
+    return tokens
 
 
 def _other_token(text: str, block: Block, on_top: bool) -> Token:
@@ -250,7 +243,7 @@ def _mark_headline_runs(tokens: list[Token]) -> list[Token]:
             if found is None or (dashed is not None and found[1] != dashed):
                 break
             headline, dashed = found
-            headline = replace(headline, url=candidate.link or (title and title.link))
+            headline = replace(headline, url=candidate.block.link or (title and title.block.link))
             result[index] = candidate._replace(kind=Kind.HEADLINE, headline=headline)
             index += 1
             if title is not None:  # part of the headline above, not a headline of its own
@@ -277,7 +270,7 @@ def _mark_items(tokens: list[Token]) -> list[Token]:
     line that holds no other wire line, no `Meer uit` or `Net binnen` heading and no `<h1>`
     (a teaser card, a list item, a table row, a teaser article). Lines of a text dump stand
     in no element: their items are read by position."""
-    if not any(token.block.containers for token in tokens):
+    if not any(map(_CONTAINERS, map(_BLOCK, tokens))):  # in C: text dumps are read thousands a second
         return tokens
     settled = _settle_wire_lines(tokens)  # a title shaped like a wire line is no item of its own
     anchors = {
@@ -587,8 +580,10 @@ def _slots_by_element(tokens: list[Token], wires: list[int]) -> list[_Slot] | No
     and its title are the ones in that element, above or below the wire line; a title
     outside it is the line just above the element, when that belongs to no item. None when
     the document does not say (a text dump, items sharing one element)."""
+    if not wires or tokens[wires[0]].item is None:  # the cheap test first: a text dump's
+        return None
     items = {tokens[index].item: index for index in wires}
-    if not wires or None in items or len(items) != len(wires):
+    if None in items or len(items) != len(wires):
         return None
     members: dict[int, list[int]] = {index: [] for index in wires}
     elements = items.keys()
@@ -674,7 +669,7 @@ def _item(
         warnings.append(f"item {wire.dateline!r} has no age")
     elif window is None:
         warnings.append(f"unknown age phrase {age_text!r} of item {wire.dateline!r}")
-    link = tokens[slot.wire].link or (title_token.link if title_token else None)
+    link = tokens[slot.wire].block.link or (title_token.block.link if title_token else None)
     return Item(title, wire.dateline, wire.places, wire.agencies, wire.body, age_text, window, link)
 
 

@@ -49,7 +49,7 @@ _AGE_PREFIX_MAX = 40
 # A dateline, its agencies and the separator fit in this many characters.
 _HEAD_MAX = 130
 _HEAD_SPACES = 12
-_SEPARATOR_AHEAD = re.compile(f"[{DASHES}] ")  # a dash and a space: where a wire line's head may end
+_DASHES = tuple(f"{dash} " for dash in DASHES)  # str.find is faster than a regex on a dash class
 _AGE_ENDINGS = ("geleden", "zojuist", "Zojuist")
 
 _MIXED_WORDS = 3
@@ -131,8 +131,12 @@ def _capitals_after_s(dateline: str) -> bool:
 def _may_be_wire(line: str) -> bool:
     """The cheap test first: a separator near the start, with few words before it.
     (Body lines fail here, before a regex could backtrack through their words.)"""
-    separator = _SEPARATOR_AHEAD.search(line, 1, _HEAD_MAX)
-    return separator is not None and line.count(" ", 0, separator.start()) <= _HEAD_SPACES
+    head = line[:_HEAD_MAX]
+    for dash in _DASHES:
+        at = head.find(dash)
+        if at > 0 and head.count(" ", 0, at) <= _HEAD_SPACES:
+            return True
+    return False
 
 
 def _split_agencies(text: str | None) -> tuple[str, ...] | None:
