@@ -23,17 +23,9 @@ from ..items import Headline, PublicationWindow
 from .db import chunks, insert_for, insert_rows
 from .evidence import Derivation, Evidence, WindowSource, derive_window
 from .headlines import clock_windows, title_anchors, title_folded, titles_match
-from .models import HeadlineRow, Item, ItemKey, ItemPlace, Page, Place, Sighting, Story
+from .models import HEADLINES, ITEM_KEYS, ITEM_PLACES, ITEMS, PAGES, PLACES, SIGHTINGS, STORIES
 from .stories import StoryText, same_story, signature_keys, story_text
 
-ITEMS: Table = Item.__table__  # type: ignore[assignment]
-PAGES: Table = Page.__table__  # type: ignore[assignment]
-SIGHTINGS: Table = Sighting.__table__  # type: ignore[assignment]
-HEADLINES: Table = HeadlineRow.__table__  # type: ignore[assignment]
-ITEM_KEYS: Table = ItemKey.__table__  # type: ignore[assignment]
-ITEM_PLACES: Table = ItemPlace.__table__  # type: ignore[assignment]
-PLACES: Table = Place.__table__  # type: ignore[assignment]
-STORIES: Table = Story.__table__  # type: ignore[assignment]
 TITLE_KINDS = ("title_head", "title_tail")
 
 

@@ -25,19 +25,11 @@ from . import derive
 from .db import chunks, insert_for, insert_many, insert_rows, update_many
 from .evidence import narrow_window, page_date_window
 from .keys import article_key, article_url, fold, normalize_text, teaser_key
-from .models import Agency, Item, ItemAgency, ItemPlace, ItemRevision, Page, Place, Sighting
+from .models import AGENCIES, ITEM_AGENCIES, ITEM_PLACES, ITEMS, PAGES, PLACES, REVISIONS, SIGHTINGS
 from .raw import PackedBody, keep_bodies
 from .reparse_models import PageParse
 from .stories import story_text
 
-PAGES: Table = Page.__table__  # type: ignore[assignment]
-ITEMS: Table = Item.__table__  # type: ignore[assignment]
-SIGHTINGS: Table = Sighting.__table__  # type: ignore[assignment]
-AGENCIES: Table = Agency.__table__  # type: ignore[assignment]
-PLACES: Table = Place.__table__  # type: ignore[assignment]
-ITEM_AGENCIES: Table = ItemAgency.__table__  # type: ignore[assignment]
-ITEM_PLACES: Table = ItemPlace.__table__  # type: ignore[assignment]
-REVISIONS: Table = ItemRevision.__table__  # type: ignore[assignment]
 PAGE_PARSES: Table = PageParse.__table__  # type: ignore[assignment]
 # What storing pages derives from their parses: reparse empties these and stores every page
 # again in fetch order. A table that store_pages writes from a page's parse belongs here.

@@ -266,3 +266,17 @@ item_links = Table(
     Column("article_id", Integer),
     info={"is_view": True},
 )
+
+
+# The tables as SQLAlchemy Core sees them, for the write path's statements.
+PAGES: Table = Page.__table__  # type: ignore[assignment]
+ITEMS: Table = Item.__table__  # type: ignore[assignment]
+SIGHTINGS: Table = Sighting.__table__  # type: ignore[assignment]
+AGENCIES: Table = Agency.__table__  # type: ignore[assignment]
+PLACES: Table = Place.__table__  # type: ignore[assignment]
+ITEM_AGENCIES: Table = ItemAgency.__table__  # type: ignore[assignment]
+ITEM_PLACES: Table = ItemPlace.__table__  # type: ignore[assignment]
+REVISIONS: Table = ItemRevision.__table__  # type: ignore[assignment]
+HEADLINES: Table = HeadlineRow.__table__  # type: ignore[assignment]
+ITEM_KEYS: Table = ItemKey.__table__  # type: ignore[assignment]
+STORIES: Table = Story.__table__  # type: ignore[assignment]
