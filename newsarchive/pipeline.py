@@ -28,7 +28,8 @@ from . import parse
 from .items import ParsedPage, RawDocument
 from .store.archive import Archive
 from .store.files import is_warc, page_files
-from .store.ingest import IngestResult, PageRecord, floor_second, store_pages
+from .store.evidence import floor_second
+from .store.ingest import IngestResult, PageRecord, store_pages
 from .store.responses import kept_headers
 from .words import count
 

@@ -9,8 +9,8 @@ window or intersection code computes an expected value):
 - an article without a date takes its teaser's window, and narrows as the teaser does;
 - the archive keeps whole seconds: a window is widened outward (earliest down, latest up),
   never inward;
-- two sightings in one second: the one fetched later is the newer content and wins (where
-  the archive cannot tell them apart yet: strict xfails below).
+- two sightings in one second: the one fetched later is the newer content and wins, in one
+  batch or stored in either order (the archive keeps a page's fetch to the microsecond).
 """
 
 from __future__ import annotations
@@ -171,8 +171,8 @@ def test_article_date_wins_over_its_teasers_window(archive):
 def test_sub_second_fetch_widens_the_window_outward_to_whole_seconds(archive, age, fetched_at, earliest, latest):
     ingest(archive, listing(age), fetched_at)
     assert item(archive, "teaser", BODY)[:2] == (earliest, latest)
-    # the page keeps the second it was fetched in
-    assert sightings(archive, BODY) == [(fetched_at.replace(microsecond=0), earliest, latest)]
+    # the page keeps its fetch moment in full, its sighting the widened window
+    assert sightings(archive, BODY) == [(fetched_at, earliest, latest)]
 
 
 def test_sub_second_sightings_intersect_on_their_widened_windows(archive):
@@ -188,15 +188,6 @@ def test_sub_second_sightings_intersect_on_their_widened_windows(archive):
 
 SAME_SECOND_OLD = (listing("zojuist", title="Leider gedood"), utc(2026, 3, 17, 12, 0, 0, 200_000))
 SAME_SECOND_NEW = (listing("zojuist", title="Leider veiligheidsraad gedood"), utc(2026, 3, 17, 12, 0, 0, 700_000))
-# Known gaps, pinned so that a fix shows (strict): the archive keeps fetch times to the second,
-# so an older page of the same second stored after the newer one wins as the later one; and a
-# batch orders its pages by that second, keeping their given order within it.
-LATE_OLDER_PAGE = pytest.mark.xfail(
-    strict=True, reason="fetch times are stored to the second: a late older page of the same second wins"
-)
-OLDER_PAGE_LAST_IN_BATCH = pytest.mark.xfail(
-    strict=True, reason="a batch sorts pages by the whole second: the older one, given last, wins"
-)
 
 
 @pytest.mark.parametrize(
@@ -204,8 +195,8 @@ OLDER_PAGE_LAST_IN_BATCH = pytest.mark.xfail(
     [
         ((SAME_SECOND_OLD, SAME_SECOND_NEW), False),
         ((SAME_SECOND_OLD, SAME_SECOND_NEW), True),
-        pytest.param((SAME_SECOND_NEW, SAME_SECOND_OLD), True, marks=OLDER_PAGE_LAST_IN_BATCH),
-        pytest.param((SAME_SECOND_NEW, SAME_SECOND_OLD), False, marks=LATE_OLDER_PAGE),
+        ((SAME_SECOND_NEW, SAME_SECOND_OLD), True),
+        ((SAME_SECOND_NEW, SAME_SECOND_OLD), False),
     ],
     ids=["in_order", "in_order_one_batch", "newer_first_one_batch", "newer_first"],
 )
@@ -220,6 +211,26 @@ def test_in_one_second_the_later_fetch_is_the_newer_content(archive, order, one_
     with archive.engine.connect() as connection:
         revisions = connection.execute(text("SELECT field, old_value, new_value FROM item_revisions")).all()
     assert [tuple(r) for r in revisions] == [("title", "Leider gedood", "Leider veiligheidsraad gedood")]
+
+
+FETCHES_IN_ONE_SECOND = [  # out of order, the earliest last
+    utc(2026, 3, 17, 12, 0, 0, 999_999), utc(2026, 3, 17, 12, 0, 0, 500_000), utc(2026, 3, 17, 12, 0, 1),
+    utc(2026, 3, 17, 12, 0, 0), utc(2026, 3, 17, 12, 0, 0, 1),
+]
+
+
+def test_a_pages_fetch_moment_survives_the_archive_to_the_microsecond(archive):
+    for n, fetched_at in enumerate(FETCHES_IN_ONE_SECOND):
+        ingest(archive, listing("zojuist", body=f"Bericht nummer {n} over de brand."), fetched_at)
+    with archive.engine.connect() as connection:
+        stored = connection.execute(select(PAGES.c.fetched_at).order_by(PAGES.c.id)).scalars().all()
+        in_order = connection.execute(select(PAGES.c.fetched_at).order_by(PAGES.c.fetched_at)).scalars().all()
+        raw = connection.execute(text("SELECT fetched_at FROM pages ORDER BY id")).scalars().all()
+    assert stored == FETCHES_IN_ONE_SECOND
+    assert in_order == sorted(FETCHES_IN_ONE_SECOND)
+    if archive.engine.dialect.name == "sqlite":  # one width, so that text order is time order
+        assert raw == ["2026-03-17T12:00:00.999999Z", "2026-03-17T12:00:00.500000Z", "2026-03-17T12:00:01.000000Z",
+                       "2026-03-17T12:00:00.000000Z", "2026-03-17T12:00:00.000001Z"]
 
 
 # --- long ages: weeks, months, years -----------------------------------------------------
