@@ -233,6 +233,36 @@ def test_a_pages_fetch_moment_survives_the_archive_to_the_microsecond(archive):
                        "2026-03-17T12:00:00.000000Z", "2026-03-17T12:00:00.000001Z"]
 
 
+def test_the_migration_keeps_an_older_archives_fetch_times_readable_as_dates(archive_url):
+    from alembic import command
+
+    from newsarchive.store.archive import open_archive
+    from newsarchive.store.migrate import alembic_config, upgrade
+
+    stored_text = text("SELECT CAST(fetched_at AS TEXT) FROM pages" if archive_url.endswith(".db") else
+                       "SELECT CAST(fetched_at AT TIME ZONE 'UTC' AS TEXT) FROM pages")
+    with open_archive(archive_url) as archive:
+        ingest(archive, SAME_SECOND_OLD[0], utc(2026, 3, 17, 12, 0, 0, 400_000))
+        with archive.engine.begin() as connection:  # what an older newsarchive kept: the second
+            command.downgrade(alembic_config(connection), "0013_report")
+            before = connection.execute(stored_text).scalar_one()
+        with archive.engine.begin() as connection:
+            upgrade(connection)
+            after = connection.execute(stored_text).scalar_one()
+            if archive.engine.dialect.name == "sqlite":  # sqlite3's (and so Datasette's) date functions
+                read = connection.execute(text("SELECT datetime(fetched_at), julianday(fetched_at) "
+                                               "- julianday('2026-03-17 12:00:00') FROM pages")).one()
+                assert tuple(read) == ("2026-03-17 12:00:00", 0.0)
+        if archive.engine.dialect.name == "sqlite":
+            assert (before, after) == ("2026-03-17T12:00:00Z", "2026-03-17T12:00:00.000000Z")
+        else:
+            assert (before, after) == ("2026-03-17 12:00:00", "2026-03-17 12:00:00")
+        # a page later in that second is the newer content
+        ingest(archive, SAME_SECOND_NEW[0], utc(2026, 3, 17, 12, 0, 0, 1))
+        assert item(archive, "teaser", BODY)[4] == "Leider veiligheidsraad gedood"
+        assert [row[0] for row in sightings(archive, BODY)] == [utc(2026, 3, 17, 12), utc(2026, 3, 17, 12, 0, 0, 1)]
+
+
 # --- long ages: weeks, months, years -----------------------------------------------------
 
 
