@@ -21,7 +21,6 @@ def sqlite_text(moment: datetime) -> str:
     return to_utc(moment).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
-@functools.lru_cache(maxsize=65536)
 def sqlite_precise_text(moment: datetime) -> str:
     return to_utc(moment).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
@@ -43,21 +42,26 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     impl = DateTime(timezone=True)
     cache_ok = True
+    microseconds = False
+    sqlite_width = 20
+    sqlite_bind = staticmethod(_sqlite_bind)
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(String(20))
+            return dialect.type_descriptor(String(self.sqlite_width))
         return dialect.type_descriptor(DateTime(timezone=True))
 
     def bind_processor(self, dialect: Dialect) -> Any:
         if dialect.name == "sqlite":  # process_bind_param without TypeDecorator's wrapping:
-            return _sqlite_bind  # ingest binds two of these per sighting
+            return self.sqlite_bind  # ingest binds two of these per sighting
         return super().bind_processor(dialect)
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return self.sqlite_bind(value)
         if value is None:
             return None
-        return sqlite_text(value) if dialect.name == "sqlite" else to_utc(value).replace(microsecond=0)
+        return to_utc(value) if self.microseconds else to_utc(value).replace(microsecond=0)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
@@ -78,18 +82,6 @@ class PreciseUTCDateTime(UTCDateTime):
     one is the newer content)."""
 
     cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(String(27))
-        return dialect.type_descriptor(DateTime(timezone=True))
-
-    def bind_processor(self, dialect: Dialect) -> Any:
-        if dialect.name == "sqlite":
-            return _sqlite_precise_bind
-        return super().bind_processor(dialect)
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        return sqlite_precise_text(value) if dialect.name == "sqlite" else to_utc(value)
+    microseconds = True
+    sqlite_width = 27
+    sqlite_bind = staticmethod(_sqlite_precise_bind)
