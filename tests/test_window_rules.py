@@ -183,6 +183,16 @@ def test_sub_second_sightings_intersect_on_their_widened_windows(archive):
     assert item(archive, "teaser", BODY)[:4] == (utc(2026, 3, 17, 11, 59), utc(2026, 3, 17, 12), "relative_age", 0)
 
 
+
+def test_a_headline_minute_cut_short_by_a_sub_second_fetch_widens_outward(archive):
+    # `12:00` in Amsterdam (UTC+1) on a page fetched at 11:00:30.250 UTC: [11:00:00, 11:00:30.250],
+    # widened to [11:00:00, 11:00:31]; the teaser's `zojuist` [10:59:30, 11:00:31] holds it
+    page = ("Buitenland\nNet binnen\n- Buitenland 12:00 Leider veiligheidsraad gedood\n"
+            "- Sport 9:31 Beachduo begint WK met winst\n" + listing("zojuist", title="Leider veiligheidsraad gedood")
+            .removeprefix("Buitenland\n"))
+    ingest(archive, page, utc(2026, 3, 17, 11, 0, 30, 250_000))
+    assert item(archive, "teaser", BODY)[:4] == (utc(2026, 3, 17, 11), utc(2026, 3, 17, 11, 0, 31), "headline", 0)
+
 # --- two sightings in one second --------------------------------------------------------
 
 
