@@ -27,8 +27,9 @@ from sqlalchemy import Connection
 from . import parse
 from .items import ParsedPage, RawDocument
 from .store.archive import Archive
+from .store.evidence import floor_second
 from .store.files import is_warc, page_files
-from .store.ingest import IngestResult, PageRecord, floor_second, store_pages
+from .store.ingest import IngestResult, PageRecord, store_pages
 from .store.responses import kept_headers
 from .words import count
 

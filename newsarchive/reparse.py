@@ -31,7 +31,7 @@ from .items import RawDocument
 from .pipeline import parse_document, parser_version, store_records
 from .store.archive import Archive
 from .store.db import chunks, insert_for, with_retries
-from .store.ingest import DERIVED_TABLES, ITEMS, PAGE_PARSES, PAGES, PageRecord, floor_second
+from .store.ingest import DERIVED_TABLES, ITEMS, PAGE_PARSES, PAGES, PageRecord
 from .store.parses import dump_page, load_page
 from .store.raw import load_bodies
 from .store.reparse_models import ReparseRun, ReparseStaged
@@ -317,7 +317,7 @@ def _store_again(connection: Connection, run_id: int, version: str, page_ids: Se
             renewed.append((row, page))
         if page.is_page:
             records.append(PageRecord(
-                page, row.content_hash, floor_second(row.fetched_at),
+                page, row.content_hash, row.fetched_at,
                 version if row.staged is not None else row.parser_version,
                 content_type=row.content_type, page_id=page_id))
     store_records(connection, records, item_id)

@@ -5,7 +5,8 @@ material ingested afresh in fetch order), and a next parser version to reparse w
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+import re
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select, text
@@ -15,7 +16,6 @@ from newsarchive import parse
 from newsarchive.items import RawDocument
 from newsarchive.pipeline import ingest_documents
 from newsarchive.store.archive import open_archive
-from newsarchive.store.models import sqlite_text
 from newsarchive.store.raw import RawCodec
 from newsarchive.store.responses import BODY_COLUMNS, RESPONSES, WITH_BODIES, body_of
 
@@ -58,13 +58,23 @@ def documents(count: int = 24, seed: int = 5) -> list[RawDocument]:
     return found
 
 
+SQLITE_TIME_TEXT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{6})?Z")
+
+
+def _moment(value: Any) -> Any:
+    """A time as a UTC datetime, whether it came as SQLite's text (to the second or, a page's
+    fetch, to the microsecond) or as PostgreSQL's timestamptz; anything else as it is."""
+    if isinstance(value, str) and SQLITE_TIME_TEXT.fullmatch(value):
+        return datetime.fromisoformat(value.rstrip("Z")).replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc) if isinstance(value, datetime) else value
+
+
 def snapshot(archive: Any, with_ids: bool = True) -> dict[str, Any]:
     """Items (with their agency and place lists), sightings and revisions, keyed by content key
     and by (page fetch time, position), so that two archives built differently compare."""
     with archive.engine.connect() as connection:
-        def rows(sql: str) -> list[tuple[Any, ...]]:  # times as SQLite's text, to compare
-            return [tuple(sqlite_text(v) if isinstance(v, datetime) else v for v in row)
-                    for row in connection.execute(text(sql))]
+        def rows(sql: str) -> list[tuple[Any, ...]]:  # times as datetimes, to compare
+            return [tuple(_moment(v) for v in row) for row in connection.execute(text(sql))]
 
         items = {
             row[0]: row[1:] if with_ids else row[2:]

@@ -10,11 +10,13 @@ from sqlalchemy import Integer, LargeBinary, String
 
 from newsarchive.query import tables as light
 from newsarchive.store.tables import metadata
-from newsarchive.store.types import UTCDateTime
+from newsarchive.store.types import PreciseUTCDateTime, UTCDateTime
 
 
 def kinds(table) -> list[tuple[str, str]]:
     def kind(column) -> str:
+        if isinstance(column.type, PreciseUTCDateTime):
+            return "time to the microsecond"
         if isinstance(column.type, UTCDateTime):
             return "time"
         if isinstance(column.type, Integer):

@@ -9,8 +9,8 @@ window or intersection code computes an expected value):
 - an article without a date takes its teaser's window, and narrows as the teaser does;
 - the archive keeps whole seconds: a window is widened outward (earliest down, latest up),
   never inward;
-- two sightings in one second: the one fetched later is the newer content and wins (where
-  the archive cannot tell them apart yet: strict xfails below).
+- two sightings in one second: the one fetched later is the newer content and wins, in one
+  batch or stored in either order (the archive keeps a page's fetch to the microsecond).
 """
 
 from __future__ import annotations
@@ -171,8 +171,8 @@ def test_article_date_wins_over_its_teasers_window(archive):
 def test_sub_second_fetch_widens_the_window_outward_to_whole_seconds(archive, age, fetched_at, earliest, latest):
     ingest(archive, listing(age), fetched_at)
     assert item(archive, "teaser", BODY)[:2] == (earliest, latest)
-    # the page keeps the second it was fetched in
-    assert sightings(archive, BODY) == [(fetched_at.replace(microsecond=0), earliest, latest)]
+    # the page keeps its fetch moment in full, its sighting the widened window
+    assert sightings(archive, BODY) == [(fetched_at, earliest, latest)]
 
 
 def test_sub_second_sightings_intersect_on_their_widened_windows(archive):
@@ -183,20 +183,21 @@ def test_sub_second_sightings_intersect_on_their_widened_windows(archive):
     assert item(archive, "teaser", BODY)[:4] == (utc(2026, 3, 17, 11, 59), utc(2026, 3, 17, 12), "relative_age", 0)
 
 
+
+def test_a_headline_minute_cut_short_by_a_sub_second_fetch_widens_outward(archive):
+    # `12:00` in Amsterdam (UTC+1) on a page fetched at 11:00:30.250 UTC: [11:00:00, 11:00:30.250],
+    # widened to [11:00:00, 11:00:31]; the teaser's `zojuist` [10:59:30, 11:00:31] holds it
+    page = ("Buitenland\nNet binnen\n- Buitenland 12:00 Leider veiligheidsraad gedood\n"
+            "- Sport 9:31 Beachduo begint WK met winst\n" + listing("zojuist", title="Leider veiligheidsraad gedood")
+            .removeprefix("Buitenland\n"))
+    ingest(archive, page, utc(2026, 3, 17, 11, 0, 30, 250_000))
+    assert item(archive, "teaser", BODY)[:4] == (utc(2026, 3, 17, 11), utc(2026, 3, 17, 11, 0, 31), "headline", 0)
+
 # --- two sightings in one second --------------------------------------------------------
 
 
 SAME_SECOND_OLD = (listing("zojuist", title="Leider gedood"), utc(2026, 3, 17, 12, 0, 0, 200_000))
 SAME_SECOND_NEW = (listing("zojuist", title="Leider veiligheidsraad gedood"), utc(2026, 3, 17, 12, 0, 0, 700_000))
-# Known gaps, pinned so that a fix shows (strict): the archive keeps fetch times to the second,
-# so an older page of the same second stored after the newer one wins as the later one; and a
-# batch orders its pages by that second, keeping their given order within it.
-LATE_OLDER_PAGE = pytest.mark.xfail(
-    strict=True, reason="fetch times are stored to the second: a late older page of the same second wins"
-)
-OLDER_PAGE_LAST_IN_BATCH = pytest.mark.xfail(
-    strict=True, reason="a batch sorts pages by the whole second: the older one, given last, wins"
-)
 
 
 @pytest.mark.parametrize(
@@ -204,8 +205,8 @@ OLDER_PAGE_LAST_IN_BATCH = pytest.mark.xfail(
     [
         ((SAME_SECOND_OLD, SAME_SECOND_NEW), False),
         ((SAME_SECOND_OLD, SAME_SECOND_NEW), True),
-        pytest.param((SAME_SECOND_NEW, SAME_SECOND_OLD), True, marks=OLDER_PAGE_LAST_IN_BATCH),
-        pytest.param((SAME_SECOND_NEW, SAME_SECOND_OLD), False, marks=LATE_OLDER_PAGE),
+        ((SAME_SECOND_NEW, SAME_SECOND_OLD), True),
+        ((SAME_SECOND_NEW, SAME_SECOND_OLD), False),
     ],
     ids=["in_order", "in_order_one_batch", "newer_first_one_batch", "newer_first"],
 )
@@ -220,6 +221,56 @@ def test_in_one_second_the_later_fetch_is_the_newer_content(archive, order, one_
     with archive.engine.connect() as connection:
         revisions = connection.execute(text("SELECT field, old_value, new_value FROM item_revisions")).all()
     assert [tuple(r) for r in revisions] == [("title", "Leider gedood", "Leider veiligheidsraad gedood")]
+
+
+FETCHES_IN_ONE_SECOND = [  # out of order, the earliest last
+    utc(2026, 3, 17, 12, 0, 0, 999_999), utc(2026, 3, 17, 12, 0, 0, 500_000), utc(2026, 3, 17, 12, 0, 1),
+    utc(2026, 3, 17, 12, 0, 0), utc(2026, 3, 17, 12, 0, 0, 1),
+]
+
+
+def test_a_pages_fetch_moment_survives_the_archive_to_the_microsecond(archive):
+    for n, fetched_at in enumerate(FETCHES_IN_ONE_SECOND):
+        ingest(archive, listing("zojuist", body=f"Bericht nummer {n} over de brand."), fetched_at)
+    with archive.engine.connect() as connection:
+        stored = connection.execute(select(PAGES.c.fetched_at).order_by(PAGES.c.id)).scalars().all()
+        in_order = connection.execute(select(PAGES.c.fetched_at).order_by(PAGES.c.fetched_at)).scalars().all()
+        raw = connection.execute(text("SELECT fetched_at FROM pages ORDER BY id")).scalars().all()
+    assert stored == FETCHES_IN_ONE_SECOND
+    assert in_order == sorted(FETCHES_IN_ONE_SECOND)
+    if archive.engine.dialect.name == "sqlite":  # one width, so that text order is time order
+        assert raw == ["2026-03-17T12:00:00.999999Z", "2026-03-17T12:00:00.500000Z", "2026-03-17T12:00:01.000000Z",
+                       "2026-03-17T12:00:00.000000Z", "2026-03-17T12:00:00.000001Z"]
+
+
+def test_the_migration_keeps_an_older_archives_fetch_times_readable_as_dates(archive_url):
+    from alembic import command
+
+    from newsarchive.store.archive import open_archive
+    from newsarchive.store.migrate import alembic_config, upgrade
+
+    stored_text = text("SELECT CAST(fetched_at AS TEXT) FROM pages" if archive_url.endswith(".db") else
+                       "SELECT CAST(fetched_at AT TIME ZONE 'UTC' AS TEXT) FROM pages")
+    with open_archive(archive_url) as archive:
+        ingest(archive, SAME_SECOND_OLD[0], utc(2026, 3, 17, 12, 0, 0, 400_000))
+        with archive.engine.begin() as connection:  # what an older newsarchive kept: the second
+            command.downgrade(alembic_config(connection), "0013_report")
+            before = connection.execute(stored_text).scalar_one()
+        with archive.engine.begin() as connection:
+            upgrade(connection)
+            after = connection.execute(stored_text).scalar_one()
+            if archive.engine.dialect.name == "sqlite":  # sqlite3's (and so Datasette's) date functions
+                read = connection.execute(text("SELECT datetime(fetched_at), julianday(fetched_at) "
+                                               "- julianday('2026-03-17 12:00:00') FROM pages")).one()
+                assert tuple(read) == ("2026-03-17 12:00:00", 0.0)
+        if archive.engine.dialect.name == "sqlite":
+            assert (before, after) == ("2026-03-17T12:00:00Z", "2026-03-17T12:00:00.000000Z")
+        else:
+            assert (before, after) == ("2026-03-17 12:00:00", "2026-03-17 12:00:00")
+        # a page later in that second is the newer content
+        ingest(archive, SAME_SECOND_NEW[0], utc(2026, 3, 17, 12, 0, 0, 1))
+        assert item(archive, "teaser", BODY)[4] == "Leider veiligheidsraad gedood"
+        assert [row[0] for row in sightings(archive, BODY)] == [utc(2026, 3, 17, 12), utc(2026, 3, 17, 12, 0, 0, 1)]
 
 
 # --- long ages: weeks, months, years -----------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Integer, MetaData, Table, Text
 
-from ..store.types import UTCDateTime
+from ..store.types import PreciseUTCDateTime, UTCDateTime
 
 metadata = MetaData()
 
@@ -44,7 +44,7 @@ PAGES = _table(
     "pages",
     *_ints("id"),
     *_texts("url"),
-    *_times("fetched_at"),
+    Column("fetched_at", PreciseUTCDateTime),
     *_texts("kind", "title", "section", "content_hash", "parser_version", "warnings"),
     *_times("page_published"),
     *_texts("page_published_source", "content_type", "source_path", "warc_record_id"),

@@ -8,7 +8,7 @@ from itertools import islice
 
 from sqlalchemy import Engine
 
-from ..items import ParsedPage, RawDocument
+from ..items import ParsedPage, RawDocument, to_utc
 from .db import (
     ArchiveError,
     make_engine,
@@ -18,7 +18,7 @@ from .db import (
     with_retries,
     write_transaction,
 )
-from .ingest import IngestResult, PageRecord, floor_second, no_cyclic_gc, store_pages
+from .ingest import IngestResult, PageRecord, no_cyclic_gc, store_pages
 from .keys import content_hash
 from .migrate import archive_state, current_revisions, upgrade
 from .parses import dump_page
@@ -84,7 +84,7 @@ class Archive(ArchiveReader):
             raw = RawDocument(data, page.fetched_at, page.url)
         digest = content_hash(raw.data)
         return PageRecord(
-            page, digest, floor_second(page.fetched_at), parser_version,
+            page, digest, to_utc(page.fetched_at), parser_version,
             None if body_kept else self.codec.pack(digest, raw.data), raw.content_type,
             raw.source_path,
             dump_page(page), warc_record_id=raw.warc_record_id,

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, or_, select, update
 
 from ..items import Headline, PublicationWindow
 from .db import chunks, insert_for, insert_rows
-from .evidence import Derivation, Evidence, WindowSource, derive_window
+from .evidence import Derivation, Evidence, WindowSource, derive_window, whole_seconds
 from .headlines import clock_windows, title_anchors, title_folded, titles_match
 from .models import HEADLINES, ITEM_KEYS, ITEM_PLACES, ITEMS, PAGES, PLACES, SIGHTINGS, STORIES
 from .stories import StoryText, same_story, signature_keys, story_text
@@ -202,7 +202,8 @@ def _headlines_for(folded: set[str], connection: Connection) -> dict[str, list[E
 def headline_evidence(row: Any) -> Evidence:
     return Evidence(
         WindowSource.HEADLINE, row.fetched_at, row.page_id, row.position,
-        clock_windows(row.clock, row.fetched_at), f"- {row.section} {row.clock} {row.title}",
+        tuple(whole_seconds(w) for w in clock_windows(row.clock, row.fetched_at)),
+        f"- {row.section} {row.clock} {row.title}",
     )
 
 

@@ -18,15 +18,38 @@ not depend on the order in which pages were ingested.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 
-from ..items import PageDate, PublicationWindow
+from ..items import PageDate, PublicationWindow, to_utc
 from .headlines import MINUTE, local_day
 
-__all__ = ["Derivation", "Evidence", "Step", "WindowSource", "derive_window"]
+__all__ = ["Derivation", "Evidence", "Step", "WindowSource", "ceil_second", "derive_window", "floor_second",
+           "stored_window", "whole_seconds"]
+
+
+def floor_second(moment: datetime) -> datetime:
+    moment = to_utc(moment)
+    return moment.replace(microsecond=0) if moment.microsecond else moment
+
+
+def ceil_second(moment: datetime) -> datetime:
+    moment = to_utc(moment)
+    return moment.replace(microsecond=0) + timedelta(seconds=math.ceil(moment.microsecond / 1e6))
+
+
+def whole_seconds(window: PublicationWindow) -> PublicationWindow:
+    """The window widened to whole seconds, the archive's resolution (never narrower)."""
+    if not (window.earliest.microsecond or window.latest.microsecond):
+        return window
+    return PublicationWindow(floor_second(window.earliest), ceil_second(window.latest))
+
+
+def stored_window(window: PublicationWindow | None) -> PublicationWindow | None:
+    return None if window is None else whole_seconds(window)
 
 
 class WindowSource(str, Enum):

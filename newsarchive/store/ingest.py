@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import gc
 import json
-import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import Connection, Table, bindparam, func, select, update
 
-from ..items import Headline, ParsedPage, PublicationWindow, canonical_agencies, to_utc
+from ..items import Headline, ParsedPage, PublicationWindow, canonical_agencies
 from . import derive
 from .db import chunks, insert_for, insert_many, insert_rows, update_many
-from .evidence import narrow_window, page_date_window
+from .evidence import floor_second, narrow_window, page_date_window, stored_window
 from .keys import article_key, article_url, fold, normalize_text, teaser_key
 from .models import AGENCIES, ITEM_AGENCIES, ITEM_PLACES, ITEMS, PAGES, PLACES, REVISIONS, SIGHTINGS
 from .raw import PackedBody, keep_bodies
@@ -126,23 +125,6 @@ class ItemState:
     lists_dirty: bool = False
     recompute_window: bool = False
     stored: tuple[Any, ...] = ()  # the row's values as stored (`_item_values`), to update less
-
-
-def floor_second(moment: datetime) -> datetime:
-    moment = to_utc(moment)
-    return moment.replace(microsecond=0) if moment.microsecond else moment
-
-
-def ceil_second(moment: datetime) -> datetime:
-    moment = to_utc(moment)
-    return moment.replace(microsecond=0) + timedelta(seconds=math.ceil(moment.microsecond / 1e6))
-
-
-def stored_window(window: PublicationWindow | None) -> PublicationWindow | None:
-    """The window widened to whole seconds, the archive's resolution (never narrower)."""
-    if window is None or not (window.earliest.microsecond or window.latest.microsecond):
-        return window
-    return PublicationWindow(floor_second(window.earliest), ceil_second(window.latest))
 
 
 def observations(page: ParsedPage) -> list[Observation]:
@@ -255,6 +237,7 @@ class _Batch:
         insert_many(self.connection, PAGE_PARSES, parses)
         seen = {_observation_key(r): observations(r.page) for r in fresh}
         new_items = self._load_items(fresh, seen)
+        self._last_seen_in_full(fresh, seen)
         for record in fresh:
             page_id = page_ids[_observation_key(record)][0]
             if record.page.headlines:
@@ -327,6 +310,31 @@ class _Batch:
             self.states[key] = _initial_state(item_id, *first[key])
         self._read_existing([key for key in keys if key not in new_ids])
         return {key: _observation_key(first[key][1]) for key in new_ids}
+
+    def _last_seen_in_full(
+        self, records: list[PageRecord], seen: dict[tuple[str, datetime], list[Observation]]
+    ) -> None:
+        """An item keeps its last sighting to the second, a page its fetch to the microsecond:
+        where a page of the batch was fetched in an archived item's last second, which content
+        is newer needs the item's newest page in full."""
+        tied = {
+            state.id: state
+            for record in records
+            for obs in seen[_observation_key(record)]
+            if not (state := self.states[obs.key]).new
+            and floor_second(record.fetched_at) == state.last_seen_at
+        }
+        for part in chunks(sorted(tied)):
+            query = (
+                select(SIGHTINGS.c.item_id, func.max(PAGES.c.fetched_at))
+                .join(PAGES, PAGES.c.id == SIGHTINGS.c.page_id)
+                .where(SIGHTINGS.c.item_id.in_(part))
+                .group_by(SIGHTINGS.c.item_id)
+            )
+            for item_id, newest in self.connection.execute(query):
+                state = tied[item_id]
+                state.last_seen_at = newest
+                state.stored = _item_values(state)
 
     def _read_existing(self, keys: list[str]) -> None:
         for part in chunks(keys):

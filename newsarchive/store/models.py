@@ -25,7 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ..items import ItemKind, StoredPageKind, sql_in
 from .evidence import WindowSource
-from .types import SQLITE_TIME_FORMAT, UTCDateTime, sqlite_text  # noqa: F401 - their old home
+from .types import SQLITE_TIME_FORMAT, PreciseUTCDateTime, UTCDateTime, sqlite_text  # noqa: F401 - their old home
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -52,7 +52,7 @@ class Page(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str | None] = mapped_column(Text)
-    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fetched_at: Mapped[datetime] = mapped_column(PreciseUTCDateTime)  # the fetch order within a second
     kind: Mapped[str] = mapped_column(String(8))
     title: Mapped[str | None] = mapped_column(Text)
     section: Mapped[str | None] = mapped_column(Text)
