@@ -60,6 +60,22 @@ def responses_between(archive: Archive, since: datetime, until: datetime) -> dic
     return found
 
 
+def responses_stored(archive: Archive, after_id: int, upto_id: int) -> dict[str, list[int]]:
+    """Per host, the statuses of the responses with ids in (after_id, upto_id]: what one run of
+    runs that followed each other stored (their fetch times are whole seconds, so two runs in
+    one second cannot be told apart by time)."""
+    found: dict[str, list[int]] = {}
+    for url, status in query(archive, "SELECT url, status FROM crawl_responses WHERE id > "
+                                      f"{after_id} AND id <= {upto_id}"):
+        found.setdefault(url.split("/")[2], []).append(status)
+    return found
+
+
+def last_response_id(db: str) -> int:
+    with open_archive(db) as archive:
+        return query(archive, "SELECT coalesce(max(id), 0) FROM crawl_responses")[0][0]
+
+
 def test_a_run_records_its_start_end_and_counts_per_host(archive: Archive) -> None:
     with news_network(2, article_count=6, per_page=6,
                       extra_links=["/fault/flaky", "/fault/gone"]) as network:
@@ -107,6 +123,7 @@ def crawl_process(db: str, sources: list[str]) -> subprocess.Popen[str]:
 def test_a_killed_run_shows_no_end_and_an_interrupted_one_ends_with_130(tmp_path) -> None:
     db = str(tmp_path / "news.db")
     open_archive(db).close()
+    boundaries = [last_response_id(db)]  # the last response id before each run and after all
     with news_network(1, article_count=40, per_page=40, latency=0.05) as network:
         for how, sent in ((signal.SIGKILL, -9), (signal.SIGINT, 130)):
             before = len(network.article_requests())
@@ -117,16 +134,18 @@ def test_a_killed_run_shows_no_end_and_an_interrupted_one_ends_with_130(tmp_path
             process.send_signal(how)
             assert process.wait(30) == sent
             process.stderr.close()
+            boundaries.append(last_response_id(db))
         rerun = crawl_process(db, network.sources)
         assert rerun.wait(120) == 0, rerun.stderr.read()
         rerun.stderr.close()
+        boundaries.append(last_response_id(db))
     with open_archive(db) as archive:
         recorded = runs(archive)
         assert [(ended is None, status) for _, _, _, ended, status, _, _ in recorded] == [
             (True, None), (False, 130), (False, 0)]
         assert host_counts(archive, recorded[0][0]) == {}  # killed: no counts, but its responses
-        assert responses_between(archive, recorded[0][2], recorded[1][2]) != {}
-        for run_id, _, started, ended, *_ in recorded[1:]:
+        assert responses_stored(archive, boundaries[0], boundaries[1]) != {}
+        for (run_id, *_), after_id, upto_id in zip(recorded[1:], boundaries[1:], boundaries[2:]):
             assert {host: row[:2] for host, row in host_counts(archive, run_id).items()} == {
                 host: (sum(s != 304 for s in found), found.count(304))
-                for host, found in responses_between(archive, started, ended).items()}
+                for host, found in responses_stored(archive, after_id, upto_id).items()}
