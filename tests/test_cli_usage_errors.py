@@ -95,6 +95,12 @@ def test_ctrl_c_that_no_command_handles_is_one_line_and_exit_130(tmp_path):
             assert exc.errno == errno.ENXIO and time.monotonic() < deadline
             time.sleep(0.01)
     try:
+        # A SIGINT that lands between open(2) and read(2) is only acted on once the read returns
+        # (never, here): wait until the process sleeps inside the read, as a person's Ctrl-C does.
+        wchan = Path(f"/proc/{process.pid}/wchan")
+        while "pipe_read" not in wchan.read_text():
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=60)
     finally:
