@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -95,13 +96,22 @@ def _postgres_archive_sql() -> str | None:
     return "\n".join(lines).replace(schema, SCHEMA_TOKEN)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def archive_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    """`--db` of a new, empty archive: a SQLite file path, or a PostgreSQL URL (own schema)."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "archive.db")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def new_archive_url(backend: str, folder: Path) -> Iterator[str]:
+    """`--db` of a new, empty archive: a SQLite file in `folder`, or a PostgreSQL URL (own
+    schema, dropped afterwards)."""
+    if backend == "sqlite":
+        yield str(folder / "archive.db")
     else:
         yield from _postgres_schema()
+
+
+@pytest.fixture(params=BACKENDS)
+def archive_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """`--db` of a new, empty archive, on each backend."""
+    yield from new_archive_url(request.param, tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -112,11 +122,11 @@ def sqlite_archive_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def archive(request: pytest.FixtureRequest, archive_url: str) -> Iterator[Archive]:
-    """The new archive of `archive_url`, opened: migrated to the newest schema, by a copy of
-    an archive migrated once per run (the migrations themselves: tests/test_store_schema.py)."""
-    if archive_url.startswith("postgresql"):
+@contextmanager
+def migrated_archive(request: pytest.FixtureRequest, url: str) -> Iterator[Archive]:
+    """The new archive at `url`, opened: migrated to the newest schema, by a copy of an
+    archive migrated once per run (the migrations themselves: tests/test_store_schema.py)."""
+    if url.startswith("postgresql"):
         sql = _postgres_archive_sql()
         if sql is not None:
             import psycopg
@@ -124,8 +134,15 @@ def archive(request: pytest.FixtureRequest, archive_url: str) -> Iterator[Archiv
             with psycopg.connect(POSTGRES_DSN, autocommit=True) as connection:
                 connection.execute("SET synchronous_commit = off")
                 with connection.transaction():
-                    connection.execute(sql.replace(SCHEMA_TOKEN, _schema_of(archive_url)))
-    elif not Path(archive_url).exists():
-        shutil.copyfile(request.getfixturevalue("sqlite_archive_template"), archive_url)
-    with open_archive(archive_url) as opened:
+                    connection.execute(sql.replace(SCHEMA_TOKEN, _schema_of(url)))
+    elif not Path(url).exists():
+        shutil.copyfile(request.getfixturevalue("sqlite_archive_template"), url)
+    with open_archive(url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def archive(request: pytest.FixtureRequest, archive_url: str) -> Iterator[Archive]:
+    """The new archive of `archive_url`, opened and migrated."""
+    with migrated_archive(request, archive_url) as opened:
         yield opened

@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
+from conftest import BACKENDS, migrated_archive, new_archive_url
 from lxml import html as lxml_html
 from report_archive import SOURCES, build_report_archive
 from sqlalchemy import text
@@ -34,8 +37,43 @@ CHARTS = ["items_by_agency", "agency_shares", "items_by_section", "section_share
 
 @pytest.fixture
 def report_archive(archive: Archive) -> Archive:
+    """The generated archive, for a test that changes it."""
     build_report_archive(archive)
     return archive
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def shared_url(request: pytest.FixtureRequest,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from new_archive_url(request.param, tmp_path_factory.mktemp("report"))
+
+
+@pytest.fixture(scope="module")
+def shared_archive(request: pytest.FixtureRequest, shared_url: str) -> Iterator[Archive]:
+    """The generated archive, built once per backend for the tests that only read it."""
+    with migrated_archive(request, shared_url) as archive:
+        build_report_archive(archive)
+        yield archive
+
+
+@dataclass(frozen=True)
+class Rendered:
+    output: str
+    html: Path
+    csv: Path
+
+    def tables(self) -> dict[str, list[list[str]]]:
+        return html_tables(self.html)
+
+
+@pytest.fixture(scope="module")
+def rendered(shared_archive: Archive, shared_url: str,
+             tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    """The report of PERIOD_ARGS on the shared archive, with its CSV files."""
+    folder = tmp_path_factory.mktemp("rendered")
+    html, csv_folder = folder / "report.html", folder / "csv"
+    output = run_report(shared_url, html, *PERIOD_ARGS, "--csv", str(csv_folder))
+    return Rendered(output, html, csv_folder)
 
 
 def run_report(db: str, out: Path, *extra: str) -> str:
@@ -124,28 +162,24 @@ def as_dict(table: list[list[str]]) -> dict[str, dict[str, str]]:
 # --- tests -----------------------------------------------------------------------------------
 
 
-def test_every_chart_is_drawn_with_its_table_and_csv(report_archive: Archive, archive_url: str,
-                                                     tmp_path: Path) -> None:
-    out = tmp_path / "report.html"
-    output = run_report(archive_url, out, *PERIOD_ARGS, "--csv", str(tmp_path / "csv"))
-    assert output == (f"newsarchive: wrote {out} (75 items, 13 charts; 13 CSV files in "
-                      f"{tmp_path / 'csv'})\n")
-    document = lxml_html.fromstring(out.read_bytes())
+def test_every_chart_is_drawn_with_its_table_and_csv(rendered: Rendered,
+                                                     shared_archive: Archive) -> None:
+    assert rendered.output == (f"newsarchive: wrote {rendered.html} (75 items, 13 charts; 13 CSV "
+                               f"files in {rendered.csv})\n")
+    document = lxml_html.fromstring(rendered.html.read_bytes())
     assert [s.get("id") for s in document.xpath("//section")] == CHARTS
     for section in document.xpath("//section"):
         svgs = section.xpath("./svg")
         assert len(svgs) == 1, section.get("id")
         assert svgs[0].get("viewbox") or svgs[0].get("viewBox")
-    tables = html_tables(out)
-    assert csv_tables(tmp_path / "csv") == tables  # the CSV is the table, cell for cell
-    assert len(in_period(raw_items(report_archive))) == 75
+    assert csv_tables(rendered.csv) == rendered.tables()  # the CSV is the table, cell for cell
+    assert len(in_period(raw_items(shared_archive))) == 75
 
 
-def test_volume_tables_equal_counts_of_the_raw_rows(report_archive: Archive, archive_url: str,
-                                                    tmp_path: Path) -> None:
-    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
-    tables = html_tables(tmp_path / "r.html")
-    items = in_period(raw_items(report_archive))
+def test_volume_tables_equal_counts_of_the_raw_rows(
+        rendered: Rendered, shared_archive: Archive) -> None:
+    tables = rendered.tables()
+    items = in_period(raw_items(shared_archive))
     hours = [hour_label(SINCE + timedelta(hours=n)) for n in range(38)]
     totals = Counter(hour_label(item["t"]) for item in items)
     by_agency = Counter((hour_label(item["t"]), name) for item in items
@@ -177,10 +211,9 @@ def test_volume_tables_equal_counts_of_the_raw_rows(report_archive: Archive, arc
 
 
 def test_top_datelines_and_places_compare_with_the_previous_period(
-        report_archive: Archive, archive_url: str, tmp_path: Path) -> None:
-    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
-    tables = html_tables(tmp_path / "r.html")
-    items = raw_items(report_archive)
+        rendered: Rendered, shared_archive: Archive) -> None:
+    tables = rendered.tables()
+    items = raw_items(shared_archive)
     now, before = in_period(items), in_period(items, SINCE - (UNTIL - SINCE), SINCE)
     for key, names in (("top_datelines", lambda item: [item["dateline"]]),
                        ("top_places", lambda item: item["places"])):
@@ -200,11 +233,10 @@ def test_top_datelines_and_places_compare_with_the_previous_period(
         sum(1 for item in now if "LONDEN" in item["dateline"].split("/")))
 
 
-def test_window_widths_and_lags_equal_the_raw_windows(report_archive: Archive,
-                                                      archive_url: str, tmp_path: Path) -> None:
-    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
-    tables = html_tables(tmp_path / "r.html")
-    items = in_period(raw_items(report_archive))
+def test_window_widths_and_lags_equal_the_raw_windows(
+        rendered: Rendered, shared_archive: Archive) -> None:
+    tables = rendered.tables()
+    items = in_period(raw_items(shared_archive))
     widths = Counter((item["window_source"], width_class(item)) for item in items)
     table = as_dict(tables["window_widths"])
     assert set(table) == {item["window_source"] for item in items} == {
@@ -219,11 +251,10 @@ def test_window_widths_and_lags_equal_the_raw_windows(report_archive: Archive,
                                          "≤ 3 days", "longer")}
 
 
-def test_crawl_health_per_host_and_silent_sources(report_archive: Archive, archive_url: str,
-                                                  tmp_path: Path) -> None:
-    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
-    tables = html_tables(tmp_path / "r.html")
-    with report_archive.engine.connect() as connection:
+def test_crawl_health_per_host_and_silent_sources(
+        rendered: Rendered, shared_archive: Archive) -> None:
+    tables = rendered.tables()
+    with shared_archive.engine.connect() as connection:
         frontier = connection.execute(text(
             "SELECT url, state, last_status FROM crawl_frontier")).all()
         responses = connection.execute(text("SELECT url, fetched_at FROM crawl_responses")).all()
@@ -251,16 +282,15 @@ def test_crawl_health_per_host_and_silent_sources(report_archive: Archive, archi
         [SOURCES[1], "listing", "done", "2026-03-16 21:00", "5.0"],
         [SOURCES[0], "listing", "done", "2026-03-16 23:00", "3.0"],
     ]
-    document = lxml_html.fromstring((tmp_path / "r.html").read_bytes())
+    document = lxml_html.fromstring(rendered.html.read_bytes())
     marked = document.xpath('//section[@id="source_last_success"]//tr[@class="warn"]/td[1]')
     assert [cell.text_content() for cell in marked] == [SOURCES[3], SOURCES[2]]
 
 
-def test_crawl_health_per_run_and_per_host_of_the_runs(report_archive: Archive, archive_url: str,
-                                                        tmp_path: Path) -> None:
-    run_report(archive_url, tmp_path / "r.html", *PERIOD_ARGS)
-    tables = html_tables(tmp_path / "r.html")
-    with report_archive.engine.connect() as connection:
+def test_crawl_health_per_run_and_per_host_of_the_runs(
+        rendered: Rendered, shared_archive: Archive) -> None:
+    tables = rendered.tables()
+    with shared_archive.engine.connect() as connection:
         runs = connection.execute(text(
             "SELECT id, command, started_at, ended_at, exit_status FROM crawl_runs")).all()
         counts = connection.execute(text("SELECT * FROM crawl_run_hosts")).all()
@@ -281,33 +311,33 @@ def test_crawl_health_per_run_and_per_host_of_the_runs(report_archive: Archive, 
     assert [(row[1], row[2], row[3]) for row in rows] == [
         ("crawl", "not ended", "-"), ("fetch", "2026-03-16 22:03", "130 (interrupted)"),
         ("crawl", "2026-03-16 18:06", "1 (some failed)"), ("crawl", "2026-03-15 18:06", "0 (ok)")]
-    document = lxml_html.fromstring((tmp_path / "r.html").read_bytes())
+    document = lxml_html.fromstring(rendered.html.read_bytes())
     marked = document.xpath('//section[@id="crawl_runs"]//tr[@class="warn"]/td[1]')
     assert [cell.text_content() for cell in marked] == [row[0] for row in rows[:3]]
     assert {row[0]: [int(n) for n in row[1:]] for row in tables["crawl_run_hosts"][1:]} == per_host
     assert per_host == {"127.0.0.2": [2, 8, 3, 0, 0], "127.0.0.3": [3, 3, 0, 2, 1]}
 
 
-def test_the_same_archive_gives_the_same_file(report_archive: Archive, archive_url: str,
+def test_the_same_archive_gives_the_same_file(shared_archive: Archive, shared_url: str,
                                               tmp_path: Path) -> None:
-    run_report(archive_url, tmp_path / "one.html")
-    run_report(archive_url, tmp_path / "two.html")
+    run_report(shared_url, tmp_path / "one.html")
+    run_report(shared_url, tmp_path / "two.html")
     assert (tmp_path / "one.html").read_bytes() == (tmp_path / "two.html").read_bytes()
     # The default period: the 7 days up to the end of the hour of the newest sighting.
     assert "2026-03-10 03:00 to 2026-03-17 03:00 UTC (7 days, per day)" in (
         tmp_path / "one.html").read_text(encoding="utf-8")
 
 
-def test_up_to_three_days_count_per_hour_and_longer_periods_per_day(report_archive: Archive,
-                                                             archive_url: str,
+def test_up_to_three_days_count_per_hour_and_longer_periods_per_day(shared_archive: Archive,
+                                                             shared_url: str,
                                                              tmp_path: Path) -> None:
-    run_report(archive_url, tmp_path / "r.html", "--since", "2026-03-13", "--until",
+    run_report(shared_url, tmp_path / "r.html", "--since", "2026-03-13", "--until",
                "2026-03-16")  # a date --until: through its whole day, so four days
     tables = html_tables(tmp_path / "r.html")
     assert tables["items_by_agency"][0][0] == "day (UTC)"
     assert [row[0] for row in tables["items_by_agency"][1:]] == [
         "2026-03-13", "2026-03-14", "2026-03-15", "2026-03-16"]
-    run_report(archive_url, tmp_path / "r.html", "--since", "2026-03-14T02:00", "--until",
+    run_report(shared_url, tmp_path / "r.html", "--since", "2026-03-14T02:00", "--until",
                "2026-03-17T02:00")  # three days exactly: still per hour
     hourly = html_tables(tmp_path / "r.html")["items_by_agency"]
     assert (hourly[0][0], len(hourly) - 1) == ("hour (UTC)", 72)
@@ -334,10 +364,10 @@ def test_the_report_needs_no_network_to_render_or_to_view(tmp_path: Path) -> Non
     assert "@import" not in page
 
 
-def test_a_period_that_ends_before_it_starts_is_one_line(report_archive: Archive,
-                                                         archive_url: str,
+def test_a_period_that_ends_before_it_starts_is_one_line(shared_archive: Archive,
+                                                         shared_url: str,
                                                          tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["report", "--db", archive_url, "--out",
+    result = CliRunner().invoke(cli, ["report", "--db", shared_url, "--out",
                                       str(tmp_path / "r.html"), "--since", "2026-03-16",
                                       "--until", "2026-03-15T00:00"])
     assert result.exit_code == 2
@@ -360,15 +390,15 @@ def test_an_empty_archive_still_gives_a_report(archive_url: str, tmp_path: Path)
     (datetime(2026, 3, 14, tzinfo=timezone.utc), datetime(2026, 3, 18, tzinfo=timezone.utc)),
     (datetime(2026, 3, 14, 12, tzinfo=timezone.utc), datetime(2026, 3, 17, 13, tzinfo=timezone.utc)),
 ])
-def test_the_daily_counts_and_the_items_count_the_same(report_archive: Archive, since: datetime,
+def test_the_daily_counts_and_the_items_count_the_same(shared_archive: Archive, since: datetime,
                                                        until: datetime) -> None:
     """Periods per day with partial days at either end, none, or only one whole day."""
     from newsarchive.report.model import Period
     from newsarchive.report.series import precision_sections, top_sections, volume_sections
 
-    with report_archive.engine.connect() as connection:
+    with shared_archive.engine.connect() as connection:
         results = []
-        for daily in (False, report_archive.dialect == "sqlite"):  # PostgreSQL: no daily counts
+        for daily in (False, shared_archive.dialect == "sqlite"):  # PostgreSQL: no daily counts
             period = Period(since, until, daily)
             assert period.unit == "day"
             items, volume = volume_sections(connection, period)
@@ -376,7 +406,7 @@ def test_the_daily_counts_and_the_items_count_the_same(report_archive: Archive, 
                         *precision_sections(connection, period)]
             results.append((items, [(s.key, s.table) for s in sections]))
     assert results[0] == results[1]
-    items = in_period(raw_items(report_archive), since, until)
+    items = in_period(raw_items(shared_archive), since, until)
     assert results[0][0] == len(items) > 0
     per_day = Counter(item["t"].strftime("%Y-%m-%d") for item in items)
     by_agency = dict(results[0][1])["items_by_agency"]
