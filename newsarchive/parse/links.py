@@ -50,17 +50,20 @@ _NEXT_TEXT = re.compile(
     rf"meer\s+(nieuws|berichten|laden))\W*$|^\s*[{_NEXT_SIGNS}]\s*$",
     re.IGNORECASE,
 )
-# Every text `_NEXT_TEXT` matches holds one of these words (no letter of theirs has a case
-# partner outside ASCII, so `lower()` finds them as the regex does) or one of the signs.
-_NEXT_WORDS = ("volgende", "next", "ouder", "meer")
+# Every text `_NEXT_TEXT` matches holds one of these words or signs once lower-cased (no
+# letter of the words has a case partner outside ASCII, so `lower()` finds them as the regex does).
+_NEXT_HINTS = ("volgende", "next", "ouder", "meer", *_NEXT_SIGNS)
 
 
 def read_links(root: etree._Element, page_url: str | None) -> list[PageLink]:
     """Every teaser, next-page and feed link of the page, absolute and normalised, in
     document order within each role (next pages first, then teasers, then feeds)."""
     base = _base_url(root, page_url)
-    links = [PageLink(url, LinkRole.NEXT_PAGE) for url in _absolute(_next_page_links(root, page_url), base)]
-    links += [PageLink(url, LinkRole.TEASER) for url in _absolute(_teaser_anchors(root), base)]
+    anchors = list(root.iter("a"))  # each link's Python object made once, for both roles
+    texts = [_raw_text(anchor) for anchor in anchors]
+    links = [PageLink(url, LinkRole.NEXT_PAGE)
+             for url in _absolute(_next_page_links(root, anchors, texts, page_url), base)]
+    links += [PageLink(url, LinkRole.TEASER) for url in _absolute(_teaser_anchors(root, anchors, texts), base)]
     links += [PageLink(url, LinkRole.FEED) for url in _absolute(_feed_links(root), base)]
     return links
 
@@ -89,26 +92,35 @@ def _base_url(root: etree._Element, url: str | None) -> str | None:
 
 
 def _text(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
+    return " ".join(_raw_text(element).split())
 
 
-def _teaser_anchors(root: etree._Element) -> Iterator[str]:
+def _raw_text(element: etree._Element) -> str:
+    """`"".join(element.itertext())`, serialised in C (several times faster)."""
+    if len(element) == 0:
+        return element.text or ""
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
+
+
+def _teaser_anchors(root: etree._Element, anchors: list[etree._Element], texts: list[str]) -> Iterator[str]:
     targets: dict[str, str | None] = {}  # href -> its target, for `_same_target`
-    for anchor in _anchors_outside_chrome(root):
+    for anchor, text in _outside_chrome(root, anchors, texts):
         href = anchor.get("href")
         if not href:
             continue
-        if len(_text(anchor).split()) >= HEADLINE_WORDS or _reads_like_teaser(_block_text(anchor, targets)):
+        if len(text.split()) >= HEADLINE_WORDS or _reads_like_teaser(_block_text(anchor, targets)):
             yield href
 
 
-def _anchors_outside_chrome(root: etree._Element) -> list[etree._Element]:
-    """The `<a>` elements with no chrome element among their ancestors, in document order (a
-    link is judged by its ancestors, not by its own classes)."""
+def _outside_chrome(
+    root: etree._Element, anchors: list[etree._Element], texts: list[str]
+) -> list[tuple[etree._Element, str]]:
+    """The ones of `anchors` (with their `texts`) that have no chrome element among their
+    ancestors (a link is judged by its ancestors, not by its own classes)."""
     inside: set[etree._Element] = set()
     for chrome in _outermost(_chrome_elements(root)):
         inside.update(chrome.iterdescendants("a"))
-    return [anchor for anchor in root.iter("a") if anchor not in inside]
+    return [(anchor, text) for anchor, text in zip(anchors, texts) if anchor not in inside]
 
 
 def _chrome_elements(root: etree._Element) -> set[etree._Element]:
@@ -193,9 +205,21 @@ def _target(href: str, targets: dict[str, str | None]) -> str | None:
     return targets[href]
 
 
-def _next_page_links(root: etree._Element, url: str | None) -> Iterator[str]:
+def _next_page_links(
+    root: etree._Element, anchors: list[etree._Element], texts: list[str], url: str | None
+) -> Iterator[str]:
+    """Links and anchors with `rel="next"`, a label or text reading "next page", or (anchors)
+    the next page number; each decided for the few elements that may be one (`candidates`).
+    `texts`: the text of each of `anchors`."""
+    candidates = {rel.getparent() for rel in _RELS(root) if "next" in rel.lower().split()}
+    candidates.update(label.getparent() for path in (_ARIA_LABELS, _TITLES) for label in path(root))
+    candidates.update(anchors[index] for index in _hinted(texts))
+    if url is not None:
+        candidates.update(anchor for anchor in anchors if "=" in (anchor.get("href") or ""))
+    if not candidates:
+        return
     for element in root.iter("link", "a"):
-        href = element.get("href")
+        href = element.get("href") if element in candidates else None
         if href is None:
             continue
         rel = element.get("rel")
@@ -208,14 +232,30 @@ def _next_page_links(root: etree._Element, url: str | None) -> Iterator[str]:
             yield href
 
 
+def _hinted(texts: list[str]) -> set[int]:
+    """Which of `texts` hold a word or sign of "next page" (`_NEXT_HINTS`), all searched at once."""
+    joined = "\n".join(texts).lower()
+    if len(joined) != len(texts) - 1 + sum(map(len, texts)):  # lower() lengthened a character
+        texts = [text.lower() for text in texts]
+        joined = "\n".join(texts)
+    hits = []
+    for hint in _NEXT_HINTS:
+        at = joined.find(hint)
+        while at >= 0:
+            hits.append(at)
+            at = joined.find(hint, at + 1)
+    if not hits:
+        return set()
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+    return {bisect_right(starts, hit) - 1 for hit in hits}
+
+
+_RELS, _ARIA_LABELS, _TITLES = (etree.XPath(f"//@{name}") for name in ("rel", "aria-label", "title"))
+
+
 def _reads_next(anchor: etree._Element) -> bool:
-    """The link's text says "next page" (`_NEXT_TEXT`); most texts are told apart by a
-    substring test."""
-    text = (anchor.text or "") if len(anchor) == 0 else "".join(anchor.itertext())
-    lowered = text.lower()
-    if not any(word in lowered for word in _NEXT_WORDS) and not any(sign in text for sign in _NEXT_SIGNS):
-        return False
-    return _NEXT_TEXT.match(" ".join(text.split())) is not None
+    """The link's text says "next page"."""
+    return _NEXT_TEXT.match(_text(anchor)) is not None
 
 
 def _feed_links(root: etree._Element) -> Iterator[str]:
