@@ -15,6 +15,10 @@ A site (`site_of`) is a host's registrable domain by the public suffix list (the
 `publicsuffixlist` package ships; nothing is downloaded), so `www.news.co.uk` and
 `feeds.news.co.uk` are one site and `attacker.co.uk` another; `same_site` also wants the same
 port (or the default ports of http and https on both sides).
+
+A page has hundreds of links, most of them already in their canonical spelling or a root-relative
+path on the page's host: those (`_plain_url`) are recognised by one regular expression and
+returned without urljoin, urlsplit and quote, with the output the general path gives for them.
 """
 
 from __future__ import annotations
@@ -67,9 +71,17 @@ def normalize_url(url: str, base: str | None = None, *, credentials: bool = Fals
     source the user named: the credentials are kept for `split_credentials`).
     """
     url = url.strip()
-    if base is not None:
-        url = urljoin(base, url)
+    plain = _plain_url(url if base is None else _joined(base, url))
+    if plain is not None:
+        return plain
+    return _normalize(url, base, credentials)
+
+
+def _normalize(url: str, base: str | None, credentials: bool) -> str:
+    """`normalize_url` for any input: the general rule, by urllib (the fast path's oracle)."""
     try:
+        if base is not None:
+            url = urljoin(base, url)
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
@@ -84,6 +96,79 @@ def normalize_url(url: str, base: str | None = None, *, credentials: bool = Fals
     netloc = _netloc(parts, scheme, port)
     path = _escape(parts.path or "/", PATH_SAFE)
     return urlunsplit((scheme, netloc, path, _query(parts.query), ""))
+
+
+# A URL that is its own canonical spelling but for its fragment (or an empty `?`): lower-case
+# http(s); a host of ASCII labels that IDNA takes as they are (1-63 characters, no empty one
+# but a trailing dot's); a port in digits; a path (without `;`: urljoin splits parameters off)
+# and query of characters `quote` leaves alone.
+_PLAIN = re.compile(
+    r"(https?)://((?:[a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}\.?)(?::([0-9]{1,5}))?"
+    r"(/[A-Za-z0-9/%:@!$&'()*+,=._~-]*)?(?:\?([A-Za-z0-9/%:@!$&'()*+,;=._~?-]*))?(?:#.*)?",
+    re.S,
+)
+_DOT_SEGMENT = re.compile(r"/\.\.?(?:[/?#]|$)")
+
+
+def _plain_url(url: str | None) -> str | None:
+    """`normalize_url(url)` when `url` is plain (see `_PLAIN`) and keeps every query
+    parameter; None otherwise (the general rule decides)."""
+    match = _PLAIN.fullmatch(url) if url is not None else None
+    if match is None:
+        return None
+    scheme, netloc, port, path, query = match.groups()
+    if port is not None:
+        number = int(port)
+        if number > 65535:
+            return None
+        if number != DEFAULT_PORTS[scheme]:
+            netloc = f"{netloc}:{number}"
+    if query and any(is_tracking_parameter(_query_name(field)) for field in query.split("&")):
+        return None
+    url = f"{scheme}://{netloc}{path or '/'}?{query}" if query else f"{scheme}://{netloc}{path or '/'}"
+    return ESCAPE.sub(_upper, url) if "%" in url else url
+
+
+def _joined(base: str, url: str) -> str | None:
+    """`urljoin(base, url)` up to what normalisation drops (the fragment, an empty query),
+    for a plain `base` and a link that is absolute, protocol-relative, root-relative, a query
+    or a fragment without dot segments; None for the others (urljoin decides)."""
+    if url.startswith(("http://", "https://")):
+        return url  # urljoin keeps an absolute link (a plain one exactly)
+    origin = _plain_origin(base)
+    if origin is None:
+        return None
+    first = url[:1]
+    if first == "/":
+        if url[1:2] == "/":
+            return f"{origin[0]}:{url}"
+        return None if _DOT_SEGMENT.search(url) else origin[1] + url
+    if first == "?":
+        return None if url[1:2] in ("", "#") else origin[2] + url  # `?` alone keeps the base's query
+    if first == "#" or not url:
+        return base
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _plain_origin(base: str) -> tuple[str, str, str] | None:
+    """(scheme, `scheme://host:port`, the URL without query and fragment) of a plain base."""
+    match = _PLAIN.fullmatch(base)
+    if match is None:
+        return None
+    host_end = match.end(3) if match.group(3) is not None else match.end(2)
+    path_end = match.end(4) if match.group(4) is not None else host_end
+    return match.group(1), base[:host_end], base[:path_end]
+
+
+def _query_name(field: str) -> str:
+    """A query parameter's name as parse_qsl reads it."""
+    name = field.partition("=")[0]
+    return unquote(name.replace("+", " ")) if "%" in name or "+" in name else name
+
+
+def _upper(match: re.Match[str]) -> str:
+    return match.group(0).upper()
 
 
 def _netloc(parts: SplitResult, scheme: str, port: int | None) -> str:
@@ -120,7 +205,7 @@ def is_tracking_parameter(name: str) -> bool:
 
 
 def _escape(text: str, safe: str) -> str:
-    return ESCAPE.sub(lambda match: match.group(0).upper(), quote(text, safe=safe))
+    return ESCAPE.sub(_upper, quote(text, safe=safe))
 
 
 def redact(url: str) -> str:
