@@ -72,7 +72,7 @@ class WireLine(NamedTuple):
     def places(self) -> tuple[str, ...]:
         if "/" not in self.dateline:
             return (self.dateline,)
-        return tuple([place.strip() for place in self.dateline.split("/") if place.strip()])
+        return tuple(filter(None, map(str.strip, self.dateline.split("/"))))
 
 
 def parse_wire(line: str) -> WireLine | None:
@@ -80,7 +80,7 @@ def parse_wire(line: str) -> WireLine | None:
     if not _may_be_wire(line):
         return None
     match = _WIRE.match(line)
-    return None if match is None else _wire_line(match)
+    return None if match is None else _wire_line(*match.groups())  # dateline, agencies, body
 
 
 def strip_before_dateline(line: str) -> str | None:
@@ -105,10 +105,11 @@ def read_line(line: str) -> tuple[str | None, str, WireLine | None]:
         return None, line, None  # the cheap test first: most lines hold none of it
     if _may_be_wire(line):
         match = _AGE_AND_WIRE.match(line)
-        wire = None if match is None else _wire_line(match)
-        if wire is not None:
-            age = match.group("age")  # type: ignore[union-attr]
-            return age, match.group("wire") if age else line, wire  # type: ignore[union-attr]
+        if match is not None:
+            age, rest, dateline, agencies, body = match.groups()
+            wire = _wire_line(dateline, agencies, body)
+            if wire is not None:
+                return age, rest if age else line, wire
     glued = split_glued_age(line)  # an unknown age phrase, or a rest that does not parse
     if glued is not None:
         return glued
@@ -125,8 +126,7 @@ def _is_plain(head: str) -> bool:
     return not any(map(head.__contains__, _NON_ASCII_SIGNS))
 
 
-def _wire_line(match: re.Match[str]) -> WireLine | None:
-    dateline, agencies_text, body = match.group("dateline", "agencies", "body")
+def _wire_line(dateline: str, agencies_text: str | None, body: str) -> WireLine | None:
     if len(dateline) < 2:  # (the pattern starts and ends it with no space)
         return None
     if agencies_text is not None and agencies_text.isupper() and "/" not in agencies_text:
@@ -162,7 +162,7 @@ def _split_agencies(text: str | None) -> tuple[str, ...] | None:
     if text is None:
         return ()
     # The pattern allows only words of letters and slashes (spaced or not).
-    agencies = (text.strip(),) if "/" not in text else tuple([agency.strip() for agency in text.split("/")])
+    agencies = (text.strip(),) if "/" not in text else tuple(map(str.strip, text.split("/")))
     if text.isupper() or agencies[0].isupper():  # `(ANP/dpa)`: partners as they style themselves
         return agencies
     words = [word for agency in agencies for word in agency.split()]
