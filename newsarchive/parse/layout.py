@@ -520,6 +520,9 @@ class _Slot(NamedTuple):
     age: int | None
 
 
+_WIRE_AT, _AGE_AT = itemgetter(0), itemgetter(2)  # of a _Slot
+
+
 def _read_items(tokens: list[Token], fetched_at: datetime, *, after_heading: bool) -> _Items:
     tokens = _settle_wire_lines(tokens)
     slots = _item_slots(tokens)
@@ -573,7 +576,7 @@ def _item_slots(tokens: list[Token]) -> list[_Slot]:
         title = index - 1 if index - 1 > item_end and tokens[index - 1].kind is Kind.OTHER else None
         has_age = index + 1 < len(tokens) and tokens[index + 1].kind is Kind.AGE
         age = index + 1 if has_age else None
-        slots.append(_Slot(index, title, age))
+        slots.append(tuple.__new__(_Slot, (index, title, age)))  # in C: no Python __new__ per item
         item_end = age if age is not None else index
     return slots
 
@@ -698,16 +701,13 @@ def _source_prefix(token: Token) -> int:
 
 def _stray_line_warnings(tokens: list[Token], slots: list[_Slot], titled: bool) -> list[str]:
     """Warnings for lines that look like part of an item but belong to none."""
-    used = {s.age for s in slots} | {s.wire for s in slots}
-    if titled:
-        used |= {s.title for s in slots}
+    used = set(chain.from_iterable(slots)) if titled else set(chain(map(_WIRE_AT, slots), map(_AGE_AT, slots)))
     warnings = []
     for index, token in enumerate(tokens):
         if index in used:
             continue
-        preview = token.text[:_QUOTE_PREVIEW]
         if token.kind is Kind.AGE:
-            warnings.append(f"age without an item: {preview!r}")
+            warnings.append(f"age without an item: {token.text[:_QUOTE_PREVIEW]!r}")
         elif token.kind is Kind.OTHER and looks_like_wire(token.text):
-            warnings.append(f"skipped a line that looks like a wire item: {preview!r}")
+            warnings.append(f"skipped a line that looks like a wire item: {token.text[:_QUOTE_PREVIEW]!r}")
     return warnings

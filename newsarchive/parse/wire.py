@@ -101,9 +101,15 @@ def read_line(line: str) -> tuple[str | None, str, WireLine | None]:
     """(age glued on the front, the rest, the rest's wire line) of any line:
     `3 uur geledenTEHERAN (ANP) - ...` gives the age, `TEHERAN (ANP) - ...` and its parse;
     a plain line gives (None, line, None)."""
-    if _is_plain(line[:_HEAD_MAX]) and not line.startswith(_AGE_STARTS):
-        return None, line, None  # the cheap test first: most lines hold none of it
-    if _may_be_wire(line):
+    head = line[:_HEAD_MAX]
+    at = head.find(_HYPHEN)  # the cheap tests first: a hyphen near the start, or nothing at all
+    if at > 0 and head.count(" ", 0, at) <= _HEAD_SPACES:
+        may_be_wire = True
+    elif at == -1 and _is_plain(head) and not line.startswith(_AGE_STARTS):
+        return None, line, None  # most lines hold none of it
+    else:
+        may_be_wire = _may_be_wire(line)
+    if may_be_wire:
         match = _AGE_AND_WIRE.match(line)
         if match is not None:
             age, rest, dateline, agencies, body = match.groups()
@@ -118,8 +124,9 @@ def read_line(line: str) -> tuple[str | None, str, WireLine | None]:
 
 
 def _is_plain(head: str) -> bool:
-    """No dash or bar near the start that could set off a dateline, no age glued on."""
-    if "- " in head or "|" in head or "geleden" in head[:_AGE_PREFIX_MAX]:
+    """No dash but a hyphen, no bar near the start that could set off a dateline, no age
+    glued on."""
+    if "|" in head or "geleden" in head[:_AGE_PREFIX_MAX]:
         return False
     if head.isascii():  # the other dashes and bullets are not ASCII
         return True
