@@ -136,8 +136,8 @@ def _is_plain(head: str) -> bool:
 def _wire_line(dateline: str, agencies_text: str | None, body: str) -> WireLine | None:
     if len(dateline) < 2:  # (the pattern starts and ends it with no space)
         return None
-    if agencies_text is not None and agencies_text.isupper() and "/" not in agencies_text:
-        agencies: tuple[str, ...] | None = (agencies_text.strip(),)  # the common `(ANP)`, without a call
+    if agencies_text is not None and agencies_text.isupper() and " " not in agencies_text:
+        agencies: tuple[str, ...] | None = tuple(agencies_text.split("/"))  # `(ANP/RTR)`, without a call
     else:
         agencies = _split_agencies(agencies_text)
     if dateline.isupper() or _capitals_after_s(dateline):
