@@ -295,16 +295,14 @@ def _mark_items(tokens: list[Token]) -> list[Token]:
 
 def _find_meer_uit(tokens: list[Token]) -> int | None:
     """The `Meer uit` line that opens the sidebar: the first after the lead's dateline."""
-    first = None
-    seen_wire = False
-    for index, token in enumerate(tokens):
-        if token.kind is Kind.WIRE:
-            seen_wire = True
-        elif token.kind is Kind.MEER_UIT:
-            if seen_wire:
-                return index
-            first = index if first is None else first
-    return first
+    kinds = list(map(_KIND, tokens))  # searched in C: most pages have one `Meer uit` or none
+    if Kind.MEER_UIT not in kinds:
+        return None
+    after_wire = kinds.index(Kind.WIRE) + 1 if Kind.WIRE in kinds else len(kinds)
+    try:
+        return kinds.index(Kind.MEER_UIT, after_wire)
+    except ValueError:  # none after a wire line: the first there is
+        return kinds.index(Kind.MEER_UIT)
 
 
 # --- articles and listings ---------------------------------------------------------------
@@ -382,6 +380,8 @@ def _read_without_meer_uit(
 
 
 def _headlines(tokens: list[Token]) -> list[Headline]:
+    if Kind.HEADLINE not in map(_KIND, tokens):  # in C: most pages have none
+        return []
     return [t.headline for t in tokens if t.kind is Kind.HEADLINE and t.headline is not None]
 
 
