@@ -701,6 +701,9 @@ def _source_prefix(token: Token) -> int:
 
 def _stray_line_warnings(tokens: list[Token], slots: list[_Slot], titled: bool) -> list[str]:
     """Warnings for lines that look like part of an item but belong to none."""
+    kinds = list(map(_KIND, tokens))
+    if Kind.OTHER not in kinds and kinds.count(Kind.AGE) == len(slots) - list(map(_AGE_AT, slots)).count(None):
+        return []  # in C, the common sidebar: wire lines and their ages, nothing else
     used = set(chain.from_iterable(slots)) if titled else set(chain(map(_WIRE_AT, slots), map(_AGE_AT, slots)))
     warnings = []
     for index, token in enumerate(tokens):
