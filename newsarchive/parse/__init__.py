@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
+from itertools import filterfalse
 
 from ..items import PageLink, ParsedPage, to_utc
 from .document import INVISIBLE_CHARS, TextDocument, line_blocks
@@ -78,11 +79,19 @@ def read_page_links(data: bytes, url: str, http_charset: str | None = None) -> l
 
 def text_to_document(text: str) -> TextDocument:
     """A text dump as a TextDocument: lines stripped, whitespace collapsed, NFC, no blanks."""
-    lines = []
-    for raw in text.removeprefix("\ufeff").splitlines():
-        line = raw.strip()
-        if "  " in line or not line.isprintable():  # tabs, no-break and zero-width spaces
-            line = " ".join(line.translate(INVISIBLE_CHARS).split())
-        if line:
-            lines.append(line if line.isascii() else unicodedata.normalize("NFC", line))
+    text = text.removeprefix("\ufeff")
+    lines = list(filter(None, map(str.strip, text.splitlines())))  # in C: most dumps need no more
+    if _has_odd_spaces(text, lines):  # runs of spaces, tabs, no-break and zero-width spaces
+        lines = list(filter(None, (" ".join(line.translate(INVISIBLE_CHARS).split()) for line in lines)))
+    if not text.isascii():
+        lines = [line if line.isascii() else unicodedata.normalize("NFC", line) for line in lines]
     return TextDocument(line_blocks(lines))
+
+
+def _has_odd_spaces(text: str, lines: list[str]) -> bool:
+    """Whether any line holds whitespace but single spaces, or an invisible character: in
+    ASCII only a tab or a unit separator can (other breaks split lines); a line of other
+    text is tested for any character that is not printable."""
+    if "  " in text or "\t" in text or "\x1f" in text:
+        return True
+    return not text.isascii() and not all(map(str.isprintable, filterfalse(str.isascii, lines)))

@@ -29,6 +29,7 @@ from .vocabulary import (
 __all__ = ["AGE_MAX", "AGE_PHRASE", "DIGIT_AGE_PHRASE", "age_window", "is_age", "is_age_line", "looks_like_age"]
 
 _MINUTE = timedelta(minutes=1)
+_NO_TIME = timedelta()
 
 # Any known age phrase; one in digits (or `zojuist`), safe to find glued onto other text.
 AGE_PHRASE = re.compile(ANY_AGE, re.IGNORECASE)
@@ -64,17 +65,15 @@ def looks_like_age(text: str) -> bool:
 
 def age_window(text: str, fetched_at: datetime) -> PublicationWindow | None:
     """The publication window `text` implies at fetch time, or None if it is not an age."""
-    phrase = text.strip()
     t = fetched_at if fetched_at.tzinfo is timezone.utc else to_utc(fetched_at)  # parse_page's is UTC
-    days_back = CALENDAR_DAYS.get(phrase.lower())
-    if days_back is not None:
-        return _calendar_day(days_back, t)
-    age = _age(phrase)
-    if age is None:
+    span = _span(text.strip())
+    if span is None:
         return None
-    count, step = age
+    if isinstance(span, int):
+        return _calendar_day(span, t)
+    older, newer = span
     try:
-        return PublicationWindow(t - (count + 1) * step, t - count * step)
+        return PublicationWindow(t - older, t - newer)
     except OverflowError:  # an age reaching back before year 1: not a real age
         return None
 
@@ -93,13 +92,23 @@ def _calendar_day(days_back: int, fetched_at: datetime) -> PublicationWindow | N
 
 
 @lru_cache(maxsize=512)
-def _age(phrase: str) -> tuple[int, timedelta] | None:
-    """(N, unit) of `N <unit> geleden`; (0, 1 minute) for `zojuist`/`net`; else None."""
-    if phrase.lower() in JUST_NOW:
-        return 0, _MINUTE
+def _span(phrase: str) -> tuple[timedelta, timedelta] | int | None:
+    """How far back before the fetch a phrase reaches: (N+1 units, N units) for `N <unit>
+    geleden`, (1 minute, 0) for `zojuist`/`net`; the number of days back for a calendar
+    day (`gisteren`); None for no age."""
+    lowered = phrase.lower()
+    days_back = CALENDAR_DAYS.get(lowered)
+    if days_back is not None:
+        return days_back
+    if lowered in JUST_NOW:
+        return _MINUTE, _NO_TIME
     match = _AGE_PARTS.fullmatch(phrase)
     if match is None:
         return None
     number, unit = match.group(1).lower(), match.group(2).lower()
     count = int(number) if number.isdigit() else NUMBER_WORDS[number]
-    return count, AGE_UNITS[unit]
+    step = AGE_UNITS[unit]
+    try:
+        return (count + 1) * step, count * step
+    except OverflowError:  # more units than a timedelta holds: no real age
+        return None

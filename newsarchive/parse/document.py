@@ -90,12 +90,13 @@ class TextDocument:
 
 def line_blocks(lines: list[str], links: list[str | None] | None = None) -> list[Block]:
     """Lines of text (a text dump's) as blocks: a line is a block and says nothing more."""
-    rest = _PLAIN[2:]
     # tuple.__new__ builds each Block in C (Block() runs a Python __new__ per line)
-    return [
-        tuple.__new__(Block, (line, link, *rest))
-        for line, link in zip(lines, links if links is not None else [None] * len(lines))
-    ]
+    if links is None:
+        unlinked = _PLAIN[1:]
+        return [_new_tuple(Block, (line,) + unlinked) for line in lines]
+    rest = _PLAIN[2:]
+    return [_new_tuple(Block, (line, link) + rest) for line, link in zip(lines, links)]
 
 
 _PLAIN = Block("")  # a block that says nothing but its text
+_new_tuple = tuple.__new__

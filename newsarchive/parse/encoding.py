@@ -85,6 +85,8 @@ def _decode_declared(data: bytes, label: str | None, where: str, warnings: list[
 
 
 def _declared_in_markup(data: bytes) -> str | None:
+    if b"<" not in data:  # no declaration without a tag (a text dump): no search through it
+        return None
     try:
         return EncodingDetector.find_declared_encoding(data, is_html=True)
     except Exception:  # bs4 internals on odd bytes: a missing declaration, not an error

@@ -85,6 +85,7 @@ _METADATA = re.compile(
     re.IGNORECASE,
 )
 _METADATA_STARTS = ("door", "bron")
+_METADATA_INITIALS = "dDbB"  # the cheap test first
 # How every line above starts (a read-more link after its arrows); other lines are text.
 _MAY_BE_SPECIAL = re.compile(
     rf"[\s»›>→….:]*(?:meer|net|editie|lees|read|verder|\d|{_DAY})", re.IGNORECASE
@@ -134,31 +135,36 @@ def read_blocks(blocks: list[Block], fetched_at: datetime, heading: str | None) 
 def _tokenize(blocks: list[Block]) -> list[Token]:
     tokens: list[Token] = []
     add = tokens.append
+    new = tuple.__new__  # builds each Token in C (Token() runs a Python __new__)
+    age_kind, wire_kind, other_kind = Kind.AGE, Kind.WIRE, Kind.OTHER
     on_top = True  # no wire line yet: where the webmail banner stands
-    for block in blocks:  # one loop, no call per line: text dumps are read thousands a second
+    for block in blocks:  # one loop, few calls per line: text dumps are read thousands a second
         text = block.text
         if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
             text = text.replace("ƫ", "ë")
         if len(text) <= AGE_MAX and is_age_line(text):
-            add(Token(Kind.AGE, text, block))  # an unknown phrase gets a warning later
+            add(new(Token, (age_kind, text, block, None, None, None, None)))  # an unknown phrase is warned of later
             continue
-        if text[:4].lower() in _METADATA_STARTS and _METADATA.fullmatch(text):
-            add(Token(Kind.METADATA, text, block))
+        if text[:1] in _METADATA_INITIALS and text[:4].lower() in _METADATA_STARTS and _METADATA.fullmatch(text):
+            add(new(Token, (Kind.METADATA, text, block, None, None, None, None)))
             continue
         age, rest, wire = read_line(text)
         if age is not None:
-            add(Token(Kind.AGE, age, block))
+            add(new(Token, (age_kind, age, block, None, None, None, None)))
         if wire is None:
-            add(_other_token(rest, block, on_top))
+            if len(rest) > _SHORT_LINE:  # only short lines can be anything but plain text
+                add(new(Token, (other_kind, rest, block, None, None, None, None)))
+            else:
+                add(_other_token(rest, block, on_top))
             continue
         on_top = False
         trailing = split_trailing_age(rest)
         if trailing is None:
-            add(Token(Kind.WIRE, rest, block, wire))
+            add(new(Token, (wire_kind, rest, block, wire, None, None, None)))
         else:
             rest, age = trailing
-            add(Token(Kind.WIRE, rest, block, parse_wire(rest) or wire))
-            add(Token(Kind.AGE, age, block))
+            add(new(Token, (wire_kind, rest, block, parse_wire(rest) or wire, None, None, None)))
+            add(new(Token, (age_kind, age, block, None, None, None, None)))
     return tokens
 
 
@@ -289,16 +295,14 @@ def _mark_items(tokens: list[Token]) -> list[Token]:
 
 def _find_meer_uit(tokens: list[Token]) -> int | None:
     """The `Meer uit` line that opens the sidebar: the first after the lead's dateline."""
-    first = None
-    seen_wire = False
-    for index, token in enumerate(tokens):
-        if token.kind is Kind.WIRE:
-            seen_wire = True
-        elif token.kind is Kind.MEER_UIT:
-            if seen_wire:
-                return index
-            first = index if first is None else first
-    return first
+    kinds = list(map(_KIND, tokens))  # searched in C: most pages have one `Meer uit` or none
+    if Kind.MEER_UIT not in kinds:
+        return None
+    after_wire = kinds.index(Kind.WIRE) + 1 if Kind.WIRE in kinds else len(kinds)
+    try:
+        return kinds.index(Kind.MEER_UIT, after_wire)
+    except ValueError:  # none after a wire line: the first there is
+        return kinds.index(Kind.MEER_UIT)
 
 
 # --- articles and listings ---------------------------------------------------------------
@@ -376,6 +380,8 @@ def _read_without_meer_uit(
 
 
 def _headlines(tokens: list[Token]) -> list[Headline]:
+    if Kind.HEADLINE not in map(_KIND, tokens):  # in C: most pages have none
+        return []
     return [t.headline for t in tokens if t.kind is Kind.HEADLINE and t.headline is not None]
 
 
@@ -514,6 +520,9 @@ class _Slot(NamedTuple):
     age: int | None
 
 
+_WIRE_AT, _AGE_AT = itemgetter(0), itemgetter(2)  # of a _Slot
+
+
 def _read_items(tokens: list[Token], fetched_at: datetime, *, after_heading: bool) -> _Items:
     tokens = _settle_wire_lines(tokens)
     slots = _item_slots(tokens)
@@ -533,7 +542,10 @@ def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
     A mixed-case line (`Borsele - ...`) is an item only when an age follows it. A line
     without agencies directly followed by a wire line and its age is that item's title
     (`Oranje - VS speelt gelijk` above `ROTTERDAM (ANP) - ...`)."""
-    doubtful = [index for index, token in enumerate(tokens) if _is_doubtful(token)]
+    doubtful = [
+        index for index, token in enumerate(tokens)
+        if token.kind is Kind.WIRE and not (token.wire.strict and token.wire.agencies)  # type: ignore[union-attr]
+    ]
     if not doubtful:
         return tokens
     result = list(tokens)
@@ -551,12 +563,6 @@ def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
     return result
 
 
-def _is_doubtful(token: Token) -> bool:
-    """A wire line that may be a title: mixed case, or without agencies."""
-    wire = token.wire
-    return token.kind is Kind.WIRE and wire is not None and not (wire.strict and wire.agencies)
-
-
 def _item_slots(tokens: list[Token]) -> list[_Slot]:
     wires = [i for i, token in enumerate(tokens) if token.kind is Kind.WIRE]
     by_element = _slots_by_element(tokens, wires)
@@ -570,7 +576,7 @@ def _item_slots(tokens: list[Token]) -> list[_Slot]:
         title = index - 1 if index - 1 > item_end and tokens[index - 1].kind is Kind.OTHER else None
         has_age = index + 1 < len(tokens) and tokens[index + 1].kind is Kind.AGE
         age = index + 1 if has_age else None
-        slots.append(_Slot(index, title, age))
+        slots.append(tuple.__new__(_Slot, (index, title, age)))  # in C: no Python __new__ per item
         item_end = age if age is not None else index
     return slots
 
@@ -653,24 +659,29 @@ def _item(
     windows: dict[str, PublicationWindow | None],
     warnings: list[str],
 ) -> Item:
-    wire = tokens[slot.wire].wire
+    wire_token = tokens[slot.wire]
+    wire = wire_token.wire
     assert wire is not None
-    title_token = tokens[slot.title] if titled and slot.title is not None else None
-    title = None
-    if title_token is not None:
+    dateline = wire.dateline
+    title = link = None
+    if titled and slot.title is not None:
+        title_token = tokens[slot.title]
         title = title_token.text[_source_prefix(title_token) :].strip() or title_token.text
-    age_text = tokens[slot.age].text if slot.age is not None else None
-    window = None
-    if age_text is not None:
-        if age_text not in windows:
-            windows[age_text] = age_window(age_text, fetched_at)
-        window = windows[age_text]
-    if age_text is None:
-        warnings.append(f"item {wire.dateline!r} has no age")
-    elif window is None:
-        warnings.append(f"unknown age phrase {age_text!r} of item {wire.dateline!r}")
-    link = tokens[slot.wire].block.link or (title_token.block.link if title_token else None)
-    return Item(title, wire.dateline, wire.places, wire.agencies, wire.body, age_text, window, link)
+        link = title_token.block.link
+    link = wire_token.block.link or link
+    age_text = window = None
+    if slot.age is None:
+        warnings.append(f"item {dateline!r} has no age")
+    else:
+        age_text = tokens[slot.age].text
+        if age_text in windows:
+            window = windows[age_text]
+        else:
+            window = windows[age_text] = age_window(age_text, fetched_at)
+        if window is None:
+            warnings.append(f"unknown age phrase {age_text!r} of item {dateline!r}")
+    places = (dateline,) if "/" not in dateline else wire.places
+    return Item(title, dateline, places, wire.agencies, wire.body, age_text, window, link)
 
 
 def _source_prefix(token: Token) -> int:
@@ -690,16 +701,16 @@ def _source_prefix(token: Token) -> int:
 
 def _stray_line_warnings(tokens: list[Token], slots: list[_Slot], titled: bool) -> list[str]:
     """Warnings for lines that look like part of an item but belong to none."""
-    used = {s.age for s in slots} | {s.wire for s in slots}
-    if titled:
-        used |= {s.title for s in slots}
+    kinds = list(map(_KIND, tokens))
+    if Kind.OTHER not in kinds and kinds.count(Kind.AGE) == len(slots) - list(map(_AGE_AT, slots)).count(None):
+        return []  # in C, the common sidebar: wire lines and their ages, nothing else
+    used = set(chain.from_iterable(slots)) if titled else set(chain(map(_WIRE_AT, slots), map(_AGE_AT, slots)))
     warnings = []
     for index, token in enumerate(tokens):
         if index in used:
             continue
-        preview = token.text[:_QUOTE_PREVIEW]
         if token.kind is Kind.AGE:
-            warnings.append(f"age without an item: {preview!r}")
+            warnings.append(f"age without an item: {token.text[:_QUOTE_PREVIEW]!r}")
         elif token.kind is Kind.OTHER and looks_like_wire(token.text):
-            warnings.append(f"skipped a line that looks like a wire item: {preview!r}")
+            warnings.append(f"skipped a line that looks like a wire item: {token.text[:_QUOTE_PREVIEW]!r}")
     return warnings

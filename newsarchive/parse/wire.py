@@ -50,6 +50,9 @@ _AGE_PREFIX_MAX = 40
 _HEAD_MAX = 130
 _HEAD_SPACES = 12
 _DASHES = tuple(f"{dash} " for dash in DASHES)  # str.find is faster than a regex on a dash class
+_HYPHEN, *_OTHER_DASHES = _DASHES  # the hyphen is the common one
+_AGE_STARTS = ("zojuist", "net")  # ages that do not end in `geleden`
+_NON_ASCII_SIGNS = (*_OTHER_DASHES, "·", "•")  # of a dateline's separator, or a bar before it
 _AGE_ENDINGS = ("geleden", "zojuist", "Zojuist")
 
 _MIXED_WORDS = 3
@@ -69,7 +72,7 @@ class WireLine(NamedTuple):
     def places(self) -> tuple[str, ...]:
         if "/" not in self.dateline:
             return (self.dateline,)
-        return tuple([place.strip() for place in self.dateline.split("/") if place.strip()])
+        return tuple(filter(None, map(str.strip, self.dateline.split("/"))))
 
 
 def parse_wire(line: str) -> WireLine | None:
@@ -77,13 +80,14 @@ def parse_wire(line: str) -> WireLine | None:
     if not _may_be_wire(line):
         return None
     match = _WIRE.match(line)
-    return None if match is None else _wire_line(match)
+    return None if match is None else _wire_line(*match.groups())  # dateline, agencies, body
 
 
 def strip_before_dateline(line: str) -> str | None:
     """The wire line after a date or label set off by `|` or a bullet, if one follows:
     `8 januari 2024 | AMSTERDAM (ANP) - ...` gives `AMSTERDAM (ANP) - ...`; else None."""
-    if "|" not in line[:_HEAD_MAX] and "·" not in line[:_HEAD_MAX] and "•" not in line[:_HEAD_MAX]:
+    head = line[:_HEAD_MAX]
+    if "|" not in head and "·" not in head and "•" not in head:
         return None
     match = _BEFORE_DATELINE.match(line)
     if match is None:
@@ -97,12 +101,21 @@ def read_line(line: str) -> tuple[str | None, str, WireLine | None]:
     """(age glued on the front, the rest, the rest's wire line) of any line:
     `3 uur geledenTEHERAN (ANP) - ...` gives the age, `TEHERAN (ANP) - ...` and its parse;
     a plain line gives (None, line, None)."""
-    if _may_be_wire(line):
+    head = line[:_HEAD_MAX]
+    at = head.find(_HYPHEN)  # the cheap tests first: a hyphen near the start, or nothing at all
+    if at > 0 and head.count(" ", 0, at) <= _HEAD_SPACES:
+        may_be_wire = True
+    elif at == -1 and _is_plain(head) and not line.startswith(_AGE_STARTS):
+        return None, line, None  # most lines hold none of it
+    else:
+        may_be_wire = _may_be_wire(line)
+    if may_be_wire:
         match = _AGE_AND_WIRE.match(line)
-        wire = None if match is None else _wire_line(match)
-        if wire is not None:
-            age = match.group("age")  # type: ignore[union-attr]
-            return age, match.group("wire") if age else line, wire  # type: ignore[union-attr]
+        if match is not None:
+            age, rest, dateline, agencies, body = match.groups()
+            wire = _wire_line(dateline, agencies, body)
+            if wire is not None:
+                return age, rest if age else line, wire
     glued = split_glued_age(line)  # an unknown age phrase, or a rest that does not parse
     if glued is not None:
         return glued
@@ -110,14 +123,25 @@ def read_line(line: str) -> tuple[str | None, str, WireLine | None]:
     return (None, line, None) if rest is None else (None, rest, parse_wire(rest))
 
 
-def _wire_line(match: re.Match[str]) -> WireLine | None:
-    dateline, agencies_text, body = match.group("dateline", "agencies", "body")
-    dateline = dateline.strip()
-    if len(dateline) < 2:
+def _is_plain(head: str) -> bool:
+    """No dash but a hyphen, no bar near the start that could set off a dateline, no age
+    glued on."""
+    if "|" in head or "geleden" in head[:_AGE_PREFIX_MAX]:
+        return False
+    if head.isascii():  # the other dashes and bullets are not ASCII
+        return True
+    return not any(map(head.__contains__, _NON_ASCII_SIGNS))
+
+
+def _wire_line(dateline: str, agencies_text: str | None, body: str) -> WireLine | None:
+    if len(dateline) < 2:  # (the pattern starts and ends it with no space)
         return None
-    agencies = _split_agencies(agencies_text)
+    if agencies_text is not None and agencies_text.isupper() and " " not in agencies_text:
+        agencies: tuple[str, ...] | None = tuple(agencies_text.split("/"))  # `(ANP/RTR)`, without a call
+    else:
+        agencies = _split_agencies(agencies_text)
     if dateline.isupper() or _capitals_after_s(dateline):
-        return None if agencies is None else WireLine(dateline, agencies, body, True)
+        return None if agencies is None else _new_tuple(WireLine, (dateline, agencies, body, True))
     if agencies == () and _is_mixed_case_place(dateline):
         return WireLine(dateline, agencies, body, False)
     return None
@@ -145,7 +169,7 @@ def _split_agencies(text: str | None) -> tuple[str, ...] | None:
     if text is None:
         return ()
     # The pattern allows only words of letters and slashes (spaced or not).
-    agencies = (text.strip(),) if "/" not in text else tuple([agency.strip() for agency in text.split("/")])
+    agencies = (text.strip(),) if "/" not in text else tuple(map(str.strip, text.split("/")))
     if text.isupper() or agencies[0].isupper():  # `(ANP/dpa)`: partners as they style themselves
         return agencies
     words = [word for agency in agencies for word in agency.split()]
@@ -171,7 +195,7 @@ def looks_like_wire(line: str) -> bool:
 def split_glued_age(line: str) -> tuple[str, str, WireLine | None] | None:
     """(age, rest, rest's wire line) when `line` is an age with the next item glued on;
     the wire line is None when the rest only looks like one (`Teheran (ANP) - ...`)."""
-    if "geleden" not in line[:_AGE_PREFIX_MAX] and not line.startswith(("zojuist", "net")):
+    if "geleden" not in line[:_AGE_PREFIX_MAX] and not line.startswith(_AGE_STARTS):
         return None  # the cheap test first: most lines hold no age at all
     match = _GLUED_AGE.match(line)
     if match is None:
@@ -197,3 +221,6 @@ def split_trailing_age(line: str) -> tuple[str, str] | None:
     if match is None:
         return None
     return line[: match.start()].rstrip(), match.group("age")
+
+
+_new_tuple = tuple.__new__  # builds a NamedTuple in C (its own __new__ is a Python call)
