@@ -415,6 +415,7 @@ class _Layout:
         self.entered = 0  # block elements (and cards) entered so far: the next id
         self.open_roles: list[tuple[Role, int]] = [_LINE]  # their roles and heading levels
         self.landmarks: list[Landmark] = [Landmark.NONE]
+        self.asides: list[int] = []  # the ids of the <aside> elements
         self.line_role: Role | None = None  # the next line's role, when an inline element says it
         self.in_time = 0  # <time> elements open
         self.parts: list[str] = []  # the line being written: text pieces and their links
@@ -436,9 +437,12 @@ class _Layout:
         blocks = [
             Block(line, link, *shape) for line, link, shape in zip(self.lines, self.links, self.shapes)
         ]
+        heading, title = self._heading_and_title()
         return TextDocument(
             blocks,
-            heading=self._title_heading(),
+            heading=heading,
+            title=title,
+            asides=frozenset(self.asides),
             page_date=self._page_date(),
             warnings=self.warnings,
         )
@@ -502,6 +506,8 @@ class _Layout:
             self.open_roles.append(_ROLES.get(tag, _LINE))
             if tag in _LANDMARKS:
                 self.landmarks.append(_LANDMARKS[tag])
+                if tag == "aside":
+                    self.asides.append(self.entered - 1)
             if tag == "pre":
                 self.pre += 1
             elif tag == "main" or tag == "article":
@@ -533,7 +539,7 @@ class _Layout:
         tag = element.tag
         if kind == _BLOCK:
             self._flush()
-            self.open.pop()
+            own = self.open.pop()
             self.open_roles.pop()
             if tag in _LANDMARKS:
                 self.landmarks.pop()
@@ -542,7 +548,7 @@ class _Layout:
             if tag in _SUBHEADINGS and len(self.lines) > mark:
                 self.subheadings.add(len(self.lines) - 1)
             if tag == "h1":
-                self._close_h1(element, mark)
+                self._close_h1(element, mark, own)
             elif tag == "pre":
                 self.pre -= 1
             elif tag == "main" or tag == "article":
@@ -677,10 +683,20 @@ class _Layout:
         except ValueError:
             return NOWHERE
 
-    def _close_h1(self, element: etree._Element, mark: int) -> None:
-        text = " ".join(self.lines[mark:])
-        if text:
-            self.headings.append((text, self.main_depth > 0, element))
+    def _close_h1(self, element: etree._Element, mark: int, own: int) -> None:
+        """Note the h1 (lines from `mark` on). An h1 broken over several lines (a `<br>`,
+        spans or divs inside it) is one heading: its lines become one block."""
+        lines = self.lines
+        if len(lines) > mark + 1:
+            links = set(self.links[mark:])
+            lines[mark:] = [" ".join(lines[mark:])]
+            self.links[mark:] = [links.pop() if len(links) == 1 else None]
+            nesting = (*self.open[-(_NESTING_KEPT - 1) :], own)
+            self.shapes[mark:] = [(Role.HEADING, 1, self.shapes[mark][2], nesting, ())]
+            self.times = [(min(index, mark), stamp, time) for index, stamp, time in self.times]
+            self.subheadings = {index for index in self.subheadings if index < mark}
+        if len(lines) > mark:
+            self.headings.append((lines[mark], self.main_depth > 0, element))
 
     def _heading(self) -> tuple[str | None, etree._Element | None]:
         """The first h1 with text inside main content (main, article), else the first one:
@@ -688,14 +704,19 @@ class _Layout:
         chosen = next((h for h in self.headings if h[1]), self.headings[0] if self.headings else None)
         return (chosen[0], chosen[2]) if chosen else (None, None)
 
-    def _title_heading(self) -> str | None:
-        """The page's heading: an h1 of the main content; else the line the head's title
-        names (`<Title> | <Site>`: a page without h1, or whose only h1 is the logo); else
-        the first h1."""
+    def _heading_and_title(self) -> tuple[str | None, str | None]:
+        """The page's heading and the article's title as the markup states it. An h1 of the
+        main content is both. Else the heading is the line the head's titles name (`<Title>
+        | <Site>`: a page without h1, or whose only h1 is the logo), or the first h1; the
+        title is the line the headline metadata names (`og:title`, JSON-LD `headline`; the
+        `<title>` also names the site, a logo h1 is no article's), or None."""
         if any(in_content for _, in_content, _ in self.headings):
-            return self._heading()[0]
-        named = _line_named_by_head(self.root, self.lines)
-        return named if named is not None else self._heading()[0]
+            heading = self._heading()[0]
+            return heading, heading
+        headlines = _headline_metadata(self.root)
+        title = _line_named_by(headlines, self.lines)
+        named = title if title is not None else _line_named_by(_page_titles(self.root), self.lines)
+        return (named if named is not None else self._heading()[0]), title
 
     # -- the page's own date ----------------------------------------------------------------
 
@@ -723,24 +744,33 @@ class _Layout:
         return PageDate(moment, "time", date_precision(candidates[0])) if moment is not None else None
 
 
-def _head_titles(root: etree._Element) -> list[str]:
-    """The titles the head gives: og:title / twitter:title, then `<title>`."""
+def _headline_metadata(root: etree._Element) -> list[str]:
+    """The article's headline as metadata gives it: og:title / twitter:title in the head,
+    then the `headline` of a JSON-LD article."""
     head = root.find("head")
-    if head is None:
-        return []
-    titles = [
+    titles = [] if head is None else [
         meta.get("content") or "" for meta in head.iter("meta")
         if (meta.get("property") or meta.get("name") or "").lower() in _TITLE_META
     ]
-    titles += ["".join(title.itertext()) for title in head.iter("title")]
+    titles += [thing["headline"] for thing in _json_ld_articles(root) if isinstance(thing.get("headline"), str)]
+    return _clean_titles(titles)
+
+
+def _page_titles(root: etree._Element) -> list[str]:
+    """The `<title>` of the head (it names the site too)."""
+    head = root.find("head")
+    return [] if head is None else _clean_titles(["".join(title.itertext()) for title in head.iter("title")])
+
+
+def _clean_titles(titles: list[str]) -> list[str]:
     return [" ".join(title.split()) for title in titles if title and not title.isspace()]
 
 
-def _line_named_by_head(root: etree._Element, lines: list[str]) -> str | None:
-    """The line the head's title is; else, of the lines it begins or ends with beside a
+def _line_named_by(titles: list[str], lines: list[str]) -> str | None:
+    """The line one of the titles is; else, of the lines it begins or ends with beside a
     separator (`Dijk wordt verhoogd | Zeeuws Nieuwsblad`), the last above the first wire
     line: the site's name, the other part, heads the page."""
-    for title in _head_titles(root):
+    for title in titles:
         if title in lines:
             return title
         parts = [index for index, line in enumerate(lines) if _names_part(title, line)]
@@ -840,6 +870,16 @@ def _meta_date(root: etree._Element) -> PageDate | None:
 
 
 def _json_ld_date(root: etree._Element) -> PageDate | None:
+    for thing in _json_ld_articles(root):
+        if isinstance(thing.get("datePublished"), str):
+            moment = parse_datetime(thing["datePublished"])
+            if moment is not None:
+                return PageDate(moment, "json-ld", date_precision(thing["datePublished"]))
+    return None
+
+
+def _json_ld_articles(root: etree._Element) -> Iterator[dict[str, Any]]:
+    """The articles (`NewsArticle`, `BlogPosting`, ...) the page's JSON-LD describes."""
     for script in root.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
@@ -847,12 +887,7 @@ def _json_ld_date(root: etree._Element) -> PageDate | None:
             data = json.loads(script.text)
         except ValueError:
             continue
-        for thing in _json_ld_things(data):
-            if _is_article(thing.get("@type")) and isinstance(thing.get("datePublished"), str):
-                moment = parse_datetime(thing["datePublished"])
-                if moment is not None:
-                    return PageDate(moment, "json-ld", date_precision(thing["datePublished"]))
-    return None
+        yield from (thing for thing in _json_ld_things(data) if _is_article(thing.get("@type")))
 
 
 def _json_ld_things(data: Any) -> Iterator[dict[str, Any]]:
