@@ -140,3 +140,61 @@ def test_meer_uit_glued_to_its_section_by_markup_opens_the_sidebar_whatever_its_
     one_word = "<p>Meer uitgaven dan gepland</p>"
     page = parse_page(f"<html><body><h1>Titel</h1><p>GOES - Het bericht.</p>{one_word}</body></html>", FETCHED)
     assert (page.section, page.lead.paragraphs) == (None, ("Het bericht.", "Meer uitgaven dan gepland"))
+
+
+# --- a headline split over blocks, joined by the element holding its parts ---------------------
+
+ITEMS_BELOW_HEADLINES = "<ul><li>DOMBURG - Zorgen over de post.<br><small>1 week geleden</small></li></ul>"
+
+
+def headlines_of(markup: str) -> list[tuple[str, str, str, str | None]]:
+    page = parse_page(f"<html><body><h2>Net binnen</h2>{markup}{ITEMS_BELOW_HEADLINES}</body></html>", FETCHED)
+    return [(h.section, h.time, h.title, h.url) for h in page.headlines]
+
+
+def test_a_headline_in_a_label_cell_and_a_text_cell_is_one_headline() -> None:
+    rows = (
+        "<table><tr><td>Tholen</td><td><a href='https://x.example/a'>16:30 Lijsttrekker gekozen</a></td></tr>"
+        "<tr><td>Sport</td><td><a href='https://x.example/b'>9:31 Beachduo wint</a></td></tr></table>"
+    )
+    assert headlines_of(rows) == [
+        ("Tholen", "16:30", "Lijsttrekker gekozen", "https://x.example/a"),
+        ("Sport", "9:31", "Beachduo wint", "https://x.example/b"),
+    ]
+
+
+def test_a_headline_in_three_blocks_of_one_list_item_is_one_headline() -> None:
+    items = (
+        "<ol><li><div>Tholen</div><div>16:30</div><div>Lijsttrekker gekozen</div></li>"
+        "<li><div>Sport</div><div>9:31</div><div>Beachduo wint</div></li></ol>"
+    )
+    assert headlines_of(items) == [
+        ("Tholen", "16:30", "Lijsttrekker gekozen", None), ("Sport", "9:31", "Beachduo wint", None),
+    ]
+
+
+def test_a_headline_split_between_a_term_and_its_description_is_one_headline() -> None:
+    pairs = "<dl><dt>Tholen 16:30</dt><dd>Lijsttrekker gekozen</dd><dt>Sport 9:31</dt><dd>Beachduo wint</dd></dl>"
+    assert headlines_of(pairs) == [
+        ("Tholen", "16:30", "Lijsttrekker gekozen", None), ("Sport", "9:31", "Beachduo wint", None),
+    ]
+
+
+def test_parts_of_a_headline_are_not_taken_from_outside_its_element() -> None:
+    # `Tholen` stands alone in its list item: the next item is no part of it (the list holds
+    # a third item too), so the run of headlines ends before it
+    items = "<ul><li>Tholen</li><li>16:30 Lijsttrekker gekozen</li><li>Sport 9:31 Beachduo wint</li></ul>"
+    assert headlines_of(items) == []
+    assert headlines_of(items.replace("<li>Tholen</li><li>", "<li>Tholen ")) == [
+        ("Tholen", "16:30", "Lijsttrekker gekozen", None), ("Sport", "9:31", "Beachduo wint", None),
+    ]
+
+
+def test_a_headline_of_spans_glued_by_markup_is_read_at_their_joints() -> None:
+    items = (
+        "<ul><li><span>Tholen</span><span>16:30</span><span>Lijsttrekker gekozen</span></li>"
+        "<li><span>Sport</span><span>9:31</span><span>Beachduo wint</span></li></ul>"
+    )
+    assert headlines_of(items) == [
+        ("Tholen", "16:30", "Lijsttrekker gekozen", None), ("Sport", "9:31", "Beachduo wint", None),
+    ]

@@ -70,6 +70,7 @@ _HEADLINE = re.compile(
     rf"(?P<time>{CLOCK})\s*(?P<title>\S.*)"
 )
 _HEADLINE_SECTION_WORDS = 4
+_HEADLINE_PARTS = 3  # a section, a time, a title: each in a block of its own at most
 _CLOCK_AT_END = re.compile(rf"(?<![\d:.]){CLOCK}$")
 _DAY = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
 _MONTH = (
@@ -237,28 +238,51 @@ def _mark_headline_runs(tokens: list[Token]) -> list[Token]:
         dashed = None
         index = start + 1
         while index < len(tokens) and tokens[index].kind is Kind.OTHER:
-            candidate = tokens[index]
-            title = _split_headline_title(tokens, index)
-            found = _headline(candidate.text if title is None else f"{candidate.text} {title.text}")
+            parts = _headline_parts(tokens, index)
+            found = _headline(" ".join(token.text for token in parts))
             if found is None or (dashed is not None and found[1] != dashed):
                 break
             headline, dashed = found
-            headline = replace(headline, url=candidate.block.link or (title and title.block.link))
-            result[index] = candidate._replace(kind=Kind.HEADLINE, headline=headline)
-            index += 1
-            if title is not None:  # part of the headline above, not a headline of its own
-                result[index] = title._replace(kind=Kind.HEADLINE)
-                index += 1
+            headline = replace(headline, url=next((t.block.link for t in parts if t.block.link), None))
+            result[index] = parts[0]._replace(kind=Kind.HEADLINE, headline=headline)
+            for following in range(index + 1, index + len(parts)):  # parts of the headline above
+                result[following] = tokens[following]._replace(kind=Kind.HEADLINE)
+            index += len(parts)
     return result
 
 
-def _split_headline_title(tokens: list[Token], index: int) -> Token | None:
-    """The title on the next line when markup puts `Tholen 16:30` and the title in separate
-    blocks (a definition list, a table of two columns); else None."""
-    following = index + 1
-    if following == len(tokens) or tokens[following].kind is not Kind.OTHER:
-        return None
-    return tokens[following] if _CLOCK_AT_END.search(tokens[index].text) else None
+def _headline_parts(tokens: list[Token], index: int) -> list[Token]:
+    """The lines that make the headline starting at tokens[index]. Markup may split one
+    over blocks (`Tholen` | `16:30 Titel` in the two cells of a row, or three blocks of a
+    list item): a line that is no headline on its own takes the fewest lines after it that
+    make one with it, when one element holds those lines and nothing else. Else (a text
+    dump, a definition list: `Tholen 16:30` | `Titel`) a line ending in the clock time takes
+    the next line."""
+    token = tokens[index]
+    if token.block.containers and _headline(token.text) is None:
+        text = token.text
+        for end in range(index + 1, min(len(tokens), index + _HEADLINE_PARTS)):
+            if tokens[end].kind is not Kind.OTHER:
+                break
+            text = f"{text} {tokens[end].text}"
+            if _headline(text) is not None:
+                if _element_of(tokens, index, end + 1):
+                    return tokens[index : end + 1]
+                break
+    after = index + 1
+    if after < len(tokens) and tokens[after].kind is Kind.OTHER and _CLOCK_AT_END.search(token.text):
+        return tokens[index : after + 1]
+    return [token]
+
+
+def _element_of(tokens: list[Token], start: int, end: int) -> bool:
+    """Whether one element holds tokens[start:end] and neither line beside them."""
+    shared = set(tokens[start].block.containers).intersection(
+        *(token.block.containers for token in tokens[start + 1 : end])
+    )
+    for beside in (tokens[start - 1 : start] if start else []) + tokens[end : end + 1]:
+        shared.difference_update(beside.block.containers)
+    return bool(shared)
 
 
 # Lines that head a part of the page: the element of an item never holds one of them.
