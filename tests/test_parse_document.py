@@ -198,3 +198,70 @@ def test_a_headline_of_spans_glued_by_markup_is_read_at_their_joints() -> None:
     assert headlines_of(items) == [
         ("Tholen", "16:30", "Lijsttrekker gekozen", None), ("Sport", "9:31", "Beachduo wint", None),
     ]
+
+
+# --- the sidebar and the title decided by the document's structure -----------------------------
+
+LEAD = "<h1>Storm op komst</h1><p>DE BILT (ANP) - Code oranje.</p><p>Het waait hard.</p>"
+SIDEBAR_ITEMS = (
+    "<div><p>ASSEN (ANP) - Regen.</p><span>1 uur geleden</span></div>"
+    "<div><p>ZWOLLE (ANP/DPA) - Hagel.</p><span>2 uur geleden</span></div>"
+)
+
+
+def article(body: str, head: str = ""):
+    page = parse_page(f"<html><head>{head}</head><body>{body}</body></html>", FETCHED)
+    lead = page.lead
+    return (
+        page.title, page.section, lead and (lead.dateline, lead.agencies, lead.body),
+        [(item.dateline, item.agencies, item.body, item.age_text) for item in page.items],
+    )
+
+
+STORM = ("Storm op komst", "Binnenland", ("DE BILT", ("ANP",), "Code oranje.\n\nHet waait hard."), [
+    ("ASSEN", ("ANP",), "Regen.", "1 uur geleden"), ("ZWOLLE", ("ANP", "DPA"), "Hagel.", "2 uur geleden"),
+])
+
+
+def test_an_aside_holding_meer_uit_is_the_sidebar_though_other_text_opens_it() -> None:
+    aside = f"<aside><p>Download onze app.</p><h2>Meer uit Binnenland</h2>{SIDEBAR_ITEMS}</aside>"
+    assert article(f"{aside}<main>{LEAD}</main>") == STORM
+    assert article(f"<main>{LEAD}</main>{aside}") == STORM
+
+
+def test_the_element_meer_uit_opens_is_the_sidebar_before_the_lead_and_teasers_after_are_no_lead() -> None:
+    sidebar = f"<div><div>Meer uit Binnenland</div>{SIDEBAR_ITEMS}</div>"
+    later = "<div><div>Eerder</div><div><p>DE BILT (ANP) - Code geel.</p><span>1 dag geleden</span></div></div>"
+    assert article(f"{sidebar}<div><div>{LEAD}</div>{later}</div>") == STORM
+
+
+def test_a_meer_uit_heading_sharing_its_element_with_the_lead_leaves_the_sidebar_to_position() -> None:
+    # one table cell holds the lead, the heading and the items: what follows the heading is the sidebar
+    cell = f"<table><tr><td>{LEAD}<h3>Meer uit Binnenland</h3>{SIDEBAR_ITEMS}</td></tr></table>"
+    assert article(cell) == STORM
+
+
+def test_without_an_h1_the_json_ld_headline_names_the_title_over_the_lines_above_it() -> None:
+    json_ld = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Storm op komst"}</script>'
+    body = (
+        "<div>Weerbericht vandaag</div><div>Storm op komst</div><p>DE BILT (ANP) - Code oranje.</p><p>Het waait hard.</p>"
+        f"<div><div>Meer uit Binnenland</div>{SIDEBAR_ITEMS}</div>"
+    )
+    assert article(body, json_ld) == STORM
+    assert article(body)[0] == "Weerbericht vandaag"  # without it, the first line that is no kicker
+    document = html_to_document(f"<html><head>{json_ld}</head><body>{body}</body></html>")
+    assert (document.heading, document.title) == ("Storm op komst", "Storm op komst")
+
+
+def test_an_h1_broken_over_lines_is_one_heading_block_and_the_title() -> None:
+    h1 = "<h1><span>Storm</span><br><span>op komst</span></h1>"
+    assert [(b.text, b.role, b.level) for b in blocks(f"<main>{h1}</main>")] == [("Storm op komst", Role.HEADING, 1)]
+    body = f"<main>{LEAD.replace('<h1>Storm op komst</h1>', h1)}<aside><h2>Meer uit Binnenland</h2>{SIDEBAR_ITEMS}</aside></main>"
+    assert article(body) == STORM
+
+
+def test_a_logo_h1_is_the_heading_but_no_title_the_markup_states() -> None:
+    document = html_to_document("<html><body><h1>Kustkrant</h1><div>Storm op komst</div><p>DE BILT (ANP) - Code.</p></body></html>")
+    assert (document.heading, document.title) == ("Kustkrant", None)
+    main = html_to_document("<html><body><h1>Kustkrant</h1><main><h1>Storm op komst</h1></main></body></html>")
+    assert (main.heading, main.title) == ("Storm op komst", "Storm op komst")
