@@ -75,6 +75,7 @@ _HEADLINE = re.compile(
 )
 _HEADLINE_SECTION_WORDS = 4
 _HEADLINE_PARTS = 3  # a section, a time, a title: each in a block of its own at most
+_HEADLINE_PART_KINDS = (Kind.OTHER, Kind.WIRE)  # a title may read like a wire line (`Oranje - VS ...`)
 _CLOCK_AT_END = re.compile(rf"(?<![\d:.]){CLOCK}$")
 _DAY = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
 _MONTH = (
@@ -269,14 +270,15 @@ def _headline_parts(tokens: list[Token], index: int) -> list[Token]:
     """The lines that make the headline starting at tokens[index]. Markup may split one
     over blocks (`Tholen` | `16:30 Titel` in the two cells of a row, or three blocks of a
     list item): a line that is no headline on its own takes the fewest lines after it that
-    make one with it, when one element holds those lines and nothing else. Else (a text
+    make one with it (a title may read like a wire line), when one element holds those
+    lines and nothing else. Else (a text
     dump, a definition list: `Tholen 16:30` | `Titel`) a line ending in the clock time takes
     the next line."""
     token = tokens[index]
     if token.block.containers and _headline(token.text) is None:
         text = token.text
         for end in range(index + 1, min(len(tokens), index + _HEADLINE_PARTS)):
-            if tokens[end].kind is not Kind.OTHER:
+            if tokens[end].kind not in _HEADLINE_PART_KINDS:
                 break
             text = f"{text} {tokens[end].text}"
             if _headline(text) is not None:
@@ -400,14 +402,15 @@ def _split_at_sidebar(
 
 def _heading_element(tokens: list[Token], heading: str | None) -> list[Token]:
     """The tokens of the innermost element around the `heading` `<h1>` that holds a wire
-    line (the lead's article, without the teasers after it); all of them without one."""
+    line besides it (the lead's article, without the teasers after it); all of them
+    without one."""
     h1 = next(
         (t for t in tokens if t.text == heading and t.block.role is Role.HEADING and t.block.level == 1), None
     )
     if h1 is not None:
         for element in reversed(h1.block.containers[:-1]):  # the last is the h1 itself
             held = [token for token in tokens if element in token.block.containers]
-            if any(token.kind is Kind.WIRE for token in held):
+            if any(token.kind is Kind.WIRE and token is not h1 for token in held):
                 return held
     return tokens
 
