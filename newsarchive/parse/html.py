@@ -634,7 +634,10 @@ class _Layout:
         if not parts:
             return
         glued = len(parts) > 1
-        line = " ".join(("".join(parts) if glued else parts[0]).translate(INVISIBLE_CHARS).split())
+        text = "".join(parts) if glued else parts[0]
+        if not text.isascii():  # the invisible characters are none of them ASCII
+            text = text.translate(INVISIBLE_CHARS)
+        line = " ".join(text.split())
         if line and self.generic_drops and glued and self._is_link_bar(line):
             self.chrome_dropped += 1
         elif line:
@@ -810,7 +813,7 @@ def _joints(parts: list[str]) -> tuple[int, ...]:
     length = 0
     glued = False  # the text so far ends in a visible character
     for part in parts:
-        words = part.translate(INVISIBLE_CHARS).split()
+        words = (part if part.isascii() else part.translate(INVISIBLE_CHARS)).split()
         if not words:
             glued = glued and not part.isspace()  # an invisible-only part joins what it separates
             continue
