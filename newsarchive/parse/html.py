@@ -296,11 +296,13 @@ def _in_sectioning_content(element: etree._Element) -> bool:
 
 def _holds_wire_copy(element: etree._Element) -> bool:
     """Wire lines (`TEHERAN (ANP) - `) or `Net binnen` headlines: content, whatever the tag."""
-    text = etree.tostring(element, method="text", encoding=str, with_tail=False)
-    lowered = text.lower()  # the substring tests first: footers are long, the regex is not cheap
-    if "(anp" not in lowered and "(afn" not in lowered and "net binnen" not in lowered:
+    data = etree.tostring(element, method="text", encoding="utf-8", with_tail=False)
+    # the substring tests first (footers are long, the regex is not cheap), on UTF-8 bytes:
+    # bytes.lower() folds the ASCII letters only, all the signs are made of
+    lowered = data.lower()
+    if b"(anp" not in lowered and b"(afn" not in lowered and b"net binnen" not in lowered:
         return False
-    return WIRE_SIGN.search(text) is not None
+    return WIRE_SIGN.search(data.decode("utf-8")) is not None
 
 
 def _is_age(text: str, in_time: bool) -> bool:
@@ -634,10 +636,7 @@ class _Layout:
         if not parts:
             return
         glued = len(parts) > 1
-        text = "".join(parts) if glued else parts[0]
-        if not text.isascii():  # the invisible characters are none of them ASCII
-            text = text.translate(INVISIBLE_CHARS)
-        line = " ".join(text.split())
+        line = " ".join(_visible("".join(parts) if glued else parts[0]).split())
         if line and self.generic_drops and glued and self._is_link_bar(line):
             self.chrome_dropped += 1
         elif line:
@@ -806,6 +805,17 @@ def _origin(base: str | None) -> str | None:
     return None if any(char in origin for char in "?#@\\") else origin
 
 
+def _visible(text: str) -> str:
+    """`text` without invisible characters; itself when it holds none (the cheap tests
+    first: none is ASCII, and `in` scans in C where `translate` looks up every character)."""
+    if text.isascii() or not any(char in text for char in _INVISIBLE):
+        return text
+    return text.translate(INVISIBLE_CHARS)
+
+
+_INVISIBLE = tuple(map(chr, INVISIBLE_CHARS))
+
+
 def _joints(parts: list[str]) -> tuple[int, ...]:
     """Where in the collapsed line `"".join(parts)` two parts meet with no whitespace
     between them (each part is a text node: an element boundary lies between two)."""
@@ -813,7 +823,7 @@ def _joints(parts: list[str]) -> tuple[int, ...]:
     length = 0
     glued = False  # the text so far ends in a visible character
     for part in parts:
-        words = (part if part.isascii() else part.translate(INVISIBLE_CHARS)).split()
+        words = _visible(part).split()
         if not words:
             glued = glued and not part.isspace()  # an invisible-only part joins what it separates
             continue
