@@ -265,3 +265,17 @@ def test_a_logo_h1_is_the_heading_but_no_title_the_markup_states() -> None:
     assert (document.heading, document.title) == ("Kustkrant", None)
     main = html_to_document("<html><body><h1>Kustkrant</h1><main><h1>Storm op komst</h1></main></body></html>")
     assert (main.heading, main.title) == ("Storm op komst", "Storm op komst")
+
+
+def test_a_kicker_glued_onto_the_h1_by_inline_markup_is_no_part_of_the_title() -> None:
+    def title(h1: str) -> str | None:
+        return parse_page(f"<html><body><main><h1>{h1}</h1><p>DE BILT (ANP) - Code oranje.</p></main></body></html>", FETCHED).title
+
+    assert title("<span class='label'>Binnenland</span>Storm op komst") == "Storm op komst"
+    assert title("<span>ANP</span>Storm op komst") == "Storm op komst"
+    assert title("<span>WEER</span>Storm op komst") == "Storm op komst"
+    # a drop cap, a name in capitals, a label with a space after it: the h1 as it reads
+    assert title("<span class='initiaal'>S</span>torm op komst") == "Storm op komst"
+    assert title("<b>Post</b>NL bezorgt later") == "PostNL bezorgt later"
+    assert title("<span>Binnenland</span> Storm op komst") == "Binnenland Storm op komst"
+    assert title("<span>Zware storm</span>Op komst") == "Zware stormOp komst"  # two words: no kicker

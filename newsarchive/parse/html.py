@@ -29,7 +29,7 @@ from lxml import etree
 from ..items import PageDate, PageLink, to_utc
 from .ages import AGE_PHRASE, DIGIT_AGE_PHRASE
 from .document import INVISIBLE_CHARS, Block, Landmark, Role, TextDocument
-from .layout import READ_MORE_MAX, is_read_more
+from .layout import READ_MORE_MAX, is_kicker, is_read_more
 from .links import read_links
 from .vocabulary import (
     AD_WORD,
@@ -427,7 +427,8 @@ class _Layout:
         self.pre = 0
         self.main_depth = 0
         self.row_lines: set[Any] = set()  # table rows whose cells make one line
-        self.headings: list[tuple[str, bool, etree._Element]] = []  # (text, in main/article, h1)
+        # (text, in main/article, h1, its joints)
+        self.headings: list[tuple[str, bool, etree._Element, tuple[int, ...]]] = []
         self.times: list[tuple[int, str, etree._Element]] = []  # (line index, datetime, element)
         self.subheadings: set[int] = set()  # lines that are an h2-h6
         self.chrome_dropped = 0  # link blocks and bars dropped so far
@@ -698,7 +699,7 @@ class _Layout:
             self.times = [(min(index, mark), stamp, time) for index, stamp, time in self.times]
             self.subheadings = {index for index in self.subheadings if index < mark}
         if len(lines) > mark:
-            self.headings.append((lines[mark], self.main_depth > 0, element))
+            self.headings.append((lines[mark], self.main_depth > 0, element, self.shapes[mark][4]))
 
     def _heading(self) -> tuple[str | None, etree._Element | None]:
         """The first h1 with text inside main content (main, article), else the first one:
@@ -712,9 +713,9 @@ class _Layout:
         | <Site>`: a page without h1, or whose only h1 is the logo), or the first h1; the
         title is the line the headline metadata names (`og:title`, JSON-LD `headline`; the
         `<title>` also names the site, a logo h1 is no article's), or None."""
-        if any(in_content for _, in_content, _ in self.headings):
-            heading = self._heading()[0]
-            return heading, heading
+        if any(heading[1] for heading in self.headings):
+            text, _, _, joints = next(heading for heading in self.headings if heading[1])
+            return text, _without_kicker(text, joints)
         headlines = _headline_metadata(self.root)
         title = _line_named_by(headlines, self.lines)
         named = title if title is not None else _line_named_by(_page_titles(self.root), self.lines)
@@ -790,6 +791,19 @@ def _names_part(title: str, line: str) -> bool:
     if title.startswith(line):
         return title[len(line) :].lstrip()[:1] in _TITLE_SEPARATORS
     return title.endswith(line) and title[: -len(line)].rstrip()[-1:] in _TITLE_SEPARATORS
+
+
+def _without_kicker(heading: str, joints: tuple[int, ...]) -> str:
+    """The h1's text without a kicker that inline markup glues onto it: at its first joint,
+    a label (`<span>Buitenland</span>Britten: ...`, see `is_kicker`) before a capitalised
+    word (`BuitenlandBritten`: no word of a title reads so). A drop cap (`B|ritten`) or a
+    name in capitals (`Post|NL`) stays whole."""
+    if not joints:
+        return heading
+    kicker, rest = heading[: joints[0]], heading[joints[0] :]
+    if len(rest) > 1 and rest[0].isupper() and rest[1].islower() and kicker[-1].isalpha() and is_kicker(kicker):
+        return rest
+    return heading
 
 
 def _shows_age(element: etree._Element) -> bool:

@@ -352,7 +352,7 @@ def _read_article(
     title: str | None,
     asides: frozenset[int],
 ) -> ParsedPage:
-    parts = _split_at_sidebar(tokens, meer_uit, title or heading, asides)
+    parts = _split_at_sidebar(tokens, meer_uit, heading, asides)
     if parts is not None:
         above, below = parts
         dateline = _lead_dateline(above, heading)
@@ -555,7 +555,7 @@ def _reads_as_title(tokens: list[Token], index: int, wires: list[int]) -> bool:
         not wire.agencies
         and wire.body[-1:] not in _SENTENCE_END
         and wires[-1] > index
-        and all(t.kind is not Kind.OTHER or _is_kicker(t.text) for t in tokens[:index])
+        and all(t.kind is not Kind.OTHER or is_kicker(t.text) for t in tokens[:index])
     )
 
 
@@ -576,12 +576,12 @@ def _choose_title(candidates: list[str], heading: str | None) -> str | None:
             return text
         seen.add(text)
     for text in candidates[:-1]:
-        if not _is_kicker(text):
+        if not is_kicker(text):
             return text
     return candidates[-1] if candidates else None
 
 
-def _is_kicker(text: str) -> bool:
+def is_kicker(text: str) -> bool:
     """A section label or kicker above a headline (`ECONOMIE`, `Buitenland`), or script
     residue (`Clicky`): a short line in capitals, or a single word."""
     words = text.split()
