@@ -271,9 +271,8 @@ def _headline_parts(tokens: list[Token], index: int) -> list[Token]:
     over blocks (`Tholen` | `16:30 Titel` in the two cells of a row, or three blocks of a
     list item): a line that is no headline on its own takes the fewest lines after it that
     make one with it (a title may read like a wire line), when one element holds those
-    lines and nothing else. Else (a text
-    dump, a definition list: `Tholen 16:30` | `Titel`) a line ending in the clock time takes
-    the next line."""
+    lines and nothing else. Else (a text dump, a definition list: `Tholen 16:30` | `Titel`)
+    a line ending in the clock time takes the next line."""
     token = tokens[index]
     if token.block.containers and _headline(token.text) is None:
         text = token.text
