@@ -3,8 +3,11 @@
 Used by the property tests (random pages must parse back to their items) and by
 bench/parse_bench.py (realistic page sizes). The markup is our own invention; the shapes
 differ in the ways real sites differ: semantic HTML5, class-less div-and-span soup with
-`<br>` breaks, an old table layout with the dateline in `<b>`, and a portal of today
-(mega-menu, breadcrumbs, a label above the `<h1>`, cards in grids, ads, a most-read list).
+`<br>` breaks, an old table layout with the dateline in `<b>`, a portal of today
+(mega-menu, breadcrumbs, a label above the `<h1>`, cards in grids, ads, a most-read list),
+and two with the sidebar before the article in the markup: an `<aside>` before `<main>`
+(headlines in a label cell and a text cell), and div columns (the `<h1>` broken over two
+spans, headlines in three blocks of a list item).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
-SHAPES = ("semantic", "soup", "table", "portal")
+SHAPES = ("semantic", "soup", "table", "portal", "aside_first", "columns")
 LAYOUTS = ("A", "B", "C", "D")
 WEBMAIL_BANNER = ("Webmail", "Kies je webmail", "Kies hieronder de webmail van je eigen provider.")
 
@@ -153,6 +156,8 @@ def document(page: WirePage, body: str, bulk: Bulk) -> str:
 class Semantic:
     """HTML5: article, aside, h1/h2, time elements, dateline in <strong>."""
 
+    sidebar_first = False  # an article's sidebar before it in the markup
+
     def banner(self) -> str:
         title, choose, line = WEBMAIL_BANNER
         return f'<section class="mail"><h2>{e(title)}</h2><p>{e(choose)}</p><p>{e(line)}</p></section>'
@@ -196,6 +201,8 @@ class Semantic:
 class Soup:
     """Class-less divs and spans, `<br>` line breaks, ages after a space in a span or bare."""
 
+    sidebar_first = False
+
     def banner(self) -> str:
         return "<div><div>" + "<br>".join(e(line) for line in WEBMAIL_BANNER) + "</div></div>"
 
@@ -230,6 +237,8 @@ class Soup:
 class Table:
     """An old layout: tables, the dateline in <b>, ages in their own cell, headlines as
     rows of three cells."""
+
+    sidebar_first = False
 
     def banner(self) -> str:
         title, choose, line = WEBMAIL_BANNER
@@ -340,6 +349,52 @@ class Portal(Semantic):
         )
 
 
+class AsideFirst(Semantic):
+    """An article's sidebar in an `<aside>` before `<main>`, a promotion above its heading; a kicker
+    above the `<h1>`; `Net binnen` headlines as rows of a label cell and a text cell."""
+
+    sidebar_first = True
+
+    def lead(self, lead: LeadStory, title_twice: bool) -> str:
+        return '<span class="kicker">Regio</span>' + super().lead(lead, title_twice)
+
+    def sidebar(self, heading: str, items: str) -> str:
+        # the promotion above an article's sidebar only: above a listing's only item, a line
+        # would read as that item's title in the text dump too
+        promo = '<p class="promo">Download de app van Omroep Voorbeeld.</p>' if heading.startswith("Meer uit") else ""
+        return f'<aside class="rail">{promo}<h2>{e(heading)}</h2>{items}</aside>'
+
+    def headlines(self, headlines: tuple[Headline, ...]) -> str:
+        rows = "".join(
+            f'<tr><td class="label">{e(h.section)}</td><td><a href="/nieuws/{slug(h.title)}">{e(h.time)} {e(h.title)}</a></td></tr>'
+            for h in headlines
+        )
+        return f"<h2>Net binnen</h2><table>{rows}</table>"
+
+
+class Columns(Soup):
+    """Class-less div columns, the sidebar's (opened by its `Meer uit` heading) before the
+    article's; the `<h1>` broken over two spans by a `<br>`; `Net binnen` headlines as list
+    items of three blocks (section, time, title)."""
+
+    sidebar_first = True
+
+    def lead(self, lead: LeadStory, title_twice: bool) -> str:
+        words = lead.title.split()
+        half = max(1, len(words) // 2)
+        h1 = f"<h1><span>{e(' '.join(words[:half]))}</span><br><span>{e(' '.join(words[half:]))}</span></h1>"
+        repeat = f"<div><span>{e(lead.title)}</span></div>" if title_twice else ""
+        byline = f"<br><span>{e(lead.byline)}</span>" if lead.byline else ""
+        body = f"{e(lead.prefix)} " + "<br>".join(e(p) for p in lead.paragraphs)
+        return f"<div>{h1}{repeat}<div>{body}{byline}</div></div>"
+
+    def headlines(self, headlines: tuple[Headline, ...]) -> str:
+        rows = "".join(
+            f"<li><div>{e(h.section)}</div><div>{e(h.time)}</div><div>{e(h.title)}</div></li>" for h in headlines
+        )
+        return f"<div><div>Net binnen</div><ul>{rows}</ul></div>"
+
+
 def share_bar() -> str:
     return (
         '<div class="story__tools"><a href="https://facebook.example/share?u=x">Facebook</a>'
@@ -352,7 +407,8 @@ def ad_slot(name: str) -> str:
 
 
 SHAPE_CLASSES: dict[str, Callable[[], Semantic | Soup | Table]] = {
-    "semantic": Semantic, "soup": Soup, "table": Table, "portal": Portal,
+    "semantic": Semantic, "soup": Soup, "table": Table, "portal": Portal, "aside_first": AsideFirst,
+    "columns": Columns,
 }
 
 
@@ -363,13 +419,14 @@ def render(page: WirePage, shape: str, bulk: Bulk | None = None) -> str:
     if page.layout in ("A", "B"):
         assert page.lead is not None
         banner = parts.banner() if page.layout == "B" else ""
-        content = banner + parts.lead(page.lead, page.layout == "B" and page.title_twice)
-        content += parts.sidebar(f"Meer uit {page.section}", items)
+        lead = banner + parts.lead(page.lead, page.layout == "B" and page.title_twice)
+        sidebar = parts.sidebar(f"Meer uit {page.section}", items)
+        body = sidebar + parts.main(lead) if parts.sidebar_first else parts.main(lead + sidebar)
     elif page.layout == "C":
-        content = parts.headlines(page.headlines) + parts.sidebar(page.section, items)
+        body = parts.main(parts.headlines(page.headlines) + parts.sidebar(page.section, items))
     else:
-        content = parts.banner() + parts.listing_top(page) + items
+        body = parts.main(parts.banner() + parts.listing_top(page) + items)
     bulk = bulk or Bulk()
     if isinstance(parts, Portal):
-        return parts.frame(page, parts.main(content), bulk)
-    return document(page, parts.main(content), bulk)
+        return parts.frame(page, body, bulk)
+    return document(page, body, bulk)

@@ -140,3 +140,142 @@ def test_meer_uit_glued_to_its_section_by_markup_opens_the_sidebar_whatever_its_
     one_word = "<p>Meer uitgaven dan gepland</p>"
     page = parse_page(f"<html><body><h1>Titel</h1><p>GOES - Het bericht.</p>{one_word}</body></html>", FETCHED)
     assert (page.section, page.lead.paragraphs) == (None, ("Het bericht.", "Meer uitgaven dan gepland"))
+
+
+# --- a headline split over blocks, joined by the element holding its parts ---------------------
+
+ITEMS_BELOW_HEADLINES = "<ul><li>DOMBURG - Zorgen over de post.<br><small>1 week geleden</small></li></ul>"
+
+
+def headlines_of(markup: str) -> list[tuple[str, str, str, str | None]]:
+    page = parse_page(f"<html><body><h2>Net binnen</h2>{markup}{ITEMS_BELOW_HEADLINES}</body></html>", FETCHED)
+    return [(h.section, h.time, h.title, h.url) for h in page.headlines]
+
+
+def test_a_headline_in_a_label_cell_and_a_text_cell_is_one_headline() -> None:
+    rows = (
+        "<table><tr><td>Tholen</td><td><a href='https://x.example/a'>16:30 Lijsttrekker gekozen</a></td></tr>"
+        "<tr><td>Sport</td><td><a href='https://x.example/b'>9:31 Beachduo wint</a></td></tr></table>"
+    )
+    assert headlines_of(rows) == [
+        ("Tholen", "16:30", "Lijsttrekker gekozen", "https://x.example/a"),
+        ("Sport", "9:31", "Beachduo wint", "https://x.example/b"),
+    ]
+
+
+def test_a_headline_in_three_blocks_of_one_list_item_is_one_headline() -> None:
+    items = (
+        "<ol><li><div>Tholen</div><div>16:30</div><div>Lijsttrekker gekozen</div></li>"
+        "<li><div>Sport</div><div>9:31</div><div>Beachduo wint</div></li></ol>"
+    )
+    assert headlines_of(items) == [
+        ("Tholen", "16:30", "Lijsttrekker gekozen", None), ("Sport", "9:31", "Beachduo wint", None),
+    ]
+
+
+def test_a_headline_split_between_a_term_and_its_description_is_one_headline() -> None:
+    pairs = "<dl><dt>Tholen 16:30</dt><dd>Lijsttrekker gekozen</dd><dt>Sport 9:31</dt><dd>Beachduo wint</dd></dl>"
+    assert headlines_of(pairs) == [
+        ("Tholen", "16:30", "Lijsttrekker gekozen", None), ("Sport", "9:31", "Beachduo wint", None),
+    ]
+
+
+def test_parts_of_a_headline_are_not_taken_from_outside_its_element() -> None:
+    # `Tholen` stands alone in its list item: the next item is no part of it (the list holds
+    # a third item too), so the run of headlines ends before it
+    items = "<ul><li>Tholen</li><li>16:30 Lijsttrekker gekozen</li><li>Sport 9:31 Beachduo wint</li></ul>"
+    assert headlines_of(items) == []
+    assert headlines_of(items.replace("<li>Tholen</li><li>", "<li>Tholen ")) == [
+        ("Tholen", "16:30", "Lijsttrekker gekozen", None), ("Sport", "9:31", "Beachduo wint", None),
+    ]
+
+
+def test_a_headline_of_spans_glued_by_markup_is_read_at_their_joints() -> None:
+    items = (
+        "<ul><li><span>Tholen</span><span>16:30</span><span>Lijsttrekker gekozen</span></li>"
+        "<li><span>Sport</span><span>9:31</span><span>Beachduo wint</span></li></ul>"
+    )
+    assert headlines_of(items) == [
+        ("Tholen", "16:30", "Lijsttrekker gekozen", None), ("Sport", "9:31", "Beachduo wint", None),
+    ]
+
+
+# --- the sidebar and the title decided by the document's structure -----------------------------
+
+LEAD = "<h1>Storm op komst</h1><p>DE BILT (ANP) - Code oranje.</p><p>Het waait hard.</p>"
+SIDEBAR_ITEMS = (
+    "<div><p>ASSEN (ANP) - Regen.</p><span>1 uur geleden</span></div>"
+    "<div><p>ZWOLLE (ANP/DPA) - Hagel.</p><span>2 uur geleden</span></div>"
+)
+
+
+def article(body: str, head: str = ""):
+    page = parse_page(f"<html><head>{head}</head><body>{body}</body></html>", FETCHED)
+    lead = page.lead
+    return (
+        page.title, page.section, lead and (lead.dateline, lead.agencies, lead.body),
+        [(item.dateline, item.agencies, item.body, item.age_text) for item in page.items],
+    )
+
+
+STORM = ("Storm op komst", "Binnenland", ("DE BILT", ("ANP",), "Code oranje.\n\nHet waait hard."), [
+    ("ASSEN", ("ANP",), "Regen.", "1 uur geleden"), ("ZWOLLE", ("ANP", "DPA"), "Hagel.", "2 uur geleden"),
+])
+
+
+def test_an_aside_holding_meer_uit_is_the_sidebar_though_other_text_opens_it() -> None:
+    aside = f"<aside><p>Download onze app.</p><h2>Meer uit Binnenland</h2>{SIDEBAR_ITEMS}</aside>"
+    assert article(f"{aside}<main>{LEAD}</main>") == STORM
+    assert article(f"<main>{LEAD}</main>{aside}") == STORM
+
+
+def test_the_element_meer_uit_opens_is_the_sidebar_before_the_lead_and_teasers_after_are_no_lead() -> None:
+    sidebar = f"<div><div>Meer uit Binnenland</div>{SIDEBAR_ITEMS}</div>"
+    later = "<div><div>Eerder</div><div><p>DE BILT (ANP) - Code geel.</p><span>1 dag geleden</span></div></div>"
+    assert article(f"{sidebar}<div><div>{LEAD}</div>{later}</div>") == STORM
+
+
+def test_a_meer_uit_heading_sharing_its_element_with_the_lead_leaves_the_sidebar_to_position() -> None:
+    # one table cell holds the lead, the heading and the items: what follows the heading is the sidebar
+    cell = f"<table><tr><td>{LEAD}<h3>Meer uit Binnenland</h3>{SIDEBAR_ITEMS}</td></tr></table>"
+    assert article(cell) == STORM
+
+
+def test_without_an_h1_the_json_ld_headline_names_the_title_over_the_lines_above_it() -> None:
+    json_ld = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Storm op komst"}</script>'
+    body = (
+        "<div>Weerbericht vandaag</div><div>Storm op komst</div><p>DE BILT (ANP) - Code oranje.</p><p>Het waait hard.</p>"
+        f"<div><div>Meer uit Binnenland</div>{SIDEBAR_ITEMS}</div>"
+    )
+    assert article(body, json_ld) == STORM
+    assert article(body)[0] == "Weerbericht vandaag"  # without it, the first line that is no kicker
+    document = html_to_document(f"<html><head>{json_ld}</head><body>{body}</body></html>")
+    assert (document.heading, document.title) == ("Storm op komst", "Storm op komst")
+
+
+def test_an_h1_broken_over_lines_is_one_heading_block_and_the_title() -> None:
+    h1 = "<h1><span>Storm</span><br><span>op komst</span></h1>"
+    assert [(b.text, b.role, b.level) for b in blocks(f"<main>{h1}</main>")] == [("Storm op komst", Role.HEADING, 1)]
+    body = f"<main>{LEAD.replace('<h1>Storm op komst</h1>', h1)}<aside><h2>Meer uit Binnenland</h2>{SIDEBAR_ITEMS}</aside></main>"
+    assert article(body) == STORM
+
+
+def test_a_logo_h1_is_the_heading_but_no_title_the_markup_states() -> None:
+    document = html_to_document("<html><body><h1>Kustkrant</h1><div>Storm op komst</div><p>DE BILT (ANP) - Code.</p></body></html>")
+    assert (document.heading, document.title) == ("Kustkrant", None)
+    main = html_to_document("<html><body><h1>Kustkrant</h1><main><h1>Storm op komst</h1></main></body></html>")
+    assert (main.heading, main.title) == ("Storm op komst", "Storm op komst")
+
+
+def test_a_kicker_glued_onto_the_h1_by_inline_markup_is_no_part_of_the_title() -> None:
+    def title(h1: str) -> str | None:
+        return parse_page(f"<html><body><main><h1>{h1}</h1><p>DE BILT (ANP) - Code oranje.</p></main></body></html>", FETCHED).title
+
+    assert title("<span class='label'>Binnenland</span>Storm op komst") == "Storm op komst"
+    assert title("<span>ANP</span>Storm op komst") == "Storm op komst"
+    assert title("<span>WEER</span>Storm op komst") == "Storm op komst"
+    # a drop cap, a name in capitals, a label with a space after it: the h1 as it reads
+    assert title("<span class='initiaal'>S</span>torm op komst") == "Storm op komst"
+    assert title("<b>Post</b>NL bezorgt later") == "PostNL bezorgt later"
+    assert title("<span>Binnenland</span> Storm op komst") == "Binnenland Storm op komst"
+    assert title("<span>Zware storm</span>Op komst") == "Zware stormOp komst"  # two words: no kicker

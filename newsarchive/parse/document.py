@@ -67,13 +67,18 @@ class TextDocument:
 
     Block texts are NFC-normalized, whitespace-collapsed and never empty (blank lines are
     dropped: the grammar does not depend on them). `heading` is the main heading (`<h1>`)
-    when the markup has one. `page_date` is a publication time from the page's own
-    metadata. `page_links` are the page's links by role, when asked for (None otherwise, and
-    for text dumps).
+    when the markup has one. `title` is the article's title where the markup states it: the
+    `<h1>` of the main content (`<main>`, `<article>`), else the headline the head's metadata
+    gives (`og:title`, JSON-LD `headline`: the line it names, or itself); None in text dumps.
+    `asides`: the container ids of `<aside>` elements. `page_date` is a publication time
+    from the page's own metadata. `page_links` are the page's links by role, when asked for
+    (None otherwise, and for text dumps).
     """
 
     blocks: list[Block]
     heading: str | None = None
+    title: str | None = None
+    asides: frozenset[int] = frozenset()
     page_date: PageDate | None = None
     warnings: list[str] = field(default_factory=list)
     page_links: list[PageLink] | None = None

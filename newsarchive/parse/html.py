@@ -29,7 +29,7 @@ from lxml import etree
 from ..items import PageDate, PageLink, to_utc
 from .ages import AGE_PHRASE, DIGIT_AGE_PHRASE
 from .document import INVISIBLE_CHARS, Block, Landmark, Role, TextDocument
-from .layout import READ_MORE_MAX, is_read_more
+from .layout import READ_MORE_MAX, is_kicker, is_read_more
 from .links import read_links
 from .vocabulary import (
     AD_WORD,
@@ -296,11 +296,13 @@ def _in_sectioning_content(element: etree._Element) -> bool:
 
 def _holds_wire_copy(element: etree._Element) -> bool:
     """Wire lines (`TEHERAN (ANP) - `) or `Net binnen` headlines: content, whatever the tag."""
-    text = etree.tostring(element, method="text", encoding=str, with_tail=False)
-    lowered = text.lower()  # the substring tests first: footers are long, the regex is not cheap
-    if "(anp" not in lowered and "(afn" not in lowered and "net binnen" not in lowered:
+    data = etree.tostring(element, method="text", encoding="utf-8", with_tail=False)
+    # the substring tests first (footers are long, the regex is not cheap), on UTF-8 bytes:
+    # bytes.lower() folds the ASCII letters only, all the signs are made of
+    lowered = data.lower()
+    if b"(anp" not in lowered and b"(afn" not in lowered and b"net binnen" not in lowered:
         return False
-    return WIRE_SIGN.search(text) is not None
+    return WIRE_SIGN.search(data.decode("utf-8")) is not None
 
 
 def _is_age(text: str, in_time: bool) -> bool:
@@ -415,6 +417,7 @@ class _Layout:
         self.entered = 0  # block elements (and cards) entered so far: the next id
         self.open_roles: list[tuple[Role, int]] = [_LINE]  # their roles and heading levels
         self.landmarks: list[Landmark] = [Landmark.NONE]
+        self.asides: list[int] = []  # the ids of the <aside> elements
         self.line_role: Role | None = None  # the next line's role, when an inline element says it
         self.in_time = 0  # <time> elements open
         self.parts: list[str] = []  # the line being written: text pieces and their links
@@ -424,7 +427,8 @@ class _Layout:
         self.pre = 0
         self.main_depth = 0
         self.row_lines: set[Any] = set()  # table rows whose cells make one line
-        self.headings: list[tuple[str, bool, etree._Element]] = []  # (text, in main/article, h1)
+        # (text, in main/article, h1, its joints)
+        self.headings: list[tuple[str, bool, etree._Element, tuple[int, ...]]] = []
         self.times: list[tuple[int, str, etree._Element]] = []  # (line index, datetime, element)
         self.subheadings: set[int] = set()  # lines that are an h2-h6
         self.chrome_dropped = 0  # link blocks and bars dropped so far
@@ -436,9 +440,12 @@ class _Layout:
         blocks = [
             Block(line, link, *shape) for line, link, shape in zip(self.lines, self.links, self.shapes)
         ]
+        heading, title = self._heading_and_title()
         return TextDocument(
             blocks,
-            heading=self._title_heading(),
+            heading=heading,
+            title=title,
+            asides=frozenset(self.asides),
             page_date=self._page_date(),
             warnings=self.warnings,
         )
@@ -502,6 +509,8 @@ class _Layout:
             self.open_roles.append(_ROLES.get(tag, _LINE))
             if tag in _LANDMARKS:
                 self.landmarks.append(_LANDMARKS[tag])
+                if tag == "aside":
+                    self.asides.append(self.entered - 1)
             if tag == "pre":
                 self.pre += 1
             elif tag == "main" or tag == "article":
@@ -533,7 +542,7 @@ class _Layout:
         tag = element.tag
         if kind == _BLOCK:
             self._flush()
-            self.open.pop()
+            own = self.open.pop()
             self.open_roles.pop()
             if tag in _LANDMARKS:
                 self.landmarks.pop()
@@ -542,7 +551,7 @@ class _Layout:
             if tag in _SUBHEADINGS and len(self.lines) > mark:
                 self.subheadings.add(len(self.lines) - 1)
             if tag == "h1":
-                self._close_h1(element, mark)
+                self._close_h1(element, mark, own)
             elif tag == "pre":
                 self.pre -= 1
             elif tag == "main" or tag == "article":
@@ -628,7 +637,7 @@ class _Layout:
         if not parts:
             return
         glued = len(parts) > 1
-        line = " ".join(("".join(parts) if glued else parts[0]).translate(INVISIBLE_CHARS).split())
+        line = " ".join(_visible("".join(parts) if glued else parts[0]).split())
         if line and self.generic_drops and glued and self._is_link_bar(line):
             self.chrome_dropped += 1
         elif line:
@@ -677,10 +686,20 @@ class _Layout:
         except ValueError:
             return NOWHERE
 
-    def _close_h1(self, element: etree._Element, mark: int) -> None:
-        text = " ".join(self.lines[mark:])
-        if text:
-            self.headings.append((text, self.main_depth > 0, element))
+    def _close_h1(self, element: etree._Element, mark: int, own: int) -> None:
+        """Note the h1 (lines from `mark` on). An h1 broken over several lines (a `<br>`,
+        spans or divs inside it) is one heading: its lines become one block."""
+        lines = self.lines
+        if len(lines) > mark + 1:
+            links = set(self.links[mark:])
+            lines[mark:] = [" ".join(lines[mark:])]
+            self.links[mark:] = [links.pop() if len(links) == 1 else None]
+            nesting = (*self.open[-(_NESTING_KEPT - 1) :], own)
+            self.shapes[mark:] = [(Role.HEADING, 1, self.shapes[mark][2], nesting, ())]
+            self.times = [(min(index, mark), stamp, time) for index, stamp, time in self.times]
+            self.subheadings = {index for index in self.subheadings if index < mark}
+        if len(lines) > mark:
+            self.headings.append((lines[mark], self.main_depth > 0, element, self.shapes[mark][4]))
 
     def _heading(self) -> tuple[str | None, etree._Element | None]:
         """The first h1 with text inside main content (main, article), else the first one:
@@ -688,14 +707,19 @@ class _Layout:
         chosen = next((h for h in self.headings if h[1]), self.headings[0] if self.headings else None)
         return (chosen[0], chosen[2]) if chosen else (None, None)
 
-    def _title_heading(self) -> str | None:
-        """The page's heading: an h1 of the main content; else the line the head's title
-        names (`<Title> | <Site>`: a page without h1, or whose only h1 is the logo); else
-        the first h1."""
-        if any(in_content for _, in_content, _ in self.headings):
-            return self._heading()[0]
-        named = _line_named_by_head(self.root, self.lines)
-        return named if named is not None else self._heading()[0]
+    def _heading_and_title(self) -> tuple[str | None, str | None]:
+        """The page's heading and the article's title as the markup states it. An h1 of the
+        main content is both. Else the heading is the line the head's titles name (`<Title>
+        | <Site>`: a page without h1, or whose only h1 is the logo), or the first h1; the
+        title is the line the headline metadata names (`og:title`, JSON-LD `headline`; the
+        `<title>` also names the site, a logo h1 is no article's), or None."""
+        if any(heading[1] for heading in self.headings):
+            text, _, _, joints = next(heading for heading in self.headings if heading[1])
+            return text, _without_kicker(text, joints)
+        headlines = _headline_metadata(self.root)
+        title = _line_named_by(headlines, self.lines)
+        named = title if title is not None else _line_named_by(_page_titles(self.root), self.lines)
+        return (named if named is not None else self._heading()[0]), title
 
     # -- the page's own date ----------------------------------------------------------------
 
@@ -723,24 +747,33 @@ class _Layout:
         return PageDate(moment, "time", date_precision(candidates[0])) if moment is not None else None
 
 
-def _head_titles(root: etree._Element) -> list[str]:
-    """The titles the head gives: og:title / twitter:title, then `<title>`."""
+def _headline_metadata(root: etree._Element) -> list[str]:
+    """The article's headline as metadata gives it: og:title / twitter:title in the head,
+    then the `headline` of a JSON-LD article."""
     head = root.find("head")
-    if head is None:
-        return []
-    titles = [
+    titles = [] if head is None else [
         meta.get("content") or "" for meta in head.iter("meta")
         if (meta.get("property") or meta.get("name") or "").lower() in _TITLE_META
     ]
-    titles += ["".join(title.itertext()) for title in head.iter("title")]
+    titles += [thing["headline"] for thing in _json_ld_articles(root) if isinstance(thing.get("headline"), str)]
+    return _clean_titles(titles)
+
+
+def _page_titles(root: etree._Element) -> list[str]:
+    """The `<title>` of the head (it names the site too)."""
+    head = root.find("head")
+    return [] if head is None else _clean_titles(["".join(title.itertext()) for title in head.iter("title")])
+
+
+def _clean_titles(titles: list[str]) -> list[str]:
     return [" ".join(title.split()) for title in titles if title and not title.isspace()]
 
 
-def _line_named_by_head(root: etree._Element, lines: list[str]) -> str | None:
-    """The line the head's title is; else, of the lines it begins or ends with beside a
+def _line_named_by(titles: list[str], lines: list[str]) -> str | None:
+    """The line one of the titles is; else, of the lines it begins or ends with beside a
     separator (`Dijk wordt verhoogd | Zeeuws Nieuwsblad`), the last above the first wire
     line: the site's name, the other part, heads the page."""
-    for title in _head_titles(root):
+    for title in titles:
         if title in lines:
             return title
         parts = [index for index, line in enumerate(lines) if _names_part(title, line)]
@@ -760,6 +793,19 @@ def _names_part(title: str, line: str) -> bool:
     return title.endswith(line) and title[: -len(line)].rstrip()[-1:] in _TITLE_SEPARATORS
 
 
+def _without_kicker(heading: str, joints: tuple[int, ...]) -> str:
+    """The h1's text without a kicker that inline markup glues onto it: at its first joint,
+    a label (`<span>Buitenland</span>Britten: ...`, see `is_kicker`) before a capitalised
+    word (`BuitenlandBritten`: no word of a title reads so). A drop cap (`B|ritten`) or a
+    name in capitals (`Post|NL`) stays whole."""
+    if not joints:
+        return heading
+    kicker, rest = heading[: joints[0]], heading[joints[0] :]
+    if len(rest) > 1 and rest[0].isupper() and rest[1].islower() and kicker[-1].isalpha() and is_kicker(kicker):
+        return rest
+    return heading
+
+
 def _shows_age(element: etree._Element) -> bool:
     return _is_age(" ".join("".join(element.itertext()).split()), True)
 
@@ -773,6 +819,17 @@ def _origin(base: str | None) -> str | None:
     return None if any(char in origin for char in "?#@\\") else origin
 
 
+def _visible(text: str) -> str:
+    """`text` without invisible characters; itself when it holds none (the cheap tests
+    first: none is ASCII, and `in` scans in C where `translate` looks up every character)."""
+    if text.isascii() or not any(char in text for char in _INVISIBLE):
+        return text
+    return text.translate(INVISIBLE_CHARS)
+
+
+_INVISIBLE = tuple(map(chr, INVISIBLE_CHARS))
+
+
 def _joints(parts: list[str]) -> tuple[int, ...]:
     """Where in the collapsed line `"".join(parts)` two parts meet with no whitespace
     between them (each part is a text node: an element boundary lies between two)."""
@@ -780,7 +837,7 @@ def _joints(parts: list[str]) -> tuple[int, ...]:
     length = 0
     glued = False  # the text so far ends in a visible character
     for part in parts:
-        words = part.translate(INVISIBLE_CHARS).split()
+        words = _visible(part).split()
         if not words:
             glued = glued and not part.isspace()  # an invisible-only part joins what it separates
             continue
@@ -840,6 +897,16 @@ def _meta_date(root: etree._Element) -> PageDate | None:
 
 
 def _json_ld_date(root: etree._Element) -> PageDate | None:
+    for thing in _json_ld_articles(root):
+        if isinstance(thing.get("datePublished"), str):
+            moment = parse_datetime(thing["datePublished"])
+            if moment is not None:
+                return PageDate(moment, "json-ld", date_precision(thing["datePublished"]))
+    return None
+
+
+def _json_ld_articles(root: etree._Element) -> Iterator[dict[str, Any]]:
+    """The articles (`NewsArticle`, `BlogPosting`, ...) the page's JSON-LD describes."""
     for script in root.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
@@ -847,12 +914,7 @@ def _json_ld_date(root: etree._Element) -> PageDate | None:
             data = json.loads(script.text)
         except ValueError:
             continue
-        for thing in _json_ld_things(data):
-            if _is_article(thing.get("@type")) and isinstance(thing.get("datePublished"), str):
-                moment = parse_datetime(thing["datePublished"])
-                if moment is not None:
-                    return PageDate(moment, "json-ld", date_precision(thing["datePublished"]))
-    return None
+        yield from (thing for thing in _json_ld_things(data) if _is_article(thing.get("@type")))
 
 
 def _json_ld_things(data: Any) -> Iterator[dict[str, Any]]:

@@ -11,6 +11,10 @@ from the token sequence:
 
 Text dumps put each item's age below its wire line (glued onto the next line or alone);
 markup may put it above, and may print the sidebar before the article: both are read.
+Where the markup says it, the grammar reads structure, not position: the sidebar is the
+element the `Meer uit` heading opens (or an `<aside>` around it) wherever it stands, the
+title is the `<h1>` of the main content (or the headline metadata names), an item is the
+element holding its wire line, a headline split over cells is the element holding its parts.
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ _HEADLINE = re.compile(
     rf"(?P<time>{CLOCK})\s*(?P<title>\S.*)"
 )
 _HEADLINE_SECTION_WORDS = 4
+_HEADLINE_PARTS = 3  # a section, a time, a title: each in a block of its own at most
+_HEADLINE_PART_KINDS = (Kind.OTHER, Kind.WIRE)  # a title may read like a wire line (`Oranje - VS ...`)
 _CLOCK_AT_END = re.compile(rf"(?<![\d:.]){CLOCK}$")
 _DAY = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
 _MONTH = (
@@ -118,15 +124,25 @@ def read_page(
 
 def read_document(document: TextDocument, fetched_at: datetime) -> ParsedPage:
     """The structure of a document (url, page date and links left for the caller)."""
-    return read_blocks(document.blocks, fetched_at, document.heading)
+    return read_blocks(
+        document.blocks, fetched_at, document.heading, title=document.title, asides=document.asides
+    )
 
 
-def read_blocks(blocks: list[Block], fetched_at: datetime, heading: str | None) -> ParsedPage:
+def read_blocks(
+    blocks: list[Block],
+    fetched_at: datetime,
+    heading: str | None,
+    *,
+    title: str | None = None,
+    asides: frozenset[int] = frozenset(),
+) -> ParsedPage:
+    """`heading`, `title`, `asides`: what the markup says (see TextDocument)."""
     tokens = _mark_items(_mark_headline_runs(_tokenize(blocks)))
     meer_uit = _find_meer_uit(tokens)
     if meer_uit is not None:
-        return _read_article(tokens, meer_uit, fetched_at, heading)
-    return _read_without_meer_uit(tokens, fetched_at, heading)
+        return _read_article(tokens, meer_uit, fetched_at, heading, title, asides)
+    return _read_without_meer_uit(tokens, fetched_at, heading, title)
 
 
 # --- tokens ------------------------------------------------------------------------------
@@ -243,28 +259,51 @@ def _mark_headline_runs(tokens: list[Token]) -> list[Token]:
         dashed = None
         index = start + 1
         while index < len(tokens) and tokens[index].kind is Kind.OTHER:
-            candidate = tokens[index]
-            title = _split_headline_title(tokens, index)
-            found = _headline(candidate.text if title is None else f"{candidate.text} {title.text}")
+            parts = _headline_parts(tokens, index)
+            found = _headline(" ".join(token.text for token in parts))
             if found is None or (dashed is not None and found[1] != dashed):
                 break
             headline, dashed = found
-            headline = replace(headline, url=candidate.block.link or (title and title.block.link))
-            result[index] = candidate._replace(kind=Kind.HEADLINE, headline=headline)
-            index += 1
-            if title is not None:  # part of the headline above, not a headline of its own
-                result[index] = title._replace(kind=Kind.HEADLINE)
-                index += 1
+            headline = replace(headline, url=next((t.block.link for t in parts if t.block.link), None))
+            result[index] = parts[0]._replace(kind=Kind.HEADLINE, headline=headline)
+            for following in range(index + 1, index + len(parts)):  # parts of the headline above
+                result[following] = tokens[following]._replace(kind=Kind.HEADLINE)
+            index += len(parts)
     return result
 
 
-def _split_headline_title(tokens: list[Token], index: int) -> Token | None:
-    """The title on the next line when markup puts `Tholen 16:30` and the title in separate
-    blocks (a definition list, a table of two columns); else None."""
-    following = index + 1
-    if following == len(tokens) or tokens[following].kind is not Kind.OTHER:
-        return None
-    return tokens[following] if _CLOCK_AT_END.search(tokens[index].text) else None
+def _headline_parts(tokens: list[Token], index: int) -> list[Token]:
+    """The lines that make the headline starting at tokens[index]. Markup may split one
+    over blocks (`Tholen` | `16:30 Titel` in the two cells of a row, or three blocks of a
+    list item): a line that is no headline on its own takes the fewest lines after it that
+    make one with it (a title may read like a wire line), when one element holds those
+    lines and nothing else. Else (a text dump, a definition list: `Tholen 16:30` | `Titel`)
+    a line ending in the clock time takes the next line."""
+    token = tokens[index]
+    if token.block.containers and _headline(token.text) is None:
+        text = token.text
+        for end in range(index + 1, min(len(tokens), index + _HEADLINE_PARTS)):
+            if tokens[end].kind not in _HEADLINE_PART_KINDS:
+                break
+            text = f"{text} {tokens[end].text}"
+            if _headline(text) is not None:
+                if _element_of(tokens, index, end + 1):
+                    return tokens[index : end + 1]
+                break
+    after = index + 1
+    if after < len(tokens) and tokens[after].kind is Kind.OTHER and _CLOCK_AT_END.search(token.text):
+        return tokens[index : after + 1]
+    return [token]
+
+
+def _element_of(tokens: list[Token], start: int, end: int) -> bool:
+    """Whether one element holds tokens[start:end] and neither line beside them."""
+    shared = set(tokens[start].block.containers).intersection(
+        *(token.block.containers for token in tokens[start + 1 : end])
+    )
+    for beside in (tokens[start - 1 : start] if start else []) + tokens[end : end + 1]:
+        shared.difference_update(beside.block.containers)
+    return bool(shared)
 
 
 # Lines that head a part of the page: the element of an item never holds one of them.
@@ -309,16 +348,26 @@ def _find_meer_uit(tokens: list[Token]) -> int | None:
 
 
 def _read_article(
-    tokens: list[Token], meer_uit: int, fetched_at: datetime, heading: str | None
+    tokens: list[Token],
+    meer_uit: int,
+    fetched_at: datetime,
+    heading: str | None,
+    title: str | None,
+    asides: frozenset[int],
 ) -> ParsedPage:
-    above, below = tokens[:meer_uit], tokens[meer_uit + 1 :]
-    dateline = _lead_dateline(above, heading)
-    if dateline is None:  # markup with the sidebar before the article
-        start = _lead_below_sidebar(below, heading)
-        if start is not None:
-            above, below = above + below[start:], below[:start]
-            dateline = _lead_dateline(above, heading)
-    lead, warnings = _read_lead(above, heading, dateline)
+    parts = _split_at_sidebar(tokens, meer_uit, heading, asides)
+    if parts is not None:
+        above, below = parts
+        dateline = _lead_dateline(above, heading)
+    else:  # by position: the lead above `Meer uit`, the sidebar below it
+        above, below = tokens[:meer_uit], tokens[meer_uit + 1 :]
+        dateline = _lead_dateline(above, heading)
+        if dateline is None:  # the sidebar before the article
+            start = _lead_below_sidebar(below, heading)
+            if start is not None:
+                above, below = above + below[start:], below[:start]
+                dateline = _lead_dateline(above, heading)
+    lead, warnings = _read_lead(above, heading, dateline, title)
     sidebar = _read_items(below, fetched_at, after_heading=True)
     return ParsedPage(
         fetched_at=fetched_at,
@@ -333,10 +382,66 @@ def _read_article(
     )
 
 
+def _split_at_sidebar(
+    tokens: list[Token], meer_uit: int, heading: str | None, asides: frozenset[int]
+) -> tuple[list[Token], list[Token]] | None:
+    """(the lead's tokens, the sidebar's after its heading) where markup says which element
+    the sidebar is (see `_sidebar_element`), wherever it stands. The lead is what stands
+    outside it: before it; or, with no wire line before it (the lead below the sidebar in
+    the markup), before it and, after it, the element of the `heading` `<h1>`. None where
+    the markup does not say, or the element leaves no wire line for the lead."""
+    sidebar = _sidebar_element(tokens, meer_uit, asides)
+    if sidebar is None:
+        return None
+    inside = [index for index, token in enumerate(tokens) if sidebar in token.block.containers]
+    before, after = tokens[: inside[0]], tokens[inside[-1] + 1 :]
+    if not any(token.kind is Kind.WIRE for token in chain(before, after)):
+        return None
+    sidebar_tokens = tokens[meer_uit + 1 : inside[-1] + 1]
+    if any(token.kind is Kind.WIRE and token.text != heading for token in before):
+        return before, sidebar_tokens
+    return before + _heading_element(after, heading), sidebar_tokens
+
+
+def _heading_element(tokens: list[Token], heading: str | None) -> list[Token]:
+    """The tokens of the innermost element around the `heading` `<h1>` that holds a wire
+    line besides it (the lead's article, without the teasers after it); all of them
+    without one."""
+    h1 = next(
+        (t for t in tokens if t.text == heading and t.block.role is Role.HEADING and t.block.level == 1), None
+    )
+    if h1 is not None:
+        for element in reversed(h1.block.containers[:-1]):  # the last is the h1 itself
+            held = [token for token in tokens if element in token.block.containers]
+            if any(token.kind is Kind.WIRE and token is not h1 for token in held):
+                return held
+    return tokens
+
+
+def _sidebar_element(tokens: list[Token], meer_uit: int, asides: frozenset[int]) -> int | None:
+    """The element that is the sidebar: the innermost around the `Meer uit` heading that
+    opens with it and holds wire lines, else an `<aside>` around the heading holding them.
+    None in a text dump, and where the heading shares its element with what stands above
+    it (a table cell holding the lead too)."""
+    containers = tokens[meer_uit].block.containers
+    if not containers:
+        return None
+    held = [token.block.containers for token in tokens[meer_uit + 1 :] if token.kind is Kind.WIRE]
+    earlier = set(chain.from_iterable(token.block.containers for token in tokens[:meer_uit]))
+    for element in reversed(containers):
+        if element in earlier:
+            break
+        if any(element in nesting for nesting in held):
+            return element
+    aside = next((element for element in reversed(containers) if element in asides), None)
+    return aside if aside is not None and any(aside in nesting for nesting in held) else None
+
+
 def _lead_below_sidebar(tokens: list[Token], heading: str | None) -> int | None:
-    """Where the lead starts when the markup puts it after the sidebar: at the document's
-    heading when a wire line follows it; else the first wire line without an age that has
-    a paragraph under it (with the line above it as its title)."""
+    """Where the lead starts when a page without the structure of markup (see
+    `_split_at_sidebar`) puts it after the sidebar: at the document's heading when a wire
+    line follows it; else the first wire line without an age that has a paragraph under it
+    (with the line above it as its title)."""
     if heading is not None:
         for index, token in enumerate(tokens):
             if token.text == heading and token.kind is Kind.OTHER:
@@ -351,7 +456,7 @@ def _lead_below_sidebar(tokens: list[Token], heading: str | None) -> int | None:
 
 
 def _read_without_meer_uit(
-    tokens: list[Token], fetched_at: datetime, heading: str | None
+    tokens: list[Token], fetched_at: datetime, heading: str | None, title: str | None
 ) -> ParsedPage:
     listing = _read_items(tokens, fetched_at, after_heading=False)
     headlines = _headlines(tokens)
@@ -370,7 +475,7 @@ def _read_without_meer_uit(
             warnings=listing.warnings,
         )
     if any(w.wire is not None and w.wire.strict for w in wires):
-        lead, warnings = _read_lead(tokens, heading, _lead_dateline(tokens, heading))
+        lead, warnings = _read_lead(tokens, heading, _lead_dateline(tokens, heading), title)
         return ParsedPage(
             "article", None, fetched_at, title=lead.title, lead=lead, warnings=warnings
         )
@@ -407,12 +512,13 @@ _NOT_TITLE = (*_NOT_BODY, Kind.DATE, Kind.EDITION)
 
 
 def _read_lead(
-    tokens: list[Token], heading: str | None, start: int | None
+    tokens: list[Token], heading: str | None, start: int | None, stated: str | None = None
 ) -> tuple[Lead, list[str]]:
-    """The lead article in `tokens`, whose dateline paragraph is tokens[start]."""
+    """The lead article in `tokens`, whose dateline paragraph is tokens[start]; `stated`:
+    its title where the markup states it (see TextDocument.title), else chosen by position."""
     before = tokens if start is None else tokens[:start]
     candidates = [t.text for t in before if _may_be_title(t)]
-    title = _choose_title(candidates, heading)
+    title = stated or _choose_title(candidates, heading)
     if start is None:
         paragraphs = [t.text for t in tokens if _may_be_title(t) and t.text != title]
         return Lead(title, None, (), (), tuple(paragraphs)), ["lead article has no dateline"]
@@ -454,7 +560,7 @@ def _reads_as_title(tokens: list[Token], index: int, wires: list[int]) -> bool:
         not wire.agencies
         and wire.body[-1:] not in _SENTENCE_END
         and wires[-1] > index
-        and all(t.kind is not Kind.OTHER or _is_kicker(t.text) for t in tokens[:index])
+        and all(t.kind is not Kind.OTHER or is_kicker(t.text) for t in tokens[:index])
     )
 
 
@@ -475,12 +581,12 @@ def _choose_title(candidates: list[str], heading: str | None) -> str | None:
             return text
         seen.add(text)
     for text in candidates[:-1]:
-        if not _is_kicker(text):
+        if not is_kicker(text):
             return text
     return candidates[-1] if candidates else None
 
 
-def _is_kicker(text: str) -> bool:
+def is_kicker(text: str) -> bool:
     """A section label or kicker above a headline (`ECONOMIE`, `Buitenland`), or script
     residue (`Clicky`): a short line in capitals, or a single word."""
     words = text.split()
