@@ -25,9 +25,8 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from . import parse
-from .items import ParsedPage, RawDocument
+from .items import ParsedPage, RawDocument, to_utc
 from .store.archive import Archive
-from .store.evidence import floor_second
 from .store.files import is_warc, page_files
 from .store.ingest import IngestResult, PageRecord, store_pages
 from .store.responses import kept_headers
@@ -49,9 +48,10 @@ def raw_document(
     warc_record_id: str | None = None,
 ) -> RawDocument:
     """A document as it entered the archive: its Content-Type read from the HTTP headers it
-    came with (any case; none for a file), its fetch time to the second, as the archive keeps
-    it, so that the parser reads it now exactly as a reparse will later."""
-    return RawDocument(data, floor_second(fetched_at), url, kept_headers(headers).get("content-type"),
+    came with (any case; none for a file), its fetch time in UTC to the microsecond, as the
+    archive keeps it (pages.fetched_at), so that the parser reads it now exactly as a reparse
+    will later."""
+    return RawDocument(data, to_utc(fetched_at), url, kept_headers(headers).get("content-type"),
                        source_path, warc_record_id)
 
 

@@ -61,12 +61,16 @@ def record_id(*parts: str) -> str:
 
 
 def warc_date(moment: datetime) -> str:
-    return to_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """WARC/1.1's WARC-Date (W3C ISO 8601, UTC): six fraction digits where the fetch moment
+    has a fraction (two fetches in one second keep their order), none where it has not (as
+    WARC/1.0 readers expect, and as warcio writes it)."""
+    return to_utc(moment).replace(tzinfo=None).isoformat() + "Z"
 
 
 def parse_warc_date(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    return to_utc(moment).replace(microsecond=0)
+    """A WARC-Date, with any fraction of a second (kept to the microsecond, further digits
+    dropped) or none."""
+    return to_utc(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
 
 
 def file_uri(source_path: str) -> str:

@@ -133,6 +133,7 @@ class FixtureSite:
     robots_type: str = "text/plain"
     disallow: list[str] = field(default_factory=lambda: ["/private/"])  # robots.txt rules
     extra_links: list[str] = field(default_factory=list)  # paths teased on listing page 1
+    titles: dict[int, str] = field(default_factory=dict)  # article number -> a revised headline
     # Articles requested after the first `hold_after` wait (up to a minute) for `release`:
     # a client can be stopped at a known point of a crawl (a test's gate, not a delay).
     hold_after: int | None = None
@@ -429,6 +430,7 @@ def _teaser(article: Article, now: datetime) -> str:
 
 def render_article(site: FixtureSite, article: Article, title: str | None = None) -> str:
     agencies = f" ({article.agencies})" if article.agencies else ""
+    title = title or site.titles.get(article.number)
     others = [a for a in site.articles if a.number != article.number][:5]
     sidebar = "\n".join(_teaser(other, site.now) for other in others)
     main = f"""<article><h1>{escape(title or article.title)}</h1>

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from asleep import wait_until_asleep_in
 from click.testing import CliRunner
 
 from newsarchive.cli import cli
@@ -97,10 +98,7 @@ def test_ctrl_c_that_no_command_handles_is_one_line_and_exit_130(tmp_path):
     try:
         # A SIGINT that lands between open(2) and read(2) is only acted on once the read returns
         # (never, here): wait until the process sleeps inside the read, as a person's Ctrl-C does.
-        wchan = Path(f"/proc/{process.pid}/wchan")
-        while "pipe_read" not in wchan.read_text():
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        wait_until_asleep_in(process, "pipe_read")
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=60)
     finally:

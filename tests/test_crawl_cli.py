@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 
 from newsarchive.cli import cli
 from newsarchive.fetch.frontier import FRONTIER, RESPONSES, Frontier
+from newsarchive.fetch.runs import RUNS
 from newsarchive.store.archive import open_archive
 
 SUMMARY = re.compile(
@@ -131,11 +132,29 @@ def crawl_process(db: str, *args: str) -> subprocess.Popen:
                              "crawl", *args, "--db", db], stderr=subprocess.PIPE, text=True)
 
 
+def wait_for(event, process: subprocess.Popen) -> None:
+    """Until `event()` holds (something the test observes: requests, rows); the deadline only
+    bounds a hang, which fails."""
+    deadline = time.monotonic() + 60
+    while not event():
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        assert time.monotonic() < deadline, "the event did not come"
+        time.sleep(0.01)
+
+
+def runs_started(db: str) -> int:
+    with open_archive(db) as archive, archive.engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(RUNS)).scalar_one()
+
+
 def test_overlapping_runs_share_the_work_and_leave_no_lock_file(fixture_site, db, tmp_path):
     temporary = set(os.listdir(tempfile.gettempdir()))
+    fixture_site.hold_after = 1  # the first crawl's second article waits: it is mid-articles
     first = crawl_process(db, fixture_site.url(LISTING), "--delay", "0.02", "--quiet")
-    time.sleep(0.5)  # the first has started on the articles
+    wait_for(lambda: len(fixture_site.article_requests()) == 2, first)
     second = crawl_process(db, fixture_site.url(LISTING), "--delay", "0.02", "--quiet")
+    wait_for(lambda: runs_started(db) == 2, second)  # the second runs beside the first
+    fixture_site.release.set()
     assert (first.wait(60), second.wait(60)) == (0, 0)
     assert (first.stderr.read(), second.stderr.read()) == ("", "")
     assert sorted(fixture_site.article_requests()) == sorted(a.path for a in fixture_site.articles)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from asleep import wait_until_asleep_in
 
 from newsarchive.cli import _run_fetching
 
@@ -91,6 +92,9 @@ def test_ctrl_c_leaves_an_interrupted_line(fixture_site, tmp_path):
     while fixture_site.count("/fault/slow") == 0:
         assert process.poll() is None and time.monotonic() < deadline, process.stderr
         time.sleep(0.01)
+    # the request is sent; Ctrl-C once the fetch sleeps waiting for the answer (a SIGINT
+    # before the wait began would be acted on only when the answer comes, 30 s later)
+    wait_until_asleep_in(process, "poll")
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 130
     assert process.stderr is not None

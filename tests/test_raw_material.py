@@ -185,8 +185,14 @@ def test_upgrading_keeps_every_response_body_once_and_byte_for_byte(archive_url)
     with engine.connect() as connection:  # the other columns as stored, to the letter
         stored = connection.execute(text(f"SELECT {', '.join(other)} FROM crawl_responses "
                                          "ORDER BY id")).mappings().all()
+    # ... but the fetch moments, which 0015 keeps to the microsecond: six fraction digits on SQLite
+    precise = {"fetched_at": lambda value: value if postgres else value.replace("Z", ".000000Z")}
     assert [dict(row) for row in stored] == [
-        {name: row[name] for name in other} for row in before.values()]
+        {name: precise.get(name, lambda value: value)(row[name]) for name in other}
+        for row in before.values()]
+    if not postgres:
+        assert [row["fetched_at"] for row in stored][:2] == [
+            "2026-03-17T12:00:00.000000Z", "2026-03-17T12:01:00.000000Z"]
     assert [row["content_hash"] for row in after.values()] == [
         None if body is None else sha(body) for body in expected_bodies]
     with engine.connect() as connection:

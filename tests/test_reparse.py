@@ -3,10 +3,10 @@ of the same raw material in fetch order, with stable ids, resumable and shardabl
 
 from __future__ import annotations
 
+import select as selectors
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from sqlalchemy import func, select, text
 
 from newsarchive import parse
 from newsarchive.pipeline import ingest_documents
-from newsarchive.reparse import STAGED, ReparseError, Selection, Shard, reparse
+from newsarchive.reparse import PARSE_BATCH, STAGED, ReparseError, Selection, Shard, reparse
 from newsarchive.store.archive import open_archive
 
 ALL = Selection(everything=True)
@@ -163,6 +163,27 @@ def test_shard_is_checked():
             Shard.parse(bad)
 
 
+# `newsarchive reparse`, stopped at a known point: once the first batch is staged (committed)
+# and before the next is read, it says so on stdout and waits on stdin, to be killed there.
+STOPS_AFTER_ONE_BATCH = """
+import sys
+import newsarchive.reparse as reparse
+from newsarchive.cli import cli
+
+calls, real = [], reparse._unstaged
+
+def unstaged(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == 2:
+        print("one batch staged", flush=True)
+        sys.stdin.read()
+    return real(*args, **kwargs)
+
+reparse._unstaged = unstaged
+cli(["reparse", "--db", sys.argv[1]])
+"""
+
+
 def test_killed_with_sigkill_while_parsing_a_rerun_gives_the_same_archive(tmp_path):
     docs = [replace(doc, url=f"{doc.url}-{n}") for n, doc in enumerate(documents(150))]
     db = tmp_path / "a.db"
@@ -171,23 +192,20 @@ def test_killed_with_sigkill_while_parsing_a_rerun_gives_the_same_archive(tmp_pa
         with archive.engine.begin() as connection:  # as if parser 1 had read them
             connection.execute(text("UPDATE pages SET parser_version = '1'"))
         before = snapshot(archive)
-    command = [str(Path(sys.executable).parent / "newsarchive"), "reparse", "--db", str(db)]
-    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
-    with open_archive(str(db)) as archive:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and process.poll() is None:
-            with archive.engine.connect() as connection:
-                if connection.execute(select(func.count()).select_from(STAGED)).scalar():
-                    break
-            time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    process = subprocess.Popen([sys.executable, "-c", STOPS_AFTER_ONE_BATCH, str(db)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:  # the deadline only bounds a hang (a failure): the stop itself is an event
+        assert process.stdout is not None and selectors.select([process.stdout], [], [], 120)[0]
+        assert process.stdout.readline() == b"one batch staged\n"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
     with open_archive(str(db)) as archive:
         with archive.engine.connect() as connection:
             staged = connection.execute(select(func.count()).select_from(STAGED)).scalar()
-        assert process.returncode == -signal.SIGKILL and 0 < staged <= 150  # killed half-way
+        assert process.returncode == -signal.SIGKILL and staged == PARSE_BATCH == 50  # killed half-way
         summary = reparse(archive, Selection())
-        assert (summary.parsed, summary.reparsed) == (150 - staged, 150)  # the rest parsed now
+        assert (summary.parsed, summary.reparsed) == (150 - 50, 150)  # the rest parsed now
         assert snapshot(archive) == before
         with archive.engine.connect() as connection:
             assert connection.execute(text("SELECT DISTINCT parser_version FROM pages")).all() == [

@@ -228,7 +228,7 @@ class _Run:
         self.summary = CrawlSummary()
         self.started = clock.monotonic()
         # sources are not fetched again when another crawl fetched them since we started
-        self.fresh_since = clock.now().replace(microsecond=0) if articles else None
+        self.fresh_since = clock.now() if articles else None
         self.deadline = (None if settings.max_runtime is None
                          else self.started + settings.max_runtime)
         self.looking = threading.Lock()  # held by the one idle worker looking for work
@@ -254,7 +254,7 @@ class _Run:
         self.frontier.release_all(self.owner)
 
     def now(self) -> datetime:
-        return self.clock.now().replace(microsecond=0)
+        return self.clock.now()
 
     def named(self, sources: Iterable[str]) -> list[str]:
         """The URLs the user named, normalized and without credentials (kept for them)."""

@@ -7,7 +7,7 @@ with one readable sentence, so the caller can name the file and go on with the n
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from ..items import ParsedPage
@@ -36,9 +36,15 @@ def read_page_file(path: str | Path, fetched_at: datetime | None = None) -> tupl
     path = Path(path)
     data = _read(path)
     if fetched_at is None:
-        # Whole seconds: a clock reading finer than the ages it dates only adds noise.
-        fetched_at = datetime.fromtimestamp(int(path.stat().st_mtime), tz=timezone.utc)
+        fetched_at = modified_at(path)
     return data, fetched_at
+
+
+def modified_at(path: Path) -> datetime:
+    """A file's modification time to the microsecond (as the archive keeps a fetch moment:
+    two saves of a page in one second keep their order), floored from the nanoseconds."""
+    micros = path.stat().st_mtime_ns // 1000
+    return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=micros)
 
 
 def wire_page(page: ParsedPage) -> ParsedPage:

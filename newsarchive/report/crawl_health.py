@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, inspect
 
 from ..store.crawl_models import FrontierState, RunStatus
-from ..store.models import UTCDateTime
+from ..store.types import PreciseUTCDateTime, UTCDateTime
 from .model import Period, Section, Table
 from .sql import has_table, host_of, run
 
@@ -20,6 +20,8 @@ RUNS_SHOWN = 30  # the newest runs of the period listed one by one
 RUN_COUNTS = (("fetched", "fetched"), ("not modified", "not_modified"), ("failed", "failed"),
               ("given up", "given_up"))  # (column of the report, of crawl_run_hosts)
 NOT_ENDED = "not ended"
+# the period's bounds, compared with crawl_responses.fetched_at (a fetch moment)
+FETCH_MOMENTS = {"since": PreciseUTCDateTime, "until": PreciseUTCDateTime}
 DONE, FETCHED, FAILED, GIVEN_UP, PENDING = (f"'{state.value}'" for state in (
     FrontierState.DONE, FrontierState.FETCHED, FrontierState.FAILED, FrontierState.GIVEN_UP,
     FrontierState.PENDING))
@@ -111,7 +113,7 @@ def _hosts(connection: Connection, period: Period) -> Section:
     responses = dict(run(
         connection, f"SELECT {host_of(connection, 'url')}, count(*) FROM crawl_responses "
                     "WHERE fetched_at >= :since AND fetched_at < :until GROUP BY 1",
-        ("since", "until"), since=period.since, until=period.until))
+        FETCH_MOMENTS, since=period.since, until=period.until))
     hosts = sorted(set(frontier) | set(responses))
     table = Table(("host", "responses in period", *(name for name, _ in STATES)), tuple(
         (name, responses.get(name, 0), *(int(n) for n in frontier.get(name, (0,) * len(STATES))))
@@ -142,7 +144,7 @@ def _sources(connection: Connection, period: Period) -> Section:
         "AND crawl_responses.status < 400 AND crawl_responses.fetched_at < :until "
         "WHERE crawl_frontier.discovered_from IS NULL GROUP BY crawl_frontier.url, "
         "crawl_frontier.kind, crawl_frontier.state, crawl_frontier.last_fetched_at",
-        ("until",), until=period.until)
+        {"until": PreciseUTCDateTime}, until=period.until)
     sources = []
     for url, kind, state, last_fetched, last_response in rows:
         moments = [_moment(connection, last_response)]

@@ -1,19 +1,20 @@
 """The SQL pieces the report's queries share, in the two dialects the archive runs on.
 
-Times are ISO 8601 text on SQLite (`2026-03-17T09:00:00Z`, so a prefix is an hour or a day)
+Times are ISO 8601 text on SQLite (`2026-03-17T09:00:00Z`, fetch moments
+`2026-03-17T09:00:00.000000Z`: either way a prefix is an hour or a day)
 and `timestamptz` on PostgreSQL. Every query of the report is text SQL built from these
 fragments, run with `run`, and returns rows already aggregated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from sqlalchemy import Connection, bindparam, inspect, text
 
-from ..store.models import UTCDateTime
 from ..store.rollups import sqlite_host
+from ..store.types import UTCDateTime
 
 Unit = Literal["hour", "day"]
 
@@ -49,10 +50,14 @@ def host_of(connection: Connection, column: str) -> str:
     return f"substring({column} from '^[^:]+://([^/]+)')"
 
 
-def run(connection: Connection, sql: str, times: Sequence[str] = (), **values: Any
+def run(connection: Connection, sql: str,
+        times: Sequence[str] | Mapping[str, type[UTCDateTime]] = (), **values: Any
         ) -> list[tuple[Any, ...]]:
-    """Rows of `sql`; the parameters named in `times` are bound as archive times."""
-    statement = text(sql).bindparams(*(bindparam(name, type_=UTCDateTime()) for name in times))
+    """Rows of `sql`; the parameters named in `times` are bound as archive times (to the
+    second), or as the type given by name: PreciseUTCDateTime for one compared with a fetch
+    moment (on SQLite a bound compares as text: it must be written as its column is)."""
+    types = times if isinstance(times, Mapping) else dict.fromkeys(times, UTCDateTime)
+    statement = text(sql).bindparams(*(bindparam(name, type_=kind()) for name, kind in types.items()))
     return [tuple(row) for row in connection.execute(statement, values)]
 
 

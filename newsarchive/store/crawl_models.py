@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, UTCDateTime
+from .models import Base, PreciseUTCDateTime, UTCDateTime
 
 
 class FrontierState(str, enum.Enum):
@@ -130,7 +130,7 @@ class CrawlResponse(Base):
     headers: Mapped[str] = mapped_column(Text)  # JSON object, names lowercased
     content_hash: Mapped[str | None] = mapped_column(
         String(64), ForeignKey("raw_bodies.content_hash"))  # sha256 of the body, as on pages
-    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fetched_at: Mapped[datetime] = mapped_column(PreciseUTCDateTime)  # as its page's (0015)
     page_id: Mapped[int | None] = mapped_column(
         ForeignKey("pages.id", ondelete="SET NULL"), index=True
     )

@@ -7,6 +7,7 @@ opens a new archive) and the developers' top-level `alembic/env.py` call `run_en
 from __future__ import annotations
 
 import os
+import re
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
@@ -127,3 +128,53 @@ def _run_online(context: Any, connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+# --- time columns to the microsecond (migrations 0014, 0015) --------------------------------
+
+WHOLE_SECOND_WIDTH = len("2026-03-17T09:00:00Z")  # UTCDateTime's text on SQLite
+PRECISE_WIDTH = len("2026-03-17T09:00:00.000000Z")  # PreciseUTCDateTime's
+
+
+def times_to_microseconds(connection: Connection, table: str, column: str) -> None:
+    """A UTCDateTime column becomes a PreciseUTCDateTime one. On SQLite its declared type
+    becomes VARCHAR(27) and every value gets six fraction digits (``...09:00:00Z`` becomes
+    ``...09:00:00.000000Z``: one width, so text order stays time order); PostgreSQL's
+    `timestamptz` keeps microseconds already: nothing to do."""
+    if connection.dialect.name != "sqlite":
+        return
+    _declare_sqlite_type(connection, table, column, f"VARCHAR({WHOLE_SECOND_WIDTH})",
+                         f"VARCHAR({PRECISE_WIDTH})")
+    connection.exec_driver_sql(
+        f"UPDATE {table} SET {column} = substr({column}, 1, 19) || '.000000Z' "
+        f"WHERE length({column}) = {WHOLE_SECOND_WIDTH}")
+
+
+def times_to_seconds(connection: Connection, table: str, column: str) -> None:
+    """The way back: the fractions dropped (a constraint on the column may then refuse it)."""
+    if connection.dialect.name != "sqlite":
+        connection.exec_driver_sql(f"UPDATE {table} SET {column} = date_trunc('second', {column})")
+        return
+    connection.exec_driver_sql(
+        f"UPDATE {table} SET {column} = substr({column}, 1, 19) || 'Z' "
+        f"WHERE length({column}) > {WHOLE_SECOND_WIDTH}")
+    _declare_sqlite_type(connection, table, column, f"VARCHAR({PRECISE_WIDTH})",
+                         f"VARCHAR({WHOLE_SECOND_WIDTH})")
+
+
+def _declare_sqlite_type(connection: Connection, table: str, column: str, old: str, new: str) -> None:
+    """A column's declared type in the schema's text, with the same affinity (TEXT): SQLite's
+    documented `writable_schema` procedure, no copy of the table (its views, indexes and
+    foreign keys stay); no data moves."""
+    sql = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).scalar_one()
+    declared = re.compile(rf"(?<![\w\"]){re.escape(column)} {re.escape(old)}(?= )")
+    if len(declared.findall(sql)) != 1:
+        raise RuntimeError(f"{table}.{column} is not declared {old}")
+    version = connection.exec_driver_sql("PRAGMA schema_version").scalar_one()
+    connection.exec_driver_sql("PRAGMA writable_schema = ON")
+    connection.exec_driver_sql(
+        "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+        (declared.sub(f"{column} {new}", sql), table))
+    connection.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+    connection.exec_driver_sql("PRAGMA writable_schema = OFF")

@@ -21,43 +21,17 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from newsarchive.store.migrate import times_to_microseconds, times_to_seconds
+
 revision: str = "0014_fetch_precision"
 down_revision: str | Sequence[str] | None = "0013_report"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-WHOLE_SECOND_WIDTH = len("2026-03-17T09:00:00Z")
-
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        return
-    _declare_fetched_at("VARCHAR(20)", "VARCHAR(27)")
-    op.execute(
-        "UPDATE pages SET fetched_at = substr(fetched_at, 1, 19) || '.000000Z' "
-        f"WHERE length(fetched_at) = {WHOLE_SECOND_WIDTH}"
-    )
+    times_to_microseconds(op.get_bind(), "pages", "fetched_at")
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        op.execute("UPDATE pages SET fetched_at = date_trunc('second', fetched_at)")
-        return
-    op.execute(
-        "UPDATE pages SET fetched_at = substr(fetched_at, 1, 19) || 'Z' "
-        f"WHERE length(fetched_at) > {WHOLE_SECOND_WIDTH}"
-    )
-    _declare_fetched_at("VARCHAR(27)", "VARCHAR(20)")
-
-
-def _declare_fetched_at(old: str, new: str) -> None:
-    """pages.fetched_at's declared type in the schema's text (the same affinity: no data moves)."""
-    bind = op.get_bind()
-    version = bind.exec_driver_sql("PRAGMA schema_version").scalar_one()
-    bind.exec_driver_sql("PRAGMA writable_schema = ON")
-    bind.exec_driver_sql(
-        "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'pages'",
-        (f"fetched_at {old} ", f"fetched_at {new} "),
-    )
-    bind.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
-    bind.exec_driver_sql("PRAGMA writable_schema = OFF")
+    times_to_seconds(op.get_bind(), "pages", "fetched_at")
