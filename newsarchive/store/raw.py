@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import zstandard
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Engine, Table, func, select
 
-from .db import chunks, insert_for
+from .db import chunks, insert_for, with_retries
 from .models import RawBody, RawDictionary
 
 RAW_BODIES: Table = RawBody.__table__  # type: ignore[assignment]
@@ -64,16 +64,19 @@ class RawCodec:
         self._plain = zstandard.ZstdDecompressor()
         self._decompressors: dict[int, zstandard.ZstdDecompressor] = {}
 
-    def refresh(self, connection: Connection) -> None:
-        """Use the archive's newest dictionary; train one when there is none and enough bodies."""
+    def refresh(self, engine: Engine) -> None:
+        """Use the archive's newest dictionary; train one when there is none and enough bodies.
+
+        The codec takes a new dictionary only once the transaction storing it has committed:
+        a body packed with it by another thread meanwhile would name a row no other
+        transaction can see yet (or one a rolled-back training never stored)."""
         with self._lock:
             if self.dictionary_id is not None:
                 return
-            newest = connection.execute(select(func.max(RAW_DICTIONARIES.c.id))).scalar()
-            if newest is None:
-                newest = _train(connection)
+            newest = with_retries(engine, _newest_or_trained)
             if newest is not None:
-                self._use(connection, newest)
+                with engine.connect() as connection:
+                    self._use(connection, newest)
 
     def _use(self, connection: Connection, dictionary_id: int) -> None:
         self.dictionary_id = dictionary_id
@@ -110,6 +113,11 @@ class RawCodec:
                     dict_data=self._dictionary(connection, row.dictionary_id)
                 )
             return self._decompressors[row.dictionary_id].decompress(body)
+
+
+def _newest_or_trained(connection: Connection) -> int | None:
+    newest = connection.execute(select(func.max(RAW_DICTIONARIES.c.id))).scalar()
+    return _train(connection) if newest is None else int(newest)
 
 
 def _train(connection: Connection) -> int | None:
