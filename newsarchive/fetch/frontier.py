@@ -34,8 +34,7 @@ from sqlalchemy import (
 )
 
 from ..store.crawl_models import FrontierState, FrontierURL, UrlKind
-from ..store.db import with_retries
-from ..store.ingest import chunks, insert_for
+from ..store.db import chunks, insert_ignoring, set_values, update_where, with_retries
 from ..store.raw import RawCodec
 from ..store.responses import (
     BODY_COLUMNS,
@@ -195,8 +194,7 @@ class Frontier:
                          "discovered_from": discovered_from, "first_seen_at": now,
                          "failure_count": 0, "host": host_of(url)} for url in kept]
                 ensure_hosts(connection, {host_of(url) for url in kept})
-                connection.execute(insert_for(connection, FRONTIER).on_conflict_do_nothing(
-                    index_elements=["url"]), rows)
+                connection.execute(insert_ignoring(connection.dialect.name, FRONTIER, ("url",)), rows)
             return len(kept), len(new) - len(kept)
 
         return self._write(work)
@@ -441,7 +439,7 @@ class Frontier:
         if response.status is not None:
             values["last_fetched_at"] = response.fetched_at
         self._write(lambda connection: connection.execute(
-            update(FRONTIER).where(FRONTIER.c.url == url).values(**values)))
+            update_where(FRONTIER, "url", tuple(values)), set_values("url", url, values)))
         return FrontierState(values["state"])
 
     def _mark(self, connection: Connection, url: str, response: Response, *,
@@ -458,7 +456,7 @@ class Frontier:
         for header, column in (("etag", "etag"), ("last-modified", "last_modified")):
             if response.headers.get(header):
                 values[column] = response.headers[header]
-        connection.execute(update(FRONTIER).where(FRONTIER.c.url == url).values(**values))
+        connection.execute(update_where(FRONTIER, "url", tuple(values)), set_values("url", url, values))
 
     def latest_response(self, url: str) -> StoredResponse | None:
         """The newest stored response of a URL (requested as `url`)."""

@@ -19,7 +19,7 @@ from typing import Any
 import zstandard
 from sqlalchemy import Connection, Engine, Table, func, select
 
-from .db import chunks, insert_for, with_retries
+from .db import chunks, insert_ignoring, with_retries
 from .models import RawBody, RawDictionary
 
 RAW_BODIES: Table = RawBody.__table__  # type: ignore[assignment]
@@ -146,10 +146,7 @@ def keep_bodies(connection: Connection, bodies: Iterable[PackedBody]) -> None:
     """Store the bodies not stored yet (the same content is stored once)."""
     rows = list({body.content_hash: body.row() for body in bodies}.values())
     if rows:
-        statement = insert_for(connection, RAW_BODIES).on_conflict_do_nothing(
-            index_elements=["content_hash"]
-        )
-        connection.execute(statement, rows)
+        connection.execute(insert_ignoring(connection.dialect.name, RAW_BODIES, ("content_hash",)), rows)
 
 
 def load_bodies(
