@@ -58,7 +58,7 @@ OTHER = "other"
 
 
 def _timed(stage: str, function: Callable[..., Any], totals: dict[str, float],
-           lock: threading.Lock, local: threading.local) -> Callable[..., Any]:
+           calls: dict[str, int], lock: threading.Lock, local: threading.local) -> Callable[..., Any]:
     @wraps(function)
     def timed(*args: Any, **kwargs: Any) -> Any:
         stack = local.__dict__.setdefault("stack", [])
@@ -73,20 +73,23 @@ def _timed(stage: str, function: Callable[..., Any], totals: dict[str, float],
                 stack[-1] += spent
             with lock:
                 totals[stage] += spent - inner
+                calls[stage] += 1
     return timed
 
 
 def inner(arguments: list[str]) -> None:
-    """In the crawl's process: time the stages, run the CLI, print {stage: CPU seconds}."""
+    """In the crawl's process: time the stages, run the CLI, print {stage: CPU seconds} and
+    {stage: calls}."""
     started = time.thread_time()
     totals: dict[str, float] = defaultdict(float)
+    calls: dict[str, int] = defaultdict(int)
     lock, local = threading.Lock(), threading.local()
     for module_name, attribute, stage in STAGES:
         module = importlib.import_module(module_name)
         owner_name, _, name = attribute.rpartition(".")
         owner = getattr(module, owner_name) if owner_name else module
         if hasattr(owner, name):
-            setattr(owner, name, _timed(stage, getattr(owner, name), totals, lock, local))
+            setattr(owner, name, _timed(stage, getattr(owner, name), totals, calls, lock, local))
     totals[IMPORTS] = time.thread_time() - started
     from newsarchive.cli import cli
 
@@ -96,7 +99,7 @@ def inner(arguments: list[str]) -> None:
         pass
     usage = resource.getrusage(resource.RUSAGE_SELF)
     totals[OTHER] = usage.ru_utime + usage.ru_stime - sum(totals.values())
-    print(json.dumps(totals))
+    print(json.dumps({"seconds": totals, "calls": calls}))
 
 
 def measure(args: argparse.Namespace, code: str | None) -> dict[str, Any]:
@@ -116,17 +119,21 @@ def measure(args: argparse.Namespace, code: str | None) -> dict[str, Any]:
         sys.exit(f"the crawl failed ({run.returncode}): {run.stderr.strip()[-500:]}")
     pages = sum(len(log) for log in requests.values())
     articles = sum(1 for log in requests.values() for _, path in log if "/bericht-" in path)
-    return {"stages": json.loads(run.stdout.splitlines()[-1]), "pages": pages,
+    return {**json.loads(run.stdout.splitlines()[-1]), "pages": pages,
             "articles": articles, "stderr": run.stderr.strip()}
 
 
 def combined(runs: list[dict[str, Any]]) -> dict[str, Any]:
     stages: dict[str, float] = defaultdict(float)
+    calls: dict[str, int] = defaultdict(int)
     for run in runs:
-        for stage, seconds in run["stages"].items():
+        for stage, seconds in run["seconds"].items():
             stages[stage] += seconds
+        for stage, count in run["calls"].items():
+            calls[stage] += count
     pages = sum(run["pages"] for run in runs)
     return {"ms": {stage: 1000 * seconds / pages for stage, seconds in stages.items()},
+            "calls": {stage: count / pages for stage, count in calls.items()},
             "pages": pages, "articles": sum(run["articles"] for run in runs)}
 
 
@@ -164,6 +171,8 @@ def main() -> None:
         line = f"  {stage:<26} {now:6.2f} ms/page"
         if before is not None:
             line = (f"  {stage:<26} {before['ms'].get(stage, 0.0):6.2f} -> {now:6.2f} ms/page")
+        if stage in after["calls"]:
+            line += f" ({after['calls'][stage]:.2f} calls/page)"
         print(line)
     total = sum(after["ms"].values())
     if before is None:
