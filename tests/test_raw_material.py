@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from fixture_site import LISTING
 from reparse_corpus import kept_responses
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from store_pages import T0, layout_a_text, wire_stream
 
 from newsarchive import parse
@@ -81,6 +81,31 @@ def test_a_dictionary_is_trained_once_enough_bodies_are_kept(archive, monkeypatc
     # the first two batches (50 bodies) before there were 40 to learn from, then the dictionary
     assert used == [None] * 50 + [1] * 50
     assert sorted(stored_bytes(archive).values()) == sorted(t.encode() for t in texts.values())
+
+
+def test_no_body_is_packed_with_a_dictionary_before_it_is_committed(archive, monkeypatch):
+    """Another thread of a crawl packs bodies while one trains the dictionary: a body that
+    named the dictionary before its row was committed broke the crawl (a foreign key
+    violation on PostgreSQL)."""
+    monkeypatch.setattr(raw, "TRAIN_AFTER", 40)
+    texts = [page_text(n) for n in range(60)]
+    seen: list[tuple[int | None, set[int]]] = []  # at each commit: named, committed dictionaries
+
+    def at_commit(connection) -> None:
+        named = archive.codec.pack("probe", b"probe").dictionary_id
+        with archive.engine.connect() as other:
+            committed = set(other.execute(select(RAW_DICTIONARIES.c.id)).scalars())
+        seen.append((named, committed))
+
+    event.listen(archive.engine, "commit", at_commit)
+    try:
+        list(archive.ingest_many([(parse_page(text, T0), text) for text in texts], "test",
+                                 batch_pages=20))
+    finally:
+        event.remove(archive.engine, "commit", at_commit)
+    assert [named for named, _ in seen if named is not None] != []  # a dictionary was trained
+    assert [(named, committed) for named, committed in seen
+            if named is not None and named not in committed] == []
 
 
 def test_upgrading_an_older_archive_keeps_crawled_bodies_as_raw_material(archive_url):

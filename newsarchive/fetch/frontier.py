@@ -23,6 +23,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Float,
+    Select,
     Table,
     and_,
     bindparam,
@@ -34,8 +35,7 @@ from sqlalchemy import (
 )
 
 from ..store.crawl_models import FrontierState, FrontierURL, UrlKind
-from ..store.db import with_retries
-from ..store.ingest import chunks, insert_for
+from ..store.db import chunks, insert_ignoring, set_values, update_where, with_retries
 from ..store.raw import RawCodec
 from ..store.responses import (
     BODY_COLUMNS,
@@ -150,6 +150,19 @@ LINK_RESPONSE = (update(RESPONSES).where(RESPONSES.c.id == bindparam("done_respo
                  .values(page_id=bindparam("done_page")))
 
 
+def _leasing(query: Select[Any]) -> Select[Any]:
+    """PostgreSQL: the claim's SELECT (rows locked, `FOR UPDATE SKIP LOCKED`) that also leases
+    the URL and its host, by data-modifying CTEs: one statement per claim, not three."""
+    picked = query.cte("picked")
+    lease = {"lease_owner": bindparam("owner", type_=FRONTIER.c.lease_owner.type),
+             "lease_until": bindparam("until", type_=FRONTIER.c.lease_until.type)}
+    url = (update(FRONTIER).where(FRONTIER.c.id == picked.c.id).values(lease)
+           .returning(FRONTIER.c.id).cte("leased_url"))
+    host = (update(HOSTS).where(HOSTS.c.host == picked.c.host).values(lease)
+            .returning(HOSTS.c.host).cte("leased_host"))
+    return select(picked).add_cte(url, host)
+
+
 def _values(work: Work, now: datetime) -> dict[str, Any]:
     values: dict[str, Any] = {"now": now, "moment": now.timestamp()}
     if work.wanted:
@@ -195,8 +208,7 @@ class Frontier:
                          "discovered_from": discovered_from, "first_seen_at": now,
                          "failure_count": 0, "host": host_of(url)} for url in kept]
                 ensure_hosts(connection, {host_of(url) for url in kept})
-                connection.execute(insert_for(connection, FRONTIER).on_conflict_do_nothing(
-                    index_elements=["url"]), rows)
+                connection.execute(insert_ignoring(connection.dialect.name, FRONTIER, ("url",)), rows)
             return len(kept), len(new) - len(kept)
 
         return self._write(work)
@@ -257,7 +269,7 @@ class Frontier:
             else:
                 query = query.order_by(FRONTIER.c.id)
             if self.engine.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True, of=(FRONTIER, HOSTS))
+                query = _leasing(query.with_for_update(skip_locked=True, of=(FRONTIER, HOSTS)))
             self._claims[shape] = query
         return query
 
@@ -267,13 +279,16 @@ class Frontier:
         moment = now.timestamp()
         query, values = self._claim_query(_Shape.of(work)), _values(work, now)
 
+        lease_values = {"owner": owner, "until": moment + lease}
+        leased = self.engine.dialect.name == "postgresql"  # by the claim's own statement
+
         def claim(connection: Connection) -> Claim | None:
-            row = connection.execute(query, values).first()
+            row = connection.execute(query, {**values, **lease_values} if leased else values).first()
             if row is None:
                 return None
-            lease_values = {"owner": owner, "until": moment + lease}
-            connection.execute(LEASE_URL, {**lease_values, "row_id": row.id})
-            connection.execute(LEASE_HOST, {**lease_values, "row_host": row.host})
+            if not leased:
+                connection.execute(LEASE_URL, {**lease_values, "row_id": row.id})
+                connection.execute(LEASE_HOST, {**lease_values, "row_host": row.host})
             return Claim(FrontierEntry(*row[:len(ENTRY_COLUMNS)]), row.host,
                          row.robots_fetched_at)
 
@@ -441,7 +456,7 @@ class Frontier:
         if response.status is not None:
             values["last_fetched_at"] = response.fetched_at
         self._write(lambda connection: connection.execute(
-            update(FRONTIER).where(FRONTIER.c.url == url).values(**values)))
+            update_where(FRONTIER, "url", tuple(values)), set_values("url", url, values)))
         return FrontierState(values["state"])
 
     def _mark(self, connection: Connection, url: str, response: Response, *,
@@ -458,7 +473,7 @@ class Frontier:
         for header, column in (("etag", "etag"), ("last-modified", "last_modified")):
             if response.headers.get(header):
                 values[column] = response.headers[header]
-        connection.execute(update(FRONTIER).where(FRONTIER.c.url == url).values(**values))
+        connection.execute(update_where(FRONTIER, "url", tuple(values)), set_values("url", url, values))
 
     def latest_response(self, url: str) -> StoredResponse | None:
         """The newest stored response of a URL (requested as `url`)."""

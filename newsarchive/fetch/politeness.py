@@ -12,16 +12,16 @@ time and fetched again after a day.
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 from typing import Any
 
 from protego import Protego
-from sqlalchemy import ColumnElement, Connection, Engine, Table, case, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Table, Update, bindparam, case, or_, select, update
 
 from ..store.crawl_models import CrawlHost
-from ..store.db import with_retries
-from ..store.ingest import insert_for
+from ..store.db import insert_ignoring, set_values, update_where, with_retries
 from .robots import HostRules, robots_text
 from .settings import BackoffCurve
 
@@ -79,8 +79,19 @@ def ensure_hosts(connection: Connection, hosts: set[str]) -> None:
     """A row for each host not seen before (in the caller's transaction)."""
     if hosts:
         connection.execute(
-            insert_for(connection, HOSTS).on_conflict_do_nothing(index_elements=["host"]),
+            insert_ignoring(connection.dialect.name, HOSTS, ("host",)),
             [{"host": host, "backoff_level": 0} for host in sorted(hosts)])
+
+
+@functools.lru_cache(maxsize=32)
+def _release_statement(columns: tuple[str, ...]) -> Update:
+    """`Hosts.release_in`'s UPDATE setting `columns` too, built once per shape (every page
+    releases its host): the lease ends only if it is still `release_owner`'s."""
+    owner = bindparam("release_owner", type_=HOSTS.c.lease_owner.type)
+    ours = HOSTS.c.lease_owner == owner
+    return update_where(HOSTS, "host", columns).values(
+        lease_owner=case((ours, None), else_=HOSTS.c.lease_owner),
+        lease_until=case((ours, None), else_=HOSTS.c.lease_until))
 
 
 class Hosts:
@@ -134,10 +145,8 @@ class Hosts:
         """`release` in the caller's transaction (the one storing the host's response)."""
         if next_allowed_at is not None:
             values["next_allowed_at"] = next_allowed_at
-        connection.execute(update(HOSTS).where(HOSTS.c.host == host).values(
-            lease_owner=case((HOSTS.c.lease_owner == owner, None), else_=HOSTS.c.lease_owner),
-            lease_until=case((HOSTS.c.lease_owner == owner, None), else_=HOSTS.c.lease_until),
-            **values))
+        connection.execute(_release_statement(tuple(values)),
+                           {**set_values("host", host, values), "release_owner": owner})
 
     def robots_values(self, status: int | None, body: bytes | None, fetched_at: float,
                       crawl_delay: float | None) -> dict[str, Any]:

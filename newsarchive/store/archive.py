@@ -70,7 +70,7 @@ class Archive(ArchiveReader):
         """The pages ready to store (raw bytes compressed: do it outside the write transaction;
         not when `bodies_kept`, the bytes are in raw_bodies already). A batch at a time, the
         codec takes the archive's newest dictionary (trained once enough bodies are kept)."""
-        with_retries(self.engine, self.codec.refresh)
+        self.codec.refresh(self.engine)
         return [self._record(page, raw, parser_version, bodies_kept) for page, raw in pages]
 
     def _record(

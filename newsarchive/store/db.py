@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 import os
 import random
@@ -10,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, Update, bindparam, create_engine, event, update
 from sqlalchemy.exc import OperationalError
 
 T = TypeVar("T")
@@ -181,6 +182,34 @@ def insert_for(connection: Connection, table: Table) -> Any:
     return sqlite_insert(table)
 
 
+@functools.lru_cache(maxsize=64)
+def insert_ignoring(dialect: str, table: Table, key: tuple[str, ...]) -> Any:
+    """`INSERT ... ON CONFLICT (key) DO NOTHING` for the dialect, built once (statements built
+    per row cost more than their execution: SQLAlchemy derives each one's cache key)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table).on_conflict_do_nothing(index_elements=list(key))
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing(index_elements=list(key))
+
+
+@functools.lru_cache(maxsize=256)
+def update_where(table: Table, key: str, columns: tuple[str, ...]) -> Update:
+    """`UPDATE table SET columns WHERE key = ...`, built once per shape: execute it with the
+    values of `set_values(key, value, values)`."""
+    return update(table).where(table.c[key] == bindparam(f"where_{key}", type_=table.c[key].type)).values(
+        {name: bindparam(f"set_{name}", type_=table.c[name].type) for name in columns}
+    )
+
+
+def set_values(key: str, value: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of `update_where(table, key, tuple(values))` setting `values` where `key`
+    is `value`."""
+    return {f"where_{key}": value, **{f"set_{name}": column_value for name, column_value in values.items()}}
+
+
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -204,11 +233,18 @@ def insert_rows(
     if not rows:
         return
     quote = connection.dialect.identifier_preparer.quote
-    connection.exec_driver_sql(
-        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
-        f"VALUES ({', '.join([_marker(connection)] * len(columns))})",
-        _driver_rows(connection, table, columns, rows),
-    )
+    target = f"{quote(table.name)} ({', '.join(map(quote, columns))})"
+    values = _driver_rows(connection, table, columns, rows)
+    if connection.dialect.name == "postgresql":
+        # COPY, in the connection's transaction: the rows in one stream, where an executemany
+        # costs the driver a message per row (inserts' triggers fire for COPY as well)
+        with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+            with cursor.copy(f"COPY {target} FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        return
+    markers = ", ".join([_marker(connection)] * len(columns))
+    connection.exec_driver_sql(f"INSERT INTO {target} VALUES ({markers})", values)
 
 
 def update_many(

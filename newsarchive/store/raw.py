@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import zstandard
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Engine, Table, func, select
 
-from .db import chunks, insert_for
+from .db import chunks, insert_ignoring, with_retries
 from .models import RawBody, RawDictionary
 
 RAW_BODIES: Table = RawBody.__table__  # type: ignore[assignment]
@@ -64,16 +64,19 @@ class RawCodec:
         self._plain = zstandard.ZstdDecompressor()
         self._decompressors: dict[int, zstandard.ZstdDecompressor] = {}
 
-    def refresh(self, connection: Connection) -> None:
-        """Use the archive's newest dictionary; train one when there is none and enough bodies."""
+    def refresh(self, engine: Engine) -> None:
+        """Use the archive's newest dictionary; train one when there is none and enough bodies.
+
+        The codec takes a new dictionary only once the transaction storing it has committed:
+        a body packed with it by another thread meanwhile would name a row no other
+        transaction can see yet (or one a rolled-back training never stored)."""
         with self._lock:
             if self.dictionary_id is not None:
                 return
-            newest = connection.execute(select(func.max(RAW_DICTIONARIES.c.id))).scalar()
-            if newest is None:
-                newest = _train(connection)
+            newest = with_retries(engine, _newest_or_trained)
             if newest is not None:
-                self._use(connection, newest)
+                with engine.connect() as connection:
+                    self._use(connection, newest)
 
     def _use(self, connection: Connection, dictionary_id: int) -> None:
         self.dictionary_id = dictionary_id
@@ -112,6 +115,11 @@ class RawCodec:
             return self._decompressors[row.dictionary_id].decompress(body)
 
 
+def _newest_or_trained(connection: Connection) -> int | None:
+    newest = connection.execute(select(func.max(RAW_DICTIONARIES.c.id))).scalar()
+    return _train(connection) if newest is None else int(newest)
+
+
 def _train(connection: Connection) -> int | None:
     """Train and store a dictionary on the first TRAIN_AFTER bodies, if there are that many."""
     if connection.execute(select(func.count()).select_from(RAW_BODIES)).scalar_one() < TRAIN_AFTER:
@@ -138,10 +146,7 @@ def keep_bodies(connection: Connection, bodies: Iterable[PackedBody]) -> None:
     """Store the bodies not stored yet (the same content is stored once)."""
     rows = list({body.content_hash: body.row() for body in bodies}.values())
     if rows:
-        statement = insert_for(connection, RAW_BODIES).on_conflict_do_nothing(
-            index_elements=["content_hash"]
-        )
-        connection.execute(statement, rows)
+        connection.execute(insert_ignoring(connection.dialect.name, RAW_BODIES, ("content_hash",)), rows)
 
 
 def load_bodies(

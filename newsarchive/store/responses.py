@@ -24,6 +24,7 @@ RESPONSES: Table = CrawlResponse.__table__  # type: ignore[assignment]
 # Headers that describe how a body travelled: left out, because bodies are kept decoded.
 TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 # crawl_responses with their bodies (a 304 row joins to none): select BODY_COLUMNS from it.
+INSERT_RESPONSE = RESPONSES.insert().returning(RESPONSES.c.id)  # built once: every response
 WITH_BODIES = RESPONSES.outerjoin(RAW_BODIES, RAW_BODIES.c.content_hash == RESPONSES.c.content_hash)
 BODY_COLUMNS = (RAW_BODIES.c.compression, RAW_BODIES.c.dictionary_id, RAW_BODIES.c.body)
 
@@ -74,8 +75,7 @@ def keep_response(connection: Connection, response: KeptResponse) -> int:
     """Keep the response (and its body, unless the same bytes are kept already); its id."""
     if response.body is not None:
         keep_bodies(connection, [response.body])
-    return int(connection.execute(
-        RESPONSES.insert().values(**response.row()).returning(RESPONSES.c.id)).scalar_one())
+    return int(connection.execute(INSERT_RESPONSE, response.row()).scalar_one())
 
 
 def body_of(connection: Connection, codec: RawCodec, row: Any) -> bytes | None:
