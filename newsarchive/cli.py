@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .items import ItemKind, to_utc
 from .terminal import print_line
+from .values import ItemKind, to_utc
 
 if TYPE_CHECKING:
     from .store.archive import Archive

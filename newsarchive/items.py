@@ -7,30 +7,17 @@ tested or replaced alone. All datetimes are timezone-aware and in UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import Enum
 from typing import Any, Literal
 
+# at home in values.py (light enough for read commands), used with the dataclasses here
+from .values import ItemKind as ItemKind
+from .values import canonical_agency as canonical_agency
+from .values import iso as iso
+from .values import to_utc as to_utc
+
 PageKind = Literal["article", "listing", "unknown"]
-
-
-def to_utc(moment: datetime) -> datetime:
-    """A timezone-aware UTC datetime; a naive one is taken to be UTC already."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
-
-
-def iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC with an explicit offset: ``2026-03-17T09:00:00+00:00``."""
-    return None if moment is None else to_utc(moment).isoformat()
-
-
-def canonical_agency(name: str) -> str:
-    """The one spelling an agency is stored, counted and matched under: its words in capitals
-    with single spaces, as the wire writes agencies (`dpa`, `Dpa` and `DPA` are one agency,
-    `DPA`). Migration 0012_agency_spelling brought older archives to it."""
-    return " ".join(name.split()).upper()
 
 
 def canonical_agencies(names: tuple[str, ...]) -> tuple[str, ...]:
@@ -149,13 +136,6 @@ class RawDocument:
     @property
     def http_charset(self) -> str | None:
         return charset_of(self.content_type)
-
-
-class ItemKind(str, Enum):
-    """What a stored item is (the `items.kind` column, the same text)."""
-
-    ARTICLE = "article"  # a page's own lead article
-    TEASER = "teaser"  # a sidebar or listing teaser
 
 
 class StoredPageKind(str, Enum):

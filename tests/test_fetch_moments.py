@@ -23,7 +23,7 @@ from newsarchive.fetch.http import HttpPolicy
 from newsarchive.fetch.settings import CrawlSettings
 from newsarchive.pipeline import ingest_files
 from newsarchive.reparse import Selection, reparse
-from newsarchive.store.ingest import PAGES
+from newsarchive.store.models import ITEMS, PAGES, SIGHTINGS
 from newsarchive.store.responses import RESPONSES
 from newsarchive.warc import export_warc
 
@@ -102,6 +102,24 @@ def test_the_crawls_clock_moments_reach_the_archive_to_the_microsecond(archive, 
         with archive.engine.connect() as connection:
             assert connection.execute(text("SELECT fetched_at FROM crawl_responses")).scalars().all() == [
                 "2026-03-17T12:00:00.000001Z"]
+
+
+def test_a_crawled_sub_second_fetch_widens_its_windows_outward_to_whole_seconds(archive, fixture_site):
+    """The listing's newest teaser says `zojuist` to a crawl fetching at 12:00:00.700: the
+    minute before the fetch, [11:59:00.700, 12:00:00.700], kept as [11:59:00, 12:00:01] on
+    the sighting and the item (never narrower); the page keeps the fetch moment in full."""
+    from fixture_site import LISTING
+
+    fixture_site.now = fixture_site.articles[0].published + timedelta(seconds=30)
+    fetch(archive, [fixture_site.url(LISTING)], SETTINGS, clock=ManualClock(LATER))
+    widened = (datetime(2026, 3, 17, 11, 59, tzinfo=timezone.utc), datetime(2026, 3, 17, 12, 0, 1, tzinfo=timezone.utc))
+    with archive.engine.connect() as connection:
+        rows = connection.execute(
+            select(SIGHTINGS.c.window_earliest, SIGHTINGS.c.window_latest, ITEMS.c.published_earliest,
+                   ITEMS.c.published_latest, PAGES.c.fetched_at)
+            .join(ITEMS, ITEMS.c.id == SIGHTINGS.c.item_id).join(PAGES, PAGES.c.id == SIGHTINGS.c.page_id)
+            .where(SIGHTINGS.c.age_text == "zojuist")).all()
+    assert [tuple(row) for row in rows] == [(*widened, *widened, LATER)]
 
 
 # --- ingested from a file -----------------------------------------------------------------------

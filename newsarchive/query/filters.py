@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 
-from ..items import to_utc
+from ..values import to_utc
 
 Order = Literal["newest", "oldest", "relevance"]
 TimeAxis = Literal["published", "seen"]
-Kind = Literal["article", "teaser"]  # the values of items.ItemKind
+Kind = Literal["article", "teaser"]  # the values of values.ItemKind
 # How `search` is read: `words` (every word must occur, each as written: `Midden-Oosten`,
 # `Khamenei's`, `16.00` match those words in that order), or `fts`, the database's own query
 # syntax (SQLite FTS5: OR, NOT, "phrases", prefix*; PostgreSQL: websearch_to_tsquery).

@@ -42,11 +42,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
-from ..items import canonical_agency, iso
 from ..store.db import is_transient
 from ..store.keys import fold
 from ..store.reader import ArchiveReader
 from ..store.types import UTCDateTime
+from ..values import canonical_agency, iso
 from .filters import ItemFilter, QueryError, search_words
 from .tables import AGENCIES, ITEM_AGENCIES, ITEM_PLACES, ITEMS, PLACES
 

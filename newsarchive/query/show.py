@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..items import iso
 from ..store.derive import explain_window
 from ..store.evidence import Step
 from ..store.reader import ArchiveReader
+from ..values import iso
 from .search import ItemRow, load_rows
 from .stories import Outlet, Version, story_versions
 from .tables import ITEM_LINKS, ITEMS, PAGES, REVISIONS, SIGHTINGS

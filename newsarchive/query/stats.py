@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, func, literal_column, select, text
 from sqlalchemy.engine import make_url
 
-from ..items import iso
 from ..store.reader import ArchiveReader
+from ..values import iso
 from .tables import AGENCIES, ITEM_AGENCIES, ITEMS, PAGES, SIGHTINGS
 
 

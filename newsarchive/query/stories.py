@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from ..items import iso
 from ..store.reader import ArchiveReader
 from ..urls import host_of
+from ..values import iso
 from .filters import ItemFilter
 from .search import matching_ids
 from .tables import AGENCIES, ITEM_AGENCIES, ITEMS, PAGES, SIGHTINGS

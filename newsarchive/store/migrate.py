@@ -132,8 +132,10 @@ def _run_online(context: Any, connection: Connection) -> None:
 
 # --- time columns to the microsecond (migrations 0014, 0015) --------------------------------
 
-WHOLE_SECOND_WIDTH = len("2026-03-17T09:00:00Z")  # UTCDateTime's text on SQLite
-PRECISE_WIDTH = len("2026-03-17T09:00:00.000000Z")  # PreciseUTCDateTime's
+# The widths of UTCDateTime's and PreciseUTCDateTime's text on SQLite when these migrations
+# were written: spelled out here, not read from types.py (a migration must not change later).
+WHOLE_SECOND_WIDTH = len("2026-03-17T09:00:00Z")
+PRECISE_WIDTH = len("2026-03-17T09:00:00.000000Z")
 
 
 def times_to_microseconds(connection: Connection, table: str, column: str) -> None:

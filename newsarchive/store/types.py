@@ -10,7 +10,7 @@ from sqlalchemy import DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from ..items import to_utc
+from ..values import to_utc
 
 SQLITE_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
