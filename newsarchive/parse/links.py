@@ -60,7 +60,7 @@ def read_links(root: etree._Element, page_url: str | None) -> list[PageLink]:
     document order within each role (next pages first, then teasers, then feeds)."""
     base = _base_url(root, page_url)
     anchors = list(root.iter("a"))  # each link's Python object made once, for both roles
-    texts = [_raw_text(anchor) for anchor in anchors]
+    texts = [_raw_text(anchor) if len(anchor) else anchor.text or "" for anchor in anchors]  # most have no child
     links = [PageLink(url, LinkRole.NEXT_PAGE)
              for url in _absolute(_next_page_links(root, anchors, texts, page_url), base)]
     links += [PageLink(url, LinkRole.TEASER) for url in _absolute(_teaser_anchors(root, anchors, texts), base)]
