@@ -83,7 +83,10 @@ def _absolute(hrefs: Iterator[str], base: str | None) -> Iterator[str]:
 
 
 def _base_url(root: etree._Element, url: str | None) -> str | None:
-    for href in root.xpath("//base/@href"):
+    for element in root.iter("base"):  # the first `<base href>`, found in C
+        href = element.get("href")
+        if href is None:
+            continue
         try:
             return normalize_url(href, base=url)
         except UnsupportedURL:
@@ -128,9 +131,10 @@ def _chrome_elements(root: etree._Element) -> set[etree._Element]:
     `has-navbar`, says nothing about one link): a chrome tag, a chrome role, or a class or id
     holding a chrome word or part. The page's class and id values are searched at once."""
     chrome = set(root.iter(*LINK_CHROME_TAGS))
-    chrome.update(role.getparent() for role in _ROLES(root) if role.lower() in LINK_CHROME_ROLES)
-    for path in (_CLASSES, _IDS):
-        values = path(root)
+    ids_and_roles = _IDS_AND_ROLES(root)
+    chrome.update(value.getparent() for value in ids_and_roles
+                  if value.attrname == "role" and value.lower() in LINK_CHROME_ROLES)
+    for values in (_CLASSES(root), [value for value in ids_and_roles if value.attrname == "id"]):
         names = "\n".join(values).lower()
         if len(names) != len(values) + sum(map(len, values)) - 1:  # lower() changed a length (`İ`)
             chrome.update(value.getparent() for value in values if _CHROME_NAME.search(value.lower()))
@@ -159,7 +163,10 @@ def _outermost(elements: set[etree._Element]) -> list[etree._Element]:
     return tops
 
 
-_CLASSES, _IDS, _ROLES = (etree.XPath(f"//@{name}") for name in ("class", "id", "role"))
+# Each XPath walks the whole tree: the few ids and roles are read in one walk (a union of
+# many values, as of all classes, costs more in sorting than the walk it saves).
+_CLASSES = etree.XPath("//@class")
+_IDS_AND_ROLES = etree.XPath("//@id | //@role")
 # A lower-cased class or id naming link chrome: a chrome word between non-letters, or a part.
 _CHROME_NAME = re.compile(
     rf"(?<![a-z0-9])(?:{'|'.join(sorted(LINK_CHROME_WORDS))})(?![a-z0-9])|{'|'.join(LINK_CHROME_PARTS)}"
@@ -211,8 +218,8 @@ def _next_page_links(
     """Links and anchors with `rel="next"`, a label or text reading "next page", or (anchors)
     the next page number; each decided for the few elements that may be one (`candidates`).
     `texts`: the text of each of `anchors`."""
-    candidates = {rel.getparent() for rel in _RELS(root) if "next" in rel.lower().split()}
-    candidates.update(label.getparent() for path in (_ARIA_LABELS, _TITLES) for label in path(root))
+    candidates = {value.getparent() for value in _LABELS(root)  # a label or title: judged below
+                  if value.attrname != "rel" or "next" in value.lower().split()}
     candidates.update(anchors[index] for index in _hinted(texts))
     if url is not None:
         candidates.update(anchor for anchor in anchors if "=" in (anchor.get("href") or ""))
@@ -250,7 +257,7 @@ def _hinted(texts: list[str]) -> set[int]:
     return {bisect_right(starts, hit) - 1 for hit in hits}
 
 
-_RELS, _ARIA_LABELS, _TITLES = (etree.XPath(f"//@{name}") for name in ("rel", "aria-label", "title"))
+_LABELS = etree.XPath("//@rel | //@aria-label | //@title")
 
 
 def _reads_next(anchor: etree._Element) -> bool:
