@@ -9,10 +9,12 @@ teaser block shows a wire line, a clock time or an age. A next page is a `rel="n
 (`<link>` or `<a>`), a link reading "Volgende" (or "Next", "»"), or the same path with
 `page=N+1`. A feed is a `<link rel="alternate">` of a feed type.
 
-A listing has hundreds of links, nearly all in its menus and footer, so each decision is
-made in C where it can be: one XPath picks the few elements that may be chrome (by tag, role
-or a chrome word anywhere in their class or id), Python confirms them, and one walk skips
-their subtrees whole; another XPath picks the few links that may point to the next page.
+A listing has hundreds of links, nearly all in its menus and footer, so no link is judged
+one by one unless it may count: the chrome elements are found from the page's chrome tags and
+its class, id and role values (all values searched at once), and the links inside them set
+aside whole; the next-page candidates are the few elements with a rel, label or title, a
+`=` in their href, or a text holding a word or sign of "next page" (all texts searched at
+once). Texts are serialised in C.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ def read_links(root: etree._Element, page_url: str | None) -> list[PageLink]:
     document order within each role (next pages first, then teasers, then feeds)."""
     base = _base_url(root, page_url)
     anchors = list(root.iter("a"))  # each link's Python object made once, for both roles
-    texts = [_raw_text(anchor) if len(anchor) else anchor.text or "" for anchor in anchors]  # most have no child
+    texts = [_raw_text(anchor) for anchor in anchors]
     links = [PageLink(url, LinkRole.NEXT_PAGE)
              for url in _absolute(_next_page_links(root, anchors, texts, page_url), base)]
     links += [PageLink(url, LinkRole.TEASER) for url in _absolute(_teaser_anchors(root, anchors, texts), base)]
@@ -135,14 +137,20 @@ def _chrome_elements(root: etree._Element) -> set[etree._Element]:
     chrome.update(value.getparent() for value in ids_and_roles
                   if value.attrname == "role" and value.lower() in LINK_CHROME_ROLES)
     for values in (_CLASSES(root), [value for value in ids_and_roles if value.attrname == "id"]):
-        names = "\n".join(values).lower()
-        if len(names) != len(values) + sum(map(len, values)) - 1:  # lower() changed a length (`İ`)
-            chrome.update(value.getparent() for value in values if _CHROME_NAME.search(value.lower()))
-            continue
-        starts = list(accumulate((len(value) + 1 for value in values), initial=0))
+        names, starts = _lowered(values)
         chrome.update(values[bisect_right(starts, match.start()) - 1].getparent()
                       for match in _CHROME_NAME.finditer(names))
     return {element for element in chrome if element.tag not in ("body", "html")}
+
+
+def _lowered(values: list[str]) -> tuple[str, list[int]]:
+    """`values` lower-cased and joined by newlines (searched with one call), and the offset
+    at which each one starts there."""
+    joined = "\n".join(values).lower()
+    if len(joined) != max(len(values) - 1, 0) + sum(map(len, values)):  # lower() lengthened `İ`
+        values = [value.lower() for value in values]
+        joined = "\n".join(values)
+    return joined, list(accumulate((len(value) + 1 for value in values), initial=0))
 
 
 def _outermost(elements: set[etree._Element]) -> list[etree._Element]:
@@ -241,19 +249,13 @@ def _next_page_links(
 
 def _hinted(texts: list[str]) -> set[int]:
     """Which of `texts` hold a word or sign of "next page" (`_NEXT_HINTS`), all searched at once."""
-    joined = "\n".join(texts).lower()
-    if len(joined) != len(texts) - 1 + sum(map(len, texts)):  # lower() lengthened a character
-        texts = [text.lower() for text in texts]
-        joined = "\n".join(texts)
+    joined, starts = _lowered(texts)
     hits = []
     for hint in _NEXT_HINTS:
         at = joined.find(hint)
         while at >= 0:
             hits.append(at)
             at = joined.find(hint, at + 1)
-    if not hits:
-        return set()
-    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
     return {bisect_right(starts, hit) - 1 for hit in hits}
 
 
