@@ -9,10 +9,12 @@ teaser block shows a wire line, a clock time or an age. A next page is a `rel="n
 (`<link>` or `<a>`), a link reading "Volgende" (or "Next", "»"), or the same path with
 `page=N+1`. A feed is a `<link rel="alternate">` of a feed type.
 
-A listing has hundreds of links, nearly all in its menus and footer, so each decision is
-made in C where it can be: one XPath picks the few elements that may be chrome (by tag, role
-or a chrome word anywhere in their class or id), Python confirms them, and one walk skips
-their subtrees whole; another XPath picks the few links that may point to the next page.
+A listing has hundreds of links, nearly all in its menus and footer, so no link is judged
+one by one unless it may count: the chrome elements are found from the page's chrome tags and
+its class, id and role values (all values searched at once), and the links inside them set
+aside whole; the next-page candidates are the few elements with a rel, label or title, a
+`=` in their href, or a text holding a word or sign of "next page" (all texts searched at
+once). Texts are serialised in C.
 """
 
 from __future__ import annotations
@@ -83,7 +85,10 @@ def _absolute(hrefs: Iterator[str], base: str | None) -> Iterator[str]:
 
 
 def _base_url(root: etree._Element, url: str | None) -> str | None:
-    for href in root.xpath("//base/@href"):
+    for element in root.iter("base"):  # the first `<base href>`, found in C
+        href = element.get("href")
+        if href is None:
+            continue
         try:
             return normalize_url(href, base=url)
         except UnsupportedURL:
@@ -128,17 +133,24 @@ def _chrome_elements(root: etree._Element) -> set[etree._Element]:
     `has-navbar`, says nothing about one link): a chrome tag, a chrome role, or a class or id
     holding a chrome word or part. The page's class and id values are searched at once."""
     chrome = set(root.iter(*LINK_CHROME_TAGS))
-    chrome.update(role.getparent() for role in _ROLES(root) if role.lower() in LINK_CHROME_ROLES)
-    for path in (_CLASSES, _IDS):
-        values = path(root)
-        names = "\n".join(values).lower()
-        if len(names) != len(values) + sum(map(len, values)) - 1:  # lower() changed a length (`İ`)
-            chrome.update(value.getparent() for value in values if _CHROME_NAME.search(value.lower()))
-            continue
-        starts = list(accumulate((len(value) + 1 for value in values), initial=0))
+    ids_and_roles = _IDS_AND_ROLES(root)
+    chrome.update(value.getparent() for value in ids_and_roles
+                  if value.attrname == "role" and value.lower() in LINK_CHROME_ROLES)
+    for values in (_CLASSES(root), [value for value in ids_and_roles if value.attrname == "id"]):
+        names, starts = _lowered(values)
         chrome.update(values[bisect_right(starts, match.start()) - 1].getparent()
                       for match in _CHROME_NAME.finditer(names))
     return {element for element in chrome if element.tag not in ("body", "html")}
+
+
+def _lowered(values: list[str]) -> tuple[str, list[int]]:
+    """`values` lower-cased and joined by newlines (searched with one call), and the offset
+    at which each one starts there."""
+    joined = "\n".join(values).lower()
+    if len(joined) != max(len(values) - 1, 0) + sum(map(len, values)):  # lower() lengthened `İ`
+        values = [value.lower() for value in values]
+        joined = "\n".join(values)
+    return joined, list(accumulate((len(value) + 1 for value in values), initial=0))
 
 
 def _outermost(elements: set[etree._Element]) -> list[etree._Element]:
@@ -159,7 +171,10 @@ def _outermost(elements: set[etree._Element]) -> list[etree._Element]:
     return tops
 
 
-_CLASSES, _IDS, _ROLES = (etree.XPath(f"//@{name}") for name in ("class", "id", "role"))
+# Each XPath walks the whole tree: the few ids and roles are read in one walk (a union of
+# many values, as of all classes, costs more in sorting than the walk it saves).
+_CLASSES = etree.XPath("//@class")
+_IDS_AND_ROLES = etree.XPath("//@id | //@role")
 # A lower-cased class or id naming link chrome: a chrome word between non-letters, or a part.
 _CHROME_NAME = re.compile(
     rf"(?<![a-z0-9])(?:{'|'.join(sorted(LINK_CHROME_WORDS))})(?![a-z0-9])|{'|'.join(LINK_CHROME_PARTS)}"
@@ -211,8 +226,8 @@ def _next_page_links(
     """Links and anchors with `rel="next"`, a label or text reading "next page", or (anchors)
     the next page number; each decided for the few elements that may be one (`candidates`).
     `texts`: the text of each of `anchors`."""
-    candidates = {rel.getparent() for rel in _RELS(root) if "next" in rel.lower().split()}
-    candidates.update(label.getparent() for path in (_ARIA_LABELS, _TITLES) for label in path(root))
+    candidates = {value.getparent() for value in _LABELS(root)  # a label or title: judged below
+                  if value.attrname != "rel" or "next" in value.lower().split()}
     candidates.update(anchors[index] for index in _hinted(texts))
     if url is not None:
         candidates.update(anchor for anchor in anchors if "=" in (anchor.get("href") or ""))
@@ -234,23 +249,17 @@ def _next_page_links(
 
 def _hinted(texts: list[str]) -> set[int]:
     """Which of `texts` hold a word or sign of "next page" (`_NEXT_HINTS`), all searched at once."""
-    joined = "\n".join(texts).lower()
-    if len(joined) != len(texts) - 1 + sum(map(len, texts)):  # lower() lengthened a character
-        texts = [text.lower() for text in texts]
-        joined = "\n".join(texts)
+    joined, starts = _lowered(texts)
     hits = []
     for hint in _NEXT_HINTS:
         at = joined.find(hint)
         while at >= 0:
             hits.append(at)
             at = joined.find(hint, at + 1)
-    if not hits:
-        return set()
-    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
     return {bisect_right(starts, hit) - 1 for hit in hits}
 
 
-_RELS, _ARIA_LABELS, _TITLES = (etree.XPath(f"//@{name}") for name in ("rel", "aria-label", "title"))
+_LABELS = etree.XPath("//@rel | //@aria-label | //@title")
 
 
 def _reads_next(anchor: etree._Element) -> bool:
