@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, Update, bindparam, create_engine, event, update
+from sqlalchemy import ColumnElement, Connection, Engine, Table, Update, any_, bindparam, create_engine, event, update
 from sqlalchemy.exc import OperationalError
 
 T = TypeVar("T")
@@ -213,6 +213,19 @@ def set_values(key: str, value: Any, values: dict[str, Any]) -> dict[str, Any]:
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def among(connection: Connection, column: ColumnElement[Any], values: Sequence[Any]) -> Iterator[ColumnElement[bool]]:
+    """`column IN values` as conditions, one per query to run. PostgreSQL: one for all the
+    values, `= ANY` of one array parameter, so the statement is the same whatever their number
+    (compiled and prepared once, where an IN list of CHUNK values is rendered and parsed again
+    for every query); elsewhere CHUNK values each. For integer and text columns."""
+    if connection.dialect.name != "postgresql":
+        yield from (column.in_(part) for part in chunks(values))
+    elif values:
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        yield column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
 
 
 def insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
