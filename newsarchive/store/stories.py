@@ -55,6 +55,11 @@ class StoryText:
         comparison takes a prefix of these instead of cutting the words again)."""
         return shingle_run(self.words)
 
+    @functools.cached_property
+    def all_shingles(self) -> frozenset[tuple[str, ...]]:
+        """`shingles(self.words)` (the shorter text of every comparison uses all of its own)."""
+        return frozenset(self.shingles_of_first(len(self.words)))
+
     def shingles_of_first(self, count: int) -> set[tuple[str, ...]]:
         """`shingles(self.words[:count])`."""
         if count < SHINGLE:
@@ -109,7 +114,7 @@ def _text_similarity(a: StoryText, b: StoryText) -> float:
     """`similarity(a.words, b.words)`, from the texts' own shingles."""
     shorter, longer = (a, b) if len(a.words) <= len(b.words) else (b, a)
     count = len(shorter.words)
-    first, second = shorter.shingles_of_first(count), longer.shingles_of_first(count)
+    first, second = shorter.all_shingles, longer.shingles_of_first(count)
     if not first or not second:
         return 0.0
     return len(first & second) / len(first | second)
