@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, Update, bindparam, create_engine, event, update
+from sqlalchemy import ColumnElement, Connection, Engine, Table, Update, any_, bindparam, create_engine, event, update
 from sqlalchemy.exc import OperationalError
 
 T = TypeVar("T")
@@ -172,8 +172,12 @@ def with_retries(engine: Engine, work: Callable[[Connection], T]) -> T:
 
 
 def insert_for(connection: Connection, table: Table) -> Any:
+    return _insert_of(connection.dialect.name, table)
+
+
+def _insert_of(dialect: str, table: Table) -> Any:
     # The dialect's module only when needed: importing PostgreSQL's costs every SQLite command.
-    if connection.dialect.name == "postgresql":
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
         return postgresql_insert(table)
@@ -186,13 +190,7 @@ def insert_for(connection: Connection, table: Table) -> Any:
 def insert_ignoring(dialect: str, table: Table, key: tuple[str, ...]) -> Any:
     """`INSERT ... ON CONFLICT (key) DO NOTHING` for the dialect, built once (statements built
     per row cost more than their execution: SQLAlchemy derives each one's cache key)."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        return postgresql_insert(table).on_conflict_do_nothing(index_elements=list(key))
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(table).on_conflict_do_nothing(index_elements=list(key))
+    return _insert_of(dialect, table).on_conflict_do_nothing(index_elements=list(key))
 
 
 @functools.lru_cache(maxsize=256)
@@ -213,6 +211,19 @@ def set_values(key: str, value: Any, values: dict[str, Any]) -> dict[str, Any]:
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def among(connection: Connection, column: ColumnElement[Any], values: Sequence[Any]) -> Iterator[ColumnElement[bool]]:
+    """`column IN values` as conditions, one per query to run. PostgreSQL: one for all the
+    values, `= ANY` of one array parameter, so the statement is the same whatever their number
+    (compiled and prepared once, where an IN list of CHUNK values is rendered and parsed again
+    for every query); elsewhere CHUNK values each. For integer and text columns."""
+    if connection.dialect.name != "postgresql":
+        yield from (column.in_(part) for part in chunks(values))
+    elif values:
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        yield column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
 
 
 def insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -238,7 +249,9 @@ def insert_rows(
     if connection.dialect.name == "postgresql":
         # COPY, in the connection's transaction: the rows in one stream, where an executemany
         # costs the driver a message per row (inserts' triggers fire for COPY as well)
-        with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a connection in a transaction has its driver's
+        with driver.cursor() as cursor:
             with cursor.copy(f"COPY {target} FROM STDIN") as copy:
                 for row in values:
                     copy.write_row(row)

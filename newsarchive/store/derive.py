@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, delete, or_, select, update
 
 from ..items import Headline, PublicationWindow
-from .db import chunks, insert_for, insert_rows
+from .db import among, chunks, insert_for, insert_rows
 from .evidence import Derivation, Evidence, WindowSource, derive_window, whole_seconds
 from .headlines import clock_windows, title_anchors, title_folded, titles_match
 from .models import HEADLINES, ITEM_KEYS, ITEM_PLACES, ITEMS, PAGES, PLACES, SIGHTINGS, STORIES
@@ -296,9 +296,9 @@ def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | Non
             keys[i] = signature_keys(texts[i][0])
     wanted = sorted({k for i in edge_items for k in keys.get(i, ())})
     by_key: dict[str, list[int]] = {}
-    for part in chunks(wanted):
+    for condition in among(connection, ITEM_KEYS.c.key, wanted):
         for item_id, key in connection.execute(
-            select(ITEM_KEYS.c.item_id, ITEM_KEYS.c.key).where(ITEM_KEYS.c.kind == "story", ITEM_KEYS.c.key.in_(part))
+            select(ITEM_KEYS.c.item_id, ITEM_KEYS.c.key).where(ITEM_KEYS.c.kind == "story", condition)
         ):
             by_key.setdefault(key, []).append(item_id)
     candidates = {c for ids in by_key.values() for c in ids}
@@ -378,9 +378,9 @@ def _assign(connection: Connection, components: list[list[Any]],
 def _story_texts(connection: Connection, item_ids: list[int]) -> dict[int, tuple[StoryText, int | None]]:
     found: dict[int, tuple[StoryText, int | None]] = {}
     places = _places(connection, item_ids)
-    for part in chunks(item_ids):
+    for condition in among(connection, ITEMS.c.id, item_ids):
         for row in connection.execute(
-            select(ITEMS.c.id, ITEMS.c.body, ITEMS.c.first_seen_at, ITEMS.c.story_id).where(ITEMS.c.id.in_(part))
+            select(ITEMS.c.id, ITEMS.c.body, ITEMS.c.first_seen_at, ITEMS.c.story_id).where(condition)
         ):
             text = story_text(row.id, places.get(row.id, ()), row.body, row.first_seen_at)
             found[row.id] = (text, row.story_id)
@@ -389,11 +389,11 @@ def _story_texts(connection: Connection, item_ids: list[int]) -> dict[int, tuple
 
 def _places(connection: Connection, item_ids: list[int]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
-    for part in chunks(item_ids):
+    for condition in among(connection, ITEM_PLACES.c.item_id, item_ids):
         for item_id, name in connection.execute(
             select(ITEM_PLACES.c.item_id, PLACES.c.name)
             .join(PLACES, PLACES.c.id == ITEM_PLACES.c.place_id)
-            .where(ITEM_PLACES.c.item_id.in_(part))
+            .where(condition)
         ):
             found.setdefault(item_id, []).append(name)
     return found
@@ -401,6 +401,6 @@ def _places(connection: Connection, item_ids: list[int]) -> dict[int, list[str]]
 
 def _members(connection: Connection, story_ids: set[int]) -> list[int]:
     found: list[int] = []
-    for part in chunks(sorted(story_ids)):
-        found += connection.execute(select(ITEMS.c.id).where(ITEMS.c.story_id.in_(part))).scalars().all()
+    for condition in among(connection, ITEMS.c.story_id, sorted(story_ids)):
+        found += connection.execute(select(ITEMS.c.id).where(condition)).scalars().all()
     return found

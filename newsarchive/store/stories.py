@@ -53,8 +53,12 @@ class StoryText:
     def shingle_run(self) -> tuple[tuple[str, ...], ...]:
         """The body's shingles in order (the text is compared with many candidates: each
         comparison takes a prefix of these instead of cutting the words again)."""
-        return tuple(tuple(self.words[i : i + SHINGLE])
-                     for i in range(len(self.words) - SHINGLE + 1))
+        return shingle_run(self.words)
+
+    @functools.cached_property
+    def all_shingles(self) -> frozenset[tuple[str, ...]]:
+        """`shingles(self.words)` (the shorter text of every comparison uses all of its own)."""
+        return frozenset(self.shingles_of_first(len(self.words)))
 
     def shingles_of_first(self, count: int) -> set[tuple[str, ...]]:
         """`shingles(self.words[:count])`."""
@@ -73,6 +77,13 @@ def story_text(
 def words_of(body: str) -> tuple[str, ...]:
     """The folded words of a text (as `keys.fold`, a word at a time: most are ASCII)."""
     return tuple(word if word.isascii() else fold(word) for word in _WORD.findall(body.casefold()))
+
+
+@functools.lru_cache(maxsize=8192)
+def shingle_run(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The shingles of `words` in order; cached as `words_of` is: every batch of pages reads
+    its candidates' texts again (mostly the same items)."""
+    return tuple(tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
 
 
 def shingles(words: Sequence[str]) -> set[tuple[str, ...]]:
@@ -103,7 +114,7 @@ def _text_similarity(a: StoryText, b: StoryText) -> float:
     """`similarity(a.words, b.words)`, from the texts' own shingles."""
     shorter, longer = (a, b) if len(a.words) <= len(b.words) else (b, a)
     count = len(shorter.words)
-    first, second = shorter.shingles_of_first(count), longer.shingles_of_first(count)
+    first, second = shorter.all_shingles, longer.shingles_of_first(count)
     if not first or not second:
         return 0.0
     return len(first & second) / len(first | second)
