@@ -26,6 +26,11 @@ def crowded_tags(n: int) -> str:
     return f"<html><body><h1>Titel</h1><div {attributes}><p>DEN HAAG (ANP) - Tekst.</p></div></body></html>"
 
 
+def long_tag_names(n: int) -> str:
+    """`<a<a<a...`: one start tag whose name runs on (a name ends at whitespace, `/`, `>`)."""
+    return "<html><body><h1>Titel</h1><p>DEN HAAG (ANP) - Tekst.</p>" + "<a" * n + "</body></html>"
+
+
 def deep_nesting(n: int) -> str:
     return "<html><body><h1>Titel</h1>" + "<div><span>" * n + "DEN HAAG (ANP) - Tekst." + "</span></div>" * n
 
@@ -57,8 +62,8 @@ def cost(text: str) -> float:
 
 @pytest.mark.parametrize(
     ("build", "n"),
-    [(crowded_tags, 6000), (deep_nesting, 3000), (long_line, 6000), (many_items, 1500), (many_text_lines, 1500)],
-    ids=["many attributes", "deep nesting", "long line", "many items", "many text lines"],
+    [(crowded_tags, 6000), (long_tag_names, 20000), (deep_nesting, 3000), (long_line, 6000), (many_items, 1500), (many_text_lines, 1500)],
+    ids=["many attributes", "long tag names", "deep nesting", "long line", "many items", "many text lines"],
 )
 def test_cost_of_four_times_the_input_is_about_four_times_the_cost(build: Callable[[int], str], n: int) -> None:
     small, large = cost(build(n)), cost(build(GROWTH * n))

@@ -70,13 +70,22 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 # backtracks.
 MAX_ATTRIBUTES = 64
 _ATTRIBUTE = r"""[\s/]*+[^\s/>=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+"""
-_KEPT = rf"<[a-zA-Z][^\s/>]*+(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES}}}"
-_CROWDED = rf"(?P<kept>{_KEPT})(?:{_ATTRIBUTE})++"
-_CROWDED_TAG = re.compile(_CROWDED)
-_CROWDED_TAG_BYTES = re.compile(_CROWDED.encode("ascii"))  # markup is ASCII: the same tags in UTF-8
-# A tag that reaches the limit (the search: a tag at it is cut to itself, unchanged).
-_FULL_TAG = re.compile(_KEPT)
-_FULL_TAG_BYTES = re.compile(_KEPT.encode("ascii"))
+_TAG_NAME = r"<[a-zA-Z][^\s/>]*+"
+# A tag name is all up to whitespace, `/` or `>`, `<` included: a search trying every `<` of
+# `<a<a<a...` would read the rest of that run from each (160 KB: 73 s). Tags whose name runs
+# past this length are rare (no element has such a name); they are read by `_cut_crowded`,
+# which reads each run once.
+_LONG_NAME = 256
+# A tag that reaches the limit, or a long name run (the search: a tag at the limit is cut
+# to itself, unchanged). The name is read at most `_LONG_NAME` characters at a time; the
+# attributes are written out one after another (sre runs that faster than a counted repeat).
+_SUSPECT = rf"<[a-zA-Z][^\s/>]{{0,{_LONG_NAME - 2}}}+(?:[^\s/>]|{_ATTRIBUTE * MAX_ATTRIBUTES})"
+_SUSPECT_TAG = re.compile(_SUSPECT)
+_SUSPECT_TAG_BYTES = re.compile(_SUSPECT.encode("ascii"))  # markup is ASCII: the same tags in UTF-8
+# Each start tag from its name on, and the attributes past the limit when it has more.
+_START_TAG = rf"{_TAG_NAME}(?:(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES}}}(?P<excess>(?:{_ATTRIBUTE})++))?"
+_START_TAG_TEXT = re.compile(_START_TAG)
+_START_TAG_BYTES = re.compile(_START_TAG.encode("ascii"))
 _XML_DECLARATION_BYTES = re.compile(rb"^\s*<\?xml[^>]*>")
 _DOCTYPE = re.compile(r"^\s*<!doctype[^>]*>", re.I)
 _MEER_UIT = re.compile(r"meer uit\b", re.I)
@@ -167,15 +176,32 @@ def bound_markup(text: AnyStr, warnings: list[str]) -> AnyStr:
     attributes (a warning says how many tags were cut); unchanged, and not copied, when no
     tag has more."""
     is_bytes = isinstance(text, bytes)
-    full: re.Pattern[Any] = _FULL_TAG_BYTES if is_bytes else _FULL_TAG
-    if full.search(text) is None:
+    suspect: re.Pattern[Any] = _SUSPECT_TAG_BYTES if is_bytes else _SUSPECT_TAG
+    if suspect.search(text) is None:
         return text
-    pattern: re.Pattern[Any] = _CROWDED_TAG_BYTES if is_bytes else _CROWDED_TAG
-    if pattern.search(text) is None:
+    pieces, cut = _cut_crowded(text, _START_TAG_BYTES if is_bytes else _START_TAG_TEXT)
+    if not cut:
         return text
-    text, cut = pattern.subn(r"\g<kept>" if isinstance(text, str) else rb"\g<kept>", text)
     warnings.append(f"{cut} start tag(s) with more than {MAX_ATTRIBUTES} attributes cut short")
-    return text
+    return text[:0].join(pieces)
+
+
+def _cut_crowded(text: AnyStr, start_tag: re.Pattern[Any]) -> tuple[list[AnyStr], int]:
+    """The pieces of `text` that remain once the attributes past the limit are cut, and how
+    many tags were cut. Tags are read left to right, each name run once: a tag starting
+    inside another's name has the same name end, hence the same attributes, so it is cut
+    or kept alike."""
+    pieces: list[AnyStr] = []
+    kept_from = 0
+    cut = 0
+    for match in start_tag.finditer(text):
+        excess = match.start("excess")
+        if excess >= 0:
+            pieces.append(text[kept_from:excess])
+            kept_from = match.end()
+            cut += 1
+    pieces.append(text[kept_from:])
+    return pieces, cut
 
 
 def _parse(text: str, warnings: list[str], utf8: bytes | None = None) -> etree._Element | None:

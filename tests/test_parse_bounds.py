@@ -1,0 +1,74 @@
+"""The bound on start tags (`bound_markup`) cuts exactly what a plain search for crowded tags
+cuts: the oracle below is that search (every `<` tried, left to right), on generated markup
+with tags on both sides of the attribute limit and name runs on both sides of the length
+the fast path reads at once."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from newsarchive.parse.html import MAX_ATTRIBUTES, bound_markup
+
+ATTRIBUTE = r"""[\s/]*+[^\s/>=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+"""
+KEPT = rf"<[a-zA-Z][^\s/>]*+(?:{ATTRIBUTE}){{{MAX_ATTRIBUTES}}}"
+CROWDED = re.compile(rf"(?P<kept>{KEPT})(?:{ATTRIBUTE})++")
+
+
+def oracle(text: str) -> tuple[str, list[str]]:
+    bounded, cut = CROWDED.subn(r"\g<kept>", text)
+    if not cut:
+        return text, []
+    return bounded, [f"{cut} start tag(s) with more than {MAX_ATTRIBUTES} attributes cut short"]
+
+
+def attribute(rng: random.Random, index: int) -> str:
+    name = rng.choice(["a", "data-x", "class"] * 4 + ["x<y", "'q", '"q'])
+    value = rng.choice(["", "=v", '="v"'] * 4 + ['=">"', "='<b c d>'", ' = "x y"', "=<a", '="'])
+    return f"{name}{index}{value}"
+
+
+def tag(rng: random.Random) -> str:
+    count = rng.choice([0, 1, 3, MAX_ATTRIBUTES - 2, MAX_ATTRIBUTES - 1, MAX_ATTRIBUTES,
+                        MAX_ATTRIBUTES + 1, MAX_ATTRIBUTES + 2, 3 * MAX_ATTRIBUTES])
+    name = rng.choice(["div", "p", "a", "a<b", "x" * rng.choice([250, 253, 254, 255, 256, 257, 300])])
+    separators = [" "] * 12 + ["", "/", "\n", " / "]  # mostly spaced: a glued name runs on
+    parts = [name] + [rng.choice(separators) + attribute(rng, i) for i in range(count)]
+    return "<" + "".join(parts) + rng.choice([">", "/>", "", " "])
+
+
+def markup(rng: random.Random) -> str:
+    pieces = []
+    for _ in range(rng.randint(1, 12)):
+        pieces.append(rng.choice([tag(rng), "tekst ", "</div>", "<a" * rng.choice([1, 100, 200]), "a < b ", "<"]))
+    return "".join(pieces)
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_bound_markup_cuts_what_a_plain_search_cuts(seed: int) -> None:
+    text = markup(random.Random(seed))
+    warnings: list[str] = []
+    assert (bound_markup(text, warnings), warnings) == oracle(text)
+
+
+@pytest.mark.parametrize("seed", range(0, 300, 7))
+def test_bound_markup_on_bytes_is_the_same_cut(seed: int) -> None:
+    text = markup(random.Random(seed))
+    warnings: list[str] = []
+    bounded, expected = bound_markup(text.encode(), warnings), oracle(text)
+    assert (bounded.decode(), warnings) == expected
+
+
+@pytest.mark.parametrize("length", [254, 255, 256, 257])
+def test_name_runs_at_the_fast_path_length_are_cut_alike(length: int) -> None:
+    crowded = "<" + "a" * length + " " + " ".join(f"b{i}" for i in range(MAX_ATTRIBUTES + 1)) + ">"
+    for text in (crowded, "<a" * length + crowded, crowded + "<" + "a" * length):
+        warnings: list[str] = []
+        assert (bound_markup(text, warnings), warnings) == oracle(text)
+
+
+def test_unchanged_markup_is_the_same_object() -> None:
+    text = "<body>" + "<a" * 300 + "</body>"
+    assert bound_markup(text, []) is text
