@@ -11,11 +11,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Literal
 
-# at home in values.py (light enough for read commands), used with the dataclasses here
-from .values import ItemKind as ItemKind
-from .values import canonical_agency as canonical_agency
-from .values import iso as iso
-from .values import to_utc as to_utc
+from .values import canonical_agency, iso
 
 PageKind = Literal["article", "listing", "unknown"]
 

@@ -25,11 +25,12 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from . import parse
-from .items import ParsedPage, RawDocument, to_utc
+from .items import ParsedPage, RawDocument
 from .store.archive import Archive
 from .store.files import is_warc, page_files
 from .store.ingest import IngestResult, PageRecord, store_pages
 from .store.responses import kept_headers
+from .values import to_utc
 from .words import count
 
 

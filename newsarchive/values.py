@@ -1,6 +1,6 @@
 """Plain values every stage shares: moments in UTC, the agency spelling, what an item is.
 
-Their home is here rather than in items.py (which re-exports them) so that a read command
+Their home is here rather than in items.py so that a read command
 (`query`, `show`, `stats`) can use them without building items.py's dataclasses, which cost
 more at start-up than the query itself.
 """

@@ -34,7 +34,7 @@ from urllib.parse import quote, unquote, urlsplit
 from sqlalchemy import Connection, and_, select
 
 from . import __version__
-from .items import RawDocument, to_utc
+from .items import RawDocument
 from .pipeline import raw_document
 from .store.archive import Archive
 from .store.db import chunks, with_retries
@@ -42,6 +42,7 @@ from .store.ingest import PAGE_PARSES, PAGES
 from .store.parses import load_page
 from .store.raw import kept_hashes, load_bodies
 from .store.responses import RESPONSES, TRANSFER_HEADERS, KeptResponse, keep_response
+from .values import to_utc
 
 if TYPE_CHECKING:
     from .pipeline import Ingested, IngestSummary

@@ -14,8 +14,9 @@ from store_pages import T0, listing, teaser
 from test_store_agency_lists import assert_in_step
 
 from newsarchive.cli import cli
-from newsarchive.items import canonical_agencies, canonical_agency
+from newsarchive.items import canonical_agencies
 from newsarchive.store.archive import Archive, open_archive
+from newsarchive.values import canonical_agency
 
 MIGRATION = "0012_agency_spelling"
 

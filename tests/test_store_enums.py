@@ -10,8 +10,9 @@ from typing import get_args
 from click.testing import CliRunner
 
 from newsarchive.cli import cli
-from newsarchive.items import ItemKind, PageKind, StoredPageKind
+from newsarchive.items import PageKind, StoredPageKind
 from newsarchive.store.evidence import WindowSource
+from newsarchive.values import ItemKind
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 

@@ -10,7 +10,8 @@ import unicodedata
 from datetime import datetime
 from itertools import filterfalse
 
-from ..items import PageLink, ParsedPage, to_utc
+from ..items import PageLink, ParsedPage
+from ..values import to_utc
 from .document import INVISIBLE_CHARS, TextDocument, line_blocks
 from .encoding import decode_bytes
 from .html import SiteHints, html_links, html_to_document, looks_like_html

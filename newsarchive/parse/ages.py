@@ -13,7 +13,8 @@ import re
 from datetime import datetime, time, timedelta, timezone
 from functools import lru_cache
 
-from ..items import PublicationWindow, to_utc
+from ..items import PublicationWindow
+from ..values import to_utc
 from .vocabulary import (
     AGE_MAX,
     AGE_PARTS,

@@ -26,7 +26,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..items import PageDate, PageLink, to_utc
+from ..items import PageDate, PageLink
+from ..values import to_utc
 from .ages import AGE_PHRASE, DIGIT_AGE_PHRASE
 from .document import INVISIBLE_CHARS, Block, Landmark, Role, TextDocument
 from .layout import READ_MORE_MAX, is_kicker, is_read_more

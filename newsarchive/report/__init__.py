@@ -17,11 +17,11 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Connection, func, select
 
-from ..items import to_utc
 from ..query.filters import QueryError
 from ..query.tables import ITEMS
 from ..store.archive import Archive
 from ..store.reader import ArchiveReader
+from ..values import to_utc
 from .crawl_health import crawl_sections
 from .model import DEFAULT_SPAN, Period, Report, Section, Table
 from .page import render_html, write_csvs

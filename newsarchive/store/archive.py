@@ -8,7 +8,8 @@ from itertools import islice
 
 from sqlalchemy import Engine
 
-from ..items import ParsedPage, RawDocument, to_utc
+from ..items import ParsedPage, RawDocument
+from ..values import to_utc
 from .db import (
     ArchiveError,
     make_engine,

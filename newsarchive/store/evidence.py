@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from ..items import PageDate, PublicationWindow, to_utc
+from ..items import PageDate, PublicationWindow
+from ..values import to_utc
 from .headlines import MINUTE, local_day
 
 __all__ = ["Derivation", "Evidence", "Step", "WindowSource", "ceil_second", "derive_window", "floor_second",

@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz.distance import Levenshtein
 
-from ..items import PublicationWindow, to_utc
+from ..items import PublicationWindow
+from ..values import to_utc
 from .keys import fold
 
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")

@@ -23,7 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from ..items import ItemKind, StoredPageKind, sql_in
+from ..items import StoredPageKind, sql_in
+from ..values import ItemKind
 from .evidence import WindowSource
 from .types import SQLITE_TIME_FORMAT, PreciseUTCDateTime, UTCDateTime, sqlite_text  # noqa: F401 - their old home
 

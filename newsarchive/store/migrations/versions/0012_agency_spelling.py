@@ -1,4 +1,4 @@
-"""Agencies in one spelling (`items.canonical_agency`): `dpa`, `Dpa` and `DPA` become one row.
+"""Agencies in one spelling (`values.canonical_agency`): `dpa`, `Dpa` and `DPA` become one row.
 
 Each group of agencies with one canonical spelling keeps one row (the one already spelled so,
 else the oldest); the links of the others are moved to it (an item linked to two of them
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from newsarchive.items import canonical_agency
+from newsarchive.values import canonical_agency
 
 revision: str = "0012_agency_spelling"
 down_revision: str | Sequence[str] | None = "0011_response_bodies"
