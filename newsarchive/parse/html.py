@@ -714,14 +714,20 @@ class _Layout:
 
     def _close_h1(self, element: etree._Element, mark: int, own: int) -> None:
         """Note the h1 (lines from `mark` on). An h1 broken over several lines (a `<br>`,
-        spans or divs inside it) is one heading: its lines become one block."""
+        spans or divs inside it) is one heading: its lines become one block. A kicker on a
+        line of its own at its start (see `_kicker_line`) is a line above the heading."""
         lines = self.lines
-        if len(lines) > mark + 1:
+        kicked = len(lines) > mark + 1 and _kicker_line(element, lines[mark], lines[mark + 1])
+        if kicked:  # the kicker stands in the h1's parent, not in the h1: no heading, no title
+            self.shapes[mark] = (Role.LINE, 0, self.shapes[mark][2], tuple(self.open[-_NESTING_KEPT:]), ())
+            mark += 1
+        if len(lines) > mark + 1 or kicked:
             links = set(self.links[mark:])
             lines[mark:] = [" ".join(lines[mark:])]
             self.links[mark:] = [links.pop() if len(links) == 1 else None]
             nesting = (*self.open[-(_NESTING_KEPT - 1) :], own)
-            self.shapes[mark:] = [(Role.HEADING, 1, self.shapes[mark][2], nesting, ())]
+            joints = self.shapes[mark][4] if len(lines) == mark + 1 else ()
+            self.shapes[mark:] = [(Role.HEADING, 1, self.shapes[mark][2], nesting, joints)]
             self.times = [(min(index, mark), stamp, time) for index, stamp, time in self.times]
             self.subheadings = {index for index in self.subheadings if index < mark}
         if len(lines) > mark:
@@ -830,6 +836,36 @@ def _without_kicker(heading: str, joints: tuple[int, ...]) -> str:
     if len(rest) > 1 and rest[0].isupper() and rest[1].islower() and kicker[-1].isalpha() and is_kicker(kicker):
         return rest
     return heading
+
+
+def _kicker_line(h1: etree._Element, first: str, second: str) -> bool:
+    """Whether the h1's first line `first` is a kicker (`<h1><span class="kicker">Buitenland
+    </span><br>Britten: ...</h1>`, or in a block of its own): a label (see `is_kicker`,
+    ending in a letter) in the h1's leading element, set apart from the headline below it,
+    which starts with a capital and stands in other markup (bare text, or an element of
+    another tag or class). A headline broken over two lines alike (`<span>Storm</span><br>
+    <span>Op komst</span>`) is one headline."""
+    if not (first[-1:].isalpha() and second[:1].isupper() and is_kicker(first)):
+        return False
+    node = h1
+    while not (node.text and not node.text.isspace()):  # down through wrappers (`<h1><a>...</a></h1>`)
+        children = [child for child in node if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS]
+        if not children or children[0].tag == "br":
+            return False
+        leading = children[0]
+        if len(children) > 1 or (leading.tail and not leading.tail.isspace()):
+            break
+        node = leading
+    else:
+        return False
+    if " ".join("".join(leading.itertext()).split()) != first:
+        return False
+    for following in children:  # from the leading element on, its tail, then what follows
+        if following is not leading and following.tag != "br":
+            return (following.tag, following.get("class")) != (leading.tag, leading.get("class"))
+        if following.tail and not following.tail.isspace():
+            return True  # the headline is bare text after it
+    return False
 
 
 def _shows_age(element: etree._Element) -> bool:
