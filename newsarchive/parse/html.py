@@ -373,7 +373,7 @@ def _is_row_line(row: etree._Element) -> bool:
     return True
 
 
-_BLOCK, _BREAK, _INLINE, _CARD = 0, 1, 2, 3
+_BLOCK, _BREAK, _INLINE, _CARD, _DEFINITION = 0, 1, 2, 3, 4
 _Shape = tuple[Role, int, Landmark, tuple[int, ...], tuple[int, ...]]  # a Block's fields after its link
 _LINE = (Role.LINE, 0)
 _CARD_ROLE = (Role.CARD, 0)
@@ -444,6 +444,7 @@ class _Layout:
         self.open_roles: list[tuple[Role, int]] = [_LINE]  # their roles and heading levels
         self.landmarks: list[Landmark] = [Landmark.NONE]
         self.asides: list[int] = []  # the ids of the <aside> elements
+        self.term: tuple[etree._Element | None, int] | None = None  # the last `<dt>`: its list, its id
         self.line_role: Role | None = None  # the next line's role, when an inline element says it
         self.in_time = 0  # <time> elements open
         self.parts: list[str] = []  # the line being written: text pieces and their links
@@ -530,6 +531,13 @@ class _Layout:
         elif tag in _BLOCKS:
             self._flush()
             entry = (_BLOCK, self.chrome_dropped, len(self.lines))  # (a block's: drops so far)
+            if tag == "dt":
+                self.term = (element.getparent(), self.entered)
+            elif tag == "dd" and self.term is not None and self.term[0] is element.getparent():
+                # a definition stands in the group of its term (`<dt>Tholen</dt><dd>16:30
+                # Titel</dd>`): the term's id encloses it too
+                self.open.append(self.term[1])
+                entry = (_DEFINITION, *entry[1:])
             self.open.append(self.entered)
             self.entered += 1
             self.open_roles.append(_ROLES.get(tag, _LINE))
@@ -566,9 +574,11 @@ class _Layout:
     def _close(self, element: etree._Element, entry: tuple[int, int, int]) -> None:
         kind, flushes, mark = entry
         tag = element.tag
-        if kind == _BLOCK:
+        if kind == _BLOCK or kind == _DEFINITION:
             self._flush()
             own = self.open.pop()
+            if kind == _DEFINITION:
+                self.open.pop()  # its term's group
             self.open_roles.pop()
             if tag in _LANDMARKS:
                 self.landmarks.pop()
