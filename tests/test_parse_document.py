@@ -303,3 +303,17 @@ def test_a_kicker_on_a_line_of_its_own_inside_the_h1_is_a_line_above_the_heading
     assert article(body) == STORM
     document = html_to_document(f"<html><body>{body}</body></html>")
     assert (document.heading, document.title) == ("Storm op komst", "Storm op komst")
+
+
+def test_without_an_h1_or_metadata_the_title_is_the_heading_of_the_highest_rank_above_the_dateline() -> None:
+    lead = "<p>DE BILT (ANP) - Code oranje.</p><p>Het waait hard.</p>"
+    sidebar = f"<div><div>Meer uit Binnenland</div>{SIDEBAR_ITEMS}</div>"
+    for top in [
+        "<div>Het weer in de regio, elke dag</div><h2>Storm op komst</h2>",
+        "<h3>Het weer in de regio</h3><h2>Storm op komst</h2><h4>Code oranje voor de kust</h4>",
+        "<h2>Het weer in de regio</h2><div>Nieuws</div><h2>Storm op komst</h2>",  # the nearer of one rank
+        "<h2>WEER</h2><h3>Storm op komst</h3>",  # a kicker in a heading is still a kicker
+    ]:
+        assert article(f"{top}{lead}{sidebar}", "<title>Kustkrant</title>") == STORM, top
+    # no heading at all: the first line that is no kicker, as in a text dump
+    assert article(f"<div>Het weer</div><div>Storm op komst</div>{lead}{sidebar}")[0] == "Het weer"
