@@ -279,3 +279,41 @@ def test_a_kicker_glued_onto_the_h1_by_inline_markup_is_no_part_of_the_title() -
     assert title("<b>Post</b>NL bezorgt later") == "PostNL bezorgt later"
     assert title("<span>Binnenland</span> Storm op komst") == "Binnenland Storm op komst"
     assert title("<span>Zware storm</span>Op komst") == "Zware stormOp komst"  # two words: no kicker
+
+
+def test_a_kicker_on_a_line_of_its_own_inside_the_h1_is_a_line_above_the_heading() -> None:
+    def heading_blocks(h1: str) -> list[tuple[str, Role, int]]:
+        return [(b.text, b.role, b.level) for b in blocks(f"<main><h1>{h1}</h1></main>")]
+
+    kicked = [("Binnenland", Role.LINE, 0), ("Storm op komst", Role.HEADING, 1)]
+    assert heading_blocks("<span class='kicker'>Binnenland</span><br>Storm op komst") == kicked
+    assert heading_blocks("<div class='kicker'>Binnenland</div><div>Storm op komst</div>") == kicked
+    assert heading_blocks("<a href='/s'><small>Binnenland</small><br>Storm op komst</a>") == kicked
+    assert heading_blocks("<div>BINNENLAND</div>Storm op komst") == [("BINNENLAND", Role.LINE, 0), kicked[1]]
+    # a headline broken alike, a lower-case continuation, a label ending in a colon: one heading
+    for h1, text in [
+        ("<span>Storm</span><br><span>Op komst</span>", "Storm Op komst"),
+        ("<span class='kicker'>Storm</span><br>op komst", "Storm op komst"),
+        ("<span class='kicker'>Weer:</span><br>Storm op komst", "Weer: Storm op komst"),
+        ("<span class='kicker'>Zware storm</span><br>Op komst", "Zware storm Op komst"),
+    ]:
+        assert heading_blocks(h1) == [(text, Role.HEADING, 1)], h1
+    body = f"<main>{LEAD.replace('<h1>Storm op komst</h1>', '<h1><span class=kicker>Weer</span><br>Storm op komst</h1>')}"
+    body += f"<aside><h2>Meer uit Binnenland</h2>{SIDEBAR_ITEMS}</aside></main>"
+    assert article(body) == STORM
+    document = html_to_document(f"<html><body>{body}</body></html>")
+    assert (document.heading, document.title) == ("Storm op komst", "Storm op komst")
+
+
+def test_without_an_h1_or_metadata_the_title_is_the_heading_of_the_highest_rank_above_the_dateline() -> None:
+    lead = "<p>DE BILT (ANP) - Code oranje.</p><p>Het waait hard.</p>"
+    sidebar = f"<div><div>Meer uit Binnenland</div>{SIDEBAR_ITEMS}</div>"
+    for top in [
+        "<div>Het weer in de regio, elke dag</div><h2>Storm op komst</h2>",
+        "<h3>Het weer in de regio</h3><h2>Storm op komst</h2><h4>Code oranje voor de kust</h4>",
+        "<h2>Het weer in de regio</h2><div>Nieuws</div><h2>Storm op komst</h2>",  # the nearer of one rank
+        "<h2>WEER</h2><h3>Storm op komst</h3>",  # a kicker in a heading is still a kicker
+    ]:
+        assert article(f"{top}{lead}{sidebar}", "<title>Kustkrant</title>") == STORM, top
+    # no heading at all: the first line that is no kicker, as in a text dump
+    assert article(f"<div>Het weer</div><div>Storm op komst</div>{lead}{sidebar}")[0] == "Het weer"

@@ -81,6 +81,35 @@ def test_headlines_in_table_cells_parse_as_headlines() -> None:
     ]
 
 
+@pytest.mark.parametrize("terms", [
+    "<dt>Tholen 16:30</dt><dd><a href='/a'>Lijsttrekker gekozen</a></dd><dt>Sport 9:31</dt><dd>Beachduo wint</dd>",
+    "<dt>Tholen</dt><dd><a href='/a'>16:30 Lijsttrekker gekozen</a></dd><dt>Sport</dt><dd>9:31 Beachduo wint</dd>",
+    "<dt>Tholen</dt><dd>16:30</dd><dd><a href='/a'>Lijsttrekker gekozen</a></dd><dt>Sport</dt><dd>9:31</dd><dd>Beachduo wint</dd>",
+])
+def test_headlines_in_a_definition_list_are_read_by_term_and_its_definitions(terms: str) -> None:
+    page = parse_page(
+        f"<html><body><h1>Walcheren</h1><h2>Net binnen</h2><dl>{terms}</dl>"
+        "<ul><li>DOMBURG - Zorgen over de post.<br><small>1 week geleden</small></li></ul></body></html>",
+        FETCHED, "https://regio.example.nl/",
+    )
+    assert [(h.section, h.time, h.title, h.url) for h in page.headlines] == [
+        ("Tholen", "16:30", "Lijsttrekker gekozen", "https://regio.example.nl/a"), ("Sport", "9:31", "Beachduo wint", None),
+    ]
+    assert [(item.dateline, item.age_text) for item in page.items] == [("DOMBURG", "1 week geleden")]
+
+
+def test_a_definition_list_of_items_groups_each_term_with_its_definitions() -> None:
+    page = parse_page(
+        "<html><body><h1>Sport</h1><dl><dt>Beachduo wint</dt><dd>GOES - Het duo won.</dd><dd>1 uur geleden</dd>"
+        "<dt>Roeiers tweede</dt><dd>VEERE - De roeiers werden tweede.</dd><dd>2 uur geleden</dd></dl></body></html>",
+        FETCHED,
+    )
+    assert [(item.title, item.dateline, item.body, item.age_text) for item in page.items] == [
+        ("Beachduo wint", "GOES", "Het duo won.", "1 uur geleden"),
+        ("Roeiers tweede", "VEERE", "De roeiers werden tweede.", "2 uur geleden"),
+    ]
+
+
 def test_dateline_in_strong_is_joined_without_invented_space() -> None:
     assert lines("<p><strong>TEHERAN (ANP)</strong> - Iran waarschuwt.</p>") == ["TEHERAN (ANP) - Iran waarschuwt."]
     assert lines("<p><b>GOES</b>- Bij een brand.</p>") == ["GOES- Bij een brand."]

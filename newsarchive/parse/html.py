@@ -374,7 +374,7 @@ def _is_row_line(row: etree._Element) -> bool:
     return True
 
 
-_BLOCK, _BREAK, _INLINE, _CARD = 0, 1, 2, 3
+_BLOCK, _BREAK, _INLINE, _CARD, _DEFINITION = 0, 1, 2, 3, 4
 _Shape = tuple[Role, int, Landmark, tuple[int, ...], tuple[int, ...]]  # a Block's fields after its link
 _LINE = (Role.LINE, 0)
 _CARD_ROLE = (Role.CARD, 0)
@@ -445,6 +445,7 @@ class _Layout:
         self.open_roles: list[tuple[Role, int]] = [_LINE]  # their roles and heading levels
         self.landmarks: list[Landmark] = [Landmark.NONE]
         self.asides: list[int] = []  # the ids of the <aside> elements
+        self.term: tuple[etree._Element | None, int] | None = None  # the last `<dt>`: its list, its id
         self.line_role: Role | None = None  # the next line's role, when an inline element says it
         self.in_time = 0  # <time> elements open
         self.parts: list[str] = []  # the line being written: text pieces and their links
@@ -531,6 +532,13 @@ class _Layout:
         elif tag in _BLOCKS:
             self._flush()
             entry = (_BLOCK, self.chrome_dropped, len(self.lines))  # (a block's: drops so far)
+            if tag == "dt":
+                self.term = (element.getparent(), self.entered)
+            elif tag == "dd" and self.term is not None and self.term[0] is element.getparent():
+                # a definition stands in the group of its term (`<dt>Tholen</dt><dd>16:30
+                # Titel</dd>`): the term's id encloses it too
+                self.open.append(self.term[1])
+                entry = (_DEFINITION, *entry[1:])
             self.open.append(self.entered)
             self.entered += 1
             self.open_roles.append(_ROLES.get(tag, _LINE))
@@ -567,9 +575,11 @@ class _Layout:
     def _close(self, element: etree._Element, entry: tuple[int, int, int]) -> None:
         kind, flushes, mark = entry
         tag = element.tag
-        if kind == _BLOCK:
+        if kind == _BLOCK or kind == _DEFINITION:
             self._flush()
             own = self.open.pop()
+            if kind == _DEFINITION:
+                self.open.pop()  # its term's group
             self.open_roles.pop()
             if tag in _LANDMARKS:
                 self.landmarks.pop()
@@ -715,14 +725,20 @@ class _Layout:
 
     def _close_h1(self, element: etree._Element, mark: int, own: int) -> None:
         """Note the h1 (lines from `mark` on). An h1 broken over several lines (a `<br>`,
-        spans or divs inside it) is one heading: its lines become one block."""
+        spans or divs inside it) is one heading: its lines become one block. A kicker on a
+        line of its own at its start (see `_kicker_line`) is a line above the heading."""
         lines = self.lines
-        if len(lines) > mark + 1:
+        kicked = len(lines) > mark + 1 and _kicker_line(element, lines[mark], lines[mark + 1])
+        if kicked:  # the kicker stands in the h1's parent, not in the h1: no heading, no title
+            self.shapes[mark] = (Role.LINE, 0, self.shapes[mark][2], tuple(self.open[-_NESTING_KEPT:]), ())
+            mark += 1
+        if len(lines) > mark + 1 or kicked:
             links = set(self.links[mark:])
             lines[mark:] = [" ".join(lines[mark:])]
             self.links[mark:] = [links.pop() if len(links) == 1 else None]
             nesting = (*self.open[-(_NESTING_KEPT - 1) :], own)
-            self.shapes[mark:] = [(Role.HEADING, 1, self.shapes[mark][2], nesting, ())]
+            joints = self.shapes[mark][4] if len(lines) == mark + 1 else ()
+            self.shapes[mark:] = [(Role.HEADING, 1, self.shapes[mark][2], nesting, joints)]
             self.times = [(min(index, mark), stamp, time) for index, stamp, time in self.times]
             self.subheadings = {index for index in self.subheadings if index < mark}
         if len(lines) > mark:
@@ -831,6 +847,36 @@ def _without_kicker(heading: str, joints: tuple[int, ...]) -> str:
     if len(rest) > 1 and rest[0].isupper() and rest[1].islower() and kicker[-1].isalpha() and is_kicker(kicker):
         return rest
     return heading
+
+
+def _kicker_line(h1: etree._Element, first: str, second: str) -> bool:
+    """Whether the h1's first line `first` is a kicker (`<h1><span class="kicker">Buitenland
+    </span><br>Britten: ...</h1>`, or in a block of its own): a label (see `is_kicker`,
+    ending in a letter) in the h1's leading element, set apart from the headline below it,
+    which starts with a capital and stands in other markup (bare text, or an element of
+    another tag or class). A headline broken over two lines alike (`<span>Storm</span><br>
+    <span>Op komst</span>`) is one headline."""
+    if not (first[-1:].isalpha() and second[:1].isupper() and is_kicker(first)):
+        return False
+    node = h1
+    while not (node.text and not node.text.isspace()):  # down through wrappers (`<h1><a>...</a></h1>`)
+        children = [child for child in node if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS]
+        if not children or children[0].tag == "br":
+            return False
+        leading = children[0]
+        if len(children) > 1 or (leading.tail and not leading.tail.isspace()):
+            break
+        node = leading
+    else:
+        return False
+    if " ".join("".join(leading.itertext()).split()) != first:
+        return False
+    for following in children:  # from the leading element on, its tail, then what follows
+        if following is not leading and following.tag != "br":
+            return (following.tag, following.get("class")) != (leading.tag, leading.get("class"))
+        if following.tail and not following.tail.isspace():
+            return True  # the headline is bare text after it
+    return False
 
 
 def _shows_age(element: etree._Element) -> bool:

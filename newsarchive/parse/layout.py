@@ -517,7 +517,7 @@ def _read_lead(
     """The lead article in `tokens`, whose dateline paragraph is tokens[start]; `stated`:
     its title where the markup states it (see TextDocument.title), else chosen by position."""
     before = tokens if start is None else tokens[:start]
-    candidates = [t.text for t in before if _may_be_title(t)]
+    candidates = [t for t in before if _may_be_title(t)]
     title = stated or _choose_title(candidates, heading)
     if start is None:
         paragraphs = [t.text for t in tokens if _may_be_title(t) and t.text != title]
@@ -570,11 +570,18 @@ def _may_be_title(token: Token) -> bool:
     return _EDITOR.search(token.text) is None
 
 
-def _choose_title(candidates: list[str], heading: str | None) -> str | None:
-    """The document's heading (its `<h1>`, or the line its `og:title` names) when it is one
-    of the lines, else a line printed twice, else the first line that is no kicker."""
+def _choose_title(tokens: list[Token], heading: str | None) -> str | None:
+    """The document's heading (its `<h1>`, or the line its `<title>` names) when it is one
+    of the lines; else the heading element of the highest rank (`<h2>` over `<h3>`) that is
+    no kicker, the last of its rank (the nearest above the dateline); else (a text dump, or
+    markup without headings) a line printed twice, else the first line that is no kicker."""
+    candidates = [token.text for token in tokens]
     if heading is not None and (heading in candidates or not candidates):
         return heading
+    headings = [t for t in tokens if t.block.role is Role.HEADING and not is_kicker(t.text)]
+    if headings:
+        rank = min(t.block.level for t in headings)
+        return next(t.text for t in reversed(headings) if t.block.level == rank)
     seen: set[str] = set()
     for text in candidates:
         if text in seen:
