@@ -11,6 +11,10 @@ asks to keep them: only a source the user names may carry them, and the crawl ta
 (`split_credentials`) before the URL goes anywhere; links and redirects carrying them are not
 followed. Error messages never repeat them (`redact`).
 
+A URL is at most `MAX_URL_LENGTH` characters once normalised (the sitemap protocol's limit, and
+well under what a PostgreSQL index row holds): a longer one is refused (`URLTooLong`), so a
+page linking to a 9,000-character URL cannot stop the archive.
+
 A site (`site_of`) is a host's registrable domain by the public suffix list (the snapshot the
 `publicsuffixlist` package ships; nothing is downloaded), so `www.news.co.uk` and
 `feeds.news.co.uk` are one site and `attacker.co.uk` another; `same_site` also wants the same
@@ -45,10 +49,15 @@ TRACKING_PARAMETERS = frozenset(
 PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 QUERY_SAFE = PATH_SAFE + "?"
 ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+MAX_URL_LENGTH = 2048
 
 
 class UnsupportedURL(ValueError):
     """A URL newsarchive will not fetch: not http(s), no host, or malformed."""
+
+
+class URLTooLong(UnsupportedURL):
+    """A URL longer than `MAX_URL_LENGTH` characters, normalised."""
 
 
 class CredentialsInURL(UnsupportedURL):
@@ -72,9 +81,11 @@ def normalize_url(url: str, base: str | None = None, *, credentials: bool = Fals
     """
     url = url.strip()
     plain = _plain_url(url if base is None else _joined(base, url))
-    if plain is not None:
-        return plain
-    return _normalize(url, base, credentials)
+    normalized = plain if plain is not None else _normalize(url, base, credentials)
+    if len(normalized) > MAX_URL_LENGTH:
+        raise URLTooLong(f"URL of {len(normalized)} characters, over {MAX_URL_LENGTH}: "
+                         f"{redact(normalized)[:80]}…")
+    return normalized
 
 
 def _normalize(url: str, base: str | None, credentials: bool) -> str:

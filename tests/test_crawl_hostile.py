@@ -183,3 +183,68 @@ def test_a_run_over_hostile_sources_records_every_reason_and_goes_on(servers, fi
     due = due.replace(tzinfo=timezone.utc) if due.tzinfo is None else due
     assert timedelta(hours=23) < due - datetime.now(timezone.utc) <= timedelta(days=1)
     assert main.url("/nieuws/lijst") in urls and not any("@" in url for url in urls)
+
+
+def teasers(links: list[str]) -> str:
+    items = "\n".join(
+        f'<li><a href="{link}"><h3>ANP Dijk bij Kruiningen wordt verhoogd {n}</h3></a>'
+        f"<p>KRUININGEN (ANP) - Het waterschap begint met werk aan de dijk, deel {n}.</p>"
+        f"<span>{n} uur geleden</span></li>"
+        for n, link in enumerate(links, 1))
+    return (f"<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Zeeland</title>"
+            f"</head><body><main><h1>Zeeland</h1><ul>{items}</ul></main></body></html>")
+
+
+@pytest.fixture
+def sites():
+    started = [HostileServer(f"127.0.0.{n}").start() for n in range(1, 5)]
+    yield started
+    for server in started:
+        server.stop()
+
+
+def test_answers_that_stopped_the_archive_are_each_one_page_and_the_run_goes_on(
+        sites, archive_url, tmp_path):
+    """A link of 9,000 characters, NUL bytes in robots.txt, a robots.txt over 512 KiB: each
+    stopped a PostgreSQL archive for good (an index row, a text value it cannot hold) or
+    skipped its host for good. Now each is one page's business; a chunk size of `-5` is a
+    recorded failure of its URL."""
+    long_link, nul_robots, big_robots, elsewhere = sites
+    # letters drawn without a pattern PostgreSQL could compress into an index row
+    letters = "".join(chr(97 + (n * 7919 + n // 26) % 26) for n in range(9000))
+    long_link.route("/lijst", *page(teasers([f"/{letters}", "/nieuws/a", elsewhere.url("/x")])))
+    long_link.route("/nieuws/a", *page(article(1)))
+    broken = long_link.route("/kapot", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                             b"Transfer-Encoding: chunked\r\n\r\n-5\r\nabc\r\n0\r\n\r\n")
+    for server, robots in ((nul_robots, b"User-agent: *\0\nDisallow: /geheim\n\xff\0"),
+                           (big_robots, b"User-agent: *\nDisallow: /geheim\n" + b"#" * 600_000)):
+        server.route("/robots.txt", response("200 OK", ["Content-Type: text/plain"], robots))
+        server.route("/lijst", *page(teasers(["/geheim", "/nieuws/b"])))
+        server.route("/nieuws/b", *page(article(2)))
+    sources = [long_link.url("/lijst"), broken, nul_robots.url("/lijst"), big_robots.url("/lijst")]
+
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["crawl", *sources, "--pages", "1", "--delay", "0",
+                                      "--timeout", DEADLINE, "--retries", "1", "--db", archive_url],
+                                catch_exceptions=False)
+    seconds = time.monotonic() - started
+
+    assert result.exit_code == 1, result.output  # a page failed; the archive did not
+    assert [line for line in result.stderr.splitlines() if line.startswith("newsarchive: failed")] == [
+        f"newsarchive: failed {broken}: malformed response: invalid chunk size b'-5'"]
+    assert seconds < 30  # loopback speed; no deadline is waited for
+    assert sorted(long_link.paths()) == ["/kapot", "/kapot", "/lijst", "/nieuws/a", "/robots.txt"]
+    for server in (nul_robots, big_robots):
+        assert server.paths() == ["/robots.txt", "/lijst", "/nieuws/b"]  # /geheim: disallowed
+    assert elsewhere.hits == []
+    with open_archive(archive_url) as archive, archive.engine.connect() as connection:
+        reasons = dict(connection.execute(select(FRONTIER.c.url, FRONTIER.c.failure_reason)
+                                          .where(FRONTIER.c.failure_reason.is_not(None))).all())
+        urls = set(connection.execute(select(FRONTIER.c.url)).scalars())
+    assert reasons == {broken: FailureReason.PROTOCOL.value,
+                       nul_robots.url("/geheim"): FailureReason.ROBOTS_DISALLOWED.value,
+                       big_robots.url("/geheim"): FailureReason.ROBOTS_DISALLOWED.value}
+    assert {long_link.url("/nieuws/a"), nul_robots.url("/nieuws/b"),
+            big_robots.url("/nieuws/b")} <= urls
+    assert max(len(url) for url in urls) <= 2048
+    assert b"Het waterschap begint maandag" in archive_contents(archive_url)

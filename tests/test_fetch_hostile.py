@@ -438,3 +438,107 @@ def test_a_robots_txt_redirect_off_the_site_is_not_followed(server, other_host, 
     rules = Robots(client).rules_for(server.url("/nieuws/a"))
     assert rules.allows(server.url("/nieuws/a"))  # no rules of its own: RFC 9309
     assert other_host.hits == []
+
+
+# --- framing: chunk sizes, informational responses, header sections ------------------------
+CHUNKED = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
+@pytest.mark.parametrize("size_line", [b"5", b"05", b"5;kant=zeeland", b"5 ;x", b"0000000000000005"])
+def test_a_chunk_size_in_hex_digits_is_read(server, client, size_line):
+    url = server.route("/c", CHUNKED + size_line + b"\r\nKade!\r\n0\r\n\r\n")
+    result = client.get(url)
+    assert (result.ok, result.body) == (True, b"Kade!")
+
+
+@pytest.mark.parametrize("size_line, shown", [
+    (b"-5", b"-5"), (b"+5", b"+5"), (b"0x5", b"0x5"), (b"1_0", b"1_0"), (b"zz", b"zz"),
+    (b"00000000000000005", b"00000000000000005"),  # 17 digits: one over the limit
+    (b"5;" + b"e" * 5000, b"5;" + b"e" * 38),  # a chunk-size line over 4096 bytes
+])
+def test_a_chunk_size_that_is_not_hex_digits_is_a_malformed_response(server, client, size_line,
+                                                                      shown):
+    url = server.route("/c", CHUNKED + size_line + b"\r\nKade!\r\n0\r\n\r\n")
+    result, seconds = timed_get(client, url)
+    assert (result.reason, result.error) == (
+        FailureReason.PROTOCOL, f"malformed response: invalid chunk size {shown!r}")
+    assert seconds < 5.0  # at once, not at the deadline (generous: a loaded machine)
+
+
+def test_a_body_cut_off_inside_a_chunk_is_too_short(server, client):
+    url = server.route("/c", CHUNKED + b"ffffffffffffffff\r\nKade")  # 16 digits: a size
+    result = client.get(url)
+    assert result.reason == FailureReason.BODY_TOO_SHORT
+    assert result.error.startswith("body cut off inside a chunk (")
+
+
+@pytest.mark.parametrize("continues, reason", [(9, None), (10, FailureReason.PROTOCOL)])
+def test_at_most_ten_informational_responses_precede_the_answer(server, client, continues,
+                                                                reason):
+    url = server.route("/i", b"HTTP/1.1 100 Continue\r\n\r\n" * (continues - 1)
+                       + b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n"
+                       + response(body=b"<p>Kade</p>"))
+    result = client.get(url)
+    assert result.reason == reason
+    if reason is not None:
+        assert result.error == "malformed response: too many informational responses"
+
+
+def test_endless_100_continue_ends_at_once(server, client):
+    url = server.route("/i", b"HTTP/1.1 100 Continue\r\n\r\n" * 5000, 30.0)
+    result, seconds = timed_get(client, url)
+    assert result.reason == FailureReason.PROTOCOL and seconds < DEADLINE + 5.0
+
+
+@pytest.mark.parametrize("headers", [
+    b"".join(b"X-%d: v\r\n" % n for n in range(10_000)),  # ten thousand headers
+    b"X-Nooit: klaar\r\n" * 100_000,  # a header section that never ends
+])
+def test_a_header_section_without_end_is_a_malformed_response(server, client, headers):
+    url = server.route("/h", b"HTTP/1.1 200 OK\r\n" + headers + b"Content-Length: 3\r\n\r\nabc")
+    result = client.get(url)
+    assert (result.reason, result.error) == (FailureReason.PROTOCOL,
+                                             "malformed response: got more than 100 headers")
+
+
+def test_two_differing_content_lengths_are_a_bad_header(server, client):
+    url = server.route("/l", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 3\r\n"
+                       b"Content-Length: 5\r\n\r\nabcde")
+    result = client.get(url)
+    assert (result.reason, result.permanent) == (FailureReason.BAD_HEADER, True)
+    assert len(server.requested("/l")) == 1  # not retried: it will not frame itself next time
+
+
+# --- URLs: length -------------------------------------------------------------------------
+def test_a_redirect_to_a_url_over_2048_characters_is_not_followed(server, client):
+    base = server.url("/")
+    near = "/" + "a" * (2048 - len(base))  # exactly 2048 characters in all
+    server.route(near, *page(HTML))
+    ok = server.route("/kort", response("302 Found", [f"Location: {near}"]))
+    over = server.route("/lang", response("302 Found", [f"Location: {near}b"]))
+    assert client.get(ok).ok
+    result = client.get(over)
+    assert (result.reason, result.permanent) == (FailureReason.UNSUPPORTED_URL, True)
+    assert result.error.startswith("redirect to a URL of 2049 characters, over 2048: ")
+    assert server.paths() == ["/kort", near, "/lang"]
+
+
+# --- robots.txt: size and bytes -----------------------------------------------------------
+def test_a_robots_txt_over_512_kib_is_read_up_to_512_kib(server, client):
+    head = b"User-agent: *\nDisallow: /voor/\n"
+    filler = b"#" * (512 * 1024 - len(head) - 1) + b"\n"  # the rules so far: 512 KiB exactly
+    body = head + filler + b"Disallow: /na/\n"
+    server.route("/robots.txt", response("200 OK", ["Content-Type: text/plain"], body))
+    rules = Robots(client).rules_for(server.url("/nieuws/a"))
+    assert rules.unreachable is None
+    assert not rules.allows(server.url("/voor/x"))
+    assert rules.allows(server.url("/na/x"))  # beyond 512 KiB: not read
+    assert rules.allows(server.url("/nieuws/a"))
+
+
+def test_nul_bytes_in_robots_txt_are_dropped_and_its_rules_kept(server, client):
+    body = b"User-agent: *\0\nDisallow: /geheim\n\xff\xfe\0\0"
+    server.route("/robots.txt", response("200 OK", ["Content-Type: text/plain"], body))
+    assert "\0" not in robots_text(body)
+    rules = Robots(client).rules_for(server.url("/nieuws/a"))
+    assert not rules.allows(server.url("/geheim")) and rules.allows(server.url("/nieuws/a"))

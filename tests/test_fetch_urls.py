@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.urls import CredentialsInURL, UnsupportedURL, normalize_url, redact, same_site, split_credentials
+from newsarchive.urls import (
+    MAX_URL_LENGTH,
+    CredentialsInURL,
+    UnsupportedURL,
+    URLTooLong,
+    normalize_url,
+    redact,
+    same_site,
+    split_credentials,
+)
 
 
 def test_fragment_and_tracking_parameters_are_dropped():
@@ -103,3 +112,17 @@ def test_an_item_link_with_credentials_is_keyed_and_stored_without_them():
     from newsarchive.store.keys import article_url
 
     assert article_url("http://wie:wachtwoord@example.nl/nieuws/a") == "http://example.nl/nieuws/a"
+
+
+def test_a_url_is_at_most_2048_characters_normalised():
+    base = "https://nieuws.example.nl/"
+    assert MAX_URL_LENGTH == 2048
+    at_limit = base + "a" * (2048 - len(base))
+    assert normalize_url(at_limit) == at_limit
+    with pytest.raises(URLTooLong, match="^URL of 2049 characters, over 2048: "):
+        normalize_url(at_limit + "b")
+    # counted after percent-encoding: 700 characters of `é` are 4,200 of `%C3%A9`
+    with pytest.raises(URLTooLong):
+        normalize_url(base + "é" * 700)
+    with pytest.raises(URLTooLong):  # a relative link, joined first
+        normalize_url("/" + "x" * 2048, base=base)

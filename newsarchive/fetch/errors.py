@@ -62,7 +62,7 @@ class FailureReason(str, enum.Enum):
     # addresses and URLs
     ADDRESS_REFUSED = "address_refused"  # loopback, private, link-local, multicast, reserved
     CREDENTIALS = "credentials"  # a link or redirect carrying user:password@
-    UNSUPPORTED_URL = "unsupported_url"  # malformed, not http(s), no host
+    UNSUPPORTED_URL = "unsupported_url"  # malformed, not http(s), no host, over 2048 characters
     # robots.txt and politeness
     ROBOTS_DISALLOWED = "robots_disallowed"
     ROBOTS_UNAVAILABLE = "robots_unavailable"

@@ -33,7 +33,16 @@ import urllib3
 
 from .. import __version__
 from ..items import charset_of
-from ..urls import Credentials, CredentialsInURL, UnsupportedURL, host_of, normalize_url, same_site, split_credentials
+from ..urls import (
+    Credentials,
+    CredentialsInURL,
+    UnsupportedURL,
+    URLTooLong,
+    host_of,
+    normalize_url,
+    same_site,
+    split_credentials,
+)
 from .clock import Clock, SystemClock
 from .errors import (
     ConnectFailed,
@@ -215,6 +224,7 @@ class HostClock:
 class _BodyRules:
     max_bytes: int
     types: tuple[str, ...] | None  # accepted content types (prefixes); None: any
+    truncate: bool = False  # a longer body is cut at max_bytes (kept), not refused
 
 
 class HttpClient:
@@ -254,15 +264,18 @@ class HttpClient:
             max_bytes: int | None = None, any_type: bool = False,
             allow: Callable[[str], bool] | None = None,
             have: Callable[[str], bool] | None = None,
-            credentials: Credentials | None = None) -> Response:
+            credentials: Credentials | None = None, truncate: bool = False) -> Response:
         """GET `url` politely. `allow(url)` vets every redirect target (robots.txt; it may
         raise FetchError for a target that cannot be asked, recorded as the outcome); a redirect
         to a URL for which `have(url)` is true is not followed (the response is `redirected`);
         `any_type` accepts a body of any content type (robots.txt is often served as something
-        odd). `credentials` (or a `user:password@` in `url`) are sent to `url` only."""
+        odd). `credentials` (or a `user:password@` in `url`) are sent to `url` only.
+        `truncate`: a body over the size cap is cut at the cap and kept (robots.txt, whose
+        first 500 KiB are what counts, RFC 9309 2.5) instead of refused."""
         url, inline = split_credentials(url)
         credentials = credentials or inline
-        rules = _BodyRules(max_bytes or self.policy.max_bytes, None if any_type else ACCEPTED_TYPES)
+        rules = _BodyRules(max_bytes or self.policy.max_bytes, None if any_type else ACCEPTED_TYPES,
+                           truncate)
         conditional: dict[str, str] = {}
         if etag:
             conditional["If-None-Match"] = etag
@@ -407,7 +420,7 @@ class HttpClient:
                 rules.types):
             raise ResponseRefused(f"unsupported content type {response.content_type}",
                                   reason=FailureReason.CONTENT_TYPE, status=status)
-        response.body = _read_body(raw, rules.max_bytes, response)
+        response.body = _read_body(raw, rules, response)
         return response
 
     def _cookie_header(self, url: str) -> dict[str, str]:
@@ -441,22 +454,26 @@ def _basic_auth(credentials: Credentials) -> str:
     return "Basic " + base64.b64encode(token).decode("ascii")
 
 
-def _read_body(raw: Any, max_bytes: int, response: Response) -> bytes:
-    """The body, decoded (gzip), at most `max_bytes`; Content-Length read strictly."""
-    status = raw.status
+def _read_body(raw: Any, rules: _BodyRules, response: Response) -> bytes:
+    """The body, decoded (gzip), at most `rules.max_bytes` (refused when longer, or cut there
+    when `rules.truncate`); Content-Length read strictly."""
+    status, max_bytes = raw.status, rules.max_bytes
     try:
         declared = parse_content_length(raw.headers.get("Content-Length"))
     except ValueError as exc:
         raise ProtocolViolation(str(exc), reason=FailureReason.BAD_HEADER, permanent=True,
                                 status=status) from exc
-    if declared is not None and declared > max_bytes:
+    if declared is not None and declared > max_bytes and not rules.truncate:
         raise ResponseRefused(f"body of {declared} bytes is over the {max_bytes} byte cap",
                               status=status)
     chunks, size = [], 0
     for chunk in raw.stream(CHUNK, decode_content=True):
         size += len(chunk)
         if size > max_bytes:
-            raise ResponseRefused(f"body is over the {max_bytes} byte cap", status=status)
+            if not rules.truncate:
+                raise ResponseRefused(f"body is over the {max_bytes} byte cap", status=status)
+            chunks.append(chunk[:len(chunk) - (size - max_bytes)])
+            return b"".join(chunks)  # the rest is unread: _finish closes the connection
         chunks.append(chunk)
     if getattr(raw._original_response, "extra_bytes", False):
         response.notices.append(Notice.BODY_LONGER_THAN_DECLARED)
@@ -485,13 +502,23 @@ def _transport_failure(exc: BaseException, expired: bool, timeout: float,
     handshake = _in_chain(exc, ssl.SSLError)
     if handshake is not None:
         return TLSFailed(f"TLS failed: {shown(_reason(handshake), 120)}")
+    chunk = _in_chain(exc, urllib3.exceptions.InvalidChunkLength)
+    if isinstance(chunk, urllib3.exceptions.InvalidChunkLength):
+        return ProtocolViolation(f"malformed response: invalid chunk size {chunk.length!r}")
     incomplete = _in_chain(exc, urllib3.exceptions.IncompleteRead, http.client.IncompleteRead)
     if incomplete is not None and raw is not None and raw.headers.get("Content-Length"):
         return ProtocolViolation(f"body shorter than its Content-Length ({_reason(exc)})",
                                  reason=FailureReason.BODY_TOO_SHORT)
-    malformed = _in_chain(exc, http.client.BadStatusLine, http.client.LineTooLong,
-                          http.client.UnknownProtocol, urllib3.exceptions.InvalidChunkLength)
-    if malformed is not None and not isinstance(malformed, http.client.RemoteDisconnected):
+    if incomplete is not None and raw is not None and raw.chunked:
+        return ProtocolViolation(f"body cut off inside a chunk ({_reason(exc)})",
+                                 reason=FailureReason.BODY_TOO_SHORT)
+    if isinstance(exc, urllib3.exceptions.InvalidHeader):  # Content-Length: 3 and 5
+        return ProtocolViolation(_reason(exc), reason=FailureReason.BAD_HEADER, permanent=True)
+    # a bad status line, a header line over 64 KiB, more than 100 headers
+    malformed = _in_chain(exc, lambda error: isinstance(error, http.client.HTTPException)
+                          and not isinstance(error, (http.client.RemoteDisconnected,
+                                                     http.client.IncompleteRead)))  # type: ignore[arg-type]
+    if malformed is not None:
         return ProtocolViolation(f"malformed response: {shown(_reason(malformed), 80)}")
     if isinstance(exc, urllib3.exceptions.DecodeError):
         return ProtocolViolation(f"body could not be decoded: {_reason(exc)}", permanent=True)
@@ -540,6 +567,8 @@ def _redirect_target(url: str, current: str, response: Response) -> str:
         target = normalize_url(location, base=current)
     except CredentialsInURL as exc:
         raise URLRefused(f"redirect to a {exc}", reason=FailureReason.CREDENTIALS) from exc
+    except URLTooLong as exc:
+        raise URLRefused(f"redirect to a {exc}", reason=FailureReason.UNSUPPORTED_URL) from exc
     except UnsupportedURL as exc:
         raise RedirectRefused(f"redirect to {exc}", reason=FailureReason.REDIRECT_SCHEME) from exc
     if not same_site(url, target):

@@ -4,8 +4,11 @@ What an unusable robots.txt means (the convention of the major crawlers, RFC 930
 - 200: its rules apply (parsed with Protego), `Crawl-delay` raises the host's delay.
 - 4xx (404, 403, 410, ...), or redirects that cannot be followed (a loop, more than the limit,
   off the site, without Location): there are no rules; everything may be fetched.
-- 5xx, a timeout, a refused connection, a body over the cap: the host is unreachable for now;
-  nothing on it is fetched this run (its pages stay due and are tried next run).
+- 5xx, a timeout, a refused connection: the host is unreachable for now; nothing on it is
+  fetched this run (its pages stay due and are tried next run).
+- A robots.txt longer than 512 KiB: its first 512 KiB apply (RFC 9309 2.5 asks crawlers to
+  read at least 500 KiB); the rest is not read. NUL bytes are dropped (binary junk cannot
+  hold rules, and PostgreSQL text cannot hold them).
 
 robots.txt is fetched like any page: one deadline per attempt, redirects checked like links
 (same site and port, no private addresses). `Crawl-delay` is read strictly: seconds as ASCII
@@ -59,9 +62,9 @@ class HostRules:
 def robots_text(body: bytes) -> str:
     """robots.txt as Protego should see it: UTF-8 without a byte-order mark, a user agent
     written with a version (`newsarchive/1.0`) reduced to its product token, as RFC 9309
-    matches it, and `Crawl-delay` lines that are not plain seconds dropped (Protego would read
+    matches it, NUL bytes dropped, and `Crawl-delay` lines that are not plain seconds dropped (Protego would read
     `1e20` and `٣` as numbers), the others capped (`CRAWL_DELAY_CAP`)."""
-    text = body.decode("utf-8-sig", errors="replace")
+    text = body.decode("utf-8-sig", errors="replace").replace("\0", "")
     return CRAWL_DELAY_LINE.sub(_strict_crawl_delay, USER_AGENT_VERSION.sub(r"\1", text))
 
 
@@ -100,7 +103,7 @@ def robots_url_of(url: str) -> str:
 
 
 def fetch_robots(client: HttpClient, robots_url: str) -> Response:
-    return client.get(robots_url, max_bytes=ROBOTS_MAX_BYTES, any_type=True)
+    return client.get(robots_url, max_bytes=ROBOTS_MAX_BYTES, any_type=True, truncate=True)
 
 
 def verdict(response: Response, robots_url: str) -> HostRules:

@@ -18,7 +18,11 @@ urllib3 speaks HTTP; this module decides where it may connect and for how long:
   deadline passes, so a server that trickles a byte a second (status line, headers, body or
   chunks) is cut off at the deadline however it spaces its bytes.
 - Status line. `HTTP/1.x NNN reason` with three ASCII digits from 100 to 599; anything else is
-  a malformed response (`http.client` accepts `٢٠٠`, since `int` does).
+  a malformed response (`http.client` accepts `٢٠٠`, since `int` does). At most
+  `MAX_INFORMATIONAL` 1xx responses (100 Continue included) come before the real one.
+- Chunk sizes. 1 to 16 hex digits (RFC 9112 7.1), an extension after `;`, a line of at most
+  `MAX_CHUNK_LINE` bytes; `-5`, `+3`, `0x3` and `1_0` (which `int(line, 16)` reads) are a
+  malformed response.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from contextlib import contextmanager
 from typing import Any, cast
 
 import urllib3
+import urllib3.response
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
@@ -44,6 +49,8 @@ from .errors import AddressRefused
 POLL = 0.05  # the watchdog looks at the clock at least this often (an injected clock moves)
 STATUS_LINE = re.compile(rb"(HTTP/1\.[0-9]) ([1-5][0-9][0-9])(?: ([^\r\n]*))?\r?\n")
 MAX_INFORMATIONAL = 10  # 1xx responses skipped before the real one, at most
+CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
+MAX_CHUNK_LINE = 4096  # a chunk-size line, extensions included
 _resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsarchive-dns")
 _local = threading.local()
 
@@ -190,9 +197,11 @@ class StrictHTTPResponse(http.client.HTTPResponse):
     a body whose Content-Length was reached (`extra_bytes`)."""
 
     extra_bytes = False
+    informational = 0  # 1xx responses read so far (http.client skips 100 Continue itself)
 
     def _read_status(self) -> tuple[str, int, str]:
-        for _ in range(MAX_INFORMATIONAL):
+        while self.informational < MAX_INFORMATIONAL:
+            self.informational += 1
             line = self.fp.readline(http.client._MAXLINE + 1)  # type: ignore[attr-defined]
             if len(line) > http.client._MAXLINE:  # type: ignore[attr-defined]
                 raise http.client.LineTooLong("status line")
@@ -213,6 +222,24 @@ class StrictHTTPResponse(http.client.HTTPResponse):
         if fp is not None and self.length == 0 and not self.chunked:
             self.extra_bytes = _buffered_bytes(fp)
         super()._close_conn()  # type: ignore[misc]
+
+
+class StrictChunks(urllib3.response.HTTPResponse):
+    """urllib3's response with chunk sizes read strictly (see the module docstring)."""
+
+    def _update_chunk_length(self) -> None:
+        if self.chunk_left is not None:
+            return
+        line = self._fp.fp.readline(MAX_CHUNK_LINE + 1)  # type: ignore[union-attr]
+        if not line:
+            self.close()
+            raise urllib3.exceptions.ProtocolError("Response ended prematurely")
+        size = line.split(b";", 1)[0].strip(b" \t\r\n")
+        if len(line) > MAX_CHUNK_LINE or CHUNK_SIZE.fullmatch(size) is None:
+            self.close()
+            raise urllib3.exceptions.InvalidChunkLength(
+                self, (line if len(line) > MAX_CHUNK_LINE else size)[:40])
+        self.chunk_left = int(size, 16)
 
 
 def _buffered_bytes(fp: Any) -> bool:
@@ -282,6 +309,11 @@ class _Guarded:
             self.connect()  # type: ignore[attr-defined]
         attempt.sent = attempt.now()
         super().request(method, url, body=body, headers=headers, **options)  # type: ignore[misc]
+
+    def getresponse(self) -> Any:
+        response = super().getresponse()  # type: ignore[misc]
+        response.__class__ = StrictChunks  # the same object, with strict chunk sizes
+        return response
 
 
 def _resolve(connection: Any, host: str, port: int, attempt: Attempt) -> list[Any]:
