@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 
 from ..store.crawl_models import FrontierState, FrontierURL, UrlKind
-from ..store.db import chunks, insert_ignoring, set_values, update_where, with_retries
+from ..store.db import among, in_bound_list, insert_ignoring, set_values, update_where, with_retries
 from ..store.raw import RawCodec
 from ..store.responses import (
     BODY_COLUMNS,
@@ -133,8 +133,6 @@ class _Shape:
 # the parameters of the work queries (`_values` binds them)
 NOW = bindparam("now", type_=FRONTIER.c.next_due_at.type)
 MOMENT = bindparam("moment", type_=Float())
-WANTED = bindparam("wanted", expanding=True, type_=FRONTIER.c.url.type)
-SKIP = bindparam("skip", expanding=True, type_=FRONTIER.c.host.type)
 FRESH_SINCE = bindparam("fresh_since", type_=FRONTIER.c.last_fetched_at.type)
 LEASE_URL = (update(FRONTIER).where(FRONTIER.c.id == bindparam("row_id"))
              .values(lease_owner=bindparam("owner"), lease_until=bindparam("until")))
@@ -198,9 +196,8 @@ class Frontier:
 
         def work(connection: Connection) -> tuple[int, int]:
             known: set[str] = set()
-            for part in chunks(urls):
-                known.update(connection.execute(
-                    select(FRONTIER.c.url).where(FRONTIER.c.url.in_(part))).scalars())
+            for condition in among(connection, FRONTIER.c.url, urls):
+                known.update(connection.execute(select(FRONTIER.c.url).where(condition)).scalars())
             new = [url for url in urls if url not in known]
             kept = new if limit is None else new[:limit]
             if kept:
@@ -226,27 +223,33 @@ class Frontier:
         """Article URLs to work on (at the bound `now`): never fetched, failed and due again,
         or fetched but not yet stored."""
         return and_(FRONTIER.c.kind == UrlKind.ARTICLE.value, or_(
-            FRONTIER.c.state.in_((FrontierState.PENDING.value, FrontierState.FETCHED.value)),
+            # not `in_`: a literal list is an expanding parameter, rendered for every claim
+            FRONTIER.c.state == FrontierState.PENDING.value,
+            FRONTIER.c.state == FrontierState.FETCHED.value,
             and_(FRONTIER.c.state == FrontierState.FAILED.value,
                  or_(FRONTIER.c.next_due_at.is_(None), FRONTIER.c.next_due_at <= NOW)),
         ))
 
-    @classmethod
-    def _workable(cls, shape: _Shape) -> ColumnElement[bool]:
+    def _wanted(self, *, negate: bool = False) -> ColumnElement[bool]:
+        """The URL is (not) one of the bound `wanted` ones."""
+        return in_bound_list(FRONTIER.c.url, "wanted", self.engine.dialect.name, negate=negate)
+
+    def _workable(self, shape: _Shape) -> ColumnElement[bool]:
         """The URLs of a `Work` of this shape (its values bound: `_values`), whatever their
         lease and their host's state."""
         wanted: ColumnElement[bool] = false()
         if shape.wanted:
-            wanted = and_(FRONTIER.c.url.in_(WANTED),
+            wanted = and_(self._wanted(),
                           or_(FRONTIER.c.state != FrontierState.FAILED.value,
                               FRONTIER.c.next_due_at.is_(None), FRONTIER.c.next_due_at <= NOW))
             if shape.fresh:
                 # to the second: a run that ended in the second we started does not count
                 wanted = and_(wanted, or_(FRONTIER.c.last_fetched_at.is_(None),
                                           FRONTIER.c.last_fetched_at <= FRESH_SINCE))
-        condition = or_(wanted, cls._due_article()) if shape.articles else wanted
+        condition = or_(wanted, self._due_article()) if shape.articles else wanted
         if shape.skip:
-            condition = and_(condition, FRONTIER.c.host.not_in(SKIP))
+            condition = and_(condition, in_bound_list(FRONTIER.c.host, "skip",
+                                                      self.engine.dialect.name, negate=True))
         return condition
 
     def _claim_query(self, shape: _Shape) -> Any:
@@ -265,7 +268,7 @@ class Frontier:
                 .limit(1)
             )
             if shape.wanted:
-                query = query.order_by(FRONTIER.c.url.not_in(WANTED), FRONTIER.c.id)
+                query = query.order_by(self._wanted(negate=True), FRONTIER.c.id)
             else:
                 query = query.order_by(FRONTIER.c.id)
             if self.engine.dialect.name == "postgresql":

@@ -11,7 +11,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Engine, Table, Update, any_, bindparam, create_engine, event, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    Update,
+    all_,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    update,
+)
 from sqlalchemy.exc import OperationalError
 
 T = TypeVar("T")
@@ -224,6 +236,22 @@ def among(connection: Connection, column: ColumnElement[Any], values: Sequence[A
         from sqlalchemy.dialects.postgresql import ARRAY
 
         yield column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+
+
+def in_bound_list(column: ColumnElement[Any], name: str, dialect: str, *,
+                  negate: bool = False) -> ColumnElement[bool]:
+    """`column IN :name` (`NOT IN` when `negate`), the list bound when the statement runs.
+    PostgreSQL: `= ANY` (`<> ALL`) of one array parameter, so the statement is compiled and
+    prepared once whatever the list's length (as `among`); elsewhere an expanding IN, rendered
+    for each execution. For integer and text columns."""
+    if dialect != "postgresql":
+        values = bindparam(name, expanding=True, type_=column.type)
+        return column.not_in(values) if negate else column.in_(values)
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    array = bindparam(name, type_=ARRAY(column.type))
+    # not `~(column == any_(...))`: SQLAlchemy negates that to `column != ANY (...)`
+    return column != all_(array) if negate else column == any_(array)
 
 
 def insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
