@@ -3,6 +3,7 @@ and leases of URLs and hosts (who may ask which host when), on SQLite and Postgr
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 import pytest
@@ -195,5 +196,8 @@ def test_urls_of_a_host_another_crawl_is_asking_are_left_to_it(archive):
     frontier.claim("other", Work(), clock.now(), lease=30)  # B1, and b.example
     assert frontier.outlook("me", Work(), clock.now(), horizon=60, include_leased=False) is None
     assert frontier.outlook("me", Work(), clock.now(), horizon=60, include_leased=True) == 0
+    # A2: of a host `other` is asking, ready when it releases it (it knows when, we do not)
     assert frontier.outlook("other", Work(), clock.now(), horizon=60,
-                            include_leased=False) == 0  # A2: its own host
+                            include_leased=False) == math.inf
+    Hosts(archive.engine, CURVE).release("a.example", "other", unix(clock.now()) + 5)
+    assert frontier.outlook("other", Work(), clock.now(), horizon=60, include_leased=False) == 5

@@ -24,6 +24,9 @@ class Clock(Protocol):
     def sleep(self, seconds: float) -> None:
         """Wait this long (or return early: callers check again)."""
 
+    def wait(self, event: threading.Event, seconds: float) -> None:
+        """`sleep`, ending early once `event` is set."""
+
 
 class SystemClock:
     """The real clock."""
@@ -37,6 +40,10 @@ class SystemClock:
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
             time.sleep(seconds)
+
+    def wait(self, event: threading.Event, seconds: float) -> None:
+        if seconds > 0:
+            event.wait(seconds)
 
 
 class ManualClock:
@@ -60,6 +67,11 @@ class ManualClock:
         with self._lock:
             self.slept.append(seconds)
         self.advance(max(seconds, 0.0))
+
+    def wait(self, event: threading.Event, seconds: float) -> None:
+        """No time passes when `event` is set already, else `sleep`."""
+        if not event.is_set():
+            self.sleep(seconds)
 
     def advance(self, seconds: float) -> None:
         with self._lock:

@@ -232,6 +232,9 @@ class _Run:
         self.deadline = (None if settings.max_runtime is None
                          else self.started + settings.max_runtime)
         self.looking = threading.Lock()  # held by the one idle worker looking for work
+        # set when a job releases its host: the idle worker looks again (the archive cannot
+        # say when one of our hosts becomes free, we can)
+        self.released = threading.Event()
         self.lock = threading.RLock()  # the fields below
         self.wanted: dict[str, _Wanted] = {}
         self.visited: set[str] = set()  # claimed this run: nothing twice
@@ -323,17 +326,19 @@ class _Run:
 
     def _next_job(self) -> _Job | None:
         """A claimed URL, once there is one; None when the run is over. One idle worker at a
-        time looks (and sleeps until the next host may be asked), the others wait their turn:
-        a host that becomes free costs one claim, not one per idle worker."""
+        time looks (and sleeps until the next host may be asked, or one of our jobs releases
+        its host), the others wait their turn: a host that becomes free costs one claim, not
+        one per idle worker."""
         with self.looking:
             while self.fatal is None:
+                self.released.clear()
                 job = self._claim()
                 if job is not None:
                     return job
                 pause = self._idle()
                 if pause is None:
                     return None
-                self.clock.sleep(pause)
+                self.clock.wait(self.released, pause)
         return None
 
     def _work(self) -> Work:
@@ -387,6 +392,7 @@ class _Run:
                                    self._next_allowed(client, host, job.started), **visit.values)
         with self.lock:
             self.busy -= 1
+        self.released.set()
         if self.progress is not None:
             self.progress(job.claim.url)
 
@@ -448,6 +454,7 @@ class _Run:
             url, response, kind, also=lambda connection: self.hosts.release_in(
                 connection, job.claim.host, self.owner, next_allowed, **job.visit.values))
         job.released = True
+        self.released.set()
         with self.lock:
             self.summary.count(url, "fetched")
         self._follow(job, self._store(url, response_id, response, wanted))

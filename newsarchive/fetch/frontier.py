@@ -13,6 +13,7 @@ URL's outcome ends the URL's lease; a lease not ended (kill -9) runs out at `lea
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    case,
     false,
     func,
     or_,
@@ -300,7 +302,9 @@ class Frontier:
     def outlook(self, owner: str, work: Work, now: datetime, *, horizon: float,
                 include_leased: bool) -> float | None:
         """Seconds until some URL of `work` may be claimable (0: now or soon), None when none
-        will be within `horizon` seconds: the URLs still to do for a run.
+        will be within `horizon` seconds: the URLs still to do for a run; infinity when the
+        only ones are of hosts `owner` is asking now (claimable once it releases them: the
+        caller knows when, the archive does not).
 
         URLs leased by other workers, and URLs of a host another worker is asking now, count
         only with `include_leased` (their lease may run out; a live worker goes on with its
@@ -312,18 +316,22 @@ class Frontier:
             earliest, count = connection.execute(query, values).one()
         if not count:
             return None
-        return max(0.0, float(earliest or 0) - moment)
+        if earliest is None:
+            return math.inf
+        return max(0.0, float(earliest) - moment)
 
     def _outlook_query(self, shape: _Shape, include_leased: bool) -> Any:
         """`outlook`'s SELECT, built once per shape of work (as the claim's)."""
         query = self._outlooks.get((shape, include_leased))
         if query is not None:
             return query
-        # the later of the host's next request and the end of its block
-        later = func.greatest if self.engine.dialect.name == "postgresql" else func.max
-        ready = later(func.coalesce(HOSTS.c.next_allowed_at, 0),
-                      func.coalesce(HOSTS.c.blocked_until, 0))
+        # the later of the host's next request and the end of its block; unknown (NULL, not
+        # counted by min) for a host we are asking now: it is ready when we release it
         owner = bindparam("owner", type_=FRONTIER.c.lease_owner.type)
+        later = func.greatest if self.engine.dialect.name == "postgresql" else func.max
+        ready = case((and_(HOSTS.c.lease_owner == owner, HOSTS.c.lease_until >= MOMENT), None),
+                     else_=later(func.coalesce(HOSTS.c.next_allowed_at, 0),
+                                 func.coalesce(HOSTS.c.blocked_until, 0)))
         query = (select(func.min(ready), func.count())
                  .select_from(FRONTIER.join(HOSTS, HOSTS.c.host == FRONTIER.c.host))
                  .where(self._workable(shape))
