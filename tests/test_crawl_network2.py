@@ -1,0 +1,282 @@
+"""`newsarchive crawl` over a second simulated news network (`news_network2.py`): 32 outlets on
+127.0.0.2 ... 127.0.0.33 in five shapes (RSS, Atom, listings paginated by rel=next, by
+"Volgende", by ?page=N), validators of every kind, tracked links, wire copy on several outlets,
+redirects on and off the site, and hosts that fail mid-run. Every count is read off the servers'
+own request logs and compared with what the network serves (the oracle), on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+from news_network import violations
+from news_network2 import WIRE, Fault, Network, Outlet, Shape, make_outlets, news_network2
+from sqlalchemy import func, select
+
+from newsarchive.cli import cli
+from newsarchive.fetch.clock import SystemClock
+from newsarchive.fetch.crawl import crawl
+from newsarchive.fetch.frontier import FRONTIER, RESPONSES
+from newsarchive.fetch.http import HttpPolicy
+from newsarchive.fetch.settings import CrawlSettings
+from newsarchive.store.archive import open_archive
+from newsarchive.store.tables import metadata
+
+ITEMS = metadata.tables["items"]
+SIGHTINGS = metadata.tables["sightings"]
+RUNS = metadata.tables["crawl_runs"]
+DELAY = 0.05
+SUMMARY = re.compile(r"^fetched (\d+), not modified (\d+), failed (\d+), new items (\d+), "
+                     r"sightings (\d+) in \d+\.\d s$")
+PAGES = 3  # --pages, the default
+LONG = {13: 10, 24: 10}  # outlets with more listing pages than --pages (a VOLGENDE, a PAGED)
+
+
+def run_crawl(network: Network, db: str, *extra: str, sources: list[str] | None = None
+              ) -> tuple[int, list[str], list[int]]:
+    """`newsarchive crawl` of the network's sources: exit code, stderr lines, summary counts."""
+    result = CliRunner().invoke(cli, [
+        "crawl", *(network.sources if sources is None else sources), "--delay", str(DELAY),
+        "--timeout", "1", "--retries", "1", "--workers", "8", "--db", db, *extra],
+        catch_exceptions=False)
+    lines = result.stderr.rstrip("\n").splitlines()
+    counts = SUMMARY.match(lines[-1]) if lines else None
+    assert counts, result.stderr
+    return result.exit_code, lines[:-1], [int(n) for n in counts.groups()]
+
+
+# --- the oracle: what the network serves --------------------------------------------------------
+def listing_pages(outlet: Outlet) -> list[str]:
+    if not outlet.listing:
+        return []
+    return [outlet.page_path(page) for page in range(1, min(outlet.pages, PAGES) + 1)]
+
+
+def expected_articles(outlet: Outlet) -> list[str]:
+    """The slugs the crawl must archive: those on the listing pages it reads and in the feed."""
+    slugs = [s.slug for page in range(1, min(outlet.pages, PAGES) + 1)
+             for s in outlet.on_page(page)] if outlet.listing else []
+    if outlet.feed:
+        slugs += [s.slug for s in outlet.in_feed()]
+    return list(dict.fromkeys(slugs))
+
+
+def redirected(outlet: Outlet) -> list[str]:
+    """Slugs linked by their old path `/artikel/<slug>` (301 to `/nieuws/<slug>`)."""
+    if outlet.shape is not Shape.PAGED:
+        return []
+    return [s.slug for page in range(2, min(outlet.pages, PAGES) + 1) for s in outlet.on_page(page)]
+
+
+def article_paths(outlet: Outlet) -> Counter[str]:
+    """Article requests per path, query and all (a tracked spelling would show as its own)."""
+    return Counter(outlet.article_hits())
+
+
+def archived_articles(db: str) -> dict[str, int]:
+    """Article items by URL, with how many rows each URL has."""
+    with open_archive(db) as archive, archive.engine.connect() as connection:
+        return dict(connection.execute(
+            select(ITEMS.c.url, func.count()).where(ITEMS.c.kind == "article")
+            .group_by(ITEMS.c.url)).all())
+
+
+def responses_per_url(db: str, status: int = 200) -> dict[str, int]:
+    with open_archive(db) as archive, archive.engine.connect() as connection:
+        return dict(connection.execute(
+            select(RESPONSES.c.url, func.count()).where(RESPONSES.c.status == status)
+            .group_by(RESPONSES.c.url)).all())
+
+
+def wire_teasers(db: str) -> dict[str, tuple[int, int]]:
+    """Per wire story (by title): (teaser item rows of its text, sightings of those rows)."""
+    found = {}
+    with open_archive(db) as archive, archive.engine.connect() as connection:
+        for story in WIRE:
+            ids = connection.execute(select(ITEMS.c.id).where(
+                ITEMS.c.kind == "teaser", ITEMS.c.dateline == story.dateline,
+                ITEMS.c.body == story.body)).scalars().all()
+            seen = connection.execute(select(func.count()).select_from(SIGHTINGS).where(
+                SIGHTINGS.c.item_id.in_(ids))).scalar_one()
+            found[story.slug] = (len(ids), seen)
+    return found
+
+
+def frontier(db: str) -> dict[str, tuple]:
+    with open_archive(db) as archive, archive.engine.connect() as connection:
+        return {row.url: (row.state, row.failure_reason) for row in connection.execute(
+            select(FRONTIER.c.url, FRONTIER.c.state, FRONTIER.c.failure_reason))}
+
+
+@pytest.fixture
+def network():
+    outlets = make_outlets()
+    for number, own in LONG.items():
+        outlets[number] = Outlet(number, outlets[number].shape, outlets[number].validator,
+                                 own=own, carries=outlets[number].carries)
+    with news_network2(outlets) as served:
+        yield served
+
+
+# --- one network, three runs ---------------------------------------------------------------------
+def first_run(network: Network, db: str) -> None:
+    """The first run: every article archived and fetched once whatever its spelling, nothing
+    off the site asked, one wire item for the wire story on several outlets."""
+    code, lines, (fetched, not_modified, failed, new_items, sightings) = run_crawl(
+        network, db)
+    assert (code, lines) == (0, [])
+    pages = sum(len(listing_pages(o)) + bool(o.feed) for o in network.outlets)
+    articles = sum(len(expected_articles(o)) for o in network.outlets)
+    assert (fetched, not_modified, failed) == (pages + articles, 0, 0)
+    for outlet in network.outlets:
+        expected = Counter({f"/nieuws/{slug}": 1 for slug in expected_articles(outlet)})
+        expected.update({f"/artikel/{slug}": 1 for slug in redirected(outlet)})
+        assert article_paths(outlet) == expected, outlet.number
+        others = Counter(hit.path for hit in outlet.got()
+                         if not hit.path.startswith(("/nieuws/", "/artikel/")))
+        sources = Counter({"/robots.txt": 1, **{p: 1 for p in listing_pages(outlet)}})
+        if outlet.feed:
+            sources[outlet.feed] = 1
+        assert others == sources, outlet.number  # no menu, footer, front page or page 4
+    assert network.elsewhere.paths == []  # neither the canonical links nor the feeds' link
+    assert violations(network.request_times(), DELAY) == {}
+    # an article is its URL as fetched (tracking and fragments dropped), one row each
+    assert archived_articles(db) == {
+        outlet.url(f"/nieuws/{slug}"): 1 for outlet in network.outlets
+        for slug in expected_articles(outlet)}
+    # one wire item, seen on every page that showed it
+    assert wire_teasers(db) == {
+        story.slug: (1, network.sightings_shown(story.slug)) for story in WIRE}
+    assert {slug: network.sightings_shown(slug) >= 2 for slug in (s.slug for s in WIRE)} == {
+        story.slug: True for story in WIRE}
+    assert new_items > articles and sightings > new_items
+
+
+def test_three_runs_fetch_all_then_nothing_then_only_the_new(network, archive_url):
+    first_run(network, archive_url)
+    network.clear()
+    code, lines, (fetched, not_modified, failed, new_items, sightings) = run_crawl(
+        network, archive_url)
+    assert (code, lines, failed, new_items) == (0, [], 0, 0)
+    answered = Counter()
+    for outlet in network.outlets:
+        assert outlet.article_hits() == [], outlet.number
+        for hit in outlet.got():
+            sent = {name for name in ("if-none-match", "if-modified-since") if name in hit.headers}
+            asked = {"etag": {"if-none-match"}, "modified": {"if-modified-since"},
+                     "both": {"if-none-match", "if-modified-since"}, "none": set()}
+            assert sent == asked[outlet.validator], (outlet.number, hit.path)
+            answered[hit.status] += 1
+    without = sum(len(listing_pages(o)) + bool(o.feed) for o in network.outlets
+                  if o.validator == "none")
+    assert answered == {304: not_modified, 200: fetched}
+    assert fetched == without and not_modified > 0
+    assert sum(responses_per_url(archive_url, 304).values()) == not_modified
+    assert wire_teasers(archive_url) == {  # the 304s add no sightings, the 200s do
+        story.slug: (1, network.sightings_shown(story.slug)) for story in WIRE}
+
+    before = set(archived_articles(archive_url))
+    network.clear()
+    fresh = {outlet.number: outlet.publish(2) for outlet in network.outlets[::3]}
+    code, lines, (fetched, not_modified, failed, new_items, sightings) = run_crawl(
+        network, archive_url)
+    assert (code, lines, failed) == (0, [], 0)
+    for outlet in network.outlets:
+        new = [s.slug for s in fresh.get(outlet.number, [])]
+        assert Counter(p for p in outlet.article_hits() if p.startswith("/nieuws/")) == Counter(
+            {f"/nieuws/{slug}": 1 for slug in new}), outlet.number
+        # a story pushed to page 2 of a PAGED listing is linked by its old path: one 301,
+        # the archived target not asked again
+        assert {hit.status for hit in outlet.got() if hit.path.startswith("/artikel/")} <= {301}
+    assert set(archived_articles(archive_url)) - before == {
+        network.outlets[number].url(f"/nieuws/{s.slug}") for number, stories in fresh.items()
+        for s in stories}
+    assert new_items >= sum(map(len, fresh.values()))
+    assert wire_teasers(archive_url) == {
+        story.slug: (1, network.sightings_shown(story.slug)) for story in WIRE}
+    assert violations(network.request_times(), DELAY) == {}
+
+
+# --- hosts failing mid-run, and coming back ------------------------------------------------------
+class Later(SystemClock):
+    """The real clock, `ahead` seconds on: the next run, an hour after the last."""
+
+    def __init__(self, ahead: float) -> None:
+        self.ahead = timedelta(seconds=ahead)
+
+    def now(self) -> datetime:
+        return super().now() + self.ahead
+
+
+def served_once(outlet: Outlet) -> Counter[str]:
+    """200 answers per article path over every log of the outlet."""
+    return Counter(hit.path for hit in [*outlet.history, *outlet.got()]
+                   if hit.status == 200 and hit.path.startswith("/nieuws/"))
+
+
+def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archive_url):
+    outlets = make_outlets(10)
+    outlets[1] = Outlet(1, outlets[1].shape, outlets[1].validator, own=3)  # fewer resets to wait
+    with news_network2(outlets) as network:
+        down, resetting, erring, slow, flaky, offsite, _, no_listing = network.outlets[:8]
+        down.down()
+        resetting.reset_after = 3  # robots.txt, the feed, one article; then every request reset
+        erring.faults["/nieuws/o2-bericht-1"] = Fault.ERROR
+        slow.faults["/nieuws/o3-bericht-1"] = Fault.SLOW  # 2 s, over the 1 s deadline
+        flaky.faults["/nieuws/o4-bericht-0"] = Fault.FLAKY  # 500, then 200 on the retry
+        offsite.faults["/nieuws/o5-bericht-2"] = Fault.OFFSITE  # 302 to Elsewhere
+        no_listing.faults["/nieuws"] = Fault.RESET  # its feed still leads to its articles
+
+        code, lines, (fetched, _, failed, _, _) = run_crawl(network, archive_url)
+        assert code == 1
+        reset_articles = [f"/nieuws/{slug}" for slug in expected_articles(resetting)
+                          if served_once(resetting)[f"/nieuws/{slug}"] == 0]
+        assert len(reset_articles) == len(expected_articles(resetting)) - 1
+        expected = {
+            down.url(down.feed): ("failed", "robots_unavailable"),
+            **{resetting.url(path): ("failed", "connect_failed") for path in reset_articles},
+            erring.url("/nieuws/o2-bericht-1"): ("failed", "http_status"),
+            slow.url("/nieuws/o3-bericht-1"): ("failed", "deadline"),
+            offsite.url("/nieuws/o5-bericht-2"): ("given_up", "redirect_off_site"),
+            no_listing.url("/nieuws"): ("failed", "connect_failed"),
+        }
+        states = frontier(archive_url)
+        assert {url: state for url, state in states.items() if state[0] != "done"} == expected
+        assert failed == len(expected)
+        assert sorted(line.split()[2].rstrip(":") for line in lines
+                      if line.startswith("newsarchive: failed ")) == sorted(expected)
+        # each attempt once more (--retries 1), the flaky one answered on its retry
+        assert [erring.count("/nieuws/o2-bericht-1"), slow.count("/nieuws/o3-bericht-1"),
+                flaky.count("/nieuws/o4-bericht-0"), no_listing.count("/nieuws")] == [2, 2, 2, 2]
+        assert {path: resetting.count(path) for path in reset_articles} == {
+            path: 2 for path in reset_articles}
+        assert down.got() == [] and network.elsewhere.paths == []
+
+        # an hour later everything is back (but the off-site redirect, given up)
+        down.up()
+        resetting.reset_after = None
+        for outlet in (erring, slow, flaky, no_listing):
+            outlet.faults.clear()
+        with open_archive(archive_url) as archive:
+            summary = crawl(archive, network.sources, CrawlSettings(
+                workers=8, policy=HttpPolicy(delay=DELAY, timeout=1, retries=1)),
+                clock=Later(3600))
+        assert (summary.failed, summary.failures) == (0, [])
+        assert network.elsewhere.paths == []
+        assert violations(network.request_times(), DELAY) == {}
+        for outlet in network.outlets:  # every article answered once over both runs
+            wanted = {f"/nieuws/{slug}": 1 for slug in expected_articles(outlet)
+                      if not (outlet is offsite and slug == "o5-bericht-2")}
+            assert served_once(outlet) == wanted, outlet.number
+        assert archived_articles(archive_url) == {
+            outlet.url(path): 1 for outlet in network.outlets for path in served_once(outlet)}
+        states = frontier(archive_url)
+        assert {url: state for url, state in states.items() if state[0] != "done"} == {
+            offsite.url("/nieuws/o5-bericht-2"): ("given_up", "redirect_off_site")}
+        with open_archive(archive_url) as archive, archive.engine.connect() as connection:
+            statuses = connection.execute(select(RUNS.c.exit_status).order_by(RUNS.c.id)).scalars()
+            assert list(statuses) == [1, 0]
