@@ -115,8 +115,9 @@ def results() -> Iterator[tuple[str, object]]:
                ROOT / "fixtures" / "seeds", ROOT.parent / "shared" / "seeds"]
     for folder in folders:
         for path in sorted(folder.glob("*")):
-            if path.suffix != ".json":
-                yield f"fixture {folder.name}/{path.name}", result(path.read_bytes(), path.suffix != ".txt")
+            if path.suffix != ".json":  # keyed on two folders: fixtures/seeds and shared/seeds hold the same names
+                key = f"fixture {folder.parent.name}/{folder.name}/{path.name}"
+                yield key, result(path.read_bytes(), path.suffix != ".txt")
     rng = random.Random(2026)
     for number in range(600):
         page = wire_page(rng, LAYOUTS[number % 4])
