@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from bs4.dammit import EncodingDetector
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from newsarchive.parse.encoding import codec_name, decode_bytes
+from newsarchive.parse.encoding import _declared_in_markup, _strip_byte_order_mark, codec_name, decode_bytes
 
 TEXT = "Noël zegt: “het café is dicht”"
 
@@ -164,3 +167,27 @@ def test_odd_bytes_never_raise(data: bytes) -> None:
 )
 def test_charset_labels_map_to_codecs_as_browsers_do(label: str | None, codec: str | None) -> None:
     assert codec_name(label) == codec
+
+
+# --- read as bs4 read them (the oracle: the decoding used it before) --------------------------
+
+MARKS = [b"", b"\xef\xbb\xbf", b"\xfe\xff", b"\xff\xfe", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xfe\xff\x00\x00",
+         b"\xff\xfe\x00", b"\xfe"]
+PIECES = [b"\x00", b"\xe9", b" ", b"\n", b"x" * 700, b"<", b">", b"?>", b"'", b'"', b"/", b";",
+          b"<?xml version='1.0' encoding='UTF-8'?>", b'<?xml encoding="iso-8859-2"', b"<meta charset=\"KOI8-R\">",
+          b"<META CHARSET=utf-8/>", b"<meta http-equiv=content-type content='text/html; charset=windows-1252'>",
+          b"< meta name=x charset = 'latin1' >", b"<meta", b"charset=", b"encoding=", b"<?"]
+DOCUMENTS = st.builds(lambda mark, padding, pieces: mark + b" " * padding + b"".join(pieces),
+                      st.sampled_from(MARKS), st.integers(0, 2100), st.lists(st.sampled_from(PIECES), max_size=8))
+
+
+@given(DOCUMENTS | st.binary(max_size=40))
+@example(b"\xff\xfe\x00\x00<p>")  # UTF-32LE, not UTF-16LE
+@example(b" " * 1000 + b"<?xml encoding='koi8-r'?>")  # past the first 1,024 bytes
+@example(b"<meta charset=koi8-r>" + b" " * 60_000)  # 5 % of the document: 3,000 bytes
+@example(b" " * 2030 + b"<meta charset=koi8-r>")  # ends past 2,048
+@example(b" " * 2020 + b"<meta charset=koi8-r>" + b" " * 60_000)
+def test_byte_order_marks_and_declared_charsets_are_read_as_bs4_reads_them(data: bytes) -> None:
+    assert _strip_byte_order_mark(data) == EncodingDetector.strip_byte_order_mark(data)
+    declared = EncodingDetector.find_declared_encoding(data, is_html=True) if b"<" in data else None
+    assert _declared_in_markup(data) == declared

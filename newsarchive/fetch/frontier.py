@@ -37,7 +37,15 @@ from sqlalchemy import (
 )
 
 from ..store.crawl_models import FrontierState, FrontierURL, UrlKind
-from ..store.db import among, in_bound_list, insert_ignoring, set_values, update_where, with_retries
+from ..store.db import (
+    among,
+    in_bound_list,
+    insert_ignoring,
+    read_with_retries,
+    set_values,
+    update_where,
+    with_retries,
+)
 from ..store.raw import RawCodec
 from ..store.responses import (
     BODY_COLUMNS,
@@ -146,6 +154,8 @@ MARK_DONE = (update(FRONTIER).where(FRONTIER.c.url == bindparam("done_url"))
                      page_id=bindparam("done_page", type_=FRONTIER.c.page_id.type),
                      kind=func.coalesce(bindparam("done_kind", type_=FRONTIER.c.kind.type),
                                         FRONTIER.c.kind)))
+GET_ENTRY = (select(*(FRONTIER.c[name] for name in ENTRY_COLUMNS))
+             .where(FRONTIER.c.url == bindparam("entry_url", type_=FRONTIER.c.url.type)))
 LINK_RESPONSE = (update(RESPONSES).where(RESPONSES.c.id == bindparam("done_response"))
                  .values(page_id=bindparam("done_page")))
 
@@ -213,11 +223,8 @@ class Frontier:
         return self._write(work)
 
     def get(self, url: str) -> FrontierEntry | None:
-        with self.engine.connect() as connection:
-            row = connection.execute(
-                select(*(FRONTIER.c[name] for name in ENTRY_COLUMNS))
-                .where(FRONTIER.c.url == url)
-            ).first()
+        row = read_with_retries(self.engine, lambda connection: connection.execute(
+            GET_ENTRY, {"entry_url": url}).first())
         return FrontierEntry(*row) if row else None
 
     @staticmethod
@@ -312,8 +319,8 @@ class Frontier:
         moment = now.timestamp()
         query = self._outlook_query(_Shape.of(work), include_leased)
         values = {**_values(work, now), "owner": owner, "horizon_end": moment + horizon}
-        with self.engine.connect() as connection:
-            earliest, count = connection.execute(query, values).one()
+        earliest, count = read_with_retries(
+            self.engine, lambda connection: connection.execute(query, values).one())
         if not count:
             return None
         if earliest is None:
@@ -358,12 +365,12 @@ class Frontier:
 
     def lease_owners(self) -> list[str]:
         """Who holds leases now (including ones that ran out)."""
-        with self.engine.connect() as connection:
-            return sorted(set(connection.execute(
-                select(FRONTIER.c.lease_owner).where(FRONTIER.c.lease_owner.is_not(None))
-                .distinct()).scalars()) | set(connection.execute(
-                    select(HOSTS.c.lease_owner).where(HOSTS.c.lease_owner.is_not(None))
-                    .distinct()).scalars()))
+        def read(connection: Connection) -> list[str]:
+            return sorted({owner for table in (FRONTIER, HOSTS) for owner in connection.execute(
+                select(table.c.lease_owner).where(table.c.lease_owner.is_not(None))
+                .distinct()).scalars()})
+
+        return read_with_retries(self.engine, read)
 
     def release(self, url: str, owner: str) -> None:
         """End our lease on a URL left as it was (its host is skipped this run)."""
@@ -488,14 +495,16 @@ class Frontier:
 
     def latest_response(self, url: str) -> StoredResponse | None:
         """The newest stored response of a URL (requested as `url`)."""
-        with self.engine.connect() as connection:
+        def read(connection: Connection) -> tuple[Any, bytes | None]:
             row = connection.execute(
                 select(RESPONSES.c.id, RESPONSES.c.url, RESPONSES.c.final_url, RESPONSES.c.headers,
                        RESPONSES.c.fetched_at, *BODY_COLUMNS).select_from(WITH_BODIES)
                 .where(RESPONSES.c.url == url, RESPONSES.c.status != 304)
                 .order_by(RESPONSES.c.fetched_at.desc(), RESPONSES.c.id.desc()).limit(1)
             ).first()
-            body = None if row is None else body_of(connection, self.codec, row)
+            return row, None if row is None else body_of(connection, self.codec, row)
+
+        row, body = read_with_retries(self.engine, read)
         if row is None or body is None:
             return None
         return StoredResponse(row.id, row.url, row.final_url, json.loads(row.headers), body,

@@ -21,7 +21,7 @@ from protego import Protego
 from sqlalchemy import ColumnElement, Connection, Engine, Table, Update, bindparam, case, or_, select, update
 
 from ..store.crawl_models import CrawlHost
-from ..store.db import insert_ignoring, set_values, update_where, with_retries
+from ..store.db import insert_ignoring, read_with_retries, set_values, update_where, with_retries
 from .robots import HostRules, robots_text
 from .settings import BackoffCurve
 
@@ -104,10 +104,9 @@ class Hosts:
         self.spread = spread
 
     def get(self, host: str) -> HostState | None:
-        with self.engine.connect() as connection:
-            row = connection.execute(
-                select(*(HOSTS.c[name] for name in HostState.__dataclass_fields__))
-                .where(HOSTS.c.host == host)).first()
+        row = read_with_retries(self.engine, lambda connection: connection.execute(
+            select(*(HOSTS.c[name] for name in HostState.__dataclass_fields__))
+            .where(HOSTS.c.host == host)).first())
         return HostState(*row) if row else None
 
     def lease(self, host: str, owner: str, moment: float, until: float) -> float | None:

@@ -24,7 +24,7 @@ from sqlalchemy import (
     event,
     update,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 
 T = TypeVar("T")
 
@@ -33,6 +33,10 @@ WRITE_ATTEMPTS = 8
 # SQLite says "database is locked" / "busy"; PostgreSQL 40P01 deadlock, 40001 serialization.
 CHUNK = 500  # bound parameters per IN list
 TRANSIENT_MARKERS = ("database is locked", "database is busy", "deadlock", "could not serialize")
+# A server connection unused this long is pinged before it is used again (pool_pre_ping pings
+# before every use: a round trip per transaction of a crawl, which checks out one for every
+# claim and write); one that breaks in steady use fails and is replaced, see retry_when_busy.
+IDLE_PING_SECONDS = 1.0
 
 
 class ArchiveError(Exception):
@@ -96,13 +100,34 @@ def make_engine(db: str, *, mode: str = "write") -> Engine:
     """
     url = database_url(db)
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url)
+        _ping_when_idle(engine)
+        return engine
     if mode in ("read", "immutable"):
         engine = create_engine(url, creator=_read_only_connector(sqlite_path(db) or "", mode == "immutable"))
     else:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     _configure_sqlite(engine, write=mode == "write")
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Before a pooled connection unused for IDLE_PING_SECONDS is used, ping it; a dead one
+    (the server restarted meanwhile) is replaced by a new connection."""
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("the connection was closed by the server") from exc
 
 
 def _read_only_connector(path: str, immutable: bool) -> Callable[[], Any]:
@@ -152,13 +177,20 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield connection
 
 
-def is_transient(exc: OperationalError) -> bool:
+def is_transient(exc: DBAPIError) -> bool:
+    """Worth another attempt: a busy database, a deadlock, or a connection the server closed
+    (SQLAlchemy has then replaced the pool's connections: the next attempt gets a new one)."""
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
     text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
     return any(marker in text for marker in TRANSIENT_MARKERS)
 
 
 def retry_when_busy(work: Callable[[], T]) -> T:
-    """`work()`, again on a busy database or a deadlock (bounded, with backoff and jitter).
+    """`work()`, again on a busy database, a deadlock or a lost connection (bounded, with
+    backoff and jitter).
 
     SQLite can answer "database is locked" without waiting out the busy timeout (switching a
     new file to WAL, a reader meeting a checkpoint), so the timeout alone is not enough.
@@ -166,7 +198,7 @@ def retry_when_busy(work: Callable[[], T]) -> T:
     for attempt in range(WRITE_ATTEMPTS):
         try:
             return work()
-        except OperationalError as exc:
+        except DBAPIError as exc:
             if not is_transient(exc) or attempt == WRITE_ATTEMPTS - 1:
                 raise
             time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
@@ -178,6 +210,16 @@ def with_retries(engine: Engine, work: Callable[[Connection], T]) -> T:
 
     def attempt() -> T:
         with write_transaction(engine) as connection:
+            return work(connection)
+
+    return retry_when_busy(attempt)
+
+
+def read_with_retries(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """`work` on a connection (no write transaction), again as `retry_when_busy` says."""
+
+    def attempt() -> T:
+        with engine.connect() as connection:
             return work(connection)
 
     return retry_when_busy(attempt)
