@@ -115,6 +115,28 @@ def test_503_with_a_superscript_retry_after_is_retried_after_the_usual_backoff(s
     assert clock.slept == [pytest.approx(0.01 + 0.5 * 0.01 / 2)]  # the back-off, not 2 s from `²`
 
 
+@pytest.mark.parametrize("retry_after, read, slept", [
+    ("Tue, 17 Mar 2026 11:00:00 GMT", None, 0.0125),  # an hour ago: the regular back-off
+    ("Tue, 17 Mar 2026 12:00:00 GMT", None, 0.0125),  # now: asks for no wait either
+    ("0", 0.0, 0.0125),  # not a retry at once
+    # two seconds ahead: as asked (and at the second attempt, 12:00:02, no more)
+    ("Tue, 17 Mar 2026 12:00:02 GMT", None, 2.0),
+])
+def test_a_retry_after_that_asks_for_no_wait_gets_the_regular_backoff(server, retry_after,
+                                                                      read, slept):
+    """The date is read on the injected clock (12:00); the back-off is 0.01 s and half its
+    jitter. `read`: the Retry-After of the last attempt."""
+    url = server.route("/drukte", response("503 Service Unavailable",
+                                           [f"Retry-After: {retry_after}"]))
+    clock = ManualClock(datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc))
+    with HttpClient(FAST, clock, spread=lambda: 0.5) as http:
+        result = http.get(url)
+    assert (result.status, result.reason) == (503, FailureReason.HTTP_STATUS)
+    assert result.retry_after == read
+    assert len(server.requested("/drukte")) == 2
+    assert clock.slept == [pytest.approx(slept)]
+
+
 def test_429_with_a_retry_after_of_twenty_digits_pauses_the_host_for_a_day(server, client):
     url = server.route("/druk", response("429 Too Many Requests",
                                          ["Retry-After: 99999999999999999999"]))

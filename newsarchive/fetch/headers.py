@@ -54,7 +54,8 @@ def parse_content_length(value: str | None) -> int | None:
 def parse_retry_after(value: str | None, now: datetime | None = None, *,
                       cap: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header: delta-seconds (ASCII digits) or an HTTP date,
-    never negative and at most `cap` when given; None when absent or unreadable."""
+    at most `cap` when given; None when absent, unreadable, or a date that is not in the future
+    (it asks for no wait: the server's clock or ours is off, and the regular back-off applies)."""
     if not value:
         return None
     value = value.strip(" \t")
@@ -69,7 +70,9 @@ def parse_retry_after(value: str | None, now: datetime | None = None, *,
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=timezone.utc)
         now = now or datetime.now(timezone.utc)
-        seconds_float = max(0.0, (moment - now).total_seconds())
+        seconds_float = (moment - now).total_seconds()
+        if seconds_float <= 0:
+            return None
     else:
         seconds_float = float(seconds)
     return seconds_float if cap is None else min(seconds_float, cap)

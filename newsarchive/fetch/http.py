@@ -354,10 +354,10 @@ class HttpClient:
         raise AssertionError("unreachable")
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return retry_after
+        """The wait before the next attempt: the regular back-off, or the server's Retry-After
+        when that is longer (`Retry-After: 0` does not make a retry at once)."""
         base = min(self.policy.backoff * 2**attempt, self.policy.backoff_cap)
-        return base + self.spread() * base / 2
+        return max(base + self.spread() * base / 2, retry_after or 0.0)
 
     def _get_once(self, url: str, current: str, headers: Mapping[str, str],
                   rules: _BodyRules, fetched_at: datetime) -> Response:
@@ -411,7 +411,7 @@ class HttpClient:
         if status in RETRY_STATUSES:
             raise StatusError(f"HTTP {status}", permanent=False, status=status,
                               retry_after=parse_retry_after(raw.headers.get("Retry-After"),
-                                                            cap=RETRY_AFTER_MAX))
+                                                            self.clock.now(), cap=RETRY_AFTER_MAX))
         if status == 304 or status in REDIRECT_STATUSES:
             return response
         if status != 200:
