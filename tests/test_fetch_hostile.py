@@ -191,6 +191,25 @@ def test_a_utf8_location_is_read_as_utf8_not_latin1(server, client):
     assert server.paths() == ["/oud", "/nieuws/caf%C3%A9"]
 
 
+@pytest.mark.parametrize("info, kept, notices", [
+    (b"kade\rContent-Length: 3", "kade Content-Length: 3", [Notice.CONTROL_IN_HEADER]),
+    (b"kade\0open", "kade open", [Notice.CONTROL_IN_HEADER]),
+    (b"kade open", "kade open", []),  # no control character: as it is
+])
+def test_a_bare_cr_or_nul_in_a_header_line_is_a_space_not_a_line_end(server, client, info, kept,
+                                                                      notices):
+    """RFC 9112 2.2: a bare CR does not end a header line (http.client's parser would read a
+    second Content-Length there, and the response would not frame); the line ends at CRLF or
+    LF, as before."""
+    body = b"<p>Kade</p>"
+    url = server.route("/kop", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Info: " + info
+                       + b"\r\nETag: \"v1\"\nContent-Length: %d\r\n\r\n" % len(body) + body)
+    result = client.get(url)
+    assert (result.ok, result.body, result.notices) == (True, body, notices)
+    assert (result.headers["x-info"], result.headers["etag"]) == (kept, '"v1"')
+    assert "content-length" in result.headers and result.headers["content-length"] == "11"
+
+
 def test_headers_are_read_as_utf8_where_valid_and_secrets_are_never_kept():
     kept = kept_headers([("ETag", '"café"'.encode().decode("latin-1")),
                          ("X-Naam", "caf\xe9"), ("Set-Cookie", "sessie=1"),

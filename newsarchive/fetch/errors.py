@@ -82,6 +82,8 @@ class Notice(str, enum.Enum):
     LOCATION_RAW_BYTES = "location_raw_bytes"  # non-UTF-8 bytes in Location, percent-encoded
     # more bytes than Content-Length: the body as declared is kept, the connection dropped
     BODY_LONGER_THAN_DECLARED = "body_longer_than_declared"
+    # a bare CR or a NUL inside a header line: replaced by a space (RFC 9112 2.2)
+    CONTROL_IN_HEADER = "control_in_header"
 
     def __str__(self) -> str:
         return self.value
@@ -99,6 +101,8 @@ NOTICE_TEXTS = {
                                "(percent-encoded, as browsers do)",
     Notice.BODY_LONGER_THAN_DECLARED: "the server sent more bytes than its Content-Length "
                                       "(the body as declared is kept, the connection dropped)",
+    Notice.CONTROL_IN_HEADER: "a header line holds a bare CR or a NUL (replaced by a space, "
+                              "RFC 9112 2.2: a CR does not end a header line)",
 }
 
 

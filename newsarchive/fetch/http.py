@@ -403,6 +403,8 @@ class HttpClient:
         self._keep_cookies(current, raw)
         response = Response(url, current, status, kept_headers(list(raw.headers.items())),
                             fetched_at=fetched_at)
+        if getattr(raw._original_response, "control_replaced", False):
+            response.notices.append(Notice.CONTROL_IN_HEADER)
         location = raw.headers.get("Location")
         if location is not None and status in REDIRECT_STATUSES:
             response.headers["location"], notice = decode_location(location)

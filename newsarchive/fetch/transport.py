@@ -20,6 +20,9 @@ urllib3 speaks HTTP; this module decides where it may connect and for how long:
 - Status line. `HTTP/1.x NNN reason` with three ASCII digits from 100 to 599; anything else is
   a malformed response (`http.client` accepts `٢٠٠`, since `int` does). At most
   `MAX_INFORMATIONAL` 1xx responses (100 Continue included) come before the real one.
+- Header lines. A bare CR (one not followed by LF) or a NUL inside a line of the head is
+  replaced by SP before the head is parsed (RFC 9112 2.2, RFC 9110 5.5): http.client's parser
+  would end a header line at a bare CR, so `X-A: 1<CR>Content-Length: 3` would add a field.
 - Chunk sizes. 1 to 16 hex digits (RFC 9112 7.1), an extension after `;`, a line of at most
   `MAX_CHUNK_LINE` bytes; `-5`, `+3`, `0x3` and `1_0` (which `int(line, 16)` reads) are a
   malformed response.
@@ -192,12 +195,46 @@ def current_attempt() -> Attempt:
     return attempt
 
 
+class _HeadLines:
+    """The response's stream while its head is read: a bare CR or a NUL inside a line is
+    replaced by SP (`replaced` says whether one was)."""
+
+    def __init__(self, fp: Any) -> None:
+        self._fp = fp
+        self.replaced = False
+
+    def readline(self, limit: int = -1) -> bytes:
+        line: bytes = self._fp.readline(limit)
+        end = len(line) - (2 if line.endswith(b"\r\n") else 1 if line.endswith(b"\n") else 0)
+        content = line[:end]
+        if b"\r" not in content and b"\0" not in content:
+            return line
+        self.replaced = True
+        return content.replace(b"\r", b" ").replace(b"\0", b" ") + line[end:]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fp, name)
+
+
 class StrictHTTPResponse(http.client.HTTPResponse):
-    """http.client's response with a strict status line, and a note of bytes left over after
-    a body whose Content-Length was reached (`extra_bytes`)."""
+    """http.client's response with a strict status line and head (see the module docstring),
+    and a note of bytes left over after a body whose Content-Length was reached
+    (`extra_bytes`)."""
 
     extra_bytes = False
     informational = 0  # 1xx responses read so far (http.client skips 100 Continue itself)
+    control_replaced = False  # a bare CR or a NUL in the head was replaced by SP
+
+    def begin(self) -> None:
+        if self.headers is not None:
+            return
+        fp, head = self.fp, _HeadLines(self.fp)
+        self.fp = head  # type: ignore[assignment]
+        try:
+            super().begin()
+        finally:
+            self.fp = fp
+            self.control_replaced = head.replaced
 
     def _read_status(self) -> tuple[str, int, str]:
         while self.informational < MAX_INFORMATIONAL:
