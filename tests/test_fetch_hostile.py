@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
-from hostile_server import HostileServer, page, response, trickle
+from hostile_server import KEEP_OPEN, HostileServer, page, response, trickle
 
 from newsarchive.fetch.clock import ManualClock
 from newsarchive.fetch.errors import FailureReason, Notice
@@ -240,10 +240,13 @@ def test_a_body_shorter_than_its_content_length_is_retried_and_recorded(server, 
 
 def test_a_body_longer_than_its_content_length_is_kept_as_declared_with_a_notice(server, client):
     url = server.route("/lang", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                                b"Content-Length: 12\r\n\r\n<p>Kade</p>\nEN NOG MEER BYTES")
+                                b"Content-Length: 12\r\n\r\n<p>Kade</p>\nEN NOG MEER BYTES", KEEP_OPEN)
+    server.route("/daarna", *page(HTML))
     result = client.get(url)
     assert result.ok and result.body == b"<p>Kade</p>\n"
     assert result.notices == [Notice.BODY_LONGER_THAN_DECLARED]
+    assert client.get(server.url("/daarna")).ok  # asked on a new connection: the old one closed
+    assert [(hit.path, hit.connection) for hit in server.hits] == [("/lang", 1), ("/daarna", 2)]
 
 
 def test_a_redirect_without_location_is_a_recorded_failure(server, client):
@@ -504,6 +507,35 @@ def test_a_chunk_size_that_is_not_hex_digits_is_a_malformed_response(server, cli
     assert (result.reason, result.error) == (
         FailureReason.PROTOCOL, f"malformed response: invalid chunk size {shown!r}")
     assert seconds < 5.0  # at once, not at the deadline (generous: a loaded machine)
+
+
+@pytest.mark.parametrize("length, notices, connections", [
+    (b"Content-Length: 3\r\n", [Notice.LENGTH_WITH_CHUNKED], [1, 2]),  # framed two ways: hang up
+    (b"", [], [1, 1]),  # chunked alone: the connection is kept for the next request
+])
+def test_chunked_with_a_content_length_is_read_as_chunked_and_the_connection_closed(
+        server, client, length, notices, connections):
+    """RFC 9112 6.1 and 6.3: Transfer-Encoding overrides Content-Length, and the connection is
+    closed after such a response (the server stays open for another request on it)."""
+    url = server.route("/beide", CHUNKED[:-2] + length + b"\r\n", *chunked(b"<p>Kade", b"</p>"),
+                       b"0\r\n\r\n", KEEP_OPEN)
+    server.route("/daarna", *page(HTML))
+    first = client.get(url)
+    assert (first.ok, first.body, first.notices) == (True, b"<p>Kade</p>", notices)
+    assert client.get(server.url("/daarna")).ok
+    assert [(hit.path, hit.connection) for hit in server.hits] == [
+        ("/beide", connections[0]), ("/daarna", connections[1])]
+
+
+@pytest.mark.parametrize("coding", ["gzip", "gzip, chunked", "chunked, chunked", "identity"])
+def test_a_transfer_coding_other_than_chunked_is_a_bad_header(server, client, coding):
+    """We ask for no transfer coding: another cannot be framed (or decoded) as sent."""
+    url = server.route("/te", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: "
+                       + coding.encode() + b"\r\nContent-Length: 5\r\n\r\n5\r\nKade!\r\n0\r\n\r\n")
+    result = client.get(url)
+    assert (result.reason, result.permanent, result.body) == (FailureReason.BAD_HEADER, True, None)
+    assert result.error == f"Transfer-Encoding {coding!r} is not chunked"
+    assert len(server.requested("/te")) == 1
 
 
 def test_a_body_cut_off_inside_a_chunk_is_too_short(server, client):

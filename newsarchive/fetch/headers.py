@@ -51,6 +51,17 @@ def parse_content_length(value: str | None) -> int | None:
     return length
 
 
+def is_chunked(value: str | None) -> bool:
+    """Transfer-Encoding: `chunked` (any case), or none (False). Raises ValueError for any other
+    coding: we ask for none (no TE header), so a response in one cannot be framed or decoded
+    (urllib3 would read `gzip, chunked` as chunks and keep the gzip, `gzip` by its length)."""
+    if value is None:
+        return False
+    if value.strip(" \t").lower() != "chunked":
+        raise ValueError(f"Transfer-Encoding {shown(value)!r} is not chunked")
+    return True
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None, *,
                       cap: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header: delta-seconds (ASCII digits) or an HTTP date,

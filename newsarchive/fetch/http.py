@@ -58,7 +58,14 @@ from .errors import (
     TLSFailed,
     URLRefused,
 )
-from .headers import decode_location, kept_headers, parse_content_length, parse_retry_after, shown
+from .headers import (
+    decode_location,
+    is_chunked,
+    kept_headers,
+    parse_content_length,
+    parse_retry_after,
+    shown,
+)
 from .transport import Transport
 
 __all__ = ["HttpClient", "HttpPolicy", "Response", "HostClock", "parse_retry_after",
@@ -458,13 +465,18 @@ def _basic_auth(credentials: Credentials) -> str:
 
 def _read_body(raw: Any, rules: _BodyRules, response: Response) -> bytes:
     """The body, decoded (gzip), at most `rules.max_bytes` (refused when longer, or cut there
-    when `rules.truncate`); Content-Length read strictly."""
+    when `rules.truncate`); Content-Length and Transfer-Encoding read strictly. Chunked with a
+    Content-Length is read as chunked (RFC 9112 6.3), with a notice."""
     status, max_bytes = raw.status, rules.max_bytes
     try:
         declared = parse_content_length(raw.headers.get("Content-Length"))
+        chunked = is_chunked(raw.headers.get("Transfer-Encoding"))
     except ValueError as exc:
         raise ProtocolViolation(str(exc), reason=FailureReason.BAD_HEADER, permanent=True,
                                 status=status) from exc
+    if chunked and raw.framed_twice:  # the connection is closed after it (transport.py)
+        response.notices.append(Notice.LENGTH_WITH_CHUNKED)
+        declared = None
     if declared is not None and declared > max_bytes and not rules.truncate:
         raise ResponseRefused(f"body of {declared} bytes is over the {max_bytes} byte cap",
                               status=status)
@@ -477,10 +489,8 @@ def _read_body(raw: Any, rules: _BodyRules, response: Response) -> bytes:
             chunks.append(chunk[:len(chunk) - (size - max_bytes)])
             return b"".join(chunks)  # the rest is unread: _finish closes the connection
         chunks.append(chunk)
-    if getattr(raw._original_response, "extra_bytes", False):
+    if getattr(raw._original_response, "extra_bytes", False):  # the connection is closed
         response.notices.append(Notice.BODY_LONGER_THAN_DECLARED)
-        if raw.connection is not None:  # what follows is not the next response: hang up
-            raw.connection.close()
     return b"".join(chunks)
 
 

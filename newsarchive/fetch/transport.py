@@ -23,6 +23,8 @@ urllib3 speaks HTTP; this module decides where it may connect and for how long:
 - Header lines. A bare CR (one not followed by LF) or a NUL inside a line of the head is
   replaced by SP before the head is parsed (RFC 9112 2.2, RFC 9110 5.5): http.client's parser
   would end a header line at a bare CR, so `X-A: 1<CR>Content-Length: 3` would add a field.
+- Framing. After a response that is chunked and has a Content-Length (RFC 9112 6.1), or
+  one whose body is longer than its Content-Length, the connection is closed, not kept.
 - Chunk sizes. 1 to 16 hex digits (RFC 9112 7.1), an extension after `;`, a line of at most
   `MAX_CHUNK_LINE` bytes; `-5`, `+3`, `0x3` and `1_0` (which `int(line, 16)` reads) are a
   malformed response.
@@ -262,7 +264,21 @@ class StrictHTTPResponse(http.client.HTTPResponse):
 
 
 class StrictChunks(urllib3.response.HTTPResponse):
-    """urllib3's response with chunk sizes read strictly (see the module docstring)."""
+    """urllib3's response with chunk sizes read strictly (see the module docstring), whose
+    connection is closed, not kept, after a response framed two ways."""
+
+    @property
+    def framed_twice(self) -> bool:
+        """Chunked and a Content-Length (read as chunked, RFC 9112 6.3)."""
+        return bool(self.chunked) and self.headers.get("Content-Length") is not None
+
+    def release_conn(self) -> None:
+        """Back to the pool; closed first when what follows on it may be no response: after a
+        body framed two ways (RFC 9112 6.1) or one longer than its Content-Length."""
+        if self._connection is not None and (self.framed_twice or getattr(
+                self._original_response, "extra_bytes", False)):
+            self._connection.close()
+        super().release_conn()
 
     def _update_chunk_length(self) -> None:
         if self.chunk_left is not None:
