@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
-
 class _KeepOpen:
     """The last step of a script after which the connection stays open for the next request."""
 
