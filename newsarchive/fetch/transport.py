@@ -231,7 +231,7 @@ class StrictHTTPResponse(http.client.HTTPResponse):
         if self.headers is not None:
             return
         fp, head = self.fp, _HeadLines(self.fp)
-        self.fp = head  # type: ignore[assignment]
+        self.fp = head
         try:
             super().begin()
         finally:
