@@ -9,6 +9,7 @@ trickled a byte at a time, redirects off the site.
 from __future__ import annotations
 
 import base64
+import http.cookiejar
 import socket
 import threading
 import time
@@ -27,7 +28,7 @@ from newsarchive.fetch.headers import (
     parse_digits,
     parse_retry_after,
 )
-from newsarchive.fetch.http import HttpClient, HttpPolicy
+from newsarchive.fetch.http import BoundedCookieJar, HttpClient, HttpPolicy
 from newsarchive.fetch.robots import Robots, robots_text
 from newsarchive.fetch.transport import address_kind, names_loopback
 
@@ -226,6 +227,40 @@ def test_set_cookie_is_used_for_the_run_but_not_kept_with_the_response(server, c
     assert result.ok and "set-cookie" not in result.headers
     (second,) = server.requested("/nieuws/a")
     assert second.headers["cookie"] == "toestemming=ja"
+
+
+def test_a_host_keeps_at_most_fifty_cookies(server, client):
+    """Sixty cookies in one answer: the first fifty are kept (and sent), the rest dropped; a
+    kept cookie set again is replaced even at the bound."""
+    cookies = [f"Set-Cookie: c{n:02d}=v; Path=/" for n in range(60)]
+    url = server.route("/koek", response("302 Found", ["Location: /nieuws/a", *cookies]))
+    server.route("/nieuws/a", *page(HTML, "Set-Cookie: c00=nieuw; Path=/",
+                                    "Set-Cookie: c99=te-veel; Path=/"))
+    assert client.get(url).ok
+    client.get(server.url("/nieuws/a"))
+    first, second = server.requested("/nieuws/a")
+    assert first.headers["cookie"] == "; ".join(f"c{n:02d}=v" for n in range(50))
+    assert second.headers["cookie"] == "; ".join(["c00=nieuw"] + [f"c{n:02d}=v" for n in range(1, 50)])
+    assert len(client.cookies) == 50
+
+
+def test_a_cookie_of_more_than_4096_bytes_is_dropped(server, client):
+    """4096 bytes of name and value are kept, 4097 dropped."""
+    url = server.route("/groot", *page(HTML, "Set-Cookie: g" + "x" * 4094 + "=1; Path=/",
+                                       "Set-Cookie: h" + "x" * 4095 + "=1; Path=/"))
+    assert client.get(url).ok and client.get(url).ok
+    assert server.requested("/groot")[1].headers["cookie"] == "g" + "x" * 4094 + "=1"
+
+
+def test_the_cookies_of_a_run_are_at_most_3000():
+    jar = BoundedCookieJar()
+    for host in range(61):
+        for n in range(50):
+            jar.set_cookie(http.cookiejar.Cookie(
+                0, f"c{n}", "v", None, False, f"h{host}.example", False, False, "/", True,
+                False, None, False, None, None, {}))
+    assert len(jar) == 3000  # 60 hosts of 50; the 61st gets none
+    assert {cookie.domain for cookie in jar} == {f"h{host}.example" for host in range(60)}
 
 
 # --- bodies that do not match their Content-Length ---------------------------------------

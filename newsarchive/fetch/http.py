@@ -9,8 +9,8 @@ may take is `transport.py`; how a header is read is `headers.py`.
 Redirects follow the rules of links (`urls.same_site`): the same host and port, or another
 host of the same site by the public suffix list; http and https only; never a URL carrying
 credentials. The credentials of a URL (`Credentials`) are sent to that URL only, not to any
-redirect. Cookies live in memory for the run; `Set-Cookie`, `Authorization` and `Proxy-*`
-headers are never kept with a response.
+redirect. Cookies live in memory for the run, bounded (`BoundedCookieJar`); `Set-Cookie`,
+`Authorization` and `Proxy-*` headers are never kept with a response.
 """
 
 from __future__ import annotations
@@ -158,6 +158,30 @@ class Response:
         return charset_of(self.headers.get("content-type"))
 
 
+class BoundedCookieJar(http.cookiejar.CookieJar):
+    """The run's cookies, bounded as RFC 6265 6.1 lets a client bound them, so a server cannot
+    grow them without end: a cookie (name and value) of at most `MAX_BYTES`, at most
+    `PER_DOMAIN` per domain and `TOTAL` in all. A new cookie over a bound is dropped (those
+    kept stay: a consent wall's comes first); one replacing a kept cookie always counts."""
+
+    MAX_BYTES = 4096
+    PER_DOMAIN = 50
+    TOTAL = 3000
+
+    def set_cookie(self, cookie: http.cookiejar.Cookie) -> None:
+        if len(cookie.name) + len(cookie.value or "") > self.MAX_BYTES:
+            return
+        with self._cookies_lock:  # type: ignore[attr-defined]
+            domains = self._cookies  # type: ignore[attr-defined]  # domain -> path -> name
+            paths = domains.get(cookie.domain, {})
+            if cookie.name not in paths.get(cookie.path, {}) and (
+                    sum(map(len, paths.values())) >= self.PER_DOMAIN
+                    or sum(len(names) for by_path in domains.values()
+                           for names in by_path.values()) >= self.TOTAL):
+                return
+            super().set_cookie(cookie)
+
+
 class HostClock:
     """Spaces requests to each host on the injected clock: one is sent at least the host's
     delay (and `margin`) after the previous one was sent, whatever the server's latency (how
@@ -249,7 +273,7 @@ class HttpClient:
         self.spread = spread
         self.transport = Transport(monotonic=self.clock.monotonic,
                                    ca_certs=self.policy.ca_certs)
-        self.cookies = http.cookiejar.CookieJar()
+        self.cookies = BoundedCookieJar()
         self.headers = {
             "User-Agent": user_agent(self.policy.contact),
             "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
