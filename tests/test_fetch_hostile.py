@@ -470,6 +470,57 @@ def test_a_host_name_that_resolves_to_loopback_is_refused_after_resolution(serve
     assert server.hits == []
 
 
+class Resolver:
+    """A name server that answers as a test says, and logs the names it was asked: the seam
+    of DNS rebinding (a name that resolves to an address it should not)."""
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+        self.asked: list[str] = []
+
+    def __call__(self, host: str, port: int) -> list[tuple]:
+        self.asked.append(host)
+        address = self.answers[host]
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (address, port))]
+
+
+@pytest.mark.parametrize("address, kind", [
+    ("127.0.0.1", "loopback"), ("::1", "loopback"), ("10.1.2.3", "private"),
+    ("169.254.169.254", "link-local"), ("::ffff:127.0.0.1", "loopback"),
+])
+def test_a_name_that_resolves_to_a_refused_address_is_never_connected_to(server, address, kind):
+    """Not a loopback name, so no address but a global one is allowed: refused at connect."""
+    resolve = Resolver({"nieuws.test": address})
+    server.route("/", *page(HTML))
+    with HttpClient(FAST, resolve=resolve) as http:
+        result = http.get(f"http://nieuws.test:{server.port}/")
+    assert (result.reason, result.permanent) == (FailureReason.ADDRESS_REFUSED, True)
+    assert result.error == f"nieuws.test is at {address}, a {kind} address: not fetched"
+    assert resolve.asked == ["nieuws.test"] and server.hits == []
+
+
+@pytest.mark.parametrize("address, kind", [("10.1.2.3", "private"),
+                                           ("169.254.169.254", "link-local")])
+def test_every_hop_is_checked_after_resolution(server, address, kind):
+    """A loopback source may reach loopback, and nothing else: `localhost` answering with
+    another address (rebinding between the hops) is refused for the redirect and for
+    robots.txt, and the name is looked up again for each."""
+    resolve = Resolver({"localhost": "127.0.0.1"})
+    server.route("/oud", response("302 Found", [f"Location: http://localhost:{server.port}/a"]))
+    server.route("/a", *page(HTML))
+    with HttpClient(FAST, resolve=resolve) as http:
+        assert http.get(server.url("/oud")).ok  # localhost at 127.0.0.1: allowed
+        resolve.answers["localhost"] = address
+        result = http.get(server.url("/oud"))
+        rules = Robots(http).rules_for(f"http://localhost:{server.port}/a")
+    assert (result.reason, result.error) == (
+        FailureReason.ADDRESS_REFUSED, f"localhost is at {address}, a {kind} address: not fetched")
+    assert rules.unreachable == f"robots.txt unavailable (localhost is at {address}, a {kind} address: not fetched)"
+    assert resolve.asked == ["localhost"] * 3
+    assert server.paths() == ["/oud", "/a", "/oud"]
+
+
 # --- credentials -------------------------------------------------------------------------
 def test_credentials_of_a_url_go_to_that_url_only(server, client):
     url = server.route("/afgeschermd", response("302 Found", ["Location: /nieuws/a"]))

@@ -66,7 +66,7 @@ from .headers import (
     parse_retry_after,
     shown,
 )
-from .transport import Transport
+from .transport import Resolver, Transport, system_resolver
 
 __all__ = ["HttpClient", "HttpPolicy", "Response", "HostClock", "parse_retry_after",
            "user_agent"]
@@ -263,16 +263,18 @@ class HttpClient:
 
     `clock` (injected in tests) is the clock of everything that waits: the spacing of requests
     to a host (`spacing`), the back-off between attempts, the deadlines, the `fetched_at` of a
-    response; `spread` draws the back-off's jitter in [0, 1)."""
+    response; `spread` draws the back-off's jitter in [0, 1); `resolve` looks host names up
+    (the system's resolver; a seam for tests)."""
 
     def __init__(self, policy: HttpPolicy | None = None, clock: Clock | None = None, *,
-                 spread: Callable[[], float] = random.random) -> None:
+                 spread: Callable[[], float] = random.random,
+                 resolve: Resolver = system_resolver) -> None:
         self.policy = policy or HttpPolicy()
         self.clock: Clock = clock or SystemClock()
         self.spacing = HostClock(self.clock, self.policy.delay_margin)
         self.spread = spread
         self.transport = Transport(monotonic=self.clock.monotonic,
-                                   ca_certs=self.policy.ca_certs)
+                                   ca_certs=self.policy.ca_certs, resolve=resolve)
         self.cookies = BoundedCookieJar()
         self.headers = {
             "User-Agent": user_agent(self.policy.contact),

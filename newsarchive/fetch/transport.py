@@ -57,6 +57,12 @@ MAX_INFORMATIONAL = 10  # 1xx responses skipped before the real one, at most
 CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 MAX_CHUNK_LINE = 4096  # a chunk-size line, extensions included
 _resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsarchive-dns")
+# host, port -> getaddrinfo's (family, type, proto, canonname, address) tuples: a seam for tests
+Resolver = Callable[[str, int], list[tuple[Any, ...]]]
+
+
+def system_resolver(host: str, port: int) -> list[tuple[Any, ...]]:
+    return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
 _local = threading.local()
 
 
@@ -88,8 +94,9 @@ class Attempt:
     """One attempt at one URL: its deadline, the sockets it uses, where it may connect."""
 
     def __init__(self, host: str, timeout: float, connect_timeout: float,
-                 monotonic: Callable[[], float]) -> None:
+                 monotonic: Callable[[], float], resolve: Resolver = system_resolver) -> None:
         self.timeout = timeout
+        self.resolve = resolve
         self.connect_timeout = connect_timeout
         self.loopback_allowed = names_loopback(host)
         self.expires = monotonic() + timeout
@@ -379,7 +386,7 @@ def _resolve(connection: Any, host: str, port: int, attempt: Attempt) -> list[An
     try:
         if literal:
             return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        lookup = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+        lookup = _resolver.submit(attempt.resolve, host, port)
         return lookup.result(timeout=max(attempt.remaining(), 0.001))
     except socket.gaierror as exc:
         raise NameResolutionError(host, connection, exc) from exc
@@ -417,8 +424,9 @@ class Transport:
     """A urllib3 pool of guarded connections, and the watchdog of their deadlines."""
 
     def __init__(self, *, pool_size: int = 4, monotonic: Callable[[], float] = time.monotonic,
-                 ca_certs: str | None = None) -> None:
+                 ca_certs: str | None = None, resolve: Resolver = system_resolver) -> None:
         self.monotonic = monotonic
+        self.resolve = resolve
         self.pools = urllib3.PoolManager(num_pools=64, maxsize=pool_size,
                                          ca_certs=ca_certs or default_ca_certs())
         self.pools.pool_classes_by_scheme = {
@@ -429,7 +437,7 @@ class Transport:
     @contextmanager
     def attempt(self, host: str, timeout: float, connect_timeout: float) -> Iterator[Attempt]:
         """The scope of one attempt: connections opened in it obey its deadline and checks."""
-        attempt = Attempt(host, timeout, connect_timeout, self.monotonic)
+        attempt = Attempt(host, timeout, connect_timeout, self.monotonic, self.resolve)
         _local.attempt = attempt
         try:
             with self.watchdog.guard(attempt):
