@@ -1,9 +1,11 @@
 """A hostile HTTP server on loopback, on raw sockets: it sends exactly the bytes a test scripts.
 
 A route is a script of steps: `bytes` are sent as they are, a `float` pauses that many seconds
-(`trickle` spreads bytes out one at a time). Every request is logged with its raw head, so a
-test can assert what was (and was not) asked, with which headers. After its script the server
-hangs up. A path without a route gets a 404; `/robots.txt` too unless a test routes it.
+(`trickle` spreads bytes out one at a time). Every request is logged with its raw head and the
+number of the connection it came on, so a test can assert what was (and was not) asked, with
+which headers, on which connection. After its script the server hangs up, unless the script
+ends with `KEEP_OPEN`: then it reads the next request on the same connection. A path without a
+route gets a 404; `/robots.txt` too unless a test routes it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-Step = bytes | float
+
+class _KeepOpen:
+    """The last step of a script after which the connection stays open for the next request."""
+
+
+KEEP_OPEN = _KeepOpen()
+Step = bytes | float | _KeepOpen
 
 
 @dataclass
@@ -23,6 +31,7 @@ class Hit:
     headers: dict[str, str]  # names in lower case
     head: bytes  # the request line and headers as received
     at: float  # time.monotonic() on arrival
+    connection: int = 0  # 1, 2, ...: the connection it came on, in the order they were accepted
 
 
 def response(status: str = "200 OK", headers: Iterable[str | bytes] = (),
@@ -59,6 +68,7 @@ class HostileServer:
     _listener: socket.socket | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _closed: bool = False
+    _accepted: int = 0
 
     def start(self) -> HostileServer:
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -112,34 +122,43 @@ class HostileServer:
                 connection, _ = self._listener.accept()
             except OSError:
                 return
-            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+            with self._lock:
+                self._accepted += 1
+                number = self._accepted
+            threading.Thread(target=self._serve, args=(connection, number), daemon=True).start()
 
-    def _serve(self, connection: socket.socket) -> None:
+    def _serve(self, connection: socket.socket, number: int) -> None:
         with connection:
             connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             connection.settimeout(10)
-            head = self._read_head(connection)
-            if head is None:
-                return
-            request_line, *header_lines = head.decode("latin-1").split("\r\n")
-            parts = request_line.split(" ")
-            path = parts[1] if len(parts) > 1 else ""
-            headers = {}
-            for line in header_lines:
-                name, _, value = line.partition(":")
-                headers[name.strip().lower()] = value.strip()
-            with self._lock:
-                self.hits.append(Hit(path, headers, head, time.monotonic()))
-            steps = self.routes.get(path, [response("404 Not Found", ["Content-Type: text/plain"],
-                                                    b"niet gevonden")])
-            try:
-                for step in steps:
-                    if isinstance(step, float):
-                        time.sleep(step)
-                    else:
-                        connection.sendall(step)
-            except OSError:
-                return  # the client hung up (a deadline, a cap): as it should
+            while self._answer(connection, number):
+                pass
+
+    def _answer(self, connection: socket.socket, number: int) -> bool:
+        """Read one request and play its script; whether to read another on the connection."""
+        head = self._read_head(connection)
+        if head is None:
+            return False
+        request_line, *header_lines = head.decode("latin-1").split("\r\n")
+        parts = request_line.split(" ")
+        path = parts[1] if len(parts) > 1 else ""
+        headers = {}
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        with self._lock:
+            self.hits.append(Hit(path, headers, head, time.monotonic(), number))
+        steps = self.routes.get(path, [response("404 Not Found", ["Content-Type: text/plain"],
+                                                b"niet gevonden")])
+        try:
+            for step in steps:
+                if isinstance(step, float):
+                    time.sleep(step)
+                elif isinstance(step, bytes):
+                    connection.sendall(step)
+        except OSError:
+            return False  # the client hung up (a deadline, a cap): as it should
+        return bool(steps) and steps[-1] is KEEP_OPEN
 
     @staticmethod
     def _read_head(connection: socket.socket) -> bytes | None:

@@ -9,6 +9,7 @@ trickled a byte at a time, redirects off the site.
 from __future__ import annotations
 
 import base64
+import http.cookiejar
 import socket
 import threading
 import time
@@ -16,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
-from hostile_server import HostileServer, page, response, trickle
+from hostile_server import KEEP_OPEN, HostileServer, page, response, trickle
 
 from newsarchive.fetch.clock import ManualClock
 from newsarchive.fetch.errors import FailureReason, Notice
@@ -27,7 +28,7 @@ from newsarchive.fetch.headers import (
     parse_digits,
     parse_retry_after,
 )
-from newsarchive.fetch.http import HttpClient, HttpPolicy
+from newsarchive.fetch.http import BoundedCookieJar, HttpClient, HttpPolicy
 from newsarchive.fetch.robots import Robots, robots_text
 from newsarchive.fetch.transport import address_kind, names_loopback
 
@@ -115,6 +116,28 @@ def test_503_with_a_superscript_retry_after_is_retried_after_the_usual_backoff(s
     assert clock.slept == [pytest.approx(0.01 + 0.5 * 0.01 / 2)]  # the back-off, not 2 s from `²`
 
 
+@pytest.mark.parametrize("retry_after, read, slept", [
+    ("Tue, 17 Mar 2026 11:00:00 GMT", None, 0.0125),  # an hour ago: the regular back-off
+    ("Tue, 17 Mar 2026 12:00:00 GMT", None, 0.0125),  # now: asks for no wait either
+    ("0", 0.0, 0.0125),  # not a retry at once
+    # two seconds ahead: as asked (and at the second attempt, 12:00:02, no more)
+    ("Tue, 17 Mar 2026 12:00:02 GMT", None, 2.0),
+])
+def test_a_retry_after_that_asks_for_no_wait_gets_the_regular_backoff(server, retry_after,
+                                                                      read, slept):
+    """The date is read on the injected clock (12:00); the back-off is 0.01 s and half its
+    jitter. `read`: the Retry-After of the last attempt."""
+    url = server.route("/drukte", response("503 Service Unavailable",
+                                           [f"Retry-After: {retry_after}"]))
+    clock = ManualClock(datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc))
+    with HttpClient(FAST, clock, spread=lambda: 0.5) as http:
+        result = http.get(url)
+    assert (result.status, result.reason) == (503, FailureReason.HTTP_STATUS)
+    assert result.retry_after == read
+    assert len(server.requested("/drukte")) == 2
+    assert clock.slept == [pytest.approx(slept)]
+
+
 def test_429_with_a_retry_after_of_twenty_digits_pauses_the_host_for_a_day(server, client):
     url = server.route("/druk", response("429 Too Many Requests",
                                          ["Retry-After: 99999999999999999999"]))
@@ -169,6 +192,25 @@ def test_a_utf8_location_is_read_as_utf8_not_latin1(server, client):
     assert server.paths() == ["/oud", "/nieuws/caf%C3%A9"]
 
 
+@pytest.mark.parametrize("info, kept, notices", [
+    (b"kade\rContent-Length: 3", "kade Content-Length: 3", [Notice.CONTROL_IN_HEADER]),
+    (b"kade\0open", "kade open", [Notice.CONTROL_IN_HEADER]),
+    (b"kade open", "kade open", []),  # no control character: as it is
+])
+def test_a_bare_cr_or_nul_in_a_header_line_is_a_space_not_a_line_end(server, client, info, kept,
+                                                                      notices):
+    """RFC 9112 2.2: a bare CR does not end a header line (http.client's parser would read a
+    second Content-Length there, and the response would not frame); the line ends at CRLF or
+    LF, as before."""
+    body = b"<p>Kade</p>"
+    url = server.route("/kop", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Info: " + info
+                       + b"\r\nETag: \"v1\"\nContent-Length: %d\r\n\r\n" % len(body) + body)
+    result = client.get(url)
+    assert (result.ok, result.body, result.notices) == (True, body, notices)
+    assert (result.headers["x-info"], result.headers["etag"]) == (kept, '"v1"')
+    assert "content-length" in result.headers and result.headers["content-length"] == "11"
+
+
 def test_headers_are_read_as_utf8_where_valid_and_secrets_are_never_kept():
     kept = kept_headers([("ETag", '"café"'.encode().decode("latin-1")),
                          ("X-Naam", "caf\xe9"), ("Set-Cookie", "sessie=1"),
@@ -187,6 +229,40 @@ def test_set_cookie_is_used_for_the_run_but_not_kept_with_the_response(server, c
     assert second.headers["cookie"] == "toestemming=ja"
 
 
+def test_a_host_keeps_at_most_fifty_cookies(server, client):
+    """Sixty cookies in one answer: the first fifty are kept (and sent), the rest dropped; a
+    kept cookie set again is replaced even at the bound."""
+    cookies = [f"Set-Cookie: c{n:02d}=v; Path=/" for n in range(60)]
+    url = server.route("/koek", response("302 Found", ["Location: /nieuws/a", *cookies]))
+    server.route("/nieuws/a", *page(HTML, "Set-Cookie: c00=nieuw; Path=/",
+                                    "Set-Cookie: c99=te-veel; Path=/"))
+    assert client.get(url).ok
+    client.get(server.url("/nieuws/a"))
+    first, second = server.requested("/nieuws/a")
+    assert first.headers["cookie"] == "; ".join(f"c{n:02d}=v" for n in range(50))
+    assert second.headers["cookie"] == "; ".join(["c00=nieuw"] + [f"c{n:02d}=v" for n in range(1, 50)])
+    assert len(client.cookies) == 50
+
+
+def test_a_cookie_of_more_than_4096_bytes_is_dropped(server, client):
+    """4096 bytes of name and value are kept, 4097 dropped."""
+    url = server.route("/groot", *page(HTML, "Set-Cookie: g" + "x" * 4094 + "=1; Path=/",
+                                       "Set-Cookie: h" + "x" * 4095 + "=1; Path=/"))
+    assert client.get(url).ok and client.get(url).ok
+    assert server.requested("/groot")[1].headers["cookie"] == "g" + "x" * 4094 + "=1"
+
+
+def test_the_cookies_of_a_run_are_at_most_3000():
+    jar = BoundedCookieJar()
+    for host in range(61):
+        for n in range(50):
+            jar.set_cookie(http.cookiejar.Cookie(
+                0, f"c{n}", "v", None, False, f"h{host}.example", False, False, "/", True,
+                False, None, False, None, None, {}))
+    assert len(jar) == 3000  # 60 hosts of 50; the 61st gets none
+    assert {cookie.domain for cookie in jar} == {f"h{host}.example" for host in range(60)}
+
+
 # --- bodies that do not match their Content-Length ---------------------------------------
 def test_a_body_shorter_than_its_content_length_is_retried_and_recorded(server, client):
     url = server.route("/kort", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
@@ -199,10 +275,13 @@ def test_a_body_shorter_than_its_content_length_is_retried_and_recorded(server, 
 
 def test_a_body_longer_than_its_content_length_is_kept_as_declared_with_a_notice(server, client):
     url = server.route("/lang", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                                b"Content-Length: 12\r\n\r\n<p>Kade</p>\nEN NOG MEER BYTES")
+                                b"Content-Length: 12\r\n\r\n<p>Kade</p>\nEN NOG MEER BYTES", KEEP_OPEN)
+    server.route("/daarna", *page(HTML))
     result = client.get(url)
     assert result.ok and result.body == b"<p>Kade</p>\n"
     assert result.notices == [Notice.BODY_LONGER_THAN_DECLARED]
+    assert client.get(server.url("/daarna")).ok  # asked on a new connection: the old one closed
+    assert [(hit.path, hit.connection) for hit in server.hits] == [("/lang", 1), ("/daarna", 2)]
 
 
 def test_a_redirect_without_location_is_a_recorded_failure(server, client):
@@ -391,6 +470,57 @@ def test_a_host_name_that_resolves_to_loopback_is_refused_after_resolution(serve
     assert server.hits == []
 
 
+class Resolver:
+    """A name server that answers as a test says, and logs the names it was asked: the seam
+    of DNS rebinding (a name that resolves to an address it should not)."""
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+        self.asked: list[str] = []
+
+    def __call__(self, host: str, port: int) -> list[tuple]:
+        self.asked.append(host)
+        address = self.answers[host]
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (address, port))]
+
+
+@pytest.mark.parametrize("address, kind", [
+    ("127.0.0.1", "loopback"), ("::1", "loopback"), ("10.1.2.3", "private"),
+    ("169.254.169.254", "link-local"), ("::ffff:127.0.0.1", "loopback"),
+])
+def test_a_name_that_resolves_to_a_refused_address_is_never_connected_to(server, address, kind):
+    """Not a loopback name, so no address but a global one is allowed: refused at connect."""
+    resolve = Resolver({"nieuws.test": address})
+    server.route("/", *page(HTML))
+    with HttpClient(FAST, resolve=resolve) as http:
+        result = http.get(f"http://nieuws.test:{server.port}/")
+    assert (result.reason, result.permanent) == (FailureReason.ADDRESS_REFUSED, True)
+    assert result.error == f"nieuws.test is at {address}, a {kind} address: not fetched"
+    assert resolve.asked == ["nieuws.test"] and server.hits == []
+
+
+@pytest.mark.parametrize("address, kind", [("10.1.2.3", "private"),
+                                           ("169.254.169.254", "link-local")])
+def test_every_hop_is_checked_after_resolution(server, address, kind):
+    """A loopback source may reach loopback, and nothing else: `localhost` answering with
+    another address (rebinding between the hops) is refused for the redirect and for
+    robots.txt, and the name is looked up again for each."""
+    resolve = Resolver({"localhost": "127.0.0.1"})
+    server.route("/oud", response("302 Found", [f"Location: http://localhost:{server.port}/a"]))
+    server.route("/a", *page(HTML))
+    with HttpClient(FAST, resolve=resolve) as http:
+        assert http.get(server.url("/oud")).ok  # localhost at 127.0.0.1: allowed
+        resolve.answers["localhost"] = address
+        result = http.get(server.url("/oud"))
+        rules = Robots(http).rules_for(f"http://localhost:{server.port}/a")
+    assert (result.reason, result.error) == (
+        FailureReason.ADDRESS_REFUSED, f"localhost is at {address}, a {kind} address: not fetched")
+    assert rules.unreachable == f"robots.txt unavailable (localhost is at {address}, a {kind} address: not fetched)"
+    assert resolve.asked == ["localhost"] * 3
+    assert server.paths() == ["/oud", "/a", "/oud"]
+
+
 # --- credentials -------------------------------------------------------------------------
 def test_credentials_of_a_url_go_to_that_url_only(server, client):
     url = server.route("/afgeschermd", response("302 Found", ["Location: /nieuws/a"]))
@@ -463,6 +593,35 @@ def test_a_chunk_size_that_is_not_hex_digits_is_a_malformed_response(server, cli
     assert (result.reason, result.error) == (
         FailureReason.PROTOCOL, f"malformed response: invalid chunk size {shown!r}")
     assert seconds < 5.0  # at once, not at the deadline (generous: a loaded machine)
+
+
+@pytest.mark.parametrize("length, notices, connections", [
+    (b"Content-Length: 3\r\n", [Notice.LENGTH_WITH_CHUNKED], [1, 2]),  # framed two ways: hang up
+    (b"", [], [1, 1]),  # chunked alone: the connection is kept for the next request
+])
+def test_chunked_with_a_content_length_is_read_as_chunked_and_the_connection_closed(
+        server, client, length, notices, connections):
+    """RFC 9112 6.1 and 6.3: Transfer-Encoding overrides Content-Length, and the connection is
+    closed after such a response (the server stays open for another request on it)."""
+    url = server.route("/beide", CHUNKED[:-2] + length + b"\r\n", *chunked(b"<p>Kade", b"</p>"),
+                       b"0\r\n\r\n", KEEP_OPEN)
+    server.route("/daarna", *page(HTML))
+    first = client.get(url)
+    assert (first.ok, first.body, first.notices) == (True, b"<p>Kade</p>", notices)
+    assert client.get(server.url("/daarna")).ok
+    assert [(hit.path, hit.connection) for hit in server.hits] == [
+        ("/beide", connections[0]), ("/daarna", connections[1])]
+
+
+@pytest.mark.parametrize("coding", ["gzip", "gzip, chunked", "chunked, chunked", "identity"])
+def test_a_transfer_coding_other_than_chunked_is_a_bad_header(server, client, coding):
+    """We ask for no transfer coding: another cannot be framed (or decoded) as sent."""
+    url = server.route("/te", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: "
+                       + coding.encode() + b"\r\nContent-Length: 5\r\n\r\n5\r\nKade!\r\n0\r\n\r\n")
+    result = client.get(url)
+    assert (result.reason, result.permanent, result.body) == (FailureReason.BAD_HEADER, True, None)
+    assert result.error == f"Transfer-Encoding {coding!r} is not chunked"
+    assert len(server.requested("/te")) == 1
 
 
 def test_a_body_cut_off_inside_a_chunk_is_too_short(server, client):

@@ -75,7 +75,10 @@ def test_retry_after_is_read_as_seconds_or_http_date():
     now = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
     assert parse_retry_after("120", now) == 120
     assert parse_retry_after(format_datetime(now + timedelta(seconds=90), usegmt=True), now) == 90
-    assert parse_retry_after(format_datetime(now - timedelta(hours=1), usegmt=True), now) == 0
+    # a date not in the future asks for no wait: no Retry-After (the regular back-off)
+    assert parse_retry_after(format_datetime(now - timedelta(hours=1), usegmt=True), now) is None
+    assert parse_retry_after(format_datetime(now, usegmt=True), now) is None
+    assert parse_retry_after(format_datetime(now + timedelta(seconds=1), usegmt=True), now) == 1
     assert parse_retry_after("morgen", now) is None and parse_retry_after(None, now) is None
 
 

@@ -82,6 +82,10 @@ class Notice(str, enum.Enum):
     LOCATION_RAW_BYTES = "location_raw_bytes"  # non-UTF-8 bytes in Location, percent-encoded
     # more bytes than Content-Length: the body as declared is kept, the connection dropped
     BODY_LONGER_THAN_DECLARED = "body_longer_than_declared"
+    # Transfer-Encoding: chunked and a Content-Length: read as chunked, the connection dropped
+    LENGTH_WITH_CHUNKED = "length_with_chunked"
+    # a bare CR or a NUL inside a header line: replaced by a space (RFC 9112 2.2)
+    CONTROL_IN_HEADER = "control_in_header"
 
     def __str__(self) -> str:
         return self.value
@@ -99,6 +103,11 @@ NOTICE_TEXTS = {
                                "(percent-encoded, as browsers do)",
     Notice.BODY_LONGER_THAN_DECLARED: "the server sent more bytes than its Content-Length "
                                       "(the body as declared is kept, the connection dropped)",
+    Notice.LENGTH_WITH_CHUNKED: "the server sent both Transfer-Encoding: chunked and a "
+                                "Content-Length (read as chunked, RFC 9112 6.3; the connection "
+                                "dropped)",
+    Notice.CONTROL_IN_HEADER: "a header line holds a bare CR or a NUL (replaced by a space, "
+                              "RFC 9112 2.2: a CR does not end a header line)",
 }
 
 

@@ -51,10 +51,22 @@ def parse_content_length(value: str | None) -> int | None:
     return length
 
 
+def is_chunked(value: str | None) -> bool:
+    """Transfer-Encoding: `chunked` (any case), or none (False). Raises ValueError for any other
+    coding: we ask for none (no TE header), so a response in one cannot be framed or decoded
+    (urllib3 would read `gzip, chunked` as chunks and keep the gzip, `gzip` by its length)."""
+    if value is None:
+        return False
+    if value.strip(" \t").lower() != "chunked":
+        raise ValueError(f"Transfer-Encoding {shown(value)!r} is not chunked")
+    return True
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None, *,
                       cap: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header: delta-seconds (ASCII digits) or an HTTP date,
-    never negative and at most `cap` when given; None when absent or unreadable."""
+    at most `cap` when given; None when absent, unreadable, or a date that is not in the future
+    (it asks for no wait: the server's clock or ours is off, and the regular back-off applies)."""
     if not value:
         return None
     value = value.strip(" \t")
@@ -69,7 +81,9 @@ def parse_retry_after(value: str | None, now: datetime | None = None, *,
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=timezone.utc)
         now = now or datetime.now(timezone.utc)
-        seconds_float = max(0.0, (moment - now).total_seconds())
+        seconds_float = (moment - now).total_seconds()
+        if seconds_float <= 0:
+            return None
     else:
         seconds_float = float(seconds)
     return seconds_float if cap is None else min(seconds_float, cap)

@@ -9,8 +9,8 @@ may take is `transport.py`; how a header is read is `headers.py`.
 Redirects follow the rules of links (`urls.same_site`): the same host and port, or another
 host of the same site by the public suffix list; http and https only; never a URL carrying
 credentials. The credentials of a URL (`Credentials`) are sent to that URL only, not to any
-redirect. Cookies live in memory for the run; `Set-Cookie`, `Authorization` and `Proxy-*`
-headers are never kept with a response.
+redirect. Cookies live in memory for the run, bounded (`BoundedCookieJar`); `Set-Cookie`,
+`Authorization` and `Proxy-*` headers are never kept with a response.
 """
 
 from __future__ import annotations
@@ -58,8 +58,15 @@ from .errors import (
     TLSFailed,
     URLRefused,
 )
-from .headers import decode_location, kept_headers, parse_content_length, parse_retry_after, shown
-from .transport import Transport
+from .headers import (
+    decode_location,
+    is_chunked,
+    kept_headers,
+    parse_content_length,
+    parse_retry_after,
+    shown,
+)
+from .transport import Resolver, Transport, system_resolver
 
 __all__ = ["HttpClient", "HttpPolicy", "Response", "HostClock", "parse_retry_after",
            "user_agent"]
@@ -151,6 +158,30 @@ class Response:
         return charset_of(self.headers.get("content-type"))
 
 
+class BoundedCookieJar(http.cookiejar.CookieJar):
+    """The run's cookies, bounded as RFC 6265 6.1 lets a client bound them, so a server cannot
+    grow them without end: a cookie (name and value) of at most `MAX_BYTES`, at most
+    `PER_DOMAIN` per domain and `TOTAL` in all. A new cookie over a bound is dropped (those
+    kept stay: a consent wall's comes first); one replacing a kept cookie always counts."""
+
+    MAX_BYTES = 4096
+    PER_DOMAIN = 50
+    TOTAL = 3000
+
+    def set_cookie(self, cookie: http.cookiejar.Cookie) -> None:
+        if len(cookie.name) + len(cookie.value or "") > self.MAX_BYTES:
+            return
+        with self._cookies_lock:  # type: ignore[attr-defined]
+            domains = self._cookies  # type: ignore[attr-defined]  # domain -> path -> name
+            paths = domains.get(cookie.domain, {})
+            if cookie.name not in paths.get(cookie.path, {}) and (
+                    sum(map(len, paths.values())) >= self.PER_DOMAIN
+                    or sum(len(names) for by_path in domains.values()
+                           for names in by_path.values()) >= self.TOTAL):
+                return
+            super().set_cookie(cookie)
+
+
 class HostClock:
     """Spaces requests to each host on the injected clock: one is sent at least the host's
     delay (and `margin`) after the previous one was sent, whatever the server's latency (how
@@ -232,17 +263,19 @@ class HttpClient:
 
     `clock` (injected in tests) is the clock of everything that waits: the spacing of requests
     to a host (`spacing`), the back-off between attempts, the deadlines, the `fetched_at` of a
-    response; `spread` draws the back-off's jitter in [0, 1)."""
+    response; `spread` draws the back-off's jitter in [0, 1); `resolve` looks host names up
+    (the system's resolver; a seam for tests)."""
 
     def __init__(self, policy: HttpPolicy | None = None, clock: Clock | None = None, *,
-                 spread: Callable[[], float] = random.random) -> None:
+                 spread: Callable[[], float] = random.random,
+                 resolve: Resolver = system_resolver) -> None:
         self.policy = policy or HttpPolicy()
         self.clock: Clock = clock or SystemClock()
         self.spacing = HostClock(self.clock, self.policy.delay_margin)
         self.spread = spread
         self.transport = Transport(monotonic=self.clock.monotonic,
-                                   ca_certs=self.policy.ca_certs)
-        self.cookies = http.cookiejar.CookieJar()
+                                   ca_certs=self.policy.ca_certs, resolve=resolve)
+        self.cookies = BoundedCookieJar()
         self.headers = {
             "User-Agent": user_agent(self.policy.contact),
             "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
@@ -354,10 +387,10 @@ class HttpClient:
         raise AssertionError("unreachable")
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return retry_after
+        """The wait before the next attempt: the regular back-off, or the server's Retry-After
+        when that is longer (`Retry-After: 0` does not make a retry at once)."""
         base = min(self.policy.backoff * 2**attempt, self.policy.backoff_cap)
-        return base + self.spread() * base / 2
+        return max(base + self.spread() * base / 2, retry_after or 0.0)
 
     def _get_once(self, url: str, current: str, headers: Mapping[str, str],
                   rules: _BodyRules, fetched_at: datetime) -> Response:
@@ -403,6 +436,8 @@ class HttpClient:
         self._keep_cookies(current, raw)
         response = Response(url, current, status, kept_headers(list(raw.headers.items())),
                             fetched_at=fetched_at)
+        if getattr(raw._original_response, "control_replaced", False):
+            response.notices.append(Notice.CONTROL_IN_HEADER)
         location = raw.headers.get("Location")
         if location is not None and status in REDIRECT_STATUSES:
             response.headers["location"], notice = decode_location(location)
@@ -411,7 +446,7 @@ class HttpClient:
         if status in RETRY_STATUSES:
             raise StatusError(f"HTTP {status}", permanent=False, status=status,
                               retry_after=parse_retry_after(raw.headers.get("Retry-After"),
-                                                            cap=RETRY_AFTER_MAX))
+                                                            self.clock.now(), cap=RETRY_AFTER_MAX))
         if status == 304 or status in REDIRECT_STATUSES:
             return response
         if status != 200:
@@ -456,13 +491,18 @@ def _basic_auth(credentials: Credentials) -> str:
 
 def _read_body(raw: Any, rules: _BodyRules, response: Response) -> bytes:
     """The body, decoded (gzip), at most `rules.max_bytes` (refused when longer, or cut there
-    when `rules.truncate`); Content-Length read strictly."""
+    when `rules.truncate`); Content-Length and Transfer-Encoding read strictly. Chunked with a
+    Content-Length is read as chunked (RFC 9112 6.3), with a notice."""
     status, max_bytes = raw.status, rules.max_bytes
     try:
         declared = parse_content_length(raw.headers.get("Content-Length"))
+        chunked = is_chunked(raw.headers.get("Transfer-Encoding"))
     except ValueError as exc:
         raise ProtocolViolation(str(exc), reason=FailureReason.BAD_HEADER, permanent=True,
                                 status=status) from exc
+    if chunked and raw.framed_twice:  # the connection is closed after it (transport.py)
+        response.notices.append(Notice.LENGTH_WITH_CHUNKED)
+        declared = None
     if declared is not None and declared > max_bytes and not rules.truncate:
         raise ResponseRefused(f"body of {declared} bytes is over the {max_bytes} byte cap",
                               status=status)
@@ -475,10 +515,8 @@ def _read_body(raw: Any, rules: _BodyRules, response: Response) -> bytes:
             chunks.append(chunk[:len(chunk) - (size - max_bytes)])
             return b"".join(chunks)  # the rest is unread: _finish closes the connection
         chunks.append(chunk)
-    if getattr(raw._original_response, "extra_bytes", False):
+    if getattr(raw._original_response, "extra_bytes", False):  # the connection is closed
         response.notices.append(Notice.BODY_LONGER_THAN_DECLARED)
-        if raw.connection is not None:  # what follows is not the next response: hang up
-            raw.connection.close()
     return b"".join(chunks)
 
 

@@ -20,6 +20,11 @@ urllib3 speaks HTTP; this module decides where it may connect and for how long:
 - Status line. `HTTP/1.x NNN reason` with three ASCII digits from 100 to 599; anything else is
   a malformed response (`http.client` accepts `٢٠٠`, since `int` does). At most
   `MAX_INFORMATIONAL` 1xx responses (100 Continue included) come before the real one.
+- Header lines. A bare CR (one not followed by LF) or a NUL inside a line of the head is
+  replaced by SP before the head is parsed (RFC 9112 2.2, RFC 9110 5.5): http.client's parser
+  would end a header line at a bare CR, so `X-A: 1<CR>Content-Length: 3` would add a field.
+- Framing. After a response that is chunked and has a Content-Length (RFC 9112 6.1), or
+  one whose body is longer than its Content-Length, the connection is closed, not kept.
 - Chunk sizes. 1 to 16 hex digits (RFC 9112 7.1), an extension after `;`, a line of at most
   `MAX_CHUNK_LINE` bytes; `-5`, `+3`, `0x3` and `1_0` (which `int(line, 16)` reads) are a
   malformed response.
@@ -52,6 +57,12 @@ MAX_INFORMATIONAL = 10  # 1xx responses skipped before the real one, at most
 CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 MAX_CHUNK_LINE = 4096  # a chunk-size line, extensions included
 _resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsarchive-dns")
+# host, port -> getaddrinfo's (family, type, proto, canonname, address) tuples: a seam for tests
+Resolver = Callable[[str, int], list[tuple[Any, ...]]]
+
+
+def system_resolver(host: str, port: int) -> list[tuple[Any, ...]]:
+    return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
 _local = threading.local()
 
 
@@ -83,8 +94,9 @@ class Attempt:
     """One attempt at one URL: its deadline, the sockets it uses, where it may connect."""
 
     def __init__(self, host: str, timeout: float, connect_timeout: float,
-                 monotonic: Callable[[], float]) -> None:
+                 monotonic: Callable[[], float], resolve: Resolver = system_resolver) -> None:
         self.timeout = timeout
+        self.resolve = resolve
         self.connect_timeout = connect_timeout
         self.loopback_allowed = names_loopback(host)
         self.expires = monotonic() + timeout
@@ -192,12 +204,46 @@ def current_attempt() -> Attempt:
     return attempt
 
 
+class _HeadLines:
+    """The response's stream while its head is read: a bare CR or a NUL inside a line is
+    replaced by SP (`replaced` says whether one was)."""
+
+    def __init__(self, fp: Any) -> None:
+        self._fp = fp
+        self.replaced = False
+
+    def readline(self, limit: int = -1) -> bytes:
+        line: bytes = self._fp.readline(limit)
+        end = len(line) - (2 if line.endswith(b"\r\n") else 1 if line.endswith(b"\n") else 0)
+        content = line[:end]
+        if b"\r" not in content and b"\0" not in content:
+            return line
+        self.replaced = True
+        return content.replace(b"\r", b" ").replace(b"\0", b" ") + line[end:]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fp, name)
+
+
 class StrictHTTPResponse(http.client.HTTPResponse):
-    """http.client's response with a strict status line, and a note of bytes left over after
-    a body whose Content-Length was reached (`extra_bytes`)."""
+    """http.client's response with a strict status line and head (see the module docstring),
+    and a note of bytes left over after a body whose Content-Length was reached
+    (`extra_bytes`)."""
 
     extra_bytes = False
     informational = 0  # 1xx responses read so far (http.client skips 100 Continue itself)
+    control_replaced = False  # a bare CR or a NUL in the head was replaced by SP
+
+    def begin(self) -> None:
+        if self.headers is not None:
+            return
+        fp, head = self.fp, _HeadLines(self.fp)
+        self.fp = head
+        try:
+            super().begin()
+        finally:
+            self.fp = fp
+            self.control_replaced = head.replaced
 
     def _read_status(self) -> tuple[str, int, str]:
         while self.informational < MAX_INFORMATIONAL:
@@ -225,7 +271,21 @@ class StrictHTTPResponse(http.client.HTTPResponse):
 
 
 class StrictChunks(urllib3.response.HTTPResponse):
-    """urllib3's response with chunk sizes read strictly (see the module docstring)."""
+    """urllib3's response with chunk sizes read strictly (see the module docstring), whose
+    connection is closed, not kept, after a response framed two ways."""
+
+    @property
+    def framed_twice(self) -> bool:
+        """Chunked and a Content-Length (read as chunked, RFC 9112 6.3)."""
+        return bool(self.chunked) and self.headers.get("Content-Length") is not None
+
+    def release_conn(self) -> None:
+        """Back to the pool; closed first when what follows on it may be no response: after a
+        body framed two ways (RFC 9112 6.1) or one longer than its Content-Length."""
+        if self._connection is not None and (self.framed_twice or getattr(
+                self._original_response, "extra_bytes", False)):
+            self._connection.close()
+        super().release_conn()
 
     def _update_chunk_length(self) -> None:
         if self.chunk_left is not None:
@@ -326,7 +386,7 @@ def _resolve(connection: Any, host: str, port: int, attempt: Attempt) -> list[An
     try:
         if literal:
             return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        lookup = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+        lookup = _resolver.submit(attempt.resolve, host, port)
         return lookup.result(timeout=max(attempt.remaining(), 0.001))
     except socket.gaierror as exc:
         raise NameResolutionError(host, connection, exc) from exc
@@ -364,8 +424,9 @@ class Transport:
     """A urllib3 pool of guarded connections, and the watchdog of their deadlines."""
 
     def __init__(self, *, pool_size: int = 4, monotonic: Callable[[], float] = time.monotonic,
-                 ca_certs: str | None = None) -> None:
+                 ca_certs: str | None = None, resolve: Resolver = system_resolver) -> None:
         self.monotonic = monotonic
+        self.resolve = resolve
         self.pools = urllib3.PoolManager(num_pools=64, maxsize=pool_size,
                                          ca_certs=ca_certs or default_ca_certs())
         self.pools.pool_classes_by_scheme = {
@@ -376,7 +437,7 @@ class Transport:
     @contextmanager
     def attempt(self, host: str, timeout: float, connect_timeout: float) -> Iterator[Attempt]:
         """The scope of one attempt: connections opened in it obey its deadline and checks."""
-        attempt = Attempt(host, timeout, connect_timeout, self.monotonic)
+        attempt = Attempt(host, timeout, connect_timeout, self.monotonic, self.resolve)
         _local.attempt = attempt
         try:
             with self.watchdog.guard(attempt):
