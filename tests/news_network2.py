@@ -27,7 +27,8 @@ headers, politeness and sightings off the servers' own logs.
 Faults are set per outlet and per path while the network runs: `down()` (the server is gone:
 connection refused) and `up()` (back on its port), `faults[path]` = RESET (connection reset
 without an answer), ERROR (500), SLOW (answers after `slow_seconds`), FLAKY (500 once, then
-200), OFFSITE (302 to Elsewhere); `reset_after` makes every request after the first N reset.
+200), OFFSITE (302 to Elsewhere); `reset_after` makes every request after the first N reset,
+`down_after` takes the server away after its first N requests.
 All text is invented.
 """
 
@@ -160,6 +161,8 @@ class Outlet:
     slow_seconds: float = 2.0
     faults: dict[str, Fault] = field(default_factory=dict)  # path (no query) -> fault
     reset_after: int | None = None  # requests after the first N are reset
+    down_after: int | None = None  # after the first N requests the server goes away (refused)
+    etag_text: str = ""  # put in every ETag, sent as UTF-8 bytes (obs-text, RFC 9110 8.8.3)
     elsewhere: str = ""  # the base URL of Elsewhere
     hits: list[Hit] = field(default_factory=list)  # since the last `clear()`
     history: list[Hit] = field(default_factory=list)  # before it
@@ -321,6 +324,9 @@ class _OutletHandler(LocalHandler):
         fault = self.site.faults.get(path)
         if self.site.reset_after is not None and number > self.site.reset_after:
             fault = Fault.RESET
+        if self.site.down_after is not None and number > self.site.down_after:
+            threading.Thread(target=self.site.down, daemon=True).start()
+            fault = Fault.RESET
         if fault is Fault.RESET:
             self.reset()
             return
@@ -382,7 +388,9 @@ class _OutletHandler(LocalHandler):
         body = text.encode("utf-8")
         validator = self.site.validator if modified is not None else "none"
         extra: dict[str, str] = {}
-        etag = '"' + hashlib.sha1(body).hexdigest()[:12] + '"'
+        # http.server sends header text as Latin-1: the UTF-8 bytes of etag_text, one per char
+        etag = '"' + self.site.etag_text.encode("utf-8").decode("latin-1") + \
+            hashlib.sha1(body).hexdigest()[:12] + '"'
         if validator in ("etag", "both"):
             extra["ETag"] = etag
         if validator in ("modified", "both") and modified is not None:

@@ -21,6 +21,7 @@ from newsarchive.cli import cli
 from newsarchive.fetch.clock import SystemClock
 from newsarchive.fetch.crawl import crawl
 from newsarchive.fetch.frontier import FRONTIER, RESPONSES
+from newsarchive.fetch.headers import decode_header, encode_header
 from newsarchive.fetch.http import HttpPolicy
 from newsarchive.fetch.settings import CrawlSettings
 from newsarchive.store.archive import open_archive
@@ -280,3 +281,30 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
         with open_archive(archive_url) as archive, archive.engine.connect() as connection:
             statuses = connection.execute(select(RUNS.c.exit_status).order_by(RUNS.c.id)).scalars()
             assert list(statuses) == [1, 0]
+
+
+# --- validators the server sent in UTF-8 ---------------------------------------------------------
+@pytest.mark.parametrize("text", ["☃", "café"])
+def test_an_etag_of_utf8_bytes_is_sent_back_as_those_bytes(text, tmp_path):
+    """RFC 9110 allows bytes over 0x7F in an entity tag: a rerun sends back the bytes it got
+    (an ETag outside Latin-1 crashed the source's rerun and gave it up; one inside it was sent
+    in Latin-1 and never matched)."""
+    outlets = make_outlets(3)
+    for outlet in outlets:
+        outlet.etag_text = text
+    db = str(tmp_path / "news.db")
+    with news_network2(outlets) as network:
+        assert run_crawl(network, db)[0] == 0
+        network.clear()
+        code, lines, (fetched, not_modified, failed, new_items, _) = run_crawl(network, db)
+        assert (code, lines, fetched, failed, new_items) == (0, [], 0, 0, 0)
+        pages = sum(len(listing_pages(o)) + bool(o.feed) for o in outlets)
+        assert not_modified == pages
+        assert [hit.status for o in network.outlets for hit in o.got()] == [304] * pages
+
+
+@pytest.mark.parametrize("sent", [b'"abc"', '"caf\u00e9"'.encode(), '"\u2603"'.encode(),
+                                  "W/\"\U0001f30a\"".encode(), b"Tue, 09 Jun 2026 10:00:00 GMT"])
+def test_a_validator_goes_back_as_the_bytes_it_came_as(sent):
+    as_received = sent.decode("latin-1")  # how http.client hands header bytes over
+    assert encode_header(decode_header(as_received)).encode("latin-1") == sent

@@ -58,7 +58,14 @@ from .errors import (
     TLSFailed,
     URLRefused,
 )
-from .headers import decode_location, kept_headers, parse_content_length, parse_retry_after, shown
+from .headers import (
+    decode_location,
+    encode_header,
+    kept_headers,
+    parse_content_length,
+    parse_retry_after,
+    shown,
+)
 from .transport import Transport
 
 __all__ = ["HttpClient", "HttpPolicy", "Response", "HostClock", "parse_retry_after",
@@ -276,11 +283,11 @@ class HttpClient:
         credentials = credentials or inline
         rules = _BodyRules(max_bytes or self.policy.max_bytes, None if any_type else ACCEPTED_TYPES,
                            truncate)
-        conditional: dict[str, str] = {}
+        conditional: dict[str, str] = {}  # the validators as the server sent their bytes
         if etag:
-            conditional["If-None-Match"] = etag
+            conditional["If-None-Match"] = encode_header(etag)
         if last_modified:
-            conditional["If-Modified-Since"] = last_modified
+            conditional["If-Modified-Since"] = encode_header(last_modified)
         first = dict(conditional)  # the credentials go to `url` only, no redirect target
         if credentials is not None:
             first["Authorization"] = _basic_auth(credentials)
