@@ -11,8 +11,9 @@ What differs from outlet to outlet (`Outlet.shape`, `Outlet.validator`):
   `/feed` is a source too, so each article is reached by two spellings.
 - VOLGENDE: listing `/laatste` paginated by an anchor reading "Volgende" to `/laatste/2`;
   articles carry a `Meer uit` sidebar.
-- PAGED: listing `/regio` paginated by numbered `?page=N` anchors only; page 2 and later link
-  their articles by an old path `/artikel/<slug>` that answers 301 to `/nieuws/<slug>`.
+- PAGED: listing `/regio` paginated by numbered `?page=N` anchors only; its first teaser and
+  those of page 2 and later link their articles by an old path `/artikel/<slug>` that answers 301 to `/nieuws/<slug>`; its RSS
+  feed `/rss.xml` (a source too) links the same articles by their own path.
 - validators: ETag (If-None-Match), Last-Modified (If-Modified-Since), both, or none; a page
   with a validator answers 304 when the request's validator still holds.
 Links carry tracking parameters and fragments in every form (`?utm_source=...#reacties`,
@@ -193,8 +194,8 @@ class Outlet:
 
     @property
     def feed(self) -> str:
-        return {Shape.RSS: "/feed", Shape.RELNEXT: "/feed", Shape.ATOM: "/feed.atom"}.get(
-            self.shape, "")
+        return {Shape.RSS: "/feed", Shape.RELNEXT: "/feed", Shape.ATOM: "/feed.atom",
+                Shape.PAGED: "/rss.xml"}.get(self.shape, "")
 
     @property
     def sources(self) -> list[str]:
@@ -456,7 +457,7 @@ redactie</a></p></footer>
 
 def listing_link(site: Outlet, story: Story, page: int, index: int) -> str:
     """How a listing links a story: tracked, with a fragment, or by its old path."""
-    if site.shape is Shape.PAGED and page > 1:
+    if site.shape is Shape.PAGED and (page > 1 or index == 0):
         return f"/artikel/{story.slug}?utm_source=regio"
     forms = [f"{story.path}?utm_source=voorpagina&utm_medium=web#reacties",
              f"{site.base}{story.path}#top", f"{story.path}?utm_campaign=zomer&fbclid=Iw{index}"]

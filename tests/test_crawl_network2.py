@@ -70,7 +70,8 @@ def redirected(outlet: Outlet) -> list[str]:
     """Slugs linked by their old path `/artikel/<slug>` (301 to `/nieuws/<slug>`)."""
     if outlet.shape is not Shape.PAGED:
         return []
-    return [s.slug for page in range(2, min(outlet.pages, PAGES) + 1) for s in outlet.on_page(page)]
+    return [s.slug for page in range(1, min(outlet.pages, PAGES) + 1)
+            for index, s in enumerate(outlet.on_page(page)) if page > 1 or index == 0]
 
 
 def article_paths(outlet: Outlet) -> Counter[str]:
@@ -308,3 +309,20 @@ def test_an_etag_of_utf8_bytes_is_sent_back_as_those_bytes(text, tmp_path):
 def test_a_validator_goes_back_as_the_bytes_it_came_as(sent):
     as_received = sent.decode("latin-1")  # how http.client hands header bytes over
     assert encode_header(decode_header(as_received)).encode("latin-1") == sent
+
+
+# --- a redirect's target, linked directly as well ------------------------------------------------
+@pytest.mark.parametrize("workers", ["1", "4"])
+def test_an_article_reached_by_a_redirect_is_not_fetched_again_by_its_own_link(workers, tmp_path):
+    """The first teaser of a PAGED listing links `/artikel/<slug>` (301 to `/nieuws/<slug>`), its
+    feed `/nieuws/<slug>` itself, later in the frontier: the redirect's target was left pending
+    until its page was stored, and fetched a second time meanwhile."""
+    paged = next(o for o in make_outlets(5) if o.shape is Shape.PAGED)
+    first = paged.on_page(1)[0].slug
+    with news_network2([paged]) as network:
+        code, lines, (fetched, _, failed, _, _) = run_crawl(
+            network, str(tmp_path / "news.db"), "--workers", workers)
+        assert (code, lines, failed) == (0, [], 0)
+        assert (paged.count(f"/artikel/{first}"), paged.count(f"/nieuws/{first}")) == (1, 1)
+        assert served_once(paged) == {f"/nieuws/{slug}": 1 for slug in expected_articles(paged)}
+        assert fetched == len(listing_pages(paged)) + 1 + len(expected_articles(paged))
