@@ -326,3 +326,28 @@ def test_an_article_reached_by_a_redirect_is_not_fetched_again_by_its_own_link(w
         assert (paged.count(f"/artikel/{first}"), paged.count(f"/nieuws/{first}")) == (1, 1)
         assert served_once(paged) == {f"/nieuws/{slug}": 1 for slug in expected_articles(paged)}
         assert fetched == len(listing_pages(paged)) + 1 + len(expected_articles(paged))
+
+
+# --- --max-new-links, on both sides of the limit -------------------------------------------------
+def test_max_new_links_holds_per_source_and_the_rest_comes_next_run(tmp_path):
+    """A feed of exactly 8 articles under `--max-new-links 8` queues them all; a listing of 9
+    over three pages queues 8 and leaves its oldest for the next run."""
+    feed = Outlet(0, Shape.RSS, "etag", own=8)  # 8 entries (the off-site one is no new link)
+    listing = Outlet(3, Shape.VOLGENDE, "modified", own=9)
+    db = str(tmp_path / "news.db")
+    with news_network2([feed, listing]) as network:
+        assert len(feed.in_feed()) == 8 and len(expected_articles(listing)) == 9
+        code, lines, (fetched, _, failed, _, _) = run_crawl(network, db, "--max-new-links", "8")
+        assert (code, failed) == (0, 0)
+        assert lines == [f"newsarchive: {listing.url('/laatste/3')}: 1 new links over "
+                         "--max-new-links 8 (per source and run) not queued"]
+        oldest = listing.published[-1].slug
+        assert served_once(feed) == {f"/nieuws/{s.slug}": 1 for s in feed.in_feed()}
+        assert served_once(listing) == {f"/nieuws/{slug}": 1 for slug in expected_articles(listing)
+                                        if slug != oldest}
+        assert fetched == 1 + 3 + 8 + 8
+        network.clear()
+        code, lines, (fetched, not_modified, failed, _, _) = run_crawl(
+            network, db, "--max-new-links", "8")
+        assert (code, lines, fetched, not_modified, failed) == (0, [], 1, 4, 0)
+        assert listing.article_hits() == [f"/nieuws/{oldest}"] and feed.article_hits() == []
