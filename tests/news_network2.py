@@ -28,7 +28,7 @@ headers, politeness and sightings off the servers' own logs.
 Faults are set per outlet and per path while the network runs: `down()` (the server is gone:
 connection refused) and `up()` (back on its port), `faults[path]` = RESET (connection reset
 without an answer), ERROR (500), SLOW (answers after `slow_seconds`), FLAKY (500 once, then
-200), OFFSITE (302 to Elsewhere); `reset_after` makes every request after the first N reset,
+200), OFFSITE (302 to Elsewhere), UNASKED_304 (304 to any request); `reset_after` makes every request after the first N reset,
 `down_after` takes the server away after its first N requests.
 All text is invented.
 """
@@ -73,6 +73,7 @@ class Fault(enum.Enum):
     SLOW = "slow"
     FLAKY = "flaky"
     OFFSITE = "offsite"
+    UNASKED_304 = "unasked-304"  # 304 Not Modified whatever the request (a broken cache)
 
 
 SHAPES = [Shape.RSS, Shape.ATOM, Shape.RELNEXT, Shape.VOLGENDE, Shape.PAGED]
@@ -335,6 +336,9 @@ class _OutletHandler(LocalHandler):
             time.sleep(self.site.slow_seconds)
         if fault is Fault.ERROR or (fault is Fault.FLAKY and self._earlier(self.path) == 0):
             self.send(b"<h1>Storing</h1>", "text/html", 500)
+            return
+        if fault is Fault.UNASKED_304:
+            self.send(b"", "", 304)
             return
         if fault is Fault.OFFSITE:
             self.send(b"", "text/plain", 302, {"Location": f"{self.site.elsewhere}{path}"})

@@ -351,3 +351,28 @@ def test_max_new_links_holds_per_source_and_the_rest_comes_next_run(tmp_path):
             network, db, "--max-new-links", "8")
         assert (code, lines, fetched, not_modified, failed) == (0, [], 1, 4, 0)
         assert listing.article_hits() == [f"/nieuws/{oldest}"] and feed.article_hits() == []
+
+
+# --- a 304 nobody asked for ----------------------------------------------------------------------
+def test_a_304_to_a_request_without_validators_is_a_failure_not_an_archived_page(tmp_path):
+    """A broken cache answers 304 to a first, unconditional request: there is no copy the 304
+    could refer to, so the article is not done (it was marked done without a page, lost for
+    good), but failed and fetched on a later run."""
+    atom = Outlet(1, Shape.ATOM, "etag")
+    broken = atom.published[0].path
+    atom.faults[broken] = Fault.UNASKED_304
+    db = str(tmp_path / "news.db")
+    with news_network2([atom]) as network:
+        code, lines, (fetched, not_modified, failed, _, _) = run_crawl(network, db)
+        assert (code, fetched, not_modified, failed) == (1, len(atom.in_feed()), 0, 1)
+        assert lines == [f"newsarchive: failed {atom.url(broken)}: HTTP 304 Not Modified to a "
+                         "request without If-None-Match or If-Modified-Since"]
+        assert frontier(db)[atom.url(broken)] == ("failed", "http_status")
+        assert atom.count(broken) == 1  # not tried again at once: the cache is broken for now
+        atom.faults.clear()
+        with open_archive(db) as archive:
+            summary = crawl(archive, network.sources, CrawlSettings(
+                policy=HttpPolicy(delay=DELAY, timeout=1, retries=1)), clock=Later(3600))
+        assert (summary.fetched, summary.not_modified, summary.failed) == (1, 1, 0)
+        assert served_once(atom) == {f"/nieuws/{s.slug}": 1 for s in atom.in_feed()}
+        assert archived_articles(db) == {atom.url(s.path): 1 for s in atom.in_feed()}

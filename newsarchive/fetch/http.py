@@ -300,6 +300,10 @@ class HttpClient:
                                              rules)
             notices += response.notices
             response.notices = notices
+            if response.not_modified and not conditional:  # no copy it could refer to
+                return _failed(url, current, StatusError(
+                    "HTTP 304 Not Modified to a request without If-None-Match or "
+                    "If-Modified-Since", status=304), notices)
             if response.error is not None or response.status not in REDIRECT_STATUSES:
                 return response
             try:
