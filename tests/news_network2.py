@@ -11,8 +11,9 @@ What differs from outlet to outlet (`Outlet.shape`, `Outlet.validator`):
   `/feed` is a source too, so each article is reached by two spellings.
 - VOLGENDE: listing `/laatste` paginated by an anchor reading "Volgende" to `/laatste/2`;
   articles carry a `Meer uit` sidebar.
-- PAGED: listing `/regio` paginated by numbered `?page=N` anchors only; page 2 and later link
-  their articles by an old path `/artikel/<slug>` that answers 301 to `/nieuws/<slug>`.
+- PAGED: listing `/regio` paginated by numbered `?page=N` anchors only; its first teaser and
+  those of page 2 and later link their articles by an old path `/artikel/<slug>` that answers 301 to `/nieuws/<slug>`; its RSS
+  feed `/rss.xml` (a source too) links the same articles by their own path.
 - validators: ETag (If-None-Match), Last-Modified (If-Modified-Since), both, or none; a page
   with a validator answers 304 when the request's validator still holds.
 Links carry tracking parameters and fragments in every form (`?utm_source=...#reacties`,
@@ -27,7 +28,8 @@ headers, politeness and sightings off the servers' own logs.
 Faults are set per outlet and per path while the network runs: `down()` (the server is gone:
 connection refused) and `up()` (back on its port), `faults[path]` = RESET (connection reset
 without an answer), ERROR (500), SLOW (answers after `slow_seconds`), FLAKY (500 once, then
-200), OFFSITE (302 to Elsewhere); `reset_after` makes every request after the first N reset.
+200), OFFSITE (302 to Elsewhere), UNASKED_304 (304 to any request); `reset_after` makes every request after the first N reset,
+`down_after` takes the server away after its first N requests.
 All text is invented.
 """
 
@@ -71,6 +73,7 @@ class Fault(enum.Enum):
     SLOW = "slow"
     FLAKY = "flaky"
     OFFSITE = "offsite"
+    UNASKED_304 = "unasked-304"  # 304 Not Modified whatever the request (a broken cache)
 
 
 SHAPES = [Shape.RSS, Shape.ATOM, Shape.RELNEXT, Shape.VOLGENDE, Shape.PAGED]
@@ -160,6 +163,8 @@ class Outlet:
     slow_seconds: float = 2.0
     faults: dict[str, Fault] = field(default_factory=dict)  # path (no query) -> fault
     reset_after: int | None = None  # requests after the first N are reset
+    down_after: int | None = None  # after the first N requests the server goes away (refused)
+    etag_text: str = ""  # put in every ETag, sent as UTF-8 bytes (obs-text, RFC 9110 8.8.3)
     elsewhere: str = ""  # the base URL of Elsewhere
     hits: list[Hit] = field(default_factory=list)  # since the last `clear()`
     history: list[Hit] = field(default_factory=list)  # before it
@@ -190,8 +195,8 @@ class Outlet:
 
     @property
     def feed(self) -> str:
-        return {Shape.RSS: "/feed", Shape.RELNEXT: "/feed", Shape.ATOM: "/feed.atom"}.get(
-            self.shape, "")
+        return {Shape.RSS: "/feed", Shape.RELNEXT: "/feed", Shape.ATOM: "/feed.atom",
+                Shape.PAGED: "/rss.xml"}.get(self.shape, "")
 
     @property
     def sources(self) -> list[str]:
@@ -321,6 +326,9 @@ class _OutletHandler(LocalHandler):
         fault = self.site.faults.get(path)
         if self.site.reset_after is not None and number > self.site.reset_after:
             fault = Fault.RESET
+        if self.site.down_after is not None and number > self.site.down_after:
+            threading.Thread(target=self.site.down, daemon=True).start()
+            fault = Fault.RESET
         if fault is Fault.RESET:
             self.reset()
             return
@@ -328,6 +336,9 @@ class _OutletHandler(LocalHandler):
             time.sleep(self.site.slow_seconds)
         if fault is Fault.ERROR or (fault is Fault.FLAKY and self._earlier(self.path) == 0):
             self.send(b"<h1>Storing</h1>", "text/html", 500)
+            return
+        if fault is Fault.UNASKED_304:
+            self.send(b"", "", 304)
             return
         if fault is Fault.OFFSITE:
             self.send(b"", "text/plain", 302, {"Location": f"{self.site.elsewhere}{path}"})
@@ -382,7 +393,9 @@ class _OutletHandler(LocalHandler):
         body = text.encode("utf-8")
         validator = self.site.validator if modified is not None else "none"
         extra: dict[str, str] = {}
-        etag = '"' + hashlib.sha1(body).hexdigest()[:12] + '"'
+        # http.server sends header text as Latin-1: the UTF-8 bytes of etag_text, one per char
+        etag = '"' + self.site.etag_text.encode("utf-8").decode("latin-1") + \
+            hashlib.sha1(body).hexdigest()[:12] + '"'
         if validator in ("etag", "both"):
             extra["ETag"] = etag
         if validator in ("modified", "both") and modified is not None:
@@ -448,7 +461,7 @@ redactie</a></p></footer>
 
 def listing_link(site: Outlet, story: Story, page: int, index: int) -> str:
     """How a listing links a story: tracked, with a fragment, or by its old path."""
-    if site.shape is Shape.PAGED and page > 1:
+    if site.shape is Shape.PAGED and (page > 1 or index == 0):
         return f"/artikel/{story.slug}?utm_source=regio"
     forms = [f"{story.path}?utm_source=voorpagina&utm_medium=web#reacties",
              f"{site.base}{story.path}#top", f"{story.path}?utm_campaign=zomer&fbclid=Iw{index}"]

@@ -21,6 +21,7 @@ from newsarchive.cli import cli
 from newsarchive.fetch.clock import SystemClock
 from newsarchive.fetch.crawl import crawl
 from newsarchive.fetch.frontier import FRONTIER, RESPONSES
+from newsarchive.fetch.headers import decode_header, encode_header
 from newsarchive.fetch.http import HttpPolicy
 from newsarchive.fetch.settings import CrawlSettings
 from newsarchive.store.archive import open_archive
@@ -69,7 +70,8 @@ def redirected(outlet: Outlet) -> list[str]:
     """Slugs linked by their old path `/artikel/<slug>` (301 to `/nieuws/<slug>`)."""
     if outlet.shape is not Shape.PAGED:
         return []
-    return [s.slug for page in range(2, min(outlet.pages, PAGES) + 1) for s in outlet.on_page(page)]
+    return [s.slug for page in range(1, min(outlet.pages, PAGES) + 1)
+            for index, s in enumerate(outlet.on_page(page)) if page > 1 or index == 0]
 
 
 def article_paths(outlet: Outlet) -> Counter[str]:
@@ -280,3 +282,97 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
         with open_archive(archive_url) as archive, archive.engine.connect() as connection:
             statuses = connection.execute(select(RUNS.c.exit_status).order_by(RUNS.c.id)).scalars()
             assert list(statuses) == [1, 0]
+
+
+# --- validators the server sent in UTF-8 ---------------------------------------------------------
+@pytest.mark.parametrize("text", ["☃", "café"])
+def test_an_etag_of_utf8_bytes_is_sent_back_as_those_bytes(text, tmp_path):
+    """RFC 9110 allows bytes over 0x7F in an entity tag: a rerun sends back the bytes it got
+    (an ETag outside Latin-1 crashed the source's rerun and gave it up; one inside it was sent
+    in Latin-1 and never matched)."""
+    outlets = make_outlets(3)
+    for outlet in outlets:
+        outlet.etag_text = text
+    db = str(tmp_path / "news.db")
+    with news_network2(outlets) as network:
+        assert run_crawl(network, db)[0] == 0
+        network.clear()
+        code, lines, (fetched, not_modified, failed, new_items, _) = run_crawl(network, db)
+        assert (code, lines, fetched, failed, new_items) == (0, [], 0, 0, 0)
+        pages = sum(len(listing_pages(o)) + bool(o.feed) for o in outlets)
+        assert not_modified == pages
+        assert [hit.status for o in network.outlets for hit in o.got()] == [304] * pages
+
+
+@pytest.mark.parametrize("sent", [b'"abc"', '"caf\u00e9"'.encode(), '"\u2603"'.encode(),
+                                  "W/\"\U0001f30a\"".encode(), b"Tue, 09 Jun 2026 10:00:00 GMT"])
+def test_a_validator_goes_back_as_the_bytes_it_came_as(sent):
+    as_received = sent.decode("latin-1")  # how http.client hands header bytes over
+    assert encode_header(decode_header(as_received)).encode("latin-1") == sent
+
+
+# --- a redirect's target, linked directly as well ------------------------------------------------
+@pytest.mark.parametrize("workers", ["1", "4"])
+def test_an_article_reached_by_a_redirect_is_not_fetched_again_by_its_own_link(workers, tmp_path):
+    """The first teaser of a PAGED listing links `/artikel/<slug>` (301 to `/nieuws/<slug>`), its
+    feed `/nieuws/<slug>` itself, later in the frontier: the redirect's target was left pending
+    until its page was stored, and fetched a second time meanwhile."""
+    paged = next(o for o in make_outlets(5) if o.shape is Shape.PAGED)
+    first = paged.on_page(1)[0].slug
+    with news_network2([paged]) as network:
+        code, lines, (fetched, _, failed, _, _) = run_crawl(
+            network, str(tmp_path / "news.db"), "--workers", workers)
+        assert (code, lines, failed) == (0, [], 0)
+        assert (paged.count(f"/artikel/{first}"), paged.count(f"/nieuws/{first}")) == (1, 1)
+        assert served_once(paged) == {f"/nieuws/{slug}": 1 for slug in expected_articles(paged)}
+        assert fetched == len(listing_pages(paged)) + 1 + len(expected_articles(paged))
+
+
+# --- --max-new-links, on both sides of the limit -------------------------------------------------
+def test_max_new_links_holds_per_source_and_the_rest_comes_next_run(tmp_path):
+    """A feed of exactly 8 articles under `--max-new-links 8` queues them all; a listing of 9
+    over three pages queues 8 and leaves its oldest for the next run."""
+    feed = Outlet(0, Shape.RSS, "etag", own=8)  # 8 entries (the off-site one is no new link)
+    listing = Outlet(3, Shape.VOLGENDE, "modified", own=9)
+    db = str(tmp_path / "news.db")
+    with news_network2([feed, listing]) as network:
+        assert len(feed.in_feed()) == 8 and len(expected_articles(listing)) == 9
+        code, lines, (fetched, _, failed, _, _) = run_crawl(network, db, "--max-new-links", "8")
+        assert (code, failed) == (0, 0)
+        assert lines == [f"newsarchive: {listing.url('/laatste/3')}: 1 new links over "
+                         "--max-new-links 8 (per source and run) not queued"]
+        oldest = listing.published[-1].slug
+        assert served_once(feed) == {f"/nieuws/{s.slug}": 1 for s in feed.in_feed()}
+        assert served_once(listing) == {f"/nieuws/{slug}": 1 for slug in expected_articles(listing)
+                                        if slug != oldest}
+        assert fetched == 1 + 3 + 8 + 8
+        network.clear()
+        code, lines, (fetched, not_modified, failed, _, _) = run_crawl(
+            network, db, "--max-new-links", "8")
+        assert (code, lines, fetched, not_modified, failed) == (0, [], 1, 4, 0)
+        assert listing.article_hits() == [f"/nieuws/{oldest}"] and feed.article_hits() == []
+
+
+# --- a 304 nobody asked for ----------------------------------------------------------------------
+def test_a_304_to_a_request_without_validators_is_a_failure_not_an_archived_page(tmp_path):
+    """A broken cache answers 304 to a first, unconditional request: there is no copy the 304
+    could refer to, so the article is not done (it was marked done without a page, lost for
+    good), but failed and fetched on a later run."""
+    atom = Outlet(1, Shape.ATOM, "etag")
+    broken = atom.published[0].path
+    atom.faults[broken] = Fault.UNASKED_304
+    db = str(tmp_path / "news.db")
+    with news_network2([atom]) as network:
+        code, lines, (fetched, not_modified, failed, _, _) = run_crawl(network, db)
+        assert (code, fetched, not_modified, failed) == (1, len(atom.in_feed()), 0, 1)
+        assert lines == [f"newsarchive: failed {atom.url(broken)}: HTTP 304 Not Modified to a "
+                         "request without If-None-Match or If-Modified-Since"]
+        assert frontier(db)[atom.url(broken)] == ("failed", "http_status")
+        assert atom.count(broken) == 1  # not tried again at once: the cache is broken for now
+        atom.faults.clear()
+        with open_archive(db) as archive:
+            summary = crawl(archive, network.sources, CrawlSettings(
+                policy=HttpPolicy(delay=DELAY, timeout=1, retries=1)), clock=Later(3600))
+        assert (summary.fetched, summary.not_modified, summary.failed) == (1, 1, 0)
+        assert served_once(atom) == {f"/nieuws/{s.slug}": 1 for s in atom.in_feed()}
+        assert archived_articles(db) == {atom.url(s.path): 1 for s in atom.in_feed()}

@@ -160,6 +160,19 @@ LINK_RESPONSE = (update(RESPONSES).where(RESPONSES.c.id == bindparam("done_respo
                  .values(page_id=bindparam("done_page")))
 
 
+def _insert_pending(connection: Connection, urls: list[str], kind: str | None,
+                    discovered_from: str | None, now: datetime) -> None:
+    """Rows for URLs not in the frontier yet, `pending` (and for their hosts), in the caller's
+    transaction; a URL already there is left as it is."""
+    if not urls:
+        return
+    rows = [{"url": url, "kind": kind, "state": FrontierState.PENDING.value,
+             "discovered_from": discovered_from, "first_seen_at": now,
+             "failure_count": 0, "host": host_of(url)} for url in urls]
+    ensure_hosts(connection, {host_of(url) for url in urls})
+    connection.execute(insert_ignoring(connection.dialect.name, FRONTIER, ("url",)), rows)
+
+
 def _leasing(query: Select[Any]) -> Select[Any]:
     """PostgreSQL: the claim's SELECT (rows locked, `FOR UPDATE SKIP LOCKED`) that also leases
     the URL and its host, by data-modifying CTEs: one statement per claim, not three."""
@@ -212,12 +225,7 @@ class Frontier:
                 known.update(connection.execute(select(FRONTIER.c.url).where(condition)).scalars())
             new = [url for url in urls if url not in known]
             kept = new if limit is None else new[:limit]
-            if kept:
-                rows = [{"url": url, "kind": kind, "state": FrontierState.PENDING.value,
-                         "discovered_from": discovered_from, "first_seen_at": now,
-                         "failure_count": 0, "host": host_of(url)} for url in kept]
-                ensure_hosts(connection, {host_of(url) for url in kept})
-                connection.execute(insert_ignoring(connection.dialect.name, FRONTIER, ("url",)), rows)
+            _insert_pending(connection, kept, kind, discovered_from, now)
             return len(kept), len(new) - len(kept)
 
         return self._write(work)
@@ -387,13 +395,23 @@ class Frontier:
                        also: Callable[[Connection], None] | None = None) -> int:
         """Keep the raw response (its body in raw_bodies) and mark the URL `fetched`, in one
         transaction (with `also`: the release of the URL's host, so a page costs one write
-        fewer)."""
+        fewer). A redirect's target is marked `fetched` too, under the URL's lease: it is
+        archived with the URL, so no worker fetches it again as a link of its own meanwhile."""
         assert response.body is not None
         kept = self._kept(url, response)
+        final = response.final_url
 
         def work(connection: Connection) -> int:
             response_id = keep_response(connection, kept)
             self._mark(connection, url, response, state=FrontierState.FETCHED, kind=kind)
+            if final != url:
+                _insert_pending(connection, [final], None, url, response.fetched_at)
+                self._mark(connection, final, response, state=FrontierState.FETCHED, kind=kind)
+                claim = select(FRONTIER.c.lease_owner, FRONTIER.c.lease_until).where(
+                    FRONTIER.c.url == url).subquery()
+                connection.execute(update(FRONTIER).where(FRONTIER.c.url == final).values(
+                    lease_owner=select(claim.c.lease_owner).scalar_subquery(),
+                    lease_until=select(claim.c.lease_until).scalar_subquery()))
             if also is not None:
                 also(connection)
             return response_id

@@ -113,6 +113,15 @@ def decode_header(value: str) -> str:
         return value
 
 
+def encode_header(value: str) -> str:
+    """The inverse of `decode_header`, for a value a server sent that goes back to it (an ETag
+    or Last-Modified in a conditional request): the text whose Latin-1 encoding is the bytes it
+    came as, UTF-8 where `decode_header` read UTF-8. (Bytes that were no UTF-8 but read as
+    UTF-8 text inside Latin-1 cannot be told apart from it: they go back as UTF-8, which at
+    worst costs a 200 instead of a 304.)"""
+    return value if value.isascii() else value.encode("utf-8").decode("latin-1")
+
+
 def decode_location(value: str) -> tuple[str, Notice | None]:
     """A Location header as a browser follows it: UTF-8 where the bytes are valid UTF-8
     (percent-encoded later with the rest of the URL), else each byte that is not printable

@@ -60,6 +60,7 @@ from .errors import (
 )
 from .headers import (
     decode_location,
+    encode_header,
     is_chunked,
     kept_headers,
     parse_content_length,
@@ -309,11 +310,11 @@ class HttpClient:
         credentials = credentials or inline
         rules = _BodyRules(max_bytes or self.policy.max_bytes, None if any_type else ACCEPTED_TYPES,
                            truncate)
-        conditional: dict[str, str] = {}
+        conditional: dict[str, str] = {}  # the validators as the server sent their bytes
         if etag:
-            conditional["If-None-Match"] = etag
+            conditional["If-None-Match"] = encode_header(etag)
         if last_modified:
-            conditional["If-Modified-Since"] = last_modified
+            conditional["If-Modified-Since"] = encode_header(last_modified)
         first = dict(conditional)  # the credentials go to `url` only, no redirect target
         if credentials is not None:
             first["Authorization"] = _basic_auth(credentials)
@@ -326,6 +327,10 @@ class HttpClient:
                                              rules)
             notices += response.notices
             response.notices = notices
+            if response.not_modified and not conditional:  # no copy it could refer to
+                return _failed(url, current, StatusError(
+                    "HTTP 304 Not Modified to a request without If-None-Match or "
+                    "If-Modified-Since", status=304), notices)
             if response.error is not None or response.status not in REDIRECT_STATUSES:
                 return response
             try:
