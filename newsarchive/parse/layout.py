@@ -46,6 +46,7 @@ class Kind(Enum):
     BANNER = "banner"
     CHROME = "chrome"  # a "read more" link's text
     METADATA = "metadata"  # `Door ANP - 5-9-2016, 14:50 (Update ...)`: neither title nor body
+    CAPTION = "caption"  # a photo's caption or credit: neither title, body nor item
     OTHER = "other"
 
 
@@ -153,9 +154,13 @@ def _tokenize(blocks: list[Block]) -> list[Token]:
     add = tokens.append
     new = tuple.__new__  # builds each Token in C (Token() runs a Python __new__)
     age_kind, wire_kind, other_kind = Kind.AGE, Kind.WIRE, Kind.OTHER
+    caption_role = Role.CAPTION
     on_top = True  # no wire line yet: where the webmail banner stands
     for block in blocks:  # one loop, few calls per line: text dumps are read thousands a second
         text = block.text
+        if block.role is caption_role:  # wire-shaped too (`GOES - De dijk. Foto: ANP`)
+            add(new(Token, (Kind.CAPTION, text, block, None, None, None, None)))
+            continue
         if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
             text = text.replace("ƫ", "ë")
         if len(text) <= AGE_MAX and is_age_line(text):
@@ -507,7 +512,7 @@ def _may_be_section(text: str) -> bool:
 # --- the lead ----------------------------------------------------------------------------
 
 
-_NOT_BODY = (Kind.BANNER, Kind.CHROME, Kind.NET_BINNEN, Kind.HEADLINE, Kind.AGE, Kind.METADATA)
+_NOT_BODY = (Kind.BANNER, Kind.CHROME, Kind.NET_BINNEN, Kind.HEADLINE, Kind.AGE, Kind.METADATA, Kind.CAPTION)
 _NOT_TITLE = (*_NOT_BODY, Kind.DATE, Kind.EDITION)
 
 
@@ -652,9 +657,11 @@ def _read_items(tokens: list[Token], fetched_at: datetime, *, after_heading: boo
 def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
     """Decide the doubtful wire lines by what follows them.
 
-    A mixed-case line (`Borsele - ...`) is an item only when an age follows it. A line
-    without agencies directly followed by a wire line and its age is that item's title
-    (`Oranje - VS speelt gelijk` above `ROTTERDAM (ANP) - ...`)."""
+    A mixed-case line (`Borsele - ...`) is an item only when its age follows it, or (where
+    markup says it) stands just above it in one element with it that holds no other wire
+    line (title, age, teaser: a post's order). A line without agencies in a heading element,
+    or directly followed by a wire line and its age, is a title (`Oranje - VS speelt gelijk`
+    above `ROTTERDAM (ANP) - ...`)."""
     doubtful = [
         index for index, token in enumerate(tokens)
         if token.kind is Kind.WIRE and not (token.wire.strict and token.wire.agencies)  # type: ignore[union-attr]
@@ -662,18 +669,37 @@ def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
     if not doubtful:
         return tokens
     result = list(tokens)
-    kinds = [token.kind for token in tokens]
-    for index in doubtful:
+    for index in doubtful:  # headings first: what follows a line is read with them settled
         token = tokens[index]
+        if token.block.role is Role.HEADING and not token.wire.agencies:  # type: ignore[union-attr]
+            result[index] = token._replace(kind=Kind.OTHER)
+    settled = list(result)
+    kinds = [token.kind for token in settled]
+    for index in doubtful:
+        token = settled[index]
         wire = token.wire
         assert wire is not None
+        if token.kind is not Kind.WIRE:
+            continue
         following = kinds[index + 1 : index + 3]
-        followed_by_age = following[:1] == [Kind.AGE]
-        if not wire.strict and not followed_by_age:
+        has_age = following[:1] == [Kind.AGE] or _age_above_in_its_element(settled, index)
+        if not wire.strict and not has_age:
             result[index] = token._replace(kind=Kind.OTHER)
         elif not wire.agencies and following == [Kind.WIRE, Kind.AGE]:
             result[index] = token._replace(kind=Kind.OTHER)
     return result
+
+
+def _age_above_in_its_element(tokens: list[Token], index: int) -> bool:
+    """Whether the line above tokens[index] is an age standing in one element with it that
+    holds no other wire line."""
+    if index == 0 or tokens[index - 1].kind is not Kind.AGE or not tokens[index].block.containers:
+        return False
+    shared = set(tokens[index].block.containers).intersection(tokens[index - 1].block.containers)
+    for other, token in enumerate(tokens):
+        if shared and token.kind is Kind.WIRE and other != index:
+            shared.difference_update(token.block.containers)
+    return bool(shared)
 
 
 def _item_slots(tokens: list[Token]) -> list[_Slot]:
