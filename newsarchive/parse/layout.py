@@ -390,19 +390,19 @@ def _read_article(
 def _split_at_sidebar(
     tokens: list[Token], meer_uit: int, heading: str | None, asides: frozenset[int]
 ) -> tuple[list[Token], list[Token]] | None:
-    """(the lead's tokens, the sidebar's after its heading) where markup says which element
-    the sidebar is (see `_sidebar_element`), wherever it stands. The lead is what stands
-    outside it: before it; or, with no wire line before it (the lead below the sidebar in
-    the markup), before it and, after it, the element of the `heading` `<h1>`. None where
-    the markup does not say, or the element leaves no wire line for the lead."""
-    sidebar = _sidebar_element(tokens, meer_uit, asides)
-    if sidebar is None:
+    """(the lead's tokens, the sidebar's after its heading) where markup says where the
+    sidebar stands (see `_sidebar_span`). The lead is what stands outside it: before it;
+    or, with no wire line before it (the lead below the sidebar in the markup), before it
+    and, after it, the element of the `heading` `<h1>`. None where the markup does not say,
+    or the sidebar leaves no wire line for the lead."""
+    span = _sidebar_span(tokens, meer_uit, asides)
+    if span is None:
         return None
-    inside = [index for index, token in enumerate(tokens) if sidebar in token.block.containers]
-    before, after = tokens[: inside[0]], tokens[inside[-1] + 1 :]
+    start, end = span
+    before, after = tokens[:start], tokens[end:]
     if not any(token.kind is Kind.WIRE for token in chain(before, after)):
         return None
-    sidebar_tokens = tokens[meer_uit + 1 : inside[-1] + 1]
+    sidebar_tokens = tokens[meer_uit + 1 : end]
     if any(token.kind is Kind.WIRE and token.text != heading for token in before):
         return before, sidebar_tokens
     return before + _heading_element(after, heading), sidebar_tokens
@@ -423,14 +423,26 @@ def _heading_element(tokens: list[Token], heading: str | None) -> list[Token]:
     return tokens
 
 
-def _sidebar_element(tokens: list[Token], meer_uit: int, asides: frozenset[int]) -> int | None:
-    """The element that is the sidebar: the innermost around the `Meer uit` heading that
-    opens with it and holds wire lines, else an `<aside>` around the heading holding them.
-    None in a text dump, and where the heading shares its element with what stands above
-    it (a table cell holding the lead too)."""
+def _sidebar_span(tokens: list[Token], meer_uit: int, asides: frozenset[int]) -> tuple[int, int] | None:
+    """Where the sidebar stands, `tokens[start:end]` (see `_sidebar_element`, and where
+    the heading shares its element with the lead, `_heading_section`); None in a text dump,
+    and where the markup says nothing."""
     containers = tokens[meer_uit].block.containers
     if not containers:
         return None
+    sidebar = _sidebar_element(tokens, meer_uit, asides)
+    if sidebar is None:
+        return _heading_section(tokens, meer_uit)
+    inside = [index for index, token in enumerate(tokens) if sidebar in token.block.containers]
+    return inside[0], inside[-1] + 1
+
+
+def _sidebar_element(tokens: list[Token], meer_uit: int, asides: frozenset[int]) -> int | None:
+    """The element that is the sidebar: the innermost around the `Meer uit` heading that
+    opens with it and holds wire lines, else an `<aside>` around the heading holding them.
+    None where the heading shares its element with what stands above it (a table cell
+    holding the lead too)."""
+    containers = tokens[meer_uit].block.containers
     held = [token.block.containers for token in tokens[meer_uit + 1 :] if token.kind is Kind.WIRE]
     earlier = set(chain.from_iterable(token.block.containers for token in tokens[:meer_uit]))
     for element in reversed(containers):
@@ -440,6 +452,28 @@ def _sidebar_element(tokens: list[Token], meer_uit: int, asides: frozenset[int])
             return element
     aside = next((element for element in reversed(containers) if element in asides), None)
     return aside if aside is not None and any(aside in nesting for nesting in held) else None
+
+
+def _heading_section(tokens: list[Token], meer_uit: int) -> tuple[int, int] | None:
+    """The section a `Meer uit` heading opens inside the element it shares with the lead:
+    the heading and what follows it in that element, up to the next heading of its rank or
+    higher (a heading that is no heading element, `<b>Meer uit</b>`, is closed by the
+    element's end only). None when that holds no wire line."""
+    block = tokens[meer_uit].block
+    earlier = set(chain.from_iterable(token.block.containers for token in tokens[:meer_uit]))
+    parent = next((element for element in reversed(block.containers) if element in earlier), None)
+    if parent is None:
+        return None
+    rank = block.level if block.role is Role.HEADING else 0
+    end = meer_uit + 1
+    while end < len(tokens) and parent in tokens[end].block.containers:
+        following = tokens[end].block
+        if rank and following.role is Role.HEADING and following.level <= rank:
+            break
+        end += 1
+    if not any(token.kind is Kind.WIRE for token in tokens[meer_uit + 1 : end]):
+        return None
+    return meer_uit, end
 
 
 def _lead_below_sidebar(tokens: list[Token], heading: str | None) -> int | None:
