@@ -7,7 +7,12 @@ differ in the ways real sites differ: semantic HTML5, class-less div-and-span so
 (mega-menu, breadcrumbs, a label above the `<h1>`, cards in grids, ads, a most-read list),
 and two with the sidebar before the article in the markup: an `<aside>` before `<main>`
 (headlines in a label cell and a text cell), and div columns (the `<h1>` broken over two
-spans, headlines in three blocks of a list item).
+spans, headlines in three blocks of a list item). REAL_SHAPES are the shapes of real sites
+beside those: a WordPress theme (`entry-content` between block comments, the sidebar one
+widget among others), a page laid out by one outer table in upper-case HTML with unclosed
+`<P>`, an AMP page (custom elements, an ad with placeholder text, `amp-timeago` ages), and
+teaser cards whose ages stand only in attributes, with scripts, styles, comments, soft
+hyphens and no-break spaces inside the content.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from dataclasses import dataclass, field
 from html import escape
 
 SHAPES = ("semantic", "soup", "table", "portal", "aside_first", "columns")
+REAL_SHAPES = ("wordpress", "layout_table", "amp", "cards")
+ALL_SHAPES = SHAPES + REAL_SHAPES
 LAYOUTS = ("A", "B", "C", "D")
 WEBMAIL_BANNER = ("Webmail", "Kies je webmail", "Kies hieronder de webmail van je eigen provider.")
 
@@ -395,6 +402,242 @@ class Columns(Soup):
         return f"<div><div>Net binnen</div><ul>{rows}</ul></div>"
 
 
+class WordPress(Semantic):
+    """A WordPress theme: the article's `entry-content` between Gutenberg block comments, an
+    entry header with its date and author, a share block and a category footer, a comment
+    thread; the sidebar one widget of the widget area beside a search form, an archive list,
+    recent comments and a text widget; a paragraph of the article as a block quote; items
+    as posts (title, date, excerpt: the age above the wire line)."""
+
+    def lead(self, lead: LeadStory, title_twice: bool) -> str:
+        first, *rest = lead.paragraphs
+        repeat = f'<p class="entry-excerpt">{e(lead.title)}</p>' if title_twice else ""
+        byline = f'<!-- wp:paragraph --><p class="has-small-font-size"><em>{e(lead.byline)}</em></p><!-- /wp:paragraph -->' if lead.byline else ""
+        paragraphs = "".join(
+            f'<!-- wp:quote -->\n<blockquote class="wp-block-quote"><p>{e(p)}</p></blockquote>\n<!-- /wp:quote -->\n'
+            if i == 1 else f"<!-- wp:paragraph -->\n<p>{e(p)}</p>\n<!-- /wp:paragraph -->\n"
+            for i, p in enumerate(rest)
+        )
+        share = (
+            '<div class="sharedaddy sd-sharing-enabled"><h3 class="sd-title">Delen:</h3><ul>'
+            '<li class="share-facebook"><a href="?share=facebook"><span>Facebook</span></a></li>'
+            '<li class="share-x"><a href="?share=x"><span>X</span></a></li></ul></div>'
+        )
+        comments = (
+            '<div id="comments" class="comments-area"><h2 class="comments-title">2 reacties</h2>'
+            '<ol class="comment-list"><li class="comment"><p>Goed dat er eindelijk iets gebeurt.</p></li></ol></div>'
+        )
+        return (
+            f'<article class="post type-post status-publish hentry"><header class="entry-header">'
+            f'<h1 class="entry-title">{e(lead.title)}</h1><div class="entry-meta"><span class="posted-on">'
+            'Geplaatst op <a href="/2026/03/17/x/" rel="bookmark"><time class="entry-date published" '
+            'datetime="2026-03-17T08:00:00+01:00">17 maart 2026</time></a></span><span class="byline"> door '
+            '<span class="author vcard"><a href="/author/redactie/">redactie</a></span></span></div></header>'
+            f'{repeat}<div class="entry-content">\n<!-- wp:paragraph -->\n<p><strong>{e(lead.prefix)}</strong> {e(first)}</p>\n'
+            f"<!-- /wp:paragraph -->\n{paragraphs}{byline}{share}</div>"
+            '<footer class="entry-footer"><span class="cat-links">Geplaatst in <a href="/regio/" rel="category tag">Regio</a>'
+            f"</span></footer></article>{comments}"
+        )
+
+    def sidebar(self, heading: str, items: str) -> str:
+        return f'<section id="block-3" class="widget widget_block"><h2 class="widget-title">{e(heading)}</h2>{items}</section>'
+
+    def item(self, item: WireItem) -> str:
+        href = f"/2026/03/{slug(item.body)}/"
+        date = f'<div class="entry-meta"><time class="entry-date" datetime="2026-03-17T09:00:00+01:00">{e(item.age_text)}</time></div>'
+        if item.title:
+            return (
+                f'<article class="post type-post"><header class="entry-header"><h2 class="entry-title">'
+                f'<a href="{href}" rel="bookmark">{e(item.title)}</a></h2>{date}</header>'
+                f'<div class="entry-summary"><p>{e(item.prefix)} {e(item.body)}</p></div></article>'
+            )
+        return (
+            f'<article class="post type-post"><div class="entry-summary"><p><a href="{href}">'
+            f"{e(item.prefix)} {e(item.body)}</a></p></div>{date}</article>"
+        )
+
+    def article(self, lead: str, sidebar: str) -> str:
+        """The content area and the widget area beside it."""
+        return self.main(lead) + self.widgets(sidebar)
+
+    def main(self, content: str) -> str:
+        return f'<div id="primary" class="content-area"><main id="main" class="site-main">{content}</main></div>'
+
+    def widgets(self, sidebar: str) -> str:
+        search = (
+            '<section id="search-2" class="widget widget_search"><form role="search" method="get" action="/">'
+            '<label><span class="screen-reader-text">Zoeken naar:</span><input type="search" name="s"></label>'
+            '<input type="submit" value="Zoeken"></form></section>'
+        )
+        archive = (
+            '<section id="archives-2" class="widget widget_archive"><h2 class="widget-title">Archief</h2><ul>'
+            '<li><a href="/2026/03/">maart 2026</a></li><li><a href="/2026/02/">februari 2026</a></li></ul></section>'
+        )
+        recent = (
+            '<section id="recent-comments-2" class="widget widget_recent_comments"><h2 class="widget-title">'
+            'Recente reacties</h2><ul id="recentcomments"><li class="recentcomments"><span class="comment-author-link">'
+            'Jan</span> op <a href="/2026/03/x/#comment-2">Dijk wordt verhoogd</a></li></ul></section>'
+        )
+        about = (
+            '<section id="text-2" class="widget widget_text"><h2 class="widget-title">Over ons</h2>'
+            '<div class="textwidget"><p>Omroep Voorbeeld brengt elke dag het nieuws uit de regio.</p></div></section>'
+        )
+        return f'<aside id="secondary" class="widget-area">{search}{sidebar}{archive}{recent}{about}</aside>'
+
+
+class LayoutTable:
+    """A page laid out by one outer table, as sites of around 2000 did (and some still do):
+    upper-case tags and attributes, unclosed `<P>`, `<FONT>`, no `<h1>`; a menu cell, the
+    content cell and the sidebar cell in one row; the sidebar's items in one cell split by
+    `<BR>`, each age in `<FONT SIZE="1">`."""
+
+    sidebar_first = False
+
+    def banner(self) -> str:
+        return '<TABLE BORDER="0"><TR><TD><FONT FACE="Arial">' + "<BR>".join(e(line) for line in WEBMAIL_BANNER) + "</FONT></TD></TR></TABLE>"
+
+    def lead(self, lead: LeadStory, title_twice: bool) -> str:
+        first, *rest = lead.paragraphs
+        repeat = f"<P>{e(lead.title)}" if title_twice else ""
+        paragraphs = "".join(f"\n<P>{e(p)}" for p in rest)
+        byline = f"\n<P><I>{e(lead.byline)}</I>" if lead.byline else ""
+        return (
+            f'<FONT FACE="Arial" SIZE="+2"><B>{e(lead.title)}</B></FONT>{repeat}\n<P><FONT FACE="Arial" SIZE="2">'
+            f"<B>{e(lead.prefix)}</B> {e(first)}{paragraphs}{byline}</FONT>"
+        )
+
+    def sidebar(self, heading: str, items: str) -> str:
+        return f'<TD WIDTH="220" VALIGN="TOP" BGCOLOR="#EEEEEE"><FONT FACE="Arial" SIZE="2"><B>{e(heading)}</B><BR><BR>{items}</FONT></TD>'
+
+    def item(self, item: WireItem) -> str:
+        title = f'<A HREF="/nieuws/{slug(item.body)}.html"><B>{e(item.title)}</B></A><BR>' if item.title else ""
+        return f'{title}<B>{e(item.prefix)}</B> {e(item.body)}<BR><FONT SIZE="1">{e(item.age_text)}</FONT><BR><BR>\n'
+
+    def headlines(self, headlines: tuple[Headline, ...]) -> str:
+        rows = "<BR>".join(
+            f'- {e(h.section)} {e(h.time)} <A HREF="/nieuws/{slug(h.title)}.html">{e(h.title)}</A>' for h in headlines
+        )
+        return f"<P><B>Net binnen</B><BR>{rows}"
+
+    def listing_top(self, page: WirePage) -> str:
+        return f'<FONT SIZE="1">{e(page.date_line)}<BR>{e(page.edition)}</FONT>\n<P><FONT SIZE="+2"><B>{e(page.section)}</B></FONT><P>'
+
+    def menu_cell(self) -> str:
+        links = "<BR>".join(f'<A HREF="/{word}.html">{word.title()}</A>' for word in ("nieuws", "sport", "regio", "weer"))
+        return f'<TD WIDTH="120" VALIGN="TOP" BGCOLOR="#003366"><FONT COLOR="#FFFFFF">{links}</FONT></TD>'
+
+    def main(self, content: str, sidebar_cell: str = "") -> str:
+        return (
+            '<TABLE WIDTH="100%" BORDER="0" CELLPADDING="4"><TR><TD COLSPAN="3"><A HREF="/"><IMG SRC="/logo.gif" '
+            f'ALT="Omroep Voorbeeld"></A></TD></TR>\n<TR>{self.menu_cell()}<TD VALIGN="TOP">{content}</TD>{sidebar_cell}</TR></TABLE>'
+        )
+
+    def article(self, lead: str, sidebar: str) -> str:
+        return self.main(lead, sidebar)
+
+
+class Amp(Semantic):
+    """An AMP page: the menu in an `amp-sidebar`, images in `amp-img` and a figure with its
+    caption, an `amp-ad` holding placeholder and fallback text in the article, share buttons
+    in `amp-social-share`, ages in `amp-timeago`, a consent notice shown by script."""
+
+    def lead(self, lead: LeadStory, title_twice: bool) -> str:
+        first, *rest = lead.paragraphs
+        repeat = f'<p class="standfirst">{e(lead.title)}</p>' if title_twice else ""
+        byline = f"<p><em>{e(lead.byline)}</em></p>" if lead.byline else ""
+        paragraphs = "".join(f"<p>{e(p)}</p>" for p in rest)
+        ad = (
+            '<amp-ad width="300" height="250" type="doubleclick" data-slot="/1234/nieuws">'
+            "<div placeholder>Advertentie</div><div fallback>Geen advertentie beschikbaar</div></amp-ad>"
+        )
+        return (
+            f'<article><header><h1>{e(lead.title)}</h1></header>{repeat}'
+            '<amp-img src="/foto/groot.jpg" width="800" height="450" layout="responsive" alt="">'
+            '<noscript><img src="/foto/groot.jpg" alt=""></noscript></amp-img>'
+            f"<p>{e(lead.prefix)} {e(first)}</p>{ad}"
+            '<figure><amp-img src="/foto/dijk.jpg" width="400" height="300" layout="responsive" alt=""></amp-img>'
+            "<figcaption>Werk aan de dijk bij laag water. Foto: Omroep Voorbeeld</figcaption></figure>"
+            f"{paragraphs}{byline}"
+            '<amp-social-share type="whatsapp" width="40" height="40"></amp-social-share>'
+            '<amp-social-share type="email" width="40" height="40"></amp-social-share></article>'
+        )
+
+    def item(self, item: WireItem) -> str:
+        title = f"<h3>{e(item.title)}</h3>" if item.title else ""
+        return (
+            f'<article class="teaser"><a href="/amp/nieuws/{slug(item.body)}"><amp-img src="/img/t.jpg" width="120" '
+            f'height="80" layout="fixed" alt=""></amp-img>{title}</a><p>{e(item.prefix)} {e(item.body)}</p>'
+            f'<amp-timeago width="160" height="20" layout="fixed" datetime="2026-03-17T09:00:00Z" locale="nl">'
+            f"{e(item.age_text)}</amp-timeago></article>"
+        )
+
+    def main(self, content: str) -> str:
+        drawer = (
+            '<amp-sidebar id="menu" layout="nodisplay" side="left"><ul><li><a href="/amp/nieuws">Nieuws</a></li>'
+            '<li><a href="/amp/sport">Sport</a></li></ul><p>Volg ons ook op de radio.</p></amp-sidebar>'
+        )
+        notice = (
+            '<amp-user-notification id="melding" layout="nodisplay" data-show-if-href="/api/melding">'
+            "<p>Deze site gebruikt cookies.</p><button on=\"tap:melding.dismiss\">Akkoord</button></amp-user-notification>"
+        )
+        analytics = '<amp-analytics type="gtag"><script type="application/json">{"vars": {}}</script></amp-analytics>'
+        return f"{analytics}{notice}{drawer}<main>{content}</main>"
+
+
+_AGE_ATTRIBUTES = ("title", "data-age", "aria-label")
+
+
+class Cards(Semantic):
+    """Teaser cards as sites of today print them: a link around an image and the `<h3>`, the
+    teaser text, and the age only in an attribute of an empty element (`<time datetime
+    title="3 uur geleden">`, `data-age`, `aria-label`: a script fills the visible text in);
+    scripts, styles, templates and comments inside the content; soft hyphens, zero-width
+    spaces and no-break spaces in the text."""
+
+    def lead(self, lead: LeadStory, title_twice: bool) -> str:
+        first, *rest = lead.paragraphs
+        repeat = f'<p class="intro">{invisible(lead.title)}</p>' if title_twice else ""
+        byline = f"<p><em>{e(lead.byline)}</em></p><!-- /byline -->" if lead.byline else ""
+        paragraphs = "".join(
+            f"<p>{invisible(p)}</p>\n<!-- paragraph {i} -->"
+            + ("<script>window.ads.push({slot: 'mid'});</script>" if i == 0 else "")
+            for i, p in enumerate(rest)
+        )
+        prefix = e(lead.prefix).replace(" -", "&nbsp;-")
+        return (
+            f'<article class="story"><h1>{invisible(lead.title)}</h1>{repeat}<!--[if lt IE 9]><p>Uw browser is '
+            "verouderd.</p><![endif]--><style>.story p{margin:0}</style>"
+            f'<p><span class="dateline">{prefix}</span> {invisible(first)}</p>'
+            '<noscript><p>Zet JavaScript aan om de video te zien.</p></noscript>'
+            f'<script type="text/template"><p>DEN HAAG (ANP) - sjabloon</p></script>{paragraphs}{byline}</article>'
+        )
+
+    def item(self, item: WireItem) -> str:
+        title = f'<h3 class="card__title">{invisible(item.title)}</h3>' if item.title else ""
+        attribute = _AGE_ATTRIBUTES[len(item.body) % len(_AGE_ATTRIBUTES)]
+        if attribute == "title":
+            age = f'<time class="card__time" datetime="2026-03-17T09:00:00Z" title="{e(item.age_text)}"></time>'
+        else:
+            age = f'<span class="card__age" {attribute}="{e(item.age_text)}"></span>'
+        return (
+            f'<div class="card"><style>.card img{{width:100%}}</style><a class="card__link" href="/nieuws/{slug(item.body)}">'
+            f'<img src="/img/k.jpg" alt="">{title}</a><!-- teaser --><p class="card__text">{e(item.prefix)} '
+            f'{invisible(item.body)}</p><script>track("{slug(item.body)[:8]}")</script>{age}</div>'
+        )
+
+
+def invisible(text: str) -> str:
+    """`text` escaped, with a soft hyphen in the middle of each long word and a zero-width
+    space in the middle of each word of six or seven letters: a browser shows neither."""
+    def word(w: str) -> str:
+        if len(w) >= 8 and w.isalpha():
+            return f"{w[:4]}&shy;{w[4:]}"
+        if len(w) in (6, 7) and w.isalpha():
+            return f"{w[:3]}&#8203;{w[3:]}"
+        return w
+    return " ".join(word(w) for w in e(text).split(" "))
+
+
 def share_bar() -> str:
     return (
         '<div class="story__tools"><a href="https://facebook.example/share?u=x">Facebook</a>'
@@ -406,9 +649,9 @@ def ad_slot(name: str) -> str:
     return f'<div class="slot" id="div-gpt-ad-{name}"><span>Advertentie</span></div>'
 
 
-SHAPE_CLASSES: dict[str, Callable[[], Semantic | Soup | Table]] = {
+SHAPE_CLASSES: dict[str, Callable[[], Semantic | Soup | Table | LayoutTable]] = {
     "semantic": Semantic, "soup": Soup, "table": Table, "portal": Portal, "aside_first": AsideFirst,
-    "columns": Columns,
+    "columns": Columns, "wordpress": WordPress, "layout_table": LayoutTable, "amp": Amp, "cards": Cards,
 }
 
 
@@ -421,7 +664,12 @@ def render(page: WirePage, shape: str, bulk: Bulk | None = None) -> str:
         banner = parts.banner() if page.layout == "B" else ""
         lead = banner + parts.lead(page.lead, page.layout == "B" and page.title_twice)
         sidebar = parts.sidebar(f"Meer uit {page.section}", items)
-        body = sidebar + parts.main(lead) if parts.sidebar_first else parts.main(lead + sidebar)
+        if isinstance(parts, (WordPress, LayoutTable)):  # the sidebar beside the content, not in it
+            body = parts.article(lead, sidebar)
+        else:
+            body = sidebar + parts.main(lead) if parts.sidebar_first else parts.main(lead + sidebar)
+    elif page.layout == "C" and isinstance(parts, LayoutTable):
+        body = parts.main(parts.headlines(page.headlines) + f"<P><B>{e(page.section)}</B><BR>{items}")
     elif page.layout == "C":
         body = parts.main(parts.headlines(page.headlines) + parts.sidebar(page.section, items))
     else:

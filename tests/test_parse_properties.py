@@ -53,9 +53,11 @@ TRICKY_SENTENCES = [
     "Oranje - VS eindigde in 1-1.", "De NCTV (NCTV) waarschuwt opnieuw.", "Dat was twee weken geleden.",
     "Om 16.00 uur begint de zitting.", "Sinds 9:31 rijden er weer treinen.", "Het werd geannuleerd.De rest niet.",
     "Hij zei: ‘Wij gaan door’.", "Een jaar geleden was dat anders.", "De brug - een oud ontwerp - blijft dicht.",
+    "„Dit is pas het begin”, zei de wethouder.", "De raad noemt het plan “onhaalbaar”.", "Het is ’s avonds druk.",
 ]
 TRICKY_TITLES = ["Oranje - VS speelt gelijk", "NAVO - top begint", "Brand in Goes - niemand gewond",
-                 "Kabinet: meer geld voor dijken", "Explosies in havenstad gemeld"]
+                 "Kabinet: meer geld voor dijken", "Explosies in havenstad gemeld", "‘Dijk moet omhoog’",
+                 "Raad: “geen geld voor de brug”"]
 SUBHEADINGS = ["Kosten", "Reactie", "Waterschap", "Bewoners"]
 SECTIONS = ["Buitenland", "Binnenland", "Sport", "Voetbal", "Middelburg", "Beveland", "Walcheren"]
 
@@ -175,5 +177,50 @@ def test_rendered_text_page_parses_back_to_its_items_and_windows(layout: str) ->
         assert [(h.section, h.time, h.title) for h in parsed.headlines] == [
             (h.section, h.time, h.title) for h in page.headlines
         ]
+
+    check()
+
+
+# --- the same dump as other tools write it ------------------------------------------------------
+
+
+def _in_long_words(text: str, mark: str, length: int) -> str:
+    """`mark` in the middle of every word of at least `length` characters."""
+    return " ".join(w[: len(w) // 2] + mark + w[len(w) // 2 :] if len(w) >= length else w for w in text.split(" "))
+
+
+def _every_other_space(text: str, space: str) -> str:
+    words = text.split(" ")
+    return "".join(word + (space if i % 2 else " ") for i, word in enumerate(words[:-1])) + words[-1]
+
+
+# How other tools write the same dump: line ends, a byte-order mark, no-break and narrow
+# no-break spaces, zero-width spaces and word joiners, soft hyphens, tabs, trailing blanks.
+DUMP_VARIANTS = {
+    "crlf": lambda text: text.replace("\n", "\r\n"),
+    "cr": lambda text: text.replace("\n", "\r"),
+    "bom": lambda text: "\ufeff" + text,
+    "nbsp": lambda text: _every_other_space(text, "\u00a0"),
+    "narrow nbsp": lambda text: _every_other_space(text, "\u202f"),
+    "zero-width": lambda text: _in_long_words(_in_long_words(text, "\u200b", 6), "\u2060", 10),
+    "soft hyphens": lambda text: _in_long_words(text, "\u00ad", 8),
+    "tabs": lambda text: "\n".join("\t" + _every_other_space(line, "\t") for line in text.split("\n")),
+    "trailing blanks": lambda text: text.replace("\n", " \t\n"),
+}
+
+
+@pytest.mark.parametrize("layout", ["A", "B", "C", "D"])
+def test_one_dump_written_by_other_tools_parses_to_one_result(layout: str) -> None:
+    @SETTINGS
+    @given(case=wire_page(layout), variants=st.lists(st.sampled_from(sorted(DUMP_VARIANTS)), min_size=1, max_size=4))
+    def check(case, variants) -> None:
+        page, expected = case
+        text = render_text(page)
+        clean = parse_page(text, FETCHED)
+        assert parsed_items(clean) == expected, text
+        for variant in variants:
+            text = DUMP_VARIANTS[variant](text)
+        assert parse_page(text, FETCHED).to_dict() == clean.to_dict(), repr(text)
+        assert parse_page(text.encode("utf-8"), FETCHED).to_dict() == clean.to_dict(), repr(text)
 
     check()

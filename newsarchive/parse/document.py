@@ -31,6 +31,7 @@ class Role(Enum):
     TIME = "time"  # the whole text of a `<time>` element
     CARD = "card"  # a link wrapping several elements: a teaser card
     PREFORMATTED = "preformatted"
+    CAPTION = "caption"  # a figure's caption (`<figcaption>`, a caption class): photo text and credits
 
 
 class Landmark(Enum):

@@ -29,17 +29,20 @@ from lxml import etree
 from ..items import PageDate, PageLink
 from ..urls import MAX_URL_LENGTH
 from ..values import to_utc
-from .ages import AGE_PHRASE, DIGIT_AGE_PHRASE
+from .ages import AGE_PHRASE, DIGIT_AGE_PHRASE, is_age_line
 from .document import INVISIBLE_CHARS, Block, Landmark, Role, TextDocument
 from .layout import READ_MORE_MAX, is_kicker, is_read_more
 from .links import read_links
 from .vocabulary import (
+    AD_ELEMENT,
     AD_WORD,
     BANNER_TAG,
+    CAPTION_WORD,
     CHROME_LANDMARKS,
     CHROME_ROLES,
     CONSENT_WORD,
     DASHES,
+    HIDDEN_LAYOUT,
     HIDDEN_STYLE,
     INVISIBLE_TAGS,
     LINK_SEPARATORS,
@@ -91,6 +94,8 @@ _START_TAG_BYTES = re.compile(_START_TAG.encode("ascii"))
 _XML_DECLARATION_BYTES = re.compile(rb"^\s*<\?xml[^>]*>")
 _DOCTYPE = re.compile(r"^\s*<!doctype[^>]*>", re.I)
 _MEER_UIT = re.compile(r"meer uit\b", re.I)
+_AGE_ATTRIBUTES = frozenset({"title", "aria-label"})
+_TIME_NAME = re.compile(r"age|ago|time|date|relative|since", re.I)
 
 _KNOWN_TAG = (
     r"(?:html|head|body|meta|title|link|script|style|div|p|span|a|h[1-6]|ul|ol|li|table|tr|td|"
@@ -253,7 +258,11 @@ def _select(root: etree._Element, css: str | None, warnings: list[str]) -> list[
 
 
 def _is_boilerplate(element: etree._Element) -> bool:
-    """Hidden, a dialog or banner by its role, or a consent banner by its class or id words."""
+    """Hidden, a dialog or banner by its role, or a consent banner by its class or id words;
+    an ad slot by its class or id words or (a custom element) its name."""
+    tag = element.tag
+    if "-" in tag and (AD_ELEMENT.search(tag) or CONSENT_WORD.search(tag)) and not _holds_wire_copy(element):
+        return True
     for name, value in element.items():
         if name in ("class", "id"):
             if CONSENT_WORD.search(value):
@@ -268,6 +277,8 @@ def _is_boilerplate(element: etree._Element) -> bool:
             if value.strip().lower() == "true":
                 return True
         elif name == "style" and HIDDEN_STYLE.search(value):
+            return True
+        elif name == "layout" and value.strip().lower() == HIDDEN_LAYOUT:
             return True
     return False
 
@@ -348,6 +359,24 @@ def _is_inline_age(element: etree._Element, text: str) -> bool:
     return _is_age(text, True) and _stands_apart(element)
 
 
+def _attribute_age(element: etree._Element) -> str | None:
+    """The age an element without content states in an attribute, for a script to show
+    (`<time datetime="..." title="3 uur geleden">`, `<span data-age="gisteren">`): an age
+    phrase, known or not (`3 eeuwen geleden`, as on a line of its own), in `title`,
+    `aria-label` or a `data-` attribute named for a time; an age in digits in any other
+    `data-` attribute."""
+    for name, value in element.items():
+        if len(value) > _AGE_MAX_LEN:
+            continue
+        if name in _AGE_ATTRIBUTES or (name.startswith("data-") and _TIME_NAME.search(name)):
+            value = " ".join(value.split())
+            if value and is_age_line(value):
+                return value
+        elif name.startswith("data-") and _is_age(value, False):
+            return " ".join(value.split())
+    return None
+
+
 def _stands_apart(element: etree._Element) -> bool:
     if element.tail and not element.tail.isspace():
         return False
@@ -382,8 +411,9 @@ _CARD_ROLE = (Role.CARD, 0)
 _ROLES = {  # block tags that say more than "a line"; with the level of a heading
     **{f"h{level}": (Role.HEADING, level) for level in range(1, 7)},
     "p": (Role.PARAGRAPH, 0), "li": (Role.LIST_ITEM, 0), "dt": (Role.LIST_ITEM, 0), "dd": (Role.LIST_ITEM, 0),
-    "td": (Role.CELL, 0), "th": (Role.CELL, 0), "pre": (Role.PREFORMATTED, 0),
+    "td": (Role.CELL, 0), "th": (Role.CELL, 0), "pre": (Role.PREFORMATTED, 0), "figcaption": (Role.CAPTION, 0),
 }
+_CAPTION_ROLE = (Role.CAPTION, 0)
 _LANDMARKS = {
     "header": Landmark.HEADER, "main": Landmark.MAIN, "article": Landmark.MAIN, "aside": Landmark.ASIDE,
     "footer": Landmark.FOOTER, "nav": Landmark.NAV,
@@ -542,7 +572,7 @@ class _Layout:
                 entry = (_DEFINITION, *entry[1:])
             self.open.append(self.entered)
             self.entered += 1
-            self.open_roles.append(_ROLES.get(tag, _LINE))
+            self.open_roles.append(self._block_role(element))
             if tag in _LANDMARKS:
                 self.landmarks.append(_LANDMARKS[tag])
                 if tag == "aside":
@@ -571,7 +601,22 @@ class _Layout:
                 self.times.append((len(self.lines), stamp, element))
         if element.text:
             self._add(element.text)
+        elif not len(element) and element.attrib:
+            age = _attribute_age(element)
+            if age is not None:
+                self._line_of_its_own(age)
         return entry
+
+    def _block_role(self, element: etree._Element) -> tuple[Role, int]:
+        """A block's role and heading level; every block inside a caption is the caption's."""
+        if self.open_roles[-1] is _CAPTION_ROLE:
+            return _CAPTION_ROLE
+        role = _ROLES.get(element.tag, _LINE)
+        if role is _LINE or role[0] is Role.PARAGRAPH:
+            classes = element.get("class")
+            if classes and CAPTION_WORD.search(classes):
+                return _CAPTION_ROLE
+        return role
 
     def _close(self, element: etree._Element, entry: tuple[int, int, int]) -> None:
         kind, flushes, mark = entry
@@ -639,15 +684,20 @@ class _Layout:
                     self._flush()
                 self._add(piece)
             return
-        own_line = len(text) <= _AGE_MAX_LEN and DIGIT_AGE_PHRASE.fullmatch(text.strip()) is not None
-        if own_line:
-            self._flush()
+        if len(text) <= _AGE_MAX_LEN and DIGIT_AGE_PHRASE.fullmatch(text.strip()) is not None:
+            self._line_of_its_own(text)
+        else:
+            self.parts.append(text)
+            self.part_links.append(self.hrefs[-1])
+
+    def _line_of_its_own(self, text: str) -> None:
+        """`text` (an age) as a line of its own, a `<time>`'s inside one."""
+        self._flush()
         self.parts.append(text)
         self.part_links.append(self.hrefs[-1])
-        if own_line:
-            if self.in_time:
-                self.line_role = Role.TIME
-            self._flush()
+        if self.in_time:
+            self.line_role = Role.TIME
+        self._flush()
 
     def _own_line_or_none(self, mark: int, element: etree._Element) -> None:
         """An inline element whose whole text is an age becomes a line of its own; a

@@ -46,6 +46,7 @@ class Kind(Enum):
     BANNER = "banner"
     CHROME = "chrome"  # a "read more" link's text
     METADATA = "metadata"  # `Door ANP - 5-9-2016, 14:50 (Update ...)`: neither title nor body
+    CAPTION = "caption"  # a photo's caption or credit: neither title, body nor item
     OTHER = "other"
 
 
@@ -153,9 +154,13 @@ def _tokenize(blocks: list[Block]) -> list[Token]:
     add = tokens.append
     new = tuple.__new__  # builds each Token in C (Token() runs a Python __new__)
     age_kind, wire_kind, other_kind = Kind.AGE, Kind.WIRE, Kind.OTHER
+    caption_role = Role.CAPTION
     on_top = True  # no wire line yet: where the webmail banner stands
     for block in blocks:  # one loop, few calls per line: text dumps are read thousands a second
         text = block.text
+        if block.role is caption_role:  # wire-shaped too (`GOES - De dijk. Foto: ANP`)
+            add(new(Token, (Kind.CAPTION, text, block, None, None, None, None)))
+            continue
         if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
             text = text.replace("ƫ", "ë")
         if len(text) <= AGE_MAX and is_age_line(text):
@@ -385,19 +390,19 @@ def _read_article(
 def _split_at_sidebar(
     tokens: list[Token], meer_uit: int, heading: str | None, asides: frozenset[int]
 ) -> tuple[list[Token], list[Token]] | None:
-    """(the lead's tokens, the sidebar's after its heading) where markup says which element
-    the sidebar is (see `_sidebar_element`), wherever it stands. The lead is what stands
-    outside it: before it; or, with no wire line before it (the lead below the sidebar in
-    the markup), before it and, after it, the element of the `heading` `<h1>`. None where
-    the markup does not say, or the element leaves no wire line for the lead."""
-    sidebar = _sidebar_element(tokens, meer_uit, asides)
-    if sidebar is None:
+    """(the lead's tokens, the sidebar's after its heading) where markup says where the
+    sidebar stands (see `_sidebar_span`). The lead is what stands outside it: before it;
+    or, with no wire line before it (the lead below the sidebar in the markup), before it
+    and, after it, the element of the `heading` `<h1>`. None where the markup does not say,
+    or the sidebar leaves no wire line for the lead."""
+    span = _sidebar_span(tokens, meer_uit, asides)
+    if span is None:
         return None
-    inside = [index for index, token in enumerate(tokens) if sidebar in token.block.containers]
-    before, after = tokens[: inside[0]], tokens[inside[-1] + 1 :]
+    start, end = span
+    before, after = tokens[:start], tokens[end:]
     if not any(token.kind is Kind.WIRE for token in chain(before, after)):
         return None
-    sidebar_tokens = tokens[meer_uit + 1 : inside[-1] + 1]
+    sidebar_tokens = tokens[meer_uit + 1 : end]
     if any(token.kind is Kind.WIRE and token.text != heading for token in before):
         return before, sidebar_tokens
     return before + _heading_element(after, heading), sidebar_tokens
@@ -418,14 +423,26 @@ def _heading_element(tokens: list[Token], heading: str | None) -> list[Token]:
     return tokens
 
 
-def _sidebar_element(tokens: list[Token], meer_uit: int, asides: frozenset[int]) -> int | None:
-    """The element that is the sidebar: the innermost around the `Meer uit` heading that
-    opens with it and holds wire lines, else an `<aside>` around the heading holding them.
-    None in a text dump, and where the heading shares its element with what stands above
-    it (a table cell holding the lead too)."""
+def _sidebar_span(tokens: list[Token], meer_uit: int, asides: frozenset[int]) -> tuple[int, int] | None:
+    """Where the sidebar stands, `tokens[start:end]` (see `_sidebar_element`, and where
+    the heading shares its element with the lead, `_heading_section`); None in a text dump,
+    and where the markup says nothing."""
     containers = tokens[meer_uit].block.containers
     if not containers:
         return None
+    sidebar = _sidebar_element(tokens, meer_uit, asides)
+    if sidebar is None:
+        return _heading_section(tokens, meer_uit)
+    inside = [index for index, token in enumerate(tokens) if sidebar in token.block.containers]
+    return inside[0], inside[-1] + 1
+
+
+def _sidebar_element(tokens: list[Token], meer_uit: int, asides: frozenset[int]) -> int | None:
+    """The element that is the sidebar: the innermost around the `Meer uit` heading that
+    opens with it and holds wire lines, else an `<aside>` around the heading holding them.
+    None where the heading shares its element with what stands above it (a table cell
+    holding the lead too)."""
+    containers = tokens[meer_uit].block.containers
     held = [token.block.containers for token in tokens[meer_uit + 1 :] if token.kind is Kind.WIRE]
     earlier = set(chain.from_iterable(token.block.containers for token in tokens[:meer_uit]))
     for element in reversed(containers):
@@ -435,6 +452,28 @@ def _sidebar_element(tokens: list[Token], meer_uit: int, asides: frozenset[int])
             return element
     aside = next((element for element in reversed(containers) if element in asides), None)
     return aside if aside is not None and any(aside in nesting for nesting in held) else None
+
+
+def _heading_section(tokens: list[Token], meer_uit: int) -> tuple[int, int] | None:
+    """The section a `Meer uit` heading opens inside the element it shares with the lead:
+    the heading and what follows it in that element, up to the next heading of its rank or
+    higher (a heading that is no heading element, `<b>Meer uit</b>`, is closed by the
+    element's end only). None when that holds no wire line."""
+    block = tokens[meer_uit].block
+    earlier = set(chain.from_iterable(token.block.containers for token in tokens[:meer_uit]))
+    parent = next((element for element in reversed(block.containers) if element in earlier), None)
+    if parent is None:
+        return None
+    rank = block.level if block.role is Role.HEADING else 0
+    end = meer_uit + 1
+    while end < len(tokens) and parent in tokens[end].block.containers:
+        following = tokens[end].block
+        if rank and following.role is Role.HEADING and following.level <= rank:
+            break
+        end += 1
+    if not any(token.kind is Kind.WIRE for token in tokens[meer_uit + 1 : end]):
+        return None
+    return meer_uit, end
 
 
 def _lead_below_sidebar(tokens: list[Token], heading: str | None) -> int | None:
@@ -507,7 +546,7 @@ def _may_be_section(text: str) -> bool:
 # --- the lead ----------------------------------------------------------------------------
 
 
-_NOT_BODY = (Kind.BANNER, Kind.CHROME, Kind.NET_BINNEN, Kind.HEADLINE, Kind.AGE, Kind.METADATA)
+_NOT_BODY = (Kind.BANNER, Kind.CHROME, Kind.NET_BINNEN, Kind.HEADLINE, Kind.AGE, Kind.METADATA, Kind.CAPTION)
 _NOT_TITLE = (*_NOT_BODY, Kind.DATE, Kind.EDITION)
 
 
@@ -652,9 +691,11 @@ def _read_items(tokens: list[Token], fetched_at: datetime, *, after_heading: boo
 def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
     """Decide the doubtful wire lines by what follows them.
 
-    A mixed-case line (`Borsele - ...`) is an item only when an age follows it. A line
-    without agencies directly followed by a wire line and its age is that item's title
-    (`Oranje - VS speelt gelijk` above `ROTTERDAM (ANP) - ...`)."""
+    A mixed-case line (`Borsele - ...`) is an item only when its age follows it, or (where
+    markup says it) stands just above it in one element with it that holds no other wire
+    line (title, age, teaser: a post's order). A line without agencies in a heading element,
+    or directly followed by a wire line and its age, is a title (`Oranje - VS speelt gelijk`
+    above `ROTTERDAM (ANP) - ...`)."""
     doubtful = [
         index for index, token in enumerate(tokens)
         if token.kind is Kind.WIRE and not (token.wire.strict and token.wire.agencies)  # type: ignore[union-attr]
@@ -662,18 +703,37 @@ def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
     if not doubtful:
         return tokens
     result = list(tokens)
-    kinds = [token.kind for token in tokens]
-    for index in doubtful:
+    for index in doubtful:  # headings first: what follows a line is read with them settled
         token = tokens[index]
+        if token.block.role is Role.HEADING and not token.wire.agencies:  # type: ignore[union-attr]
+            result[index] = token._replace(kind=Kind.OTHER)
+    settled = list(result)
+    kinds = [token.kind for token in settled]
+    for index in doubtful:
+        token = settled[index]
         wire = token.wire
         assert wire is not None
+        if token.kind is not Kind.WIRE:
+            continue
         following = kinds[index + 1 : index + 3]
-        followed_by_age = following[:1] == [Kind.AGE]
-        if not wire.strict and not followed_by_age:
+        has_age = following[:1] == [Kind.AGE] or _age_above_in_its_element(settled, index)
+        if not wire.strict and not has_age:
             result[index] = token._replace(kind=Kind.OTHER)
         elif not wire.agencies and following == [Kind.WIRE, Kind.AGE]:
             result[index] = token._replace(kind=Kind.OTHER)
     return result
+
+
+def _age_above_in_its_element(tokens: list[Token], index: int) -> bool:
+    """Whether the line above tokens[index] is an age standing in one element with it that
+    holds no other wire line."""
+    if index == 0 or tokens[index - 1].kind is not Kind.AGE or not tokens[index].block.containers:
+        return False
+    shared = set(tokens[index].block.containers).intersection(tokens[index - 1].block.containers)
+    for other, token in enumerate(tokens):
+        if shared and token.kind is Kind.WIRE and other != index:
+            shared.difference_update(token.block.containers)
+    return bool(shared)
 
 
 def _item_slots(tokens: list[Token]) -> list[_Slot]:
