@@ -408,12 +408,12 @@ _BLOCK, _BREAK, _INLINE, _CARD, _DEFINITION = 0, 1, 2, 3, 4
 _Shape = tuple[Role, int, Landmark, tuple[int, ...], tuple[int, ...]]  # a Block's fields after its link
 _LINE = (Role.LINE, 0)
 _CARD_ROLE = (Role.CARD, 0)
+_CAPTION_ROLE = (Role.CAPTION, 0)
 _ROLES = {  # block tags that say more than "a line"; with the level of a heading
     **{f"h{level}": (Role.HEADING, level) for level in range(1, 7)},
     "p": (Role.PARAGRAPH, 0), "li": (Role.LIST_ITEM, 0), "dt": (Role.LIST_ITEM, 0), "dd": (Role.LIST_ITEM, 0),
-    "td": (Role.CELL, 0), "th": (Role.CELL, 0), "pre": (Role.PREFORMATTED, 0), "figcaption": (Role.CAPTION, 0),
+    "td": (Role.CELL, 0), "th": (Role.CELL, 0), "pre": (Role.PREFORMATTED, 0), "figcaption": _CAPTION_ROLE,
 }
-_CAPTION_ROLE = (Role.CAPTION, 0)
 _LANDMARKS = {
     "header": Landmark.HEADER, "main": Landmark.MAIN, "article": Landmark.MAIN, "aside": Landmark.ASIDE,
     "footer": Landmark.FOOTER, "nav": Landmark.NAV,
