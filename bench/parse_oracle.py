@@ -6,7 +6,8 @@ give every page the same result.
 
 The corpus: every page under fixtures/pages and fixtures/seeds and ../shared/seeds; random
 wire pages (seeded) rendered as text dumps (tests/render_text.py, every separator, with and
-without blank lines) and in every HTML shape (tests/render_html.py); the same text dumps
+without blank lines) and in every HTML shape (tests/render_html.py, the shapes of real sites
+apart); the same text dumps
 damaged line by line (lines glued, split, dropped, doubled, wire pieces inserted); noise
 texts made of wire pieces; and the bench pages (bench/parse_bench.py). Each page's result is
 its `newsarchive parse` JSON, its links by role, and for HTML its discovery (articles, next
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from render_html import LAYOUTS, SHAPES, Bulk, Headline, LeadStory, WireItem, WirePage, render  # noqa: E402
+from render_html import LAYOUTS, REAL_SHAPES, SHAPES, Bulk, Headline, LeadStory, WireItem, WirePage, render  # noqa: E402
 from render_text import render_text  # noqa: E402
 
 FETCHED_AT = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
@@ -140,6 +141,11 @@ def results() -> Iterator[tuple[str, object]]:
     for number, layout in enumerate(LAYOUTS * 2):
         for shape in (*TODAY_SHAPES, "portal"):
             yield f"bench {shape} {layout} {number}", result(render(bench_page(rng, layout), shape, heavy(rng)), True)
+    rng = random.Random(2027)  # the shapes of real sites, apart: the cases above stay as they were
+    for number in range(160):
+        page = wire_page(rng, LAYOUTS[number % 4])
+        shape = REAL_SHAPES[number // 4 % len(REAL_SHAPES)]
+        yield f"html {shape} {number}", result(render(page, shape, Bulk(teaser_cards=rng.randint(0, 6))), True)
 
 
 def wire_page(rng: random.Random, layout: str) -> WirePage:

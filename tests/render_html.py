@@ -12,7 +12,8 @@ beside those: a WordPress theme (`entry-content` between block comments, the sid
 widget among others), a page laid out by one outer table in upper-case HTML with unclosed
 `<P>`, an AMP page (custom elements, an ad with placeholder text, `amp-timeago` ages), and
 teaser cards whose ages stand only in attributes, with scripts, styles, comments, soft
-hyphens and no-break spaces inside the content.
+hyphens and no-break spaces inside the content, and a table cell holding the article, its
+`Meer uit` section and another section after it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 SHAPES = ("semantic", "soup", "table", "portal", "aside_first", "columns")
-REAL_SHAPES = ("wordpress", "layout_table", "amp", "cards")
+REAL_SHAPES = ("wordpress", "layout_table", "amp", "cards", "shared_cell")
 ALL_SHAPES = SHAPES + REAL_SHAPES
 LAYOUTS = ("A", "B", "C", "D")
 WEBMAIL_BANNER = ("Webmail", "Kies je webmail", "Kies hieronder de webmail van je eigen provider.")
@@ -626,6 +627,22 @@ class Cards(Semantic):
         )
 
 
+class SharedCell(Table):
+    """An old table layout whose content cell holds the article and, after it, its `Meer uit`
+    heading and items, then another section of the page: a heading of the same rank over a
+    teaser of other news (a wire line and its age too) and a puzzle line."""
+
+    def sidebar(self, heading: str, items: str) -> str:
+        if not heading.startswith("Meer uit"):  # a listing's only section: nothing after it
+            return super().sidebar(heading, items)
+        other = (
+            "<h3>Ook in het nieuws</h3><table><tr><td><b>ROTTERDAM (ANP) -</b> Een containerschip is met een dag "
+            "vertraging aangekomen.</td><td><small>1 uur geleden</small></td></tr></table>"
+            "<p>Puzzel van de week: zoek de tien verschillen.</p>"
+        )
+        return super().sidebar(heading, items) + other
+
+
 def invisible(text: str) -> str:
     """`text` escaped, with a soft hyphen in the middle of each long word and a zero-width
     space in the middle of each word of six or seven letters: a browser shows neither."""
@@ -652,6 +669,7 @@ def ad_slot(name: str) -> str:
 SHAPE_CLASSES: dict[str, Callable[[], Semantic | Soup | Table | LayoutTable]] = {
     "semantic": Semantic, "soup": Soup, "table": Table, "portal": Portal, "aside_first": AsideFirst,
     "columns": Columns, "wordpress": WordPress, "layout_table": LayoutTable, "amp": Amp, "cards": Cards,
+    "shared_cell": SharedCell,
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from newsarchive.parse import parse_page, text_to_document
 from newsarchive.parse.document import Block, Landmark, Role
 from newsarchive.parse.html import html_to_document
@@ -274,11 +276,30 @@ def test_a_kicker_glued_onto_the_h1_by_inline_markup_is_no_part_of_the_title() -
     assert title("<span class='label'>Binnenland</span>Storm op komst") == "Storm op komst"
     assert title("<span>ANP</span>Storm op komst") == "Storm op komst"
     assert title("<span>WEER</span>Storm op komst") == "Storm op komst"
-    # a drop cap, a name in capitals, a label with a space after it: the h1 as it reads
+    # a drop cap, a name in capitals: the h1 as it reads
     assert title("<span class='initiaal'>S</span>torm op komst") == "Storm op komst"
     assert title("<b>Post</b>NL bezorgt later") == "PostNL bezorgt later"
-    assert title("<span>Binnenland</span> Storm op komst") == "Binnenland Storm op komst"
     assert title("<span>Zware storm</span>Op komst") == "Zware stormOp komst"  # two words: no kicker
+
+
+@pytest.mark.parametrize("h1", [
+    "<small>Binnenland</small> Storm op komst", "<span class='label'>Binnenland</span> Storm op komst",
+    "<a href='/binnenland'><small>WEER</small> Storm op komst</a>", "<em>Binnenland</em>\n  Storm op komst",
+])
+def test_a_kicker_set_apart_by_inline_markup_and_a_space_is_no_part_of_the_title(h1: str) -> None:
+    page = f"<html><body><main><h1>{h1}</h1><p>DE BILT (ANP) - Code oranje.</p></main></body></html>"
+    assert parse_page(page, FETCHED).title == "Storm op komst"
+
+
+@pytest.mark.parametrize(("h1", "title"), [
+    ("<b>Ajax</b> wint van PSV", "Ajax wint van PSV"),  # a stressed first word: a lower-case word follows
+    ("<span>Storm</span> <span>Op komst</span>", "Storm Op komst"),  # one headline in like markup
+    ("<small>Zware storm</small> Op komst", "Zware storm Op komst"),  # two words in lower case: no label
+    ("Storm <small>Binnenland</small> Op komst", "Storm Binnenland Op komst"),  # not at the start
+])
+def test_a_headline_whose_first_words_are_only_marked_up_stays_whole(h1: str, title: str) -> None:
+    page = f"<html><body><main><h1>{h1}</h1><p>DE BILT (ANP) - Code oranje.</p></main></body></html>"
+    assert parse_page(page, FETCHED).title == title
 
 
 def test_a_kicker_on_a_line_of_its_own_inside_the_h1_is_a_line_above_the_heading() -> None:

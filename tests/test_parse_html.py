@@ -667,3 +667,101 @@ def test_a_title_beside_a_share_bar_is_kept() -> None:
 def test_a_menu_link_reading_net_binnen_does_not_keep_the_navigation() -> None:
     menu = "<nav><a href='/net-binnen'>Net binnen</a><a href='/sport'>Sport</a><span>Zoeken</span></nav>"
     assert lines(f"{menu}<main><p>tekst</p></main>") == ["tekst"]
+
+
+# --- ages in attributes, custom elements, captions, a sidebar within the lead's element -------
+
+
+@pytest.mark.parametrize(
+    ("element", "age"),
+    [
+        ("<time datetime='2026-03-17T09:00Z' title='3 uur geleden'></time>", "3 uur geleden"),
+        ("<span aria-label='gisteren'></span>", "gisteren"),
+        ("<span data-age='een week geleden'></span>", "een week geleden"),
+        ("<span data-relative-time='3 eeuwen geleden'></span>", "3 eeuwen geleden"),  # unknown: warned of later
+        ("<span data-x='12 minuten geleden'></span>", "12 minuten geleden"),  # digits: any data- attribute
+    ],
+)
+def test_an_age_an_empty_element_states_in_an_attribute_is_a_line(element: str, age: str) -> None:
+    assert lines(f"<div><p>GOES - Dijk dicht.</p>{element}</div>") == ["GOES - Dijk dicht.", age]
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        "<span data-kind='net'></span>",  # a word age in an attribute not named for a time
+        "<span class='icon' title='Deel dit bericht'></span>",
+        "<span title='3 uur geleden'>09:00</span>",  # content of its own: what it shows counts
+        "<img src='/x.jpg' alt='3 uur geleden' data-src='/y.jpg'>",
+    ],
+)
+def test_other_attributes_and_elements_with_content_give_no_age_line(element: str) -> None:
+    shown = ["09:00"] if ">09:00<" in element else []
+    assert lines(f"<div><p>GOES - Dijk dicht.</p>{element}</div>") == ["GOES - Dijk dicht.", *shown]
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "<amp-ad width='300' height='250'><div placeholder>Advertentie</div></amp-ad>",
+        "<amp-sticky-ad><amp-ad><span>Advertentie</span></amp-ad></amp-sticky-ad>",
+        "<cookie-banner><p>Wij gebruiken cookies.</p></cookie-banner>",
+        "<amp-sidebar layout='nodisplay'><p>Volg ons op de radio.</p></amp-sidebar>",
+        "<div layout='nodisplay'>Melding</div>",
+    ],
+)
+def test_custom_ad_and_consent_elements_and_amp_hidden_layout_are_dropped(junk: str) -> None:
+    assert lines(f"<main><p>voor</p>{junk}<p>na</p></main>") == ["voor", "na"]
+
+
+def test_a_custom_element_that_is_no_ad_is_inline_content() -> None:
+    assert lines("<main><p>Lees <amp-fit-text>dit</amp-fit-text> nu</p><loader-pad>x</loader-pad></main>") == [
+        "Lees dit nu", "x",
+    ]
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "<figure><img src='/d.jpg'><figcaption>GOES - De dijk bij hoog water. Foto: ANP</figcaption></figure>",
+        "<figure><img src='/d.jpg'><figcaption><p>De dijk.</p><p><small>Foto: ANP</small></p></figcaption></figure>",
+        "<div class='wp-caption'><img src='/d.jpg'><p class='wp-caption-text'>De dijk. Foto: ANP</p></div>",
+        "<div class='image'><img src='/d.jpg'><div class='image__caption'>De dijk.</div></div>",
+    ],
+    ids=["wire-shaped", "paragraphs-inside", "wp-caption", "caption-class"],
+)
+def test_a_caption_is_neither_dateline_title_nor_body(caption: str) -> None:
+    page = parse_page(
+        f"<html><body><main><h1>Dijk dicht</h1>{caption}<p>VEERE (ANP) - De dijk gaat dicht.</p>"
+        f"{caption}<blockquote><p>Het water komt snel.</p></blockquote><p>Slot.</p></main></body></html>",
+        FETCHED,
+    )
+    assert (page.title, page.lead.dateline, page.lead.paragraphs) == (
+        "Dijk dicht", "VEERE", ("De dijk gaat dicht.", "Het water komt snel.", "Slot."),
+    )
+
+
+def _sidebar_in_the_lead_cell(heading: str, after: str) -> list[tuple[str | None, str]]:
+    page = parse_page(
+        f"<html><body><table><tr><td><h1>Dijk dicht</h1><p>VEERE (ANP) - De dijk gaat dicht.</p>{heading}"
+        "<p>GOES - Brug open. <small>2 uur geleden</small></p>"
+        f"{after}</td></tr></table></body></html>",
+        FETCHED,
+    )
+    return [(item.title, item.dateline) for item in page.items]
+
+
+@pytest.mark.parametrize("after", ["<h3>Ook in het nieuws</h3>", "<h2>Ook in het nieuws</h2>"])
+def test_a_meer_uit_heading_in_the_lead_cell_ends_at_a_heading_of_its_rank_or_higher(after: str) -> None:
+    other = after + "<p>ASSEN (ANP) - Regen. <small>1 uur geleden</small></p>"
+    assert _sidebar_in_the_lead_cell("<h3>Meer uit Zeeland</h3>", other) == [(None, "GOES")]
+
+
+def test_a_lower_heading_inside_the_meer_uit_section_is_an_item_title() -> None:
+    item = "<h4>Regen in Drenthe</h4><p>ASSEN (ANP) - Regen. <small>1 uur geleden</small></p>"
+    assert _sidebar_in_the_lead_cell("<h3>Meer uit Zeeland</h3>", item) == [(None, "GOES"), ("Regen in Drenthe", "ASSEN")]
+
+
+def test_a_meer_uit_line_that_is_no_heading_runs_to_the_end_of_its_element() -> None:
+    other = "<h3>Ook in het nieuws</h3><p>ASSEN (ANP) - Regen. <small>1 uur geleden</small></p>"
+    assert _sidebar_in_the_lead_cell("<p><b>Meer uit Zeeland</b></p>", other) == [(None, "GOES"), ("Ook in het nieuws", "ASSEN")]

@@ -1,7 +1,7 @@
 """Properties of the HTML path: odd input never raises; rendered pages parse back exactly.
 
 Pages are rendered from random items in each layout (A, B, C, D) and each markup shape of
-render_html.py, then parsed with parse_page: the items, their windows, the lead and the
+render_html.py (those of real sites too: ALL_SHAPES), then parsed with parse_page: the items, their windows, the lead and the
 headlines must come back exactly as they went in.
 """
 

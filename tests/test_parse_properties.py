@@ -2,7 +2,8 @@
 
 Random pages in layouts A, B, C and D (render_text.py) with the tricky parts of real pages:
 varied datelines (mixed case too), up to four agencies, hyphen / en dash / em dash / `GOES- `
-separators, ` - ` and `(NCTV)` inside titles and bodies, ages in words, optional blank lines.
+separators, ` - ` and `(NCTV)` inside titles and bodies, smart quotes, ages in words, optional
+blank lines; and the same dump as other tools write it (line ends, BOM, invisible and odd spaces).
 """
 
 from __future__ import annotations

@@ -408,12 +408,12 @@ _BLOCK, _BREAK, _INLINE, _CARD, _DEFINITION = 0, 1, 2, 3, 4
 _Shape = tuple[Role, int, Landmark, tuple[int, ...], tuple[int, ...]]  # a Block's fields after its link
 _LINE = (Role.LINE, 0)
 _CARD_ROLE = (Role.CARD, 0)
+_CAPTION_ROLE = (Role.CAPTION, 0)
 _ROLES = {  # block tags that say more than "a line"; with the level of a heading
     **{f"h{level}": (Role.HEADING, level) for level in range(1, 7)},
     "p": (Role.PARAGRAPH, 0), "li": (Role.LIST_ITEM, 0), "dt": (Role.LIST_ITEM, 0), "dd": (Role.LIST_ITEM, 0),
-    "td": (Role.CELL, 0), "th": (Role.CELL, 0), "pre": (Role.PREFORMATTED, 0), "figcaption": (Role.CAPTION, 0),
+    "td": (Role.CELL, 0), "th": (Role.CELL, 0), "pre": (Role.PREFORMATTED, 0), "figcaption": _CAPTION_ROLE,
 }
-_CAPTION_ROLE = (Role.CAPTION, 0)
 _LANDMARKS = {
     "header": Landmark.HEADER, "main": Landmark.MAIN, "article": Landmark.MAIN, "aside": Landmark.ASIDE,
     "footer": Landmark.FOOTER, "nav": Landmark.NAV,
@@ -808,8 +808,8 @@ class _Layout:
         title is the line the headline metadata names (`og:title`, JSON-LD `headline`; the
         `<title>` also names the site, a logo h1 is no article's), or None."""
         if any(heading[1] for heading in self.headings):
-            text, _, _, joints = next(heading for heading in self.headings if heading[1])
-            return text, _without_kicker(text, joints)
+            text, _, element, joints = next(heading for heading in self.headings if heading[1])
+            return text, _without_kicker(text, element, joints)
         headlines = _headline_metadata(self.root)
         title = _line_named_by(headlines, self.lines)
         named = title if title is not None else _line_named_by(_page_titles(self.root), self.lines)
@@ -887,15 +887,24 @@ def _names_part(title: str, line: str) -> bool:
     return title.endswith(line) and title[: -len(line)].rstrip()[-1:] in _TITLE_SEPARATORS
 
 
-def _without_kicker(heading: str, joints: tuple[int, ...]) -> str:
-    """The h1's text without a kicker that inline markup glues onto it: at its first joint,
-    a label (`<span>Buitenland</span>Britten: ...`, see `is_kicker`) before a capitalised
-    word (`BuitenlandBritten`: no word of a title reads so). A drop cap (`B|ritten`) or a
-    name in capitals (`Post|NL`) stays whole."""
-    if not joints:
+def _without_kicker(heading: str, h1: etree._Element, joints: tuple[int, ...]) -> str:
+    """The h1's text without a kicker that inline markup sets at its start: a label (see
+    `is_kicker`, ending in a letter) in the h1's leading element (see `_leading_label`),
+    or glued on at the first joint, before a capitalised word (`<small>Buitenland</small>
+    Britten: ...`, `<span>Buitenland</span>Britten: ...`: no title reads `Buitenland
+    Britten` or `BuitenlandBritten`). A drop cap (`B|ritten`) or a name in capitals
+    (`Post|NL`) stays whole, and so does a headline whose first word the markup merely
+    stresses (`<b>Ajax</b> wint`)."""
+    label = _leading_label(h1)
+    if label is not None and heading.startswith(label + " "):
+        kicker, rest = label, heading[len(label) + 1 :]
+    elif joints:
+        kicker, rest = heading[: joints[0]], heading[joints[0] :]
+        if not (len(rest) > 1 and rest[1].islower()):
+            return heading
+    else:
         return heading
-    kicker, rest = heading[: joints[0]], heading[joints[0] :]
-    if len(rest) > 1 and rest[0].isupper() and rest[1].islower() and kicker[-1].isalpha() and is_kicker(kicker):
+    if rest[:1].isupper() and kicker[-1].isalpha() and is_kicker(kicker):
         return rest
     return heading
 
@@ -903,31 +912,39 @@ def _without_kicker(heading: str, joints: tuple[int, ...]) -> str:
 def _kicker_line(h1: etree._Element, first: str, second: str) -> bool:
     """Whether the h1's first line `first` is a kicker (`<h1><span class="kicker">Buitenland
     </span><br>Britten: ...</h1>`, or in a block of its own): a label (see `is_kicker`,
-    ending in a letter) in the h1's leading element, set apart from the headline below it,
-    which starts with a capital and stands in other markup (bare text, or an element of
-    another tag or class). A headline broken over two lines alike (`<span>Storm</span><br>
-    <span>Op komst</span>`) is one headline."""
+    ending in a letter) in the h1's leading element (see `_leading_label`), above a
+    headline that starts with a capital."""
     if not (first[-1:].isalpha() and second[:1].isupper() and is_kicker(first)):
         return False
+    return _leading_label(h1) == first
+
+
+def _leading_label(h1: etree._Element) -> str | None:
+    """The text of the element the h1 opens with (down through wrappers: `<h1><a>...</a>
+    </h1>`) when markup sets it apart from the headline after it: that is bare text, or an
+    element of another tag or class. None for a headline broken alike (`<span>Storm</span>
+    <br><span>Op komst</span>`)."""
     node = h1
-    while not (node.text and not node.text.isspace()):  # down through wrappers (`<h1><a>...</a></h1>`)
+    while not (node.text and not node.text.isspace()):
         children = [child for child in node if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS]
         if not children or children[0].tag == "br":
-            return False
+            return None
         leading = children[0]
         if len(children) > 1 or (leading.tail and not leading.tail.isspace()):
             break
         node = leading
     else:
-        return False
-    if " ".join("".join(leading.itertext()).split()) != first:
-        return False
+        return None
     for following in children:  # from the leading element on, its tail, then what follows
         if following is not leading and following.tag != "br":
-            return (following.tag, following.get("class")) != (leading.tag, leading.get("class"))
+            if (following.tag, following.get("class")) == (leading.tag, leading.get("class")):
+                return None
+            break
         if following.tail and not following.tail.isspace():
-            return True  # the headline is bare text after it
-    return False
+            break  # the headline is bare text after it
+    else:
+        return None
+    return " ".join("".join(leading.itertext()).split())
 
 
 def _shows_age(element: etree._Element) -> bool:

@@ -60,8 +60,9 @@ AD_WORD = re.compile(
 AD_ELEMENT = re.compile(r"(?:^|-)(?:ads?|advert\w*|sponsor\w*)(?:-|$)")
 # AMP's hidden layout: an element shown only by script (a menu drawer, a notice).
 HIDDEN_LAYOUT = "nodisplay"
-# Class words of a figure's caption when it is no `<figcaption>` (`wp-caption-text`, `image-caption`).
-CAPTION_WORD = re.compile(r"caption", re.I)
+# A class naming a figure's caption when it is no `<figcaption>` (`wp-caption-text`,
+# `image-caption`, `figure__caption`; not `has-captions`).
+CAPTION_WORD = re.compile(r"(?:^|[\s_-])caption(?:[-_]+text)?(?:$|\s)", re.I)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Between the links of a bar or breadcrumb: separators only.
 LINK_SEPARATORS = " \t\n|·•›»>/-–,:"
