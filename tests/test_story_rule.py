@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from newsarchive.store.stories import (
     MIN_SIMILARITY,
+    _text_similarity,
     same_story,
     signature_keys,
     similarity,
@@ -62,3 +66,17 @@ def test_versions_share_a_signature_key_and_other_places_do_not() -> None:
     assert first & signature_keys(text(3, CORRECTED))
     assert not first & signature_keys(text(4, FIRST, places=("UTRECHT",)))
     assert signature_keys(text(5, FIRST)) == first  # stable: the same text, the same keys
+
+
+WORDS = st.lists(st.sampled_from(["de", "het", "kabinet", "wil", "geld", "gemeenten", "en"]), max_size=14)
+
+
+@given(WORDS, WORDS)
+def test_the_rule_compares_as_the_jaccard_of_word_tuples_does(a, b):
+    """The oracle: `similarity` of the words (sets of word tuples); the rule keeps hashes of
+    them, and sets built once per text and prefix length (the same text compared twice)."""
+    first, second = text(1, " ".join(a)), text(2, " ".join(b))
+    expected = similarity(words_of(" ".join(a)), words_of(" ".join(b)))
+    assert _text_similarity(first, second) == expected
+    assert _text_similarity(second, first) == expected  # again, from the kept sets
+    assert same_story(first, second) == (expected >= MIN_SIMILARITY)

@@ -15,8 +15,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import feedparser
-
 from ..items import Headline, Item, LinkRole, PageLink, ParsedPage
 from ..parse import read_page_links
 from ..parse.links import same_listing
@@ -61,6 +59,8 @@ def discover(body: bytes, url: str, content_type: str = "",
 
 def feed_links(body: bytes) -> list[str]:
     """The link of every entry of an RSS, Atom or RDF feed, in feed order."""
+    import feedparser  # here: a crawl of HTML sources need not pay for its import
+
     feed = feedparser.parse(body)
     links = []
     for entry in feed.entries:

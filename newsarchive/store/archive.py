@@ -21,7 +21,7 @@ from .db import (
 )
 from .ingest import IngestResult, PageRecord, no_cyclic_gc, store_pages
 from .keys import content_hash
-from .migrate import archive_state, current_revisions, upgrade
+from .migrate import archive_state, current_revisions, lock_for_migration, upgrade
 from .parses import dump_page
 from .raw import RawCodec
 from .reader import ArchiveReader, damage_as_archive_error, damaged, integrity_problems
@@ -141,6 +141,7 @@ def _bring_to_current(engine: Engine, upgrade_to_heads: bool) -> None:
 
 def _migrate(engine: Engine, upgrade_to_heads: bool) -> None:
     with write_transaction(engine) as connection:
+        lock_for_migration(connection)
         state = archive_state(connection)  # again, now that no other writer can change it
         if state == "behind" and not upgrade_to_heads:
             raise ArchiveError(

@@ -24,7 +24,7 @@ from .db import among, chunks, insert_for, insert_rows
 from .evidence import Derivation, Evidence, WindowSource, derive_window, whole_seconds
 from .headlines import clock_windows, title_anchors, title_folded, titles_match
 from .models import HEADLINES, ITEM_KEYS, ITEM_PLACES, ITEMS, PAGES, PLACES, SIGHTINGS, STORIES
-from .stories import StoryText, same_story, signature_keys, story_text
+from .stories import StoryText, same_story, story_text
 
 TITLE_KINDS = ("title_head", "title_tail")
 
@@ -285,7 +285,7 @@ def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | Non
     # signatures: the affected items' own, replaced
     for part in chunks(sorted(changed)):
         connection.execute(delete(ITEM_KEYS).where(ITEM_KEYS.c.kind == "story", ITEM_KEYS.c.item_id.in_(part)))
-    keys = {i: signature_keys(texts[i][0]) for i in affected if i in texts}
+    keys = {i: texts[i][0].keys for i in affected if i in texts}
     # the affected items' keys were deleted above or never written: a plain insert
     insert_rows(connection, ITEM_KEYS, ("kind", "key", "item_id"),
                 [("story", k, i) for i, ks in keys.items() for k in sorted(ks)])
@@ -293,7 +293,7 @@ def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | Non
     edge_items = sorted(set(affected) | set(members))
     for i in edge_items:
         if i not in keys and i in texts:
-            keys[i] = signature_keys(texts[i][0])
+            keys[i] = texts[i][0].keys
     wanted = sorted({k for i in edge_items for k in keys.get(i, ())})
     by_key: dict[str, list[int]] = {}
     for condition in among(connection, ITEM_KEYS.c.key, wanted):
@@ -315,8 +315,10 @@ def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | Non
     def union(a: Any, b: Any) -> None:
         parent[find(a)] = find(b)
 
+    edge_set = set(edge_items)
     # each pair once (the rule is symmetric), and not when the two are joined already (through
-    # other items): the same components as comparing every pair that shares a key
+    # other items, or the candidate's story): the same components as comparing every pair that
+    # shares a key
     compared: set[tuple[int, int]] = set()
     for i in edge_items:
         find(i)
@@ -328,12 +330,15 @@ def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | Non
             compared.add(pair)
             if c in parent and find(c) == find(i):
                 continue
+            # a candidate outside the regrouped items stands for its story
+            story = texts[c][1]
+            unit = ("story", story) if c not in edge_set and story is not None else None
+            if unit in parent and find(unit) == find(i):
+                continue
             if same_story(texts[i][0], texts[c][0]):
                 union(i, c)
-    edge_set = set(edge_items)
-    for node in list(parent):  # a candidate outside the regrouped items stands for its story
-        if isinstance(node, int) and node not in edge_set and texts[node][1] is not None:
-            union(node, ("story", texts[node][1]))
+                if unit is not None:
+                    union(c, unit)
     components: dict[Any, list[Any]] = {}
     for node in list(parent):
         components.setdefault(find(node), []).append(node)

@@ -49,12 +49,18 @@ def script_directory() -> ScriptDirectory:
     return ScriptDirectory.from_config(alembic_config())
 
 
+def lock_for_migration(connection: Connection) -> None:
+    """PostgreSQL: wait for any other process migrating the archive (until the caller's
+    transaction ends): two processes creating one new archive at once, the second then finds
+    it done. SQLite's write transaction excludes the other writers already."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(7172899301)"))
+
+
 def upgrade(connection: Connection) -> None:
     """Bring the archive to every head revision, inside the caller's transaction."""
     archive_state(connection)  # refuses a newer archive before touching anything
-    if connection.dialect.name == "postgresql":
-        # Two processes creating one new archive at once: the second waits, then finds it done.
-        connection.execute(text("SELECT pg_advisory_xact_lock(7172899301)"))
+    lock_for_migration(connection)
     from alembic import command
 
     command.upgrade(alembic_config(connection), "heads")

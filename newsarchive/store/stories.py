@@ -42,7 +42,10 @@ _WORD = re.compile(r"\w+")
 
 @dataclass(frozen=True)
 class StoryText:
-    """What the rule looks at of one item."""
+    """What the rule looks at of one item. Its shingles are kept as hashes (Python's, of the
+    word tuples: two different shingles of one comparison sharing a 64-bit hash is a chance of
+    about 1 in 10^15), and each set of them once built: a text is compared with many candidates,
+    in many batches (`story_text` keeps the texts of recent items)."""
 
     item_id: int
     places: frozenset[str]  # folded
@@ -50,40 +53,57 @@ class StoryText:
     first_seen_at: datetime
 
     @functools.cached_property
-    def shingle_run(self) -> tuple[tuple[str, ...], ...]:
-        """The body's shingles in order (the text is compared with many candidates: each
-        comparison takes a prefix of these instead of cutting the words again)."""
-        return shingle_run(self.words)
+    def shingle_hashes(self) -> tuple[int, ...]:
+        """The hashes of the body's shingles in order (a comparison takes a prefix)."""
+        words = self.words
+        return tuple(hash(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
 
     @functools.cached_property
-    def all_shingles(self) -> frozenset[tuple[str, ...]]:
-        """`shingles(self.words)` (the shorter text of every comparison uses all of its own)."""
-        return frozenset(self.shingles_of_first(len(self.words)))
+    def _prefixes(self) -> dict[int, frozenset[int]]:
+        return {}
 
-    def shingles_of_first(self, count: int) -> set[tuple[str, ...]]:
-        """`shingles(self.words[:count])`."""
-        if count < SHINGLE:
-            return {self.words[:count]} if count and self.words else set()
-        return set(self.shingle_run[: count - SHINGLE + 1])
+    @property
+    def all_shingles(self) -> frozenset[int]:
+        """`shingles_of_first(len(self.words))` (the shorter text of every comparison uses all
+        of its own)."""
+        return self.shingles_of_first(len(self.words))
+
+    def shingles_of_first(self, count: int) -> frozenset[int]:
+        """The hashes of `shingles(self.words[:count])`, kept per count (the versions of a
+        story mostly have one length)."""
+        found = self._prefixes.get(count)
+        if found is None:
+            if count < SHINGLE:
+                found = frozenset({hash(self.words[:count])} if count and self.words else ())
+            else:
+                found = frozenset(self.shingle_hashes[: count - SHINGLE + 1])
+            self._prefixes[count] = found
+        return found
+
+    @functools.cached_property
+    def keys(self) -> frozenset[str]:
+        """`signature_keys(self)`."""
+        return signature_keys(self)
 
 
 def story_text(
     item_id: int, places: Sequence[str], body: str, first_seen_at: datetime
 ) -> StoryText:
-    return StoryText(item_id, frozenset(fold(p) for p in places), words_of(body), first_seen_at)
+    return _story_text(item_id, frozenset(fold(p) for p in places), body, first_seen_at)
+
+
+@functools.lru_cache(maxsize=8192)
+def _story_text(item_id: int, places: frozenset[str], body: str, first_seen_at: datetime) -> StoryText:
+    """The texts of recent items, by everything they are made of (so a text read again is the
+    same object, with the shingle sets it built): every batch of pages reads its candidates'
+    texts again, mostly the same items."""
+    return StoryText(item_id, places, words_of(body), first_seen_at)
 
 
 @functools.lru_cache(maxsize=4096)
 def words_of(body: str) -> tuple[str, ...]:
     """The folded words of a text (as `keys.fold`, a word at a time: most are ASCII)."""
     return tuple(word if word.isascii() else fold(word) for word in _WORD.findall(body.casefold()))
-
-
-@functools.lru_cache(maxsize=8192)
-def shingle_run(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-    """The shingles of `words` in order; cached as `words_of` is: every batch of pages reads
-    its candidates' texts again (mostly the same items)."""
-    return tuple(tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
 
 
 def shingles(words: Sequence[str]) -> set[tuple[str, ...]]:
@@ -117,7 +137,8 @@ def _text_similarity(a: StoryText, b: StoryText) -> float:
     first, second = shorter.all_shingles, longer.shingles_of_first(count)
     if not first or not second:
         return 0.0
-    return len(first & second) / len(first | second)
+    common = len(first & second)
+    return common / (len(first) + len(second) - common)
 
 
 def minhash(words: Sequence[str]) -> tuple[int | None, ...]:
