@@ -326,3 +326,29 @@ def test_an_archive_that_fails_stops_the_run_with_one_line(sites, archive_url):
     with open_archive(archive_url) as archive, archive.engine.connect() as connection:
         reasons = set(connection.execute(select(FRONTIER.c.failure_reason)).scalars())
     assert reasons == {None}
+
+
+def test_a_short_link_on_a_long_url_is_kept_only_within_2048_characters(sites, archive_url):
+    """A listing at a URL of 2040 characters links `bericht-1` (joined: 2048 characters, kept)
+    and `bericht-12` (2049... 2050, not): the URL length rule holds where URLs are stored
+    (items.url, the frontier), whatever the length of the href."""
+    server = sites[0]
+    folder = "/" + "a" * (2040 - len(server.url("/")) - 1) + "/"
+    source = server.url(folder)
+    assert len(source) == 2040
+    kept, over = source + "bericht-", source + "bericht-12"
+    server.route(folder, *page(teasers(["bericht-", "bericht-12"])))
+    server.route(folder + "bericht-", *page(article(1)))
+
+    result = CliRunner().invoke(cli, ["crawl", source, "--pages", "1", "--delay", "0",
+                                      "--timeout", DEADLINE, "--db", archive_url],
+                                catch_exceptions=False)
+
+    assert result.exit_code == 0, result.output
+    assert (len(kept), len(over)) == (2048, 2050)
+    assert server.paths() == ["/robots.txt", folder, folder + "bericht-"]
+    with open_archive(archive_url) as archive, archive.engine.connect() as connection:
+        item_urls = list(connection.exec_driver_sql("SELECT url FROM items ORDER BY id").scalars())
+        urls = set(connection.execute(select(FRONTIER.c.url)).scalars())
+    assert set(item_urls) == {kept, None}  # the teaser linking over 2048: no URL
+    assert urls == {source, kept}
