@@ -182,8 +182,10 @@ def parse_command(paths: tuple[Path, ...], fetched_at: datetime | None, url: str
 
 
 def database_reason(exc: Exception) -> str:
-    """The first line of what the database driver said."""
-    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    """The first line of what the database driver said (store.db, imported when needed)."""
+    from .store.db import database_reason as reason
+
+    return reason(exc)
 
 
 @contextmanager

@@ -248,3 +248,107 @@ def test_answers_that_stopped_the_archive_are_each_one_page_and_the_run_goes_on(
             big_robots.url("/nieuws/b")} <= urls
     assert max(len(url) for url in urls) <= 2048
     assert b"Het waterschap begint maandag" in archive_contents(archive_url)
+
+
+# A value the archive refuses, by the database's own rule: a trigger on items, raising for a
+# title holding the word WEIGERD either a data error (SQLSTATE class 22; SQLite: a constraint)
+# or an error of the archive itself (PostgreSQL: disk full; SQLite: a table that is not there).
+REFUSALS = {
+    ("postgresql", "value"): ("22003", "waarde buiten bereik"),
+    ("postgresql", "archive"): ("53100", "schijf vol"),
+}
+
+
+def refuse_titles(db: str, failing: str) -> str:
+    """Install the trigger; returns the first line the database will say."""
+    with open_archive(db) as archive, archive.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            code, message = REFUSALS[("postgresql", failing)]
+            connection.exec_driver_sql(
+                "CREATE FUNCTION weiger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF NEW.title LIKE '%%WEIGERD%%' THEN RAISE EXCEPTION '{message}' "
+                f"USING ERRCODE = '{code}'; END IF; RETURN NEW; END $$")
+            connection.exec_driver_sql("CREATE TRIGGER weiger BEFORE INSERT OR UPDATE ON items "
+                                       "FOR EACH ROW EXECUTE FUNCTION weiger()")
+            return message
+        action, message = (("SELECT RAISE(ABORT, 'waarde buiten bereik')", "waarde buiten bereik")
+                           if failing == "value" else
+                           ("SELECT * FROM ontbrekend", "no such table: main.ontbrekend"))
+        for event in ("INSERT", "UPDATE"):
+            connection.exec_driver_sql(f"CREATE TRIGGER weiger_{event} BEFORE {event} ON items "
+                                       f"WHEN NEW.title LIKE '%WEIGERD%' BEGIN {action}; END")
+        return message
+
+
+def refused_article(n: int) -> str:
+    return article(n).replace(f"verhoogd {n}</h1>", f"verhoogd {n} WEIGERD</h1>")
+
+
+def test_a_value_the_archive_refuses_is_one_page_failed_and_the_run_goes_on(sites, archive_url):
+    """The three pages are stored in one batch: the refused one is rolled back alone (a
+    savepoint), recorded against its URL with its reason, and the others are archived."""
+    server = sites[0]
+    urls = [server.route(f"/nieuws/bericht-{n}", *page(refused_article(n) if n == 2 else article(n)))
+            for n in (1, 2, 3)]
+    said = refuse_titles(archive_url, "value")
+
+    result = CliRunner().invoke(cli, ["crawl", *urls, "--delay", "0", "--timeout", DEADLINE,
+                                      "--db", archive_url], catch_exceptions=False)
+
+    assert result.exit_code == 1, result.output
+    assert [line for line in result.stderr.splitlines() if line.startswith("newsarchive: failed")] == [
+        f"newsarchive: failed {urls[1]}: the archive refused a value of the page: {said} (given up)"]
+    assert "Traceback" not in result.output
+    with open_archive(archive_url) as archive, archive.engine.connect() as connection:
+        states = dict(connection.execute(select(FRONTIER.c.url, FRONTIER.c.state)).all())
+        reasons = dict(connection.execute(select(FRONTIER.c.url, FRONTIER.c.failure_reason)).all())
+        titles = sorted(connection.exec_driver_sql("SELECT title FROM items").scalars())
+    assert [states[url] for url in urls] == ["done", "given_up", "done"]
+    assert reasons[urls[1]] == FailureReason.STORE_REFUSED.value
+    assert titles == ["Dijk bij Kruiningen wordt verhoogd 1", "Dijk bij Kruiningen wordt verhoogd 3"]
+
+
+def test_an_archive_that_fails_stops_the_run_with_one_line(sites, archive_url):
+    """Not a value of the page but the archive (disk full, a table gone): the run stops with
+    one readable line and exit status 2; the URL is not marked failed (the next run resumes)."""
+    server = sites[0]
+    urls = [server.route(f"/nieuws/bericht-{n}", *page(refused_article(n) if n == 2 else article(n)))
+            for n in (1, 2)]
+    said = refuse_titles(archive_url, "archive")
+
+    result = CliRunner().invoke(cli, ["crawl", *urls, "--delay", "0", "--timeout", DEADLINE,
+                                      "--db", archive_url], catch_exceptions=False)
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"newsarchive: {archive_url}: the archive failed: {said}; the next run resumes")
+    assert "Traceback" not in result.output
+    with open_archive(archive_url) as archive, archive.engine.connect() as connection:
+        reasons = set(connection.execute(select(FRONTIER.c.failure_reason)).scalars())
+    assert reasons == {None}
+
+
+def test_a_short_link_on_a_long_url_is_kept_only_within_2048_characters(sites, archive_url):
+    """A listing at a URL of 2040 characters links `bericht-1` (joined: 2048 characters, kept)
+    and `bericht-12` (2049... 2050, not): the URL length rule holds where URLs are stored
+    (items.url, the frontier), whatever the length of the href."""
+    server = sites[0]
+    folder = "/" + "a" * (2040 - len(server.url("/")) - 1) + "/"
+    source = server.url(folder)
+    assert len(source) == 2040
+    kept, over = source + "bericht-", source + "bericht-12"
+    server.route(folder, *page(teasers(["bericht-", "bericht-12"])))
+    server.route(folder + "bericht-", *page(article(1)))
+
+    result = CliRunner().invoke(cli, ["crawl", source, "--pages", "1", "--delay", "0",
+                                      "--timeout", DEADLINE, "--db", archive_url],
+                                catch_exceptions=False)
+
+    assert result.exit_code == 0, result.output
+    assert (len(kept), len(over)) == (2048, 2050)
+    assert server.paths() == ["/robots.txt", folder, folder + "bericht-"]
+    with open_archive(archive_url) as archive, archive.engine.connect() as connection:
+        item_urls = list(connection.exec_driver_sql("SELECT url FROM items ORDER BY id").scalars())
+        urls = set(connection.execute(select(FRONTIER.c.url)).scalars())
+    assert set(item_urls) == {kept, None}  # the teaser linking over 2048: no URL
+    assert urls == {source, kept}

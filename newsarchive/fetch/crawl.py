@@ -26,15 +26,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..items import ParsedPage, RawDocument
 from ..parse import parse_page
 from ..pipeline import parse_document, prepare, raw_document, store_records
 from ..store.archive import Archive
 from ..store.crawl_models import FrontierState, RunStatus, UrlKind
-from ..store.db import with_retries
-from ..store.ingest import IngestResult
+from ..store.db import database_reason, is_data_error, is_database_error, with_retries
+from ..store.ingest import IngestResult, PageRecord
 from ..urls import Credentials, host_of, normalize_url, split_credentials
 from .clock import Clock, SystemClock, unix
 from .discover import Discovery, discover, looks_like_feed
@@ -194,6 +193,13 @@ def blocks_host(response: Response) -> bool:
     return response.status == 429 or (response.status == 503 and response.retry_after is None)
 
 
+def is_page_fault(exc: Exception) -> bool:
+    """The exception is the business of the page being handled (a value the archive refuses,
+    a bug on a page no code expected): recorded against its URL, and the run goes on. Any other
+    error of the database is the archive's: the run stops with one line."""
+    return not is_database_error(exc) or is_data_error(exc)
+
+
 def worker_id() -> str:
     """`host:pid:random`: who holds a lease (the pid lets a run on the same machine see that
     the holder is gone)."""
@@ -314,10 +320,10 @@ class _Run:
                     return
                 try:
                     self._handle(job, client)
-                except SQLAlchemyError:
-                    raise
                 except Exception as exc:  # noqa: BLE001 - recorded against the URL, run goes on
-                    self._crashed(job.claim.url, exc)
+                    if not is_page_fault(exc):
+                        raise
+                    self._page_failed(job.claim.url, exc)
                 finally:
                     self._release(job, client)
         except BaseException as exc:
@@ -660,40 +666,71 @@ class _Run:
 
     def flush(self) -> None:
         """Store the queued pages and mark their URLs done: one transaction, whole pages.
-        A batch that fails is stored page by page, and a page that fails is recorded."""
+        A batch that fails on a page (a value the archive refuses, a bug) is stored again with
+        a savepoint per page: the page that fails is rolled back alone and recorded against its
+        URL. When the archive itself fails (gone, locked, full), the run stops."""
         with self.lock:
             batch, self.queued = self.queued, []
         if not batch:
             return
         try:
-            self._store_batch(batch)
-        except SQLAlchemyError:
-            raise
-        except Exception:  # noqa: BLE001 - find the page that breaks it, store the others
-            for entry in batch:
-                try:
-                    self._store_batch([entry])
-                except SQLAlchemyError:
-                    raise
-                except Exception as exc:  # noqa: BLE001
-                    for url in entry.urls[:1]:
-                        self._crashed(url, exc)
+            records = self._records(batch)
+            self._count(with_retries(self.archive.engine,
+                                     lambda connection: self._store_in(connection, records)))
+        except Exception as exc:  # noqa: BLE001 - find the page that breaks it, store the others
+            if not is_page_fault(exc):
+                raise
+            self._store_each(batch)
 
-    def _store_batch(self, batch: list[_Parsed]) -> None:
+    def _store_each(self, batch: list[_Parsed]) -> None:
+        """The batch in one transaction, each page in a savepoint of its own."""
+        prepared, unprepared = [], []
+        for entry in batch:  # outside the transaction (`prepare` reads the codec's own)
+            try:
+                prepared.append(self._records([entry]))
+            except Exception as exc:  # noqa: BLE001 - this page's, recorded against it
+                if not is_page_fault(exc):
+                    raise
+                unprepared.append((entry.urls[0], exc))
+
+        def work(connection: Connection) -> tuple[list[IngestResult], list[tuple[str, Exception]]]:
+            results, failed = [], list(unprepared)
+            for records in prepared:
+                try:
+                    with connection.begin_nested():
+                        results += self._store_in(connection, records)
+                except Exception as exc:  # noqa: BLE001 - this page's, recorded against it
+                    if not is_page_fault(exc):
+                        raise
+                    failed.append((records[0][0].urls[0], exc))
+            return results, failed
+
+        results, failed = with_retries(self.archive.engine, work)
+        self._count(results)
+        for url, fault in failed:
+            self._page_failed(url, fault)
+
+    def _records(self, batch: list[_Parsed]) -> list[tuple[_Parsed, PageRecord | None]]:
+        """Each queued entry with its wire page ready to store (None: kept unparsed, a feed)."""
         pages = [entry for entry in batch if entry.page is not None and entry.page.is_page]
         records = prepare(self.archive, [(entry.document, entry.page) for entry in pages
                                          if entry.page is not None],
                           bodies_kept=True)  # with the responses (frontier.store_response)
+        stored = {id(entry): record for entry, record in zip(pages, records)}
+        return [(entry, stored.get(id(entry))) for entry in batch]
 
-        def work(connection: Connection) -> list[IngestResult]:
-            results = store_records(connection, records)
-            page_ids = {id(entry): result.page_id for entry, result in zip(pages, results)}
-            self.frontier.mark_all_done(connection, [
-                (url, entry.response_id, page_ids.get(id(entry)), entry.kind)
-                for entry in batch for url in entry.urls])
-            return results
+    def _store_in(self, connection: Connection,
+                  records: list[tuple[_Parsed, PageRecord | None]]) -> list[IngestResult]:
+        """Store the pages and mark their URLs done, in the caller's transaction."""
+        pages = [(entry, record) for entry, record in records if record is not None]
+        results = store_records(connection, [record for _, record in pages])
+        page_ids = {id(entry): result.page_id for (entry, _), result in zip(pages, results)}
+        self.frontier.mark_all_done(connection, [
+            (url, entry.response_id, page_ids.get(id(entry)), entry.kind)
+            for entry, _ in records for url in entry.urls])
+        return results
 
-        results = with_retries(self.archive.engine, work)
+    def _count(self, results: list[IngestResult]) -> None:
         with self.lock:
             for result in results:
                 self.summary.new_items += result.new_items
@@ -727,6 +764,17 @@ class _Run:
         else:
             log.info("skipped, disallowed by robots.txt: %s", url)
             self.frontier.mark_failed(url, response, self.now())
+
+    def _page_failed(self, url: str, exc: Exception) -> None:
+        """An exception of one page (`is_page_fault`), recorded against its URL and given up:
+        a value the archive refused (`store_refused`), else a crash of the crawler."""
+        if not is_data_error(exc):
+            self._crashed(url, exc)
+            return
+        log.info("the archive refused %s", url, exc_info=exc)  # the statement: --log-file only
+        error = f"the archive refused a value of the page: {database_reason(exc)}"
+        self._fail(url, Response(url, url, None, error=error, permanent=True,
+                                 reason=FailureReason.STORE_REFUSED))
 
     def _crashed(self, url: str, exc: Exception) -> None:
         """An exception while handling the URL: recorded against it, given up at once (so it

@@ -24,6 +24,8 @@ prefers exceptions calls `Response.raise_for_failure()`.
     +-- RobotsRefused           robots.txt disallows the URL, was unavailable for its host, or
     |                           asks for a Crawl-delay over the cap
     +-- URLRefused              a URL we will not fetch or follow (malformed, credentials)
+    +-- StoreRefused            the archive refused a value of the page (PostgreSQL: a
+    |                           number out of range, an index row too large, a constraint)
     +-- HandlerCrashed          an unexpected exception while handling the URL (a bug)
 
 `REASON_CLASSES` maps each reason to its class; `FetchError.of(message, reason)` builds it.
@@ -68,6 +70,7 @@ class FailureReason(str, enum.Enum):
     ROBOTS_UNAVAILABLE = "robots_unavailable"
     CRAWL_DELAY_TOO_LONG = "crawl_delay_too_long"
     # the crawler itself
+    STORE_REFUSED = "store_refused"  # the archive refused a value of the page
     HANDLER_CRASHED = "handler_crashed"
 
     def __str__(self) -> str:
@@ -185,6 +188,13 @@ class URLRefused(FetchError):
     default_permanent = True
 
 
+class StoreRefused(FetchError):
+    """Raised by nobody: the crawler records a data error of the archive with it."""
+
+    default_reason = FailureReason.STORE_REFUSED
+    default_permanent = True
+
+
 class HandlerCrashed(FetchError):
     """Raised by nobody: the crawler wraps an unexpected exception in it to record it."""
 
@@ -216,5 +226,6 @@ REASON_CLASSES: dict[FailureReason, type[FetchError]] = {
     FailureReason.ROBOTS_DISALLOWED: RobotsRefused,
     FailureReason.ROBOTS_UNAVAILABLE: RobotsRefused,
     FailureReason.CRAWL_DELAY_TOO_LONG: RobotsRefused,
+    FailureReason.STORE_REFUSED: StoreRefused,
     FailureReason.HANDLER_CRASHED: HandlerCrashed,
 }

@@ -27,7 +27,6 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from ..items import PageDate, PageLink
-from ..urls import MAX_URL_LENGTH
 from ..values import to_utc
 from .ages import AGE_PHRASE, DIGIT_AGE_PHRASE, is_age_line
 from .document import INVISIBLE_CHARS, Block, Landmark, Role, TextDocument
@@ -763,7 +762,7 @@ class _Layout:
         if href is None:
             return NOWHERE
         href = href.strip()
-        if not _leads_to_a_page(href) or len(href) > MAX_URL_LENGTH:  # no page's URL is longer
+        if not _leads_to_a_page(href):
             return NOWHERE
         if not self.base or href.startswith(_ABSOLUTE):
             return href

@@ -24,7 +24,7 @@ from sqlalchemy import (
     event,
     update,
 )
-from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, SQLAlchemyError
 
 T = TypeVar("T")
 
@@ -175,6 +175,40 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         connection = connection.execution_options(newsarchive_write=True)
         with connection.begin():
             yield connection
+
+
+# PostgreSQL's SQLSTATE classes of an error in the values being written: 22 data exception (a
+# NUL in text, a number out of range), 23 integrity constraint, 54 program limit exceeded (an
+# index row too large)
+DATA_ERROR_CLASSES = frozenset({"22", "23", "54"})
+# PEP 249's exceptions for the same (SQLite raises these, and psycopg before sending a value)
+DATA_ERROR_NAMES = frozenset({"DataError", "IntegrityError"})
+
+
+def is_data_error(exc: BaseException) -> bool:
+    """The database refused a value of the rows being written: the business of the page being
+    stored, where any other database error (gone, locked, full, damaged, a statement it cannot
+    run) is the archive's. Driver exceptions (psycopg's from a COPY) count as SQLAlchemy's."""
+    driver = exc.orig if isinstance(exc, DBAPIError) else exc
+    sqlstate = getattr(driver, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate:
+        return sqlstate[:2] in DATA_ERROR_CLASSES
+    return any(kind.__name__ in DATA_ERROR_NAMES for kind in type(driver).__mro__)
+
+
+def is_database_error(exc: BaseException) -> bool:
+    """An exception from the database: SQLAlchemy's, or its driver's (PEP 249 `Error`)."""
+    return isinstance(exc, SQLAlchemyError) or any(
+        kind.__name__ == "Error" and kind.__module__.split(".")[0] in ("sqlite3", "psycopg")
+        for kind in type(exc).__mro__)
+
+
+def database_reason(exc: BaseException) -> str:
+    """The first line of what the database (its driver) said, without the statement and its
+    values (SQLAlchemy adds them to its own message)."""
+    driver = getattr(exc, "orig", None) or exc
+    lines = str(driver).replace("\0", "").strip().splitlines()
+    return lines[0][:200] if lines else type(driver).__name__
 
 
 def is_transient(exc: DBAPIError) -> bool:

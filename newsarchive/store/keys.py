@@ -30,9 +30,10 @@ def fold(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)  # sidebars link the same articles page after page
-def article_url(url: str) -> str:
+def url_spelling(url: str) -> str:
     """The spelling of an article URL its key is made of (any URL the fetcher would treat as
-    the same page gives the same key); a string that is not an http(s) URL is kept trimmed."""
+    the same page gives the same key); a string that is not an http(s) URL, or one longer than
+    a URL may be, is kept trimmed."""
     # Imported here: read commands use `fold` and need none of the URL rules.
     from ..urls import CredentialsInURL, UnsupportedURL, normalize_url, split_credentials
 
@@ -42,6 +43,16 @@ def article_url(url: str) -> str:
         return split_credentials(normalize_url(url, credentials=True))[0]
     except UnsupportedURL:
         return url.strip()
+
+
+def article_url(url: str) -> str | None:
+    """An article URL as the archive keeps it (items.url): its spelling, or None when that is
+    longer than `urls.MAX_URL_LENGTH` (the one rule of URL length for what is stored: no page
+    has such a URL, and an index row could not hold it)."""
+    from ..urls import MAX_URL_LENGTH
+
+    spelling = url_spelling(url)
+    return spelling if len(spelling) <= MAX_URL_LENGTH else None
 
 
 def _digest(*parts: str) -> str:
@@ -58,7 +69,7 @@ def teaser_key(dateline: str | None, body: str) -> str:
 def article_key(url: str | None, dateline: str | None, body: str) -> str:
     """An article is its URL when known, else its dateline and full text."""
     if url:
-        return _digest("url", article_url(url))
+        return _digest("url", url_spelling(url))
     return _digest("article", normalize_text(dateline or ""), normalize_text(body))
 
 
