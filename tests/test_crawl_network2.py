@@ -224,8 +224,9 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
     outlets = make_outlets(10)
     outlets[1] = Outlet(1, outlets[1].shape, outlets[1].validator, own=3)  # fewer resets to wait
     with news_network2(outlets) as network:
-        down, resetting, erring, slow, flaky, offsite, _, no_listing = network.outlets[:8]
+        down, resetting, erring, slow, flaky, offsite, going, no_listing = network.outlets[:8]
         down.down()
+        going.down_after = 4  # robots.txt, the feed, two articles; then gone (refused)
         resetting.reset_after = 3  # robots.txt, the feed, one article; then every request reset
         erring.faults["/nieuws/o2-bericht-1"] = Fault.ERROR
         slow.faults["/nieuws/o3-bericht-1"] = Fault.SLOW  # 2 s, over the 1 s deadline
@@ -245,6 +246,8 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
             slow.url("/nieuws/o3-bericht-1"): ("failed", "deadline"),
             offsite.url("/nieuws/o5-bericht-2"): ("given_up", "redirect_off_site"),
             no_listing.url("/nieuws"): ("failed", "connect_failed"),
+            **{going.url(f"/nieuws/{slug}"): ("failed", "connect_failed")
+               for slug in expected_articles(going)[2:]},
         }
         states = frontier(archive_url)
         assert {url: state for url, state in states.items() if state[0] != "done"} == expected
@@ -257,9 +260,14 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
         assert {path: resetting.count(path) for path in reset_articles} == {
             path: 2 for path in reset_articles}
         assert down.got() == [] and network.elsewhere.paths == []
+        # the request that found it going was reset, those after it were refused: not logged
+        assert [hit.status for hit in going.got()] == [200, 200, 200, 200, 0]
+
 
         # an hour later everything is back (but the off-site redirect, given up)
         down.up()
+        going.down_after = None
+        going.up()
         resetting.reset_after = None
         for outlet in (erring, slow, flaky, no_listing):
             outlet.faults.clear()
