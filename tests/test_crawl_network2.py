@@ -108,6 +108,20 @@ def wire_teasers(db: str) -> dict[str, tuple[int, int]]:
     return found
 
 
+def wire_stories(db: str) -> dict[str, tuple[set[int], set[str]]]:
+    """Per wire story: the story ids of its items (the teaser and every outlet's article), and
+    the URLs of its article items."""
+    found = {}
+    with open_archive(db) as archive, archive.engine.connect() as connection:
+        for story in WIRE:
+            rows = connection.execute(select(ITEMS.c.story_id, ITEMS.c.kind, ITEMS.c.url).where(
+                ITEMS.c.dateline == story.dateline,
+                ITEMS.c.body.startswith(story.body, autoescape=True))).all()
+            found[story.slug] = ({row.story_id for row in rows},
+                                 {row.url for row in rows if row.kind == "article"})
+    return found
+
+
 def frontier(db: str) -> dict[str, tuple]:
     with open_archive(db) as archive, archive.engine.connect() as connection:
         return {row.url: (row.state, row.failure_reason) for row in connection.execute(
@@ -155,6 +169,12 @@ def first_run(network: Network, db: str) -> None:
         story.slug: (1, network.sightings_shown(story.slug)) for story in WIRE}
     assert {slug: network.sightings_shown(slug) >= 2 for slug in (s.slug for s in WIRE)} == {
         story.slug: True for story in WIRE}
+    # the outlets' articles of one wire story and its teaser are versions of one story
+    stories = wire_stories(db)
+    assert {slug: len(ids) for slug, (ids, _) in stories.items()} == {s.slug: 1 for s in WIRE}
+    assert {slug: urls for slug, (_, urls) in stories.items()} == {
+        story.slug: {o.url(story.path) for o in network.outlets
+                     if story.slug in expected_articles(o)} for story in WIRE}
     assert new_items > articles and sightings > new_items
 
 
