@@ -12,8 +12,9 @@ What differs from outlet to outlet (`Outlet.shape`, `Outlet.validator`):
 - VOLGENDE: listing `/laatste` paginated by an anchor reading "Volgende" to `/laatste/2`;
   articles carry a `Meer uit` sidebar.
 - PAGED: listing `/regio` paginated by numbered `?page=N` anchors only; its first teaser and
-  those of page 2 and later link their articles by an old path `/artikel/<slug>` that answers 301 to `/nieuws/<slug>`; its RSS
-  feed `/rss.xml` (a source too) links the same articles by their own path.
+  those of page 2 and later link their articles by an old path `/artikel/<slug>` that redirects
+  to `/nieuws/<slug>` (301, 302, 307 or 308; Location absolute, root-relative, `../`, with a
+  fragment); its RSS feed `/rss.xml` (a source too) links the same articles by their own path.
 - validators: ETag (If-None-Match), Last-Modified (If-Modified-Since), both, or none; a page
   with a validator answers 304 when the request's validator still holds.
 Links carry tracking parameters and fragments in every form (`?utm_source=...#reacties`,
@@ -76,6 +77,9 @@ class Fault(enum.Enum):
     UNASKED_304 = "unasked-304"  # 304 Not Modified whatever the request (a broken cache)
 
 
+# how `/artikel/<slug>` redirects, by turns: the status and the Location's spelling
+REDIRECTS = [301, 302, 307, 308]
+MOVED = ["{base}/nieuws/{slug}", "/nieuws/{slug}", "../nieuws/{slug}", "/nieuws/{slug}#top"]
 SHAPES = [Shape.RSS, Shape.ATOM, Shape.RELNEXT, Shape.VOLGENDE, Shape.PAGED]
 VALIDATORS = ["etag", "modified", "both", "none"]
 TOWNS = ["Zierikzee", "Hulst", "Terneuzen", "Vlissingen", "Sluis", "Tholen", "Veere", "Kapelle",
@@ -368,7 +372,10 @@ class _OutletHandler(LocalHandler):
             number = path.removeprefix(site.listing).strip("/")
             self.send_listing(int(number) if number.isdigit() else 1)
         elif path.startswith("/artikel/"):
-            self.send(b"", "text/plain", 301, {"Location": "/nieuws/" + path[len("/artikel/"):]})
+            slug = path.removeprefix("/artikel/")
+            turn = sum(slug.encode()) % len(REDIRECTS)
+            status, location = REDIRECTS[turn], MOVED[turn].format(base=site.base, slug=slug)
+            self.send(b"", "text/plain", status, {"Location": location})
         elif path.startswith("/nieuws/") and site.story(path.removeprefix("/nieuws/")):
             story = site.story(path.removeprefix("/nieuws/"))
             assert story is not None
