@@ -18,7 +18,7 @@ What differs from outlet to outlet (`Outlet.shape`, `Outlet.validator`):
 - validators: ETag (If-None-Match), Last-Modified (If-Modified-Since), both, or none; a page
   with a validator answers 304 when the request's validator still holds.
 Links carry tracking parameters and fragments in every form (`?utm_source=...#reacties`,
-`?fbclid=...`). Every article page names its clean URL with `<link rel="canonical">`, and a
+`?fbclid=...`), and dot segments in absolute links (`http://host/archief/../nieuws/<slug>`). Every article page names its clean URL with `<link rel="canonical">`, and a
 wire story's page names the wire's own site (`Elsewhere`) as its canonical.
 
 Wire stories (`WIRE`) are carried by several outlets: the same dateline and text on each, under
@@ -39,6 +39,7 @@ from __future__ import annotations
 import email.utils
 import enum
 import hashlib
+import posixpath
 import socket
 import struct
 import threading
@@ -327,6 +328,8 @@ class _OutletHandler(LocalHandler):
         self.hit, number = self.site._record(self.path, headers, self.arrived)
         parts = urlsplit(self.path)
         path, query = parts.path, dict(parse_qsl(parts.query))
+        if "/." in path:  # dot segments resolved, as web servers do
+            path = posixpath.normpath(path)
         fault = self.site.faults.get(path)
         if self.site.reset_after is not None and number > self.site.reset_after:
             fault = Fault.RESET
@@ -471,7 +474,8 @@ def listing_link(site: Outlet, story: Story, page: int, index: int) -> str:
     if site.shape is Shape.PAGED and (page > 1 or index == 0):
         return f"/artikel/{story.slug}?utm_source=regio"
     forms = [f"{story.path}?utm_source=voorpagina&utm_medium=web#reacties",
-             f"{site.base}{story.path}#top", f"{story.path}?utm_campaign=zomer&fbclid=Iw{index}"]
+             f"{site.base}{story.path}#top", f"{story.path}?utm_campaign=zomer&fbclid=Iw{index}",
+             f"{site.base}/archief/..{story.path}"]
     return forms[(page + index) % len(forms)]
 
 
