@@ -405,3 +405,24 @@ def test_a_304_to_a_request_without_validators_is_a_failure_not_an_archived_page
         assert (summary.fetched, summary.not_modified, summary.failed) == (1, 1, 0)
         assert served_once(atom) == {f"/nieuws/{s.slug}": 1 for s in atom.in_feed()}
         assert archived_articles(db) == {atom.url(s.path): 1 for s in atom.in_feed()}
+
+
+# --- --refresh over links that redirect -----------------------------------------------------------
+def test_refresh_asks_each_article_once_even_by_a_link_that_redirects_to_it(tmp_path):
+    """With --refresh every archived article is asked again, conditionally, once: an old path
+    `/artikel/<slug>` redirecting to an article refreshed this run is not followed (the article
+    was asked twice, and in full when the old path had no validator of its own)."""
+    outlets = [o for o in make_outlets(20) if o.shape is Shape.PAGED]  # etag, modified, both, none
+    db = str(tmp_path / "news.db")
+    with news_network2(outlets) as network:
+        assert run_crawl(network, db)[0] == 0
+        network.clear()
+        code, lines, (fetched, not_modified, failed, new_items, _) = run_crawl(
+            network, db, "--refresh")
+        assert (code, lines, failed, new_items) == (0, [], 0, 0)
+        for outlet in outlets:
+            asked = Counter(p for p in outlet.article_hits() if p.startswith("/nieuws/"))
+            assert asked == {f"/nieuws/{slug}": 1 for slug in expected_articles(outlet)}, (
+                outlet.number)
+            statuses = {hit.status for hit in outlet.got() if hit.path.startswith("/nieuws/")}
+            assert statuses == ({200} if outlet.validator == "none" else {304}), outlet.number
