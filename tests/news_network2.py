@@ -4,8 +4,8 @@ regional group on 127.0.0.2 ... 127.0.0.33, each a real HTTP server with its own
 `rel=canonical` links point there).
 
 What differs from outlet to outlet (`Outlet.shape`, `Outlet.validator`):
-- RSS: the source is `/feed` (RSS 2.0, links absolute with `fbclid`); the front page names it
-  with `<link rel="alternate">`.
+- RSS: the source is `/feed` (RSS 2.0, links absolute with `fbclid`, every other one with its
+  scheme in capitals); the front page names it with `<link rel="alternate">`.
 - ATOM: the source is `/feed.atom` (Atom, relative links with `utm_*`).
 - RELNEXT: listing `/nieuws` paginated by `<link rel="next">` in the head only; its RSS feed
   `/feed` is a source too, so each article is reached by two spellings.
@@ -522,7 +522,8 @@ def render_article(site: Outlet, story: Story) -> tuple[str, tuple[str, ...]]:
 def render_rss(site: Outlet, stories: list[Story]) -> str:
     items = "\n".join(
         f"<item><title>{escape(s.title)}</title>"
-        f"<link>{site.base}{s.path}?fbclid=IwAR{site.number}x{i}</link>"
+        f"<link>{site.base.upper() if i % 2 else site.base}{s.path}?fbclid=IwAR{site.number}x{i}"
+        f"</link>"
         f"<description>{escape(s.wire_line)}</description><guid>{s.slug}</guid>"
         f"<pubDate>{_http_date(s.published)}</pubDate></item>" for i, s in enumerate(stories))
     return f"""<?xml version="1.0" encoding="utf-8"?>
