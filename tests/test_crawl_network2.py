@@ -251,12 +251,15 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
         resetting.reset_after = 3  # robots.txt, the feed, one article; then every request reset
         erring.faults["/nieuws/o2-bericht-1"] = Fault.ERROR
         slow.faults["/nieuws/o3-bericht-1"] = Fault.SLOW  # 2 s, over the 1 s deadline
+        slow.faults["/laatste/2"] = Fault.ERROR  # its articles and page 3 wait for the next run
         flaky.faults["/nieuws/o4-bericht-0"] = Fault.FLAKY  # 500, then 200 on the retry
         offsite.faults["/nieuws/o5-bericht-2"] = Fault.OFFSITE  # 302 to Elsewhere
         no_listing.faults["/nieuws"] = Fault.RESET  # its feed still leads to its articles
 
         code, lines, (fetched, _, failed, _, _) = run_crawl(network, archive_url)
         assert code == 1
+        assert served_once(slow) == {f"/nieuws/{s.slug}": 1 for s in slow.on_page(1)
+                                     if s.path != "/nieuws/o3-bericht-1"}
         reset_articles = [f"/nieuws/{slug}" for slug in expected_articles(resetting)
                           if served_once(resetting)[f"/nieuws/{slug}"] == 0]
         assert len(reset_articles) == len(expected_articles(resetting)) - 1
@@ -265,6 +268,7 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
             **{resetting.url(path): ("failed", "connect_failed") for path in reset_articles},
             erring.url("/nieuws/o2-bericht-1"): ("failed", "http_status"),
             slow.url("/nieuws/o3-bericht-1"): ("failed", "deadline"),
+            slow.url("/laatste/2"): ("failed", "http_status"),
             offsite.url("/nieuws/o5-bericht-2"): ("given_up", "redirect_off_site"),
             no_listing.url("/nieuws"): ("failed", "connect_failed"),
             **{going.url(f"/nieuws/{slug}"): ("failed", "connect_failed")
@@ -277,7 +281,8 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
                       if line.startswith("newsarchive: failed ")) == sorted(expected)
         # each attempt once more (--retries 1), the flaky one answered on its retry
         assert [erring.count("/nieuws/o2-bericht-1"), slow.count("/nieuws/o3-bericht-1"),
-                flaky.count("/nieuws/o4-bericht-0"), no_listing.count("/nieuws")] == [2, 2, 2, 2]
+                slow.count("/laatste/2"), flaky.count("/nieuws/o4-bericht-0"),
+                no_listing.count("/nieuws")] == [2, 2, 2, 2, 2]
         assert {path: resetting.count(path) for path in reset_articles} == {
             path: 2 for path in reset_articles}
         assert down.got() == [] and network.elsewhere.paths == []
