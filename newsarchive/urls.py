@@ -105,7 +105,10 @@ def _normalize(url: str, base: str | None, credentials: bool) -> str:
     if "@" in parts.netloc and not credentials:
         raise CredentialsInURL(f"URL with credentials: {redact(url)}")
     netloc = _netloc(parts, scheme, port)
-    path = _escape(parts.path or "/", PATH_SAFE)
+    path = parts.path or "/"
+    if _DOT_SEGMENT.search(path):  # an absolute link's (urljoin resolves only relative ones)
+        path = _without_dot_segments(path)
+    path = _escape(path, PATH_SAFE)
     return urlunsplit((scheme, netloc, path, _query(parts.query), ""))
 
 
@@ -121,6 +124,21 @@ _PLAIN = re.compile(
 _DOT_SEGMENT = re.compile(r"/\.\.?(?:[/?#]|$)")
 
 
+def _without_dot_segments(path: str) -> str:
+    """`path` with its `.` and `..` segments resolved (RFC 3986 5.2.4), as browsers read an
+    absolute URL: `/archief/../nieuws/x` is `/nieuws/x`."""
+    kept: list[str] = []
+    segments = path.split("/")[1:]
+    for segment in segments:
+        if segment == "..":
+            if kept:
+                kept.pop()
+        elif segment != ".":
+            kept.append(segment)
+    trailing = segments[-1] in (".", "..") and kept  # `/a/b/..` is the folder `/a/`
+    return "/" + "/".join(kept) + ("/" if trailing else "")
+
+
 def _plain_url(url: str | None) -> str | None:
     """`normalize_url(url)` when `url` is plain (see `_PLAIN`) and keeps every query
     parameter; None otherwise (the general rule decides)."""
@@ -128,6 +146,8 @@ def _plain_url(url: str | None) -> str | None:
     if match is None:
         return None
     scheme, netloc, port, path, query = match.groups()
+    if path and _DOT_SEGMENT.search(path):
+        return None
     if port is not None:
         number = int(port)
         if number > 65535:

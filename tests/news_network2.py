@@ -4,20 +4,21 @@ regional group on 127.0.0.2 ... 127.0.0.33, each a real HTTP server with its own
 `rel=canonical` links point there).
 
 What differs from outlet to outlet (`Outlet.shape`, `Outlet.validator`):
-- RSS: the source is `/feed` (RSS 2.0, links absolute with `fbclid`); the front page names it
-  with `<link rel="alternate">`.
+- RSS: the source is `/feed` (RSS 2.0, links absolute with `fbclid`, every other one with its
+  scheme in capitals); the front page names it with `<link rel="alternate">`.
 - ATOM: the source is `/feed.atom` (Atom, relative links with `utm_*`).
 - RELNEXT: listing `/nieuws` paginated by `<link rel="next">` in the head only; its RSS feed
   `/feed` is a source too, so each article is reached by two spellings.
 - VOLGENDE: listing `/laatste` paginated by an anchor reading "Volgende" to `/laatste/2`;
   articles carry a `Meer uit` sidebar.
 - PAGED: listing `/regio` paginated by numbered `?page=N` anchors only; its first teaser and
-  those of page 2 and later link their articles by an old path `/artikel/<slug>` that answers 301 to `/nieuws/<slug>`; its RSS
-  feed `/rss.xml` (a source too) links the same articles by their own path.
+  those of page 2 and later link their articles by an old path `/artikel/<slug>` that redirects
+  to `/nieuws/<slug>` (301, 302, 307 or 308; Location absolute, root-relative, `../`, with a
+  fragment); its RSS feed `/rss.xml` (a source too) links the same articles by their own path.
 - validators: ETag (If-None-Match), Last-Modified (If-Modified-Since), both, or none; a page
   with a validator answers 304 when the request's validator still holds.
 Links carry tracking parameters and fragments in every form (`?utm_source=...#reacties`,
-`?fbclid=...`). Every article page names its clean URL with `<link rel="canonical">`, and a
+`?fbclid=...`), and dot segments in absolute links (`http://host/archief/../nieuws/<slug>`). Every article page names its clean URL with `<link rel="canonical">`, and a
 wire story's page names the wire's own site (`Elsewhere`) as its canonical.
 
 Wire stories (`WIRE`) are carried by several outlets: the same dateline and text on each, under
@@ -38,6 +39,7 @@ from __future__ import annotations
 import email.utils
 import enum
 import hashlib
+import posixpath
 import socket
 import struct
 import threading
@@ -76,6 +78,9 @@ class Fault(enum.Enum):
     UNASKED_304 = "unasked-304"  # 304 Not Modified whatever the request (a broken cache)
 
 
+# how `/artikel/<slug>` redirects, by turns: the status and the Location's spelling
+REDIRECTS = [301, 302, 307, 308]
+MOVED = ["{base}/nieuws/{slug}", "/nieuws/{slug}", "../nieuws/{slug}", "/nieuws/{slug}#top"]
 SHAPES = [Shape.RSS, Shape.ATOM, Shape.RELNEXT, Shape.VOLGENDE, Shape.PAGED]
 VALIDATORS = ["etag", "modified", "both", "none"]
 TOWNS = ["Zierikzee", "Hulst", "Terneuzen", "Vlissingen", "Sluis", "Tholen", "Veere", "Kapelle",
@@ -323,6 +328,8 @@ class _OutletHandler(LocalHandler):
         self.hit, number = self.site._record(self.path, headers, self.arrived)
         parts = urlsplit(self.path)
         path, query = parts.path, dict(parse_qsl(parts.query))
+        if "/." in path:  # dot segments resolved, as web servers do
+            path = posixpath.normpath(path)
         fault = self.site.faults.get(path)
         if self.site.reset_after is not None and number > self.site.reset_after:
             fault = Fault.RESET
@@ -368,7 +375,10 @@ class _OutletHandler(LocalHandler):
             number = path.removeprefix(site.listing).strip("/")
             self.send_listing(int(number) if number.isdigit() else 1)
         elif path.startswith("/artikel/"):
-            self.send(b"", "text/plain", 301, {"Location": "/nieuws/" + path[len("/artikel/"):]})
+            slug = path.removeprefix("/artikel/")
+            turn = sum(slug.encode()) % len(REDIRECTS)
+            status, location = REDIRECTS[turn], MOVED[turn].format(base=site.base, slug=slug)
+            self.send(b"", "text/plain", status, {"Location": location})
         elif path.startswith("/nieuws/") and site.story(path.removeprefix("/nieuws/")):
             story = site.story(path.removeprefix("/nieuws/"))
             assert story is not None
@@ -464,7 +474,8 @@ def listing_link(site: Outlet, story: Story, page: int, index: int) -> str:
     if site.shape is Shape.PAGED and (page > 1 or index == 0):
         return f"/artikel/{story.slug}?utm_source=regio"
     forms = [f"{story.path}?utm_source=voorpagina&utm_medium=web#reacties",
-             f"{site.base}{story.path}#top", f"{story.path}?utm_campaign=zomer&fbclid=Iw{index}"]
+             f"{site.base}{story.path}#top", f"{story.path}?utm_campaign=zomer&fbclid=Iw{index}",
+             f"{site.base}/archief/..{story.path}"]
     return forms[(page + index) % len(forms)]
 
 
@@ -511,7 +522,8 @@ def render_article(site: Outlet, story: Story) -> tuple[str, tuple[str, ...]]:
 def render_rss(site: Outlet, stories: list[Story]) -> str:
     items = "\n".join(
         f"<item><title>{escape(s.title)}</title>"
-        f"<link>{site.base}{s.path}?fbclid=IwAR{site.number}x{i}</link>"
+        f"<link>{site.base.upper() if i % 2 else site.base}{s.path}?fbclid=IwAR{site.number}x{i}"
+        f"</link>"
         f"<description>{escape(s.wire_line)}</description><guid>{s.slug}</guid>"
         f"<pubDate>{_http_date(s.published)}</pubDate></item>" for i, s in enumerate(stories))
     return f"""<?xml version="1.0" encoding="utf-8"?>

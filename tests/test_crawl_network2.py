@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import pytest
 from click.testing import CliRunner
 from news_network import violations
-from news_network2 import WIRE, Fault, Network, Outlet, Shape, make_outlets, news_network2
+from news_network2 import REDIRECTS, WIRE, Fault, Network, Outlet, Shape, make_outlets, news_network2
 from sqlalchemy import func, select
 
 from newsarchive.cli import cli
@@ -108,6 +108,20 @@ def wire_teasers(db: str) -> dict[str, tuple[int, int]]:
     return found
 
 
+def wire_stories(db: str) -> dict[str, tuple[set[int], set[str]]]:
+    """Per wire story: the story ids of its items (the teaser and every outlet's article), and
+    the URLs of its article items."""
+    found = {}
+    with open_archive(db) as archive, archive.engine.connect() as connection:
+        for story in WIRE:
+            rows = connection.execute(select(ITEMS.c.story_id, ITEMS.c.kind, ITEMS.c.url).where(
+                ITEMS.c.dateline == story.dateline,
+                ITEMS.c.body.startswith(story.body, autoescape=True))).all()
+            found[story.slug] = ({row.story_id for row in rows},
+                                 {row.url for row in rows if row.kind == "article"})
+    return found
+
+
 def frontier(db: str) -> dict[str, tuple]:
     with open_archive(db) as archive, archive.engine.connect() as connection:
         return {row.url: (row.state, row.failure_reason) for row in connection.execute(
@@ -155,6 +169,12 @@ def first_run(network: Network, db: str) -> None:
         story.slug: (1, network.sightings_shown(story.slug)) for story in WIRE}
     assert {slug: network.sightings_shown(slug) >= 2 for slug in (s.slug for s in WIRE)} == {
         story.slug: True for story in WIRE}
+    # the outlets' articles of one wire story and its teaser are versions of one story
+    stories = wire_stories(db)
+    assert {slug: len(ids) for slug, (ids, _) in stories.items()} == {s.slug: 1 for s in WIRE}
+    assert {slug: urls for slug, (_, urls) in stories.items()} == {
+        story.slug: {o.url(story.path) for o in network.outlets
+                     if story.slug in expected_articles(o)} for story in WIRE}
     assert new_items > articles and sightings > new_items
 
 
@@ -191,9 +211,10 @@ def test_three_runs_fetch_all_then_nothing_then_only_the_new(network, archive_ur
         new = [s.slug for s in fresh.get(outlet.number, [])]
         assert Counter(p for p in outlet.article_hits() if p.startswith("/nieuws/")) == Counter(
             {f"/nieuws/{slug}": 1 for slug in new}), outlet.number
-        # a story pushed to page 2 of a PAGED listing is linked by its old path: one 301,
+        # a story pushed to page 2 of a PAGED listing is linked by its old path: one redirect,
         # the archived target not asked again
-        assert {hit.status for hit in outlet.got() if hit.path.startswith("/artikel/")} <= {301}
+        assert {hit.status for hit in outlet.got() if hit.path.startswith("/artikel/")} <= set(
+            REDIRECTS)
     assert set(archived_articles(archive_url)) - before == {
         network.outlets[number].url(f"/nieuws/{s.slug}") for number, stories in fresh.items()
         for s in stories}
@@ -224,17 +245,21 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
     outlets = make_outlets(10)
     outlets[1] = Outlet(1, outlets[1].shape, outlets[1].validator, own=3)  # fewer resets to wait
     with news_network2(outlets) as network:
-        down, resetting, erring, slow, flaky, offsite, _, no_listing = network.outlets[:8]
+        down, resetting, erring, slow, flaky, offsite, going, no_listing = network.outlets[:8]
         down.down()
+        going.down_after = 4  # robots.txt, the feed, two articles; then gone (refused)
         resetting.reset_after = 3  # robots.txt, the feed, one article; then every request reset
         erring.faults["/nieuws/o2-bericht-1"] = Fault.ERROR
         slow.faults["/nieuws/o3-bericht-1"] = Fault.SLOW  # 2 s, over the 1 s deadline
+        slow.faults["/laatste/2"] = Fault.ERROR  # its articles and page 3 wait for the next run
         flaky.faults["/nieuws/o4-bericht-0"] = Fault.FLAKY  # 500, then 200 on the retry
         offsite.faults["/nieuws/o5-bericht-2"] = Fault.OFFSITE  # 302 to Elsewhere
         no_listing.faults["/nieuws"] = Fault.RESET  # its feed still leads to its articles
 
         code, lines, (fetched, _, failed, _, _) = run_crawl(network, archive_url)
         assert code == 1
+        assert served_once(slow) == {f"/nieuws/{s.slug}": 1 for s in slow.on_page(1)
+                                     if s.path != "/nieuws/o3-bericht-1"}
         reset_articles = [f"/nieuws/{slug}" for slug in expected_articles(resetting)
                           if served_once(resetting)[f"/nieuws/{slug}"] == 0]
         assert len(reset_articles) == len(expected_articles(resetting)) - 1
@@ -243,8 +268,11 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
             **{resetting.url(path): ("failed", "connect_failed") for path in reset_articles},
             erring.url("/nieuws/o2-bericht-1"): ("failed", "http_status"),
             slow.url("/nieuws/o3-bericht-1"): ("failed", "deadline"),
+            slow.url("/laatste/2"): ("failed", "http_status"),
             offsite.url("/nieuws/o5-bericht-2"): ("given_up", "redirect_off_site"),
             no_listing.url("/nieuws"): ("failed", "connect_failed"),
+            **{going.url(f"/nieuws/{slug}"): ("failed", "connect_failed")
+               for slug in expected_articles(going)[2:]},
         }
         states = frontier(archive_url)
         assert {url: state for url, state in states.items() if state[0] != "done"} == expected
@@ -253,13 +281,19 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
                       if line.startswith("newsarchive: failed ")) == sorted(expected)
         # each attempt once more (--retries 1), the flaky one answered on its retry
         assert [erring.count("/nieuws/o2-bericht-1"), slow.count("/nieuws/o3-bericht-1"),
-                flaky.count("/nieuws/o4-bericht-0"), no_listing.count("/nieuws")] == [2, 2, 2, 2]
+                slow.count("/laatste/2"), flaky.count("/nieuws/o4-bericht-0"),
+                no_listing.count("/nieuws")] == [2, 2, 2, 2, 2]
         assert {path: resetting.count(path) for path in reset_articles} == {
             path: 2 for path in reset_articles}
         assert down.got() == [] and network.elsewhere.paths == []
+        # the request that found it going was reset, those after it were refused: not logged
+        assert [hit.status for hit in going.got()] == [200, 200, 200, 200, 0]
+
 
         # an hour later everything is back (but the off-site redirect, given up)
         down.up()
+        going.down_after = None
+        going.up()
         resetting.reset_after = None
         for outlet in (erring, slow, flaky, no_listing):
             outlet.faults.clear()
@@ -376,3 +410,24 @@ def test_a_304_to_a_request_without_validators_is_a_failure_not_an_archived_page
         assert (summary.fetched, summary.not_modified, summary.failed) == (1, 1, 0)
         assert served_once(atom) == {f"/nieuws/{s.slug}": 1 for s in atom.in_feed()}
         assert archived_articles(db) == {atom.url(s.path): 1 for s in atom.in_feed()}
+
+
+# --- --refresh over links that redirect -----------------------------------------------------------
+def test_refresh_asks_each_article_once_even_by_a_link_that_redirects_to_it(tmp_path):
+    """With --refresh every archived article is asked again, conditionally, once: an old path
+    `/artikel/<slug>` redirecting to an article refreshed this run is not followed (the article
+    was asked twice, and in full when the old path had no validator of its own)."""
+    outlets = [o for o in make_outlets(20) if o.shape is Shape.PAGED]  # etag, modified, both, none
+    db = str(tmp_path / "news.db")
+    with news_network2(outlets) as network:
+        assert run_crawl(network, db)[0] == 0
+        network.clear()
+        code, lines, (fetched, not_modified, failed, new_items, _) = run_crawl(
+            network, db, "--refresh")
+        assert (code, lines, failed, new_items) == (0, [], 0, 0)
+        for outlet in outlets:
+            asked = Counter(p for p in outlet.article_hits() if p.startswith("/nieuws/"))
+            assert asked == {f"/nieuws/{slug}": 1 for slug in expected_articles(outlet)}, (
+                outlet.number)
+            statuses = {hit.status for hit in outlet.got() if hit.path.startswith("/nieuws/")}
+            assert statuses == ({200} if outlet.validator == "none" else {304}), outlet.number

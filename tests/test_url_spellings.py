@@ -98,6 +98,9 @@ def test_any_string_normalises_as_the_general_rule_says(href, base):
         ("https://example.nl/caf%c3%a9?q=%e2", None, "https://example.nl/caf%C3%A9?q=%E2"),
         ("/nieuws/a?page=2", "https://www.example.nl/lijst", "https://www.example.nl/nieuws/a?page=2"),
         ("/nieuws/./a", "https://www.example.nl/lijst", "https://www.example.nl/nieuws/a"),
+        # dot segments of an absolute or protocol-relative link too, as browsers resolve them
+        ("https://example.nl/archief/../nieuws/a", None, "https://example.nl/nieuws/a"),
+        ("//example.nl/a/./b/..", "https://www.example.nl/lijst", "https://example.nl/a/"),
         ("//cdn.example.nl/a", "http://www.example.nl/lijst", "http://cdn.example.nl/a"),
         ("?page=3", "https://www.example.nl/lijst?page=2#top", "https://www.example.nl/lijst?page=3"),
         ("?", "https://www.example.nl/lijst?page=2", "https://www.example.nl/lijst?page=2"),

@@ -436,13 +436,14 @@ class _Run:
             etag=entry.etag if conditional else None,
             last_modified=entry.last_modified if conditional else None,
             allow=lambda target: self._allows(target, job, rules, client),
-            have=None if conditional else self.frontier.is_archived,
+            have=self._asked_this_run if conditional else self.frontier.is_archived,
             credentials=self.credentials.get(url),
         )
         response.fetched_at = self.now()  # the run's clock is the one time source of a crawl
         for notice in response.notices:
             log.warning("%s: %s", url, notice.text)
         if response.not_modified:
+            self._reached(url, response.final_url)
             self._follow(job, self._not_modified(url, response, wanted))
             return
         if response.redirected:
@@ -464,6 +465,23 @@ class _Run:
         with self.lock:
             self.summary.count(url, "fetched")
         self._follow(job, self._store(url, response_id, response, wanted))
+
+    def _asked_this_run(self, url: str) -> bool:
+        """A redirect's target this run has asked and archived already: a wanted URL (asked
+        whatever its state: a source, a --refresh article) is not led there a second time."""
+        with self.lock:
+            asked = url in self.visited
+        return asked and self.frontier.is_archived(url)
+
+    def _reached(self, url: str, final: str) -> None:
+        """`url` redirected to `final`, which was asked with it: not asked again this run as
+        a wanted URL of its own (unless its links are wanted: a source)."""
+        if final == url:
+            return
+        with self.lock:
+            self.visited.update((url, final))
+            if final in self.wanted and not self.wanted[final].discover:
+                del self.wanted[final]
 
     def _rules(self, job: _Job, client: HttpClient) -> HostRules | None:
         """The host's robots.txt verdict (fetched under our lease when the cached one is older
@@ -636,8 +654,7 @@ class _Run:
         urls = list(dict.fromkeys([url, response.final_url]))
         if len(urls) > 1:
             self.frontier.add(urls[1:], None, url, self.now())
-            with self.lock:
-                self.visited.update(urls)
+            self._reached(url, response.final_url)
         links = wanted is not None and wanted.discover
         document = raw_document(body, response.fetched_at, response.final_url,
                                 headers=response.headers)
