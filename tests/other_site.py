@@ -213,7 +213,9 @@ class _Handler(LocalHandler):
         slug = path.removeprefix("/nieuws/")
         canonical = slug.removesuffix("/")
         story = next((s for s in STORIES if s.slug == canonical), None)
-        tomorrow = {"Retry-After": _http_date(datetime.now(timezone.utc) + timedelta(days=1))}
+        # a day and at most a second more (an HTTP date has whole seconds): read as the cap, a day
+        a_day_on = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=1, seconds=1)
+        tomorrow = {"Retry-After": _http_date(a_day_on)}
         allowed = self.site.requests_allowed
         if allowed is not None and len(self.site.gets()) > allowed:
             self.send_body(b"", "text/plain", status=429, extra=tomorrow)
