@@ -245,7 +245,8 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
     outlets = make_outlets(10)
     outlets[1] = Outlet(1, outlets[1].shape, outlets[1].validator, own=3)  # fewer resets to wait
     with news_network2(outlets) as network:
-        down, resetting, erring, slow, flaky, offsite, going, no_listing = network.outlets[:8]
+        down, resetting, erring, slow, flaky, offsite, going, no_listing, late = network.outlets[:9]
+        late.faults["/robots.txt"] = Fault.SLOW  # over the deadline: the host waits a run
         down.down()
         going.down_after = 4  # robots.txt, the feed, two articles; then gone (refused)
         resetting.reset_after = 3  # robots.txt, the feed, one article; then every request reset
@@ -273,6 +274,7 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
             no_listing.url("/nieuws"): ("failed", "connect_failed"),
             **{going.url(f"/nieuws/{slug}"): ("failed", "connect_failed")
                for slug in expected_articles(going)[2:]},
+            late.url(late.listing): ("failed", "robots_unavailable"),
         }
         states = frontier(archive_url)
         assert {url: state for url, state in states.items() if state[0] != "done"} == expected
@@ -286,6 +288,7 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
         assert {path: resetting.count(path) for path in reset_articles} == {
             path: 2 for path in reset_articles}
         assert down.got() == [] and network.elsewhere.paths == []
+        assert [hit.path for hit in late.got()] == ["/robots.txt"] * 2  # retried once, no more
         # the request that found it going was reset, those after it were refused: not logged
         assert [hit.status for hit in going.got()] == [200, 200, 200, 200, 0]
 
@@ -295,7 +298,7 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
         going.down_after = None
         going.up()
         resetting.reset_after = None
-        for outlet in (erring, slow, flaky, no_listing):
+        for outlet in (erring, slow, flaky, no_listing, late):
             outlet.faults.clear()
         with open_archive(archive_url) as archive:
             summary = crawl(archive, network.sources, CrawlSettings(
