@@ -428,6 +428,10 @@ class _OutletHandler(LocalHandler):
 
     def send(self, body: bytes, content_type: str, status: int = 200,
              headers: dict[str, str] | None = None, shown: tuple[str, ...] = ()) -> None:
+        # logged before the client can read the answer (a test reads the log once it has)
+        self.hit.status = status
+        if status == 200:
+            self.hit.shown = shown
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)
@@ -436,9 +440,6 @@ class _OutletHandler(LocalHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
-        self.hit.status = status
-        if status == 200:
-            self.hit.shown = shown
 
     def reset(self) -> None:
         """Close the connection with a TCP reset, no answer sent."""
