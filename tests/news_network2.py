@@ -28,9 +28,10 @@ headers, politeness and sightings off the servers' own logs.
 
 Faults are set per outlet and per path while the network runs: `down()` (the server is gone:
 connection refused) and `up()` (back on its port), `faults[path]` = RESET (connection reset
-without an answer), ERROR (500), SLOW (answers after `slow_seconds`), FLAKY (500 once, then
-200), OFFSITE (302 to Elsewhere), UNASKED_304 (304 to any request); `reset_after` makes every request after the first N reset,
-`down_after` takes the server away after its first N requests.
+without an answer), ERROR (500), SLOW (nothing for `slow_seconds`, then a reset), FLAKY (500
+once, then 200), OFFSITE (302 to Elsewhere), UNASKED_304 (304 to any request); `reset_after`
+makes every request after the first N reset, `down_after` takes the server away after its
+first N requests. `etag_text` puts UTF-8 text in every ETag.
 All text is invented.
 """
 
@@ -336,11 +337,12 @@ class _OutletHandler(LocalHandler):
         if self.site.down_after is not None and number > self.site.down_after:
             threading.Thread(target=self.site.down, daemon=True).start()
             fault = Fault.RESET
+        if fault is Fault.SLOW:  # a client with a shorter deadline has hung up by then
+            time.sleep(self.site.slow_seconds)
+            fault = Fault.RESET
         if fault is Fault.RESET:
             self.reset()
             return
-        if fault is Fault.SLOW:
-            time.sleep(self.site.slow_seconds)
         if fault is Fault.ERROR or (fault is Fault.FLAKY and self._earlier(self.path) == 0):
             self.send(b"<h1>Storing</h1>", "text/html", 500)
             return
@@ -428,6 +430,10 @@ class _OutletHandler(LocalHandler):
 
     def send(self, body: bytes, content_type: str, status: int = 200,
              headers: dict[str, str] | None = None, shown: tuple[str, ...] = ()) -> None:
+        # logged before the client can read the answer (a test reads the log once it has)
+        self.hit.status = status
+        if status == 200:
+            self.hit.shown = shown
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)
@@ -436,9 +442,6 @@ class _OutletHandler(LocalHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
-        self.hit.status = status
-        if status == 200:
-            self.hit.shown = shown
 
     def reset(self) -> None:
         """Close the connection with a TCP reset, no answer sent."""

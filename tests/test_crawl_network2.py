@@ -31,18 +31,21 @@ ITEMS = metadata.tables["items"]
 SIGHTINGS = metadata.tables["sightings"]
 RUNS = metadata.tables["crawl_runs"]
 DELAY = 0.05
+TIMEOUT = 10.0  # no request of a loaded machine misses it ...
+SHORT = 2.0  # ... and the slow faults (SLOW_SECONDS) miss this one
+SLOW_SECONDS = 4.0
 SUMMARY = re.compile(r"^fetched (\d+), not modified (\d+), failed (\d+), new items (\d+), "
                      r"sightings (\d+) in \d+\.\d s$")
 PAGES = 3  # --pages, the default
 LONG = {13: 10, 24: 10}  # outlets with more listing pages than --pages (a VOLGENDE, a PAGED)
 
 
-def run_crawl(network: Network, db: str, *extra: str, sources: list[str] | None = None
-              ) -> tuple[int, list[str], list[int]]:
+def run_crawl(network: Network, db: str, *extra: str, sources: list[str] | None = None,
+              timeout: float = TIMEOUT) -> tuple[int, list[str], list[int]]:
     """`newsarchive crawl` of the network's sources: exit code, stderr lines, summary counts."""
     result = CliRunner().invoke(cli, [
         "crawl", *(network.sources if sources is None else sources), "--delay", str(DELAY),
-        "--timeout", "1", "--retries", "1", "--workers", "8", "--db", db, *extra],
+        "--timeout", str(timeout), "--retries", "1", "--workers", "8", "--db", db, *extra],
         catch_exceptions=False)
     lines = result.stderr.rstrip("\n").splitlines()
     counts = SUMMARY.match(lines[-1]) if lines else None
@@ -245,18 +248,20 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
     outlets = make_outlets(10)
     outlets[1] = Outlet(1, outlets[1].shape, outlets[1].validator, own=3)  # fewer resets to wait
     with news_network2(outlets) as network:
-        down, resetting, erring, slow, flaky, offsite, going, no_listing = network.outlets[:8]
+        down, resetting, erring, slow, flaky, offsite, going, no_listing, late = network.outlets[:9]
+        late.faults["/robots.txt"] = Fault.SLOW  # over the deadline: the host waits a run
+        slow.slow_seconds = late.slow_seconds = SLOW_SECONDS
         down.down()
         going.down_after = 4  # robots.txt, the feed, two articles; then gone (refused)
         resetting.reset_after = 3  # robots.txt, the feed, one article; then every request reset
         erring.faults["/nieuws/o2-bericht-1"] = Fault.ERROR
-        slow.faults["/nieuws/o3-bericht-1"] = Fault.SLOW  # 2 s, over the 1 s deadline
+        slow.faults["/nieuws/o3-bericht-1"] = Fault.SLOW  # over the deadline
         slow.faults["/laatste/2"] = Fault.ERROR  # its articles and page 3 wait for the next run
         flaky.faults["/nieuws/o4-bericht-0"] = Fault.FLAKY  # 500, then 200 on the retry
         offsite.faults["/nieuws/o5-bericht-2"] = Fault.OFFSITE  # 302 to Elsewhere
         no_listing.faults["/nieuws"] = Fault.RESET  # its feed still leads to its articles
 
-        code, lines, (fetched, _, failed, _, _) = run_crawl(network, archive_url)
+        code, lines, (fetched, _, failed, _, _) = run_crawl(network, archive_url, timeout=SHORT)
         assert code == 1
         assert served_once(slow) == {f"/nieuws/{s.slug}": 1 for s in slow.on_page(1)
                                      if s.path != "/nieuws/o3-bericht-1"}
@@ -273,6 +278,7 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
             no_listing.url("/nieuws"): ("failed", "connect_failed"),
             **{going.url(f"/nieuws/{slug}"): ("failed", "connect_failed")
                for slug in expected_articles(going)[2:]},
+            late.url(late.listing): ("failed", "robots_unavailable"),
         }
         states = frontier(archive_url)
         assert {url: state for url, state in states.items() if state[0] != "done"} == expected
@@ -286,6 +292,7 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
         assert {path: resetting.count(path) for path in reset_articles} == {
             path: 2 for path in reset_articles}
         assert down.got() == [] and network.elsewhere.paths == []
+        assert [hit.path for hit in late.got()] == ["/robots.txt"] * 2  # retried once, no more
         # the request that found it going was reset, those after it were refused: not logged
         assert [hit.status for hit in going.got()] == [200, 200, 200, 200, 0]
 
@@ -295,11 +302,11 @@ def test_hosts_failing_mid_run_lose_nothing_and_come_back_on_the_next_run(archiv
         going.down_after = None
         going.up()
         resetting.reset_after = None
-        for outlet in (erring, slow, flaky, no_listing):
+        for outlet in (erring, slow, flaky, no_listing, late):
             outlet.faults.clear()
         with open_archive(archive_url) as archive:
             summary = crawl(archive, network.sources, CrawlSettings(
-                workers=8, policy=HttpPolicy(delay=DELAY, timeout=1, retries=1)),
+                workers=8, policy=HttpPolicy(delay=DELAY, timeout=TIMEOUT, retries=1)),
                 clock=Later(3600))
         assert (summary.failed, summary.failures) == (0, [])
         assert network.elsewhere.paths == []
@@ -406,7 +413,7 @@ def test_a_304_to_a_request_without_validators_is_a_failure_not_an_archived_page
         atom.faults.clear()
         with open_archive(db) as archive:
             summary = crawl(archive, network.sources, CrawlSettings(
-                policy=HttpPolicy(delay=DELAY, timeout=1, retries=1)), clock=Later(3600))
+                policy=HttpPolicy(delay=DELAY, timeout=TIMEOUT, retries=1)), clock=Later(3600))
         assert (summary.fetched, summary.not_modified, summary.failed) == (1, 1, 0)
         assert served_once(atom) == {f"/nieuws/{s.slug}": 1 for s in atom.in_feed()}
         assert archived_articles(db) == {atom.url(s.path): 1 for s in atom.in_feed()}
