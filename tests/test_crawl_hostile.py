@@ -259,24 +259,25 @@ REFUSALS = {
 }
 
 
-def refuse_titles(db: str, failing: str) -> str:
-    """Install the trigger; returns the first line the database will say."""
+def refuse(db: str, failing: str, table: str = "items", column: str = "title") -> str:
+    """Install the trigger on `table`, refusing a `column` holding WEIGERD; returns the first
+    line the database will say."""
     with open_archive(db) as archive, archive.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             code, message = REFUSALS[("postgresql", failing)]
             connection.exec_driver_sql(
                 "CREATE FUNCTION weiger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                f"IF NEW.title LIKE '%%WEIGERD%%' THEN RAISE EXCEPTION '{message}' "
+                f"IF NEW.{column} LIKE '%%WEIGERD%%' THEN RAISE EXCEPTION '{message}' "
                 f"USING ERRCODE = '{code}'; END IF; RETURN NEW; END $$")
-            connection.exec_driver_sql("CREATE TRIGGER weiger BEFORE INSERT OR UPDATE ON items "
+            connection.exec_driver_sql(f"CREATE TRIGGER weiger BEFORE INSERT OR UPDATE ON {table} "
                                        "FOR EACH ROW EXECUTE FUNCTION weiger()")
             return message
         action, message = (("SELECT RAISE(ABORT, 'waarde buiten bereik')", "waarde buiten bereik")
                            if failing == "value" else
                            ("SELECT * FROM ontbrekend", "no such table: main.ontbrekend"))
         for event in ("INSERT", "UPDATE"):
-            connection.exec_driver_sql(f"CREATE TRIGGER weiger_{event} BEFORE {event} ON items "
-                                       f"WHEN NEW.title LIKE '%WEIGERD%' BEGIN {action}; END")
+            connection.exec_driver_sql(f"CREATE TRIGGER weiger_{event} BEFORE {event} ON {table} "
+                                       f"WHEN NEW.{column} LIKE '%WEIGERD%' BEGIN {action}; END")
         return message
 
 
@@ -290,7 +291,7 @@ def test_a_value_the_archive_refuses_is_one_page_failed_and_the_run_goes_on(site
     server = sites[0]
     urls = [server.route(f"/nieuws/bericht-{n}", *page(refused_article(n) if n == 2 else article(n)))
             for n in (1, 2, 3)]
-    said = refuse_titles(archive_url, "value")
+    said = refuse(archive_url, "value")
 
     result = CliRunner().invoke(cli, ["crawl", *urls, "--delay", "0", "--timeout", DEADLINE,
                                       "--db", archive_url], catch_exceptions=False)
@@ -308,13 +309,34 @@ def test_a_value_the_archive_refuses_is_one_page_failed_and_the_run_goes_on(site
     assert titles == ["Dijk bij Kruiningen wordt verhoogd 1", "Dijk bij Kruiningen wordt verhoogd 3"]
 
 
+def test_a_response_the_archive_refuses_is_one_url_failed_and_the_run_goes_on(sites,
+                                                                              archive_url):
+    """Refused as the response is kept (before its page is parsed): the same, for that URL."""
+    server = sites[0]
+    urls = [server.route(f"/nieuws/{name}", *page(article(n)))
+            for n, name in ((1, "kade"), (2, "WEIGERD"), (3, "dijk"))]
+    said = refuse(archive_url, "value", "crawl_responses", "url")
+
+    result = CliRunner().invoke(cli, ["crawl", *urls, "--delay", "0", "--timeout", DEADLINE,
+                                      "--db", archive_url], catch_exceptions=False)
+
+    assert result.exit_code == 1, result.output
+    assert [line for line in result.stderr.splitlines() if line.startswith("newsarchive: failed")] == [
+        f"newsarchive: failed {urls[1]}: the archive refused a value of the page: {said} (given up)"]
+    with open_archive(archive_url) as archive, archive.engine.connect() as connection:
+        rows = dict(connection.execute(select(FRONTIER.c.url, FRONTIER.c.failure_reason)
+                                       .where(FRONTIER.c.state == "given_up")).all())
+        stored = connection.exec_driver_sql("SELECT count(*) FROM items").scalar_one()
+    assert rows == {urls[1]: FailureReason.STORE_REFUSED.value} and stored == 2
+
+
 def test_an_archive_that_fails_stops_the_run_with_one_line(sites, archive_url):
     """Not a value of the page but the archive (disk full, a table gone): the run stops with
     one readable line and exit status 2; the URL is not marked failed (the next run resumes)."""
     server = sites[0]
     urls = [server.route(f"/nieuws/bericht-{n}", *page(refused_article(n) if n == 2 else article(n)))
             for n in (1, 2)]
-    said = refuse_titles(archive_url, "archive")
+    said = refuse(archive_url, "archive")
 
     result = CliRunner().invoke(cli, ["crawl", *urls, "--delay", "0", "--timeout", DEADLINE,
                                       "--db", archive_url], catch_exceptions=False)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timezone
 
+import feedparser
+import pytest
 import requests
+from feedparser.encodings import convert_to_utf8
 from fixture_site import FEED, LISTING
 
-from newsarchive.fetch.discover import discover
+from newsarchive.fetch.discover import discover, feed_links, without_internal_subset
 from newsarchive.items import Item, ParsedPage
 
 BASE = "https://www.example.nl/nieuws/binnenland"
@@ -162,3 +166,71 @@ def test_a_text_dump_parsed_with_links_has_none_but_its_items_links():
     assert page.links == []
     assert discover(b"Titel\nGOES (ANP) - Tekst.", BASE, "text/plain", page) == discover(
         b"Titel\nGOES (ANP) - Tekst.", BASE, "text/plain")
+
+
+# --- entity bombs: the internal subset of a feed's DOCTYPE is never read -------------------
+def bomb_subset(levels: int) -> str:
+    """Entities of ten times the one before (billion laughs: 10 ** levels characters)."""
+    return "\n".join(['<!ENTITY e0 "kade">', *(
+        f'<!ENTITY e{n} "' + f"&e{n - 1};" * 10 + '">' for n in range(1, levels + 1))])
+
+
+def bomb_feed(subset: str, encoding: str = "utf-8") -> str:
+    return (f'<?xml version="1.0" encoding="{encoding}"?>\n<!DOCTYPE rss [\n{subset}\n]>\n'
+            '<rss version="2.0"><channel><title>&e3;</title>'
+            "<item><title>&e0;&e3;</title><link>https://www.example.nl/nieuws/dijk</link></item>"
+            "<item><link>https://www.example.nl/nieuws/kade</link></item></channel></rss>")
+
+
+def stripped(feed: str) -> str:
+    """The feed without its subset, cut by hand (the subset is written to end just before the
+    root element)."""
+    return feed.replace(feed[feed.index(" ["):feed.index("\n]>\n<rss") + 2], "")
+
+
+@pytest.mark.parametrize("subset", [
+    bomb_subset(3),
+    '<!ENTITY e3 "a ]> in a value">',  # `]>` inside a quoted value does not end the subset
+    "<!-- a ] in a comment --><!ENTITY e3 'kade'><?pi ]> ?>",
+])
+def test_the_internal_subset_of_a_feed_is_dropped_and_its_entities_not_expanded(subset):
+    feed = bomb_feed(subset)
+    assert without_internal_subset(feed.encode()) == stripped(feed).encode()
+    assert "<!DOCTYPE rss>\n<rss" in stripped(feed)
+    assert feed_links(feed.encode()) == ["https://www.example.nl/nieuws/dijk",
+                                         "https://www.example.nl/nieuws/kade"]
+    # what feedparser reads of the entry's title: the reference, not 1,000 times `kade`
+    parsed = feedparser.parse(io.BytesIO(without_internal_subset(feed.encode())))
+    assert "kade" not in parsed.entries[0].get("title", "")
+
+
+def test_a_utf16_bomb_is_found_in_its_text():
+    """Encoded as UTF-16 the subset's bytes are no ASCII pattern: it is found once decoded."""
+    feed = bomb_feed(bomb_subset(3), "utf-16")
+    data = feed.encode("utf-16")
+    assert feed_links(data) == ["https://www.example.nl/nieuws/dijk",
+                                "https://www.example.nl/nieuws/kade"]
+    assert b"ENTITY" not in without_internal_subset(convert_to_utf8({}, data, {}))
+
+
+@pytest.mark.parametrize("document", [
+    b'<?xml version="1.0"?>\n<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+    b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n<rss version="0.91"></rss>',  # no subset
+    b'<?xml version="1.0"?><rss version="2.0"><![CDATA[<!DOCTYPE x [ ]>]]></rss>',  # no DOCTYPE
+    b"<!-- [ --><?pi [ ?>\n<rss/>",
+])
+def test_a_feed_without_an_internal_subset_is_left_as_it_is(document):
+    assert without_internal_subset(document) == document
+
+
+def test_a_doctype_that_never_ends_leaves_nothing_after_it():
+    assert without_internal_subset(b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "x">') == (
+        b'<?xml version="1.0"?>')
+
+
+def test_a_feed_body_is_never_taken_for_a_file_name_or_url(tmp_path):
+    """feedparser opens a string that names a file (or a URL): a body is only ever a body."""
+    path = tmp_path / "feed.xml"
+    path.write_text(bomb_feed('<!ENTITY e3 "kade">'), encoding="utf-8")
+    assert feedparser.parse(str(path)).entries != []  # what a body naming it would have read
+    assert feed_links(str(path).encode()) == []

@@ -126,3 +126,16 @@ def test_a_url_is_at_most_2048_characters_normalised():
         normalize_url(base + "é" * 700)
     with pytest.raises(URLTooLong):  # a relative link, joined first
         normalize_url("/" + "x" * 2048, base=base)
+
+
+def test_an_item_keeps_no_url_over_2048_characters_normalised():
+    from newsarchive.store.keys import article_url
+
+    base = "https://nieuws.example.nl/"
+    at_limit = base + "a" * (2048 - len(base))
+    assert article_url(at_limit) == at_limit
+    assert article_url(at_limit + "b") is None
+    assert article_url(base + "é" * 700) is None  # 726 characters, 4,226 once percent-encoded
+    assert article_url(at_limit.replace("https://", "https://wie:wat@") + "b") is None
+    assert article_url("niet-een-url " + "x" * 2035) == "niet-een-url " + "x" * 2035  # 2048
+    assert article_url("niet-een-url " + "x" * 2036) is None

@@ -5,11 +5,16 @@ Article links are the links of teasers, sidebar items and feed entries on the sa
 (`ParsedPage.links`, see parse/links.py: teaser links outside navigation, header, footer,
 menus and forms; next-page links), so a crawl that parsed a page `with_links` decodes and
 parses it once; with the links the parser attached to the page's items and headlines.
-Feeds (RSS, Atom, RDF) are read with feedparser: the link of every entry.
+Feeds (RSS, Atom, RDF) are read with feedparser: the link of every entry. A feed reaches
+feedparser as UTF-8 bytes in a stream (never as a string it may take for a URL or a file
+name to open) and without the internal subset of its DOCTYPE, where entities are declared: an
+entity bomb (billion laughs, or one long entity used again and again) made feedparser and
+expat build hundreds of megabytes from a feed of a few. Its entities are then left unexpanded.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +26,7 @@ from ..parse.links import same_listing
 from ..parse.vocabulary import looks_like_feed
 from ..urls import UnsupportedURL, normalize_url, site_key
 
-__all__ = ["Discovery", "discover", "feed_links", "looks_like_feed"]
+__all__ = ["Discovery", "discover", "feed_links", "looks_like_feed", "without_internal_subset"]
 
 NOT_PAGES = re.compile(
     r"\.(jpe?g|png|gif|webp|svg|ico|pdf|zip|mp3|mp4|css|js|xml|rss|json)$", re.IGNORECASE
@@ -59,9 +64,14 @@ def discover(body: bytes, url: str, content_type: str = "",
 
 def feed_links(body: bytes) -> list[str]:
     """The link of every entry of an RSS, Atom or RDF feed, in feed order."""
-    import feedparser  # here: a crawl of HTML sources need not pay for its import
+    # here: a crawl of HTML sources need not pay for feedparser's import
+    import feedparser
+    from feedparser.encodings import convert_to_utf8
 
-    feed = feedparser.parse(body)
+    # feedparser's own reading of the encoding (BOM, XML declaration, detection): the subset
+    # is found in the text, however the feed is encoded (UTF-16 too)
+    utf8 = convert_to_utf8({}, body, {})
+    feed = feedparser.parse(io.BytesIO(without_internal_subset(utf8)))
     links = []
     for entry in feed.entries:
         link = entry.get("link")
@@ -71,6 +81,73 @@ def feed_links(body: bytes) -> list[str]:
         if link:
             links.append(link)
     return links
+
+
+def without_internal_subset(data: bytes) -> bytes:
+    """The XML document without the internal subset of the DOCTYPE of its prolog:
+    `<!DOCTYPE rss [ <!ENTITY ...> ]>` becomes `<!DOCTYPE rss>`. Quoted values, comments and
+    processing instructions in the subset are skipped as wholes (a `]>` inside one does not end
+    it); a DOCTYPE that never ends leaves nothing after it."""
+    position = _prolog_doctype(data)
+    if position is None:
+        return data
+    index = position + len(b"<!DOCTYPE")
+    while index < len(data):
+        byte = data[index:index + 1]
+        if byte in (b'"', b"'"):
+            index = _after(data, byte, index + 1)
+        elif byte == b">":
+            return data  # no internal subset
+        elif byte == b"[":
+            end = _subset_end(data, index + 1)
+            close = data.find(b">", end)
+            if close < 0:
+                break
+            return data[:index].rstrip() + b">" + data[close + 1:]
+        else:
+            index += 1
+    return data[:position]
+
+
+def _prolog_doctype(data: bytes) -> int | None:
+    """Where the DOCTYPE of the prolog starts (after the XML declaration, comments, processing
+    instructions and blanks), if there is one."""
+    index = 0
+    while True:
+        while data[index:index + 1].isspace() or data[index:index + 3] == b"\xef\xbb\xbf":
+            index += 3 if data[index:index + 3] == b"\xef\xbb\xbf" else 1
+        if data.startswith(b"<?", index):
+            index = _after(data, b"?>", index + 2)
+        elif data.startswith(b"<!--", index):
+            index = _after(data, b"-->", index + 4)
+        elif data[index:index + 9].upper() == b"<!DOCTYPE":
+            return index
+        else:
+            return None
+
+
+def _subset_end(data: bytes, index: int) -> int:
+    """Where the internal subset starting at `index` ends (after its `]`; the end of the data
+    when it does not end)."""
+    while index < len(data):
+        byte = data[index:index + 1]
+        if byte in (b'"', b"'"):
+            index = _after(data, byte, index + 1)
+        elif data.startswith(b"<!--", index):
+            index = _after(data, b"-->", index + 4)
+        elif data.startswith(b"<?", index):
+            index = _after(data, b"?>", index + 2)
+        elif byte == b"]":
+            return index + 1
+        else:
+            index += 1
+    return len(data)
+
+
+def _after(data: bytes, end: bytes, index: int) -> int:
+    """Just after the next `end` from `index`; the end of the data when there is none."""
+    found = data.find(end, index)
+    return len(data) if found < 0 else found + len(end)
 
 
 def _with_role(links: list[PageLink] | None, role: LinkRole) -> list[str]:

@@ -57,13 +57,13 @@ MAX_INFORMATIONAL = 10  # 1xx responses skipped before the real one, at most
 CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 MAX_CHUNK_LINE = 4096  # a chunk-size line, extensions included
 _resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsarchive-dns")
+_local = threading.local()
 # host, port -> getaddrinfo's (family, type, proto, canonname, address) tuples: a seam for tests
 Resolver = Callable[[str, int], list[tuple[Any, ...]]]
 
 
 def system_resolver(host: str, port: int) -> list[tuple[Any, ...]]:
     return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-_local = threading.local()
 
 
 def address_kind(address: str) -> str | None:
@@ -384,8 +384,8 @@ def _resolve(connection: Any, host: str, port: int, attempt: Attempt) -> list[An
     except ValueError:
         literal = False
     try:
-        if literal:
-            return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        if literal:  # no lookup: the address as getaddrinfo spells it
+            return system_resolver(host, port)
         lookup = _resolver.submit(attempt.resolve, host, port)
         return lookup.result(timeout=max(attempt.remaining(), 0.001))
     except socket.gaierror as exc:

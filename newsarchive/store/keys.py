@@ -30,29 +30,35 @@ def fold(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)  # sidebars link the same articles page after page
+def _spelled(url: str) -> tuple[str, bool]:
+    """(`url_spelling`, whether the archive may keep it as a URL: `article_url`)."""
+    # Imported here: read commands use `fold` and need none of the URL rules.
+    from ..urls import MAX_URL_LENGTH, CredentialsInURL, UnsupportedURL, URLTooLong, normalize_url, split_credentials
+
+    try:
+        try:
+            return normalize_url(url), True
+        except CredentialsInURL:  # a link with user:password@: the page, never the credentials
+            return split_credentials(normalize_url(url, credentials=True))[0], True
+    except URLTooLong:
+        return url.strip(), False
+    except UnsupportedURL:
+        return url.strip(), len(url.strip()) <= MAX_URL_LENGTH
+
+
 def url_spelling(url: str) -> str:
     """The spelling of an article URL its key is made of (any URL the fetcher would treat as
     the same page gives the same key); a string that is not an http(s) URL, or one longer than
     a URL may be, is kept trimmed."""
-    # Imported here: read commands use `fold` and need none of the URL rules.
-    from ..urls import CredentialsInURL, UnsupportedURL, normalize_url, split_credentials
-
-    try:
-        return normalize_url(url)
-    except CredentialsInURL:  # a link with user:password@: the page, never the credentials
-        return split_credentials(normalize_url(url, credentials=True))[0]
-    except UnsupportedURL:
-        return url.strip()
+    return _spelled(url)[0]
 
 
 def article_url(url: str) -> str | None:
     """An article URL as the archive keeps it (items.url): its spelling, or None when that is
-    longer than `urls.MAX_URL_LENGTH` (the one rule of URL length for what is stored: no page
-    has such a URL, and an index row could not hold it)."""
-    from ..urls import MAX_URL_LENGTH
-
-    spelling = url_spelling(url)
-    return spelling if len(spelling) <= MAX_URL_LENGTH else None
+    (or normalised would be) longer than `urls.MAX_URL_LENGTH`: the one rule of URL length for
+    what is stored (no page has such a URL, and an index row could not hold it)."""
+    spelling, kept = _spelled(url)
+    return spelling if kept else None
 
 
 def _digest(*parts: str) -> str:
