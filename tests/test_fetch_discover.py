@@ -234,3 +234,23 @@ def test_a_feed_body_is_never_taken_for_a_file_name_or_url(tmp_path):
     path.write_text(bomb_feed('<!ENTITY e3 "kade">'), encoding="utf-8")
     assert feedparser.parse(str(path)).entries != []  # what a body naming it would have read
     assert feed_links(str(path).encode()) == []
+
+
+RSS_091_DOCTYPE = ('<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN"\n'
+                   ' "http://my.netscape.com/publish/formats/rss-0.91.dtd">\n')
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "text/plain", None])
+@pytest.mark.parametrize(("doctype", "expected"), [
+    (RSS_091_DOCTYPE, True),
+    ("<!DOCTYPE rss [\n<!ENTITY a \"b\">\n]>\n", True),
+    ("<!DOCTYPE html>\n", False),  # a DOCTYPE before a root that is not a feed's
+])
+def test_a_feed_after_its_doctype_is_a_feed_whatever_type_it_is_served_as(
+        content_type, doctype, expected):
+    root = ('<rss version="0.91"><channel><item><link>https://www.example.nl/nieuws/dijk</link>'
+            "</item></channel></rss>" if expected else "<html><body><p>rss</p></body></html>")
+    body = f'<?xml version="1.0"?>\n{doctype}{root}'.encode()
+    found = discover(body, BASE, content_type)
+    assert found.is_feed is expected
+    assert found.articles == (["https://www.example.nl/nieuws/dijk"] if expected else [])

@@ -128,9 +128,11 @@ TEASER_SIGN = re.compile(
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 XML_TYPES = ("application/xml", "text/xml", "")
 _FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
-# A feed's root as the first element: after a byte-order mark, the XML declaration, comments
-# and processing instructions.
-_FEED_START = re.compile(r"\ufeff?\s*(?:(?:<\?[^>]*>|<!--.*?-->)\s*)*<(?:rss|feed|rdf:RDF)[\s>]", re.I | re.S)
+# A feed's root as the first element: after a byte-order mark, the XML declaration, comments,
+# processing instructions and a DOCTYPE (RSS 0.91's, or one with an internal subset).
+_FEED_START = re.compile(
+    r"\ufeff?\s*(?:(?:<\?[^>]*>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)\s*)*"
+    r"<(?:rss|feed|rdf:RDF)[\s>]", re.I | re.S)
 _SNIFF = 2048
 
 
