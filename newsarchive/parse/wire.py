@@ -17,15 +17,25 @@ from typing import NamedTuple
 from .ages import AGE_PHRASE
 from .vocabulary import ANY_AGE, DASHES, DIGIT_AGE
 
+# The limits of the patterns below.
+_DATELINE_WORDS = 12
+_AGENCIES_MAX = 8
+_AGENCY_LETTERS = "{2,12}"
+
 _LETTER = r"[^\W\d_]"
 _QUOTE = "'’`"
 # Words of letters (any script), joined by a space, hyphen, apostrophe, period or slash:
 # `DEN HAAG`, `MEXICO-STAD`, `'S HEER ARENDSKERKE`, `ST. PETERSBURG`, `IZJOEM/LONDEN`.
 _JOIN = rf"(?:[-\u2010\u2011{_QUOTE}]|\.\s?|\s|\s?/\s?)"
-_DATELINE = rf"(?P<dateline>[{_QUOTE}]?{_LETTER}+(?:{_JOIN}[{_QUOTE}]?{_LETTER}+){{0,11}}\.?)"
+# Possessive (`++`, `{0,11}+`): a word or agency never gives letters or words back, as
+# what follows it is never a letter; the regex engine then keeps no states to backtrack to.
+_DATELINE = (
+    rf"(?P<dateline>[{_QUOTE}]?{_LETTER}++(?:{_JOIN}[{_QUOTE}]?{_LETTER}++){{0,{_DATELINE_WORDS - 1}}}+\.?)"
+)
 # An agency is one to three words (`ANP`, `Omroep Zeeland`); up to eight, joined by `/`.
-_AGENCY = r"[^\W\d_]{2,12}(?: [^\W\d_]{2,12}){0,2}"
-_AGENCIES = rf"\(\s*(?P<agencies>{_AGENCY}(?:\s?/\s?{_AGENCY}){{0,7}})\s*\)"
+_AGENCY_WORD = rf"{_LETTER}{_AGENCY_LETTERS}+"
+_AGENCY = rf"{_AGENCY_WORD}(?: {_AGENCY_WORD}){{0,2}}+"
+_AGENCIES = rf"\(\s*(?P<agencies>{_AGENCY}(?:\s?/\s?{_AGENCY}){{0,{_AGENCIES_MAX - 1}}}+)\s*\)"
 _SEPARATOR = rf"\s*[{DASHES}]\s+"
 _WIRE_LINE = rf"{_DATELINE}\s*(?:{_AGENCIES}\s*)?{_SEPARATOR}(?P<body>\S.*)"
 _WIRE = re.compile(_WIRE_LINE, re.S)
