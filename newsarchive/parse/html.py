@@ -27,7 +27,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from ..items import PageDate, PageLink
-from ..urls import MAX_URL_LENGTH
+from ..urls import MAX_URL_LENGTH, join_plain
 from ..values import to_utc
 from .ages import AGE_PHRASE, DIGIT_AGE_PHRASE
 from .document import INVISIBLE_CHARS, Block, Landmark, Role, TextDocument
@@ -432,7 +432,6 @@ class _Layout:
         self.hints = hints
         self.warnings = warnings
         self.base = _base_url(root, base_url)
-        self.origin = _origin(self.base)
         self.generic_drops = generic_drops
         self.protected = _protected(root)
         self.dropped = _structural_drops(root, self.protected) if generic_drops else set()
@@ -717,8 +716,9 @@ class _Layout:
             return NOWHERE
         if not self.base or href.startswith(_ABSOLUTE):
             return href
-        if self.origin and href[0] == "/" and href[1:2] != "/" and "/." not in href:
-            return self.origin + href  # root-relative: what urljoin gives, without its cost
+        joined = join_plain(self.base, href, keep_fragment=True)
+        if joined is not None:
+            return joined
         try:
             return urljoin(self.base, href)
         except ValueError:
@@ -882,15 +882,6 @@ def _kicker_line(h1: etree._Element, first: str, second: str) -> bool:
 
 def _shows_age(element: etree._Element) -> bool:
     return _is_age(" ".join("".join(element.itertext()).split()), True)
-
-
-def _origin(base: str | None) -> str | None:
-    """`https://host:port` of a base URL with a plain authority (else None: use urljoin)."""
-    if not base or not base.startswith(_ABSOLUTE):
-        return None
-    end = base.find("/", base.index("//") + 2)
-    origin = base if end < 0 else base[:end]
-    return None if any(char in origin for char in "?#@\\") else origin
 
 
 def _visible(text: str) -> str:
