@@ -674,7 +674,7 @@ class _Layout:
         if not parts:
             return
         glued = len(parts) > 1
-        line = " ".join(_visible("".join(parts) if glued else parts[0]).split())
+        line = _collapsed(_visible("".join(parts) if glued else parts[0]))
         if line and self.generic_drops and glued and self._is_link_bar(line):
             self.chrome_dropped += 1
         elif line:
@@ -893,6 +893,13 @@ def _visible(text: str) -> str:
 
 
 _INVISIBLE = tuple(map(chr, INVISIBLE_CHARS))
+def _collapsed(text: str) -> str:
+    """`" ".join(text.split())`: `text` itself when it reads so already (printable, so spaces
+    are its only whitespace, single and inside: most lines; tested in C, where splitting
+    builds a string per word)."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def _joints(parts: list[str]) -> tuple[int, ...]:
