@@ -308,14 +308,17 @@ def _protected(root: etree._Element) -> set[Any]:
 def _structural_drops(root: etree._Element, protected: set[Any]) -> set[Any]:
     """Navigation, the page footer, the page header (banner) and forms, each dropped whole;
     kept when they wrap the page (a form around everything) or hold its heading, and
-    navigation, a header or a footer holding wire copy (a sidebar marked up so)."""
-    return {
-        element for element in root.iter(*CHROME_LANDMARKS, BANNER_TAG)
-        if element not in protected
-        and not (element.tag == "footer" and _footer_of_section(element))
-        and not (element.tag == BANNER_TAG and _in_sectioning_content(element))
-        and not (element.tag != "form" and _holds_wire_copy(element))
-    }
+    navigation, a header or a footer holding wire copy (a sidebar marked up so). One inside
+    another that is dropped is not looked at (its text is not read twice): it is never walked."""
+    dropped: set[Any] = set()
+    for element in root.iter(*CHROME_LANDMARKS, BANNER_TAG):  # in document order: outer ones first
+        if (element not in protected
+                and not (element.tag == "footer" and _footer_of_section(element))
+                and not (element.tag == BANNER_TAG and _in_sectioning_content(element))
+                and not any(parent in dropped for parent in element.iterancestors())
+                and not (element.tag != "form" and _holds_wire_copy(element))):
+            dropped.add(element)
+    return dropped
 
 
 def _in_sectioning_content(element: etree._Element) -> bool:
