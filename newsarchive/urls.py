@@ -80,7 +80,7 @@ def normalize_url(url: str, base: str | None = None, *, credentials: bool = Fals
     source the user named: the credentials are kept for `split_credentials`).
     """
     url = url.strip()
-    plain = _plain_url(url if base is None else _joined(base, url))
+    plain = _plain_url(url if base is None else join_plain(base, url))
     normalized = plain if plain is not None else _normalize(url, base, credentials)
     if len(normalized) > MAX_URL_LENGTH:
         raise URLTooLong(f"URL of {len(normalized)} characters, over {MAX_URL_LENGTH}: "
@@ -160,11 +160,13 @@ def _plain_url(url: str | None) -> str | None:
     return ESCAPE.sub(_upper, url) if "%" in url else url
 
 
-def _joined(base: str, url: str) -> str | None:
-    """`urljoin(base, url)` up to what normalisation drops (the fragment, an empty query),
-    for a plain `base` and a link that is absolute, protocol-relative, root-relative, a query
-    or a fragment without dot segments; None for the others (urljoin decides)."""
-    if url.startswith(("http://", "https://")):
+def join_plain(base: str, url: str, *, keep_fragment: bool = False) -> str | None:
+    """`urljoin(base, url)` without its cost, for a plain `base` (see `_PLAIN`); None where
+    urljoin must decide. `keep_fragment`: exactly what urljoin gives (a page's link as it
+    reads), for a root-relative link without dot segments. Else up to what normalisation drops
+    (the fragment, an empty query; `normalize_url` checks the result), also for a link that is
+    absolute, protocol-relative, a query or a fragment."""
+    if not keep_fragment and url.startswith(("http://", "https://")):
         return url  # urljoin keeps an absolute link (a plain one exactly)
     origin = _plain_origin(base)
     if origin is None:
@@ -172,13 +174,24 @@ def _joined(base: str, url: str) -> str | None:
     first = url[:1]
     if first == "/":
         if url[1:2] == "/":
-            return f"{origin[0]}:{url}"
-        return None if _DOT_SEGMENT.search(url) else origin[1] + url
+            return None if keep_fragment else f"{origin[0]}:{url}"
+        if _DOT_SEGMENT.search(url) or (keep_fragment and not _joins_as_it_reads(url)):
+            return None
+        return origin[1] + url
+    if keep_fragment:
+        return None
     if first == "?":
         return None if url[1:2] in ("", "#") else origin[2] + url  # `?` alone keeps the base's query
     if first == "#" or not url:
         return base
     return None
+
+
+def _joins_as_it_reads(url: str) -> bool:
+    """Whether urljoin gives `url`'s tail as it is: it drops tabs and line breaks, an empty
+    query, an empty fragment and empty path parameters (`;`)."""
+    return not (url.endswith(("?", "#")) or "?#" in url or ";" in url or "\t" in url or "\n" in url
+                or "\r" in url)
 
 
 @functools.lru_cache(maxsize=64)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import functools
 import itertools
 import random
+from urllib.parse import urljoin
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive.urls import UnsupportedURL, _normalize, normalize_url
+from newsarchive.urls import UnsupportedURL, _normalize, join_plain, normalize_url
 
 BASES = [
     None, "https://www.example.nl/nieuws/binnenland", "https://www.example.nl/nieuws/a/b/",
@@ -77,6 +78,32 @@ def hrefs() -> list[str]:
 def test_every_generated_link_normalises_as_the_general_rule_says(base):
     answers = [(href, outcome(href, base), oracle(href, base)) for href in hrefs()]
     assert [answer for answer in answers if answer[1] != answer[2]][:5] == []
+
+
+def joined(base: str, href: str) -> str:
+    try:
+        return urljoin(base, href)
+    except ValueError as exc:
+        return f"ValueError: {exc}"
+
+
+@pytest.mark.parametrize("base", [base for base in BASES if base])
+def test_a_link_joined_with_its_fragment_is_what_urljoin_gives(base):
+    links = [link for href in hrefs() for link in (href, href.strip())]
+    answers = [(link, join_plain(base, link, keep_fragment=True)) for link in links]
+    assert [(link, answer) for link, answer in answers if answer is not None and answer != joined(base, link)][:5] == []
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("/a/b?id=1#reacties", "https://www.example.nl/a/b?id=1#reacties"),  # the short way
+        ("/a?", None), ("/a#", None), ("/a?#x", None), ("/a;", None), ("/a/./b", None), ("/a\tb", None),  # urljoin's way
+        ("//cdn.example.nl/a", None), ("?page=2", None), ("b", None),
+    ],
+)
+def test_a_link_is_joined_with_its_fragment_the_short_way_only_where_it_is_exact(href, expected):
+    assert join_plain("https://www.example.nl/nieuws/lijst?page=1", href, keep_fragment=True) == expected
 
 
 URL_CHARACTERS = st.sampled_from(list("aZ09/.:?#&=%;@+-_~!$'()*, \t\n\\[]éK\u212a") + ["..", "//", "http://", "%2e"])

@@ -27,6 +27,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from ..items import PageDate, PageLink
+from ..urls import join_plain
 from ..values import to_utc
 from .ages import AGE_PHRASE, DIGIT_AGE_PHRASE, is_age_line
 from .document import INVISIBLE_CHARS, Block, Landmark, Role, TextDocument
@@ -318,14 +319,17 @@ def _protected(root: etree._Element) -> set[Any]:
 def _structural_drops(root: etree._Element, protected: set[Any]) -> set[Any]:
     """Navigation, the page footer, the page header (banner) and forms, each dropped whole;
     kept when they wrap the page (a form around everything) or hold its heading, and
-    navigation, a header or a footer holding wire copy (a sidebar marked up so)."""
-    return {
-        element for element in root.iter(*CHROME_LANDMARKS, BANNER_TAG)
-        if element not in protected
-        and not (element.tag == "footer" and _footer_of_section(element))
-        and not (element.tag == BANNER_TAG and _in_sectioning_content(element))
-        and not (element.tag != "form" and _holds_wire_copy(element))
-    }
+    navigation, a header or a footer holding wire copy (a sidebar marked up so). One inside
+    another that is dropped is not looked at (its text is not read twice): it is never walked."""
+    dropped: set[Any] = set()
+    for element in root.iter(*CHROME_LANDMARKS, BANNER_TAG):  # in document order: outer ones first
+        if (element not in protected
+                and not (element.tag == "footer" and _footer_of_section(element))
+                and not (element.tag == BANNER_TAG and _in_sectioning_content(element))
+                and not any(parent in dropped for parent in element.iterancestors())
+                and not (element.tag != "form" and _holds_wire_copy(element))):
+            dropped.add(element)
+    return dropped
 
 
 def _in_sectioning_content(element: etree._Element) -> bool:
@@ -461,7 +465,6 @@ class _Layout:
         self.hints = hints
         self.warnings = warnings
         self.base = _base_url(root, base_url)
-        self.origin = _origin(self.base)
         self.generic_drops = generic_drops
         self.protected = _protected(root)
         self.dropped = _structural_drops(root, self.protected) if generic_drops else set()
@@ -724,7 +727,7 @@ class _Layout:
         if not parts:
             return
         glued = len(parts) > 1
-        line = " ".join(_visible("".join(parts) if glued else parts[0]).split())
+        line = _collapsed(_visible("".join(parts) if glued else parts[0]))
         if line and self.generic_drops and glued and self._is_link_bar(line):
             self.chrome_dropped += 1
         elif line:
@@ -766,8 +769,9 @@ class _Layout:
             return NOWHERE
         if not self.base or href.startswith(_ABSOLUTE):
             return href
-        if self.origin and href[0] == "/" and href[1:2] != "/" and "/." not in href:
-            return self.origin + href  # root-relative: what urljoin gives, without its cost
+        joined = join_plain(self.base, href, keep_fragment=True)
+        if joined is not None:
+            return joined
         try:
             return urljoin(self.base, href)
         except ValueError:
@@ -950,15 +954,6 @@ def _shows_age(element: etree._Element) -> bool:
     return _is_age(" ".join("".join(element.itertext()).split()), True)
 
 
-def _origin(base: str | None) -> str | None:
-    """`https://host:port` of a base URL with a plain authority (else None: use urljoin)."""
-    if not base or not base.startswith(_ABSOLUTE):
-        return None
-    end = base.find("/", base.index("//") + 2)
-    origin = base if end < 0 else base[:end]
-    return None if any(char in origin for char in "?#@\\") else origin
-
-
 def _visible(text: str) -> str:
     """`text` without invisible characters; itself when it holds none (the cheap tests
     first: none is ASCII, and `in` scans in C where `translate` looks up every character)."""
@@ -968,6 +963,13 @@ def _visible(text: str) -> str:
 
 
 _INVISIBLE = tuple(map(chr, INVISIBLE_CHARS))
+def _collapsed(text: str) -> str:
+    """`" ".join(text.split())`: `text` itself when it reads so already (printable, so spaces
+    are its only whitespace, single and inside: most lines; tested in C, where splitting
+    builds a string per word)."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def _joints(parts: list[str]) -> tuple[int, ...]:
