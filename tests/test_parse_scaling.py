@@ -2,7 +2,9 @@
 
 Each case parses an input of size n and of size 4n and compares the CPU cost: linear work
 costs about 4 times as much, quadratic work 16 times. The bound (8) leaves room for a
-noisy, shared machine while failing any quadratic step. The best of a few runs is taken.
+noisy, shared machine while failing any quadratic step. The best of a few runs is taken, and
+a ratio over the bound is measured again (up to three times): a quadratic step is over it
+every time, a burst of load on a shared machine once.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from newsarchive.parse import parse_page
 FETCHED = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
 GROWTH = 4
 BOUND = 8.0
+ATTEMPTS = 3
 
 
 def crowded_tags(n: int) -> str:
@@ -66,5 +69,10 @@ def cost(text: str) -> float:
     ids=["many attributes", "long tag names", "deep nesting", "long line", "many items", "many text lines"],
 )
 def test_cost_of_four_times_the_input_is_about_four_times_the_cost(build: Callable[[int], str], n: int) -> None:
-    small, large = cost(build(n)), cost(build(GROWTH * n))
-    assert large / small < BOUND, f"{large / small:.1f}x the cost for {GROWTH}x the input"
+    small_input, large_input = build(n), build(GROWTH * n)
+    ratios = []
+    for _ in range(ATTEMPTS):  # quadratic work fails every attempt, a burst of load one
+        ratios.append(cost(large_input) / cost(small_input))
+        if ratios[-1] < BOUND:
+            return
+    pytest.fail(f"{min(ratios):.1f}x the cost for {GROWTH}x the input, at best of {ATTEMPTS}")
