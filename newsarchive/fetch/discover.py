@@ -92,20 +92,19 @@ def without_internal_subset(data: bytes) -> bytes:
     if position is None:
         return data
     index = position + len(b"<!DOCTYPE")
-    while index < len(data):
+    while (found := _DOCTYPE_MARK.search(data, index)) is not None:
+        index = found.start()
         byte = data[index:index + 1]
         if byte in (b'"', b"'"):
             index = _after(data, byte, index + 1)
         elif byte == b">":
             return data  # no internal subset
-        elif byte == b"[":
+        else:  # `[`
             end = _subset_end(data, index + 1)
             close = data.find(b">", end)
             if close < 0:
                 break
             return data[:index].rstrip() + b">" + data[close + 1:]
-        else:
-            index += 1
     return data[:position]
 
 
@@ -126,10 +125,17 @@ def _prolog_doctype(data: bytes) -> int | None:
             return None
 
 
+# what can end a DOCTYPE, open its internal subset or hide either: the bytes between are skipped
+_DOCTYPE_MARK = re.compile(rb"[\"'>\[]")
+# what can end an internal subset or hide a `]` from it: the bytes between are skipped at once
+_SUBSET_MARK = re.compile(rb"[\"'<\]]")
+
+
 def _subset_end(data: bytes, index: int) -> int:
     """Where the internal subset starting at `index` ends (after its `]`; the end of the data
     when it does not end)."""
-    while index < len(data):
+    while (found := _SUBSET_MARK.search(data, index)) is not None:
+        index = found.start()
         byte = data[index:index + 1]
         if byte in (b'"', b"'"):
             index = _after(data, byte, index + 1)
