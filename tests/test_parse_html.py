@@ -765,3 +765,25 @@ def test_a_lower_heading_inside_the_meer_uit_section_is_an_item_title() -> None:
 def test_a_meer_uit_line_that_is_no_heading_runs_to_the_end_of_its_element() -> None:
     other = "<h3>Ook in het nieuws</h3><p>ASSEN (ANP) - Regen. <small>1 uur geleden</small></p>"
     assert _sidebar_in_the_lead_cell("<p><b>Meer uit Zeeland</b></p>", other) == [(None, "GOES"), ("Ook in het nieuws", "ASSEN")]
+
+
+@pytest.mark.parametrize(
+    "embed",
+    [
+        "<blockquote class='twitter-tweet'><p>GOES (ANP) - Dijk dicht!</p>&mdash; Gemeente (@goes) "
+        "<a href='https://x.example/goes/status/1'>17 maart 2026</a></blockquote>",
+        "<blockquote class='instagram-media'><p>Een bericht gedeeld door Goes (@goes)</p></blockquote>",
+        "<blockquote class='tiktok-embed'><section>@goes De dijk vanaf de lucht</section></blockquote>",
+        "<div class='fb-post'><blockquote><p>Dijk dicht, zegt de gemeente.</p></blockquote></div>",
+        "<figure class='wp-block-embed is-provider-twitter'><div class='wp-block-embed__wrapper'>"
+        "https://x.example/goes/status/1</div></figure>",
+    ],
+    ids=["tweet", "instagram", "tiktok", "facebook", "wordpress-embed"],
+)
+def test_an_embedded_post_in_the_article_is_no_body_copy(embed: str) -> None:
+    page = parse_page(
+        f"<html><body><main><h1>Dijk dicht</h1><p>VEERE (ANP) - De dijk gaat dicht.</p>{embed}"
+        "<blockquote><p>Het water komt snel.</p></blockquote><p>Slot.</p></main></body></html>",
+        FETCHED,
+    )
+    assert page.lead.paragraphs == ("De dijk gaat dicht.", "Het water komt snel.", "Slot.")

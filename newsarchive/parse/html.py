@@ -42,6 +42,7 @@ from .vocabulary import (
     CHROME_ROLES,
     CONSENT_WORD,
     DASHES,
+    EMBED_WORD,
     HIDDEN_LAYOUT,
     HIDDEN_STYLE,
     INVISIBLE_TAGS,
@@ -265,7 +266,7 @@ def _is_boilerplate(element: etree._Element) -> bool:
         return True
     for name, value in element.items():
         if name in ("class", "id"):
-            if CONSENT_WORD.search(value):
+            if CONSENT_WORD.search(value) or (name == "class" and EMBED_WORD.search(value)):
                 return True
             if _is_ad_or_chrome(value) and not _holds_wire_copy(element):
                 return True

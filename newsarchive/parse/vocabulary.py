@@ -47,6 +47,18 @@ LINK_CHROME_WORDS = frozenset({
 LINK_CHROME_PARTS = ("nav", "menu", "footer", "voettekst", "kruimel", "breadcrumb", "colofon")
 # Class or id words of consent banners, and the common names of visually hidden text.
 CONSENT_WORD = re.compile(r"cookie|consent|gdpr|toestemming|sr-only|visually-?hidden|screen-reader-text", re.I)
+# Class words of embedded posts of social media (`<blockquote class="twitter-tweet">`,
+# `instagram-media`, `tiktok-embed`, a Facebook `fb-post`, WordPress's embed block around
+# any of them): the quoted post and the fallback
+# text a script replaces (`Dit bericht bekijken op Instagram`) are a third party's words, never
+# wire copy, so they are dropped whole, wire-shaped or not (the iframes of other embeds are
+# invisible anyway).
+EMBED_WORD = re.compile(
+    r"(?<![a-z])(?:twitter-(?:tweet|timeline|video)|instagram-media|tiktok-embed|bluesky-embed|"
+    r"fb-(?:post|video)|threads-post|text-post-media|mastodon-embed|reddit-embed|wp-block-embed|"
+    r"wp-embedded-content)(?![a-z])",
+    re.I,
+)
 # Class or id words of share buttons and comment threads: dropped unless they hold wire copy.
 # Case-sensitive so that `ShareRow_row` and `share-x` match but `shared` does not.
 SHARE_WORD = re.compile(r"(?<![a-zA-Z])(?:[Ss]har(?:e|ing)|SHARE|[Ss]ocial|[Cc]omments?|[Rr]eacties)(?![a-z])")
