@@ -787,3 +787,25 @@ def test_an_embedded_post_in_the_article_is_no_body_copy(embed: str) -> None:
         FETCHED,
     )
     assert page.lead.paragraphs == ("De dijk gaat dicht.", "Het water komt snel.", "Slot.")
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "text"),
+    [
+        ("<p>De dijk gaat dicht. <span class='caption'>De dijk bij hoog water.</span></p>", "De dijk gaat dicht."),
+        ("<p><span class='image__caption'>De dijk.</span> De dijk gaat dicht.</p>", "De dijk gaat dicht."),
+        ("<p>De dijk gaat dicht. <small class='photo-credit'>Foto: ANP / Jan Smit</small></p>", "De dijk gaat dicht."),
+        ("<p>De dijk gaat dicht. <em class='credit'>Beeld: ANP</em></p>", "De dijk gaat dicht."),
+        ("<p class='bijschrift'>De dijk bij hoog water.</p><p>De dijk gaat dicht.</p>", "De dijk gaat dicht."),
+        # no caption words: a class that merely contains them
+        ("<p>De dijk <span class='credit-card'>gaat</span> dicht.</p>", "De dijk gaat dicht."),
+    ],
+    ids=["span-after", "span-before", "credit-small", "credit-em", "bijschrift", "no-caption-word"],
+)
+def test_an_inline_caption_or_credit_is_a_caption_block_not_body(paragraph: str, text: str) -> None:
+    page = parse_page(
+        f"<html><body><main><h1>Dijk dicht</h1><p>VEERE (ANP) - Het water stijgt.</p>{paragraph}"
+        "<p>Slot.</p></main></body></html>",
+        FETCHED,
+    )
+    assert page.lead.paragraphs == ("Het water stijgt.", text, "Slot.")

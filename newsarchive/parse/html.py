@@ -37,6 +37,7 @@ from .vocabulary import (
     AD_ELEMENT,
     AD_WORD,
     BANNER_TAG,
+    CAPTION_INLINE_TAGS,
     CAPTION_WORD,
     CHROME_LANDMARKS,
     CHROME_ROLES,
@@ -439,6 +440,11 @@ _HREFS = etree.XPath(".//a/@href")
 _STRING = etree.XPath("string()")
 
 
+def _has_caption_class(element: etree._Element) -> bool:
+    classes = element.get("class")
+    return classes is not None and CAPTION_WORD.search(classes) is not None
+
+
 def _is_card(link: etree._Element) -> bool:
     """A link wrapping several elements with no running text around it (`<a><span>Tholen
     </span><span>16:30</span><span>Titel</span></a>` beside the next such link): a teaser
@@ -563,7 +569,7 @@ class _Layout:
         entry = (_INLINE, self.flushes, len(self.parts))
         if (tag == "td" or tag == "th") and element.getparent() in self.row_lines:
             self._add(" ")  # a cell of a row read as one line
-        elif tag in _BLOCKS:
+        elif tag in _BLOCKS or (tag in CAPTION_INLINE_TAGS and _has_caption_class(element)):
             self._flush()
             entry = (_BLOCK, self.chrome_dropped, len(self.lines))  # (a block's: drops so far)
             if tag == "dt":

@@ -72,9 +72,13 @@ AD_WORD = re.compile(
 AD_ELEMENT = re.compile(r"(?:^|-)(?:ads?|advert\w*|sponsor\w*)(?:-|$)")
 # AMP's hidden layout: an element shown only by script (a menu drawer, a notice).
 HIDDEN_LAYOUT = "nodisplay"
-# A class naming a figure's caption when it is no `<figcaption>` (`wp-caption-text`,
-# `image-caption`, `figure__caption`; not `has-captions`).
-CAPTION_WORD = re.compile(r"(?:^|[\s_-])caption(?:[-_]+text)?(?:$|\s)", re.I)
+# A class naming a figure's caption or photo credit when it is no `<figcaption>`
+# (`wp-caption-text`, `image-caption`, `figure__caption`, `credit`, `photo-credit`,
+# `bijschrift`; not `has-captions`, `credit-card`), on a block or an inline element.
+CAPTION_WORD = re.compile(r"(?:^|[\s_-])(?:caption|credits?|bijschrift)(?:[-_]+text)?(?:$|\s)", re.I)
+# Inline elements that a caption class makes a block of their own (`<span class="caption">`
+# inside or beside a paragraph): what a browser shows under a photo is no part of the text.
+CAPTION_INLINE_TAGS = frozenset("span small em i cite font b strong".split())
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Between the links of a bar or breadcrumb: separators only.
 LINK_SEPARATORS = " \t\n|·•›»>/-–,:"
