@@ -15,6 +15,13 @@ from .values import canonical_agency, iso
 
 PageKind = Literal["article", "listing", "unknown"]
 
+# The frozen dataclasses a parse builds many of (an item, its window, a lead) set their fields
+# in one step, the whole instance dict: the generated __init__ of a frozen dataclass calls
+# object.__setattr__ once per field, and made up a tenth of a text dump's parse. (A class
+# body's own __init__ is kept by @dataclass; tests/test_items_frozen.py holds each to the
+# generated one: same fields, equality, hash, immutability.)
+_set_fields = object.__setattr__
+
 
 def canonical_agencies(names: tuple[str, ...]) -> tuple[str, ...]:
     """An item's agencies in their canonical spelling, in order, each once (`ANP/dpa/DPA` is
@@ -38,6 +45,9 @@ class PublicationWindow:
     earliest: datetime
     latest: datetime
 
+    def __init__(self, earliest: datetime, latest: datetime) -> None:
+        _set_fields(self, "__dict__", {"earliest": earliest, "latest": latest})
+
     def intersect(self, other: PublicationWindow) -> PublicationWindow | None:
         """The overlap of two windows, or None when they do not overlap."""
         earliest = max(self.earliest, other.earliest)
@@ -58,6 +68,20 @@ class Lead:
     agencies: tuple[str, ...]
     paragraphs: tuple[str, ...]
     byline: str | None = None
+
+    def __init__(
+        self,
+        title: str | None,
+        dateline: str | None,
+        places: tuple[str, ...],
+        agencies: tuple[str, ...],
+        paragraphs: tuple[str, ...],
+        byline: str | None = None,
+    ) -> None:
+        _set_fields(self, "__dict__", {
+            "title": title, "dateline": dateline, "places": places, "agencies": agencies,
+            "paragraphs": paragraphs, "byline": byline,
+        })
 
     @property
     def body(self) -> str:
@@ -86,6 +110,22 @@ class Item:
     age_text: str | None
     window: PublicationWindow | None
     url: str | None = None  # where the page links the item to, when it does
+
+    def __init__(
+        self,
+        title: str | None,
+        dateline: str,
+        places: tuple[str, ...],
+        agencies: tuple[str, ...],
+        body: str,
+        age_text: str | None,
+        window: PublicationWindow | None,
+        url: str | None = None,
+    ) -> None:
+        _set_fields(self, "__dict__", {
+            "title": title, "dateline": dateline, "places": places, "agencies": agencies, "body": body,
+            "age_text": age_text, "window": window, "url": url,
+        })
 
     def to_dict(self) -> dict[str, Any]:
         return {
