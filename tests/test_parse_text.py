@@ -510,3 +510,25 @@ def test_wire_shaped_title_under_a_kicker_is_the_title_not_the_dateline() -> Non
     lines = ["Regio", "Buitenland nieuws", "NAVO - top begint", "BRUSSEL (ANP) - Tekst."]
     page = read_page(lines, [None] * 4, FETCHED, heading="NAVO - top begint")
     assert (page.title, page.lead.dateline) == ("NAVO - top begint", "BRUSSEL")
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["Foto: ANP", "Foto: ANP / Jan Smit", "(Foto: Omroep Zeeland)", "Beeld: Rijkswaterstaat", "Foto ANP",
+     "© ANP", "Foto: archief", "Foto: ANP / R. de Vries", "De dijk bij laag water. Foto: ANP / Jan Smit",
+     "De dijk bij laag water (Beeld: Provincie Zeeland)"],
+)
+def test_a_photo_credit_line_between_lead_paragraphs_is_no_body_and_no_title(credit: str) -> None:
+    page = parse(f"{credit}\nDijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{credit}\nHet werk duurt een jaar.\n")
+    assert (page.title, page.lead.paragraphs) == ("Dijk wordt verhoogd", ("De dijk gaat omhoog.", "Het werk duurt een jaar."))
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Foto's: zo zag de storm eruit", "Video: Bekijk de brug", "De foto van de dijk ging rond.",
+     "Beeld: de brug is dicht. Dat zegt de gemeente.", "Het beeld: ANP zegt dat het klopt", "Beeldbank: ANP",
+     "Foto: ANP. De dijk is dicht."],
+)
+def test_a_line_that_only_mentions_a_photo_stays_body_text(line: str) -> None:
+    page = parse(f"Dijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{line}\n")
+    assert page.lead.paragraphs == ("De dijk gaat omhoog.", line)

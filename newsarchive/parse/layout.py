@@ -31,7 +31,7 @@ from typing import NamedTuple
 from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
 from .ages import AGE_MAX, age_window, is_age_line
 from .document import Block, Role, TextDocument, line_blocks
-from .vocabulary import CLOCK, DASHES
+from .vocabulary import CLOCK, DASHES, PHOTO_CREDIT, PHOTO_CREDIT_CUE
 from .wire import WireLine, looks_like_wire, parse_wire, read_line, split_trailing_age
 
 
@@ -194,6 +194,8 @@ def _other_token(text: str, block: Block, on_top: bool) -> Token:
     first wire line); further down, `webmail` is just a word in a title."""
     if len(text) > _SHORT_LINE:  # only short lines can be anything but plain text
         return Token(Kind.OTHER, text, block)
+    if is_photo_credit(text):
+        return Token(Kind.CAPTION, text, block)
     if _MAY_BE_SPECIAL.match(text) is not None:  # the cheap test first: one regex, not five
         special = _special_token(text, block)
         if special is not None:
@@ -218,6 +220,12 @@ def _special_token(text: str, block: Block) -> Token | None:
     if _EDITION.match(text):
         return Token(Kind.EDITION, text, block)
     return None
+
+
+def is_photo_credit(text: str) -> bool:
+    """A photo's credit, alone or closing its caption (`Foto: ANP / Jan Smit`, `De dijk bij
+    laag water. Beeld: Rijkswaterstaat`): a caption in a text dump, neither title nor body."""
+    return PHOTO_CREDIT_CUE.search(text) is not None and PHOTO_CREDIT.search(text) is not None
 
 
 def is_read_more(text: str) -> bool:

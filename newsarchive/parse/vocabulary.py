@@ -79,6 +79,20 @@ CAPTION_WORD = re.compile(r"(?:^|[\s_-])(?:caption|credits?|bijschrift)(?:[-_]+t
 # Inline elements that a caption class makes a block of their own (`<span class="caption">`
 # inside or beside a paragraph): what a browser shows under a photo is no part of the text.
 CAPTION_INLINE_TAGS = frozenset("span small em i cite font b strong".split())
+# A photo credit as pages print it by a photo, in a text dump too: `Foto: ANP / Jan Smit`,
+# `(Foto: archief)`, `Beeld: Rijkswaterstaat`, `Foto ANP`, `© ANP`; a line of its own, or the
+# end of a caption's line (`De dijk bij laag water. Foto: ANP`, `De dijk (Foto: ANP)`). The
+# source is a name (a capital first, or `archief`, `aangeleverd`, ...), short, no sentence;
+# `Foto's: ...` and `Video: ...` head titles, so they are no credit.
+PHOTO_CREDIT = re.compile(
+    r"(?:^|(?<=[.!?…”’\"']\s)|(?<=\s)(?=\())\(?"
+    r"(?:(?i:foto|fotograaf|fotografie|beeld|afbeelding|illustratie|archieffoto|archiefbeeld|copyright)\s*[:©]"
+    r"|(?i:foto)(?=\s+[A-Z]{2,}\b)|©)"
+    r"\s*(?:[A-Z0-9À-Ý]|(?i:archief|aangeleverd|ter illustratie|eigen|privé|pr\b))"
+    r"(?:[^.!?:()]|(?<=\b[A-Z])\.){0,60}\)?$"
+)
+# A substring every credit holds (the cheap test first).
+PHOTO_CREDIT_CUE = re.compile(r"foto|beeld|illustratie|copyright|©", re.I)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Between the links of a bar or breadcrumb: separators only.
 LINK_SEPARATORS = " \t\n|·•›»>/-–,:"
