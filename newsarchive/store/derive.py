@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, delete, or_, select, update
 
 from ..items import Headline, PublicationWindow
-from .db import among, chunks, insert_for, insert_rows
+from .db import among, insert_for, insert_rows
 from .evidence import Derivation, Evidence, WindowSource, derive_window, whole_seconds
 from .headlines import clock_windows, title_anchors, title_folded, titles_match
 from .models import HEADLINES, ITEM_KEYS, ITEM_PLACES, ITEMS, PAGES, PLACES, SIGHTINGS, STORIES
@@ -51,10 +51,8 @@ def write_title_keys(connection: Connection, titles: dict[int, str | None], repl
     """The title anchors of items (new ones, or retitled ones when `replace`)."""
     ids = list(titles)
     if replace:
-        for part in chunks(ids):
-            connection.execute(
-                delete(ITEM_KEYS).where(ITEM_KEYS.c.kind.in_(TITLE_KINDS), ITEM_KEYS.c.item_id.in_(part))
-            )
+        for condition in among(connection, ITEM_KEYS.c.item_id, ids):
+            connection.execute(delete(ITEM_KEYS).where(ITEM_KEYS.c.kind.in_(TITLE_KINDS), condition))
     rows = []
     for item_id, title in titles.items():
         if title:
@@ -84,7 +82,8 @@ def rederive_headline_windows(
     ids = set(touched) | _items_matching_headlines(connection, headline_pages)
     if not ids:
         return
-    items = _titled(connection, ITEMS.c.id.in_(sorted(ids)))
+    items = {i: titled for condition in among(connection, ITEMS.c.id, sorted(ids))
+             for i, titled in _titled(connection, condition).items()}
     items = {**items, **_linked(connection, list(items.values()))}
     derivations = headline_derivations(connection, list(items.values()))
     rows = [
@@ -145,10 +144,8 @@ def _items_matching_headlines(connection: Connection, page_ids: Sequence[int]) -
     if not page_ids:
         return set()
     folded: set[str] = set()
-    for part in chunks(list(page_ids)):
-        folded.update(connection.execute(
-            select(HEADLINES.c.title_folded).where(HEADLINES.c.page_id.in_(part))
-        ).scalars())
+    for condition in among(connection, HEADLINES.c.page_id, list(page_ids)):
+        folded.update(connection.execute(select(HEADLINES.c.title_folded).where(condition)).scalars())
     return {item_id for ids in _items_with_titles(connection, folded).values() for item_id in ids}
 
 
@@ -159,15 +156,13 @@ def _items_with_titles(connection: Connection, folded: set[str]) -> dict[str, se
         for anchor in title_anchors(title):
             anchors.setdefault(anchor, set()).add(title)
     candidates: set[int] = set()
-    for part in chunks(sorted(anchors)):
+    for condition in among(connection, ITEM_KEYS.c.key, sorted(anchors)):
         candidates.update(connection.execute(
-            select(ITEM_KEYS.c.item_id).where(ITEM_KEYS.c.kind.in_(TITLE_KINDS), ITEM_KEYS.c.key.in_(part))
+            select(ITEM_KEYS.c.item_id).where(ITEM_KEYS.c.kind.in_(TITLE_KINDS), condition)
         ).scalars())
     found: dict[str, set[int]] = {}
-    for part in chunks(sorted(candidates)):
-        for item_id, title in connection.execute(
-            select(ITEMS.c.id, ITEMS.c.title).where(ITEMS.c.id.in_(part))
-        ):
+    for condition in among(connection, ITEMS.c.id, sorted(candidates)):
+        for item_id, title in connection.execute(select(ITEMS.c.id, ITEMS.c.title).where(condition)):
             own = title_folded(title or "")
             for headline in folded:
                 if titles_match(own, headline):
@@ -179,11 +174,13 @@ def _headlines_for(folded: set[str], connection: Connection) -> dict[str, list[E
     """For each folded item title, the evidence of the headlines whose title matches it."""
     anchors = {a for title in folded for a in title_anchors(title)}
     found: dict[str, list[Evidence]] = {}
-    for part in chunks(sorted(anchors)):
+    ordered = sorted(anchors)
+    for head, tail in zip(among(connection, HEADLINES.c.title_head, ordered),
+                          among(connection, HEADLINES.c.title_tail, ordered)):
         statement = (
             select(HEADLINES, PAGES.c.fetched_at)
             .join(PAGES, PAGES.c.id == HEADLINES.c.page_id)
-            .where(or_(HEADLINES.c.title_head.in_(part), HEADLINES.c.title_tail.in_(part)))
+            .where(or_(head, tail))
         )
         seen: set[tuple[int, int]] = set()
         for row in connection.execute(statement):
@@ -209,11 +206,11 @@ def headline_evidence(row: Any) -> Evidence:
 
 def _sighting_evidence(connection: Connection, item_ids: list[int]) -> dict[int, list[Evidence]]:
     found: dict[int, list[Evidence]] = {}
-    for part in chunks(item_ids):
+    for condition in among(connection, SIGHTINGS.c.item_id, item_ids):
         statement = (
             select(SIGHTINGS, PAGES.c.fetched_at, PAGES.c.page_published_source)
             .join(PAGES, PAGES.c.id == SIGHTINGS.c.page_id)
-            .where(SIGHTINGS.c.item_id.in_(part), SIGHTINGS.c.window_earliest.is_not(None))
+            .where(condition, SIGHTINGS.c.window_earliest.is_not(None))
         )
         for row in connection.execute(statement):
             article = row.position == 0  # a lead article: its page's own date
@@ -239,10 +236,10 @@ def _linked(connection: Connection, items: list[_Titled]) -> dict[int, _Titled]:
     found: dict[int, _Titled] = {}
     leads = [i.lead_key for i in items if i.kind == "article" and i.lead_key]
     keys = [i.content_key for i in items if i.kind == "teaser"]
-    for part in chunks(leads):
-        found.update(_titled(connection, (ITEMS.c.content_key.in_(part)) & (ITEMS.c.kind == "teaser")))
-    for part in chunks(keys):
-        found.update(_titled(connection, (ITEMS.c.lead_key.in_(part)) & (ITEMS.c.kind == "article")))
+    for condition in among(connection, ITEMS.c.content_key, leads):
+        found.update(_titled(connection, condition & (ITEMS.c.kind == "teaser")))
+    for condition in among(connection, ITEMS.c.lead_key, keys):
+        found.update(_titled(connection, condition & (ITEMS.c.kind == "article")))
     return found
 
 
@@ -283,8 +280,8 @@ def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | Non
     members = _members(connection, dirty)
     texts.update(_story_texts(connection, sorted(set(members) - set(texts))))
     # signatures: the affected items' own, replaced
-    for part in chunks(sorted(changed)):
-        connection.execute(delete(ITEM_KEYS).where(ITEM_KEYS.c.kind == "story", ITEM_KEYS.c.item_id.in_(part)))
+    for condition in among(connection, ITEM_KEYS.c.item_id, sorted(changed)):
+        connection.execute(delete(ITEM_KEYS).where(ITEM_KEYS.c.kind == "story", condition))
     keys = {i: texts[i][0].keys for i in affected if i in texts}
     # the affected items' keys were deleted above or never written: a plain insert
     insert_rows(connection, ITEM_KEYS, ("kind", "key", "item_id"),
@@ -370,14 +367,14 @@ def _assign(connection: Connection, components: list[list[Any]],
         for unit in units:
             if unit != target:
                 connection.execute(update(ITEMS).where(ITEMS.c.story_id == unit).values(story_id=target))
-    for part in chunks(own):
-        connection.execute(update(ITEMS).where(ITEMS.c.id.in_(part)).values(story_id=ITEMS.c.id))
+    for condition in among(connection, ITEMS.c.id, own):
+        connection.execute(update(ITEMS).where(condition).values(story_id=ITEMS.c.id))
     if moved:
         connection.execute(
             update(ITEMS).where(ITEMS.c.id == bindparam("item_id")).values(story_id=bindparam("story")), moved
         )
-    for part in chunks(sorted(existing - targets)):
-        connection.execute(delete(STORIES).where(STORIES.c.id.in_(part)))
+    for condition in among(connection, STORIES.c.id, sorted(existing - targets)):
+        connection.execute(delete(STORIES).where(condition))
 
 
 def _story_texts(connection: Connection, item_ids: list[int]) -> dict[int, tuple[StoryText, int | None]]:

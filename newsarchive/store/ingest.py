@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Table, bindparam, func, select, update
 
 from ..items import Headline, ParsedPage, PublicationWindow, canonical_agencies
 from . import derive
-from .db import chunks, insert_for, insert_many, insert_rows, update_many
+from .db import among, insert_for, insert_ignoring, insert_many, insert_rows, update_many
 from .evidence import floor_second, narrow_window, page_date_window, stored_window
 from .keys import article_key, article_url, fold, normalize_text, teaser_key
 from .models import AGENCIES, ITEM_AGENCIES, ITEM_PLACES, ITEMS, PAGES, PLACES, REVISIONS, SIGHTINGS
@@ -324,11 +324,11 @@ class _Batch:
             if not (state := self.states[obs.key]).new
             and floor_second(record.fetched_at) == state.last_seen_at
         }
-        for part in chunks(sorted(tied)):
+        for condition in among(self.connection, SIGHTINGS.c.item_id, sorted(tied)):
             query = (
                 select(SIGHTINGS.c.item_id, func.max(PAGES.c.fetched_at))
                 .join(PAGES, PAGES.c.id == SIGHTINGS.c.page_id)
-                .where(SIGHTINGS.c.item_id.in_(part))
+                .where(condition)
                 .group_by(SIGHTINGS.c.item_id)
             )
             for item_id, newest in self.connection.execute(query):
@@ -337,8 +337,8 @@ class _Batch:
                 state.stored = _item_values(state)
 
     def _read_existing(self, keys: list[str]) -> None:
-        for part in chunks(keys):
-            query = select(ITEMS).where(ITEMS.c.content_key.in_(part)).order_by(ITEMS.c.content_key)
+        for condition in among(self.connection, ITEMS.c.content_key, keys):
+            query = select(ITEMS).where(condition).order_by(ITEMS.c.content_key)
             if self.connection.dialect.name == "postgresql":
                 query = query.with_for_update()
             for row in self.connection.execute(query):
@@ -352,11 +352,11 @@ class _Batch:
         self, link: Table, name_id: Any, names: Table, item_ids: list[int]
     ) -> dict[int, tuple[str, ...]]:
         found: dict[int, list[str]] = {}
-        for part in chunks(item_ids):
+        for condition in among(self.connection, link.c.item_id, item_ids):
             query = (
                 select(link.c.item_id, names.c.name)
                 .join(names, names.c.id == name_id)
-                .where(link.c.item_id.in_(part))
+                .where(condition)
                 .order_by(link.c.item_id, link.c.position)
             )
             for item_id, name in self.connection.execute(query):
@@ -481,8 +481,8 @@ class _Batch:
         old = [s.id for s in states if not s.new]
         for attribute, names, link, name_id in ORDERED_LISTS:
             ids = self._name_ids(names, {n for s in states for n in getattr(s, attribute)})
-            for part in chunks(old):
-                self.connection.execute(link.delete().where(link.c.item_id.in_(part)))
+            for condition in among(self.connection, link.c.item_id, old):
+                self.connection.execute(link.delete().where(condition))
             rows = [
                 {"item_id": s.id, "position": position, name_id: ids[name]}
                 for s in states
@@ -497,12 +497,10 @@ class _Batch:
         rows = [
             {"name": n, "name_folded": fold(n)} if table is PLACES else {"name": n} for n in ordered
         ]
-        self.connection.execute(
-            insert_for(self.connection, table).on_conflict_do_nothing(index_elements=["name"]), rows
-        )
+        self.connection.execute(insert_ignoring(self.connection.dialect.name, table, ("name",)), rows)
         found: dict[str, int] = {}
-        for part in chunks(ordered):
-            query = select(table.c.name, table.c.id).where(table.c.name.in_(part))
+        for condition in among(self.connection, table.c.name, ordered):
+            query = select(table.c.name, table.c.id).where(condition)
             found.update({name: row_id for name, row_id in self.connection.execute(query)})
         return found
 
@@ -534,20 +532,20 @@ class _Batch:
         orphans = article.c.window_source.in_(("none", "teaser"))
         articles = {s.id for s in self.states.values() if s.kind == "article"}
         teasers = [s.id for s in self.states.values() if s.kind == "teaser" and s.window]
-        for part in chunks(teasers):  # articles of teasers whose window changed
+        for condition in among(self.connection, teaser.c.id, teasers):  # whose window changed
             query = (
                 select(article.c.id)
                 .join(teaser, article.c.lead_key == teaser.c.content_key)
-                .where(teaser.c.id.in_(part), article.c.kind == "article", orphans)
+                .where(condition, article.c.kind == "article", orphans)
             )
             articles.update(self.connection.execute(query).scalars())
         inherited: dict[int, PublicationWindow] = {}
-        for part in chunks(sorted(articles)):
+        for condition in among(self.connection, article.c.id, sorted(articles)):
             query = (
                 select(article.c.id, teaser.c.published_earliest, teaser.c.published_latest)
                 .join(teaser, teaser.c.content_key == article.c.lead_key)
                 .where(
-                    article.c.id.in_(part),
+                    condition,
                     orphans,
                     teaser.c.kind == "teaser",
                     teaser.c.published_earliest.is_not(None),
