@@ -532,3 +532,18 @@ def test_a_photo_credit_line_between_lead_paragraphs_is_no_body_and_no_title(cre
 def test_a_line_that_only_mentions_a_photo_stays_body_text(line: str) -> None:
     page = parse(f"Dijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{line}\n")
     assert page.lead.paragraphs == ("De dijk gaat omhoog.", line)
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["09:12", "9.12 uur", "17 maart 2026, 09:12", "dinsdag 17 maart 2026", "17-03-2026 09:12", "17 mrt. 2026",
+     "Bijgewerkt: 17 maart 2026 10:05", "Laatst bijgewerkt op 17-3-2026 om 10:05", "Gepubliceerd: 09:12"],
+)
+def test_a_date_or_clock_line_is_neither_title_nor_body(stamp: str) -> None:
+    page = parse(f"{stamp}\nDijk wordt verhoogd\n{stamp}\nGOES (ANP) - De dijk gaat omhoog.\n{stamp}\nHet werk duurt een jaar.\n")
+    assert (page.title, page.lead.paragraphs) == ("Dijk wordt verhoogd", ("De dijk gaat omhoog.", "Het werk duurt een jaar."))
+
+
+@pytest.mark.parametrize("line", ["Om 16.00 uur begint de zitting.", "1-1", "2026", "Oranje - VS 2-1"])
+def test_a_line_with_a_time_or_numbers_in_it_stays_body_text(line: str) -> None:
+    assert parse(f"Dijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{line}\n").lead.paragraphs == ("De dijk gaat omhoog.", line)
