@@ -854,3 +854,14 @@ def test_a_clock_time_in_a_headline_line_stays_in_the_headline() -> None:
     row = "<li><a href='/t'><span>Sport</span> <time datetime='2026-03-17T09:31' title='2 uur geleden'>9:31</time> Winst</a></li>"
     page = parse_page(f"<html><body><main><h1>Regio</h1><h2>Net binnen</h2><ul>{row * 2}</ul></main></body></html>", FETCHED)
     assert [(h.section, h.time, h.title) for h in page.headlines] == [("Sport", "9:31", "Winst")] * 2
+
+
+@pytest.mark.parametrize(
+    "dropped",
+    ["<div class='ad-slot'>Advertentie</div>", "<blockquote class='twitter-tweet'><p>Post</p></blockquote>",
+     "<nav><a href='/a'>Menu</a></nav>", "<div hidden>Verborgen</div>"],
+)
+def test_a_dropped_block_between_two_runs_of_text_parts_them(dropped: str) -> None:
+    assert lines(f"<main><div>Het werk gaat door.{dropped}De brug is dicht.</div></main>") == [
+        "Het werk gaat door.", "De brug is dicht.",
+    ]

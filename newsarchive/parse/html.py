@@ -554,6 +554,8 @@ class _Layout:
                 if self._skip(element):
                     walker.skip_subtree()
                     stack.append(None)
+                    if element.tag in _BLOCKS:  # a block dropped between two runs of text parts them
+                        self._flush()
                 else:
                     stack.append(self._open(element))
                 continue
