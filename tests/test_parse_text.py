@@ -516,7 +516,8 @@ def test_wire_shaped_title_under_a_kicker_is_the_title_not_the_dateline() -> Non
     "credit",
     ["Foto: ANP", "Foto: ANP / Jan Smit", "(Foto: Omroep Zeeland)", "Beeld: Rijkswaterstaat", "Foto ANP",
      "© ANP", "Foto: archief", "Foto: ANP / R. de Vries", "De dijk bij laag water. Foto: ANP / Jan Smit",
-     "De dijk bij laag water (Beeld: Provincie Zeeland)"],
+     "De dijk bij laag water (Beeld: Provincie Zeeland)", "GOES - De dijk bij laag water. Foto: ANP",
+     "Oranje - VS eindigde in 1-1. Foto: ANP / Jan Smit"],
 )
 def test_a_photo_credit_line_between_lead_paragraphs_is_no_body_and_no_title(credit: str) -> None:
     page = parse(f"{credit}\nDijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{credit}\nHet werk duurt een jaar.\n")

@@ -188,6 +188,8 @@ def _tokenize(blocks: list[Block]) -> list[Token]:
             add(new(Token, (Kind.METADATA, text, block, None, None, None, None)))
             continue
         age, rest, wire = read_line(text)
+        if wire is not None and is_photo_credit(rest):  # `GOES - De dijk. Foto: ANP`: a caption
+            wire = None
         if age is not None:
             add(new(Token, (age_kind, age, block, None, None, None, None)))
         if wire is None:
