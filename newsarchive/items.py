@@ -7,11 +7,11 @@ tested or replaced alone. All datetimes are timezone-aware and in UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Literal
 
-from .values import canonical_agency, iso
+from .values import SITE_ZONE, canonical_agency, iso, to_utc
 
 PageKind = Literal["article", "listing", "unknown"]
 
@@ -209,6 +209,27 @@ class PageDate:
     published: datetime
     source: str  # e.g. "article:published_time", "json-ld", "time"
     precision: str = "second"  # what the page stated: "second", "minute" or "day" (a date alone)
+
+
+def local_day(moment: datetime) -> PublicationWindow:
+    """The Europe/Amsterdam calendar day of a date (given as midnight of that date, any zone),
+    as a UTC window from its first to its last second."""
+    date = moment.date()
+    start = datetime(date.year, date.month, date.day, tzinfo=SITE_ZONE)
+    following = date + timedelta(days=1)
+    end = datetime(following.year, following.month, following.day, tzinfo=SITE_ZONE)
+    return PublicationWindow(to_utc(start), to_utc(end) - timedelta(seconds=1))
+
+
+def page_date_window(date: PageDate) -> PublicationWindow:
+    """The window a stated date gives (an article page's own, a teaser's `<time datetime>`):
+    that second, that minute, or (a date without a time) that day in Europe/Amsterdam."""
+    if date.precision == "day":
+        return local_day(date.published)
+    if date.precision == "minute":
+        start = date.published.replace(second=0, microsecond=0)
+        return PublicationWindow(start, start + timedelta(minutes=1))
+    return PublicationWindow(date.published, date.published)
 
 
 @dataclass

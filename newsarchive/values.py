@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from enum import Enum
+from zoneinfo import ZoneInfo
+
+# The wall clock of the sites: their dates, clock times and calendar days are read on it.
+SITE_ZONE = ZoneInfo("Europe/Amsterdam")
 
 
 def to_utc(moment: datetime) -> datetime:

@@ -6,10 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newsarchive.items import PublicationWindow
+from newsarchive.items import PublicationWindow, local_day
 from newsarchive.store.headlines import (
     clock_windows,
-    local_day,
     parse_clock,
     title_anchors,
     title_folded,

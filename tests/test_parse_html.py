@@ -15,6 +15,11 @@ HTML_FIXTURES = page_fixtures("pages/html")
 FETCHED = datetime(2026, 3, 17, 12, 0, tzinfo=timezone.utc)
 
 
+def utc(hour: int, minute: int = 0) -> datetime:
+    """A moment on the day of FETCHED."""
+    return FETCHED.replace(hour=hour, minute=minute)
+
+
 @pytest.mark.parametrize("page", HTML_FIXTURES, ids=[p.name for p in HTML_FIXTURES])
 def test_html_fixture_parses_to_its_expected_json(page: Path) -> None:
     assert_matches_fixture(page)
@@ -809,3 +814,54 @@ def test_an_inline_caption_or_credit_is_a_caption_block_not_body(paragraph: str,
         FETCHED,
     )
     assert page.lead.paragraphs == ("Het water stijgt.", text, "Slot.")
+
+
+def _rail_item(time: str):
+    page = parse_page(
+        "<html><body><main><article><h1>Dijk dicht</h1><p>VEERE (ANP) - De dijk gaat dicht.</p></article>"
+        f"<section><h2>Meer uit Zeeland</h2><ul><li><a href='/a'><p>GOES (ANP) - Brug open.</p></a>{time}</li>"
+        "<li><a href='/b'><p>VLISSINGEN - Veer vaart.</p></a><span>2 uur geleden</span></li></ul></section>"
+        "</main></body></html>",
+        FETCHED,
+    )
+    assert page.lead.paragraphs == ("De dijk gaat dicht.",)
+    assert (page.items[1].age_text, page.warnings) == ("2 uur geleden", [])
+    item = page.items[0]
+    return item.age_text, (item.window.earliest, item.window.latest) if item.window else None
+
+
+@pytest.mark.parametrize(
+    ("time", "window"),
+    [
+        ("<time datetime='2026-03-17T09:40:00Z'>10:40</time>", (utc(9, 40), utc(9, 40))),
+        ("<time datetime='2026-03-17T09:40:00Z'></time>", (utc(9, 40), utc(9, 40))),
+        ("<time datetime='2026-03-17T10:40+01:00'>10.40 uur</time>", (utc(9, 40), utc(9, 41))),
+        ("<time datetime='2026-03-16'>16 maart 2026</time>",
+         (datetime(2026, 3, 15, 23, tzinfo=timezone.utc), datetime(2026, 3, 16, 22, 59, 59, tzinfo=timezone.utc))),
+    ],
+    ids=["clock-second", "empty", "clock-minute", "date-day"],
+)
+def test_a_time_showing_a_clock_date_or_nothing_gives_its_item_the_stated_window(time: str, window) -> None:
+    assert _rail_item(time) == (None, window)
+
+
+def test_an_age_in_the_title_of_a_time_showing_a_clock_is_the_items_age() -> None:
+    time = "<time datetime='2026-03-17T09:00:00Z' title='3 uur geleden'>10:00</time>"
+    assert _rail_item(time) == ("3 uur geleden", (utc(8), utc(9)))
+
+
+def test_a_clock_time_in_a_headline_line_stays_in_the_headline() -> None:
+    row = "<li><a href='/t'><span>Sport</span> <time datetime='2026-03-17T09:31' title='2 uur geleden'>9:31</time> Winst</a></li>"
+    page = parse_page(f"<html><body><main><h1>Regio</h1><h2>Net binnen</h2><ul>{row * 2}</ul></main></body></html>", FETCHED)
+    assert [(h.section, h.time, h.title) for h in page.headlines] == [("Sport", "9:31", "Winst")] * 2
+
+
+@pytest.mark.parametrize(
+    "dropped",
+    ["<div class='ad-slot'>Advertentie</div>", "<blockquote class='twitter-tweet'><p>Post</p></blockquote>",
+     "<nav><a href='/a'>Menu</a></nav>", "<div hidden>Verborgen</div>"],
+)
+def test_a_dropped_block_between_two_runs_of_text_parts_them(dropped: str) -> None:
+    assert lines(f"<main><div>Het werk gaat door.{dropped}De brug is dicht.</div></main>") == [
+        "Het werk gaat door.", "De brug is dicht.",
+    ]

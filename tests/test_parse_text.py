@@ -516,7 +516,8 @@ def test_wire_shaped_title_under_a_kicker_is_the_title_not_the_dateline() -> Non
     "credit",
     ["Foto: ANP", "Foto: ANP / Jan Smit", "(Foto: Omroep Zeeland)", "Beeld: Rijkswaterstaat", "Foto ANP",
      "© ANP", "Foto: archief", "Foto: ANP / R. de Vries", "De dijk bij laag water. Foto: ANP / Jan Smit",
-     "De dijk bij laag water (Beeld: Provincie Zeeland)"],
+     "De dijk bij laag water (Beeld: Provincie Zeeland)", "GOES - De dijk bij laag water. Foto: ANP",
+     "Oranje - VS eindigde in 1-1. Foto: ANP / Jan Smit"],
 )
 def test_a_photo_credit_line_between_lead_paragraphs_is_no_body_and_no_title(credit: str) -> None:
     page = parse(f"{credit}\nDijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{credit}\nHet werk duurt een jaar.\n")
@@ -532,3 +533,18 @@ def test_a_photo_credit_line_between_lead_paragraphs_is_no_body_and_no_title(cre
 def test_a_line_that_only_mentions_a_photo_stays_body_text(line: str) -> None:
     page = parse(f"Dijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{line}\n")
     assert page.lead.paragraphs == ("De dijk gaat omhoog.", line)
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["09:12", "9.12 uur", "17 maart 2026, 09:12", "dinsdag 17 maart 2026", "17-03-2026 09:12", "17 mrt. 2026",
+     "Bijgewerkt: 17 maart 2026 10:05", "Laatst bijgewerkt op 17-3-2026 om 10:05", "Gepubliceerd: 09:12"],
+)
+def test_a_date_or_clock_line_is_neither_title_nor_body(stamp: str) -> None:
+    page = parse(f"{stamp}\nDijk wordt verhoogd\n{stamp}\nGOES (ANP) - De dijk gaat omhoog.\n{stamp}\nHet werk duurt een jaar.\n")
+    assert (page.title, page.lead.paragraphs) == ("Dijk wordt verhoogd", ("De dijk gaat omhoog.", "Het werk duurt een jaar."))
+
+
+@pytest.mark.parametrize("line", ["Om 16.00 uur begint de zitting.", "1-1", "2026", "Oranje - VS 2-1"])
+def test_a_line_with_a_time_or_numbers_in_it_stays_body_text(line: str) -> None:
+    assert parse(f"Dijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{line}\n").lead.paragraphs == ("De dijk gaat omhoog.", line)

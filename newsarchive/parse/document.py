@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
-from ..items import PageDate, PageLink
+from ..items import PageDate, PageLink, PublicationWindow
 
 # Soft hyphens, zero-width spaces and joiners, word joiners, stray BOMs: never visible.
 INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -71,7 +71,9 @@ class TextDocument:
     when the markup has one. `title` is the article's title where the markup states it: the
     `<h1>` of the main content (`<main>`, `<article>`), else the headline the head's metadata
     gives (`og:title`, JSON-LD `headline`: the line it names, or itself); None in text dumps.
-    `asides`: the container ids of `<aside>` elements. `page_date` is a publication time
+    `asides`: the container ids of `<aside>` elements. `stamps`: the window of the one `<time
+    datetime>` showing no age (empty, a clock time, a date) that an element holds, by the
+    element's container id (None where it holds several). `page_date` is a publication time
     from the page's own metadata. `page_links` are the page's links by role, when asked for
     (None otherwise, and for text dumps).
     """
@@ -80,6 +82,7 @@ class TextDocument:
     heading: str | None = None
     title: str | None = None
     asides: frozenset[int] = frozenset()
+    stamps: dict[int, PublicationWindow | None] = field(default_factory=dict)
     page_date: PageDate | None = None
     warnings: list[str] = field(default_factory=list)
     page_links: list[PageLink] | None = None

@@ -26,12 +26,12 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..items import PageDate, PageLink
+from ..items import PageDate, PageLink, PublicationWindow, page_date_window
 from ..urls import join_plain
 from ..values import to_utc
 from .ages import AGE_PHRASE, DIGIT_AGE_PHRASE, is_age_line
 from .document import INVISIBLE_CHARS, Block, Landmark, Role, TextDocument
-from .layout import READ_MORE_MAX, is_kicker, is_read_more
+from .layout import READ_MORE_MAX, is_kicker, is_read_more, is_stamp
 from .links import read_links
 from .vocabulary import (
     AD_ELEMENT,
@@ -382,6 +382,17 @@ def _attribute_age(element: etree._Element) -> str | None:
     return None
 
 
+def _age_behind_clock(time: etree._Element) -> str | None:
+    """The age a `<time>` standing apart states in an attribute when it shows only a clock
+    time or date (`<time datetime="..." title="3 uur geleden">09:00</time>`): the item's age,
+    where the clock is how the site prints its time. None for any other `<time>`, and for one
+    inside a line (`Sport <time>9:31</time> Titel`)."""
+    if len(time) or not time.attrib or not is_stamp(_collapsed(time.text or "")):
+        return None
+    age = _attribute_age(time)
+    return age if age is not None and _stands_apart(time) else None
+
+
 def _stands_apart(element: etree._Element) -> bool:
     if element.tail and not element.tail.isspace():
         return False
@@ -498,6 +509,7 @@ class _Layout:
         # (text, in main/article, h1, its joints)
         self.headings: list[tuple[str, bool, etree._Element, tuple[int, ...]]] = []
         self.times: list[tuple[int, str, etree._Element]] = []  # (line index, datetime, element)
+        self.time_nesting: dict[Any, tuple[int, ...]] = {}  # each time's enclosing block elements
         self.subheadings: set[int] = set()  # lines that are an h2-h6
         self.chrome_dropped = 0  # link blocks and bars dropped so far
 
@@ -514,6 +526,7 @@ class _Layout:
             heading=heading,
             title=title,
             asides=frozenset(self.asides),
+            stamps=self._stamps() if self.times else {},
             page_date=self._page_date(),
             warnings=self.warnings,
         )
@@ -541,6 +554,8 @@ class _Layout:
                 if self._skip(element):
                     walker.skip_subtree()
                     stack.append(None)
+                    if element.tag in _BLOCKS:  # a block dropped between two runs of text parts them
+                        self._flush()
                 else:
                     stack.append(self._open(element))
                 continue
@@ -608,8 +623,13 @@ class _Layout:
             stamp = element.get("datetime")
             if stamp:
                 self.times.append((len(self.lines), stamp, element))
+                self.time_nesting[element] = tuple(self.open[-_NESTING_KEPT:])
         if element.text:
-            self._add(element.text)
+            age = _age_behind_clock(element) if tag == "time" else None
+            if age is None:
+                self._add(element.text)
+            else:
+                self._line_of_its_own(age)
         elif not len(element) and element.attrib:
             age = _attribute_age(element)
             if age is not None:
@@ -834,9 +854,27 @@ class _Layout:
             self.warnings.append(f"page date ignored: {type(exc).__name__}")
             return None
 
+    def _stamps(self) -> dict[int, PublicationWindow | None]:
+        """The window of each `<time datetime>` that shows no age (it is empty, or shows a
+        clock time or a date: a teaser's time as a script or the site prints it), by each
+        element around it; None for an element around several that differ."""
+        stamps: dict[int, PublicationWindow | None] = {}
+        for _, stamp, element in self.times:
+            if _shows_age(element) or _attribute_age(element) is not None:
+                continue  # the age it shows or states is the item's
+            moment = parse_datetime(stamp)
+            if moment is None:
+                continue
+            window = page_date_window(PageDate(moment, "time", date_precision(stamp)))
+            for container in self.time_nesting[element]:
+                stamps[container] = window if stamps.get(container, window) == window else None
+        return stamps
+
     def _time_date(self) -> PageDate | None:
-        """A visible `<time datetime>` of the lead: the only one beside the h1, else the only
-        one before `Meer uit`. Times after `Meer uit`, and times shown as an age, are items'."""
+        """A visible `<time datetime>` of the lead: the only one beside the h1, or on an
+        article with a `Meer uit` sidebar the earliest there (a page states when it was
+        published, and may state when it was updated), else the only one before `Meer uit`.
+        Times after `Meer uit`, and times shown as an age, are items'."""
         meer_uit = next((i for i, line in enumerate(self.lines) if _MEER_UIT.match(line)), None)
         times = [
             (stamp, element) for index, stamp, element in self.times
@@ -845,6 +883,9 @@ class _Layout:
         h1 = self._heading()[1]
         holder = h1.getparent() if h1 is not None else None
         candidates = [s for s, el in times if any(a is holder for a in el.iterancestors())]
+        if len(candidates) > 1 and meer_uit is not None:  # an article's: published, then updated
+            stated = [(moment, stamp) for stamp in candidates if (moment := parse_datetime(stamp)) is not None]
+            candidates = [min(stated)[1]] if stated else candidates
         if len(candidates) != 1 and meer_uit is not None:
             candidates = [stamp for stamp, _ in times]
         moment = parse_datetime(candidates[0]) if len(candidates) == 1 else None

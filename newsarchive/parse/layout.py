@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
@@ -41,7 +42,7 @@ class Kind(Enum):
     MEER_UIT = "meer uit"
     NET_BINNEN = "net binnen"
     HEADLINE = "headline"
-    DATE = "date"
+    DATE = "date"  # a date or clock time alone: `maandag 3 november 2025`, `09:12`, `17-3-2026 09:12`
     EDITION = "edition"
     BANNER = "banner"
     CHROME = "chrome"  # a "read more" link's text
@@ -76,13 +77,25 @@ _HEADLINE = re.compile(
 )
 _HEADLINE_SECTION_WORDS = 4
 _HEADLINE_PARTS = 3  # a section, a time, a title: each in a block of its own at most
-_HEADLINE_PART_KINDS = (Kind.OTHER, Kind.WIRE)  # a title may read like a wire line (`Oranje - VS ...`)
+# a title may read like a wire line (`Oranje - VS ...`), a clock time stand in a block of its own
+_HEADLINE_PART_KINDS = (Kind.OTHER, Kind.WIRE, Kind.DATE)
 _CLOCK_AT_END = re.compile(rf"(?<![\d:.]){CLOCK}$")
 _DAY = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
 _MONTH = (
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
 )
 _DATE = re.compile(rf"(?:{_DAY},?\s+)?\d{{1,2}}\s+{_MONTH}\s+\d{{4}}", re.IGNORECASE)
+_SHORT_MONTH = r"(?:jan|feb|mrt|apr|jun|jul|aug|sept?|okt|nov|dec)\.?"
+_CLOCK_SHOWN = rf"(?:{CLOCK}|(?:[01]?\d|2[0-3])\.[0-5]\d)(?:\s*uur)?"
+_STAMP_LABEL = r"(?:gepubliceerd|geplaatst|bijgewerkt|laatst bijgewerkt|aangepast|update)(?:\s+op)?\s*:?\s*"
+# A date or clock time standing alone, as a `<time>` shows a publication time (`09:12`,
+# `17 maart 2026, 09:12`, `di 17-03-2026 om 9.12 uur`, `Bijgewerkt: 17 mrt 2026`): the
+# page's or a teaser's time, never its text.
+_STAMP = re.compile(
+    rf"(?:{_STAMP_LABEL})?(?:(?:(?:{_DAY},?\s+)?(?:\d{{1,2}}\s+(?:{_MONTH}|{_SHORT_MONTH})(?:\s+\d{{4}})?"
+    rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}))(?:\s*(?:,|om|\||[{DASHES}·•])?\s*{_CLOCK_SHOWN})?|{_CLOCK_SHOWN})",
+    re.IGNORECASE,
+)
 _EDITION = re.compile(r"editie\s*:", re.IGNORECASE)
 # A byline with the time of publication: `Door ANP - 5-9-2016, 14:50 (Update: 15:10)`,
 # `Bron: Omroep Zeeland | 3 maart 2026`.
@@ -95,7 +108,8 @@ _METADATA_STARTS = ("door", "bron")
 _METADATA_INITIALS = "dDbB"  # the cheap test first
 # How every line above starts (a read-more link after its arrows); other lines are text.
 _MAY_BE_SPECIAL = re.compile(
-    rf"[\s»›>→….:]*(?:meer|net|editie|lees|read|verder|\d|{_DAY})", re.IGNORECASE
+    rf"[\s»›>→….:]*(?:meer|net|editie|lees|read|verder|\d|{_DAY}|gepubliceerd|geplaatst|bijgewerkt|laatst|"
+    r"aangepast|update)", re.IGNORECASE
 )
 # The text of a "read more" link under a teaser: a button in all but name.
 _READ_MORE = re.compile(
@@ -115,6 +129,8 @@ _KICKER_WORDS = 3
 _SENTENCE_END = ".!?\"”’'"
 _QUOTE_PREVIEW = 60
 
+_NO_STAMPS: Mapping[int, PublicationWindow | None] = {}
+
 
 def read_page(
     lines: list[str], links: list[str | None], fetched_at: datetime, heading: str | None
@@ -126,7 +142,8 @@ def read_page(
 def read_document(document: TextDocument, fetched_at: datetime) -> ParsedPage:
     """The structure of a document (url, page date and links left for the caller)."""
     return read_blocks(
-        document.blocks, fetched_at, document.heading, title=document.title, asides=document.asides
+        document.blocks, fetched_at, document.heading, title=document.title, asides=document.asides,
+        stamps=document.stamps,
     )
 
 
@@ -137,13 +154,14 @@ def read_blocks(
     *,
     title: str | None = None,
     asides: frozenset[int] = frozenset(),
+    stamps: Mapping[int, PublicationWindow | None] = _NO_STAMPS,
 ) -> ParsedPage:
-    """`heading`, `title`, `asides`: what the markup says (see TextDocument)."""
+    """`heading`, `title`, `asides`, `stamps`: what the markup says (see TextDocument)."""
     tokens = _mark_items(_mark_headline_runs(_tokenize(blocks)))
     meer_uit = _find_meer_uit(tokens)
     if meer_uit is not None:
-        return _read_article(tokens, meer_uit, fetched_at, heading, title, asides)
-    return _read_without_meer_uit(tokens, fetched_at, heading, title)
+        return _read_article(tokens, meer_uit, fetched_at, heading, title, asides, stamps)
+    return _read_without_meer_uit(tokens, fetched_at, heading, title, stamps)
 
 
 # --- tokens ------------------------------------------------------------------------------
@@ -170,6 +188,8 @@ def _tokenize(blocks: list[Block]) -> list[Token]:
             add(new(Token, (Kind.METADATA, text, block, None, None, None, None)))
             continue
         age, rest, wire = read_line(text)
+        if wire is not None and is_photo_credit(rest):  # `GOES - De dijk. Foto: ANP`: a caption
+            wire = None
         if age is not None:
             add(new(Token, (age_kind, age, block, None, None, None, None)))
         if wire is None:
@@ -215,11 +235,16 @@ def _special_token(text: str, block: Block) -> Token | None:
         return None if section is None else Token(Kind.MEER_UIT, text, block, section=section)
     if _NET_BINNEN.fullmatch(text):
         return Token(Kind.NET_BINNEN, text, block)
-    if _DATE.fullmatch(text):
+    if _STAMP.fullmatch(text):
         return Token(Kind.DATE, text, block)
     if _EDITION.match(text):
         return Token(Kind.EDITION, text, block)
     return None
+
+
+def is_stamp(text: str) -> bool:
+    """A date or clock time alone (`09:12`, `17 maart 2026, 09:12`): a time shown, no text."""
+    return len(text) <= _SHORT_LINE and _STAMP.fullmatch(text) is not None
 
 
 def is_photo_credit(text: str) -> bool:
@@ -367,6 +392,7 @@ def _read_article(
     heading: str | None,
     title: str | None,
     asides: frozenset[int],
+    stamps: Mapping[int, PublicationWindow | None],
 ) -> ParsedPage:
     parts = _split_at_sidebar(tokens, meer_uit, heading, asides)
     if parts is not None:
@@ -381,7 +407,7 @@ def _read_article(
                 above, below = above + below[start:], below[:start]
                 dateline = _lead_dateline(above, heading)
     lead, warnings = _read_lead(above, heading, dateline, title)
-    sidebar = _read_items(below, fetched_at, after_heading=True)
+    sidebar = _read_items(below, fetched_at, stamps, after_heading=True)
     return ParsedPage(
         fetched_at=fetched_at,
         url=None,
@@ -503,9 +529,13 @@ def _lead_below_sidebar(tokens: list[Token], heading: str | None) -> int | None:
 
 
 def _read_without_meer_uit(
-    tokens: list[Token], fetched_at: datetime, heading: str | None, title: str | None
+    tokens: list[Token],
+    fetched_at: datetime,
+    heading: str | None,
+    title: str | None,
+    stamps: Mapping[int, PublicationWindow | None],
 ) -> ParsedPage:
-    listing = _read_items(tokens, fetched_at, after_heading=False)
+    listing = _read_items(tokens, fetched_at, stamps, after_heading=False)
     headlines = _headlines(tokens)
     wires = [t for t in tokens if t.kind is Kind.WIRE]
     with_agencies = sum(1 for item in listing.items if item.agencies)
@@ -554,8 +584,10 @@ def _may_be_section(text: str) -> bool:
 # --- the lead ----------------------------------------------------------------------------
 
 
-_NOT_BODY = (Kind.BANNER, Kind.CHROME, Kind.NET_BINNEN, Kind.HEADLINE, Kind.AGE, Kind.METADATA, Kind.CAPTION)
-_NOT_TITLE = (*_NOT_BODY, Kind.DATE, Kind.EDITION)
+_NOT_BODY = (
+    Kind.BANNER, Kind.CHROME, Kind.NET_BINNEN, Kind.HEADLINE, Kind.AGE, Kind.METADATA, Kind.CAPTION, Kind.DATE,
+)
+_NOT_TITLE = (*_NOT_BODY, Kind.EDITION)
 
 
 def _read_lead(
@@ -683,13 +715,20 @@ class _Slot(NamedTuple):
 _WIRE_AT, _AGE_AT = itemgetter(0), itemgetter(2)  # of a _Slot
 
 
-def _read_items(tokens: list[Token], fetched_at: datetime, *, after_heading: bool) -> _Items:
+def _read_items(
+    tokens: list[Token], fetched_at: datetime, stamps: Mapping[int, PublicationWindow | None], *, after_heading: bool
+) -> _Items:
+    """The items in `tokens`; an item that shows no age takes the window of the `<time
+    datetime>` its element holds (`stamps`, by element), when it holds one."""
     tokens = _settle_wire_lines(tokens)
     slots = _item_slots(tokens)
     titled = _has_titles(tokens, slots, after_heading)
     warnings = _stray_line_warnings(tokens, slots, titled)
     windows: dict[str, PublicationWindow | None] = {}  # ages repeat on a page
-    items = [_item(tokens, slot, titled, fetched_at, windows, warnings) for slot in slots]
+    items = [
+        _item(tokens, slot, titled, fetched_at, windows, warnings, _stamp_of(tokens[slot.wire], stamps))
+        for slot in slots
+    ]
     first = slots[0].wire if slots else len(tokens)
     if slots and titled and slots[0].title is not None:
         first = slots[0].title
@@ -839,6 +878,7 @@ def _item(
     fetched_at: datetime,
     windows: dict[str, PublicationWindow | None],
     warnings: list[str],
+    stamped: PublicationWindow | None = None,
 ) -> Item:
     wire_token = tokens[slot.wire]
     wire = wire_token.wire
@@ -850,9 +890,10 @@ def _item(
         title = title_token.text[_source_prefix(title_token) :].strip() or title_token.text
         link = title_token.block.link
     link = wire_token.block.link or link
-    age_text = window = None
+    age_text, window = None, stamped
     if slot.age is None:
-        warnings.append(f"item {dateline!r} has no age")
+        if stamped is None:
+            warnings.append(f"item {dateline!r} has no age")
     else:
         age_text = tokens[slot.age].text
         if age_text in windows:
@@ -863,6 +904,11 @@ def _item(
             warnings.append(f"unknown age phrase {age_text!r} of item {dateline!r}")
     places = (dateline,) if "/" not in dateline else wire.places
     return Item(title, dateline, places, wire.agencies, wire.body, age_text, window, link)
+
+
+def _stamp_of(wire: Token, stamps: Mapping[int, PublicationWindow | None]) -> PublicationWindow | None:
+    """The window of the one `<time datetime>` in the element of the item of `wire`."""
+    return stamps.get(wire.item) if stamps and wire.item is not None else None
 
 
 def _source_prefix(token: Token) -> int:

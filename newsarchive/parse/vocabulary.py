@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from zoneinfo import ZoneInfo
+
+from ..values import SITE_ZONE as SITE_ZONE  # ages in days and clock times are read on it
 
 # --- landmarks and chrome -------------------------------------------------------------------
 
@@ -103,9 +104,6 @@ LINK_SEPARATORS = " \t\n|·•›»>/-–,:"
 DASHES = "-–—‒−"
 # A clock time as the sites print it: `9:31`, `16:30` (hours not zero-padded).
 CLOCK = r"(?:[01]?\d|2[0-3]):[0-5]\d"
-
-# The wall clock of the sites: ages in days and clock times are read on it.
-SITE_ZONE = ZoneInfo("Europe/Amsterdam")
 
 _MINUTE = timedelta(minutes=1)
 _DAY = timedelta(days=1)

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from ..items import PageDate, PublicationWindow
+from ..items import PublicationWindow
 from ..values import to_utc
-from .headlines import MINUTE, local_day
 
 __all__ = ["Derivation", "Evidence", "Step", "WindowSource", "ceil_second", "derive_window", "floor_second",
            "stored_window", "whole_seconds"]
@@ -97,17 +96,6 @@ class Derivation:
     source: WindowSource
     conflicts: int
     steps: tuple[Step, ...]
-
-
-def page_date_window(date: PageDate) -> PublicationWindow:
-    """The window an article page's own date gives: that second, that minute, or (a date
-    without a time) that day in Europe/Amsterdam."""
-    if date.precision == "day":
-        return local_day(date.published)
-    if date.precision == "minute":
-        start = date.published.replace(second=0, microsecond=0)
-        return PublicationWindow(start, start + MINUTE)
-    return PublicationWindow(date.published, date.published)
 
 
 def narrow_window(current: PublicationWindow | None, seen: PublicationWindow) -> tuple[PublicationWindow, bool]:

@@ -22,15 +22,14 @@ from __future__ import annotations
 import functools
 import re
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from rapidfuzz.distance import Levenshtein
 
 from ..items import PublicationWindow
-from ..values import to_utc
+from ..values import SITE_ZONE, to_utc
 from .keys import fold
 
-LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
+LOCAL_ZONE = SITE_ZONE
 MINUTE = timedelta(minutes=1)
 ANCHOR = 12  # folded characters at each end of a title that find its near matches
 NEAR_LONG, NEAR_SHORT = 30, 16  # folded lengths from which 2 edits, 1 edit are near
@@ -103,11 +102,3 @@ def _utc_if_real(local: datetime) -> datetime | None:
     return moment
 
 
-def local_day(moment: datetime) -> PublicationWindow:
-    """The Europe/Amsterdam calendar day of a date (given as midnight of that date, any zone),
-    as a UTC window from its first to its last second."""
-    date = moment.date()
-    start = datetime(date.year, date.month, date.day, tzinfo=LOCAL_ZONE)
-    following = date + timedelta(days=1)
-    end = datetime(following.year, following.month, following.day, tzinfo=LOCAL_ZONE)
-    return PublicationWindow(to_utc(start), to_utc(end) - timedelta(seconds=1))

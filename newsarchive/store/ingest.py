@@ -19,10 +19,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, func, select, update
 
-from ..items import Headline, ParsedPage, PublicationWindow, canonical_agencies
+from ..items import Headline, ParsedPage, PublicationWindow, canonical_agencies, page_date_window
 from . import derive
 from .db import among, insert_for, insert_ignoring, insert_many, insert_rows, update_many
-from .evidence import floor_second, narrow_window, page_date_window, stored_window
+from .evidence import floor_second, narrow_window, stored_window
 from .keys import article_key, article_url, fold, normalize_text, teaser_key
 from .models import AGENCIES, ITEM_AGENCIES, ITEM_PLACES, ITEMS, PAGES, PLACES, REVISIONS, SIGHTINGS
 from .raw import PackedBody, keep_bodies
