@@ -540,9 +540,12 @@ class _Batch:
             )
             articles.update(self.connection.execute(query).scalars())
         inherited: dict[int, PublicationWindow] = {}
+        stored: dict[int, tuple[Any, ...]] = {}  # the articles' window columns as they are
         for condition in among(self.connection, article.c.id, sorted(articles)):
             query = (
-                select(article.c.id, teaser.c.published_earliest, teaser.c.published_latest)
+                select(article.c.id, teaser.c.published_earliest, teaser.c.published_latest,
+                       article.c.published_earliest, article.c.published_latest,
+                       article.c.window_source)
                 .join(teaser, teaser.c.content_key == article.c.lead_key)
                 .where(
                     condition,
@@ -552,23 +555,20 @@ class _Batch:
                 )
                 .order_by(article.c.id, teaser.c.id)
             )
-            for article_id, earliest, latest in self.connection.execute(query):
+            for article_id, earliest, latest, *current in self.connection.execute(query):
                 window = PublicationWindow(earliest, latest)
                 known = inherited.get(article_id)
                 inherited[article_id] = (known.intersect(window) or known) if known else window
-        if inherited:
-            self.connection.execute(
-                update(ITEMS).where(ITEMS.c.id == bindparam("item_id")),
-                [
-                    {
-                        "item_id": article_id,
-                        "published_earliest": w.earliest,
-                        "published_latest": w.latest,
-                        "window_source": "teaser",
-                    }
-                    for article_id, w in inherited.items()
-                ],
-            )
+                stored[article_id] = tuple(current)
+        # an article's teasers seen again mostly leave its window as it was: not written again
+        changed = [
+            {"item_id": article_id, "published_earliest": w.earliest,
+             "published_latest": w.latest, "window_source": "teaser"}
+            for article_id, w in inherited.items()
+            if stored[article_id] != (w.earliest, w.latest, "teaser")
+        ]
+        if changed:
+            self.connection.execute(update(ITEMS).where(ITEMS.c.id == bindparam("item_id")), changed)
 
 
 def _observation_key(record: PageRecord) -> tuple[str, datetime]:
