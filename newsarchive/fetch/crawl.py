@@ -35,7 +35,7 @@ from ..store.crawl_models import FrontierState, RunStatus, UrlKind
 from ..store.db import database_reason, is_data_error, is_database_error, with_retries
 from ..store.ingest import IngestResult, PageRecord
 from ..urls import Credentials, host_of, normalize_url, split_credentials
-from .clock import Clock, SystemClock, unix
+from .clock import Clock, SystemClock, unix, wall_time_of
 from .discover import Discovery, discover, looks_like_feed
 from .errors import FailureReason, RobotsRefused, StatusError
 from .frontier import Claim, Frontier, StoredResponse, Work
@@ -410,7 +410,7 @@ class _Run:
         if sent is None or sent < since or ready is None:
             return None
         # to the microsecond, rounded up: a claim at exactly that time finds the host free
-        return math.ceil((unix(self.clock.now()) + ready - self.clock.monotonic()) * 1e6) / 1e6
+        return math.ceil(wall_time_of(self.clock, ready) * 1e6) / 1e6
 
     # --- one URL ---------------------------------------------------------------------------
     def _handle(self, job: _Job, client: HttpClient) -> None:
