@@ -16,14 +16,20 @@ Paths:
   UTF-8), `/fault/cut` (connection closed mid-body on the first request), `/fault/gone` (404),
   `/fault/overloaded` (503 without Retry-After, then 200),
   `/private/...` (disallowed by robots.txt).
-Every request is recorded with its arrival time (`time.monotonic()`) and headers.
+Every request is recorded with its arrival time (`time.monotonic()`) and headers. The arrival
+is when the request's first bytes reached the host (the kernel's receive time, on Linux), not
+when a server thread got round to reading them: the servers share one Python process (with
+each other, often with the crawler under test), and a starved thread reads late.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import socket
+import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -212,6 +218,88 @@ class FixtureSite:
             return before
 
 
+# SO_TIMESTAMPNS (socket.h; not in Python's socket module): the kernel's receive time of the
+# bytes each recvmsg returns, a `struct timespec` in CLOCK_REALTIME
+SO_TIMESTAMPNS = 35 if sys.platform.startswith("linux") else None
+TIMESPEC = struct.Struct("@ll")
+
+
+def _receive_times_on() -> socket.socket | None:
+    """A socket asking for receive times, kept open: while one does, the kernel stamps every
+    packet as it arrives, so the first bytes of a connection not yet accepted (whose socket
+    asks only later) carry their arrival too, not the time they were read."""
+    if SO_TIMESTAMPNS is None:
+        return None
+    keeper = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        keeper.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    except OSError:
+        keeper.close()
+        return None
+    return keeper
+
+
+_RECEIVE_TIMES = _receive_times_on()
+
+
+def monotonic_of(wall: float) -> float:
+    """A CLOCK_REALTIME moment on the `time.monotonic()` scale (the tests' arrival times): the
+    offset read between the two closest of a few pairs of monotonic reads."""
+    readings = []
+    for _ in range(3):
+        before, now, after = time.monotonic(), time.time(), time.monotonic()
+        readings.append((after - before, now - (before + after) / 2))
+    return wall - min(readings)[1]
+
+
+class ArrivalReader(io.RawIOBase):
+    """A server connection's reads, each with the time its bytes reached the host: the kernel's
+    receive time where the socket can give it (SO_TIMESTAMPNS on Linux; not through TLS),
+    else the time of the read."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        self.connection = connection
+        self.stamped = False
+        if _RECEIVE_TIMES is not None and type(connection) is socket.socket:
+            try:
+                connection.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+                self.stamped = True
+            except OSError:
+                pass
+        self.waiting = False  # a request began and none of its bytes has been read
+        self.arrival = self.last = time.monotonic()  # of the request; of the last read
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if not self.stamped:
+            count = self.connection.recv_into(buffer)
+            self._received(time.monotonic())
+            return count
+        # a request's first read takes one byte: the time is that of the last packet read
+        first = memoryview(buffer)[:1] if self.waiting else buffer
+        count, ancillary, _, _ = self.connection.recvmsg_into(
+            [first], socket.CMSG_SPACE(TIMESPEC.size))
+        wall = next((TIMESPEC.unpack(data[:TIMESPEC.size]) for level, kind, data in ancillary
+                     if (level, kind) == (socket.SOL_SOCKET, SO_TIMESTAMPNS)), None)
+        self._received(time.monotonic() if wall is None else monotonic_of(wall[0] + wall[1] / 1e9))
+        return count
+
+    def _received(self, moment: float) -> None:
+        if self.waiting:
+            self.arrival, self.waiting = moment, False
+        self.last = moment
+
+    def request_begins(self) -> None:
+        self.waiting = True
+
+    def request_arrived(self) -> float:
+        """When the request being read arrived: with the first read since it began, or with
+        the read that brought it along with the one before (pipelined)."""
+        return self.last if self.waiting else self.arrival
+
+
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -230,15 +318,22 @@ class LocalHandler(BaseHTTPRequestHandler):
         # headers and body go out in separate writes: without this, Nagle's algorithm and the
         # client's delayed ACK stall every response by ~40 ms
         self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.rfile.close()  # read through `arrivals` instead
+        self.arrivals = ArrivalReader(self.connection)
+        self.rfile = io.BufferedReader(self.arrivals)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep tests quiet
         pass
 
-    arrived = 0.0  # time.monotonic() when the request line was read: the request's arrival
+    arrived = 0.0  # time.monotonic() when the request's first bytes reached the host
+
+    def handle_one_request(self) -> None:
+        self.arrivals.request_begins()
+        super().handle_one_request()
 
     def parse_request(self) -> bool:
         # called right after the request line is read, before the headers are parsed
-        self.arrived = time.monotonic()
+        self.arrived = self.arrivals.request_arrived()
         return super().parse_request()
 
 

@@ -212,6 +212,38 @@ def test_max_runtime_stops_claiming_and_the_next_run_goes_on(fixture_site, db):
         a.path for a in fixture_site.listing_articles(1))
 
 
+def test_overlapping_runs_with_max_runtime_end_cleanly_and_the_next_run_goes_on(
+        fixture_site, archive_url):
+    """Cron starts a run while the last one is still going: the second leaves the host the
+    first is asking to it (no --wait) and ends; the first reaches --max-runtime with a request
+    in flight, ends it, gives its claims and its host back and exits 0; the next run does the
+    rest at once (not after a lease ran out), and nothing is asked twice."""
+    fixture_site.hold_after = 1  # the first run's second article waits: it is mid-run
+    first = crawl_process(archive_url, fixture_site.url(LISTING), "--pages", "1", "--delay",
+                          "0.05", "--max-runtime", "1s")
+    wait_for(lambda: len(fixture_site.article_requests()) == 2, first)
+    held_since = time.monotonic()
+    second = crawl_process(archive_url, fixture_site.url(LISTING), "--pages", "1", "--delay",
+                           "0.05", "--quiet")
+    assert second.wait(60) == 0
+    while time.monotonic() < held_since + 1.0:  # the first run's deadline is behind it
+        time.sleep(0.05)
+    fixture_site.release.set()
+    assert first.wait(60) == 0
+    first_lines = first.stderr.read().splitlines()
+    assert first_lines[0] == ("newsarchive: --max-runtime reached: no new URLs claimed; the "
+                              "next run goes on")
+    assert re.fullmatch(r"fetched 3, not modified 0, failed 0, new items \d+, sightings \d+ in "
+                        r"[0-9.]+ s", first_lines[1]), first_lines
+    assert (len(first_lines), second.stderr.read()) == (2, "")
+    assert len(fixture_site.article_requests()) == 2
+    following = crawl_process(archive_url, fixture_site.url(LISTING), "--pages", "1",
+                              "--delay", "0.05", "--quiet")
+    assert (following.wait(60), following.stderr.read()) == (0, "")
+    listed = sorted(a.path for a in fixture_site.listing_articles(1))
+    assert sorted(fixture_site.article_requests()) == listed  # each once
+
+
 def test_bad_max_runtime_is_a_usage_error(fixture_site, db):
     result = run("crawl", fixture_site.url(FEED), "--max-runtime", "soon", "--db", db)
     assert result.exit_code == 2 and "not a duration: 'soon'" in result.stderr

@@ -105,7 +105,8 @@ def test_a_run_over_hostile_sources_records_every_reason_and_goes_on(servers, fi
         main.route("/nergens", response("302 Found")):
             re.escape("HTTP 302 without a Location header (given up)"),
         servers["slow_robots"].url("/nieuws/x"):
-            re.escape(f"robots.txt unavailable (timed out: no complete response within {DEADLINE} s)"),
+            re.escape(f"robots.txt unavailable (timed out: no complete response within {DEADLINE} s); "
+                      f"skipping 127.0.0.6:{servers['slow_robots'].port} this run"),
     }
     servers["long_delay"].route("/robots.txt", response(
         "200 OK", ["Content-Type: text/plain"], b"User-agent: *\nCrawl-delay: 100000\n"))
@@ -142,6 +143,11 @@ def test_a_run_over_hostile_sources_records_every_reason_and_goes_on(servers, fi
     assert paused[f"127.0.0.3:{servers['busy'].port}"] == (
         f"newsarchive: 127.0.0.3:{servers['busy'].port} asked for a pause (HTTP 429 (Retry-After 86400 s "
         "is over the cap)): nothing is asked of it for 86400 s")
+    # one line per event: a robots.txt that cannot be read fails the URL and skips its host
+    slow_robots = f"127.0.0.6:{servers['slow_robots'].port}"
+    assert len([line for line in result.stderr.splitlines() if slow_robots in line]) == 1
+    assert [line for line in result.stderr.splitlines()
+            if not line.startswith("newsarchive: ")] == [result.stderr.splitlines()[-1]]
     long_delay = f"127.0.0.5:{servers['long_delay'].port}"
     assert (f"newsarchive: skipping {long_delay} this run: robots.txt asks for a Crawl-delay of "
             "100000 s, over --max-crawl-delay 60 s") in result.stderr.splitlines()

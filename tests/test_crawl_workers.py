@@ -5,6 +5,7 @@ by every worker, every article fetched and archived once, and a kill -9 that los
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -136,6 +137,49 @@ def test_a_pause_a_host_asked_for_holds_for_every_worker(archive):
             rows = connection.execute(select(FRONTIER.c.state, FRONTIER.c.failure_count)
                                       .where(FRONTIER.c.url.in_(faults))).all()
         assert set(rows) == {("done", 0)}
+
+
+PAUSING_CRAWL = """
+import json, sys
+from newsarchive.fetch.crawl import crawl
+from newsarchive.fetch.http import HttpPolicy
+from newsarchive.fetch.settings import BackoffCurve, CrawlSettings
+from newsarchive.store.archive import open_archive
+db, sources, delay = json.loads(sys.argv[1])
+with open_archive(db) as archive:
+    summary = crawl(archive, sources, CrawlSettings(
+        workers=2, policy=HttpPolicy(delay=delay, connect_timeout=2, timeout=2, retries=0),
+        backoff=BackoffCurve(base=0.6, jitter=0.0)))
+print(json.dumps([summary.fetched, summary.failed]))
+"""
+
+
+def test_a_pause_a_host_asked_for_holds_for_every_process(archive_url):
+    """Three processes of two workers: the 429 (Retry-After: 1) and the 503 (no Retry-After:
+    the back-off's first 0.6 s) one of them got block the host for all of them: the host's log
+    shows nothing asked of it while blocked, and each paused URL answered once, later."""
+    with news_network(2, extra_links=["/fault/busy", "/fault/overloaded"], **SITE) as network:
+        runs = [subprocess.Popen([sys.executable, "-c", PAUSING_CRAWL,
+                                  json.dumps([archive_url, network.sources, DELAY])],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(3)]
+        outcomes = [run.communicate(timeout=120) for run in runs]
+        assert [run.returncode for run in runs] == [0, 0, 0], outcomes
+        fetched, failed = map(sum, zip(*(json.loads(out) for out, _ in outcomes)))
+        assert (fetched, failed) == (2 * (2 + 12 + 2), 0)  # listings, articles, the two faults
+        for site in network.sites:
+            log = sorted(site.requests, key=lambda request: request.at)
+            busy = [r.at for r in log if r.path == "/fault/busy"]  # 429, then the page
+            assert [r.path for r in log if busy[0] < r.at < busy[0] + 1.0] == []
+            assert busy[1] >= busy[0] + 1.0
+            overloaded = [r.at for r in log if r.path == "/fault/overloaded"]  # 503, the page
+            assert [r.path for r in log if overloaded[0] < r.at < overloaded[0] + 0.6] == []
+            assert overloaded[1] >= overloaded[0] + 0.6
+        assert {site.served.get(path) for site in network.sites
+                for path in ("/fault/busy", "/fault/overloaded")} == {1}
+        assert violations(request_times(network), DELAY) == {}
+        assert robots_requests(network) == [1, 1]
+        assert network.article_requests() == network.article_urls()  # each once
 
 
 def test_kill_9_of_a_worker_loses_nothing_and_a_rerun_completes(archive_url, tmp_path):

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import socket
+import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
+from fixture_site import SO_TIMESTAMPNS
 
 from newsarchive import __version__
-from newsarchive.fetch.clock import ManualClock
+from newsarchive.fetch.clock import ManualClock, unix, wall_time_of
 from newsarchive.fetch.errors import REASON_CLASSES, DeadlineExceeded, FailureReason, FetchError, StatusError
 from newsarchive.fetch.http import HostClock, HttpClient, HttpPolicy, parse_retry_after
+from newsarchive.fetch.transport import system_resolver
 
 FAST = HttpPolicy(delay=0.0, connect_timeout=2, timeout=2, retries=2, backoff=0.05,
                   max_bytes=50_000, contact="https://example.org/contact")
@@ -46,6 +50,61 @@ def test_requests_to_one_host_are_spaced_by_the_delay(fixture_site):
     times = sorted(fixture_site.requests, key=lambda request: request.at)
     assert len(times) == 4
     assert min(gaps(times)) >= 0.15 - TOLERANCE
+
+
+@pytest.mark.skipif(SO_TIMESTAMPNS is None, reason="arrivals are the kernel's receive times on Linux")
+def test_a_hosts_log_times_a_request_by_its_arrival_not_by_when_the_server_read_it(fixture_site):
+    """The request logs politeness is read off time a request by when it reached the host: a
+    server thread busy with the previous request (or starved of the GIL by the crawler in the
+    same process) reads the next late, and would log two requests closer than they came."""
+    fixture_site.hold_after = 0  # the article's answer waits for `release`
+    article = fixture_site.articles[0].path
+    with socket.create_connection((fixture_site.address, int(fixture_site.base.rsplit(":", 1)[1]))
+                                  ) as connection:
+        for path in (article, "/feed.xml"):  # the second while the first is held
+            connection.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        sent = time.monotonic()
+        time.sleep(0.2)
+        fixture_site.release.set()
+        connection.settimeout(5)
+        answered = b""
+        while answered.count(b"HTTP/1.1 200") < 2:
+            answered += connection.recv(65536)
+    first, second = fixture_site.requests
+    assert (first.path, second.path) == (article, "/feed.xml")
+    assert second.at <= sent  # not 0.2 s later, when the server got round to it
+
+
+def test_a_slow_name_lookup_is_no_part_of_the_delay(fixture_site):
+    """The delay runs from when the request went out, connected: a lookup (or a connect) that
+    took 3 s on the injected clock does not count as time the host had since our request."""
+    clock = ManualClock()
+    port = int(fixture_site.base.rsplit(":", 1)[1])
+
+    def slow_lookup(host: str, port: int) -> list:
+        clock.advance(3.0)
+        return system_resolver("127.0.0.1", port)
+
+    with HttpClient(policy(delay=2.0, delay_margin=0.05, timeout=30, connect_timeout=10), clock,
+                    resolve=slow_lookup) as http:
+        assert http.get(f"http://localhost:{port}/nieuws/binnenland").ok
+        assert http.get(f"http://localhost:{port}/feed.xml").ok  # on the kept-alive connection
+    assert clock.slept == [pytest.approx(2.05)]
+
+
+def test_a_steady_moment_as_wall_time_errs_late_when_a_thread_is_held_up_between_reads():
+    """A host's next allowed time is kept as wall time for every crawl; converting from the
+    steady clock reads both clocks, and a thread held up between the two reads must make it
+    later (another crawl waits a little longer), never earlier (it would ask too soon)."""
+
+    class HeldUpClock(ManualClock):
+        def monotonic(self) -> float:
+            self.advance(0.1)  # descheduled just before the read
+            return super().monotonic()
+
+    clock = HeldUpClock()
+    steady, wall = ManualClock().monotonic(), unix(ManualClock().now())  # the same moment
+    assert wall_time_of(clock, steady + 2.0) >= wall + 2.0
 
 
 def test_server_error_is_retried_after_a_backoff(fixture_site, client):

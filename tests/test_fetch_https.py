@@ -23,6 +23,7 @@ from newsarchive.fetch.http import HttpClient, HttpPolicy
 from newsarchive.fetch.settings import CrawlSettings
 from newsarchive.store.archive import open_archive
 from newsarchive.store.ingest import ITEMS
+from newsarchive.urls import host_of
 
 EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
 
@@ -104,9 +105,10 @@ def test_the_crawl_command_names_an_unverified_certificate_in_one_line(certifica
     assert refused.exit_code == 1
     assert "Traceback" not in refused.output
     unverified = "certificate did not verify: unable to get local issuer certificate"
-    # robots.txt is the first request: the host is unreachable for the run, the source failed
-    assert [line for line in refused.stderr.splitlines() if "failed" in line][0] == (
-        f"newsarchive: failed {source}: robots.txt unavailable ({unverified})")
+    # robots.txt is the first request: the source failed, its host is skipped for the run
+    assert [line for line in refused.stderr.splitlines() if line.startswith("newsarchive:")] == [
+        f"newsarchive: failed {source}: robots.txt unavailable ({unverified}); skipping "
+        f"{host_of(source)} this run"]
     assert trusted.exit_code == 0, trusted.output
     for archive_db, expected in ((db, ("failed", "robots_unavailable")),
                                  (trusting, ("done", None))):

@@ -82,3 +82,12 @@ class ManualClock:
 def unix(moment: datetime) -> float:
     """A wall time as the Unix seconds the archive keeps politeness and lease times in."""
     return moment.timestamp()
+
+
+def wall_time_of(clock: Clock, steady: float) -> float:
+    """A moment of the clock's steady time (`monotonic`) as wall time in Unix seconds: what a
+    host's next allowed request is kept in, for every crawl of the archive. The steady clock is
+    read first, so a thread held up between the two reads makes the moment later, never
+    earlier (another crawl then waits a little longer, never asks too soon)."""
+    elapsed = clock.monotonic()
+    return unix(clock.now()) + steady - elapsed

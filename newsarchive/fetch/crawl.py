@@ -35,7 +35,7 @@ from ..store.crawl_models import FrontierState, RunStatus, UrlKind
 from ..store.db import database_reason, is_data_error, is_database_error, with_retries
 from ..store.ingest import IngestResult, PageRecord
 from ..urls import Credentials, host_of, normalize_url, split_credentials
-from .clock import Clock, SystemClock, unix
+from .clock import Clock, SystemClock, unix, wall_time_of
 from .discover import Discovery, discover, looks_like_feed
 from .errors import FailureReason, RobotsRefused, StatusError
 from .frontier import Claim, Frontier, StoredResponse, Work
@@ -410,7 +410,7 @@ class _Run:
         if sent is None or sent < since or ready is None:
             return None
         # to the microsecond, rounded up: a claim at exactly that time finds the host free
-        return math.ceil((unix(self.clock.now()) + ready - self.clock.monotonic()) * 1e6) / 1e6
+        return math.ceil(wall_time_of(self.clock, ready) * 1e6) / 1e6
 
     # --- one URL ---------------------------------------------------------------------------
     def _handle(self, job: _Job, client: HttpClient) -> None:
@@ -423,9 +423,10 @@ class _Run:
         rules = self._rules(job, client)
         if rules is None:
             return
-        if rules.unreachable:
+        if rules.unreachable:  # one line: the URL failed, and why its host is skipped
             self._fail(url, Response(url, url, None, error=rules.unreachable,
-                                     reason=FailureReason.ROBOTS_UNAVAILABLE), count=False)
+                                     reason=FailureReason.ROBOTS_UNAVAILABLE), count=False,
+                       shown=f"{rules.unreachable}; skipping {job.claim.host} this run")
             return
         if not rules.allows(url):
             self._disallowed(url, wanted.named if wanted else False)
@@ -489,7 +490,7 @@ class _Run:
         host, url = job.claim.host, job.claim.url
         rules = self._robots(host, url, job.visit, client, job.claim.robots_fetched_at)
         if rules.unreachable:
-            self._skip(host, rules.unreachable)
+            self._skip(host, rules.unreachable, announce=False)  # the URL's failure says so
             return rules
         too_long = self._crawl_delay_over_cap(rules)
         if too_long is not None:
@@ -583,13 +584,13 @@ class _Run:
                                   f"{timeout:g} s", reason=FailureReason.HOST_PAUSED)
             self.clock.sleep(min(wait, self.settings.idle_poll))
 
-    def _skip(self, host: str, why: str) -> None:
+    def _skip(self, host: str, why: str, *, announce: bool = True) -> None:
         with self.lock:
             if host in self.skipped:
                 return
             self.skipped[host] = why
             self.summary.skipped_hosts.append((host, why))
-        log.warning("skipping %s this run: %s", host, why)
+        (log.warning if announce else log.info)("skipping %s this run: %s", host, why)
 
     def _failed_response(self, job: _Job, response: Response) -> None:
         """A failed fetch. One that asks the host for a pause blocks the whole host and is no
@@ -803,9 +804,10 @@ class _Run:
                                  reason=FailureReason.HANDLER_CRASHED))
 
     def _fail(self, url: str, response: Response, *, count: bool = True,
-              due: datetime | None = None) -> None:
+              due: datetime | None = None, shown: str | None = None) -> None:
+        """Record the failure; `shown`: what the line says instead of the recorded error."""
         state = self.frontier.mark_failed(url, response, self.now(), count=count, due=due)
-        error = response.error or f"HTTP {response.status}"
+        error = shown or response.error or f"HTTP {response.status}"
         if state == FrontierState.GIVEN_UP:
             error += " (given up)"
         with self.lock:

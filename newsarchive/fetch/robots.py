@@ -18,7 +18,6 @@ digits with an optional fraction (`2`, `0.5`); anything else (`1e20`, `inf`, `²
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 
@@ -36,7 +35,6 @@ CRAWL_DELAY_LINE = re.compile(r"^(\s*crawl-?delay\s*:[ \t]*)([^#\r\n]*)",
                               re.IGNORECASE | re.MULTILINE)
 CRAWL_DELAY_VALUE = re.compile(r"[0-9]{1,64}(?:\.[0-9]{1,64})?", re.ASCII)
 CRAWL_DELAY_CAP = 1e9  # seconds; a longer Crawl-delay is read as this (Protego needs a float)
-log = logging.getLogger("newsarchive.crawl")
 
 
 @dataclass
@@ -115,5 +113,4 @@ def verdict(response: Response, robots_url: str) -> HostRules:
     if response.reason is not None and REASON_CLASSES[response.reason] is RedirectRefused:
         return HostRules(None)  # a loop, too many, off the site: as if there were none
     reason = response.error or f"HTTP {response.status}"
-    log.warning("robots.txt unavailable (%s): skipping %s this run", reason, robots_url)
     return HostRules(None, unreachable=f"robots.txt unavailable ({reason})")

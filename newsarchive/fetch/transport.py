@@ -101,7 +101,7 @@ class Attempt:
         self.loopback_allowed = names_loopback(host)
         self.expires = monotonic() + timeout
         self.expired = False
-        self.sent: float | None = None  # when the request went out, connected (its first byte)
+        self.sent: float | None = None  # when the request went out (`_Guarded.send`)
         self._monotonic = monotonic
         self._watched: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -367,8 +367,27 @@ class _Guarded:
             attempt.watch(self.sock)
         else:  # connected first: the request goes out now, not after a handshake
             self.connect()  # type: ignore[attr-defined]
+        attempt.sent = None
+        try:
+            super().request(method, url, body=body, headers=headers, **options)  # type: ignore[misc]
+        finally:
+            if attempt.sent is None:  # not written whole: sent by now, if at all
+                attempt.sent = attempt.now()
+
+    def send(self, data: Any) -> None:
+        """Write the request head, taking the moment it was sent (`Attempt.sent`) between its
+        first bytes and its last: not before the host saw it arrive (a thread held up before
+        the write, by the GIL or a busy machine, would make the request look sent sooner than
+        it arrived, and the next one go out too close behind it), and before the host can
+        have read it whole (so no answer, and no time a test server lets pass on an injected
+        clock while answering, is part of the delay)."""
+        attempt = current_attempt()
+        if attempt.sent is not None or not isinstance(data, bytes) or len(data) < 2:
+            super().send(data)  # type: ignore[misc]
+            return
+        super().send(data[:-1])  # type: ignore[misc]
         attempt.sent = attempt.now()
-        super().request(method, url, body=body, headers=headers, **options)  # type: ignore[misc]
+        super().send(data[-1:])  # type: ignore[misc]
 
     def getresponse(self) -> Any:
         response = super().getresponse()  # type: ignore[misc]
