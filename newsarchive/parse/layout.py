@@ -32,7 +32,7 @@ from typing import NamedTuple
 from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
 from .ages import AGE_MAX, age_window, is_age_line
 from .document import Block, Role, TextDocument, line_blocks
-from .vocabulary import CLOCK, DASHES, PHOTO_CREDIT, PHOTO_CREDIT_CUE
+from .vocabulary import CHROME_LINE, CHROME_LINE_MAX, CLOCK, DASHES, PHOTO_CREDIT, PHOTO_CREDIT_CUE
 from .wire import WireLine, looks_like_wire, parse_wire, read_line, split_trailing_age
 
 
@@ -45,7 +45,7 @@ class Kind(Enum):
     DATE = "date"  # a date or clock time alone: `maandag 3 november 2025`, `09:12`, `17-3-2026 09:12`
     EDITION = "edition"
     BANNER = "banner"
-    CHROME = "chrome"  # a "read more" link's text
+    CHROME = "chrome"  # a "read more" link's text, an ad's label, a share bar's prompt
     METADATA = "metadata"  # `Door ANP - 5-9-2016, 14:50 (Update ...)`: neither title nor body
     CAPTION = "caption"  # a photo's caption or credit: neither title, body nor item
     OTHER = "other"
@@ -216,6 +216,8 @@ def _other_token(text: str, block: Block, on_top: bool) -> Token:
         return Token(Kind.OTHER, text, block)
     if is_photo_credit(text):
         return Token(Kind.CAPTION, text, block)
+    if len(text) <= CHROME_LINE_MAX and CHROME_LINE.fullmatch(text) is not None:
+        return Token(Kind.CHROME, text, block)
     if _MAY_BE_SPECIAL.match(text) is not None:  # the cheap test first: one regex, not five
         special = _special_token(text, block)
         if special is not None:
@@ -713,13 +715,18 @@ class _Slot(NamedTuple):
 
 
 _WIRE_AT, _AGE_AT = itemgetter(0), itemgetter(2)  # of a _Slot
+_NO_ITEM_PART = frozenset({Kind.CHROME, Kind.CAPTION, Kind.METADATA})
 
 
 def _read_items(
     tokens: list[Token], fetched_at: datetime, stamps: Mapping[int, PublicationWindow | None], *, after_heading: bool
 ) -> _Items:
     """The items in `tokens`; an item that shows no age takes the window of the `<time
-    datetime>` its element holds (`stamps`, by element), when it holds one."""
+    datetime>` its element holds (`stamps`, by element), when it holds one. Lines that are
+    no part of any item (an ad's label, a caption, a byline) are passed over, so an age
+    below them is still its item's."""
+    if not _NO_ITEM_PART.isdisjoint(map(_KIND, tokens)):
+        tokens = [token for token in tokens if token.kind not in _NO_ITEM_PART]
     tokens = _settle_wire_lines(tokens)
     slots = _item_slots(tokens)
     titled = _has_titles(tokens, slots, after_heading)

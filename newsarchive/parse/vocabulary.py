@@ -63,6 +63,20 @@ EMBED_WORD = re.compile(
 # Class or id words of share buttons and comment threads: dropped unless they hold wire copy.
 # Case-sensitive so that `ShareRow_row` and `share-x` match but `shared` does not.
 SHARE_WORD = re.compile(r"(?<![a-zA-Z])(?:[Ss]har(?:e|ing)|SHARE|[Ss]ocial|[Cc]omments?|[Rr]eacties)(?![a-z])")
+# A line of chrome as text dumps (and markup without classes) print it: an ad slot's label
+# (`Advertentie`, `Lees verder na de advertentie`), a share bar's prompt and buttons (`Deel dit
+# artikel`, `Facebook WhatsApp Mail`). Whole lines only: a sentence about an ad is text.
+_NETWORKS = (
+    r"(?:facebook|twitter|x|whatsapp|linkedin|pinterest|telegram|e-?mail|mail|messenger|kopieer link|link kopi[eë]ren)"
+)
+CHROME_LINE = re.compile(
+    r"(?:advertentie|advertisement|gesponsord|sponsored(?: content)?|"
+    r"(?:lees|het (?:artikel|bericht) gaat) verder (?:na|onder) (?:de|deze) advertentie|"
+    r"(?:deel|delen|share)(?: (?:dit|this) (?:artikel|bericht|article))?(?: (?:via|op))?|"
+    rf"{_NETWORKS}(?:\s*[|·•,]?\s*{_NETWORKS})*)\s*:?",
+    re.I,
+)
+CHROME_LINE_MAX = 80
 # Class or id words of advertising slots (`ad-slot`, `ads`, `advertentie`, `div-gpt-ad-1`).
 AD_WORD = re.compile(
     r"(?<![a-z])(?:ads|advert\w*|advertentie\w*|ad[-_]?(?:slot|unit|container|wrapper|banner|block)s?|"
