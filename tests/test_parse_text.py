@@ -572,3 +572,20 @@ def test_a_sentence_about_ads_or_sharing_stays_body_text(line: str) -> None:
     assert parse(f"Dijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{line}\n").lead.paragraphs == (
         "De dijk gaat omhoog.", line,
     )
+
+
+@pytest.mark.parametrize(
+    "byline",
+    ["Door Jan de Vries", "Door ANP", "Bron: Omroep Zeeland", "Bron: ANP/Reuters", "Door onze verslaggever",
+     "Door Jan Smit en Piet Jansen"],
+)
+def test_a_byline_or_source_line_is_neither_title_nor_body(byline: str) -> None:
+    page = parse(f"Dijk wordt verhoogd\n{byline}\nGOES (ANP) - De dijk gaat omhoog.\nHet werk duurt een jaar.\n{byline}\n")
+    assert (page.title, page.lead.paragraphs) == ("Dijk wordt verhoogd", ("De dijk gaat omhoog.", "Het werk duurt een jaar."))
+
+
+@pytest.mark.parametrize("line", ["Door de storm vielen bomen om.", "Door Corona gingen zaken dicht", "Door het water"])
+def test_a_sentence_that_starts_with_door_stays_body_text(line: str) -> None:
+    assert parse(f"Dijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{line}\n").lead.paragraphs == (
+        "De dijk gaat omhoog.", line,
+    )

@@ -46,7 +46,7 @@ class Kind(Enum):
     EDITION = "edition"
     BANNER = "banner"
     CHROME = "chrome"  # a "read more" link's text, an ad's label, a share bar's prompt
-    METADATA = "metadata"  # `Door ANP - 5-9-2016, 14:50 (Update ...)`: neither title nor body
+    METADATA = "metadata"  # `Door ANP - 5-9-2016, 14:50 (Update ...)`, `Door Jan Smit`: neither title nor body
     CAPTION = "caption"  # a photo's caption or credit: neither title, body nor item
     OTHER = "other"
 
@@ -103,6 +103,13 @@ _METADATA = re.compile(
     rf"(?:door|bron)\b:?\s*[^\d]{{1,60}}?\s*[{DASHES}|,·•]\s*"
     rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|(?:{_DAY},?\s+)?\d{{1,2}}\s+{_MONTH}\s+\d{{4}})\b.*",
     re.IGNORECASE,
+)
+# A byline or source alone on its line: `Door Jan de Vries`, `Door ANP`, `Bron: Omroep Zeeland`,
+# `Door onze verslaggever`; a name's words are capitalised (`Door de storm ...` is a sentence).
+_NAME_WORD = r"(?:[A-ZÀ-Ý][\w'’./-]*|van|de|der|den|ter|ten|het|'t|en|&|/)"
+_BYLINE_NAME = re.compile(
+    rf"(?:[Dd]oor|[Bb]ron:)\s+(?:[A-ZÀ-Ý][\w'’./-]*(?:\s+{_NAME_WORD}){{0,5}}"
+    r"|(?:onze|de) (?:verslaggevers?|redactie|correspondent(?:en)?)\w*)"
 )
 _METADATA_STARTS = ("door", "bron")
 _METADATA_INITIALS = "dDbB"  # the cheap test first
@@ -184,7 +191,9 @@ def _tokenize(blocks: list[Block]) -> list[Token]:
         if len(text) <= AGE_MAX and is_age_line(text):
             add(new(Token, (age_kind, text, block, None, None, None, None)))  # an unknown phrase is warned of later
             continue
-        if text[:1] in _METADATA_INITIALS and text[:4].lower() in _METADATA_STARTS and _METADATA.fullmatch(text):
+        if text[:1] in _METADATA_INITIALS and text[:4].lower() in _METADATA_STARTS and (
+            _METADATA.fullmatch(text) or _BYLINE_NAME.fullmatch(text)
+        ):
             add(new(Token, (Kind.METADATA, text, block, None, None, None, None)))
             continue
         age, rest, wire = read_line(text)
