@@ -819,7 +819,7 @@ def test_an_inline_caption_or_credit_is_a_caption_block_not_body(paragraph: str,
 def _rail_item(time: str):
     page = parse_page(
         "<html><body><main><article><h1>Dijk dicht</h1><p>VEERE (ANP) - De dijk gaat dicht.</p></article>"
-        f"<section><h2>Meer uit Zeeland</h2><ul><li><a href='/a'><p>GOES (ANP) - Brug open.</p></a>{time}</li>"
+        f"<section><h2>Meer uit Zeeland</h2><ul><li><a href='/a'><p>GOES - Brug open.</p></a>{time}</li>"
         "<li><a href='/b'><p>VLISSINGEN - Veer vaart.</p></a><span>2 uur geleden</span></li></ul></section>"
         "</main></body></html>",
         FETCHED,
@@ -865,3 +865,20 @@ def test_a_dropped_block_between_two_runs_of_text_parts_them(dropped: str) -> No
     assert lines(f"<main><div>Het werk gaat door.{dropped}De brug is dicht.</div></main>") == [
         "Het werk gaat door.", "De brug is dicht.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        # two list items side by side: two items, the first without an age
+        ("<li><p>GOES - Brug open.</p></li>", [(None, "GOES", None), (None, "VEERE", "2 uur geleden")]),
+        # a heading above the wire line in one card: its title
+        ("<li><h3>NAVO - top begint</h3>", [("NAVO - top begint", "VEERE", "2 uur geleden")]),
+    ],
+)
+def test_a_regional_wire_line_beside_the_next_item_is_an_item_not_its_title(first: str, expected) -> None:
+    second = "<p>VEERE - Markt verhuist.</p><span>2 uur geleden</span></li>"
+    if first.endswith("</li>"):
+        second = "<li>" + second
+    page = parse_page(f"<html><body><main><h1>Regio</h1><ul>{first}{second}</ul></main></body></html>", FETCHED)
+    assert [(item.title, item.dateline, item.age_text) for item in page.items] == expected

@@ -782,9 +782,24 @@ def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
         has_age = following[:1] == [Kind.AGE] or _age_above_in_its_element(settled, index)
         if not wire.strict and not has_age:
             result[index] = token._replace(kind=Kind.OTHER)
-        elif not wire.agencies and following == [Kind.WIRE, Kind.AGE]:
+        elif (not wire.agencies and following == [Kind.WIRE, Kind.AGE]
+              and not _side_by_side(token.block, settled[index + 1].block)):
             result[index] = token._replace(kind=Kind.OTHER)
     return result
+
+
+_COPY_ROLES = (Role.PARAGRAPH, Role.LIST_ITEM)
+
+
+def _side_by_side(block: Block, following: Block) -> bool:
+    """Two paragraphs (or list items) at one depth in two sibling elements (`<li><p>VEERE -
+    ...</p></li><li><p>GOES - ...</p>...</li>`): two items' wire lines, the first no title of
+    the second (a title shares its item's element: a card's heading or paragraph above it)."""
+    nesting, other = block.containers, following.containers
+    return (
+        block.role is following.role and block.role in _COPY_ROLES
+        and len(nesting) == len(other) > 1 and nesting[-2] != other[-2]
+    )
 
 
 def _age_above_in_its_element(tokens: list[Token], index: int) -> bool:
