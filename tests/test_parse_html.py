@@ -882,3 +882,18 @@ def test_a_regional_wire_line_beside_the_next_item_is_an_item_not_its_title(firs
         second = "<li>" + second
     page = parse_page(f"<html><body><main><h1>Regio</h1><ul>{first}{second}</ul></main></body></html>", FETCHED)
     assert [(item.title, item.dateline, item.age_text) for item in page.items] == expected
+
+
+@pytest.mark.parametrize(
+    "promotion",
+    ["<div class='newsletter-signup'><p>Schrijf je in voor de nieuwsbrief.</p></div>",
+     "<div id='nieuwsbrief'><h3>Altijd op de hoogte</h3><p>Meld je aan.</p></div>",
+     "<div class='paywall-teaser'><p>Lees verder met een abonnement.</p></div>"],
+)
+def test_the_sites_own_promotion_inside_an_article_is_no_body(promotion: str) -> None:
+    page = parse_page(
+        f"<html><body><main><h1>Dijk dicht</h1><p>VEERE (ANP) - De dijk gaat dicht.</p>{promotion}"
+        "<p>Slot.</p></main></body></html>",
+        FETCHED,
+    )
+    assert page.lead.paragraphs == ("De dijk gaat dicht.", "Slot.")

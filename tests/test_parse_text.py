@@ -553,7 +553,8 @@ def test_a_line_with_a_time_or_numbers_in_it_stays_body_text(line: str) -> None:
 @pytest.mark.parametrize(
     "chrome",
     ["Advertentie", "ADVERTENTIE", "Lees verder na de advertentie", "Het artikel gaat verder onder de advertentie",
-     "Deel dit artikel:", "Delen", "Facebook WhatsApp E-mail", "Facebook | X | LinkedIn", "Gesponsord"],
+     "Deel dit artikel:", "Delen", "Facebook WhatsApp E-mail", "Facebook | X | LinkedIn", "Gesponsord",
+     "Tags: Goes, dijk, Zeeland", "Onderwerpen: Veere", "Deze video kan niet worden afgespeeld."],
 )
 def test_an_ad_label_or_share_prompt_is_neither_body_nor_between_an_item_and_its_age(chrome: str) -> None:
     page = parse(
@@ -566,7 +567,8 @@ def test_an_ad_label_or_share_prompt_is_neither_body_nor_between_an_item_and_its
 
 @pytest.mark.parametrize(
     "line",
-    ["De advertentie stond in de krant.", "Deel van de dijk is dicht.", "Facebook wil meer data", "Delen is lastig."],
+    ["De advertentie stond in de krant.", "Deel van de dijk is dicht.", "Facebook wil meer data", "Delen is lastig.",
+     "Tags: zo heten de labels. Ze helpen.", "De video kan niet worden afgespeeld op oude telefoons."],
 )
 def test_a_sentence_about_ads_or_sharing_stays_body_text(line: str) -> None:
     assert parse(f"Dijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{line}\n").lead.paragraphs == (
