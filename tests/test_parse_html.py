@@ -782,8 +782,11 @@ def test_a_meer_uit_line_that_is_no_heading_runs_to_the_end_of_its_element() -> 
         "<div class='fb-post'><blockquote><p>Dijk dicht, zegt de gemeente.</p></blockquote></div>",
         "<figure class='wp-block-embed is-provider-twitter'><div class='wp-block-embed__wrapper'>"
         "https://x.example/goes/status/1</div></figure>",
+        "<amp-twitter width='375' height='472' data-tweetid='1'><blockquote placeholder><p>GOES (ANP) - Dijk dicht!"
+        "</p></blockquote></amp-twitter>",
+        "<amp-youtube data-videoid='x' width='480' height='270'><div fallback>Video niet beschikbaar</div></amp-youtube>",
     ],
-    ids=["tweet", "instagram", "tiktok", "facebook", "wordpress-embed"],
+    ids=["tweet", "instagram", "tiktok", "facebook", "wordpress-embed", "amp-twitter", "amp-youtube"],
 )
 def test_an_embedded_post_in_the_article_is_no_body_copy(embed: str) -> None:
     page = parse_page(

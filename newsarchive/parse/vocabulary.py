@@ -88,6 +88,12 @@ AD_WORD = re.compile(
     r"dfp|gpt-ad|sponsor\w*|newsletter\w*|nieuwsbrief\w*|paywall\w*)(?![a-z])",
     re.I,
 )
+# Custom elements that embed a post or a player by their name (`<amp-twitter>`, `<amp-instagram>`,
+# `<amp-youtube>`, `<twitter-widget>`): their placeholder text is no copy either.
+EMBED_ELEMENT = re.compile(
+    r"^amp-(?:twitter|instagram|facebook\w*|tiktok|youtube|vimeo|iframe|reddit|bluesky|soundcloud|brightcove)$"
+    r"|^(?:twitter|instagram|tiktok|bluesky)-\w+$|-embed$"
+)
 # Custom elements (`<amp-ad>`, `<amp-sticky-ad>`, `<ad-slot>`) that are ad slots by their name.
 AD_ELEMENT = re.compile(r"(?:^|-)(?:ads?|advert\w*|sponsor\w*)(?:-|$)")
 # AMP's hidden layout: an element shown only by script (a menu drawer, a notice).
