@@ -13,7 +13,11 @@ widget among others), a page laid out by one outer table in upper-case HTML with
 `<P>`, an AMP page (custom elements, an ad with placeholder text, `amp-timeago` ages), and
 teaser cards whose ages stand only in attributes, with scripts, styles, comments, soft
 hyphens and no-break spaces inside the content, and a table cell holding the article, its
-`Meer uit` section and another section after it.
+`Meer uit` section and another section after it. A lead may carry what pages of today put
+around its copy, each shape marking it up its own way: a photo's caption and credit (a
+figure, caption and credit spans, WordPress's caption, a credit line after a `<br>`), the
+clock time above the dateline in a `<time datetime>` (empty for a script to fill in, in the
+cards), and an embedded post (a tweet, in WordPress's embed block there): none of it is body.
 """
 
 from __future__ import annotations
@@ -50,6 +54,12 @@ class LeadStory:
     agencies: tuple[str, ...]
     paragraphs: tuple[str, ...]  # the first without its dateline prefix
     byline: str | None = None
+    # Parts of a page of today that are no body: a photo's caption and its credit under the
+    # first paragraph; the clock time the article shows above its dateline (a `<time
+    # datetime>`); an embedded post (its text) after the first paragraph (HTML only).
+    photo: tuple[str, str] | None = None
+    clock: str | None = None
+    embed: str | None = None
 
     @property
     def prefix(self) -> str:
@@ -176,8 +186,9 @@ class Semantic:
         byline = f"<p><em>{e(lead.byline)}</em></p>" if lead.byline else ""
         paragraphs = "".join(f"<p>{e(p)}</p>" for p in rest)
         return (
-            f"<article><header><h1>{e(lead.title)}</h1></header>{repeat}"
-            f"<p><strong>{e(lead.prefix)}</strong> {e(first)}</p>{paragraphs}{byline}</article>"
+            f"<article><header><h1>{e(lead.title)}</h1></header>{repeat}{clock(lead)}"
+            f"<p><strong>{e(lead.prefix)}</strong> {e(first)}</p>{photo(lead, 'figure')}{embed(lead)}"
+            f"{paragraphs}{byline}</article>"
         )
 
     def sidebar(self, heading: str, items: str) -> str:
@@ -217,8 +228,7 @@ class Soup:
     def lead(self, lead: LeadStory, title_twice: bool) -> str:
         title = f"<div><span>{e(lead.title)}</span></div>"
         byline = f"<br><span>{e(lead.byline)}</span>" if lead.byline else ""
-        body = f"{e(lead.prefix)} " + "<br>".join(e(p) for p in lead.paragraphs)
-        return f"{title}{title if title_twice else ''}<div>{body}{byline}</div>"
+        return f"{title}{title if title_twice else ''}{clock(lead, 'div')}<div>{broken_body(lead)}{byline}</div>"
 
     def sidebar(self, heading: str, items: str) -> str:
         return f"<div><div><span>{e(heading)}</span></div>{items}</div>"
@@ -257,9 +267,10 @@ class Table:
         repeat = f"<tr><td><p>{e(lead.title)}</p></td></tr>" if title_twice else ""
         paragraphs = "".join(f"<p>{e(p)}</p>" for p in rest)
         byline = f"<p><b>{e(lead.byline)}</b></p>" if lead.byline else ""
+        shown = f"<tr><td><small>{e(lead.clock)}</small></td></tr>" if lead.clock else ""
         return (
-            f"<table><tr><td><h1>{e(lead.title)}</h1></td></tr>{repeat}<tr><td>"
-            f"<p><b>{e(lead.prefix)}</b> {e(first)}</p>{paragraphs}{byline}</td></tr></table>"
+            f"<table><tr><td><h1>{e(lead.title)}</h1></td></tr>{repeat}{shown}<tr><td>"
+            f"<p><b>{e(lead.prefix)}</b> {e(first)}</p>{photo(lead, 'line')}{embed(lead)}{paragraphs}{byline}</td></tr></table>"
         )
 
     def sidebar(self, heading: str, items: str) -> str:
@@ -300,7 +311,8 @@ class Portal(Semantic):
         paragraphs = "".join(f"<p>{e(p)}</p>" for p in rest)
         return (
             '<article class="story"><div class="story__label"><a href="/nieuws/regio">Regio</a></div>'
-            f"<h1>{e(lead.title)}</h1>{repeat}{share_bar()}<p>{e(lead.prefix)} {e(first)}</p>{ad_slot('mid')}"
+            f"<h1>{e(lead.title)}</h1>{repeat}{share_bar()}{clock(lead)}<p>{e(lead.prefix)} {e(first)}</p>"
+            f"{photo(lead, 'spans')}{ad_slot('mid')}{embed(lead)}"
             f'{paragraphs}{byline}<div class="story__tags"><a href="/tag/regio">regio</a> '
             '<a href="/tag/nieuws">nieuws</a></div></article>'
         )
@@ -393,8 +405,7 @@ class Columns(Soup):
         h1 = f"<h1><span>{e(' '.join(words[:half]))}</span><br><span>{e(' '.join(words[half:]))}</span></h1>"
         repeat = f"<div><span>{e(lead.title)}</span></div>" if title_twice else ""
         byline = f"<br><span>{e(lead.byline)}</span>" if lead.byline else ""
-        body = f"{e(lead.prefix)} " + "<br>".join(e(p) for p in lead.paragraphs)
-        return f"<div>{h1}{repeat}<div>{body}{byline}</div></div>"
+        return f"<div>{h1}{repeat}{clock(lead, 'div')}<div>{broken_body(lead)}{byline}</div></div>"
 
     def headlines(self, headlines: tuple[Headline, ...]) -> str:
         rows = "".join(
@@ -435,7 +446,7 @@ class WordPress(Semantic):
             'datetime="2026-03-17T08:00:00+01:00">17 maart 2026</time></a></span><span class="byline"> door '
             '<span class="author vcard"><a href="/author/redactie/">redactie</a></span></span></div></header>'
             f'{repeat}<div class="entry-content">\n<!-- wp:paragraph -->\n<p><strong>{e(lead.prefix)}</strong> {e(first)}</p>\n'
-            f"<!-- /wp:paragraph -->\n{paragraphs}{byline}{share}</div>"
+            f"<!-- /wp:paragraph -->\n{photo(lead, 'wp')}{embed(lead, 'wp')}{paragraphs}{byline}{share}</div>"
             '<footer class="entry-footer"><span class="cat-links">Geplaatst in <a href="/regio/" rel="category tag">Regio</a>'
             f"</span></footer></article>{comments}"
         )
@@ -503,8 +514,9 @@ class LayoutTable:
         paragraphs = "".join(f"\n<P>{e(p)}" for p in rest)
         byline = f"\n<P><I>{e(lead.byline)}</I>" if lead.byline else ""
         return (
-            f'<FONT FACE="Arial" SIZE="+2"><B>{e(lead.title)}</B></FONT>{repeat}\n<P><FONT FACE="Arial" SIZE="2">'
-            f"<B>{e(lead.prefix)}</B> {e(first)}{paragraphs}{byline}</FONT>"
+            f'<FONT FACE="Arial" SIZE="+2"><B>{e(lead.title)}</B></FONT>{repeat}{clock(lead, "font")}\n<P>'
+            f'<FONT FACE="Arial" SIZE="2"><B>{e(lead.prefix)}</B> {e(first)}{photo(lead, "font")}{embed(lead)}'
+            f"{paragraphs}{byline}</FONT>"
         )
 
     def sidebar(self, heading: str, items: str) -> str:
@@ -552,10 +564,10 @@ class Amp(Semantic):
             "<div placeholder>Advertentie</div><div fallback>Geen advertentie beschikbaar</div></amp-ad>"
         )
         return (
-            f'<article><header><h1>{e(lead.title)}</h1></header>{repeat}'
+            f'<article><header><h1>{e(lead.title)}</h1></header>{repeat}{clock(lead)}'
             '<amp-img src="/foto/groot.jpg" width="800" height="450" layout="responsive" alt="">'
             '<noscript><img src="/foto/groot.jpg" alt=""></noscript></amp-img>'
-            f"<p>{e(lead.prefix)} {e(first)}</p>{ad}"
+            f"<p>{e(lead.prefix)} {e(first)}</p>{ad}{photo(lead, 'figure')}{embed(lead)}"
             '<figure><amp-img src="/foto/dijk.jpg" width="400" height="300" layout="responsive" alt=""></amp-img>'
             "<figcaption>Werk aan de dijk bij laag water. Foto: Omroep Voorbeeld</figcaption></figure>"
             f"{paragraphs}{byline}"
@@ -608,8 +620,8 @@ class Cards(Semantic):
         return (
             f'<article class="story"><h1>{invisible(lead.title)}</h1>{repeat}<!--[if lt IE 9]><p>Uw browser is '
             "verouderd.</p><![endif]--><style>.story p{margin:0}</style>"
-            f'<p><span class="dateline">{prefix}</span> {invisible(first)}</p>'
-            '<noscript><p>Zet JavaScript aan om de video te zien.</p></noscript>'
+            f'{clock(lead, "empty")}<p><span class="dateline">{prefix}</span> {invisible(first)}</p>'
+            f'{photo(lead, "cards")}{embed(lead)}<noscript><p>Zet JavaScript aan om de video te zien.</p></noscript>'
             f'<script type="text/template"><p>DEN HAAG (ANP) - sjabloon</p></script>{paragraphs}{byline}</article>'
         )
 
@@ -641,6 +653,63 @@ class SharedCell(Table):
             "<p>Puzzel van de week: zoek de tien verschillen.</p>"
         )
         return super().sidebar(heading, items) + other
+
+
+def clock(lead: LeadStory, style: str = "meta") -> str:
+    """The clock time an article shows above its dateline, in a `<time datetime>`; `empty`:
+    the datetime only, for a script to show."""
+    if lead.clock is None:
+        return ""
+    stamp = f"2026-03-17T{lead.clock.zfill(5)}:00+01:00"
+    if style == "font":
+        return f'<BR><FONT SIZE="1">{e(lead.clock)}</FONT>'
+    shown = "" if style == "empty" else e(lead.clock)
+    wrapper = "div" if style == "div" else 'div class="meta"'
+    return f'<{wrapper}><time datetime="{stamp}">{shown}</time></div>'
+
+
+def photo(lead: LeadStory, style: str) -> str:
+    """The lead's photo with its caption and credit, as each kind of site marks it up: a
+    figure, caption and credit spans, WordPress's caption, a caption span beside a credit,
+    or (no markup to say so) a line of text, for a `<br>` or old HTML."""
+    if lead.photo is None:
+        return ""
+    caption, credit = map(e, lead.photo)
+    image = '<img src="/foto/1.jpg" alt="">'
+    return {
+        "figure": f"<figure>{image}<figcaption>{caption} <small>{credit}</small></figcaption></figure>",
+        "spans": f'<div class="story__image">{image}<span class="story__caption">{caption}</span> '
+                 f'<span class="story__credit">{credit}</span></div>',
+        "wp": f'<div class="wp-caption alignnone">{image}<p class="wp-caption-text">{caption} {credit}</p></div>',
+        "cards": f'<p>{image}<span class="caption">{caption}</span> <small class="photo-credit">{credit}</small></p>',
+        "line": f"<p>{image}<br><i>{caption} {credit}</i></p>",
+        "br": f"{caption} {credit}",
+        "font": f'\n<P><IMG SRC="/foto/1.jpg"><BR><FONT SIZE="1">{caption} {credit}</FONT>',
+    }[style]
+
+
+def embed(lead: LeadStory, style: str = "") -> str:
+    """An embedded post after the lead's first paragraph (in WordPress's embed block)."""
+    if lead.embed is None:
+        return ""
+    post = (
+        f'<blockquote class="twitter-tweet" data-lang="nl"><p lang="nl">{e(lead.embed)}</p>&mdash; Omroep Voorbeeld '
+        '(@omroepvoorbeeld) <a href="https://x.example/omroepvoorbeeld/status/1">17 maart 2026</a></blockquote>'
+        '<script async src="https://platform.x.example/widgets.js"></script>'
+    )
+    if style == "wp":
+        return f'<figure class="wp-block-embed is-provider-twitter"><div class="wp-block-embed__wrapper">{post}</div></figure>'
+    return post
+
+
+def broken_body(lead: LeadStory) -> str:
+    """The lead's paragraphs after its dateline, one per `<br>`, with its photo's caption line
+    and embedded post after the first."""
+    first, *rest = map(e, lead.paragraphs)
+    shown = photo(lead, "br")
+    lines = [f"{e(lead.prefix)} {first}", *([shown] if shown else [])]
+    post = embed(lead)
+    return "<br>".join(lines) + (f"{post}" if post else "") + ("<br>" if rest and not post else "") + "<br>".join(rest)
 
 
 def invisible(text: str) -> str:

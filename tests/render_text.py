@@ -46,7 +46,9 @@ def _lead_lines(lead: LeadStory | None, *, editor_line: bool = False, title: boo
     return [
         *([lead.title] if title else []),
         *([EDITOR_LINE] if editor_line else []),
+        *([lead.clock] if lead.clock else []),
         wire_line(lead.dateline, lead.agencies, first),
+        *([" ".join(lead.photo)] if lead.photo else []),  # an embedded post is no text of the page's copy
         *rest,
         *([lead.byline] if lead.byline else []),
     ]

@@ -782,8 +782,11 @@ def test_a_meer_uit_line_that_is_no_heading_runs_to_the_end_of_its_element() -> 
         "<div class='fb-post'><blockquote><p>Dijk dicht, zegt de gemeente.</p></blockquote></div>",
         "<figure class='wp-block-embed is-provider-twitter'><div class='wp-block-embed__wrapper'>"
         "https://x.example/goes/status/1</div></figure>",
+        "<amp-twitter width='375' height='472' data-tweetid='1'><blockquote placeholder><p>GOES (ANP) - Dijk dicht!"
+        "</p></blockquote></amp-twitter>",
+        "<amp-youtube data-videoid='x' width='480' height='270'><div fallback>Video niet beschikbaar</div></amp-youtube>",
     ],
-    ids=["tweet", "instagram", "tiktok", "facebook", "wordpress-embed"],
+    ids=["tweet", "instagram", "tiktok", "facebook", "wordpress-embed", "amp-twitter", "amp-youtube"],
 )
 def test_an_embedded_post_in_the_article_is_no_body_copy(embed: str) -> None:
     page = parse_page(
@@ -819,7 +822,7 @@ def test_an_inline_caption_or_credit_is_a_caption_block_not_body(paragraph: str,
 def _rail_item(time: str):
     page = parse_page(
         "<html><body><main><article><h1>Dijk dicht</h1><p>VEERE (ANP) - De dijk gaat dicht.</p></article>"
-        f"<section><h2>Meer uit Zeeland</h2><ul><li><a href='/a'><p>GOES (ANP) - Brug open.</p></a>{time}</li>"
+        f"<section><h2>Meer uit Zeeland</h2><ul><li><a href='/a'><p>GOES - Brug open.</p></a>{time}</li>"
         "<li><a href='/b'><p>VLISSINGEN - Veer vaart.</p></a><span>2 uur geleden</span></li></ul></section>"
         "</main></body></html>",
         FETCHED,
@@ -865,3 +868,35 @@ def test_a_dropped_block_between_two_runs_of_text_parts_them(dropped: str) -> No
     assert lines(f"<main><div>Het werk gaat door.{dropped}De brug is dicht.</div></main>") == [
         "Het werk gaat door.", "De brug is dicht.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        # two list items side by side: two items, the first without an age
+        ("<li><p>GOES - Brug open.</p></li>", [(None, "GOES", None), (None, "VEERE", "2 uur geleden")]),
+        # a heading above the wire line in one card: its title
+        ("<li><h3>NAVO - top begint</h3>", [("NAVO - top begint", "VEERE", "2 uur geleden")]),
+    ],
+)
+def test_a_regional_wire_line_beside_the_next_item_is_an_item_not_its_title(first: str, expected) -> None:
+    second = "<p>VEERE - Markt verhuist.</p><span>2 uur geleden</span></li>"
+    if first.endswith("</li>"):
+        second = "<li>" + second
+    page = parse_page(f"<html><body><main><h1>Regio</h1><ul>{first}{second}</ul></main></body></html>", FETCHED)
+    assert [(item.title, item.dateline, item.age_text) for item in page.items] == expected
+
+
+@pytest.mark.parametrize(
+    "promotion",
+    ["<div class='newsletter-signup'><p>Schrijf je in voor de nieuwsbrief.</p></div>",
+     "<div id='nieuwsbrief'><h3>Altijd op de hoogte</h3><p>Meld je aan.</p></div>",
+     "<div class='paywall-teaser'><p>Lees verder met een abonnement.</p></div>"],
+)
+def test_the_sites_own_promotion_inside_an_article_is_no_body(promotion: str) -> None:
+    page = parse_page(
+        f"<html><body><main><h1>Dijk dicht</h1><p>VEERE (ANP) - De dijk gaat dicht.</p>{promotion}"
+        "<p>Slot.</p></main></body></html>",
+        FETCHED,
+    )
+    assert page.lead.paragraphs == ("De dijk gaat dicht.", "Slot.")

@@ -2,7 +2,8 @@
 
 Pages are rendered from random items in each layout (A, B, C, D) and each markup shape of
 render_html.py (those of real sites too: ALL_SHAPES), then parsed with parse_page: the items, their windows, the lead and the
-headlines must come back exactly as they went in.
+headlines must come back exactly as they went in. The lead may carry a photo caption and credit,
+a clock time and an embedded post: none of them is body, in any shape or in the text dump.
 """
 
 from __future__ import annotations
@@ -70,6 +71,10 @@ PLACES = [
     "ÎLE LONGUE", "BOGOTÁ", "MALMÖ", "'S HEER ARENDSKERKE", "GOES", "VLISSINGEN",
 ]
 WIRE_AGENCIES = [("ANP",), ("ANP", "RTR"), ("ANP", "AFP", "RTR"), ("ANP", "RTR", "AFP", "DPA"), ("ANP", "BLOOMBERG")]
+# Photo credits as sites print them, and the clock times articles show (no body, no title).
+CREDITS = ["Foto: ANP / Jan Smit", "Beeld: Rijkswaterstaat", "(Foto: Omroep Zeeland)", "Foto ANP", "© ANP",
+           "Foto: ANP / R. de Vries", "Foto: archief"]
+CLOCKS = ["09:12", "9:05", "23:59", "17 maart 2026, 09:12", "Bijgewerkt: 17-3-2026 om 10.05 uur"]
 SECTIONS = ["Buitenland", "Binnenland", "Financieel", "Sport", "Voetbal", "Middelburg", "Beveland"]
 
 
@@ -132,6 +137,9 @@ def wire_page(draw: st.DrawFn, layout: str) -> tuple[WirePage, list[tuple]]:
             draw(title()), draw(place()), draw(st.sampled_from(WIRE_AGENCIES)),
             tuple(draw(st.lists(paragraph(), min_size=1, max_size=4))),
             draw(st.sampled_from([None, "BIJDRAGE ANNE DE GROOT"])) if layout == "B" else None,
+            photo=draw(st.none() | st.tuples(sentence(), st.sampled_from(CREDITS))),
+            clock=draw(st.none() | st.sampled_from(CLOCKS)),
+            embed=draw(st.none() | sentence()),
         )
     headlines = ()
     if layout == "C":

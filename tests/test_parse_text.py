@@ -548,3 +548,46 @@ def test_a_date_or_clock_line_is_neither_title_nor_body(stamp: str) -> None:
 @pytest.mark.parametrize("line", ["Om 16.00 uur begint de zitting.", "1-1", "2026", "Oranje - VS 2-1"])
 def test_a_line_with_a_time_or_numbers_in_it_stays_body_text(line: str) -> None:
     assert parse(f"Dijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{line}\n").lead.paragraphs == ("De dijk gaat omhoog.", line)
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    ["Advertentie", "ADVERTENTIE", "Lees verder na de advertentie", "Het artikel gaat verder onder de advertentie",
+     "Deel dit artikel:", "Delen", "Facebook WhatsApp E-mail", "Facebook | X | LinkedIn", "Gesponsord",
+     "Tags: Goes, dijk, Zeeland", "Onderwerpen: Veere", "Deze video kan niet worden afgespeeld."],
+)
+def test_an_ad_label_or_share_prompt_is_neither_body_nor_between_an_item_and_its_age(chrome: str) -> None:
+    page = parse(
+        f"Dijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{chrome}\nHet werk duurt een jaar.\n"
+        f"Meer uit Zeeland\nVEERE - De markt verhuist.\n{chrome}\n2 uur geleden\n"
+    )
+    assert page.lead.paragraphs == ("De dijk gaat omhoog.", "Het werk duurt een jaar.")
+    assert item_fields(page, "dateline", "age_text") == [("VEERE", "2 uur geleden")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["De advertentie stond in de krant.", "Deel van de dijk is dicht.", "Facebook wil meer data", "Delen is lastig.",
+     "Tags: zo heten de labels. Ze helpen.", "De video kan niet worden afgespeeld op oude telefoons."],
+)
+def test_a_sentence_about_ads_or_sharing_stays_body_text(line: str) -> None:
+    assert parse(f"Dijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{line}\n").lead.paragraphs == (
+        "De dijk gaat omhoog.", line,
+    )
+
+
+@pytest.mark.parametrize(
+    "byline",
+    ["Door Jan de Vries", "Door ANP", "Bron: Omroep Zeeland", "Bron: ANP/Reuters", "Door onze verslaggever",
+     "Door Jan Smit en Piet Jansen"],
+)
+def test_a_byline_or_source_line_is_neither_title_nor_body(byline: str) -> None:
+    page = parse(f"Dijk wordt verhoogd\n{byline}\nGOES (ANP) - De dijk gaat omhoog.\nHet werk duurt een jaar.\n{byline}\n")
+    assert (page.title, page.lead.paragraphs) == ("Dijk wordt verhoogd", ("De dijk gaat omhoog.", "Het werk duurt een jaar."))
+
+
+@pytest.mark.parametrize("line", ["Door de storm vielen bomen om.", "Door Corona gingen zaken dicht", "Door het water"])
+def test_a_sentence_that_starts_with_door_stays_body_text(line: str) -> None:
+    assert parse(f"Dijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{line}\n").lead.paragraphs == (
+        "De dijk gaat omhoog.", line,
+    )

@@ -43,6 +43,7 @@ from .vocabulary import (
     CHROME_ROLES,
     CONSENT_WORD,
     DASHES,
+    EMBED_ELEMENT,
     EMBED_WORD,
     HIDDEN_LAYOUT,
     HIDDEN_STYLE,
@@ -263,8 +264,11 @@ def _is_boilerplate(element: etree._Element) -> bool:
     """Hidden, a dialog or banner by its role, or a consent banner by its class or id words;
     an ad slot by its class or id words or (a custom element) its name."""
     tag = element.tag
-    if "-" in tag and (AD_ELEMENT.search(tag) or CONSENT_WORD.search(tag)) and not _holds_wire_copy(element):
-        return True
+    if "-" in tag:
+        if EMBED_ELEMENT.search(tag):
+            return True
+        if (AD_ELEMENT.search(tag) or CONSENT_WORD.search(tag)) and not _holds_wire_copy(element):
+            return True
     for name, value in element.items():
         if name in ("class", "id"):
             if CONSENT_WORD.search(value) or (name == "class" and EMBED_WORD.search(value)):

@@ -32,7 +32,7 @@ from typing import NamedTuple
 from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
 from .ages import AGE_MAX, age_window, is_age_line
 from .document import Block, Role, TextDocument, line_blocks
-from .vocabulary import CLOCK, DASHES, PHOTO_CREDIT, PHOTO_CREDIT_CUE
+from .vocabulary import CHROME_LINE, CHROME_LINE_MAX, CLOCK, DASHES, PHOTO_CREDIT, PHOTO_CREDIT_CUE
 from .wire import WireLine, looks_like_wire, parse_wire, read_line, split_trailing_age
 
 
@@ -45,8 +45,8 @@ class Kind(Enum):
     DATE = "date"  # a date or clock time alone: `maandag 3 november 2025`, `09:12`, `17-3-2026 09:12`
     EDITION = "edition"
     BANNER = "banner"
-    CHROME = "chrome"  # a "read more" link's text
-    METADATA = "metadata"  # `Door ANP - 5-9-2016, 14:50 (Update ...)`: neither title nor body
+    CHROME = "chrome"  # a "read more" link's text, an ad's label, a share bar's prompt
+    METADATA = "metadata"  # `Door ANP - 5-9-2016, 14:50 (Update ...)`, `Door Jan Smit`: neither title nor body
     CAPTION = "caption"  # a photo's caption or credit: neither title, body nor item
     OTHER = "other"
 
@@ -103,6 +103,13 @@ _METADATA = re.compile(
     rf"(?:door|bron)\b:?\s*[^\d]{{1,60}}?\s*[{DASHES}|,·•]\s*"
     rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|(?:{_DAY},?\s+)?\d{{1,2}}\s+{_MONTH}\s+\d{{4}})\b.*",
     re.IGNORECASE,
+)
+# A byline or source alone on its line: `Door Jan de Vries`, `Door ANP`, `Bron: Omroep Zeeland`,
+# `Door onze verslaggever`; a name's words are capitalised (`Door de storm ...` is a sentence).
+_NAME_WORD = r"(?:[A-ZÀ-Ý][\w'’./-]*|van|de|der|den|ter|ten|het|'t|en|&|/)"
+_BYLINE_NAME = re.compile(
+    rf"(?:[Dd]oor|[Bb]ron:)\s+(?:[A-ZÀ-Ý][\w'’./-]*(?:\s+{_NAME_WORD}){{0,5}}"
+    r"|(?:onze|de) (?:verslaggevers?|redactie|correspondent(?:en)?)\w*)"
 )
 _METADATA_STARTS = ("door", "bron")
 _METADATA_INITIALS = "dDbB"  # the cheap test first
@@ -184,7 +191,9 @@ def _tokenize(blocks: list[Block]) -> list[Token]:
         if len(text) <= AGE_MAX and is_age_line(text):
             add(new(Token, (age_kind, text, block, None, None, None, None)))  # an unknown phrase is warned of later
             continue
-        if text[:1] in _METADATA_INITIALS and text[:4].lower() in _METADATA_STARTS and _METADATA.fullmatch(text):
+        if text[:1] in _METADATA_INITIALS and text[:4].lower() in _METADATA_STARTS and (
+            _METADATA.fullmatch(text) or _BYLINE_NAME.fullmatch(text)
+        ):
             add(new(Token, (Kind.METADATA, text, block, None, None, None, None)))
             continue
         age, rest, wire = read_line(text)
@@ -216,6 +225,8 @@ def _other_token(text: str, block: Block, on_top: bool) -> Token:
         return Token(Kind.OTHER, text, block)
     if is_photo_credit(text):
         return Token(Kind.CAPTION, text, block)
+    if len(text) <= CHROME_LINE_MAX and CHROME_LINE.fullmatch(text) is not None:
+        return Token(Kind.CHROME, text, block)
     if _MAY_BE_SPECIAL.match(text) is not None:  # the cheap test first: one regex, not five
         special = _special_token(text, block)
         if special is not None:
@@ -713,13 +724,18 @@ class _Slot(NamedTuple):
 
 
 _WIRE_AT, _AGE_AT = itemgetter(0), itemgetter(2)  # of a _Slot
+_NO_ITEM_PART = frozenset({Kind.CHROME, Kind.CAPTION, Kind.METADATA})
 
 
 def _read_items(
     tokens: list[Token], fetched_at: datetime, stamps: Mapping[int, PublicationWindow | None], *, after_heading: bool
 ) -> _Items:
     """The items in `tokens`; an item that shows no age takes the window of the `<time
-    datetime>` its element holds (`stamps`, by element), when it holds one."""
+    datetime>` its element holds (`stamps`, by element), when it holds one. Lines that are
+    no part of any item (an ad's label, a caption, a byline) are passed over, so an age
+    below them is still its item's."""
+    if not _NO_ITEM_PART.isdisjoint(map(_KIND, tokens)):
+        tokens = [token for token in tokens if token.kind not in _NO_ITEM_PART]
     tokens = _settle_wire_lines(tokens)
     slots = _item_slots(tokens)
     titled = _has_titles(tokens, slots, after_heading)
@@ -766,9 +782,24 @@ def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
         has_age = following[:1] == [Kind.AGE] or _age_above_in_its_element(settled, index)
         if not wire.strict and not has_age:
             result[index] = token._replace(kind=Kind.OTHER)
-        elif not wire.agencies and following == [Kind.WIRE, Kind.AGE]:
+        elif (not wire.agencies and following == [Kind.WIRE, Kind.AGE]
+              and not _side_by_side(token.block, settled[index + 1].block)):
             result[index] = token._replace(kind=Kind.OTHER)
     return result
+
+
+_COPY_ROLES = (Role.PARAGRAPH, Role.LIST_ITEM)
+
+
+def _side_by_side(block: Block, following: Block) -> bool:
+    """Two paragraphs (or list items) at one depth in two sibling elements (`<li><p>VEERE -
+    ...</p></li><li><p>GOES - ...</p>...</li>`): two items' wire lines, the first no title of
+    the second (a title shares its item's element: a card's heading or paragraph above it)."""
+    nesting, other = block.containers, following.containers
+    return (
+        block.role is following.role and block.role in _COPY_ROLES
+        and len(nesting) == len(other) > 1 and nesting[-2] != other[-2]
+    )
 
 
 def _age_above_in_its_element(tokens: list[Token], index: int) -> bool:

@@ -63,11 +63,36 @@ EMBED_WORD = re.compile(
 # Class or id words of share buttons and comment threads: dropped unless they hold wire copy.
 # Case-sensitive so that `ShareRow_row` and `share-x` match but `shared` does not.
 SHARE_WORD = re.compile(r"(?<![a-zA-Z])(?:[Ss]har(?:e|ing)|SHARE|[Ss]ocial|[Cc]omments?|[Rr]eacties)(?![a-z])")
-# Class or id words of advertising slots (`ad-slot`, `ads`, `advertentie`, `div-gpt-ad-1`).
+# A line of chrome as text dumps (and markup without classes) print it: an ad slot's label
+# (`Advertentie`, `Lees verder na de advertentie`), a share bar's prompt and buttons (`Deel dit
+# artikel`, `Facebook WhatsApp Mail`), a line of tags (`Tags: Goes, Dijk`), a video player's
+# fallback (`Deze video kan niet worden afgespeeld.`). Whole lines only: a sentence about an
+# ad is text.
+_NETWORKS = (
+    r"(?:facebook|twitter|x|whatsapp|linkedin|pinterest|telegram|e-?mail|mail|messenger|kopieer link|link kopi[eë]ren)"
+)
+CHROME_LINE = re.compile(
+    r"(?:advertentie|advertisement|gesponsord|sponsored(?: content)?|"
+    r"(?:lees|het (?:artikel|bericht) gaat) verder (?:na|onder) (?:de|deze) advertentie|"
+    r"(?:deel|delen|share)(?: (?:dit|this) (?:artikel|bericht|article))?(?: (?:via|op))?|"
+    rf"{_NETWORKS}(?:\s*[|·•,]?\s*{_NETWORKS})*|(?:tags?|onderwerpen|trefwoorden)\s*:[^.!?]*|"
+    r"(?:deze |de )?video kan (?:momenteel )?niet (?:worden )?(?:afgespeeld|geladen|getoond)\.?|"
+    r"je browser ondersteunt (?:geen|deze) video\.?)\s*:?",
+    re.I,
+)
+CHROME_LINE_MAX = 160
+# Class or id words of advertising slots (`ad-slot`, `ads`, `advertentie`, `div-gpt-ad-1`) and
+# of the site's own promotions inside an article (`newsletter-signup`, `nieuwsbrief`, `paywall`).
 AD_WORD = re.compile(
     r"(?<![a-z])(?:ads|advert\w*|advertentie\w*|ad[-_]?(?:slot|unit|container|wrapper|banner|block)s?|"
-    r"dfp|gpt-ad|sponsor\w*)(?![a-z])",
+    r"dfp|gpt-ad|sponsor\w*|newsletter\w*|nieuwsbrief\w*|paywall\w*)(?![a-z])",
     re.I,
+)
+# Custom elements that embed a post or a player by their name (`<amp-twitter>`, `<amp-instagram>`,
+# `<amp-youtube>`, `<twitter-widget>`): their placeholder text is no copy either.
+EMBED_ELEMENT = re.compile(
+    r"^amp-(?:twitter|instagram|facebook\w*|tiktok|youtube|vimeo|iframe|reddit|bluesky|soundcloud|brightcove)$"
+    r"|^(?:twitter|instagram|tiktok|bluesky)-\w+$|-embed$"
 )
 # Custom elements (`<amp-ad>`, `<amp-sticky-ad>`, `<ad-slot>`) that are ad slots by their name.
 AD_ELEMENT = re.compile(r"(?:^|-)(?:ads?|advert\w*|sponsor\w*)(?:-|$)")
