@@ -154,13 +154,13 @@ def _named_chrome_above(anchor: etree._Element, known: dict[etree._Element, bool
 def _names_chrome(element: etree._Element) -> bool:
     """A chrome role, or a class or id holding a chrome word or part (never `<body>` or
     `<html>`: a page-wide class, `has-navbar`, says nothing about one link)."""
-    if element.tag in ("body", "html"):
-        return False
-    role = element.get("role")
-    if role is not None and role.lower() in LINK_CHROME_ROLES:
-        return True
-    classes, name = element.get("class"), element.get("id")
-    return bool(classes and _CHROME_NAME.search(classes.lower()) or name and _CHROME_NAME.search(name.lower()))
+    for name, value in element.items():  # most elements have none: one call
+        if name == "role":
+            if value.lower() in LINK_CHROME_ROLES:
+                return element.tag not in ("body", "html")
+        elif name in ("class", "id") and _CHROME_NAME.search(value.lower()):
+            return element.tag not in ("body", "html")
+    return False
 
 
 # A lower-cased class or id naming link chrome: a chrome word between non-letters, or a part.
