@@ -99,7 +99,8 @@ def _listings() -> Iterator[tuple[str, bytes, str | None]]:
         rng = random.Random(seed)
         for layout in LISTING_LAYOUTS:
             for number, shape in enumerate(("portal", "portal", "portal", *TODAY_SHAPES)):
-                yield f"listing {seed} {layout} {shape} {number}", render(page(rng, layout), shape, heavy(rng)).encode(), None
+                body = render(page(rng, layout), shape, heavy(rng)).encode()
+                yield f"listing {seed} {layout} {shape} {number}", body, None
 
 
 def _shapes() -> Iterator[tuple[str, bytes, str | None]]:
