@@ -53,7 +53,8 @@ def discover(body: bytes, url: str, content_type: str = "",
         return Discovery(True, _unique(_site_links(feed_links(body), url)))
     links = parsed.links if parsed is not None and parsed.links is not None else read_page_links(body, url, charset)
     next_pages = _unique(_site_links(_with_role(links, LinkRole.NEXT_PAGE), url))
-    candidates = [*_parsed_links(parsed), *_with_role(links, LinkRole.TEASER)]
+    # the items' links are mostly the teasers' links again: each href normalised once
+    candidates = dict.fromkeys([*_parsed_links(parsed), *_with_role(links, LinkRole.TEASER)])
     articles = [
         link for link in _unique(_site_links(candidates, url))
         if link != url and link not in next_pages and not same_listing(link, url)
