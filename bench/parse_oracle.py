@@ -72,9 +72,10 @@ def main() -> None:
         sys.exit(__doc__)
 
 
-def compare(other: Path) -> int:
-    mine = _dump(None)
-    theirs = _dump(other)
+def compare(other: Path, script: str = __file__) -> int:
+    """Dump `script`'s results with this checkout and with `other`; report the differences."""
+    mine = _dump(None, script)
+    theirs = _dump(other, script)
     differ = [key for key in theirs if mine.get(key) != theirs[key]]
     missing = set(mine) ^ set(theirs)
     for key in differ[:10]:
@@ -83,11 +84,11 @@ def compare(other: Path) -> int:
     return 1 if differ or missing else 0
 
 
-def _dump(checkout: Path | None) -> dict[str, object]:
+def _dump(checkout: Path | None, script: str) -> dict[str, object]:
     environment = dict(os.environ)
     if checkout is not None:
         environment["PYTHONPATH"] = str(checkout)
-    output = subprocess.run([sys.executable, __file__, "dump"], env=environment, check=True,
+    output = subprocess.run([sys.executable, script, "dump"], env=environment, check=True,
                             capture_output=True, text=True).stdout
     return dict(json.loads(line) for line in output.splitlines())
 

@@ -90,3 +90,29 @@ def test_deep_nesting_of_chrome_keeps_the_links_outside_it():
 )
 def test_a_link_reading_next_page_is_a_next_page(link, is_next):
     assert next_pages(link) == (["/p/2"] if is_next else [])
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "<a href='/nieuws/a'>Een\nlange\ntitel\nover\nregels</a>",  # newlines in a text before it
+        "<a href='/nieuws/a' title='regel\neen\ntwee'>x</a>",  # ... and in an attribute value
+        "<a href='/nieuws/a'>\u0130\u0130\u0130 \u0130stanbul</a>",  # lower() lengthens `İ`
+        "",
+    ],
+)
+def test_the_next_page_link_is_found_whatever_the_links_before_it_hold(before):
+    assert next_pages(f"{before}<p><a href='/nieuws/b'>2</a> <a href='/p/2'>Volgende</a></p>") == ["/p/2"]
+
+
+def test_next_page_links_and_anchors_come_in_document_order():
+    assert next_pages("<a href='/p/2'>Volgende</a><div><link rel='next' href='/p/3'></div>") == ["/p/2", "/p/3"]
+    assert next_pages("<div><link rel='next' href='/p/3'></div><a href='/p/2'>Volgende</a>") == ["/p/3", "/p/2"]
+
+
+def test_links_under_chrome_named_only_by_classes_are_chrome_however_many():
+    menu = "".join(f"<li><a href='/rubriek/{n}'>{HEADLINE} {n}</a></li>" for n in range(300))
+    page = (f"<div class='site-menu'><ul>{menu}</ul></div><div id='Voettekst'><ul>{menu}</ul></div>"
+            f"<div role='navigation'><ul>{menu}</ul></div>"
+            f"<main><div class='grid'><div><a href='/nieuws/los'>{HEADLINE}</a></div></div></main>")
+    assert articles(page) == ["/nieuws/los"]

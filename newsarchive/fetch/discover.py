@@ -18,7 +18,6 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from ..items import Headline, Item, LinkRole, PageLink, ParsedPage
 from ..parse import read_page_links
@@ -54,7 +53,8 @@ def discover(body: bytes, url: str, content_type: str = "",
         return Discovery(True, _unique(_site_links(feed_links(body), url)))
     links = parsed.links if parsed is not None and parsed.links is not None else read_page_links(body, url, charset)
     next_pages = _unique(_site_links(_with_role(links, LinkRole.NEXT_PAGE), url))
-    candidates = [*_parsed_links(parsed), *_with_role(links, LinkRole.TEASER)]
+    # the items' links are mostly the teasers' links again: each href normalised once
+    candidates = dict.fromkeys([*_parsed_links(parsed), *_with_role(links, LinkRole.TEASER)])
     articles = [
         link for link in _unique(_site_links(candidates, url))
         if link != url and link not in next_pages and not same_listing(link, url)
@@ -171,12 +171,19 @@ def _site_links(hrefs: Iterable[str], page_url: str) -> Iterator[str]:
     home = site_key(page_url)  # `same_site(link, page_url)`, the page's half once
     if not home[0]:
         return
+    keys: dict[str, tuple[str, int | None]] = {}  # origin -> its site key: one per host
     for href in hrefs:
         try:
             link = normalize_url(href, base=page_url)
         except UnsupportedURL:
             continue
-        if site_key(link) == home and not NOT_PAGES.search(urlsplit(link).path):
+        # a normalised URL is `scheme://host[:port]/path[?query]`: its origin decides the site
+        path_start = link.index("/", link.index("://") + 3)
+        origin = link[:path_start]
+        key = keys.get(origin)
+        if key is None:
+            key = keys[origin] = site_key(origin)
+        if key == home and not NOT_PAGES.search(link[path_start:].partition("?")[0]):
             yield link
 
 

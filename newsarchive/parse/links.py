@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
-from itertools import accumulate
+from collections.abc import Iterable, Iterator
+from itertools import accumulate, count, filterfalse
+from operator import add
 from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
@@ -62,10 +63,12 @@ def read_links(root: etree._Element, page_url: str | None) -> list[PageLink]:
     document order within each role (next pages first, then teasers, then feeds)."""
     base = _base_url(root, page_url)
     anchors = list(root.iter("a"))  # each link's Python object made once, for both roles
-    texts = [_raw_text(anchor) for anchor in anchors]
+    texts = [etree.tostring(anchor, method="text", encoding=str, with_tail=False) if len(anchor)
+             else anchor.text or "" for anchor in anchors]  # `_raw_text`, inline: it runs for every link
     links = [PageLink(url, LinkRole.NEXT_PAGE)
              for url in _absolute(_next_page_links(root, anchors, texts, page_url), base)]
-    links += [PageLink(url, LinkRole.TEASER) for url in _absolute(_teaser_anchors(root, anchors, texts), base)]
+    teasers = _teaser_anchors(_outside_chrome(root, anchors), dict(zip(anchors, texts)))
+    links += [PageLink(url, LinkRole.TEASER) for url in _absolute(teasers, base)]
     links += [PageLink(url, LinkRole.FEED) for url in _absolute(_feed_links(root), base)]
     return links
 
@@ -76,7 +79,7 @@ def same_listing(link: str, url: str) -> bool:
     return first.path == other.path and first.netloc == other.netloc and _page_number(link) != _page_number(url)
 
 
-def _absolute(hrefs: Iterator[str], base: str | None) -> Iterator[str]:
+def _absolute(hrefs: Iterable[str], base: str | None) -> Iterator[str]:
     for href in hrefs:
         try:
             yield normalize_url(href, base=base)
@@ -107,50 +110,63 @@ def _raw_text(element: etree._Element) -> str:
     return etree.tostring(element, method="text", encoding=str, with_tail=False)
 
 
-def _teaser_anchors(root: etree._Element, anchors: list[etree._Element], texts: list[str]) -> Iterator[str]:
+def _teaser_anchors(outside: list[etree._Element], text_of: dict[etree._Element, str]) -> Iterator[str]:
     targets: dict[str, str | None] = {}  # href -> its target, for `_same_target`
-    for anchor, text in _outside_chrome(root, anchors, texts):
+    for anchor in outside:
         href = anchor.get("href")
         if not href:
             continue
-        if len(text.split()) >= HEADLINE_WORDS or _reads_like_teaser(_block_text(anchor, targets)):
+        if len(text_of[anchor].split()) >= HEADLINE_WORDS or _reads_like_teaser(_block_text(anchor, targets)):
             yield href
 
 
-def _outside_chrome(
-    root: etree._Element, anchors: list[etree._Element], texts: list[str]
-) -> list[tuple[etree._Element, str]]:
-    """The ones of `anchors` (with their `texts`) that have no chrome element among their
-    ancestors (a link is judged by its ancestors, not by its own classes)."""
+def _outside_chrome(root: etree._Element, anchors: list[etree._Element]) -> list[etree._Element]:
+    """The ones of `anchors` that have no chrome element among their ancestors (a link is
+    judged by its ancestors, not by its own classes).
+
+    Most links of a listing are in its header, menus and footer: the links inside chrome tags
+    are set aside whole (found in C); only the few others have their ancestors' class, id and
+    role judged, each ancestor once."""
     inside: set[etree._Element] = set()
-    for chrome in _outermost(_chrome_elements(root)):
+    for chrome in _outermost({element for element in root.iter(*LINK_CHROME_TAGS)
+                              if element.tag not in ("body", "html")}):
         inside.update(chrome.iterdescendants("a"))
-    return [(anchor, text) for anchor, text in zip(anchors, texts) if anchor not in inside]
+    known: dict[etree._Element, bool] = {}  # element -> it or one of its ancestors names chrome
+    return [anchor for anchor in filterfalse(inside.__contains__, anchors)
+            if not _named_chrome_above(anchor, known)]
 
 
-def _chrome_elements(root: etree._Element) -> set[etree._Element]:
-    """The elements whose links are chrome (never `<body>` or `<html>`: a page-wide class,
-    `has-navbar`, says nothing about one link): a chrome tag, a chrome role, or a class or id
-    holding a chrome word or part. The page's class and id values are searched at once."""
-    chrome = set(root.iter(*LINK_CHROME_TAGS))
-    ids_and_roles = _IDS_AND_ROLES(root)
-    chrome.update(value.getparent() for value in ids_and_roles
-                  if value.attrname == "role" and value.lower() in LINK_CHROME_ROLES)
-    for values in (_CLASSES(root), [value for value in ids_and_roles if value.attrname == "id"]):
-        names, starts = _lowered(values)
-        chrome.update(values[bisect_right(starts, match.start()) - 1].getparent()
-                      for match in _CHROME_NAME.finditer(names))
-    return {element for element in chrome if element.tag not in ("body", "html")}
+def _named_chrome_above(anchor: etree._Element, known: dict[etree._Element, bool]) -> bool:
+    """Whether an ancestor of `anchor` is chrome by its class, id or role (`_names_chrome`);
+    `known` remembers the answer for every element looked at."""
+    chain = []
+    node = anchor.getparent()
+    while node is not None and node not in known:
+        chain.append(node)
+        node = node.getparent()
+    answer = node is not None and known[node]
+    for element in reversed(chain):  # outermost first: below a chrome element all is chrome
+        answer = answer or _names_chrome(element)
+        known[element] = answer
+    return answer
 
 
-def _lowered(values: list[str]) -> tuple[str, list[int]]:
-    """`values` lower-cased and joined by newlines (searched with one call), and the offset
-    at which each one starts there."""
-    joined = "\n".join(values).lower()
-    if len(joined) != max(len(values) - 1, 0) + sum(map(len, values)):  # lower() lengthened `İ`
-        values = [value.lower() for value in values]
-        joined = "\n".join(values)
-    return joined, list(accumulate((len(value) + 1 for value in values), initial=0))
+def _names_chrome(element: etree._Element) -> bool:
+    """A chrome role, or a class or id holding a chrome word or part (never `<body>` or
+    `<html>`: a page-wide class, `has-navbar`, says nothing about one link)."""
+    for name, value in element.items():  # most elements have none: one call
+        if name == "role":
+            if value.lower() in LINK_CHROME_ROLES:
+                return element.tag not in ("body", "html")
+        elif name in ("class", "id") and _CHROME_NAME.search(value.lower()):
+            return element.tag not in ("body", "html")
+    return False
+
+
+# A lower-cased class or id naming link chrome: a chrome word between non-letters, or a part.
+_CHROME_NAME = re.compile(
+    rf"(?<![a-z0-9])(?:{'|'.join(sorted(LINK_CHROME_WORDS))})(?![a-z0-9])|{'|'.join(LINK_CHROME_PARTS)}"
+)
 
 
 def _outermost(elements: set[etree._Element]) -> list[etree._Element]:
@@ -169,16 +185,6 @@ def _outermost(elements: set[etree._Element]) -> list[etree._Element]:
         if not answer:
             tops.append(element)
     return tops
-
-
-# Each XPath walks the whole tree: the few ids and roles are read in one walk (a union of
-# many values, as of all classes, costs more in sorting than the walk it saves).
-_CLASSES = etree.XPath("//@class")
-_IDS_AND_ROLES = etree.XPath("//@id | //@role")
-# A lower-cased class or id naming link chrome: a chrome word between non-letters, or a part.
-_CHROME_NAME = re.compile(
-    rf"(?<![a-z0-9])(?:{'|'.join(sorted(LINK_CHROME_WORDS))})(?![a-z0-9])|{'|'.join(LINK_CHROME_PARTS)}"
-)
 
 
 def _reads_like_teaser(block_text: str) -> bool:
@@ -222,44 +228,68 @@ def _target(href: str, targets: dict[str, str | None]) -> str | None:
 
 def _next_page_links(
     root: etree._Element, anchors: list[etree._Element], texts: list[str], url: str | None
-) -> Iterator[str]:
+) -> list[str]:
     """Links and anchors with `rel="next"`, a label or text reading "next page", or (anchors)
-    the next page number; each decided for the few elements that may be one (`candidates`).
-    `texts`: the text of each of `anchors`."""
-    candidates = {value.getparent() for value in _LABELS(root)  # a label or title: judged below
-                  if value.attrname != "rel" or "next" in value.lower().split()}
-    candidates.update(anchors[index] for index in _hinted(texts))
-    if url is not None:
-        candidates.update(anchor for anchor in anchors if "=" in (anchor.get("href") or ""))
-    if not candidates:
-        return
-    for element in root.iter("link", "a"):
-        href = element.get("href") if element in candidates else None
-        if href is None:
-            continue
-        rel = element.get("rel")
-        label = element.get("aria-label") or element.get("title")
-        is_anchor = element.tag == "a"
-        if (rel and "next" in rel.lower().split()) or (label and _NEXT_TEXT.match(label)) or (
-                is_anchor and _reads_next(element)):
-            yield href
-        elif is_anchor and url is not None and "=" in href and _is_page_after(href, url):
-            yield href
+    the next page number, in document order. Of the anchors, only the few that may be one are
+    judged: a word or sign of "next page" in their text (`texts`) or in one of their attribute
+    values, or (`url` given) a `=` in one of them."""
+    marks = (*_NEXT_HINTS, "=") if url is not None else _NEXT_HINTS
+    chosen = _holding(texts, _NEXT_HINTS) | _holding(list(map("\t".join, map(_VALUES, anchors))), marks)
+    found = [(anchor, href) for anchor in map(anchors.__getitem__, sorted(chosen))
+             if (href := _next_href(anchor, url)) is not None]
+    heads = [(link, href) for link in root.iter("link") if (href := _next_href(link, url)) is not None]
+    if found and heads:
+        found = sorted(found + heads, key=lambda pair: _document_position(pair[0]))
+    return [href for _, href in found or heads]
 
 
-def _hinted(texts: list[str]) -> set[int]:
-    """Which of `texts` hold a word or sign of "next page" (`_NEXT_HINTS`), all searched at once."""
-    joined, starts = _lowered(texts)
+def _next_href(element: etree._Element, url: str | None) -> str | None:
+    """The href of a `<link>` or anchor that leads to the next page of the listing at `url`."""
+    href = element.get("href")
+    if href is None:
+        return None
+    rel = element.get("rel")
+    label = element.get("aria-label") or element.get("title")
+    is_anchor = element.tag == "a"
+    if (rel and "next" in rel.lower().split()) or (label and _NEXT_TEXT.match(label)) or (
+            is_anchor and _reads_next(element)):
+        return href
+    if is_anchor and url is not None and "=" in href and _is_page_after(href, url):
+        return href
+    return None
+
+
+def _document_position(element: etree._Element) -> list[int]:
+    """Where `element` stands in the document: the index of it and each ancestor among its
+    siblings, outermost first (lists compare in document order)."""
+    path = []
+    parent = element.getparent()
+    while parent is not None:
+        path.append(parent.index(element))
+        element, parent = parent, parent.getparent()
+    return path[::-1]
+
+
+def _holding(texts: list[str], marks: tuple[str, ...]) -> set[int]:
+    """Which of `texts` hold one of `marks` once lower-cased: all searched at once, lower-cased
+    and joined by newlines (no mark holds one; a text may)."""
+    joined = "\n".join(texts)
+    lowered = joined.lower()
     hits = []
-    for hint in _NEXT_HINTS:
-        at = joined.find(hint)
+    for mark in marks:
+        at = lowered.find(mark)
         while at >= 0:
             hits.append(at)
-            at = joined.find(hint, at + 1)
+            at = lowered.find(mark, at + 1)
+    if not hits:
+        return set()
+    if len(lowered) != len(joined):  # lower() lengthened `İ`: one by one
+        return {index for index, text in enumerate(texts) if any(mark in text.lower() for mark in marks)}
+    starts = list(map(add, accumulate(map(len, texts), initial=0), count()))  # where each text starts
     return {bisect_right(starts, hit) - 1 for hit in hits}
 
 
-_LABELS = etree.XPath("//@rel | //@aria-label | //@title")
+_VALUES = etree._Element.values  # an element's attribute values
 
 
 def _reads_next(anchor: etree._Element) -> bool:
