@@ -238,10 +238,12 @@ class _Run:
         self.deadline = (None if settings.max_runtime is None
                          else self.started + settings.max_runtime)
         self.looking = threading.Lock()  # held by the one idle worker looking for work
-        # set when a job releases its host: the idle worker looks again (the archive cannot
-        # say when one of our hosts becomes free, we can)
+        # set when a job releases its host: the idle worker looks again once that host may be
+        # asked (`look_at`, monotonic: the archive cannot say when one of our hosts becomes
+        # free, we can)
         self.released = threading.Event()
         self.lock = threading.RLock()  # the fields below
+        self.look_at = math.inf
         self.wanted: dict[str, _Wanted] = {}
         self.visited: set[str] = set()  # claimed this run: nothing twice
         self.skipped: dict[str, str] = {}  # host -> why it is left alone this run
@@ -337,15 +339,41 @@ class _Run:
         one per idle worker."""
         with self.looking:
             while self.fatal is None:
-                self.released.clear()
+                with self.lock:  # what is released from now on, the claim and outlook see
+                    self.released.clear()
+                    self.look_at = math.inf
                 job = self._claim()
                 if job is not None:
                     return job
                 pause = self._idle()
                 if pause is None:
                     return None
-                self.clock.wait(self.released, pause)
+                self._wait(pause)
         return None
+
+    def _wait(self, pause: float) -> None:
+        """Sleep `pause` seconds, or until a host one of our jobs released since may be asked
+        (a host released with its delay still to run is no reason to look at once: the
+        claim would find nothing and the outlook say what we know already)."""
+        deadline = self.clock.monotonic() + pause
+        while (left := deadline - self.clock.monotonic()) > 0:
+            self.clock.wait(self.released, left)
+            with self.lock:
+                self.released.clear()
+                look_at, self.look_at = self.look_at, math.inf
+            if look_at <= self.clock.monotonic():
+                return
+            deadline = min(deadline, look_at)
+
+    def _look_again(self, next_allowed: float | None) -> None:
+        """Tell the idle worker a host was released that may be asked at `next_allowed` (Unix
+        seconds; None: now)."""
+        at = -math.inf
+        if next_allowed is not None:
+            at = next_allowed - unix(self.clock.now()) + self.clock.monotonic()
+        with self.lock:
+            self.look_at = min(self.look_at, at)
+            self.released.set()
 
     def _work(self) -> Work:
         return Work(frozenset(self.wanted), self.articles, self.fresh_since,
@@ -394,11 +422,14 @@ class _Run:
         slow the crawl of the others down)."""
         for host, visit in job.visits().items():
             if not (job.released and host == job.claim.host):
-                self.hosts.release(host, self.owner,
-                                   self._next_allowed(client, host, job.started), **visit.values)
+                next_allowed = self._next_allowed(client, host, job.started)
+                self.hosts.release(host, self.owner, next_allowed, **visit.values)
+                self._look_again(next_allowed)
         with self.lock:
             self.busy -= 1
-        self.released.set()
+            last = self.busy == 0
+        if last:  # the run may be over: the idle worker says so at once
+            self._look_again(None)
         if self.progress is not None:
             self.progress(job.claim.url)
 
@@ -462,7 +493,7 @@ class _Run:
             url, response, kind, also=lambda connection: self.hosts.release_in(
                 connection, job.claim.host, self.owner, next_allowed, **job.visit.values))
         job.released = True
-        self.released.set()
+        self._look_again(next_allowed)
         with self.lock:
             self.summary.count(url, "fetched")
         self._follow(job, self._store(url, response_id, response, wanted))
