@@ -101,10 +101,11 @@ class HostileServer:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def route(self, path: str, *steps: Step) -> str:
-        """Script the answer to `path`; returns its URL."""
-        self.routes[path] = list(steps)
-        return self.url(path)
+    def route(self, path: str, *steps: Step, host: str | None = None) -> str:
+        """Script the answer to `path` (asked with the Host header `host` only, when given:
+        another name of this server); returns its URL."""
+        self.routes[path if host is None else f"{host}{path}"] = list(steps)
+        return self.url(path) if host is None else f"http://{host}{path}"
 
     def requested(self, path: str) -> list[Hit]:
         with self._lock:
@@ -148,8 +149,8 @@ class HostileServer:
             headers[name.strip().lower()] = value.strip()
         with self._lock:
             self.hits.append(Hit(path, headers, head, time.monotonic(), number))
-        steps = self.routes.get(path, [response("404 Not Found", ["Content-Type: text/plain"],
-                                                b"niet gevonden")])
+        steps = self.routes.get(headers.get("host", "") + path) or self.routes.get(path, [
+            response("404 Not Found", ["Content-Type: text/plain"], b"niet gevonden")])
         try:
             for step in steps:
                 if isinstance(step, float):

@@ -209,6 +209,27 @@ def sites():
         server.stop()
 
 
+def test_a_redirect_to_a_host_whose_crawl_delay_is_over_the_cap_is_one_line(tmp_path):
+    """`127.0.0.1:P` redirects to `localhost:P`, another host of the site, whose robots.txt asks
+    for a Crawl-delay over --max-crawl-delay: the URL failed and the host is left alone this
+    run, said in one line; the page there is not asked."""
+    with HostileServer() as server:
+        here, other = f"127.0.0.1:{server.port}", f"localhost:{server.port}"
+        server.route("/robots.txt", response("200 OK", ["Content-Type: text/plain"],
+                                             b"User-agent: *\n"))
+        server.route("/robots.txt", response("200 OK", ["Content-Type: text/plain"],
+                                             b"User-agent: *\nCrawl-delay: 100000\n"), host=other)
+        source = server.route("/oud", response("302 Found", [f"Location: http://{other}/nieuws/a"]))
+        result = CliRunner().invoke(cli, ["fetch", source, "--delay", "0", "--timeout", DEADLINE,
+                                          "--retries", "0", "--db", str(tmp_path / "news.db")])
+        asked = [(hit.headers["host"], hit.path) for hit in server.hits]
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:-1] == [
+        f"newsarchive: failed {source}: {other}: robots.txt asks for a Crawl-delay of 100000 s, "
+        "over --max-crawl-delay 60 s"]
+    assert asked == [(here, "/robots.txt"), (here, "/oud"), (other, "/robots.txt")]
+
+
 def test_answers_that_stopped_the_archive_are_each_one_page_and_the_run_goes_on(
         sites, archive_url, tmp_path):
     """A link of 9,000 characters, NUL bytes in robots.txt, a robots.txt over 512 KiB: each

@@ -184,6 +184,15 @@ def test_a_latin1_byte_in_location_is_followed_percent_encoded(server, client):
     assert result.notices == [Notice.LOCATION_RAW_BYTES]
 
 
+def test_latin1_bytes_in_the_location_of_two_hops_are_one_notice(server, client):
+    url = server.route("/oud", response("302 Found", [b"Location: /ouder/caf\xe9"]))
+    server.route("/ouder/caf%E9", response("302 Found", [b"Location: /nieuws/caf\xe9"]))
+    server.route("/nieuws/caf%E9", *page(HTML))
+    result = client.get(url)
+    assert result.ok and result.final_url == server.url("/nieuws/caf%E9")
+    assert result.notices == [Notice.LOCATION_RAW_BYTES]
+
+
 def test_a_utf8_location_is_read_as_utf8_not_latin1(server, client):
     url = server.route("/oud", response("301 Moved", ["Location: /nieuws/café".encode()]))
     server.route("/nieuws/caf%C3%A9", *page(HTML))

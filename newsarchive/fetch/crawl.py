@@ -589,7 +589,7 @@ class _Run:
                                     reason=FailureReason.ROBOTS_UNAVAILABLE)
             too_long = self._crawl_delay_over_cap(other)
             if too_long is not None:
-                self._skip(host, too_long)
+                self._skip(host, too_long, announce=False)  # the URL's failure says so
                 raise RobotsRefused(f"{host}: {too_long}", permanent=False,
                                     reason=FailureReason.CRAWL_DELAY_TOO_LONG)
         other_rules = job.others[host].rules

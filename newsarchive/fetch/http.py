@@ -325,8 +325,8 @@ class HttpClient:
         for hop in range(self.policy.max_redirects + 1):
             response = self._get_with_retries(url, current, first if hop == 0 else conditional,
                                              rules)
-            notices += response.notices
-            response.notices = notices
+            notices += [notice for notice in response.notices if notice not in notices]
+            response.notices = notices  # each kind once (one line in the crawl), however many hops
             if response.not_modified and not conditional:  # no copy it could refer to
                 return _failed(url, current, StatusError(
                     "HTTP 304 Not Modified to a request without If-None-Match or "
