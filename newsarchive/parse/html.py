@@ -630,15 +630,25 @@ class _Layout:
                 self.time_nesting[element] = tuple(self.open[-_NESTING_KEPT:])
         if element.text:
             age = _age_behind_clock(element) if tag == "time" else None
-            if age is None:
-                self._add(element.text)
-            else:
+            if age is not None:
                 self._line_of_its_own(age)
+            elif tag == "time" and self._opens_line_with_stamp(element):
+                self._line_of_its_own(element.text)
+            else:
+                self._add(element.text)
         elif not len(element) and element.attrib:
             age = _attribute_age(element)
             if age is not None:
                 self._line_of_its_own(age)
         return entry
+
+    def _opens_line_with_stamp(self, time: etree._Element) -> bool:
+        """A `<time>` showing only a clock time or date at the start of a line that goes on
+        (`<p><time>09:12</time> GOES (ANP) - ...</p>`): a line of its own, off the dateline."""
+        return (
+            not len(time) and bool(time.tail) and not time.tail.isspace()
+            and not "".join(self.parts).strip() and is_stamp(_collapsed(time.text or ""))
+        )
 
     def _block_role(self, element: etree._Element) -> tuple[Role, int]:
         """A block's role and heading level; every block inside a caption is the caption's."""
