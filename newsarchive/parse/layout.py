@@ -32,7 +32,7 @@ from typing import NamedTuple
 from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
 from .ages import AGE_MAX, age_window, is_age_line
 from .document import Block, Role, TextDocument, line_blocks
-from .vocabulary import CHROME_LINE, CHROME_LINE_MAX, CLOCK, DASHES, PHOTO_CREDIT, PHOTO_CREDIT_CUE
+from .vocabulary import CHROME_LINE, CHROME_LINE_MAX, CLOCK, DASHES, PHOTO_CREDIT, PHOTO_CREDIT_CUES
 from .wire import WireLine, looks_like_wire, parse_wire, read_line, split_trailing_age
 
 
@@ -261,7 +261,7 @@ def is_stamp(text: str) -> bool:
 def is_photo_credit(text: str) -> bool:
     """A photo's credit, alone or closing its caption (`Foto: ANP / Jan Smit`, `De dijk bij
     laag water. Beeld: Rijkswaterstaat`): a caption in a text dump, neither title nor body."""
-    return PHOTO_CREDIT_CUE.search(text) is not None and PHOTO_CREDIT.search(text) is not None
+    return any(map(text.__contains__, PHOTO_CREDIT_CUES)) and PHOTO_CREDIT.search(text) is not None
 
 
 def is_read_more(text: str) -> bool:
