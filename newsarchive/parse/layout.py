@@ -142,8 +142,8 @@ _SHORT_LINE = 200
 _BYLINE_WORDS = 8
 _KICKER_WORDS = 3
 _SENTENCE_END = ".!?\"”’'"
-# Captions and chrome lines that end a sentence are this short at most (`Deze video kan niet
-# worden afgespeeld.`, `Foto: ANP.`): longer lines ending so are copy.
+# Captions and chrome lines that end a sentence are this short at most, and name a photo or a
+# video (`Deze video kan niet worden afgespeeld.`, `Foto: ANP.`): other lines ending so are copy.
 _SHORT_CHROME = 60
 _QUOTE_PREVIEW = 60
 
@@ -234,7 +234,9 @@ def _other_token(text: str, block: Block, on_top: bool) -> Token:
     first wire line); further down, `webmail` is just a word in a title."""
     if len(text) > _SHORT_LINE:  # only short lines can be anything but plain text
         return Token(Kind.OTHER, text, block)
-    if text[-1] not in _SENTENCE_END or len(text) <= _SHORT_CHROME:  # the cheap test first: copy ends a sentence
+    if text[-1] not in _SENTENCE_END or (  # the cheap tests first: copy ends a sentence
+        len(text) <= _SHORT_CHROME and ("ideo" in text or may_hold_photo_credit(text))
+    ):
         if is_photo_credit(text):
             return Token(Kind.CAPTION, text, block)
         if len(text) <= CHROME_LINE_MAX and CHROME_LINE.fullmatch(text) is not None:
