@@ -172,7 +172,8 @@ def document(page: WirePage, body: str, bulk: Bulk) -> str:
 
 
 class Semantic:
-    """HTML5: article, aside, h1/h2, time elements, dateline in <strong>."""
+    """HTML5: article, aside, h1/h2, time elements (an item's age its text, or the title of
+    the clock time shown), dateline in <strong>."""
 
     sidebar_first = False  # an article's sidebar before it in the markup
 
@@ -199,8 +200,16 @@ class Semantic:
         return (
             f'<article class="teaser"><a href="/nieuws/{slug(item.body)}">{title}'
             f"<p>{e(item.prefix)} {e(item.body)}</p></a>"
-            f'<footer><time datetime="2026-03-17T09:00:00Z">{e(item.age_text)}</time></footer></article>'
+            f"<footer>{self.item_time(item)}</footer></article>"
         )
+
+    def item_time(self, item: WireItem) -> str:
+        """The item's `<time>`: its age as text or, for some items, as the title of the
+        clock time the site shows (`<time title="3 uur geleden">09:00</time>`)."""
+        if len(item.body) % 3 == 0:
+            return f'<time datetime="2026-03-17T09:00:00Z" title="{e(item.age_text)}">10:00</time>'
+        return f'<time datetime="2026-03-17T09:00:00Z">{e(item.age_text)}</time>'
+
 
     def headlines(self, headlines: tuple[Headline, ...]) -> str:
         rows = "".join(

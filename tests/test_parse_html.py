@@ -900,3 +900,14 @@ def test_the_sites_own_promotion_inside_an_article_is_no_body(promotion: str) ->
         FETCHED,
     )
     assert page.lead.paragraphs == ("De dijk gaat dicht.", "Slot.")
+
+
+@pytest.mark.parametrize("shown", ["09:12", "17 maart 2026, 09:12", "17-03-2026"])
+def test_a_time_opening_the_dateline_paragraph_is_a_line_of_its_own(shown: str) -> None:
+    page = parse_page(
+        f"<html><body><main><h1>Dijk dicht</h1><p><time datetime='2026-03-17T09:12+01:00'>{shown}</time> "
+        "GOES (ANP) - De dijk gaat dicht.</p><p>Om <time datetime='2026-03-17T16:00'>16:00</time> is het "
+        "werk klaar.</p></main></body></html>",
+        FETCHED,
+    )
+    assert (page.lead.dateline, page.lead.paragraphs) == ("GOES", ("De dijk gaat dicht.", "Om 16:00 is het werk klaar."))

@@ -10,6 +10,7 @@ that: the grammar then reads by position, as the dumps are laid out.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
@@ -82,7 +83,7 @@ class TextDocument:
     heading: str | None = None
     title: str | None = None
     asides: frozenset[int] = frozenset()
-    stamps: dict[int, PublicationWindow | None] = field(default_factory=dict)
+    stamps: Mapping[int, PublicationWindow | None] = field(default_factory=dict)
     page_date: PageDate | None = None
     warnings: list[str] = field(default_factory=list)
     page_links: list[PageLink] | None = None

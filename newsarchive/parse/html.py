@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -44,7 +44,6 @@ from .vocabulary import (
     CONSENT_WORD,
     DASHES,
     EMBED_ELEMENT,
-    EMBED_WORD,
     HIDDEN_LAYOUT,
     HIDDEN_STYLE,
     INVISIBLE_TAGS,
@@ -261,8 +260,9 @@ def _select(root: etree._Element, css: str | None, warnings: list[str]) -> list[
 
 
 def _is_boilerplate(element: etree._Element) -> bool:
-    """Hidden, a dialog or banner by its role, or a consent banner by its class or id words;
-    an ad slot by its class or id words or (a custom element) its name."""
+    """Hidden, a dialog or banner by its role, or a consent banner or embedded post by its
+    class or id words; an ad slot or the site's own promotion by its class or id words, or (a
+    custom element) an ad slot or embed by its name."""
     tag = element.tag
     if "-" in tag:
         if EMBED_ELEMENT.search(tag):
@@ -271,7 +271,7 @@ def _is_boilerplate(element: etree._Element) -> bool:
             return True
     for name, value in element.items():
         if name in ("class", "id"):
-            if CONSENT_WORD.search(value) or (name == "class" and EMBED_WORD.search(value)):
+            if CONSENT_WORD.search(value):
                 return True
             if _is_ad_or_chrome(value) and not _holds_wire_copy(element):
                 return True
@@ -391,10 +391,12 @@ def _age_behind_clock(time: etree._Element) -> str | None:
     time or date (`<time datetime="..." title="3 uur geleden">09:00</time>`): the item's age,
     where the clock is how the site prints its time. None for any other `<time>`, and for one
     inside a line (`Sport <time>9:31</time> Titel`)."""
-    if len(time) or not time.attrib or not is_stamp(_collapsed(time.text or "")):
+    if len(time) or not time.attrib:
         return None
     age = _attribute_age(time)
-    return age if age is not None and _stands_apart(time) else None
+    if age is None or not is_stamp(_collapsed(time.text or "")):
+        return None
+    return age if _stands_apart(time) else None
 
 
 def _stands_apart(element: etree._Element) -> bool:
@@ -471,6 +473,29 @@ def _is_card(link: etree._Element) -> bool:
     return not before or before.isspace()
 
 
+class _Stamps(Mapping[int, "PublicationWindow | None"]):
+    """The windows of a page's `<time datetime>`s by element (see `_Layout._stamps`), worked
+    out when first asked for: only an item that shows no age asks."""
+
+    def __init__(self, read: Callable[[], dict[int, PublicationWindow | None]]) -> None:
+        self._read = read
+        self._table: dict[int, PublicationWindow | None] | None = None
+
+    def _windows(self) -> dict[int, PublicationWindow | None]:
+        if self._table is None:
+            self._table = self._read()
+        return self._table
+
+    def __getitem__(self, element: int) -> PublicationWindow | None:
+        return self._windows()[element]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._windows())
+
+    def __len__(self) -> int:
+        return len(self._windows())
+
+
 class _Layout:
     """One walk over the tree that writes lines, their links, the h1s and the times seen."""
 
@@ -530,7 +555,7 @@ class _Layout:
             heading=heading,
             title=title,
             asides=frozenset(self.asides),
-            stamps=self._stamps() if self.times else {},
+            stamps=_Stamps(self._stamps) if self.times else {},
             page_date=self._page_date(),
             warnings=self.warnings,
         )
@@ -630,15 +655,25 @@ class _Layout:
                 self.time_nesting[element] = tuple(self.open[-_NESTING_KEPT:])
         if element.text:
             age = _age_behind_clock(element) if tag == "time" else None
-            if age is None:
-                self._add(element.text)
-            else:
+            if age is not None:
                 self._line_of_its_own(age)
+            elif tag == "time" and self._opens_line_with_stamp(element):
+                self._line_of_its_own(element.text)
+            else:
+                self._add(element.text)
         elif not len(element) and element.attrib:
             age = _attribute_age(element)
             if age is not None:
                 self._line_of_its_own(age)
         return entry
+
+    def _opens_line_with_stamp(self, time: etree._Element) -> bool:
+        """A `<time>` showing only a clock time or date at the start of a line that goes on
+        (`<p><time>09:12</time> GOES (ANP) - ...</p>`): a line of its own, off the dateline."""
+        return (
+            not len(time) and bool(time.tail) and not time.tail.isspace()
+            and not "".join(self.parts).strip() and is_stamp(_collapsed(time.text or ""))
+        )
 
     def _block_role(self, element: etree._Element) -> tuple[Role, int]:
         """A block's role and heading level; every block inside a caption is the caption's."""

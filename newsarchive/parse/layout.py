@@ -32,7 +32,15 @@ from typing import NamedTuple
 from ..items import Headline, Item, Lead, ParsedPage, PublicationWindow
 from .ages import AGE_MAX, age_window, is_age_line
 from .document import Block, Role, TextDocument, line_blocks
-from .vocabulary import CHROME_LINE, CHROME_LINE_MAX, CLOCK, DASHES, PHOTO_CREDIT, PHOTO_CREDIT_CUE
+from .vocabulary import (
+    CHROME_LINE,
+    CHROME_LINE_MAX,
+    CLOCK,
+    DASHES,
+    PHOTO_CREDIT,
+    PHOTO_CREDIT_MAX,
+    may_hold_photo_credit,
+)
 from .wire import WireLine, looks_like_wire, parse_wire, read_line, split_trailing_age
 
 
@@ -134,6 +142,9 @@ _SHORT_LINE = 200
 _BYLINE_WORDS = 8
 _KICKER_WORDS = 3
 _SENTENCE_END = ".!?\"”’'"
+# Captions and chrome lines that end a sentence are this short at most, and name a photo or a
+# video (`Deze video kan niet worden afgespeeld.`, `Foto: ANP.`): other lines ending so are copy.
+_SHORT_CHROME = 60
 _QUOTE_PREVIEW = 60
 
 _NO_STAMPS: Mapping[int, PublicationWindow | None] = {}
@@ -197,7 +208,7 @@ def _tokenize(blocks: list[Block]) -> list[Token]:
             add(new(Token, (Kind.METADATA, text, block, None, None, None, None)))
             continue
         age, rest, wire = read_line(text)
-        if wire is not None and is_photo_credit(rest):  # `GOES - De dijk. Foto: ANP`: a caption
+        if wire is not None and rest[-1] not in _SENTENCE_END and is_photo_credit(rest):  # `GOES - De dijk. Foto: ANP`
             wire = None
         if age is not None:
             add(new(Token, (age_kind, age, block, None, None, None, None)))
@@ -223,10 +234,13 @@ def _other_token(text: str, block: Block, on_top: bool) -> Token:
     first wire line); further down, `webmail` is just a word in a title."""
     if len(text) > _SHORT_LINE:  # only short lines can be anything but plain text
         return Token(Kind.OTHER, text, block)
-    if is_photo_credit(text):
-        return Token(Kind.CAPTION, text, block)
-    if len(text) <= CHROME_LINE_MAX and CHROME_LINE.fullmatch(text) is not None:
-        return Token(Kind.CHROME, text, block)
+    if text[-1] not in _SENTENCE_END or (  # the cheap tests first: copy ends a sentence
+        len(text) <= _SHORT_CHROME and ("ideo" in text or may_hold_photo_credit(text))
+    ):
+        if is_photo_credit(text):
+            return Token(Kind.CAPTION, text, block)
+        if len(text) <= CHROME_LINE_MAX and CHROME_LINE.fullmatch(text) is not None:
+            return Token(Kind.CHROME, text, block)
     if _MAY_BE_SPECIAL.match(text) is not None:  # the cheap test first: one regex, not five
         special = _special_token(text, block)
         if special is not None:
@@ -261,7 +275,8 @@ def is_stamp(text: str) -> bool:
 def is_photo_credit(text: str) -> bool:
     """A photo's credit, alone or closing its caption (`Foto: ANP / Jan Smit`, `De dijk bij
     laag water. Beeld: Rijkswaterstaat`): a caption in a text dump, neither title nor body."""
-    return PHOTO_CREDIT_CUE.search(text) is not None and PHOTO_CREDIT.search(text) is not None
+    start = max(0, len(text) - PHOTO_CREDIT_MAX)
+    return may_hold_photo_credit(text[start:]) and PHOTO_CREDIT.search(text, start) is not None
 
 
 def is_read_more(text: str) -> bool:
@@ -724,7 +739,7 @@ class _Slot(NamedTuple):
 
 
 _WIRE_AT, _AGE_AT = itemgetter(0), itemgetter(2)  # of a _Slot
-_NO_ITEM_PART = frozenset({Kind.CHROME, Kind.CAPTION, Kind.METADATA})
+_NO_ITEM_PART = (Kind.CHROME, Kind.CAPTION, Kind.METADATA)
 
 
 def _read_items(
@@ -734,7 +749,8 @@ def _read_items(
     datetime>` its element holds (`stamps`, by element), when it holds one. Lines that are
     no part of any item (an ad's label, a caption, a byline) are passed over, so an age
     below them is still its item's."""
-    if not _NO_ITEM_PART.isdisjoint(map(_KIND, tokens)):
+    kinds = list(map(_KIND, tokens))  # searched in C, by identity: an Enum hashes in Python
+    if any(map(kinds.__contains__, _NO_ITEM_PART)):
         tokens = [token for token in tokens if token.kind not in _NO_ITEM_PART]
     tokens = _settle_wire_lines(tokens)
     slots = _item_slots(tokens)
@@ -742,7 +758,8 @@ def _read_items(
     warnings = _stray_line_warnings(tokens, slots, titled)
     windows: dict[str, PublicationWindow | None] = {}  # ages repeat on a page
     items = [
-        _item(tokens, slot, titled, fetched_at, windows, warnings, _stamp_of(tokens[slot.wire], stamps))
+        _item(tokens, slot, titled, fetched_at, windows, warnings,
+              _stamp_of(tokens[slot.wire], stamps) if slot.age is None and stamps else None)
         for slot in slots
     ]
     first = slots[0].wire if slots else len(tokens)
@@ -939,7 +956,7 @@ def _item(
 
 def _stamp_of(wire: Token, stamps: Mapping[int, PublicationWindow | None]) -> PublicationWindow | None:
     """The window of the one `<time datetime>` in the element of the item of `wire`."""
-    return stamps.get(wire.item) if stamps and wire.item is not None else None
+    return stamps.get(wire.item) if wire.item is not None else None
 
 
 def _source_prefix(token: Token) -> int:

@@ -46,15 +46,15 @@ LINK_CHROME_WORDS = frozenset({
     "paginering", "delen",
 })
 LINK_CHROME_PARTS = ("nav", "menu", "footer", "voettekst", "kruimel", "breadcrumb", "colofon")
-# Class or id words of consent banners, and the common names of visually hidden text.
-CONSENT_WORD = re.compile(r"cookie|consent|gdpr|toestemming|sr-only|visually-?hidden|screen-reader-text", re.I)
-# Class words of embedded posts of social media (`<blockquote class="twitter-tweet">`,
-# `instagram-media`, `tiktok-embed`, a Facebook `fb-post`, WordPress's embed block around
-# any of them): the quoted post and the fallback
-# text a script replaces (`Dit bericht bekijken op Instagram`) are a third party's words, never
-# wire copy, so they are dropped whole, wire-shaped or not (the iframes of other embeds are
-# invisible anyway).
-EMBED_WORD = re.compile(
+# Class or id words of consent banners, the common names of visually hidden text, and the
+# class words of embedded posts of social media (`<blockquote class="twitter-tweet">`,
+# `instagram-media`, `tiktok-embed`, a Facebook `fb-post`, WordPress's embed block around any
+# of them): the quoted post and the fallback text a script replaces (`Dit bericht bekijken op
+# Instagram`) are a third party's words, never wire copy, so they are dropped whole, wire-shaped
+# or not (the iframes of other embeds are invisible anyway). One search for all: every element
+# with a class or id is tested.
+CONSENT_WORD = re.compile(
+    r"cookie|consent|gdpr|toestemming|sr-only|visually-?hidden|screen-reader-text|"
     r"(?<![a-z])(?:twitter-(?:tweet|timeline|video)|instagram-media|tiktok-embed|bluesky-embed|"
     r"fb-(?:post|video)|threads-post|text-post-media|mastodon-embed|reddit-embed|wp-block-embed|"
     r"wp-embedded-content)(?![a-z])",
@@ -117,8 +117,17 @@ PHOTO_CREDIT = re.compile(
     r"\s*(?:[A-Z0-9À-Ý]|(?i:archief|aangeleverd|ter illustratie|eigen|privé|pr\b))"
     r"(?:[^.!?:()]|(?<=\b[A-Z])\.){0,60}\)?$"
 )
-# A substring every credit holds (the cheap test first).
-PHOTO_CREDIT_CUE = re.compile(r"foto|beeld|illustratie|copyright|©", re.I)
+# No credit is longer than this: it is looked for at the end of a line only.
+PHOTO_CREDIT_MAX = 90
+
+
+def may_hold_photo_credit(tail: str) -> bool:
+    """Whether `tail` holds a part of every credit's word (the cheap test first: substring
+    tests in C, and most lines hold none)."""
+    return (
+        "oto" in tail or "eeld" in tail or "©" in tail or "OTO" in tail or "EELD" in tail
+        or "llustr" in tail or "LLUSTR" in tail or "opyright" in tail or "OPYRIGHT" in tail
+    )
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Between the links of a bar or breadcrumb: separators only.
 LINK_SEPARATORS = " \t\n|·•›»>/-–,:"
