@@ -591,3 +591,44 @@ def test_a_sentence_that_starts_with_door_stays_body_text(line: str) -> None:
     assert parse(f"Dijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{line}\n").lead.paragraphs == (
         "De dijk gaat omhoog.", line,
     )
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Archiefbeeld van de Zeelandbrug", "Sfeerfoto: de markt op zaterdag.", "Beeld ter illustratie", "Foto ter illustratie.",
+     "Op de foto: wethouder De Vries bij de dijk", "De dijk bij Goes in 1953 (archieffoto)", "De dijk bij Goes (archief)",
+     "ARCHIEFBEELD van de dijk"],
+)
+def test_a_caption_that_names_itself_one_without_a_credit_is_no_body_and_no_title(note: str) -> None:
+    page = parse(f"{note}\nDijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{note}\nHet werk duurt een jaar.\n")
+    assert (page.title, page.lead.paragraphs) == ("Dijk wordt verhoogd", ("De dijk gaat omhoog.", "Het werk duurt een jaar."))
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Archiefbeelden laten zien hoe hoog het water stond.", "Archiefbeeld van de dijk. Die is sindsdien verhoogd.",
+     "De sfeer was goed, zegt de wethouder.", "Het archief van de gemeente gaat open.",
+     "Op de foto is te zien hoe hoog het water stond.", "Het college (archief) wil meer.",
+     "Beeld ter illustratie van het plan is klaar, zei hij.", "Brandweerlieden bij de uitgebrande loods aan de Industrieweg"],
+)
+def test_a_line_about_an_archive_or_a_picture_stays_body_text(line: str) -> None:
+    page = parse(f"Dijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{line}\nHet werk duurt een jaar.\n")
+    assert page.lead.paragraphs == ("De dijk gaat omhoog.", line, "Het werk duurt een jaar.")
+
+
+@pytest.mark.parametrize("clock", ["09:12", "9:05", "23:59"])
+def test_a_clock_time_before_the_dateline_and_its_agencies_is_no_part_of_the_item(clock: str) -> None:
+    page = parse(f"Dijk dicht\n{clock} GOES (ANP) - De dijk gaat dicht.\nOm 16:00 is het werk klaar.\n")
+    assert (page.kind, page.lead.dateline, page.lead.agencies, page.lead.paragraphs) == (
+        "article", "GOES", ("ANP",), ("De dijk gaat dicht.", "Om 16:00 is het werk klaar."),
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["09:12 GOES - De dijk gaat dicht.", "24:00 GOES (ANP) - De dijk gaat dicht.", "09:12 Goes (ANP) - De dijk.",
+     "9:5 GOES (ANP) - De dijk.", "09:12GOES (ANP) - De dijk."],
+)
+def test_a_clock_time_before_a_line_that_is_no_agency_wire_line_leaves_it_as_printed(line: str) -> None:
+    page = parse(f"Dijk dicht\nVEERE (ANP) - De markt verhuist.\n{line}\n")
+    assert (page.lead.dateline, page.lead.paragraphs) == ("VEERE", ("De markt verhuist.", line))

@@ -39,7 +39,10 @@ from .vocabulary import (
     DASHES,
     PHOTO_CREDIT,
     PHOTO_CREDIT_MAX,
+    PHOTO_NOTE,
+    PHOTO_NOTE_MAX,
     may_hold_photo_credit,
+    may_hold_photo_note,
 )
 from .wire import WireLine, looks_like_wire, parse_wire, read_line, split_trailing_age
 
@@ -241,6 +244,8 @@ def _other_token(text: str, block: Block, on_top: bool) -> Token:
             return Token(Kind.CAPTION, text, block)
         if len(text) <= CHROME_LINE_MAX and CHROME_LINE.fullmatch(text) is not None:
             return Token(Kind.CHROME, text, block)
+    if may_hold_photo_note(text) and is_photo_note(text):
+        return Token(Kind.CAPTION, text, block)
     if _MAY_BE_SPECIAL.match(text) is not None:  # the cheap test first: one regex, not five
         special = _special_token(text, block)
         if special is not None:
@@ -277,6 +282,12 @@ def is_photo_credit(text: str) -> bool:
     laag water. Beeld: Rijkswaterstaat`): a caption in a text dump, neither title nor body."""
     start = max(0, len(text) - PHOTO_CREDIT_MAX)
     return may_hold_photo_credit(text[start:]) and PHOTO_CREDIT.search(text, start) is not None
+
+
+def is_photo_note(text: str) -> bool:
+    """A caption that names itself one with no credit (`Archiefbeeld van de Zeelandbrug`,
+    `De dijk in 1953 (archieffoto)`): like a credited caption, neither title nor body."""
+    return len(text) <= PHOTO_NOTE_MAX and PHOTO_NOTE.fullmatch(text) is not None
 
 
 def is_read_more(text: str) -> bool:

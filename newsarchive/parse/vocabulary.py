@@ -119,6 +119,22 @@ PHOTO_CREDIT = re.compile(
 )
 # No credit is longer than this: it is looked for at the end of a line only.
 PHOTO_CREDIT_MAX = 90
+# A caption without a credit that says it is one: it opens with a word for the picture used
+# as a label, one phrase and no more (`Archiefbeeld van de Zeelandbrug`, `Sfeerfoto: de markt`,
+# `Op de foto: wethouder De Vries`), or is that word alone (`Beeld ter illustratie`); or it
+# closes with a picture's note in brackets (`De dijk bij Goes in 1953 (archieffoto)`).
+# `Archiefbeelden laten zien ...` and a sentence that goes on after the label stay text.
+PHOTO_NOTE = re.compile(
+    r"(?:(?i:(?:archief|sfeer)(?:beeld|foto))|(?i:op de foto)\s*:)(?![\w'’])[^.!?]{0,120}\.?"
+    r"|(?i:foto|beeld|afbeelding) ter illustratie\.?"
+    r"|[^()]{1,160}\s\((?i:archief(?:beeld|foto)?|sfeer(?:beeld|foto)|(?:foto|beeld) ter illustratie)\)\.?"
+)
+PHOTO_NOTE_MAX = 200
+
+
+def may_hold_photo_note(text: str) -> bool:
+    """Whether `text` holds a part of every photo note's words (the cheap test first)."""
+    return "rchie" in text or "RCHIE" in text or "ter illustratie" in text or "feer" in text or "p de foto" in text
 
 
 def may_hold_photo_credit(tail: str) -> bool:

@@ -15,7 +15,7 @@ import re
 from typing import NamedTuple
 
 from .ages import AGE_PHRASE
-from .vocabulary import ANY_AGE, DASHES, DIGIT_AGE
+from .vocabulary import ANY_AGE, CLOCK, DASHES, DIGIT_AGE
 
 # The limits of the patterns below.
 _DATELINE_WORDS = 12
@@ -54,6 +54,10 @@ _WIRE_LIKE = re.compile(rf"[^\W\d_][^()]{{0,60}}\([^()]{{2,40}}\)\s*[{DASHES}]")
 # Text before the dateline on its line, set off by a bar or bullet: a date
 # (`8 januari 2024 | AMSTERDAM (ANP) - ...`), a section. It is not part of the item.
 _BEFORE_DATELINE = re.compile(r"[^|·•]{1,60}?\s[|·•]\s+(?=\S)")
+# A clock time opening the line with only a space before the dateline and its agencies
+# (`09:12 GOES (ANP) - ...`), as a `<time>` prints it: the time shown, not part of the item
+# either. Without agencies (`16:30 KLM - ...`) the line stays as printed: it may be copy.
+_CLOCK_BEFORE_DATELINE = re.compile(rf"{CLOCK}\s+(?=\S)")
 
 _AGE_PREFIX_MAX = 40
 # A dateline, its agencies and the separator fit in this many characters.
@@ -94,17 +98,26 @@ def parse_wire(line: str) -> WireLine | None:
 
 
 def strip_before_dateline(line: str) -> str | None:
-    """The wire line after a date or label set off by `|` or a bullet, if one follows:
-    `8 januari 2024 | AMSTERDAM (ANP) - ...` gives `AMSTERDAM (ANP) - ...`; else None."""
+    """The wire line after a date or label set off by `|` or a bullet, or after a clock
+    time and a space, if one in capitals (after a clock time: with agencies) follows:
+    `8 januari 2024 | AMSTERDAM (ANP) - ...` and `09:12 AMSTERDAM (ANP) - ...` give
+    `AMSTERDAM (ANP) - ...`; else None."""
     head = line[:_HEAD_MAX]
-    if "|" not in head and "·" not in head and "•" not in head:
+    clocked = False
+    if "|" in head or "·" in head or "•" in head:
+        match = _BEFORE_DATELINE.match(line)
+    elif head[:1].isdigit():  # the cheap test first
+        match = _CLOCK_BEFORE_DATELINE.match(line)
+        clocked = True
+    else:
         return None
-    match = _BEFORE_DATELINE.match(line)
     if match is None:
         return None
     rest = line[match.end() :]
     wire = parse_wire(rest)
-    return rest if wire is not None and wire.strict else None
+    if wire is None or not wire.strict or (clocked and not wire.agencies):
+        return None
+    return rest
 
 
 def read_line(line: str) -> tuple[str | None, str, WireLine | None]:
