@@ -62,6 +62,22 @@ class Kind(Enum):
     OTHER = "other"
 
 
+# Each kind as a module name: a global is read with one lookup, `Kind.AGE` with an attribute
+# lookup on the Enum class every time (the tokenizer reads kinds thousands of times a second).
+_AGE_KIND = Kind.AGE
+_WIRE_KIND = Kind.WIRE
+_MEER_UIT_KIND = Kind.MEER_UIT
+_NET_BINNEN_KIND = Kind.NET_BINNEN
+_HEADLINE_KIND = Kind.HEADLINE
+_DATE_KIND = Kind.DATE
+_EDITION_KIND = Kind.EDITION
+_BANNER_KIND = Kind.BANNER
+_CHROME_KIND = Kind.CHROME
+_METADATA_KIND = Kind.METADATA
+_CAPTION_KIND = Kind.CAPTION
+_OTHER_KIND = Kind.OTHER
+
+
 class Token(NamedTuple):
     kind: Kind
     text: str
@@ -89,7 +105,7 @@ _HEADLINE = re.compile(
 _HEADLINE_SECTION_WORDS = 4
 _HEADLINE_PARTS = 3  # a section, a time, a title: each in a block of its own at most
 # a title may read like a wire line (`Oranje - VS ...`), a clock time stand in a block of its own
-_HEADLINE_PART_KINDS = (Kind.OTHER, Kind.WIRE, Kind.DATE)
+_HEADLINE_PART_KINDS = (_OTHER_KIND, _WIRE_KIND, _DATE_KIND)
 _CLOCK_AT_END = re.compile(rf"(?<![\d:.]){CLOCK}$")
 _DAY = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
 _MONTH = (
@@ -192,13 +208,13 @@ def _tokenize(blocks: list[Block]) -> list[Token]:
     tokens: list[Token] = []
     add = tokens.append
     new = tuple.__new__  # builds each Token in C (Token() runs a Python __new__)
-    age_kind, wire_kind, other_kind = Kind.AGE, Kind.WIRE, Kind.OTHER
+    age_kind, wire_kind, other_kind = _AGE_KIND, _WIRE_KIND, _OTHER_KIND
     caption_role = Role.CAPTION
     on_top = True  # no wire line yet: where the webmail banner stands
     for block in blocks:  # one loop, few calls per line: text dumps are read thousands a second
         text = block.text
         if block.role is caption_role:  # wire-shaped too (`GOES - De dijk. Foto: ANP`)
-            add(new(Token, (Kind.CAPTION, text, block, None, None, None, None)))
+            add(new(Token, (_CAPTION_KIND, text, block, None, None, None, None)))
             continue
         if "ƫ" in text:  # a damaged `ë` seen in real dumps (`Financiƫn`)
             text = text.replace("ƫ", "ë")
@@ -208,7 +224,7 @@ def _tokenize(blocks: list[Block]) -> list[Token]:
         if text[:1] in _METADATA_INITIALS and text[:4].lower() in _METADATA_STARTS and (
             _METADATA.fullmatch(text) or _BYLINE_NAME.fullmatch(text)
         ):
-            add(new(Token, (Kind.METADATA, text, block, None, None, None, None)))
+            add(new(Token, (_METADATA_KIND, text, block, None, None, None, None)))
             continue
         age, rest, wire = read_line(text)
         if wire is not None and rest[-1] not in _SENTENCE_END and is_photo_credit(rest):  # `GOES - De dijk. Foto: ANP`
@@ -236,39 +252,39 @@ def _other_token(text: str, block: Block, on_top: bool) -> Token:
     """A line that is no wire line. The webmail banner heads the page (`on_top`: above the
     first wire line); further down, `webmail` is just a word in a title."""
     if len(text) > _SHORT_LINE:  # only short lines can be anything but plain text
-        return Token(Kind.OTHER, text, block)
+        return Token(_OTHER_KIND, text, block)
     if text[-1] not in _SENTENCE_END or (  # the cheap tests first: copy ends a sentence
         len(text) <= _SHORT_CHROME and ("ideo" in text or may_hold_photo_credit(text))
     ):
         if is_photo_credit(text):
-            return Token(Kind.CAPTION, text, block)
+            return Token(_CAPTION_KIND, text, block)
         if len(text) <= CHROME_LINE_MAX and CHROME_LINE.fullmatch(text) is not None:
-            return Token(Kind.CHROME, text, block)
+            return Token(_CHROME_KIND, text, block)
     if may_hold_photo_note(text) and is_photo_note(text):
-        return Token(Kind.CAPTION, text, block)
+        return Token(_CAPTION_KIND, text, block)
     if _MAY_BE_SPECIAL.match(text) is not None:  # the cheap test first: one regex, not five
         special = _special_token(text, block)
         if special is not None:
             return special
     if on_top and "webmail" in text.lower():
-        return Token(Kind.BANNER, text, block)
-    return Token(Kind.OTHER, text, block)
+        return Token(_BANNER_KIND, text, block)
+    return Token(_OTHER_KIND, text, block)
 
 
 def _special_token(text: str, block: Block) -> Token | None:
     """A read-more link, `Meer uit`, `Net binnen`, a date or edition line; else None."""
     if is_read_more(text):
-        return Token(Kind.CHROME, text, block)
+        return Token(_CHROME_KIND, text, block)
     meer_uit = _MEER_UIT.fullmatch(text)
     if meer_uit is not None:
         section = _meer_uit_section(meer_uit, block)
-        return None if section is None else Token(Kind.MEER_UIT, text, block, section=section)
+        return None if section is None else Token(_MEER_UIT_KIND, text, block, section=section)
     if _NET_BINNEN.fullmatch(text):
-        return Token(Kind.NET_BINNEN, text, block)
+        return Token(_NET_BINNEN_KIND, text, block)
     if _STAMP.fullmatch(text):
-        return Token(Kind.DATE, text, block)
+        return Token(_DATE_KIND, text, block)
     if _EDITION.match(text):
-        return Token(Kind.EDITION, text, block)
+        return Token(_EDITION_KIND, text, block)
     return None
 
 
@@ -325,24 +341,24 @@ def _headline(text: str) -> tuple[Headline, bool] | None:
 def _mark_headline_runs(tokens: list[Token]) -> list[Token]:
     """The lines after `Net binnen` that read as headlines. When the first has the leading
     `- `, all must (HTML may drop it and glue the parts: `Tholen16:30Title`)."""
-    if Kind.NET_BINNEN not in map(_KIND, tokens):  # most pages have none
+    if _NET_BINNEN_KIND not in map(_KIND, tokens):  # most pages have none
         return tokens
     result = list(tokens)
     for start, token in enumerate(tokens):
-        if token.kind is not Kind.NET_BINNEN:
+        if token.kind is not _NET_BINNEN_KIND:
             continue
         dashed = None
         index = start + 1
-        while index < len(tokens) and tokens[index].kind is Kind.OTHER:
+        while index < len(tokens) and tokens[index].kind is _OTHER_KIND:
             parts = _headline_parts(tokens, index)
             found = _headline(" ".join(token.text for token in parts))
             if found is None or (dashed is not None and found[1] != dashed):
                 break
             headline, dashed = found
             headline = replace(headline, url=next((t.block.link for t in parts if t.block.link), None))
-            result[index] = parts[0]._replace(kind=Kind.HEADLINE, headline=headline)
+            result[index] = parts[0]._replace(kind=_HEADLINE_KIND, headline=headline)
             for following in range(index + 1, index + len(parts)):  # parts of the headline above
-                result[following] = tokens[following]._replace(kind=Kind.HEADLINE)
+                result[following] = tokens[following]._replace(kind=_HEADLINE_KIND)
             index += len(parts)
     return result
 
@@ -366,7 +382,7 @@ def _headline_parts(tokens: list[Token], index: int) -> list[Token]:
                     return tokens[index : end + 1]
                 break
     after = index + 1
-    if after < len(tokens) and tokens[after].kind is Kind.OTHER and _CLOCK_AT_END.search(token.text):
+    if after < len(tokens) and tokens[after].kind is _OTHER_KIND and _CLOCK_AT_END.search(token.text):
         return tokens[index : after + 1]
     return [token]
 
@@ -382,7 +398,7 @@ def _element_of(tokens: list[Token], start: int, end: int) -> bool:
 
 
 # Lines that head a part of the page: the element of an item never holds one of them.
-_ANCHORS = (Kind.WIRE, Kind.MEER_UIT, Kind.NET_BINNEN)
+_ANCHORS = (_WIRE_KIND, _MEER_UIT_KIND, _NET_BINNEN_KIND)
 
 
 def _mark_items(tokens: list[Token]) -> list[Token]:
@@ -401,7 +417,7 @@ def _mark_items(tokens: list[Token]) -> list[Token]:
     shared = Counter(chain.from_iterable(block.containers for block in anchors.values()))
     result = list(tokens)
     for index, token in enumerate(settled):
-        if token.kind is Kind.WIRE and token.block.containers:
+        if token.kind is _WIRE_KIND and token.block.containers:
             item = next((element for element in token.block.containers if shared[element] == 1), None)
             result[index] = token._replace(item=item)
     return result
@@ -410,13 +426,13 @@ def _mark_items(tokens: list[Token]) -> list[Token]:
 def _find_meer_uit(tokens: list[Token]) -> int | None:
     """The `Meer uit` line that opens the sidebar: the first after the lead's dateline."""
     kinds = list(map(_KIND, tokens))  # searched in C: most pages have one `Meer uit` or none
-    if Kind.MEER_UIT not in kinds:
+    if _MEER_UIT_KIND not in kinds:
         return None
-    after_wire = kinds.index(Kind.WIRE) + 1 if Kind.WIRE in kinds else len(kinds)
+    after_wire = kinds.index(_WIRE_KIND) + 1 if _WIRE_KIND in kinds else len(kinds)
     try:
-        return kinds.index(Kind.MEER_UIT, after_wire)
+        return kinds.index(_MEER_UIT_KIND, after_wire)
     except ValueError:  # none after a wire line: the first there is
-        return kinds.index(Kind.MEER_UIT)
+        return kinds.index(_MEER_UIT_KIND)
 
 
 # --- articles and listings ---------------------------------------------------------------
@@ -471,10 +487,10 @@ def _split_at_sidebar(
         return None
     start, end = span
     before, after = tokens[:start], tokens[end:]
-    if not any(token.kind is Kind.WIRE for token in chain(before, after)):
+    if not any(token.kind is _WIRE_KIND for token in chain(before, after)):
         return None
     sidebar_tokens = tokens[meer_uit + 1 : end]
-    if any(token.kind is Kind.WIRE and token.text != heading for token in before):
+    if any(token.kind is _WIRE_KIND and token.text != heading for token in before):
         return before, sidebar_tokens
     return before + _heading_element(after, heading), sidebar_tokens
 
@@ -489,7 +505,7 @@ def _heading_element(tokens: list[Token], heading: str | None) -> list[Token]:
     if h1 is not None:
         for element in reversed(h1.block.containers[:-1]):  # the last is the h1 itself
             held = [token for token in tokens if element in token.block.containers]
-            if any(token.kind is Kind.WIRE and token is not h1 for token in held):
+            if any(token.kind is _WIRE_KIND and token is not h1 for token in held):
                 return held
     return tokens
 
@@ -514,7 +530,7 @@ def _sidebar_element(tokens: list[Token], meer_uit: int, asides: frozenset[int])
     None where the heading shares its element with what stands above it (a table cell
     holding the lead too)."""
     containers = tokens[meer_uit].block.containers
-    held = [token.block.containers for token in tokens[meer_uit + 1 :] if token.kind is Kind.WIRE]
+    held = [token.block.containers for token in tokens[meer_uit + 1 :] if token.kind is _WIRE_KIND]
     earlier = set(chain.from_iterable(token.block.containers for token in tokens[:meer_uit]))
     for element in reversed(containers):
         if element in earlier:
@@ -542,7 +558,7 @@ def _heading_section(tokens: list[Token], meer_uit: int) -> tuple[int, int] | No
         if rank and following.role is Role.HEADING and following.level <= rank:
             break
         end += 1
-    if not any(token.kind is Kind.WIRE for token in tokens[meer_uit + 1 : end]):
+    if not any(token.kind is _WIRE_KIND for token in tokens[meer_uit + 1 : end]):
         return None
     return meer_uit, end
 
@@ -554,14 +570,14 @@ def _lead_below_sidebar(tokens: list[Token], heading: str | None) -> int | None:
     (with the line above it as its title)."""
     if heading is not None:
         for index, token in enumerate(tokens):
-            if token.text == heading and token.kind is Kind.OTHER:
-                if any(t.kind is Kind.WIRE for t in tokens[index + 1 :]):
+            if token.text == heading and token.kind is _OTHER_KIND:
+                if any(t.kind is _WIRE_KIND for t in tokens[index + 1 :]):
                     return index
                 break
     for index, token in enumerate(tokens[:-1]):
-        if token.kind is Kind.WIRE and tokens[index + 1].kind is Kind.OTHER:
+        if token.kind is _WIRE_KIND and tokens[index + 1].kind is _OTHER_KIND:
             above = index - 1
-            return above if above >= 0 and tokens[above].kind is Kind.OTHER else index
+            return above if above >= 0 and tokens[above].kind is _OTHER_KIND else index
     return None
 
 
@@ -574,7 +590,7 @@ def _read_without_meer_uit(
 ) -> ParsedPage:
     listing = _read_items(tokens, fetched_at, stamps, after_heading=False)
     headlines = _headlines(tokens)
-    wires = [t for t in tokens if t.kind is Kind.WIRE]
+    wires = [t for t in tokens if t.kind is _WIRE_KIND]
     with_agencies = sum(1 for item in listing.items if item.agencies)
     if any(item.age_text for item in listing.items) or with_agencies > 1 or headlines:
         section = _listing_section(listing.preamble, heading)
@@ -599,14 +615,14 @@ def _read_without_meer_uit(
 
 
 def _headlines(tokens: list[Token]) -> list[Headline]:
-    if Kind.HEADLINE not in map(_KIND, tokens):  # in C: most pages have none
+    if _HEADLINE_KIND not in map(_KIND, tokens):  # in C: most pages have none
         return []
-    return [t.headline for t in tokens if t.kind is Kind.HEADLINE and t.headline is not None]
+    return [t.headline for t in tokens if t.kind is _HEADLINE_KIND and t.headline is not None]
 
 
 def _listing_section(preamble: list[Token], heading: str | None) -> str | None:
     """A listing's section heading: the h1 when it precedes the items, else the last plain line."""
-    plain = [t.text for t in preamble if t.kind is Kind.OTHER]
+    plain = [t.text for t in preamble if t.kind is _OTHER_KIND]
     if heading is not None and heading in plain:
         return heading
     headings = [text for text in plain if _may_be_section(text)]
@@ -622,9 +638,9 @@ def _may_be_section(text: str) -> bool:
 
 
 _NOT_BODY = (
-    Kind.BANNER, Kind.CHROME, Kind.NET_BINNEN, Kind.HEADLINE, Kind.AGE, Kind.METADATA, Kind.CAPTION, Kind.DATE,
+    _BANNER_KIND, _CHROME_KIND, _NET_BINNEN_KIND, _HEADLINE_KIND, _AGE_KIND, _METADATA_KIND, _CAPTION_KIND, _DATE_KIND,
 )
-_NOT_TITLE = (*_NOT_BODY, Kind.EDITION)
+_NOT_TITLE = (*_NOT_BODY, _EDITION_KIND)
 
 
 def _read_lead(
@@ -656,7 +672,7 @@ def _read_lead(
 def _lead_dateline(tokens: list[Token], heading: str | None) -> int | None:
     """Index of the lead's dateline paragraph: the first wire line in capitals that is not
     the title itself (`NAVO - top begint` above `BRUSSEL (ANP) - ...`)."""
-    wires = [i for i, t in enumerate(tokens) if t.kind is Kind.WIRE]
+    wires = [i for i, t in enumerate(tokens) if t.kind is _WIRE_KIND]
     strict = [i for i in wires if tokens[i].wire.strict]  # type: ignore[union-attr]
     for i in strict:
         if tokens[i].text != heading and not _reads_as_title(tokens, i, wires):
@@ -676,7 +692,7 @@ def _reads_as_title(tokens: list[Token], index: int, wires: list[int]) -> bool:
         not wire.agencies
         and wire.body[-1:] not in _SENTENCE_END
         and wires[-1] > index
-        and all(t.kind is not Kind.OTHER or is_kicker(t.text) for t in tokens[:index])
+        and all(t.kind is not _OTHER_KIND or is_kicker(t.text) for t in tokens[:index])
     )
 
 
@@ -750,7 +766,7 @@ class _Slot(NamedTuple):
 
 
 _WIRE_AT, _AGE_AT = itemgetter(0), itemgetter(2)  # of a _Slot
-_NO_ITEM_PART = (Kind.CHROME, Kind.CAPTION, Kind.METADATA)
+_NO_ITEM_PART = (_CHROME_KIND, _CAPTION_KIND, _METADATA_KIND)
 
 
 def _read_items(
@@ -789,7 +805,7 @@ def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
     above `ROTTERDAM (ANP) - ...`)."""
     doubtful = [
         index for index, token in enumerate(tokens)
-        if token.kind is Kind.WIRE and not (token.wire.strict and token.wire.agencies)  # type: ignore[union-attr]
+        if token.kind is _WIRE_KIND and not (token.wire.strict and token.wire.agencies)  # type: ignore[union-attr]
     ]
     if not doubtful:
         return tokens
@@ -797,22 +813,22 @@ def _settle_wire_lines(tokens: list[Token]) -> list[Token]:
     for index in doubtful:  # headings first: what follows a line is read with them settled
         token = tokens[index]
         if token.block.role is Role.HEADING and not token.wire.agencies:  # type: ignore[union-attr]
-            result[index] = token._replace(kind=Kind.OTHER)
+            result[index] = token._replace(kind=_OTHER_KIND)
     settled = list(result)
     kinds = [token.kind for token in settled]
     for index in doubtful:
         token = settled[index]
         wire = token.wire
         assert wire is not None
-        if token.kind is not Kind.WIRE:
+        if token.kind is not _WIRE_KIND:
             continue
         following = kinds[index + 1 : index + 3]
-        has_age = following[:1] == [Kind.AGE] or _age_above_in_its_element(settled, index)
+        has_age = following[:1] == [_AGE_KIND] or _age_above_in_its_element(settled, index)
         if not wire.strict and not has_age:
-            result[index] = token._replace(kind=Kind.OTHER)
-        elif (not wire.agencies and following == [Kind.WIRE, Kind.AGE]
+            result[index] = token._replace(kind=_OTHER_KIND)
+        elif (not wire.agencies and following == [_WIRE_KIND, _AGE_KIND]
               and not _side_by_side(token.block, settled[index + 1].block)):
-            result[index] = token._replace(kind=Kind.OTHER)
+            result[index] = token._replace(kind=_OTHER_KIND)
     return result
 
 
@@ -833,17 +849,17 @@ def _side_by_side(block: Block, following: Block) -> bool:
 def _age_above_in_its_element(tokens: list[Token], index: int) -> bool:
     """Whether the line above tokens[index] is an age standing in one element with it that
     holds no other wire line."""
-    if index == 0 or tokens[index - 1].kind is not Kind.AGE or not tokens[index].block.containers:
+    if index == 0 or tokens[index - 1].kind is not _AGE_KIND or not tokens[index].block.containers:
         return False
     shared = set(tokens[index].block.containers).intersection(tokens[index - 1].block.containers)
     for other, token in enumerate(tokens):
-        if shared and token.kind is Kind.WIRE and other != index:
+        if shared and token.kind is _WIRE_KIND and other != index:
             shared.difference_update(token.block.containers)
     return bool(shared)
 
 
 def _item_slots(tokens: list[Token]) -> list[_Slot]:
-    wires = [i for i, token in enumerate(tokens) if token.kind is Kind.WIRE]
+    wires = [i for i, token in enumerate(tokens) if token.kind is _WIRE_KIND]
     by_element = _slots_by_element(tokens, wires)
     if by_element is not None:
         return by_element
@@ -852,8 +868,8 @@ def _item_slots(tokens: list[Token]) -> list[_Slot]:
     slots: list[_Slot] = []
     item_end = -1
     for index in wires:
-        title = index - 1 if index - 1 > item_end and tokens[index - 1].kind is Kind.OTHER else None
-        has_age = index + 1 < len(tokens) and tokens[index + 1].kind is Kind.AGE
+        title = index - 1 if index - 1 > item_end and tokens[index - 1].kind is _OTHER_KIND else None
+        has_age = index + 1 < len(tokens) and tokens[index + 1].kind is _AGE_KIND
         age = index + 1 if has_age else None
         slots.append(tuple.__new__(_Slot, (index, title, age)))  # in C: no Python __new__ per item
         item_end = age if age is not None else index
@@ -874,18 +890,18 @@ def _slots_by_element(tokens: list[Token], wires: list[int]) -> list[_Slot] | No
     elements = items.keys()
     for index, token in enumerate(tokens):
         containers = token.block.containers
-        if token.kind is not Kind.WIRE and not elements.isdisjoint(containers):
+        if token.kind is not _WIRE_KIND and not elements.isdisjoint(containers):
             element = next(element for element in containers if element in items)
             members[items[element]].append(index)
     claimed = {index for parts in members.values() for index in parts} | set(wires)
     slots = []
     for wire, parts in members.items():
-        ages = [i for i in parts if tokens[i].kind is Kind.AGE]
-        titles = [i for i in parts if i < wire and tokens[i].kind is Kind.OTHER]
+        ages = [i for i in parts if tokens[i].kind is _AGE_KIND]
+        titles = [i for i in parts if i < wire and tokens[i].kind is _OTHER_KIND]
         age = min(ages, key=lambda i: abs(i - wire)) if ages else None
         title = titles[-1] if titles else None
         above = min(parts[0], wire) - 1 if parts else wire - 1
-        if title is None and above >= 0 and above not in claimed and tokens[above].kind is Kind.OTHER:
+        if title is None and above >= 0 and above not in claimed and tokens[above].kind is _OTHER_KIND:
             title = above
         slots.append(_Slot(wire, title, age))
     return slots
@@ -895,10 +911,10 @@ def _ages_come_first(tokens: list[Token], wires: list[int]) -> bool:
     """True for markup that puts each item's age above its wire line (before or after its
     title): an age just above the first item and none below the last. Text dumps put the
     age below (layouts A-D)."""
-    if not wires or (wires[-1] + 1 < len(tokens) and tokens[wires[-1] + 1].kind is Kind.AGE):
+    if not wires or (wires[-1] + 1 < len(tokens) and tokens[wires[-1] + 1].kind is _AGE_KIND):
         return False
     above_first = [t.kind for t in tokens[max(0, wires[0] - 2) : wires[0]]]
-    return Kind.AGE in above_first
+    return _AGE_KIND in above_first
 
 
 def _slots_age_first(tokens: list[Token], wires: list[int]) -> list[_Slot]:
@@ -907,9 +923,9 @@ def _slots_age_first(tokens: list[Token], wires: list[int]) -> list[_Slot]:
     previous = -1
     for index in wires:
         above = list(range(max(previous + 1, index - 2), index))[::-1]  # nearest first
-        age = next((i for i in above if tokens[i].kind is Kind.AGE), None)
-        title = next((i for i in above if tokens[i].kind is Kind.OTHER), None)
-        if title is not None and age is not None and title < age and tokens[index - 1].kind is not Kind.AGE:
+        age = next((i for i in above if tokens[i].kind is _AGE_KIND), None)
+        title = next((i for i in above if tokens[i].kind is _OTHER_KIND), None)
+        if title is not None and age is not None and title < age and tokens[index - 1].kind is not _AGE_KIND:
             title = None  # title, age, then something else: the age is not this item's
         slots.append(_Slot(index, title, age))
         previous = index
@@ -926,7 +942,7 @@ def _has_titles(tokens: list[Token], slots: list[_Slot], after_heading: bool) ->
     if not titled or not titled[0]:
         return False
     # One item: its line above is a title unless it is the only heading there is.
-    above = [t for t in tokens[: slots[0].title] if t.kind is Kind.OTHER]
+    above = [t for t in tokens[: slots[0].title] if t.kind is _OTHER_KIND]
     return after_heading or bool(above)
 
 
@@ -988,15 +1004,15 @@ def _source_prefix(token: Token) -> int:
 def _stray_line_warnings(tokens: list[Token], slots: list[_Slot], titled: bool) -> list[str]:
     """Warnings for lines that look like part of an item but belong to none."""
     kinds = list(map(_KIND, tokens))
-    if Kind.OTHER not in kinds and kinds.count(Kind.AGE) == len(slots) - list(map(_AGE_AT, slots)).count(None):
+    if _OTHER_KIND not in kinds and kinds.count(_AGE_KIND) == len(slots) - list(map(_AGE_AT, slots)).count(None):
         return []  # in C, the common sidebar: wire lines and their ages, nothing else
     used = set(chain.from_iterable(slots)) if titled else set(chain(map(_WIRE_AT, slots), map(_AGE_AT, slots)))
     warnings = []
     for index, token in enumerate(tokens):
         if index in used:
             continue
-        if token.kind is Kind.AGE:
+        if token.kind is _AGE_KIND:
             warnings.append(f"age without an item: {token.text[:_QUOTE_PREVIEW]!r}")
-        elif token.kind is Kind.OTHER and looks_like_wire(token.text):
+        elif token.kind is _OTHER_KIND and looks_like_wire(token.text):
             warnings.append(f"skipped a line that looks like a wire item: {token.text[:_QUOTE_PREVIEW]!r}")
     return warnings
