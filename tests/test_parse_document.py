@@ -3,6 +3,7 @@ nesting and inline joints, and the grammar grouping an item by the element it st
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timezone
 
 import pytest
@@ -338,3 +339,24 @@ def test_without_an_h1_or_metadata_the_title_is_the_heading_of_the_highest_rank_
         assert article(f"{top}{lead}{sidebar}", "<title>Kustkrant</title>") == STORM, top
     # no heading at all: the first line that is no kicker, as in a text dump
     assert article(f"<div>Het weer</div><div>Storm op komst</div>{lead}{sidebar}")[0] == "Het weer"
+
+
+def reference_lines(text: str) -> list[str]:
+    """What text_to_document promises, written out the slow way: every line break of
+    str.splitlines, whitespace collapsed, invisible characters gone, NFC, no blank lines."""
+    invisible = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+    lines = (" ".join(line.translate(invisible).split()) for line in text.removeprefix("\ufeff").splitlines())
+    return [unicodedata.normalize("NFC", line) for line in lines if line]
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_a_text_dump_is_split_at_every_line_break_there_is(brk: str) -> None:
+    for text in (f"Titel{brk}GOES - Bericht.{brk}", f"Titel{brk}{brk}GOES - Bericht. Financiën{brk}x"):
+        assert [block.text for block in text_to_document(text).blocks] == reference_lines(text)
+
+
+def test_nfc_leaves_every_latin1_character_alone_so_latin1_dumps_need_none() -> None:
+    latin1 = "".join(map(chr, range(0x20, 0x100)))
+    assert unicodedata.normalize("NFC", latin1) == latin1
+    for text in ("Caf\u00e9 in M\u00e1lm\u00f6\nGOES - x", "Cafe\u0301\nGOES - x\u0301", "e\u200b\u0301 \u00e9\nGOES - x"):
+        assert [block.text for block in text_to_document(text).blocks] == reference_lines(text)

@@ -81,12 +81,38 @@ def read_page_links(data: bytes, url: str, http_charset: str | None = None) -> l
 def text_to_document(text: str) -> TextDocument:
     """A text dump as a TextDocument: lines stripped, whitespace collapsed, NFC, no blanks."""
     text = text.removeprefix("\ufeff")
-    lines = list(filter(None, map(str.strip, text.splitlines())))  # in C: most dumps need no more
+    lines = list(filter(None, map(str.strip, _split_lines(text))))  # in C: most dumps need no more
     if _has_odd_spaces(text, lines):  # runs of spaces, tabs, no-break and zero-width spaces
         lines = list(filter(None, (" ".join(line.translate(INVISIBLE_CHARS).split()) for line in lines)))
-    if not text.isascii():
+    if not text.isascii() and not _is_latin1(text):  # NFC changes no text of Latin-1 only
         lines = [line if line.isascii() else unicodedata.normalize("NFC", line) for line in lines]
     return TextDocument(line_blocks(lines))
+
+
+# Line breaks of str.splitlines besides "\n"; the last three are not ASCII.
+_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
+_OTHER_BREAKS_NON_ASCII = ("\x85", "\u2028", "\u2029")
+
+
+def _split_lines(text: str) -> list[str]:
+    """The lines of str.splitlines (and an empty last one after a closing newline): a split
+    on "\n" where no other line break occurs, as each is looked for by a search in C, while
+    splitlines tests every character."""
+    if any(map(text.__contains__, _OTHER_BREAKS)) or (
+        not text.isascii() and any(map(text.__contains__, _OTHER_BREAKS_NON_ASCII))
+    ):
+        return text.splitlines()
+    return text.split("\n")
+
+
+def _is_latin1(text: str) -> bool:
+    """Whether every character is in Latin-1 (U+0000-U+00FF): no combining mark or character
+    that composes is, so NFC leaves such text as it is (tests/test_parse_document.py checks)."""
+    try:
+        text.encode("latin-1")  # a copy of the text's own bytes when it is Latin-1
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _has_odd_spaces(text: str, lines: list[str]) -> bool:

@@ -167,6 +167,7 @@ _SHORT_CHROME = 60
 _QUOTE_PREVIEW = 60
 
 _NO_STAMPS: Mapping[int, PublicationWindow | None] = {}
+_new_tuple = tuple.__new__  # builds a Token in C (Token() runs a Python __new__)
 
 
 def read_page(
@@ -249,11 +250,9 @@ def _tokenize(blocks: list[Block]) -> list[Token]:
 
 
 def _other_token(text: str, block: Block, on_top: bool) -> Token:
-    """A line that is no wire line. The webmail banner heads the page (`on_top`: above the
-    first wire line); further down, `webmail` is just a word in a title."""
-    if len(text) > _SHORT_LINE:  # only short lines can be anything but plain text
-        return Token(_OTHER_KIND, text, block)
-    if text[-1] not in _SENTENCE_END or (  # the cheap tests first: copy ends a sentence
+    """A short line (see _SHORT_LINE) that is no wire line. The webmail banner heads the page
+    (`on_top`: above the first wire line); further down, `webmail` is just a word in a title."""
+    if text[-1] not in _SENTENCE_END or (  # the cheap tests first: copy ends a sentence  # the cheap tests first: copy ends a sentence
         len(text) <= _SHORT_CHROME and ("ideo" in text or may_hold_photo_credit(text))
     ):
         if is_photo_credit(text):
@@ -268,7 +267,7 @@ def _other_token(text: str, block: Block, on_top: bool) -> Token:
             return special
     if on_top and "webmail" in text.lower():
         return Token(_BANNER_KIND, text, block)
-    return Token(_OTHER_KIND, text, block)
+    return _new_tuple(Token, (_OTHER_KIND, text, block, None, None, None, None))  # in C: the common answer
 
 
 def _special_token(text: str, block: Block) -> Token | None:
