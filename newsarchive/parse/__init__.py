@@ -50,7 +50,7 @@ def parse_page(
                 utf8 = data  # the text's own bytes: libxml2 reads them faster than the text
         else:
             text = data
-        if looks_like_html(text):
+        if "<" in text and looks_like_html(text):  # the cheap test first: no tag without a `<`
             if looks_like_feed(text):
                 warnings.append("an Atom or RSS feed, not a page")
                 return ParsedPage("unknown", url, fetched_at, warnings=warnings)
@@ -81,10 +81,11 @@ def read_page_links(data: bytes, url: str, http_charset: str | None = None) -> l
 def text_to_document(text: str) -> TextDocument:
     """A text dump as a TextDocument: lines stripped, whitespace collapsed, NFC, no blanks."""
     text = text.removeprefix("\ufeff")
+    latin1 = text.isascii() or _is_latin1(text)
     lines = list(filter(None, map(str.strip, _split_lines(text))))  # in C: most dumps need no more
-    if _has_odd_spaces(text, lines):  # runs of spaces, tabs, no-break and zero-width spaces
+    if _has_odd_spaces(text, lines, latin1):  # runs of spaces, tabs, no-break and zero-width spaces
         lines = list(filter(None, (" ".join(line.translate(INVISIBLE_CHARS).split()) for line in lines)))
-    if not text.isascii() and not _is_latin1(text):  # NFC changes no text of Latin-1 only
+    if not latin1:  # NFC changes no text of Latin-1 only
         lines = [line if line.isascii() else unicodedata.normalize("NFC", line) for line in lines]
     return TextDocument(line_blocks(lines))
 
@@ -115,10 +116,15 @@ def _is_latin1(text: str) -> bool:
     return True
 
 
-def _has_odd_spaces(text: str, lines: list[str]) -> bool:
+def _has_odd_spaces(text: str, lines: list[str], latin1: bool) -> bool:
     """Whether any line holds whitespace but single spaces, or an invisible character: in
-    ASCII only a tab or a unit separator can (other breaks split lines); a line of other
-    text is tested for any character that is not printable."""
+    ASCII only a tab or a unit separator can (other breaks split lines), in the rest of
+    Latin-1 only a no-break space or a soft hyphen; a line of other text is tested for any
+    character that is not printable."""
     if "  " in text or "\t" in text or "\x1f" in text:
         return True
-    return not text.isascii() and not all(map(str.isprintable, filterfalse(str.isascii, lines)))
+    if text.isascii():
+        return False
+    if latin1:
+        return "\xa0" in text or "\xad" in text
+    return not all(map(str.isprintable, filterfalse(str.isascii, lines)))

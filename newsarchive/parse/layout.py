@@ -252,7 +252,7 @@ def _tokenize(blocks: list[Block]) -> list[Token]:
 def _other_token(text: str, block: Block, on_top: bool) -> Token:
     """A short line (see _SHORT_LINE) that is no wire line. The webmail banner heads the page
     (`on_top`: above the first wire line); further down, `webmail` is just a word in a title."""
-    if text[-1] not in _SENTENCE_END or (  # the cheap tests first: copy ends a sentence  # the cheap tests first: copy ends a sentence
+    if text[-1] not in _SENTENCE_END or (  # the cheap tests first: copy ends a sentence
         len(text) <= _SHORT_CHROME and ("ideo" in text or may_hold_photo_credit(text))
     ):
         if is_photo_credit(text):
