@@ -6,21 +6,40 @@ tested or replaced alone. All datetimes are timezone-aware and in UTC.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from .values import SITE_ZONE, canonical_agency, iso, to_utc
 
 PageKind = Literal["article", "listing", "unknown"]
 
-# The frozen dataclasses a parse builds many of (an item, its window, a lead) set their fields
-# in one step, the whole instance dict: the generated __init__ of a frozen dataclass calls
-# object.__setattr__ once per field, and made up a tenth of a text dump's parse. (A class
-# body's own __init__ is kept by @dataclass; tests/test_items_frozen.py holds each to the
-# generated one: same fields, equality, hash, immutability.)
-_set_fields = object.__setattr__
+_Frozen = TypeVar("_Frozen")
+
+
+def _one_step_init(cls: type[_Frozen]) -> type[_Frozen]:
+    """A frozen dataclass whose __init__ sets its fields in one step, the whole instance dict:
+    the generated __init__ calls object.__setattr__ once per field, and for the classes a
+    parse builds many of (an item, its window, a lead) made up a tenth of a text dump's parse.
+    The new __init__ is written from `dataclasses.fields`, as @dataclass writes its own, so the
+    field list stays the class body's; tests/test_items_frozen.py holds each class to the
+    generated one (same fields, equality, hash, immutability)."""
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    if any(not f.init or f.default_factory is not dataclasses.MISSING for f in fields):
+        raise TypeError(f"{cls.__name__}: only plain fields, with or without a default")
+    defaults = {f"_default_{f.name}": f.default for f in fields if f.default is not dataclasses.MISSING}
+    parameters = ", ".join(f.name if f"_default_{f.name}" not in defaults else f"{f.name}=_default_{f.name}"
+                           for f in fields)
+    values = ", ".join(f"{f.name!r}: {f.name}" for f in fields)
+    namespace: dict[str, Any] = {"_set_fields": object.__setattr__, **defaults}
+    exec(f"def __init__(self, {parameters}):\n    _set_fields(self, '__dict__', {{{values}}})", namespace)  # noqa: S102
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = {f.name: f.type for f in fields} | {"return": None}
+    cls.__init__ = init  # type: ignore[method-assign]
+    return cls
 
 
 def canonical_agencies(names: tuple[str, ...]) -> tuple[str, ...]:
@@ -38,15 +57,13 @@ def charset_of(content_type: str | None) -> str | None:
     return None
 
 
+@_one_step_init
 @dataclass(frozen=True)
 class PublicationWindow:
     """The closed interval [earliest, latest] in which an item was published."""
 
     earliest: datetime
     latest: datetime
-
-    def __init__(self, earliest: datetime, latest: datetime) -> None:
-        _set_fields(self, "__dict__", {"earliest": earliest, "latest": latest})
 
     def intersect(self, other: PublicationWindow) -> PublicationWindow | None:
         """The overlap of two windows, or None when they do not overlap."""
@@ -58,6 +75,7 @@ class PublicationWindow:
         return self.earliest <= moment <= self.latest
 
 
+@_one_step_init
 @dataclass(frozen=True)
 class Lead:
     """The page's own article: the story the page is about."""
@@ -68,20 +86,6 @@ class Lead:
     agencies: tuple[str, ...]
     paragraphs: tuple[str, ...]
     byline: str | None = None
-
-    def __init__(
-        self,
-        title: str | None,
-        dateline: str | None,
-        places: tuple[str, ...],
-        agencies: tuple[str, ...],
-        paragraphs: tuple[str, ...],
-        byline: str | None = None,
-    ) -> None:
-        _set_fields(self, "__dict__", {
-            "title": title, "dateline": dateline, "places": places, "agencies": agencies,
-            "paragraphs": paragraphs, "byline": byline,
-        })
 
     @property
     def body(self) -> str:
@@ -98,6 +102,7 @@ class Lead:
         }
 
 
+@_one_step_init
 @dataclass(frozen=True)
 class Item:
     """One wire item shown as a teaser: a `Meer uit` sidebar entry or a listing entry."""
@@ -110,22 +115,6 @@ class Item:
     age_text: str | None
     window: PublicationWindow | None
     url: str | None = None  # where the page links the item to, when it does
-
-    def __init__(
-        self,
-        title: str | None,
-        dateline: str,
-        places: tuple[str, ...],
-        agencies: tuple[str, ...],
-        body: str,
-        age_text: str | None,
-        window: PublicationWindow | None,
-        url: str | None = None,
-    ) -> None:
-        _set_fields(self, "__dict__", {
-            "title": title, "dateline": dateline, "places": places, "agencies": agencies, "body": body,
-            "age_text": age_text, "window": window, "url": url,
-        })
 
     def to_dict(self) -> dict[str, Any]:
         return {

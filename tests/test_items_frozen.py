@@ -5,11 +5,12 @@ the same fields from the same arguments, equality, hash, repr, immutability, `re
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newsarchive.items import Item, Lead, PublicationWindow
+from newsarchive.items import Item, Lead, PublicationWindow, _one_step_init
 
 EARLY = datetime(2026, 3, 17, 9, 0, tzinfo=timezone.utc)
 WINDOW = PublicationWindow(EARLY, EARLY + timedelta(hours=1))
@@ -83,3 +84,33 @@ def test_defaults_are_the_declared_ones() -> None:
     lead = Lead("T", None, (), (), ())
     assert (item.url, lead.byline) == (None, None)
     assert vars(item) == vars(generated(Item, "T", "GOES", ("GOES",), (), "Tekst.", None, None, None))
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_the_one_step_init_takes_the_parameters_of_the_generated_one(cls: type) -> None:
+    plain = dataclasses.dataclass(frozen=True)(type(cls.__name__, (), {"__annotations__": dict(cls.__annotations__),
+        **{f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}}))
+    mine = inspect.signature(cls.__init__).parameters
+    assert [(p.name, p.default, p.kind) for p in mine.values()] == [
+        (p.name, p.default, p.kind) for p in inspect.signature(plain.__init__).parameters.values()
+    ]
+
+
+def test_a_new_field_is_set_by_the_one_step_init_without_writing_it_twice() -> None:
+    @_one_step_init
+    @dataclasses.dataclass(frozen=True)
+    class Pair:
+        left: int
+        right: str = "r"
+
+    assert (vars(Pair(1)), vars(Pair(2, right="x"))) == ({"left": 1, "right": "r"}, {"left": 2, "right": "x"})
+    with pytest.raises(TypeError):
+        Pair()  # type: ignore[call-arg]
+
+
+def test_a_field_with_a_default_factory_is_refused() -> None:
+    with pytest.raises(TypeError, match="only plain fields"):
+        @_one_step_init
+        @dataclasses.dataclass(frozen=True)
+        class Listed:
+            names: list[str] = dataclasses.field(default_factory=list)
