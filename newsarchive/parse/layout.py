@@ -897,12 +897,15 @@ def _slots_by_element(tokens: list[Token], wires: list[int]) -> list[_Slot] | No
     for wire, parts in members.items():
         ages = [i for i in parts if tokens[i].kind is _AGE_KIND]
         titles = [i for i in parts if i < wire and tokens[i].kind is _OTHER_KIND]
-        age = min(ages, key=lambda i: abs(i - wire)) if ages else None
+        if len(ages) > 1:
+            age: int | None = min(ages, key=lambda i: abs(i - wire))
+        else:  # the common case without a call: an item shows one age
+            age = ages[0] if ages else None
         title = titles[-1] if titles else None
         above = min(parts[0], wire) - 1 if parts else wire - 1
         if title is None and above >= 0 and above not in claimed and tokens[above].kind is _OTHER_KIND:
             title = above
-        slots.append(_Slot(wire, title, age))
+        slots.append(_new_tuple(_Slot, (wire, title, age)))
     return slots
 
 
