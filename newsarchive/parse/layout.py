@@ -418,7 +418,7 @@ def _mark_items(tokens: list[Token]) -> list[Token]:
     for index, token in enumerate(settled):
         if token.kind is _WIRE_KIND and token.block.containers:
             item = next((element for element in token.block.containers if shared[element] == 1), None)
-            result[index] = token._replace(item=item)
+            result[index] = _new_tuple(Token, token[:-1] + (item,))  # token._replace(item=item), in C
     return result
 
 
