@@ -890,8 +890,10 @@ def _slots_by_element(tokens: list[Token], wires: list[int]) -> list[_Slot] | No
     for index, token in enumerate(tokens):
         containers = token.block.containers
         if token.kind is not _WIRE_KIND and not elements.isdisjoint(containers):
-            element = next(element for element in containers if element in items)
-            members[items[element]].append(index)
+            for element in containers:  # the outermost item element around it
+                if element in items:
+                    members[items[element]].append(index)
+                    break
     claimed = {index for parts in members.values() for index in parts} | set(wires)
     slots = []
     for wire, parts in members.items():
