@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from itertools import chain
@@ -325,15 +325,16 @@ def _meer_uit_section(match: re.Match[str], block: Block) -> str | None:
     return section if len(section.split()) <= _SECTION_WORDS else None
 
 
-def _headline(text: str) -> tuple[Headline, bool] | None:
-    """The headline in `- Sport 9:31 Title` (or `Sport9:31Title`), and whether it had the dash."""
+def _headline(text: str, url: str | None = None) -> tuple[Headline, bool] | None:
+    """The headline in `- Sport 9:31 Title` (or `Sport9:31Title`), linked to `url`, and
+    whether it had the dash."""
     match = _HEADLINE.fullmatch(text)
     if match is None:
         return None
     section = match.group("section").strip()
     if len(section.split()) > _HEADLINE_SECTION_WORDS or section.startswith(_SOURCE_PREFIX):
         return None
-    headline = Headline(section, match.group("time"), match.group("title").strip())
+    headline = Headline(section, match.group("time"), match.group("title").strip(), url)
     return headline, match.group("dash") is not None
 
 
@@ -350,12 +351,13 @@ def _mark_headline_runs(tokens: list[Token]) -> list[Token]:
         index = start + 1
         while index < len(tokens) and tokens[index].kind is _OTHER_KIND:
             parts = _headline_parts(tokens, index)
-            found = _headline(" ".join(token.text for token in parts))
+            url = next((t.block.link for t in parts if t.block.link), None)
+            found = _headline(" ".join(token.text for token in parts), url)
             if found is None or (dashed is not None and found[1] != dashed):
                 break
             headline, dashed = found
-            headline = replace(headline, url=next((t.block.link for t in parts if t.block.link), None))
-            result[index] = parts[0]._replace(kind=_HEADLINE_KIND, headline=headline)
+            first = parts[0]  # first._replace(kind=_HEADLINE_KIND, headline=headline), in C:
+            result[index] = _new_tuple(Token, (_HEADLINE_KIND, *first[1:4], headline, *first[5:]))
             for following in range(index + 1, index + len(parts)):  # parts of the headline above
                 result[following] = tokens[following]._replace(kind=_HEADLINE_KIND)
             index += len(parts)
