@@ -89,6 +89,18 @@ _LONG_NAME = 256
 _SUSPECT = rf"<[a-zA-Z][^\s/>]{{0,{_LONG_NAME - 2}}}+(?:[^\s/>]|{_ATTRIBUTE * MAX_ATTRIBUTES})"
 _SUSPECT_TAG = re.compile(_SUSPECT)
 _SUSPECT_TAG_BYTES = re.compile(_SUSPECT.encode("ascii"))  # markup is ASCII: the same tags in UTF-8
+# Two cheaper searches first (that one tries each tag's attributes in turn). A tag it finds is
+# at least 2 * MAX_ATTRIBUTES + 2 characters long (`<`, a letter, then per attribute a name and
+# a separator, or a quoted value), and holds no `>` but inside a quoted value, which follows a
+# `=`. So either it runs that long from its `<` with no `>` (found by `_LONG_RUN`, up to the
+# next `>`: the search need only read there), or some quoted value holds a `>` (`_QUOTED_GT`:
+# then the whole text is searched). Most pages have neither.
+_LONG_RUN = rf"<[a-zA-Z][^>]{{{2 * MAX_ATTRIBUTES - 2}}}[^>]*+"
+_LONG_RUNS = re.compile(_LONG_RUN)
+_LONG_RUNS_BYTES = re.compile(_LONG_RUN.encode("ascii"))
+_QUOTED_GT = r"""=\s*+(?:"[^">]*+|'[^'>]*+)>"""
+_QUOTED_GTS = re.compile(_QUOTED_GT)
+_QUOTED_GTS_BYTES = re.compile(_QUOTED_GT.encode("ascii"))
 # Each start tag from its name on, and the attributes past the limit when it has more.
 _START_TAG = rf"{_TAG_NAME}(?:(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES}}}(?P<excess>(?:{_ATTRIBUTE})++))?"
 _START_TAG_TEXT = re.compile(_START_TAG)
@@ -185,14 +197,24 @@ def bound_markup(text: AnyStr, warnings: list[str]) -> AnyStr:
     attributes (a warning says how many tags were cut); unchanged, and not copied, when no
     tag has more."""
     is_bytes = isinstance(text, bytes)
-    suspect: re.Pattern[Any] = _SUSPECT_TAG_BYTES if is_bytes else _SUSPECT_TAG
-    if suspect.search(text) is None:
+    if not _has_suspect_tag(text, is_bytes):
         return text
     pieces, cut = _cut_crowded(text, _START_TAG_BYTES if is_bytes else _START_TAG_TEXT)
     if not cut:
         return text
     warnings.append(f"{cut} start tag(s) with more than {MAX_ATTRIBUTES} attributes cut short")
     return text[:0].join(pieces)
+
+
+def _has_suspect_tag(text: AnyStr, is_bytes: bool) -> bool:
+    """Whether `_SUSPECT_TAG` finds a tag in `text`, read where the cheaper searches say one
+    may stand (see `_LONG_RUN`)."""
+    suspect: re.Pattern[Any] = _SUSPECT_TAG_BYTES if is_bytes else _SUSPECT_TAG
+    quoted_gt: re.Pattern[Any] = _QUOTED_GTS_BYTES if is_bytes else _QUOTED_GTS
+    if quoted_gt.search(text) is not None:
+        return suspect.search(text) is not None
+    long_runs: re.Pattern[Any] = _LONG_RUNS_BYTES if is_bytes else _LONG_RUNS
+    return any(suspect.search(text, run.start(), run.end()) is not None for run in long_runs.finditer(text))
 
 
 def _cut_crowded(text: AnyStr, start_tag: re.Pattern[Any]) -> tuple[list[AnyStr], int]:
