@@ -331,26 +331,55 @@ def _footer_of_section(element: etree._Element) -> bool:
     return AGE_PHRASE.search(text) is not None or WIRE_SIGN.search(text) is not None
 
 
-def _protected(root: etree._Element) -> set[Any]:
+_LANDMARK_TAGS = (*CHROME_LANDMARKS, BANNER_TAG)
+
+
+@dataclass
+class _Marked:
+    """The elements the layout looks up beside its walk, each kind in document order."""
+
+    headings: list[etree._Element]  # h1
+    content: list[etree._Element]  # main and body
+    landmarks: list[etree._Element]  # chrome landmarks and headers
+    scripts: list[etree._Element]
+    base: etree._Element | None = None  # the first `<base href>` below the root
+
+
+def _marked(root: etree._Element) -> _Marked:
+    """The elements `_Marked` holds, found in one pass over the tree (each lookup its own
+    pass cost more than the walk of a page whose chrome is dropped whole)."""
+    marked = _Marked([], [], [], [])
+    kinds = {"h1": marked.headings, "main": marked.content, "body": marked.content, "script": marked.scripts}
+    kinds.update(dict.fromkeys(_LANDMARK_TAGS, marked.landmarks))
+    for element in root.iter(*kinds, "base"):
+        kind = kinds.get(element.tag)
+        if kind is not None:
+            kind.append(element)
+        elif marked.base is None and element is not root and element.get("href") is not None:
+            marked.base = element
+    return marked
+
+
+def _protected(root: etree._Element, marked: _Marked) -> set[Any]:
     """The content heading (an h1 in main or article, else any h1), the main content, and
     everything around them: never boilerplate. A logo h1 inside a menu protects nothing
     when the article has its own h1."""
-    headings = list(root.iter("h1"))
+    headings = marked.headings
     in_content = [h for h in headings if any(a.tag in ("main", "article") for a in h.iterancestors())]
     protected: set[Any] = {root}
-    for element in [*(in_content or headings), *root.iter("main", "body")]:
+    for element in [*(in_content or headings), *marked.content]:
         protected.add(element)
         protected.update(element.iterancestors())
     return protected
 
 
-def _structural_drops(root: etree._Element, protected: set[Any]) -> set[Any]:
+def _structural_drops(landmarks: list[etree._Element], protected: set[Any]) -> set[Any]:
     """Navigation, the page footer, the page header (banner) and forms, each dropped whole;
     kept when they wrap the page (a form around everything) or hold its heading, and
     navigation, a header or a footer holding wire copy (a sidebar marked up so). One inside
     another that is dropped is not looked at (its text is not read twice): it is never walked."""
     dropped: set[Any] = set()
-    for element in root.iter(*CHROME_LANDMARKS, BANNER_TAG):  # in document order: outer ones first
+    for element in landmarks:  # in document order: outer ones first
         if (element not in protected
                 and not (element.tag == "footer" and _footer_of_section(element))
                 and not (element.tag == BANNER_TAG and _in_sectioning_content(element))
@@ -533,10 +562,12 @@ class _Layout:
         self.root = root
         self.hints = hints
         self.warnings = warnings
-        self.base = _base_url(root, base_url)
+        self.marked = _marked(root)
+        self.json_ld: dict[int, Any] = {}  # the data of each script of JSON-LD read so far, by its index
+        self.base = _base_url(self.marked.base, base_url)
         self.generic_drops = generic_drops
-        self.protected = _protected(root)
-        self.dropped = _structural_drops(root, self.protected) if generic_drops else set()
+        self.protected = _protected(root, self.marked)
+        self.dropped = _structural_drops(self.marked.landmarks, self.protected) if generic_drops else set()
         if hints is not None:
             self.dropped.update(_select(root, hints.drop, warnings) or ())
         self.lines: list[str] = []
@@ -901,7 +932,7 @@ class _Layout:
         if any(heading[1] for heading in self.headings):
             text, _, element, joints = next(heading for heading in self.headings if heading[1])
             return text, _without_kicker(text, element, joints)
-        headlines = _headline_metadata(self.root)
+        headlines = _headline_metadata(self.root, self._json_ld_articles())
         title = _line_named_by(headlines, self.lines)
         named = title if title is not None else _line_named_by(_page_titles(self.root), self.lines)
         return (named if named is not None else self._heading()[0]), title
@@ -910,10 +941,15 @@ class _Layout:
 
     def _page_date(self) -> PageDate | None:
         try:
-            return _meta_date(self.root) or _json_ld_date(self.root) or self._time_date()
+            return _meta_date(self.root) or _json_ld_date(self._json_ld_articles()) or self._time_date()
         except Exception as exc:  # odd values are a missing date, not a failed parse
             self.warnings.append(f"page date ignored: {type(exc).__name__}")
             return None
+
+    def _json_ld_articles(self) -> Iterator[dict[str, Any]]:
+        """The articles the page's JSON-LD describes; each script is read once, for the
+        title and the date alike."""
+        return _json_ld_articles(self.marked.scripts, self.json_ld)
 
     def _stamps(self) -> dict[int, PublicationWindow | None]:
         """The window of each `<time datetime>` that shows no age (it is empty, or shows a
@@ -953,7 +989,7 @@ class _Layout:
         return PageDate(moment, "time", date_precision(candidates[0])) if moment is not None else None
 
 
-def _headline_metadata(root: etree._Element) -> list[str]:
+def _headline_metadata(root: etree._Element, json_ld_articles: Iterable[dict[str, Any]]) -> list[str]:
     """The article's headline as metadata gives it: og:title / twitter:title in the head,
     then the `headline` of a JSON-LD article."""
     head = root.find("head")
@@ -961,7 +997,7 @@ def _headline_metadata(root: etree._Element) -> list[str]:
         meta.get("content") or "" for meta in head.iter("meta")
         if (meta.get("property") or meta.get("name") or "").lower() in _TITLE_META
     ]
-    titles += [thing["headline"] for thing in _json_ld_articles(root) if isinstance(thing.get("headline"), str)]
+    titles += [thing["headline"] for thing in json_ld_articles if isinstance(thing.get("headline"), str)]
     return _clean_titles(titles)
 
 
@@ -1124,8 +1160,9 @@ def _leads_to_a_page(href: str | None) -> bool:
     return bool(href) and not href.startswith(("javascript:", "mailto:", "tel:"))
 
 
-def _base_url(root: etree._Element, base_url: str | None) -> str | None:
-    base_element = root.find(".//base[@href]")
+def _base_url(base_element: etree._Element | None, base_url: str | None) -> str | None:
+    """The URL links are resolved against: the page's `<base href>` (see `_Marked`) read
+    against its own URL."""
     if base_element is None:
         return base_url
     try:
@@ -1147,8 +1184,8 @@ def _meta_date(root: etree._Element) -> PageDate | None:
     return None
 
 
-def _json_ld_date(root: etree._Element) -> PageDate | None:
-    for thing in _json_ld_articles(root):
+def _json_ld_date(json_ld_articles: Iterable[dict[str, Any]]) -> PageDate | None:
+    for thing in json_ld_articles:
         if isinstance(thing.get("datePublished"), str):
             moment = parse_datetime(thing["datePublished"])
             if moment is not None:
@@ -1156,16 +1193,24 @@ def _json_ld_date(root: etree._Element) -> PageDate | None:
     return None
 
 
-def _json_ld_articles(root: etree._Element) -> Iterator[dict[str, Any]]:
-    """The articles (`NewsArticle`, `BlogPosting`, ...) the page's JSON-LD describes."""
-    for script in root.iter("script"):
-        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
-            continue
-        try:
-            data = json.loads(script.text)
-        except ValueError:
-            continue
-        yield from (thing for thing in _json_ld_things(data) if _is_article(thing.get("@type")))
+def _json_ld_articles(scripts: list[etree._Element], read: dict[int, Any]) -> Iterator[dict[str, Any]]:
+    """The articles (`NewsArticle`, `BlogPosting`, ...) the page's JSON-LD describes; `read`
+    keeps each script's data (None: no JSON-LD) for the next reader."""
+    for index, script in enumerate(scripts):
+        if index not in read:
+            read[index] = _json_ld_data(script)
+        data = read[index]
+        if data is not None:
+            yield from (thing for thing in _json_ld_things(data) if _is_article(thing.get("@type")))
+
+
+def _json_ld_data(script: etree._Element) -> Any:
+    if "ld+json" not in (script.get("type") or "").lower() or not script.text:
+        return None
+    try:
+        return json.loads(script.text)
+    except ValueError:
+        return None
 
 
 def _json_ld_things(data: Any) -> Iterator[dict[str, Any]]:
