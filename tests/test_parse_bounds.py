@@ -9,6 +9,8 @@ import random
 import re
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from newsarchive.parse.html import MAX_ATTRIBUTES, bound_markup
 
@@ -72,3 +74,36 @@ def test_name_runs_at_the_fast_path_length_are_cut_alike(length: int) -> None:
 def test_unchanged_markup_is_the_same_object() -> None:
     text = "<body>" + "<a" * 300 + "</body>"
     assert bound_markup(text, []) is text
+
+
+# The tightest tags: every attribute as short as the tokenizer reads one (a name and a
+# separator, or a name and an empty quoted value with no separator after it), and values
+# holding `>` (the one place a tag holds one), around the attribute limit.
+_SHORTEST_ATTRIBUTES = [" a", "/a", 'a=""', "a=''", ' a=">"', " a='>'", ' a = ">"', " a=", ' a="x>', "\n'"]
+_PIECES = ["<", "<a", ">", " ", "/", "=", '"', "'", "a", "\n", "x" * 120, "<" + "x" * 254]
+
+
+@st.composite
+def _tight_markup(draw: st.DrawFn) -> str:
+    pieces = []
+    for _ in range(draw(st.integers(1, 4))):
+        count = draw(st.sampled_from([MAX_ATTRIBUTES - 1, MAX_ATTRIBUTES, MAX_ATTRIBUTES + 1, 3]))
+        attributes = draw(st.lists(st.sampled_from(_SHORTEST_ATTRIBUTES), min_size=count, max_size=count))
+        pieces.append(draw(st.sampled_from(["<a", "<b c", "<" + "x" * 200])) + "".join(attributes))
+        pieces.extend(draw(st.lists(st.sampled_from(_PIECES), max_size=6)))
+    return "".join(pieces)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_tight_markup())
+@example("<a" + " a" * MAX_ATTRIBUTES)  # the shortest run that reaches the limit
+@example("<a " + 'a=""' * MAX_ATTRIBUTES)
+@example("<a" + ' a = ">"' * MAX_ATTRIBUTES)  # a `>` in every value, spaces around the `=`
+@example("<a" + " a='>'" * MAX_ATTRIBUTES)
+def test_the_cheap_searches_miss_no_tag_the_plain_search_finds(text: str) -> None:
+    """The prefilter of `bound_markup` (a long run without `>`, a `>` in a quoted value) decides
+    as the plain search over the whole text does, on str and on bytes."""
+    from newsarchive.parse.html import _SUSPECT_TAG, _has_suspect_tag
+
+    expected = _SUSPECT_TAG.search(text) is not None
+    assert (_has_suspect_tag(text, False), _has_suspect_tag(text.encode(), True)) == (expected, expected)

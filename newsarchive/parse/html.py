@@ -18,7 +18,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, AnyStr
@@ -89,6 +89,18 @@ _LONG_NAME = 256
 _SUSPECT = rf"<[a-zA-Z][^\s/>]{{0,{_LONG_NAME - 2}}}+(?:[^\s/>]|{_ATTRIBUTE * MAX_ATTRIBUTES})"
 _SUSPECT_TAG = re.compile(_SUSPECT)
 _SUSPECT_TAG_BYTES = re.compile(_SUSPECT.encode("ascii"))  # markup is ASCII: the same tags in UTF-8
+# Two cheaper searches first (that one tries each tag's attributes in turn). A tag it finds is
+# at least 2 * MAX_ATTRIBUTES + 2 characters long (`<`, a letter, then per attribute a name and
+# a separator, or a quoted value), and holds no `>` but inside a quoted value, which follows a
+# `=`. So either it runs that long from its `<` with no `>` (found by `_LONG_RUN`, up to the
+# next `>`: the search need only read there), or some quoted value holds a `>` (`_QUOTED_GT`:
+# then the whole text is searched). Most pages have neither.
+_LONG_RUN = rf"<[a-zA-Z][^>]{{{2 * MAX_ATTRIBUTES - 2}}}[^>]*+"
+_LONG_RUNS = re.compile(_LONG_RUN)
+_LONG_RUNS_BYTES = re.compile(_LONG_RUN.encode("ascii"))
+_QUOTED_GT = r"""=\s*+(?:"[^">]*+|'[^'>]*+)>"""
+_QUOTED_GTS = re.compile(_QUOTED_GT)
+_QUOTED_GTS_BYTES = re.compile(_QUOTED_GT.encode("ascii"))
 # Each start tag from its name on, and the attributes past the limit when it has more.
 _START_TAG = rf"{_TAG_NAME}(?:(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES}}}(?P<excess>(?:{_ATTRIBUTE})++))?"
 _START_TAG_TEXT = re.compile(_START_TAG)
@@ -185,14 +197,24 @@ def bound_markup(text: AnyStr, warnings: list[str]) -> AnyStr:
     attributes (a warning says how many tags were cut); unchanged, and not copied, when no
     tag has more."""
     is_bytes = isinstance(text, bytes)
-    suspect: re.Pattern[Any] = _SUSPECT_TAG_BYTES if is_bytes else _SUSPECT_TAG
-    if suspect.search(text) is None:
+    if not _has_suspect_tag(text, is_bytes):
         return text
     pieces, cut = _cut_crowded(text, _START_TAG_BYTES if is_bytes else _START_TAG_TEXT)
     if not cut:
         return text
     warnings.append(f"{cut} start tag(s) with more than {MAX_ATTRIBUTES} attributes cut short")
     return text[:0].join(pieces)
+
+
+def _has_suspect_tag(text: AnyStr, is_bytes: bool) -> bool:
+    """Whether `_SUSPECT_TAG` finds a tag in `text`, read where the cheaper searches say one
+    may stand (see `_LONG_RUN`)."""
+    suspect: re.Pattern[Any] = _SUSPECT_TAG_BYTES if is_bytes else _SUSPECT_TAG
+    quoted_gt: re.Pattern[Any] = _QUOTED_GTS_BYTES if is_bytes else _QUOTED_GTS
+    if quoted_gt.search(text) is not None:
+        return suspect.search(text) is not None
+    long_runs: re.Pattern[Any] = _LONG_RUNS_BYTES if is_bytes else _LONG_RUNS
+    return any(suspect.search(text, run.start(), run.end()) is not None for run in long_runs.finditer(text))
 
 
 def _cut_crowded(text: AnyStr, start_tag: re.Pattern[Any]) -> tuple[list[AnyStr], int]:
@@ -309,26 +331,56 @@ def _footer_of_section(element: etree._Element) -> bool:
     return AGE_PHRASE.search(text) is not None or WIRE_SIGN.search(text) is not None
 
 
-def _protected(root: etree._Element) -> set[Any]:
+_LANDMARK_TAGS = (*CHROME_LANDMARKS, BANNER_TAG)
+
+
+@dataclass
+class _Marked:
+    """The elements the layout looks up beside its walk, each kind in document order."""
+
+    landmarks: list[etree._Element]  # chrome landmarks and headers
+    headings: list[etree._Element] = field(default_factory=list)  # h1
+    content: list[etree._Element] = field(default_factory=list)  # main and body
+    base: etree._Element | None = None  # the first `<base href>` below the root
+
+
+def _marked(root: etree._Element) -> _Marked:
+    """The elements `_Marked` holds, found in two passes over the tree (one per lookup cost
+    more than the walk of a page whose chrome is dropped whole; lxml tests each element
+    against every tag asked for, and a pass for a few tags costs less than half of one for
+    twice as many)."""
+    marked = _Marked(list(root.iter(*_LANDMARK_TAGS)))
+    for element in root.iter("h1", "main", "body", "base"):
+        tag = element.tag
+        if tag == "h1":
+            marked.headings.append(element)
+        elif tag != "base":
+            marked.content.append(element)
+        elif marked.base is None and element is not root and element.get("href") is not None:
+            marked.base = element
+    return marked
+
+
+def _protected(root: etree._Element, marked: _Marked) -> set[Any]:
     """The content heading (an h1 in main or article, else any h1), the main content, and
     everything around them: never boilerplate. A logo h1 inside a menu protects nothing
     when the article has its own h1."""
-    headings = list(root.iter("h1"))
+    headings = marked.headings
     in_content = [h for h in headings if any(a.tag in ("main", "article") for a in h.iterancestors())]
     protected: set[Any] = {root}
-    for element in [*(in_content or headings), *root.iter("main", "body")]:
+    for element in [*(in_content or headings), *marked.content]:
         protected.add(element)
         protected.update(element.iterancestors())
     return protected
 
 
-def _structural_drops(root: etree._Element, protected: set[Any]) -> set[Any]:
+def _structural_drops(landmarks: list[etree._Element], protected: set[Any]) -> set[Any]:
     """Navigation, the page footer, the page header (banner) and forms, each dropped whole;
     kept when they wrap the page (a form around everything) or hold its heading, and
     navigation, a header or a footer holding wire copy (a sidebar marked up so). One inside
     another that is dropped is not looked at (its text is not read twice): it is never walked."""
     dropped: set[Any] = set()
-    for element in root.iter(*CHROME_LANDMARKS, BANNER_TAG):  # in document order: outer ones first
+    for element in landmarks:  # in document order: outer ones first
         if (element not in protected
                 and not (element.tag == "footer" and _footer_of_section(element))
                 and not (element.tag == BANNER_TAG and _in_sectioning_content(element))
@@ -511,10 +563,13 @@ class _Layout:
         self.root = root
         self.hints = hints
         self.warnings = warnings
-        self.base = _base_url(root, base_url)
+        self.marked = _marked(root)
+        self.scripts: list[etree._Element] | None = None  # looked up when JSON-LD is asked for
+        self.json_ld: dict[int, Any] = {}  # the data of each script of JSON-LD read so far, by its index
+        self.base = _base_url(self.marked.base, base_url)
         self.generic_drops = generic_drops
-        self.protected = _protected(root)
-        self.dropped = _structural_drops(root, self.protected) if generic_drops else set()
+        self.protected = _protected(root, self.marked)
+        self.dropped = _structural_drops(self.marked.landmarks, self.protected) if generic_drops else set()
         if hints is not None:
             self.dropped.update(_select(root, hints.drop, warnings) or ())
         self.lines: list[str] = []
@@ -879,7 +934,7 @@ class _Layout:
         if any(heading[1] for heading in self.headings):
             text, _, element, joints = next(heading for heading in self.headings if heading[1])
             return text, _without_kicker(text, element, joints)
-        headlines = _headline_metadata(self.root)
+        headlines = _headline_metadata(self.root, self._json_ld_articles())
         title = _line_named_by(headlines, self.lines)
         named = title if title is not None else _line_named_by(_page_titles(self.root), self.lines)
         return (named if named is not None else self._heading()[0]), title
@@ -888,10 +943,17 @@ class _Layout:
 
     def _page_date(self) -> PageDate | None:
         try:
-            return _meta_date(self.root) or _json_ld_date(self.root) or self._time_date()
+            return _meta_date(self.root) or _json_ld_date(self._json_ld_articles()) or self._time_date()
         except Exception as exc:  # odd values are a missing date, not a failed parse
             self.warnings.append(f"page date ignored: {type(exc).__name__}")
             return None
+
+    def _json_ld_articles(self) -> Iterator[dict[str, Any]]:
+        """The articles the page's JSON-LD describes; each script is read once, for the
+        title and the date alike."""
+        if self.scripts is None:
+            self.scripts = list(self.root.iter("script"))
+        return _json_ld_articles(self.scripts, self.json_ld)
 
     def _stamps(self) -> dict[int, PublicationWindow | None]:
         """The window of each `<time datetime>` that shows no age (it is empty, or shows a
@@ -931,7 +993,7 @@ class _Layout:
         return PageDate(moment, "time", date_precision(candidates[0])) if moment is not None else None
 
 
-def _headline_metadata(root: etree._Element) -> list[str]:
+def _headline_metadata(root: etree._Element, json_ld_articles: Iterable[dict[str, Any]]) -> list[str]:
     """The article's headline as metadata gives it: og:title / twitter:title in the head,
     then the `headline` of a JSON-LD article."""
     head = root.find("head")
@@ -939,7 +1001,7 @@ def _headline_metadata(root: etree._Element) -> list[str]:
         meta.get("content") or "" for meta in head.iter("meta")
         if (meta.get("property") or meta.get("name") or "").lower() in _TITLE_META
     ]
-    titles += [thing["headline"] for thing in _json_ld_articles(root) if isinstance(thing.get("headline"), str)]
+    titles += [thing["headline"] for thing in json_ld_articles if isinstance(thing.get("headline"), str)]
     return _clean_titles(titles)
 
 
@@ -1102,8 +1164,9 @@ def _leads_to_a_page(href: str | None) -> bool:
     return bool(href) and not href.startswith(("javascript:", "mailto:", "tel:"))
 
 
-def _base_url(root: etree._Element, base_url: str | None) -> str | None:
-    base_element = root.find(".//base[@href]")
+def _base_url(base_element: etree._Element | None, base_url: str | None) -> str | None:
+    """The URL links are resolved against: the page's `<base href>` (see `_Marked`) read
+    against its own URL."""
     if base_element is None:
         return base_url
     try:
@@ -1125,8 +1188,8 @@ def _meta_date(root: etree._Element) -> PageDate | None:
     return None
 
 
-def _json_ld_date(root: etree._Element) -> PageDate | None:
-    for thing in _json_ld_articles(root):
+def _json_ld_date(json_ld_articles: Iterable[dict[str, Any]]) -> PageDate | None:
+    for thing in json_ld_articles:
         if isinstance(thing.get("datePublished"), str):
             moment = parse_datetime(thing["datePublished"])
             if moment is not None:
@@ -1134,16 +1197,24 @@ def _json_ld_date(root: etree._Element) -> PageDate | None:
     return None
 
 
-def _json_ld_articles(root: etree._Element) -> Iterator[dict[str, Any]]:
-    """The articles (`NewsArticle`, `BlogPosting`, ...) the page's JSON-LD describes."""
-    for script in root.iter("script"):
-        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
-            continue
-        try:
-            data = json.loads(script.text)
-        except ValueError:
-            continue
-        yield from (thing for thing in _json_ld_things(data) if _is_article(thing.get("@type")))
+def _json_ld_articles(scripts: list[etree._Element], read: dict[int, Any]) -> Iterator[dict[str, Any]]:
+    """The articles (`NewsArticle`, `BlogPosting`, ...) the page's JSON-LD describes; `read`
+    keeps each script's data (None: no JSON-LD) for the next reader."""
+    for index, script in enumerate(scripts):
+        if index not in read:
+            read[index] = _json_ld_data(script)
+        data = read[index]
+        if data is not None:
+            yield from (thing for thing in _json_ld_things(data) if _is_article(thing.get("@type")))
+
+
+def _json_ld_data(script: etree._Element) -> Any:
+    if "ld+json" not in (script.get("type") or "").lower() or not script.text:
+        return None
+    try:
+        return json.loads(script.text)
+    except ValueError:
+        return None
 
 
 def _json_ld_things(data: Any) -> Iterator[dict[str, Any]]:
