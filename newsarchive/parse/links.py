@@ -22,14 +22,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from itertools import accumulate, count, filterfalse
+from itertools import accumulate, count
 from operator import add
 from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
 from ..items import LinkRole, PageLink
-from ..urls import UnsupportedURL, normalize_url
+from ..urls import MAX_URL_LENGTH, UnsupportedURL, normalize_url
 from .vocabulary import (
     FEED_TYPES,
     LINK_CHROME_PARTS,
@@ -56,6 +56,9 @@ _NEXT_TEXT = re.compile(
 # Every text `_NEXT_TEXT` matches holds one of these words or signs once lower-cased (no
 # letter of the words has a case partner outside ASCII, so `lower()` finds them as the regex does).
 _NEXT_HINTS = ("volgende", "next", "ouder", "meer", *_NEXT_SIGNS)
+# The same in UTF-8, to search a text's bytes lower-cased: `bytes.lower()` lowers ASCII letters
+# only, and no other character lower-cases to a letter of the words or to a sign.
+_NEXT_HINT_BYTES = tuple(hint.encode("utf-8") for hint in _NEXT_HINTS)
 
 
 def read_links(root: etree._Element, page_url: str | None) -> list[PageLink]:
@@ -63,11 +66,12 @@ def read_links(root: etree._Element, page_url: str | None) -> list[PageLink]:
     document order within each role (next pages first, then teasers, then feeds)."""
     base = _base_url(root, page_url)
     anchors = list(root.iter("a"))  # each link's Python object made once, for both roles
-    texts = [etree.tostring(anchor, method="text", encoding=str, with_tail=False) if len(anchor)
-             else anchor.text or "" for anchor in anchors]  # `_raw_text`, inline: it runs for every link
+    chrome = _chrome_spans(root, anchors)
+    outside = [anchor for start, end in _gaps(chrome, len(anchors)) for anchor in anchors[start:end]]
+    text_of = {anchor: _raw_text(anchor) for anchor in outside}
     links = [PageLink(url, LinkRole.NEXT_PAGE)
-             for url in _absolute(_next_page_links(root, anchors, texts, page_url), base)]
-    teasers = _teaser_anchors(_outside_chrome(root, anchors), dict(zip(anchors, texts)))
+             for url in _absolute(_next_page_links(root, anchors, chrome, text_of, page_url), base)]
+    teasers = _teaser_anchors(_outside_named_chrome(outside), text_of)
     links += [PageLink(url, LinkRole.TEASER) for url in _absolute(teasers, base)]
     links += [PageLink(url, LinkRole.FEED) for url in _absolute(_feed_links(root), base)]
     return links
@@ -80,11 +84,38 @@ def same_listing(link: str, url: str) -> bool:
 
 
 def _absolute(hrefs: Iterable[str], base: str | None) -> Iterator[str]:
+    resolve = Resolver(base)
     for href in hrefs:
         try:
-            yield normalize_url(href, base=base)
+            yield resolve(href)
         except UnsupportedURL:
             continue
+
+
+# A root-relative path that normalisation leaves as it is: segments of unreserved characters,
+# none empty and none starting with a dot (so no `.` or `..` segment).
+_PLAIN_PATH = re.compile(r"(?:/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)+/?|/")
+
+
+class Resolver:
+    """`normalize_url(href, base=base)` for the links of one page. Most links are root-relative
+    paths that normalisation leaves as they are (`_PLAIN_PATH`): those are the base's origin,
+    normalised once, and the path, without the general rule's cost."""
+
+    def __init__(self, base: str | None) -> None:
+        self.base = base
+        self.origin: str | None = None  # `scheme://host[:port]`, normalised
+        if base is not None:
+            try:
+                self.origin = normalize_url("/", base=base)[:-1]
+            except UnsupportedURL:
+                pass
+
+    def __call__(self, href: str) -> str:
+        if (self.origin is not None and _PLAIN_PATH.fullmatch(href)
+                and len(self.origin) + len(href) <= MAX_URL_LENGTH):
+            return self.origin + href
+        return normalize_url(href, base=self.base)
 
 
 def _base_url(root: etree._Element, url: str | None) -> str | None:
@@ -120,20 +151,48 @@ def _teaser_anchors(outside: list[etree._Element], text_of: dict[etree._Element,
             yield href
 
 
-def _outside_chrome(root: etree._Element, anchors: list[etree._Element]) -> list[etree._Element]:
-    """The ones of `anchors` that have no chrome element among their ancestors (a link is
-    judged by its ancestors, not by its own classes).
+def _chrome_spans(root: etree._Element, anchors: list[etree._Element]) -> list[tuple[etree._Element, int, int]]:
+    """The outermost chrome elements by tag that hold links, each with the span of `anchors`
+    (in document order) inside it: a subtree is one run of the document order, so its links
+    are `anchors[start:end]`, found without a look at each (most links of a listing are there).
 
-    Most links of a listing are in its header, menus and footer: the links inside chrome tags
-    are set aside whole (found in C); only the few others have their ancestors' class, id and
-    role judged, each ancestor once."""
-    inside: set[etree._Element] = set()
-    for chrome in _outermost({element for element in root.iter(*LINK_CHROME_TAGS)
-                              if element.tag not in ("body", "html")}):
-        inside.update(chrome.iterdescendants("a"))
+    The chrome elements come in document order: one that starts inside the last span found is
+    inside that element (one after it starts after all of it)."""
+    spans: list[tuple[etree._Element, int, int]] = []
+    end = 0
+    for element in root.iter(*LINK_CHROME_TAGS):
+        if element.tag in ("body", "html"):
+            continue
+        first = next(element.iterdescendants("a"), None)
+        if first is None:
+            continue
+        start = anchors.index(first, spans[-1][1] if spans else 0)
+        if start < end:
+            continue
+        end = start + int(_COUNT_LINKS(element))
+        spans.append((element, start, end))
+    return spans
+
+
+_COUNT_LINKS = etree.XPath("count(descendant::a)")
+
+
+def _gaps(spans: list[tuple[etree._Element, int, int]], total: int) -> Iterator[tuple[int, int]]:
+    """The runs of `range(total)` outside `spans` (disjoint, in order)."""
+    at = 0
+    for _, start, end in spans:
+        if start > at:
+            yield at, start
+        at = end
+    if total > at:
+        yield at, total
+
+
+def _outside_named_chrome(anchors: list[etree._Element]) -> list[etree._Element]:
+    """The ones of `anchors` with no ancestor that is chrome by its class, id or role (a link
+    is judged by its ancestors, not by its own classes), each ancestor judged once."""
     known: dict[etree._Element, bool] = {}  # element -> it or one of its ancestors names chrome
-    return [anchor for anchor in filterfalse(inside.__contains__, anchors)
-            if not _named_chrome_above(anchor, known)]
+    return [anchor for anchor in anchors if not _named_chrome_above(anchor, known)]
 
 
 def _named_chrome_above(anchor: etree._Element, known: dict[etree._Element, bool]) -> bool:
@@ -169,24 +228,6 @@ _CHROME_NAME = re.compile(
 )
 
 
-def _outermost(elements: set[etree._Element]) -> list[etree._Element]:
-    """The ones of `elements` with none of the others among their ancestors. Each ancestor's
-    answer is remembered, so deep nesting costs one look per element."""
-    known: dict[etree._Element, bool] = {}  # element -> one of its ancestors is in `elements`
-    tops = []
-    for element in elements:
-        chain = []
-        node = element.getparent()
-        while node is not None and node not in elements and node not in known:
-            chain.append(node)
-            node = node.getparent()
-        answer = node is not None and (node in elements or known[node])
-        known.update(dict.fromkeys(chain, answer))
-        if not answer:
-            tops.append(element)
-    return tops
-
-
 def _reads_like_teaser(block_text: str) -> bool:
     return bool(WIRE_HEAD.search(block_text) or TEASER_SIGN.search(block_text))
 
@@ -208,6 +249,9 @@ def _block_text(anchor: etree._Element, targets: dict[str, str | None]) -> str:
     return _text(teaser)[:TEASER_TEXT_MAX]
 
 
+_SOME_PAGE = Resolver(SOME_PAGE)
+
+
 def _same_target(href: str | None, other: str | None, targets: dict[str, str | None]) -> bool:
     """Two links to one page (an image link and a title link may differ in a fragment or a
     tracking parameter). `targets` remembers each href's normalised form."""
@@ -220,27 +264,45 @@ def _same_target(href: str | None, other: str | None, targets: dict[str, str | N
 def _target(href: str, targets: dict[str, str | None]) -> str | None:
     if href not in targets:
         try:
-            targets[href] = normalize_url(href, base=SOME_PAGE)
+            targets[href] = _SOME_PAGE(href)
         except UnsupportedURL:
             targets[href] = None
     return targets[href]
 
 
 def _next_page_links(
-    root: etree._Element, anchors: list[etree._Element], texts: list[str], url: str | None
+    root: etree._Element, anchors: list[etree._Element], chrome: list[tuple[etree._Element, int, int]],
+    text_of: dict[etree._Element, str], url: str | None,
 ) -> list[str]:
     """Links and anchors with `rel="next"`, a label or text reading "next page", or (anchors)
     the next page number, in document order. Of the anchors, only the few that may be one are
-    judged: a word or sign of "next page" in their text (`texts`) or in one of their attribute
-    values, or (`url` given) a `=` in one of them."""
+    judged: a word or sign of "next page" in their text or in one of their attribute values,
+    or (`url` given) a `=` in one of them."""
     marks = (*_NEXT_HINTS, "=") if url is not None else _NEXT_HINTS
-    chosen = _holding(texts, _NEXT_HINTS) | _holding(list(map("\t".join, map(_VALUES, anchors))), marks)
+    chosen = _hinted_by_text(anchors, chrome, text_of) | _holding(list(map("\t".join, map(_VALUES, anchors))), marks)
     found = [(anchor, href) for anchor in map(anchors.__getitem__, sorted(chosen))
              if (href := _next_href(anchor, url)) is not None]
     heads = [(link, href) for link in root.iter("link") if (href := _next_href(link, url)) is not None]
     if found and heads:
         found = sorted(found + heads, key=lambda pair: _document_position(pair[0]))
     return [href for _, href in found or heads]
+
+
+def _hinted_by_text(anchors: list[etree._Element], chrome: list[tuple[etree._Element, int, int]],
+                    text_of: dict[etree._Element, str]) -> set[int]:
+    """Which of `anchors` hold a word or sign of "next page" in their text (`text_of`: the
+    texts of those outside `chrome`). A link's text is part of its chrome element's, so the
+    links of a chrome element whose whole text holds none are not read one by one."""
+    chosen: set[int] = set()
+    for start, end in _gaps(chrome, len(anchors)):
+        texts = [text_of[anchor] for anchor in anchors[start:end]]
+        chosen.update(start + index for index in _holding(texts, _NEXT_HINTS))
+    for element, start, end in chrome:
+        text = etree.tostring(element, method="text", encoding="utf-8", with_tail=False).lower()
+        if any(hint in text for hint in _NEXT_HINT_BYTES):
+            texts = list(map(_raw_text, anchors[start:end]))
+            chosen.update(start + index for index in _holding(texts, _NEXT_HINTS))
+    return chosen
 
 
 def _next_href(element: etree._Element, url: str | None) -> str | None:
