@@ -20,10 +20,7 @@ once). Texts are serialised in C.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from itertools import accumulate, count
-from operator import add
 from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
@@ -279,7 +276,7 @@ def _next_page_links(
     judged: a word or sign of "next page" in their text or in one of their attribute values,
     or (`url` given) a `=` in one of them."""
     marks = (*_NEXT_HINTS, "=") if url is not None else _NEXT_HINTS
-    chosen = _hinted_by_text(anchors, chrome, text_of) | _holding(list(map("\t".join, map(_VALUES, anchors))), marks)
+    chosen = _hinted_by_text(anchors, chrome, text_of) | _holding(map("\t".join, map(_VALUES, anchors)), marks)
     found = [(anchor, href) for anchor in map(anchors.__getitem__, sorted(chosen))
              if (href := _next_href(anchor, url)) is not None]
     heads = [(link, href) for link in root.iter("link") if (href := _next_href(link, url)) is not None]
@@ -332,10 +329,11 @@ def _document_position(element: etree._Element) -> list[int]:
     return path[::-1]
 
 
-def _holding(texts: list[str], marks: tuple[str, ...]) -> set[int]:
+def _holding(texts: Iterable[str], marks: tuple[str, ...]) -> set[int]:
     """Which of `texts` hold one of `marks` once lower-cased: all searched at once, lower-cased
-    and joined by newlines (no mark holds one; a text may)."""
-    joined = "\n".join(texts)
+    and joined by NULs (no text of a tree holds one: libxml2's strings end at a NUL), a hit's
+    text told by the NULs before it."""
+    joined = "\0".join(texts)
     lowered = joined.lower()
     hits = []
     for mark in marks:
@@ -346,9 +344,15 @@ def _holding(texts: list[str], marks: tuple[str, ...]) -> set[int]:
     if not hits:
         return set()
     if len(lowered) != len(joined):  # lower() lengthened `İ`: one by one
-        return {index for index, text in enumerate(texts) if any(mark in text.lower() for mark in marks)}
-    starts = list(map(add, accumulate(map(len, texts), initial=0), count()))  # where each text starts
-    return {bisect_right(starts, hit) - 1 for hit in hits}
+        return {index for index, text in enumerate(joined.split("\0"))
+                if any(mark in text.lower() for mark in marks)}
+    chosen = set()
+    index = previous = 0
+    for at in sorted(hits):
+        index += lowered.count("\0", previous, at)
+        previous = at
+        chosen.add(index)
+    return chosen
 
 
 _VALUES = etree._Element.values  # an element's attribute values
