@@ -144,7 +144,7 @@ def _teaser_anchors(outside: list[etree._Element], text_of: dict[etree._Element,
         href = anchor.get("href")
         if not href:
             continue
-        if len(text_of[anchor].split()) >= HEADLINE_WORDS or _reads_like_teaser(_block_text(anchor, targets)):
+        if len(text_of[anchor].split()) >= HEADLINE_WORDS or _reads_like_teaser(_block_text(anchor, href, targets)):
             yield href
 
 
@@ -158,7 +158,7 @@ def _chrome_spans(root: etree._Element, anchors: list[etree._Element]) -> list[t
     spans: list[tuple[etree._Element, int, int]] = []
     end = 0
     for element in root.iter(*LINK_CHROME_TAGS):
-        if element.tag in ("body", "html"):
+        if not len(element) or element.tag in ("body", "html"):  # no children (a script): no links
             continue
         first = next(element.iterdescendants("a"), None)
         if first is None:
@@ -229,12 +229,11 @@ def _reads_like_teaser(block_text: str) -> bool:
     return bool(WIRE_HEAD.search(block_text) or TEASER_SIGN.search(block_text))
 
 
-def _block_text(anchor: etree._Element, targets: dict[str, str | None]) -> str:
+def _block_text(anchor: etree._Element, href: str, targets: dict[str, str | None]) -> str:
     """The text of the teaser around a link: the widest of its few nearest ancestors that is
     about this link alone (holds no link elsewhere). A teaser often splits its title (in a
     heading) and its wire line (in a sibling) over several nested elements."""
     teaser = None
-    href = anchor.get("href")
     for depth, node in enumerate(anchor.iterancestors()):
         if depth >= TEASER_DEPTH or node.tag in PAGE_TAGS:
             break
