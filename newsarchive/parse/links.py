@@ -10,11 +10,13 @@ teaser block shows a wire line, a clock time or an age. A next page is a `rel="n
 `page=N+1`. A feed is a `<link rel="alternate">` of a feed type.
 
 A listing has hundreds of links, nearly all in its menus and footer, so no link is judged
-one by one unless it may count: the chrome elements are found from the page's chrome tags and
-its class, id and role values (all values searched at once), and the links inside them set
-aside whole; the next-page candidates are the few elements with a rel, label or title, a
-`=` in their href, or a text holding a word or sign of "next page" (all texts searched at
-once). Texts are serialised in C.
+one by one unless it may count: the links inside chrome tags are set aside as whole runs of the
+page's links in document order (`_chrome_spans`), and only the few others have their text read
+and their ancestors' class, id and role judged. The next-page candidates are the links with a
+word or sign of "next page" or a `=` in an attribute value (all values searched at once), or
+a word or sign of "next page" in their text (the text of a chrome element is searched whole
+first: its links are read one by one only when it holds one). Texts are serialised in C; a
+plain root-relative path is resolved without urljoin (`Resolver`).
 """
 
 from __future__ import annotations
