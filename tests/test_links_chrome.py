@@ -116,3 +116,28 @@ def test_links_under_chrome_named_only_by_classes_are_chrome_however_many():
             f"<div role='navigation'><ul>{menu}</ul></div>"
             f"<main><div class='grid'><div><a href='/nieuws/los'>{HEADLINE}</a></div></div></main>")
     assert articles(page) == ["/nieuws/los"]
+
+
+def test_links_in_and_between_chrome_elements_of_every_nesting():
+    # the links of a chrome element are set aside as one run of the page's links: runs nested,
+    # back to back, with links between them, chrome without links, chrome inside a teaser link
+    teaser = "<div><a href='/nieuws/{0}'>" + HEADLINE + " {0}</a></div>"
+    page = ("<header><nav><a href='/menu/1'>" + HEADLINE + "</a></nav><a href='/menu/2'>" + HEADLINE + "</a>"
+            "<button>zoek</button></header>" + teaser.format("a") + "<footer><a href='/f/1'>" + HEADLINE
+            + "</a></footer><form><a href='/f/2'>" + HEADLINE + "</a></form><nav></nav>" + teaser.format("b")
+            + "<a href='/nieuws/c'>" + HEADLINE + " <button>deel</button></a><select></select>"
+            + teaser.format("d"))
+    assert articles(page) == ["/nieuws/a", "/nieuws/b", "/nieuws/c", "/nieuws/d"]
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "<nav><a href='/menu/1'>Meer</a><a href='/p/2'>VOLGENDE</a></nav>",  # a hint in the menu
+        "<nav><a href='/menu/1'>\u0130stanbul</a><a href='/p/2'>Volgende</a></nav>",  # lower() lengthens `İ`
+        "<nav><a href='/p/2'><span>Vol</span>gende</a></nav>",  # the word over two elements
+        "<header><nav><a href='/menu/1'>x</a></nav><a href='/p/2'>\u00bb</a></header>",
+    ],
+)
+def test_a_next_page_link_inside_chrome_is_read_by_its_own_text(chrome):
+    assert next_pages(chrome) == ["/p/2"]

@@ -10,26 +10,25 @@ teaser block shows a wire line, a clock time or an age. A next page is a `rel="n
 `page=N+1`. A feed is a `<link rel="alternate">` of a feed type.
 
 A listing has hundreds of links, nearly all in its menus and footer, so no link is judged
-one by one unless it may count: the chrome elements are found from the page's chrome tags and
-its class, id and role values (all values searched at once), and the links inside them set
-aside whole; the next-page candidates are the few elements with a rel, label or title, a
-`=` in their href, or a text holding a word or sign of "next page" (all texts searched at
-once). Texts are serialised in C.
+one by one unless it may count: the links inside chrome tags are set aside as whole runs of the
+page's links in document order (`_chrome_spans`), and only the few others have their text read
+and their ancestors' class, id and role judged. The next-page candidates are the links with a
+word or sign of "next page" or a `=` in an attribute value (all values searched at once), or
+a word or sign of "next page" in their text (the text of a chrome element is searched whole
+first: its links are read one by one only when it holds one). Texts are serialised in C; a
+plain root-relative path is resolved without urljoin (`Resolver`).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from itertools import accumulate, count, filterfalse
-from operator import add
 from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
 from ..items import LinkRole, PageLink
-from ..urls import UnsupportedURL, normalize_url
+from ..urls import MAX_URL_LENGTH, UnsupportedURL, normalize_url
 from .vocabulary import (
     FEED_TYPES,
     LINK_CHROME_PARTS,
@@ -56,6 +55,9 @@ _NEXT_TEXT = re.compile(
 # Every text `_NEXT_TEXT` matches holds one of these words or signs once lower-cased (no
 # letter of the words has a case partner outside ASCII, so `lower()` finds them as the regex does).
 _NEXT_HINTS = ("volgende", "next", "ouder", "meer", *_NEXT_SIGNS)
+# The same in UTF-8, to search a text's bytes lower-cased: `bytes.lower()` lowers ASCII letters
+# only, and no other character lower-cases to a letter of the words or to a sign.
+_NEXT_HINT_BYTES = tuple(hint.encode("utf-8") for hint in _NEXT_HINTS)
 
 
 def read_links(root: etree._Element, page_url: str | None) -> list[PageLink]:
@@ -63,11 +65,12 @@ def read_links(root: etree._Element, page_url: str | None) -> list[PageLink]:
     document order within each role (next pages first, then teasers, then feeds)."""
     base = _base_url(root, page_url)
     anchors = list(root.iter("a"))  # each link's Python object made once, for both roles
-    texts = [etree.tostring(anchor, method="text", encoding=str, with_tail=False) if len(anchor)
-             else anchor.text or "" for anchor in anchors]  # `_raw_text`, inline: it runs for every link
+    chrome = _chrome_spans(root, anchors)
+    outside = [anchor for start, end in _gaps(chrome, len(anchors)) for anchor in anchors[start:end]]
+    text_of = {anchor: _raw_text(anchor) for anchor in outside}
     links = [PageLink(url, LinkRole.NEXT_PAGE)
-             for url in _absolute(_next_page_links(root, anchors, texts, page_url), base)]
-    teasers = _teaser_anchors(_outside_chrome(root, anchors), dict(zip(anchors, texts)))
+             for url in _absolute(_next_page_links(root, anchors, chrome, text_of, page_url), base)]
+    teasers = _teaser_anchors(_outside_named_chrome(outside), text_of)
     links += [PageLink(url, LinkRole.TEASER) for url in _absolute(teasers, base)]
     links += [PageLink(url, LinkRole.FEED) for url in _absolute(_feed_links(root), base)]
     return links
@@ -80,11 +83,38 @@ def same_listing(link: str, url: str) -> bool:
 
 
 def _absolute(hrefs: Iterable[str], base: str | None) -> Iterator[str]:
+    resolve = Resolver(base)
     for href in hrefs:
         try:
-            yield normalize_url(href, base=base)
+            yield resolve(href)
         except UnsupportedURL:
             continue
+
+
+# A root-relative path that normalisation leaves as it is: segments of unreserved characters,
+# none empty and none starting with a dot (so no `.` or `..` segment).
+_PLAIN_PATH = re.compile(r"(?:/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)+/?|/")
+
+
+class Resolver:
+    """`normalize_url(href, base=base)` for the links of one page. Most links are root-relative
+    paths that normalisation leaves as they are (`_PLAIN_PATH`): those are the base's origin,
+    normalised once, and the path, without the general rule's cost."""
+
+    def __init__(self, base: str | None) -> None:
+        self.base = base
+        self.origin: str | None = None  # `scheme://host[:port]`, normalised
+        if base is not None:
+            try:
+                self.origin = normalize_url("/", base=base)[:-1]
+            except UnsupportedURL:
+                pass
+
+    def __call__(self, href: str) -> str:
+        if (self.origin is not None and _PLAIN_PATH.fullmatch(href)
+                and len(self.origin) + len(href) <= MAX_URL_LENGTH):
+            return self.origin + href
+        return normalize_url(href, base=self.base)
 
 
 def _base_url(root: etree._Element, url: str | None) -> str | None:
@@ -116,24 +146,52 @@ def _teaser_anchors(outside: list[etree._Element], text_of: dict[etree._Element,
         href = anchor.get("href")
         if not href:
             continue
-        if len(text_of[anchor].split()) >= HEADLINE_WORDS or _reads_like_teaser(_block_text(anchor, targets)):
+        if len(text_of[anchor].split()) >= HEADLINE_WORDS or _reads_like_teaser(_block_text(anchor, href, targets)):
             yield href
 
 
-def _outside_chrome(root: etree._Element, anchors: list[etree._Element]) -> list[etree._Element]:
-    """The ones of `anchors` that have no chrome element among their ancestors (a link is
-    judged by its ancestors, not by its own classes).
+def _chrome_spans(root: etree._Element, anchors: list[etree._Element]) -> list[tuple[etree._Element, int, int]]:
+    """The outermost chrome elements by tag that hold links, each with the span of `anchors`
+    (in document order) inside it: a subtree is one run of the document order, so its links
+    are `anchors[start:end]`, found without a look at each (most links of a listing are there).
 
-    Most links of a listing are in its header, menus and footer: the links inside chrome tags
-    are set aside whole (found in C); only the few others have their ancestors' class, id and
-    role judged, each ancestor once."""
-    inside: set[etree._Element] = set()
-    for chrome in _outermost({element for element in root.iter(*LINK_CHROME_TAGS)
-                              if element.tag not in ("body", "html")}):
-        inside.update(chrome.iterdescendants("a"))
+    The chrome elements come in document order: one that starts inside the last span found is
+    inside that element (one after it starts after all of it)."""
+    spans: list[tuple[etree._Element, int, int]] = []
+    end = 0
+    for element in root.iter(*LINK_CHROME_TAGS):
+        if not len(element) or element.tag in ("body", "html"):  # no children (a script): no links
+            continue
+        first = next(element.iterdescendants("a"), None)
+        if first is None:
+            continue
+        start = anchors.index(first, spans[-1][1] if spans else 0)
+        if start < end:
+            continue
+        end = start + int(_COUNT_LINKS(element))
+        spans.append((element, start, end))
+    return spans
+
+
+_COUNT_LINKS = etree.XPath("count(descendant::a)")
+
+
+def _gaps(spans: list[tuple[etree._Element, int, int]], total: int) -> Iterator[tuple[int, int]]:
+    """The runs of `range(total)` outside `spans` (disjoint, in order)."""
+    at = 0
+    for _, start, end in spans:
+        if start > at:
+            yield at, start
+        at = end
+    if total > at:
+        yield at, total
+
+
+def _outside_named_chrome(anchors: list[etree._Element]) -> list[etree._Element]:
+    """The ones of `anchors` with no ancestor that is chrome by its class, id or role (a link
+    is judged by its ancestors, not by its own classes), each ancestor judged once."""
     known: dict[etree._Element, bool] = {}  # element -> it or one of its ancestors names chrome
-    return [anchor for anchor in filterfalse(inside.__contains__, anchors)
-            if not _named_chrome_above(anchor, known)]
+    return [anchor for anchor in anchors if not _named_chrome_above(anchor, known)]
 
 
 def _named_chrome_above(anchor: etree._Element, known: dict[etree._Element, bool]) -> bool:
@@ -169,34 +227,15 @@ _CHROME_NAME = re.compile(
 )
 
 
-def _outermost(elements: set[etree._Element]) -> list[etree._Element]:
-    """The ones of `elements` with none of the others among their ancestors. Each ancestor's
-    answer is remembered, so deep nesting costs one look per element."""
-    known: dict[etree._Element, bool] = {}  # element -> one of its ancestors is in `elements`
-    tops = []
-    for element in elements:
-        chain = []
-        node = element.getparent()
-        while node is not None and node not in elements and node not in known:
-            chain.append(node)
-            node = node.getparent()
-        answer = node is not None and (node in elements or known[node])
-        known.update(dict.fromkeys(chain, answer))
-        if not answer:
-            tops.append(element)
-    return tops
-
-
 def _reads_like_teaser(block_text: str) -> bool:
     return bool(WIRE_HEAD.search(block_text) or TEASER_SIGN.search(block_text))
 
 
-def _block_text(anchor: etree._Element, targets: dict[str, str | None]) -> str:
+def _block_text(anchor: etree._Element, href: str, targets: dict[str, str | None]) -> str:
     """The text of the teaser around a link: the widest of its few nearest ancestors that is
     about this link alone (holds no link elsewhere). A teaser often splits its title (in a
     heading) and its wire line (in a sibling) over several nested elements."""
     teaser = None
-    href = anchor.get("href")
     for depth, node in enumerate(anchor.iterancestors()):
         if depth >= TEASER_DEPTH or node.tag in PAGE_TAGS:
             break
@@ -206,6 +245,9 @@ def _block_text(anchor: etree._Element, targets: dict[str, str | None]) -> str:
     if teaser is None or teaser.tag in HEADINGS:
         return ""
     return _text(teaser)[:TEASER_TEXT_MAX]
+
+
+_SOME_PAGE = Resolver(SOME_PAGE)
 
 
 def _same_target(href: str | None, other: str | None, targets: dict[str, str | None]) -> bool:
@@ -220,27 +262,45 @@ def _same_target(href: str | None, other: str | None, targets: dict[str, str | N
 def _target(href: str, targets: dict[str, str | None]) -> str | None:
     if href not in targets:
         try:
-            targets[href] = normalize_url(href, base=SOME_PAGE)
+            targets[href] = _SOME_PAGE(href)
         except UnsupportedURL:
             targets[href] = None
     return targets[href]
 
 
 def _next_page_links(
-    root: etree._Element, anchors: list[etree._Element], texts: list[str], url: str | None
+    root: etree._Element, anchors: list[etree._Element], chrome: list[tuple[etree._Element, int, int]],
+    text_of: dict[etree._Element, str], url: str | None,
 ) -> list[str]:
     """Links and anchors with `rel="next"`, a label or text reading "next page", or (anchors)
     the next page number, in document order. Of the anchors, only the few that may be one are
-    judged: a word or sign of "next page" in their text (`texts`) or in one of their attribute
-    values, or (`url` given) a `=` in one of them."""
+    judged: a word or sign of "next page" in their text or in one of their attribute values,
+    or (`url` given) a `=` in one of them."""
     marks = (*_NEXT_HINTS, "=") if url is not None else _NEXT_HINTS
-    chosen = _holding(texts, _NEXT_HINTS) | _holding(list(map("\t".join, map(_VALUES, anchors))), marks)
+    chosen = _hinted_by_text(anchors, chrome, text_of) | _holding(map("\t".join, map(_VALUES, anchors)), marks)
     found = [(anchor, href) for anchor in map(anchors.__getitem__, sorted(chosen))
              if (href := _next_href(anchor, url)) is not None]
     heads = [(link, href) for link in root.iter("link") if (href := _next_href(link, url)) is not None]
     if found and heads:
         found = sorted(found + heads, key=lambda pair: _document_position(pair[0]))
     return [href for _, href in found or heads]
+
+
+def _hinted_by_text(anchors: list[etree._Element], chrome: list[tuple[etree._Element, int, int]],
+                    text_of: dict[etree._Element, str]) -> set[int]:
+    """Which of `anchors` hold a word or sign of "next page" in their text (`text_of`: the
+    texts of those outside `chrome`). A link's text is part of its chrome element's, so the
+    links of a chrome element whose whole text holds none are not read one by one."""
+    chosen: set[int] = set()
+    for start, end in _gaps(chrome, len(anchors)):
+        texts = [text_of[anchor] for anchor in anchors[start:end]]
+        chosen.update(start + index for index in _holding(texts, _NEXT_HINTS))
+    for element, start, end in chrome:
+        text = etree.tostring(element, method="text", encoding="utf-8", with_tail=False).lower()
+        if any(hint in text for hint in _NEXT_HINT_BYTES):
+            texts = list(map(_raw_text, anchors[start:end]))
+            chosen.update(start + index for index in _holding(texts, _NEXT_HINTS))
+    return chosen
 
 
 def _next_href(element: etree._Element, url: str | None) -> str | None:
@@ -270,10 +330,11 @@ def _document_position(element: etree._Element) -> list[int]:
     return path[::-1]
 
 
-def _holding(texts: list[str], marks: tuple[str, ...]) -> set[int]:
+def _holding(texts: Iterable[str], marks: tuple[str, ...]) -> set[int]:
     """Which of `texts` hold one of `marks` once lower-cased: all searched at once, lower-cased
-    and joined by newlines (no mark holds one; a text may)."""
-    joined = "\n".join(texts)
+    and joined by NULs (no text of a tree holds one: libxml2's strings end at a NUL), a hit's
+    text told by the NULs before it."""
+    joined = "\0".join(texts)
     lowered = joined.lower()
     hits = []
     for mark in marks:
@@ -284,9 +345,15 @@ def _holding(texts: list[str], marks: tuple[str, ...]) -> set[int]:
     if not hits:
         return set()
     if len(lowered) != len(joined):  # lower() lengthened `İ`: one by one
-        return {index for index, text in enumerate(texts) if any(mark in text.lower() for mark in marks)}
-    starts = list(map(add, accumulate(map(len, texts), initial=0), count()))  # where each text starts
-    return {bisect_right(starts, hit) - 1 for hit in hits}
+        return {index for index, text in enumerate(joined.split("\0"))
+                if any(mark in text.lower() for mark in marks)}
+    chosen = set()
+    index = previous = 0
+    for at in sorted(hits):
+        index += lowered.count("\0", previous, at)
+        previous = at
+        chosen.add(index)
+    return chosen
 
 
 _VALUES = etree._Element.values  # an element's attribute values
