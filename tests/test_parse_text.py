@@ -597,7 +597,8 @@ def test_a_sentence_that_starts_with_door_stays_body_text(line: str) -> None:
     "note",
     ["Archiefbeeld van de Zeelandbrug", "Sfeerfoto: de markt op zaterdag.", "Beeld ter illustratie", "Foto ter illustratie.",
      "Op de foto: wethouder De Vries bij de dijk", "De dijk bij Goes in 1953 (archieffoto)", "De dijk bij Goes (archief)",
-     "ARCHIEFBEELD van de dijk"],
+     "ARCHIEFBEELD van de dijk", "SFEERFOTO: de markt op zaterdag.", "OP DE FOTO: wethouder De Vries",
+     "De dijk bij Goes (SFEERBEELD)"],
 )
 def test_a_caption_that_names_itself_one_without_a_credit_is_no_body_and_no_title(note: str) -> None:
     page = parse(f"{note}\nDijk wordt verhoogd\nGOES (ANP) - De dijk gaat omhoog.\n{note}\nHet werk duurt een jaar.\n")

@@ -21,7 +21,7 @@ from .vocabulary import looks_like_feed
 __all__ = ["PARSER_VERSION", "SiteHints", "parse_page", "read_page_links", "text_to_document"]
 
 # Bump when the same input would parse differently, so stored pages can be re-parsed.
-PARSER_VERSION = "10"
+PARSER_VERSION = "11"
 
 
 def parse_page(

@@ -134,7 +134,10 @@ PHOTO_NOTE_MAX = 200
 
 def may_hold_photo_note(text: str) -> bool:
     """Whether `text` holds a part of every photo note's words (the cheap test first)."""
-    return "rchie" in text or "RCHIE" in text or "ter illustratie" in text or "feer" in text or "p de foto" in text
+    if len(text) > PHOTO_NOTE_MAX:
+        return False
+    lowered = text.lower()  # the note's words are matched in any case
+    return "archie" in lowered or "sfeer" in lowered or "ter illustratie" in lowered or "op de foto" in lowered
 
 
 def may_hold_photo_credit(tail: str) -> bool:
