@@ -159,13 +159,16 @@ def _chrome_spans(root: etree._Element, anchors: list[etree._Element]) -> list[t
     inside that element (one after it starts after all of it)."""
     spans: list[tuple[etree._Element, int, int]] = []
     end = 0
+    position: dict[etree._Element, int] | None = None  # made at the first chrome link
     for element in root.iter(*LINK_CHROME_TAGS):
         if not len(element) or element.tag in ("body", "html"):  # no children (a script): no links
             continue
         first = next(element.iterdescendants("a"), None)
         if first is None:
             continue
-        start = anchors.index(first, spans[-1][1] if spans else 0)
+        if position is None:  # a look-up, not a search per element: nested chrome stays linear
+            position = {anchor: index for index, anchor in enumerate(anchors)}
+        start = position[first]
         if start < end:
             continue
         end = start + int(_COUNT_LINKS(element))
