@@ -22,7 +22,6 @@ import email.utils
 import gzip
 import hashlib
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http.server import ThreadingHTTPServer
@@ -119,7 +118,7 @@ NAV_PATHS = ["/nieuws/soccer", "/nieuws/geld", "/nieuws/regio/goes", "/nieuws/re
 class Hit:
     method: str
     path: str  # as sent (percent-encoded), with query
-    at: float
+    at: float  # when its first bytes reached the host (fixture_site.ArrivalReader)
     headers: dict[str, str]
 
 
@@ -186,10 +185,10 @@ class OtherSite:
     def paths_got(self) -> list[str]:
         return [unquote(hit.path) for hit in self.gets()]
 
-    def _record(self, method: str, path: str, headers: dict[str, str]) -> int:
+    def _record(self, method: str, path: str, headers: dict[str, str], at: float) -> int:
         with self._lock:
             before = sum(1 for hit in self.hits if hit.path == path)
-            self.hits.append(Hit(method, path, time.monotonic(), headers))
+            self.hits.append(Hit(method, path, at, headers))
             return before
 
 
@@ -201,12 +200,12 @@ class _Handler(LocalHandler):
     site: OtherSite
 
     def do_HEAD(self) -> None:  # noqa: N802
-        self.site._record("HEAD", self.path, dict(self.headers.items()))
+        self.site._record("HEAD", self.path, dict(self.headers.items()), self.arrived)
         self.send_body(b"", "text/plain", status=405, extra={"Allow": "GET"})
 
     def do_GET(self) -> None:  # noqa: N802
         headers = {name.lower(): value for name, value in self.headers.items()}
-        before = self.site._record("GET", self.path, headers)
+        before = self.site._record("GET", self.path, headers, self.arrived)
         parts = urlsplit(self.path)
         path, query = unquote(parts.path), dict(parse_qsl(parts.query))
         page = int(query["page"]) if query.get("page", "").isdigit() else 1

@@ -201,3 +201,25 @@ def test_urls_of_a_host_another_crawl_is_asking_are_left_to_it(archive):
                             include_leased=False) == math.inf
     Hosts(archive.engine, CURVE).release("a.example", "other", unix(clock.now()) + 5)
     assert frontier.outlook("other", Work(), clock.now(), horizon=60, include_leased=False) == 5
+
+
+def test_a_url_only_we_want_waits_for_the_host_another_crawl_is_asking(archive):
+    """A next page found by our run, of a host another crawl is asking: no other crawl wants
+    it, so it counts as our work (polled until the other's lease of the host ends at the
+    latest), where the host's articles are left to the crawl asking it."""
+    clock = ManualClock()
+    frontier = seeded(archive, clock)
+    page_two = "http://a.example/nieuws?page=2"
+    frontier.add([page_two], "listing", None, clock.now())
+    frontier.claim("other", Work(), clock.now(), lease=30)  # A1, and a.example with it
+    wanted = Work(wanted=frozenset({page_two}), articles=False)
+    assert frontier.claim("me", wanted, clock.now(), lease=30) is None
+    assert frontier.outlook("me", wanted, clock.now(), horizon=60, include_leased=False) == 30
+    clock.advance(12)
+    assert frontier.outlook("me", wanted, clock.now(), horizon=60, include_leased=False) == 18
+    # the articles of a.example are the other crawl's; b.example's B1 is ours, at once
+    assert frontier.outlook("me", Work(), clock.now(), horizon=60, include_leased=False) == 0
+    Hosts(archive.engine, CURVE).release("a.example", "other", unix(clock.now()) + 5)
+    assert frontier.outlook("me", wanted, clock.now(), horizon=60, include_leased=False) == 5
+    clock.advance(5)
+    assert frontier.claim("me", wanted, clock.now(), lease=30).url == page_two

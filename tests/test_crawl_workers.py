@@ -6,7 +6,9 @@ by every worker, every article fetched and archived once, and a kill -9 that los
 from __future__ import annotations
 
 import json
+import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -21,9 +23,11 @@ from sqlalchemy import func, select
 from newsarchive.fetch.crawl import crawl
 from newsarchive.fetch.frontier import FRONTIER, RESPONSES
 from newsarchive.fetch.http import HttpPolicy
+from newsarchive.fetch.politeness import Hosts
 from newsarchive.fetch.settings import BackoffCurve, CrawlSettings
 from newsarchive.store.archive import open_archive
 from newsarchive.store.ingest import ITEMS
+from newsarchive.urls import host_of
 
 DELAY = 0.15
 SITE = {"article_count": 12, "per_page": 6, "latency": 0.01}
@@ -143,6 +147,7 @@ PAUSING_CRAWL = """
 import json, sys
 from newsarchive.fetch.crawl import crawl
 from newsarchive.fetch.http import HttpPolicy
+from newsarchive.fetch.politeness import Hosts
 from newsarchive.fetch.settings import BackoffCurve, CrawlSettings
 from newsarchive.store.archive import open_archive
 db, sources, delay = json.loads(sys.argv[1])
@@ -180,6 +185,23 @@ def test_a_pause_a_host_asked_for_holds_for_every_process(archive_url):
         assert violations(request_times(network), DELAY) == {}
         assert robots_requests(network) == [1, 1]
         assert network.article_requests() == network.article_urls()  # each once
+
+
+def test_a_source_of_a_host_another_live_crawl_is_asking_is_waited_for(archive):
+    """Only this run wants its sources (and the next pages it finds): when another crawl holds
+    their host, the run waits for it to let go instead of ending with them undone (seen as a
+    next page and its articles missing from a crawl of three processes)."""
+    with news_network(1, **SITE) as network:
+        (site,), (source,) = network.sites, network.sources
+        other = f"{socket.gethostname()}:{os.getpid()}:another-crawl"  # alive: this process
+        held_until = time.time() + 1.0
+        monotonic_end = time.monotonic() + 1.0
+        assert Hosts(archive.engine, BackoffCurve()).lease(
+            host_of(source), other, time.time(), held_until) is None
+        summary = crawl(archive, network.sources, CrawlSettings(policy=POLICY))
+        assert (summary.failed, summary.fetched) == (0, 2 + 12)
+        assert network.article_requests() == network.article_urls()
+        assert min(request.at for request in site.requests) >= monotonic_end - 0.005
 
 
 def test_kill_9_of_a_worker_loses_nothing_and_a_rerun_completes(archive_url, tmp_path):

@@ -321,9 +321,12 @@ class Frontier:
         only ones are of hosts `owner` is asking now (claimable once it releases them: the
         caller knows when, the archive does not).
 
-        URLs leased by other workers, and URLs of a host another worker is asking now, count
-        only with `include_leased` (their lease may run out; a live worker goes on with its
-        host's URLs); our own leased URLs never (we are working on them)."""
+        URLs leased by other workers count only with `include_leased` (their lease may run
+        out); our own leased URLs never (we are working on them). An article of a host another
+        worker is asking now counts only with `include_leased` too (a live worker goes on with
+        its host's articles), but a wanted URL always does, ready when that worker's lease of
+        the host ends at the latest: only this run may want it (a next page it found), and it
+        is lost when the run ends without it."""
         moment = now.timestamp()
         query = self._outlook_query(_Shape.of(work), include_leased)
         values = {**_values(work, now), "owner": owner, "horizon_end": moment + horizon}
@@ -340,13 +343,18 @@ class Frontier:
         query = self._outlooks.get((shape, include_leased))
         if query is not None:
             return query
-        # the later of the host's next request and the end of its block; unknown (NULL, not
-        # counted by min) for a host we are asking now: it is ready when we release it
+        # the later of the host's next request and the end of its block (and of another
+        # crawl's lease of it); unknown (NULL, not counted by min) for a host we are asking
+        # now: it is ready when we release it
         owner = bindparam("owner", type_=FRONTIER.c.lease_owner.type)
         later = func.greatest if self.engine.dialect.name == "postgresql" else func.max
-        ready = case((and_(HOSTS.c.lease_owner == owner, HOSTS.c.lease_until >= MOMENT), None),
-                     else_=later(func.coalesce(HOSTS.c.next_allowed_at, 0),
-                                 func.coalesce(HOSTS.c.blocked_until, 0)))
+        asked_by_us = and_(HOSTS.c.lease_owner == owner, HOSTS.c.lease_until >= MOMENT)
+        ready_after: list[ColumnElement[Any]] = [
+            func.coalesce(HOSTS.c.next_allowed_at, 0), func.coalesce(HOSTS.c.blocked_until, 0)]
+        host_is_ours = or_(free(HOSTS, MOMENT), HOSTS.c.lease_owner == owner)
+        if not include_leased:  # a wanted URL of a host another crawl asks: polled, not at once
+            ready_after.append(case((host_is_ours, 0), else_=HOSTS.c.lease_until))
+        ready = case((asked_by_us, None), else_=later(*ready_after))
         query = (select(func.min(ready), func.count())
                  .select_from(FRONTIER.join(HOSTS, HOSTS.c.host == FRONTIER.c.host))
                  .where(self._workable(shape))
@@ -356,9 +364,9 @@ class Frontier:
             query = query.where(or_(FRONTIER.c.lease_owner.is_(None),
                                     FRONTIER.c.lease_owner != owner,
                                     FRONTIER.c.lease_until < MOMENT))
-        else:  # a host another crawl is asking now: that crawl goes on with its URLs
-            query = query.where(free(FRONTIER, MOMENT)).where(
-                or_(free(HOSTS, MOMENT), HOSTS.c.lease_owner == owner))
+        else:  # a host another crawl is asking now: that crawl goes on with its articles
+            mine = [host_is_ours, self._wanted()] if shape.wanted else [host_is_ours]
+            query = query.where(free(FRONTIER, MOMENT)).where(or_(*mine))
         self._outlooks[(shape, include_leased)] = query
         return query
 
