@@ -105,7 +105,7 @@ def _normalize(url: str, base: str | None, credentials: bool) -> str:
     if "@" in parts.netloc and not credentials:
         raise CredentialsInURL(f"URL with credentials: {redact(url)}")
     netloc = _netloc(parts, scheme, port)
-    path = parts.path or "/"
+    path = _without_empty_parameters(parts.path or "/")
     if _DOT_SEGMENT.search(path):  # an absolute link's (urljoin resolves only relative ones)
         path = _without_dot_segments(path)
     path = _escape(path, PATH_SAFE)
@@ -122,6 +122,13 @@ _PLAIN = re.compile(
     re.S,
 )
 _DOT_SEGMENT = re.compile(r"/\.\.?(?:[/?#]|$)")
+
+
+def _without_empty_parameters(path: str) -> str:
+    """`path` without empty parameters of its last segment (`/a;` is `/a`), as urljoin spells
+    every link it resolves on a page of the same scheme: so is the URL whatever links it."""
+    start = path.find(";", path.rfind("/"))
+    return path[:-1] if start == len(path) - 1 else path
 
 
 def _without_dot_segments(path: str) -> str:
