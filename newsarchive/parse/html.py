@@ -292,9 +292,10 @@ def _is_boilerplate(element: etree._Element, tag: str) -> bool:
             return True
     for name, value in element.items():
         if name in ("class", "id"):
-            if CONSENT_WORD.search(value):
+            word = _boilerplate_word(value)
+            if word is _CONSENT:
                 return True
-            if _is_ad_or_chrome(value) and not _holds_wire_copy(element):
+            if word is _AD_OR_CHROME and not _holds_wire_copy(element):
                 return True
         elif name == "hidden":
             return True
@@ -310,8 +311,26 @@ def _is_boilerplate(element: etree._Element, tag: str) -> bool:
     return False
 
 
-def _is_ad_or_chrome(value: str) -> bool:
-    return SHARE_WORD.search(value) is not None or AD_WORD.search(value) is not None
+_CONSENT, _AD_OR_CHROME = "consent", "ad or chrome"
+# Class and id values repeat on a page and across a site's pages: each one's words are
+# searched once (a few regex searches per value), the answers kept for this many values.
+_VALUES_KEPT = 4096
+
+
+@lru_cache(maxsize=_VALUES_KEPT)
+def _boilerplate_word(value: str) -> str | None:
+    """What a class or id value names: a consent banner, an ad slot or chrome (share bars,
+    the site's own promotion), or (None) neither."""
+    if CONSENT_WORD.search(value):
+        return _CONSENT
+    if SHARE_WORD.search(value) is not None or AD_WORD.search(value) is not None:
+        return _AD_OR_CHROME
+    return None
+
+
+@lru_cache(maxsize=_VALUES_KEPT)
+def _names_caption(classes: str) -> bool:
+    return CAPTION_WORD.search(classes) is not None
 
 
 def _is_copy(line: str) -> bool:
@@ -511,7 +530,7 @@ _STRING = etree.XPath("string()")
 
 def _has_caption_class(element: etree._Element) -> bool:
     classes = element.get("class")
-    return classes is not None and CAPTION_WORD.search(classes) is not None
+    return classes is not None and _names_caption(classes)
 
 
 def _is_card(link: etree._Element) -> bool:
@@ -749,7 +768,7 @@ class _Layout:
         role = _ROLES.get(tag, _LINE)
         if role is _LINE or role[0] is Role.PARAGRAPH:
             classes = element.get("class")
-            if classes and CAPTION_WORD.search(classes):
+            if classes and _names_caption(classes):
                 return _CAPTION_ROLE
         return role
 
