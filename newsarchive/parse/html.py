@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Any, AnyStr
+from typing import Any, AnyStr, Generic, TypeVar
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -313,11 +313,26 @@ def _is_boilerplate(element: etree._Element, tag: str) -> bool:
 
 _CONSENT, _AD_OR_CHROME = "consent", "ad or chrome"
 # Class and id values repeat on a page and across a site's pages: each one's words are
-# searched once (a few regex searches per value), the answers kept for this many values.
+# searched once (a few regex searches per value), the answers kept for this many values, each
+# of this many characters at most (a longer one is searched each time: a crawl keeps no
+# hostile page's megabyte of class names).
 _VALUES_KEPT = 4096
+_KEPT_VALUE_MAX = 200
+_Answer = TypeVar("_Answer")
 
 
-@lru_cache(maxsize=_VALUES_KEPT)
+class _ShortValuesKept(Generic[_Answer]):
+    """A search of an attribute value whose answers for short values are kept."""
+
+    def __init__(self, search: Callable[[str], _Answer]) -> None:
+        self.search = search
+        self.kept = lru_cache(maxsize=_VALUES_KEPT)(search)
+
+    def __call__(self, value: str) -> _Answer:
+        return self.kept(value) if len(value) <= _KEPT_VALUE_MAX else self.search(value)
+
+
+@_ShortValuesKept
 def _boilerplate_word(value: str) -> str | None:
     """What a class or id value names: a consent banner, an ad slot or chrome (share bars,
     the site's own promotion), or (None) neither."""
@@ -328,7 +343,7 @@ def _boilerplate_word(value: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=_VALUES_KEPT)
+@_ShortValuesKept
 def _names_caption(classes: str) -> bool:
     return CAPTION_WORD.search(classes) is not None
 
