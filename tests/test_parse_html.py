@@ -658,8 +658,8 @@ def test_class_words_are_read_alike_at_any_length_and_only_short_values_are_kept
     def padded(word: str) -> str:
         return f"{word} " + "x" * (length - len(word) - 1)
 
-    html._boilerplate_word.kept.cache_clear()
-    html._names_caption.kept.cache_clear()
+    html._KEPT_BOILERPLATE_WORDS.cache_clear()
+    html._KEPT_CAPTION_WORDS.cache_clear()
     body = (f"<main><p>voor</p><div class='{padded('adslot')}'>Advertentie</div>"
             f"<div class='{padded('teaser')}'><p>GOES (ANP) - Tekst.</p></div>"
             f"<p class='{padded('caption')}'>Foto: ANP</p><p>na</p></main>")
@@ -669,7 +669,7 @@ def test_class_words_are_read_alike_at_any_length_and_only_short_values_are_kept
     ]
     short = length <= 200
     # the words of all three values read, the caption word of the two blocks not dropped
-    kept = (html._boilerplate_word.kept.cache_info().currsize, html._names_caption.kept.cache_info().currsize)
+    kept = (html._KEPT_BOILERPLATE_WORDS.cache_info().currsize, html._KEPT_CAPTION_WORDS.cache_info().currsize)
     assert kept == ((3, 2) if short else (0, 0))
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Any, AnyStr, Generic, TypeVar
+from typing import Any, AnyStr
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -292,7 +292,7 @@ def _is_boilerplate(element: etree._Element, tag: str) -> bool:
             return True
     for name, value in element.items():
         if name in ("class", "id"):
-            word = _boilerplate_word(value)
+            word = _KEPT_BOILERPLATE_WORDS(value) if len(value) <= _KEPT_VALUE_MAX else _boilerplate_word(value)
             if word is _CONSENT:
                 return True
             if word is _AD_OR_CHROME and not _holds_wire_copy(element):
@@ -318,21 +318,8 @@ _CONSENT, _AD_OR_CHROME = "consent", "ad or chrome"
 # hostile page's megabyte of class names).
 _VALUES_KEPT = 4096
 _KEPT_VALUE_MAX = 200
-_Answer = TypeVar("_Answer")
 
 
-class _ShortValuesKept(Generic[_Answer]):
-    """A search of an attribute value whose answers for short values are kept."""
-
-    def __init__(self, search: Callable[[str], _Answer]) -> None:
-        self.search = search
-        self.kept = lru_cache(maxsize=_VALUES_KEPT)(search)
-
-    def __call__(self, value: str) -> _Answer:
-        return self.kept(value) if len(value) <= _KEPT_VALUE_MAX else self.search(value)
-
-
-@_ShortValuesKept
 def _boilerplate_word(value: str) -> str | None:
     """What a class or id value names: a consent banner, an ad slot or chrome (share bars,
     the site's own promotion), or (None) neither."""
@@ -343,9 +330,12 @@ def _boilerplate_word(value: str) -> str | None:
     return None
 
 
-@_ShortValuesKept
 def _names_caption(classes: str) -> bool:
     return CAPTION_WORD.search(classes) is not None
+
+
+_KEPT_BOILERPLATE_WORDS = lru_cache(maxsize=_VALUES_KEPT)(_boilerplate_word)
+_KEPT_CAPTION_WORDS = lru_cache(maxsize=_VALUES_KEPT)(_names_caption)
 
 
 def _is_copy(line: str) -> bool:
@@ -545,7 +535,9 @@ _STRING = etree.XPath("string()")
 
 def _has_caption_class(element: etree._Element) -> bool:
     classes = element.get("class")
-    return classes is not None and _names_caption(classes)
+    if classes is None:
+        return False
+    return _KEPT_CAPTION_WORDS(classes) if len(classes) <= _KEPT_VALUE_MAX else _names_caption(classes)
 
 
 def _is_card(link: etree._Element) -> bool:
@@ -781,10 +773,8 @@ class _Layout:
         if self.open_roles[-1] is _CAPTION_ROLE:
             return _CAPTION_ROLE
         role = _ROLES.get(tag, _LINE)
-        if role is _LINE or role[0] is Role.PARAGRAPH:
-            classes = element.get("class")
-            if classes and _names_caption(classes):
-                return _CAPTION_ROLE
+        if (role is _LINE or role[0] is Role.PARAGRAPH) and _has_caption_class(element):
+            return _CAPTION_ROLE
         return role
 
     def _close(self, element: etree._Element, entry: _Entry) -> None:
