@@ -649,6 +649,30 @@ def test_blocks_of_links_and_ad_slots_are_dropped_without_telling_classes(chrome
     assert lines(f"<main><p>voor</p>{chrome}<p>na</p></main>") == ["voor", "na"]
 
 
+@pytest.mark.parametrize("length", [199, 200, 201, 5000])
+def test_class_words_are_read_alike_at_any_length_and_only_short_values_are_kept(length: int) -> None:
+    """The answers for class values up to 200 characters are kept (a page repeats its classes);
+    a longer value is searched each time, so a hostile page's long class names are not kept."""
+    from newsarchive.parse import html
+
+    def padded(word: str) -> str:
+        return f"{word} " + "x" * (length - len(word) - 1)
+
+    html._KEPT_BOILERPLATE_WORDS.cache_clear()
+    html._KEPT_CAPTION_WORDS.cache_clear()
+    body = (f"<main><p>voor</p><div class='{padded('adslot')}'>Advertentie</div>"
+            f"<div class='{padded('teaser')}'><p>GOES (ANP) - Tekst.</p></div>"
+            f"<p class='{padded('caption')}'>Foto: ANP</p><p>na</p></main>")
+    document = html_to_document(f"<html><body>{body}</body></html>")
+    assert [(block.text, block.role.value) for block in document.blocks] == [
+        ("voor", "paragraph"), ("GOES (ANP) - Tekst.", "paragraph"), ("Foto: ANP", "caption"), ("na", "paragraph"),
+    ]
+    short = length <= 200
+    # the words of all three values read, the caption word of the two blocks not dropped
+    kept = (html._KEPT_BOILERPLATE_WORDS.cache_info().currsize, html._KEPT_CAPTION_WORDS.cache_info().currsize)
+    assert kept == ((3, 2) if short else (0, 0))
+
+
 @pytest.mark.parametrize(
     "copy",
     [

@@ -281,11 +281,10 @@ def _select(root: etree._Element, css: str | None, warnings: list[str]) -> list[
         return None
 
 
-def _is_boilerplate(element: etree._Element) -> bool:
+def _is_boilerplate(element: etree._Element, tag: str) -> bool:
     """Hidden, a dialog or banner by its role, or a consent banner or embedded post by its
     class or id words; an ad slot or the site's own promotion by its class or id words, or (a
-    custom element) an ad slot or embed by its name."""
-    tag = element.tag
+    custom element, `tag`) an ad slot or embed by its name."""
     if "-" in tag:
         if EMBED_ELEMENT.search(tag):
             return True
@@ -293,9 +292,10 @@ def _is_boilerplate(element: etree._Element) -> bool:
             return True
     for name, value in element.items():
         if name in ("class", "id"):
-            if CONSENT_WORD.search(value):
+            word = _KEPT_BOILERPLATE_WORDS(value) if len(value) <= _KEPT_VALUE_MAX else _boilerplate_word(value)
+            if word is _CONSENT:
                 return True
-            if _is_ad_or_chrome(value) and not _holds_wire_copy(element):
+            if word is _AD_OR_CHROME and not _holds_wire_copy(element):
                 return True
         elif name == "hidden":
             return True
@@ -311,8 +311,31 @@ def _is_boilerplate(element: etree._Element) -> bool:
     return False
 
 
-def _is_ad_or_chrome(value: str) -> bool:
-    return SHARE_WORD.search(value) is not None or AD_WORD.search(value) is not None
+_CONSENT, _AD_OR_CHROME = "consent", "ad or chrome"
+# Class and id values repeat on a page and across a site's pages: each one's words are
+# searched once (a few regex searches per value), the answers kept for this many values, each
+# of this many characters at most (a longer one is searched each time: a crawl keeps no
+# hostile page's megabyte of class names).
+_VALUES_KEPT = 4096
+_KEPT_VALUE_MAX = 200
+
+
+def _boilerplate_word(value: str) -> str | None:
+    """What a class or id value names: a consent banner, an ad slot or chrome (share bars,
+    the site's own promotion), or (None) neither."""
+    if CONSENT_WORD.search(value):
+        return _CONSENT
+    if SHARE_WORD.search(value) is not None or AD_WORD.search(value) is not None:
+        return _AD_OR_CHROME
+    return None
+
+
+def _names_caption(classes: str) -> bool:
+    return CAPTION_WORD.search(classes) is not None
+
+
+_KEPT_BOILERPLATE_WORDS = lru_cache(maxsize=_VALUES_KEPT)(_boilerplate_word)
+_KEPT_CAPTION_WORDS = lru_cache(maxsize=_VALUES_KEPT)(_names_caption)
 
 
 def _is_copy(line: str) -> bool:
@@ -479,6 +502,7 @@ def _is_row_line(row: etree._Element) -> bool:
 
 
 _BLOCK, _BREAK, _INLINE, _CARD, _DEFINITION = 0, 1, 2, 3, 4
+_Entry = tuple[int, int, int, str]  # how to close an element: its kind, a flush or drop count, a mark, its tag
 _Shape = tuple[Role, int, Landmark, tuple[int, ...], tuple[int, ...]]  # a Block's fields after its link
 _LINE = (Role.LINE, 0)
 _CARD_ROLE = (Role.CARD, 0)
@@ -511,7 +535,9 @@ _STRING = etree.XPath("string()")
 
 def _has_caption_class(element: etree._Element) -> bool:
     classes = element.get("class")
-    return classes is not None and CAPTION_WORD.search(classes) is not None
+    if classes is None:
+        return False
+    return _KEPT_CAPTION_WORDS(classes) if len(classes) <= _KEPT_VALUE_MAX else _names_caption(classes)
 
 
 def _is_card(link: etree._Element) -> bool:
@@ -632,29 +658,32 @@ class _Layout:
 
     def _walk(self, top: etree._Element) -> None:
         walker = etree.iterwalk(top, events=("start", "end"))
-        stack: list[tuple[int, int, int] | None] = []
-        for event, element in walker:
+        stack: list[_Entry | None] = []
+        push, pop = stack.append, stack.pop
+        skip, open_, close, add = self._skip, self._open, self._close, self._add
+        for event, element in walker:  # the tag and text read once each: lxml builds a str per read
             if event == "start":
-                if self._skip(element):
+                tag = element.tag
+                if skip(element, tag):
                     walker.skip_subtree()
-                    stack.append(None)
-                    if element.tag in _BLOCKS:  # a block dropped between two runs of text parts them
+                    push(None)
+                    if tag in _BLOCKS and self.parts:  # a block dropped between two runs of text parts them
                         self._flush()
                 else:
-                    stack.append(self._open(element))
+                    push(open_(element, tag))
                 continue
-            entry = stack.pop()
+            entry = pop()
             if entry is not None:
-                self._close(element, entry)
-            if element.tail:
-                self._add(element.tail)
+                close(element, entry)
+            tail = element.tail
+            if tail:
+                add(tail)
 
-    def _skip(self, element: etree._Element) -> bool:
-        tag = element.tag
-        if not isinstance(tag, str) or tag in INVISIBLE_TAGS or element in self.dropped:
+    def _skip(self, element: etree._Element, tag: Any) -> bool:
+        if tag.__class__ is not str or tag in INVISIBLE_TAGS or element in self.dropped:
             return True
         if self.generic_drops and element not in self.protected:
-            if _is_boilerplate(element):
+            if _is_boilerplate(element, tag):
                 self.dropped.add(element)
                 return True
             if tag in _LISTS and _is_link_list(element):
@@ -662,64 +691,73 @@ class _Layout:
                 return True
         return False
 
-    def _open(self, element: etree._Element) -> tuple[int, int, int]:
-        """Start an element; the entry says how to close it: (kind, flush count, mark)."""
-        tag = element.tag
-        entry = (_INLINE, self.flushes, len(self.parts))
-        if (tag == "td" or tag == "th") and element.getparent() in self.row_lines:
-            self._add(" ")  # a cell of a row read as one line
-        elif tag in _BLOCKS or (tag in CAPTION_INLINE_TAGS and _has_caption_class(element)):
-            self._flush()
-            entry = (_BLOCK, self.chrome_dropped, len(self.lines))  # (a block's: drops so far)
-            if tag == "dt":
-                self.term = (element.getparent(), self.entered)
-            elif tag == "dd" and self.term is not None and self.term[0] is element.getparent():
-                # a definition stands in the group of its term (`<dt>Tholen</dt><dd>16:30
-                # Titel</dd>`): the term's id encloses it too
-                self.open.append(self.term[1])
-                entry = (_DEFINITION, *entry[1:])
-            self.open.append(self.entered)
-            self.entered += 1
-            self.open_roles.append(self._block_role(element))
-            if tag in _LANDMARKS:
-                self.landmarks.append(_LANDMARKS[tag])
-                if tag == "aside":
-                    self.asides.append(self.entered - 1)
-            if tag == "pre":
-                self.pre += 1
-            elif tag == "main" or tag == "article":
-                self.main_depth += 1
-            elif tag == "tr" and _is_row_line(element):
-                self.row_lines.add(element)
+    def _open(self, element: etree._Element, tag: str) -> _Entry:
+        """Start an element; the entry says how to close it: (kind, flush count, mark, tag)."""
+        entry = (_INLINE, self.flushes, len(self.parts), tag)
+        if tag in _BLOCKS or (tag in CAPTION_INLINE_TAGS and _has_caption_class(element)):
+            if (tag == "td" or tag == "th") and element.getparent() in self.row_lines:
+                self._add(" ")  # a cell of a row read as one line
+            else:
+                entry = self._open_block(element, tag)
         elif tag == "br":
-            self._flush()
-            entry = (_BREAK, 0, 0)
+            if self.parts:
+                self._flush()
+            entry = (_BREAK, 0, 0, tag)
         elif tag == "a":
             self.hrefs.append(self._href(element.get("href")))
             if _is_card(element):
-                self._flush()
+                if self.parts:
+                    self._flush()
                 self.open.append(self.entered)
                 self.entered += 1
                 self.open_roles.append(_CARD_ROLE)
-                entry = (_CARD, self.flushes, 0)
+                entry = (_CARD, self.flushes, 0, tag)
         elif tag == "time":
             self.in_time += 1
             stamp = element.get("datetime")
             if stamp:
                 self.times.append((len(self.lines), stamp, element))
                 self.time_nesting[element] = tuple(self.open[-_NESTING_KEPT:])
-        if element.text:
+        text = element.text
+        if text:
             age = _age_behind_clock(element) if tag == "time" else None
             if age is not None:
                 self._line_of_its_own(age)
             elif tag == "time" and self._opens_line_with_stamp(element):
-                self._line_of_its_own(element.text)
+                self._line_of_its_own(text)
             else:
-                self._add(element.text)
-        elif not len(element) and element.attrib:
+                self._add(text)
+        elif element.attrib and not len(element):
             age = _attribute_age(element)
             if age is not None:
                 self._line_of_its_own(age)
+        return entry
+
+    def _open_block(self, element: etree._Element, tag: str) -> _Entry:
+        if self.parts:
+            self._flush()
+        entry = (_BLOCK, self.chrome_dropped, len(self.lines), tag)  # (a block's: drops so far)
+        if tag == "dt":
+            self.term = (element.getparent(), self.entered)
+        elif tag == "dd" and self.term is not None and self.term[0] is element.getparent():
+            # a definition stands in the group of its term (`<dt>Tholen</dt><dd>16:30
+            # Titel</dd>`): the term's id encloses it too
+            self.open.append(self.term[1])
+            entry = (_DEFINITION, *entry[1:])
+        self.open.append(self.entered)
+        self.entered += 1
+        self.open_roles.append(self._block_role(element, tag))
+        landmark = _LANDMARKS.get(tag)
+        if landmark is not None:
+            self.landmarks.append(landmark)
+            if tag == "aside":
+                self.asides.append(self.entered - 1)
+            elif tag == "main" or tag == "article":
+                self.main_depth += 1
+        elif tag == "pre":
+            self.pre += 1
+        elif tag == "tr" and _is_row_line(element):
+            self.row_lines.add(element)
         return entry
 
     def _opens_line_with_stamp(self, time: etree._Element) -> bool:
@@ -730,32 +768,34 @@ class _Layout:
             and not "".join(self.parts).strip() and is_stamp(_collapsed(time.text or ""))
         )
 
-    def _block_role(self, element: etree._Element) -> tuple[Role, int]:
+    def _block_role(self, element: etree._Element, tag: str) -> tuple[Role, int]:
         """A block's role and heading level; every block inside a caption is the caption's."""
         if self.open_roles[-1] is _CAPTION_ROLE:
             return _CAPTION_ROLE
-        role = _ROLES.get(element.tag, _LINE)
-        if role is _LINE or role[0] is Role.PARAGRAPH:
-            classes = element.get("class")
-            if classes and CAPTION_WORD.search(classes):
-                return _CAPTION_ROLE
+        role = _ROLES.get(tag, _LINE)
+        if (role is _LINE or role[0] is Role.PARAGRAPH) and _has_caption_class(element):
+            return _CAPTION_ROLE
         return role
 
-    def _close(self, element: etree._Element, entry: tuple[int, int, int]) -> None:
-        kind, flushes, mark = entry
-        tag = element.tag
+    def _close(self, element: etree._Element, entry: _Entry) -> None:
+        kind, flushes, mark, tag = entry
         if kind == _BLOCK or kind == _DEFINITION:
-            self._flush()
+            if self.parts:
+                self._flush()
             own = self.open.pop()
             if kind == _DEFINITION:
                 self.open.pop()  # its term's group
             self.open_roles.pop()
             if tag in _LANDMARKS:
                 self.landmarks.pop()
-            if len(self.lines) > mark and self.generic_drops and element not in self.protected:
-                self._drop_link_lines(mark, flushes)
-            if tag in _SUBHEADINGS and len(self.lines) > mark:
-                self.subheadings.add(len(self.lines) - 1)
+            lines = self.lines
+            if len(lines) > mark:
+                # the cheap test first: most blocks end in a line that is no link (see _drop_link_lines)
+                if (self.generic_drops and (self.links[-1] is not None or len(lines) - 1 in self.subheadings)
+                        and element not in self.protected):
+                    self._drop_link_lines(mark, flushes)
+                if tag in _SUBHEADINGS and len(lines) > mark:
+                    self.subheadings.add(len(lines) - 1)
             if tag == "h1":
                 self._close_h1(element, mark, own)
             elif tag == "pre":
@@ -770,7 +810,8 @@ class _Layout:
             elif tag == "time":
                 self.in_time -= 1
         elif kind == _CARD:
-            self._flush()
+            if self.parts:
+                self._flush()
             self.open.pop()
             self.open_roles.pop()
             self.hrefs.pop()
@@ -783,8 +824,6 @@ class _Layout:
         links (`Meest gelezen`) go with them, also when the links were dropped already."""
         lines, links = self.lines, self.links
         headings = self.subheadings
-        if links[-1] is None and len(lines) - 1 not in headings:
-            return  # the cheap test first: most blocks end in a line that is no link
         body = [i for i in range(mark, len(lines)) if links[i] is not None or i not in headings]
         if not body:
             if self.chrome_dropped == drops_before:
