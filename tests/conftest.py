@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import signal
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -15,6 +16,16 @@ import pytest
 from fixture_site import fixture_site  # noqa: F401 - the local news site of fetch/crawl tests
 
 from newsarchive.store.archive import Archive, open_archive
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A runner started in the background (`pytest &`, nohup, a CI step's shell) ignores SIGINT,
+    and every process it starts inherits that: a test's Ctrl-C to a command would never be
+    seen. The commands get SIGINT as a terminal gives it (an ignored signal is inherited across
+    exec; a handler is not, it becomes the default)."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 POSTGRES_DSN = "host=127.0.0.1 port=5432 dbname=test user=postgres connect_timeout=3"
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -16,6 +16,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from fixture_site import ArrivalReader
+
 
 class _KeepOpen:
     """The last step of a script after which the connection stays open for the next request."""
@@ -30,7 +32,8 @@ class Hit:
     path: str  # as requested, query included
     headers: dict[str, str]  # names in lower case
     head: bytes  # the request line and headers as received
-    at: float  # time.monotonic() on arrival
+    at: float  # on the time.monotonic() scale: when its first bytes reached the host (the
+    # kernel's receive time, not when a thread busy with a script or starved of the GIL read it)
     connection: int = 0  # 1, 2, ...: the connection it came on, in the order they were accepted
 
 
@@ -132,12 +135,13 @@ class HostileServer:
         with connection:
             connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             connection.settimeout(10)
-            while self._answer(connection, number):
+            arrivals = ArrivalReader(connection)
+            while self._answer(connection, arrivals, number):
                 pass
 
-    def _answer(self, connection: socket.socket, number: int) -> bool:
+    def _answer(self, connection: socket.socket, arrivals: ArrivalReader, number: int) -> bool:
         """Read one request and play its script; whether to read another on the connection."""
-        head = self._read_head(connection)
+        head = self._read_head(arrivals)
         if head is None:
             return False
         request_line, *header_lines = head.decode("latin-1").split("\r\n")
@@ -148,7 +152,7 @@ class HostileServer:
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
         with self._lock:
-            self.hits.append(Hit(path, headers, head, time.monotonic(), number))
+            self.hits.append(Hit(path, headers, head, arrivals.request_arrived(), number))
         steps = self.routes.get(headers.get("host", "") + path) or self.routes.get(path, [
             response("404 Not Found", ["Content-Type: text/plain"], b"niet gevonden")])
         try:
@@ -162,14 +166,15 @@ class HostileServer:
         return bool(steps) and steps[-1] is KEEP_OPEN
 
     @staticmethod
-    def _read_head(connection: socket.socket) -> bytes | None:
-        data = b""
+    def _read_head(arrivals: ArrivalReader) -> bytes | None:
+        arrivals.request_begins()
+        data, chunk = b"", bytearray(4096)
         while b"\r\n\r\n" not in data:
             try:
-                chunk = connection.recv(4096)
+                count = arrivals.readinto(chunk)
             except OSError:
                 return None
-            if not chunk or len(data) > 65536:
+            if not count or len(data) > 65536:
                 return None
-            data += chunk
+            data += chunk[:count]
         return data.split(b"\r\n\r\n", 1)[0]

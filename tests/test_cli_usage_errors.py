@@ -75,6 +75,15 @@ def test_a_group_without_a_command_shows_its_help():
     assert "  current  " in result.stderr
 
 
+def test_a_command_the_tests_start_gets_ctrl_c_as_from_a_terminal():
+    """Whether or not the runner ignores SIGINT (started in the background, it does): else
+    the tests of Ctrl-C send a signal their command ignores, and wait for it in vain."""
+    shown = subprocess.run([sys.executable, "-c", "import signal; print(signal.getsignal("
+                            "signal.SIGINT) is signal.default_int_handler)"],
+                           capture_output=True, text=True, timeout=60)
+    assert shown.stdout == "True\n"
+
+
 def test_ctrl_c_that_no_command_handles_is_one_line_and_exit_130(tmp_path):
     """`parse` reading a FIFO nobody writes: SIGINT while it waits."""
     import errno

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
+from fixture_site import SO_TIMESTAMPNS
 from hostile_server import KEEP_OPEN, HostileServer, page, response, trickle
 
 from newsarchive.fetch.clock import ManualClock
@@ -69,6 +70,29 @@ def timed_get(client, url, **options):
     started = time.monotonic()
     result = client.get(url, **options)
     return result, time.monotonic() - started
+
+
+@pytest.mark.skipif(SO_TIMESTAMPNS is None, reason="arrivals are the kernel's receive times on Linux")
+def test_the_servers_log_times_a_request_by_its_arrival_not_by_when_its_thread_read_it(server):
+    """Gaps in the server's log are read as the time a host had between two requests: one that
+    came while the connection's thread still played the last script (or was starved of the GIL
+    by the client in the same process) is logged when it arrived, not when it was read."""
+    server.route("/traag", b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n", 0.3, b"ok",
+                 KEEP_OPEN)
+    server.route("/snel", response("200 OK", [], b"ok"), KEEP_OPEN)
+    with socket.create_connection((server.host, server.port)) as connection:
+        connection.settimeout(5)
+        connection.sendall(b"GET /traag HTTP/1.1\r\nHost: x\r\n\r\n")
+        answered = b""
+        while b"\r\n\r\n" not in answered:  # the head: the thread now sleeps 0.3 s
+            answered += connection.recv(65536)
+        connection.sendall(b"GET /snel HTTP/1.1\r\nHost: x\r\n\r\n")
+        sent = time.monotonic()
+        while answered.count(b"HTTP/1.1 200") < 2 or not answered.endswith(b"ok"):
+            answered += connection.recv(65536)
+    first, second = server.hits
+    assert (first.path, second.path) == ("/traag", "/snel")
+    assert first.at <= second.at <= sent  # not up to 0.3 s later, when the thread read it
 
 
 # --- numbers a server sends --------------------------------------------------------------
