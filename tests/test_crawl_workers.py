@@ -147,7 +147,6 @@ PAUSING_CRAWL = """
 import json, sys
 from newsarchive.fetch.crawl import crawl
 from newsarchive.fetch.http import HttpPolicy
-from newsarchive.fetch.politeness import Hosts
 from newsarchive.fetch.settings import BackoffCurve, CrawlSettings
 from newsarchive.store.archive import open_archive
 db, sources, delay = json.loads(sys.argv[1])

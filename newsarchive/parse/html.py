@@ -794,7 +794,7 @@ class _Layout:
                 if (self.generic_drops and (self.links[-1] is not None or len(lines) - 1 in self.subheadings)
                         and element not in self.protected):
                     self._drop_link_lines(mark, flushes)
-                if tag in _SUBHEADINGS and len(lines) > mark:
+                if tag in _SUBHEADINGS:
                     self.subheadings.add(len(lines) - 1)
             if tag == "h1":
                 self._close_h1(element, mark, own)
