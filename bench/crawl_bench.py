@@ -5,12 +5,19 @@ crawler's alone: HTTP, parsing, discovery and storing, with the delay at 0. Prin
 CPU ms per page.
 
     python bench/crawl_bench.py [--articles 2000] [--per-page 20] [--db PATH]
+        [--baseline DIR] [--rounds 2]
+
+`--baseline DIR` runs DIR's own bench/crawl_bench.py with DIR's `newsarchive` (for instance
+`git archive <commit> | tar -x -C DIR`) and this one in turn, `--rounds` times each, the order
+swapped every round so both meet the same load, and prints CPU ms per page of both and their
+ratio. The issue's "today's 9.7 ms" is this bench at b97c5a1.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -25,13 +32,44 @@ from newsarchive.fetch.crawl import CrawlOptions, crawl  # noqa: E402
 from newsarchive.fetch.http import HttpPolicy  # noqa: E402
 from newsarchive.store.archive import open_archive  # noqa: E402
 
+CPU_LINE = re.compile(r"CPU [0-9.]+ s: ([0-9.]+) ms per page")
+
+
+def cpu_ms_per_page(root: Path, articles: int, per_page: int) -> float:
+    """One run of `root`'s bench/crawl_bench.py with `root`'s package: its CPU ms per page."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    run = subprocess.run([sys.executable, str(root / "bench" / "crawl_bench.py"), "--articles",
+                          str(articles), "--per-page", str(per_page)], cwd=root, env=env,
+                         capture_output=True, text=True, check=False)
+    found = CPU_LINE.search(run.stdout)
+    if run.returncode != 0 or found is None:
+        sys.exit(f"{root}: the bench failed ({run.returncode}): {run.stderr.strip()[-500:]}")
+    print(f"  {root}: {found.group(1)} ms per page", flush=True)
+    return float(found.group(1))
+
+
+def paired(baseline: Path, args: argparse.Namespace) -> None:
+    runs: dict[Path, list[float]] = {baseline: [], ROOT: []}
+    for round_number in range(args.rounds):
+        for root in (baseline, ROOT) if round_number % 2 == 0 else (ROOT, baseline):
+            runs[root].append(cpu_ms_per_page(root, args.articles, args.per_page))
+    before, after = (sum(runs[root]) / len(runs[root]) for root in (baseline, ROOT))
+    print(f"CPU ms per page, mean of {args.rounds} run(s) each: baseline {before:.2f}, "
+          f"this tree {after:.2f} ({after / before:.2f}x the baseline)")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--per-page", type=int, default=20)
     parser.add_argument("--db", help="archive to crawl into (default: a new temporary file)")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="also run DIR's bench and package, in turn with this tree's")
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    if args.baseline is not None:
+        paired(args.baseline.resolve(), args)
+        return
     pages = -(-args.articles // args.per_page)
     site = subprocess.Popen(
         [sys.executable, str(ROOT / "tests" / "fixture_site.py"), "--articles",
