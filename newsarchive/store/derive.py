@@ -12,39 +12,38 @@ transaction, so every path that stores pages (ingest, crawl, import, reparse) de
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, or_, select, update
 
 from ..items import Headline, PublicationWindow
-from .db import among, insert_for, insert_rows
+from .db import among, insert_rows, update_many
 from .evidence import Derivation, Evidence, WindowSource, derive_window, whole_seconds
 from .headlines import clock_windows, title_anchors, title_folded, titles_match
 from .models import HEADLINES, ITEM_KEYS, ITEM_PLACES, ITEMS, PAGES, PLACES, SIGHTINGS, STORIES
 from .stories import StoryText, same_story, story_text
 
 TITLE_KINDS = ("title_head", "title_tail")
+HEADLINE_COLUMNS = ("page_id", "position", "section", "clock", "title", "title_folded", "title_head",
+                    "title_tail", "url")
+DERIVED_WINDOW_COLUMNS = ("published_earliest", "published_latest", "window_source", "window_conflicts")
 
 
 # headlines ---------------------------------------------------------------------------------
 
 
 def store_headlines(connection: Connection, pages: Sequence[tuple[int, Sequence[Headline]]]) -> None:
+    """The headlines of pages stored now (never stored before: a plain insert)."""
     rows = []
     for page_id, headlines in pages:
         for position, headline in enumerate(headlines):
             folded = title_folded(headline.title)
-            head, tail = title_anchors(folded)
-            rows.append({
-                "page_id": page_id, "position": position, "section": headline.section,
-                "clock": headline.time, "title": headline.title, "title_folded": folded,
-                "title_head": head, "title_tail": tail, "url": headline.url,
-            })
-    if rows:
-        connection.execute(HEADLINES.insert(), rows)
+            rows.append((page_id, position, headline.section, headline.time, headline.title, folded,
+                         *title_anchors(folded), headline.url))
+    insert_rows(connection, HEADLINES, HEADLINE_COLUMNS, rows)
 
 
 def write_title_keys(connection: Connection, titles: dict[int, str | None], replace: bool) -> None:
@@ -53,13 +52,13 @@ def write_title_keys(connection: Connection, titles: dict[int, str | None], repl
     if replace:
         for condition in among(connection, ITEM_KEYS.c.item_id, ids):
             connection.execute(delete(ITEM_KEYS).where(ITEM_KEYS.c.kind.in_(TITLE_KINDS), condition))
-    rows = []
-    for item_id, title in titles.items():
-        if title:
-            for kind, anchor in zip(TITLE_KINDS, title_anchors(title_folded(title))):
-                rows.append({"kind": kind, "key": anchor, "item_id": item_id})
-    if rows:
-        connection.execute(_insert_ignoring(connection, ITEM_KEYS), rows)
+    # the items' title keys were deleted above or never written (new items): a plain insert
+    rows = [
+        (kind, anchor, item_id)
+        for item_id, title in titles.items() if title
+        for kind, anchor in zip(TITLE_KINDS, title_anchors(title_folded(title)))
+    ]
+    insert_rows(connection, ITEM_KEYS, ("kind", "key", "item_id"), rows)
 
 
 @dataclass(frozen=True)
@@ -84,21 +83,17 @@ def rederive_headline_windows(
         return
     items = {i: titled for condition in among(connection, ITEMS.c.id, sorted(ids))
              for i, titled in _titled(connection, condition).items()}
+    expanded = set(items)  # whose linked items are among `items` now
     items = {**items, **_linked(connection, list(items.values()))}
-    derivations = headline_derivations(connection, list(items.values()))
+    derivations = headline_derivations(connection, list(items.values()), expanded=expanded)
     rows = [
-        {
-            "item_id": item_id,
-            "published_earliest": d.window.earliest if d.window else None,
-            "published_latest": d.window.latest if d.window else None,
-            "window_source": d.source.value,
-            "window_conflicts": d.conflicts,
-        }
+        (d.window.earliest if d.window else None, d.window.latest if d.window else None,
+         d.source.value, d.conflicts, item_id)
         for item_id, d in derivations.items()
         if _rests_on_headlines(d) or items[item_id].window_source == WindowSource.HEADLINE
     ]
     if rows:
-        connection.execute(update(ITEMS).where(ITEMS.c.id == bindparam("item_id")), rows)
+        update_many(connection, ITEMS, DERIVED_WINDOW_COLUMNS, rows)
 
 
 def _rests_on_headlines(derivation: Derivation) -> bool:
@@ -106,13 +101,15 @@ def _rests_on_headlines(derivation: Derivation) -> bool:
 
 
 def headline_derivations(
-    connection: Connection, items: Sequence[_Titled], every: bool = False
+    connection: Connection, items: Sequence[_Titled], every: bool = False,
+    expanded: Collection[int] = (),
 ) -> dict[int, Derivation]:
     """Each item's window from its sightings and the headlines of its title (for a teaser,
-    also of the titles of the articles it is linked to), by store/evidence.py."""
+    also of the titles of the articles it is linked to), by store/evidence.py. `expanded`:
+    ids of items whose linked items are all among `items` (not looked up again)."""
     if not items:
         return {}
-    linked = _linked_pairs(connection, items)
+    linked = _linked_pairs(connection, items, expanded)
     # a teaser takes the headlines of its articles' titles too; an article only its own
     groups = {item.id: [item, *(linked.get(item.id, ()) if item.kind == "teaser" else ())] for item in items}
     titles = {
@@ -236,15 +233,19 @@ def _linked(connection: Connection, items: list[_Titled]) -> dict[int, _Titled]:
     found: dict[int, _Titled] = {}
     leads = [i.lead_key for i in items if i.kind == "article" and i.lead_key]
     keys = [i.content_key for i in items if i.kind == "teaser"]
+    # the kind tested here, not in SQL: given `kind = ?`, SQLite searches the kind index
+    # (every article of the archive) instead of the lead_key index
     for condition in among(connection, ITEMS.c.content_key, leads):
-        found.update(_titled(connection, condition & (ITEMS.c.kind == "teaser")))
+        found.update({i: t for i, t in _titled(connection, condition).items() if t.kind == "teaser"})
     for condition in among(connection, ITEMS.c.lead_key, keys):
-        found.update(_titled(connection, condition & (ITEMS.c.kind == "article")))
+        found.update({i: t for i, t in _titled(connection, condition).items() if t.kind == "article"})
     return found
 
 
-def _linked_pairs(connection: Connection, items: Sequence[_Titled]) -> dict[int, list[_Titled]]:
-    others = {**{i.id: i for i in items}, **_linked(connection, list(items))}
+def _linked_pairs(
+    connection: Connection, items: Sequence[_Titled], expanded: Collection[int] = ()
+) -> dict[int, list[_Titled]]:
+    others = {**{i.id: i for i in items}, **_linked(connection, [i for i in items if i.id not in expanded])}
     by_content = {i.content_key: i for i in others.values() if i.kind == "teaser"}
     by_lead: dict[str, list[_Titled]] = {}
     for i in others.values():
@@ -257,10 +258,6 @@ def _linked_pairs(connection: Connection, items: Sequence[_Titled]) -> dict[int,
         elif item.kind == "teaser":
             pairs[item.id] = by_lead.get(item.content_key, [])
     return pairs
-
-
-def _insert_ignoring(connection: Connection, table: Table) -> Any:
-    return insert_for(connection, table).on_conflict_do_nothing()
 
 
 # stories -----------------------------------------------------------------------------------

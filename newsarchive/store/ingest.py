@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, select, update
+from sqlalchemy import Connection, Table, func, select, update
 
 from ..items import Headline, ParsedPage, PublicationWindow, canonical_agencies, page_date_window
 from . import derive
@@ -50,6 +50,7 @@ ITEM_UPDATE_COLUMNS = (
     "last_seen_at", "published_earliest", "published_latest", "window_source", "window_conflicts",
 )
 WINDOW_SOURCE = ITEM_UPDATE_COLUMNS.index("window_source")
+INHERITED_WINDOW_COLUMNS = ("published_earliest", "published_latest", "window_source")
 STORY_FIELDS = tuple(ITEM_UPDATE_COLUMNS.index(n) for n in ("dateline", "body", "first_seen_at"))
 
 
@@ -531,14 +532,12 @@ class _Batch:
         article, teaser = ITEMS.alias("article"), ITEMS.alias("teaser")
         orphans = article.c.window_source.in_(("none", "teaser"))
         articles = {s.id for s in self.states.values() if s.kind == "article"}
-        teasers = [s.id for s in self.states.values() if s.kind == "teaser" and s.window]
-        for condition in among(self.connection, teaser.c.id, teasers):  # whose window changed
-            query = (
-                select(article.c.id)
-                .join(teaser, article.c.lead_key == teaser.c.content_key)
-                .where(condition, article.c.kind == "article", orphans)
-            )
-            articles.update(self.connection.execute(query).scalars())
+        # the articles of the teasers whose window changed; their kind tested here, not in SQL:
+        # given `kind = ?`, SQLite searches the kind index (every article of the archive)
+        teasers = [key for key, s in self.states.items() if s.kind == "teaser" and s.window]
+        for condition in among(self.connection, article.c.lead_key, teasers):
+            linked = select(article.c.id, article.c.kind).where(condition, orphans)
+            articles.update(i for i, kind in self.connection.execute(linked) if kind == "article")
         inherited: dict[int, PublicationWindow] = {}
         stored: dict[int, tuple[Any, ...]] = {}  # the articles' window columns as they are
         for condition in among(self.connection, article.c.id, sorted(articles)):
@@ -562,13 +561,12 @@ class _Batch:
                 stored[article_id] = tuple(current)
         # an article's teasers seen again mostly leave its window as it was: not written again
         changed = [
-            {"item_id": article_id, "published_earliest": w.earliest,
-             "published_latest": w.latest, "window_source": "teaser"}
+            (w.earliest, w.latest, "teaser", article_id)
             for article_id, w in inherited.items()
             if stored[article_id] != (w.earliest, w.latest, "teaser")
         ]
         if changed:
-            self.connection.execute(update(ITEMS).where(ITEMS.c.id == bindparam("item_id")), changed)
+            update_many(self.connection, ITEMS, INHERITED_WINDOW_COLUMNS, changed)
 
 
 def _observation_key(record: PageRecord) -> tuple[str, datetime]:
