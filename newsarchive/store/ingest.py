@@ -248,13 +248,14 @@ class _Batch:
         self._write()
         results = []
         for record in records:
-            page_id, stored = page_ids[_observation_key(record)]
-            stored_obs = seen.get(_observation_key(record), []) if stored else []
-            count = len({o.key for o in stored_obs if new_items.get(o.key) == _observation_key(record)})
-            conflicts = self.conflicts.get(_observation_key(record), 0) if stored else 0
+            key = _observation_key(record)
+            page_id, stored = page_ids[key]
+            stored_obs = seen.get(key, []) if stored else []
+            count = len({o.key for o in stored_obs if new_items.get(o.key) == key})
+            conflicts = self.conflicts.get(key, 0) if stored else 0
             results.append(IngestResult(page_id, stored, count, len(stored_obs), conflicts))
             if stored:
-                page_ids[_observation_key(record)] = (page_id, False)  # a twin in the batch
+                page_ids[key] = (page_id, False)  # a twin in the batch
         return results
 
     # pages ---------------------------------------------------------------------------------
@@ -318,13 +319,13 @@ class _Batch:
         """An item keeps its last sighting to the second, a page its fetch to the microsecond:
         where a page of the batch was fetched in an archived item's last second, which content
         is newer needs the item's newest page in full."""
-        tied = {
-            state.id: state
-            for record in records
-            for obs in seen[_observation_key(record)]
-            if not (state := self.states[obs.key]).new
-            and floor_second(record.fetched_at) == state.last_seen_at
-        }
+        tied: dict[int, ItemState] = {}
+        for record in records:
+            second = floor_second(record.fetched_at)
+            for obs in seen[_observation_key(record)]:
+                state = self.states[obs.key]
+                if not state.new and state.last_seen_at == second:
+                    tied[state.id] = state
         for condition in among(self.connection, SIGHTINGS.c.item_id, sorted(tied)):
             query = (
                 select(SIGHTINGS.c.item_id, func.max(PAGES.c.fetched_at))
