@@ -193,6 +193,37 @@ def test_a_headline_minute_cut_short_by_a_sub_second_fetch_widens_outward(archiv
     ingest(archive, page, utc(2026, 3, 17, 11, 0, 30, 250_000))
     assert item(archive, "teaser", BODY)[:4] == (utc(2026, 3, 17, 11), utc(2026, 3, 17, 11, 0, 31), "headline", 0)
 
+def test_a_teaser_keeps_the_headline_of_an_archived_article_when_another_article_joins_it(archive):
+    # Two articles (two URLs) open with the teaser's text: the teaser takes the headlines of
+    # both titles, also when the batch holds only the other article. `12:00` in Amsterdam on a
+    # listing fetched at 11:00:30 UTC: [11:00:00, 11:00:30] (the minute up to the fetch); the
+    # teaser's `zojuist`, [10:59:30, 11:00:30], holds it.
+    page = ("Buitenland\nNet binnen\n- Buitenland 12:00 Kabinet valt over stikstof\n"
+            + listing("zojuist").removeprefix("Buitenland\n"))
+    ingest(archive, page, utc(2026, 3, 17, 11, 0, 30))
+    assert item(archive, "teaser", BODY)[:3] == (utc(2026, 3, 17, 10, 59, 30), utc(2026, 3, 17, 11, 0, 30), "relative_age")
+    minute = (utc(2026, 3, 17, 11), utc(2026, 3, 17, 11, 0, 30))
+    ingest(archive, titled_article("Kabinet valt over stikstof"), utc(2026, 3, 17, 11, 5), url=URL)
+    assert item(archive, "teaser", BODY)[:4] == (*minute, "headline", 0)
+    ingest(archive, titled_article("Een heel ander bericht"), utc(2026, 3, 17, 11, 10), url=URL + "-2")
+    assert item(archive, "teaser", BODY)[:4] == (*minute, "headline", 0)
+    assert article_titled(archive, "Een heel ander bericht") == (*minute, "teaser")
+    assert article_titled(archive, "Kabinet valt over stikstof") == (*minute, "headline")
+
+
+def titled_article(title: str) -> str:
+    return article_text().replace("Leider veiligheidsraad gedood", title, 1)
+
+
+def article_titled(archive: Archive, title: str) -> tuple:
+    """(earliest, latest, window_source) of the one article with this title."""
+    query = select(ITEMS.c.published_earliest, ITEMS.c.published_latest, ITEMS.c.window_source).where(
+        ITEMS.c.kind == "article", ITEMS.c.title == title)
+    with archive.engine.connect() as connection:
+        [row] = connection.execute(query).all()
+    return tuple(row)
+
+
 # --- two sightings in one second --------------------------------------------------------
 
 
