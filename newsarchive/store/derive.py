@@ -322,10 +322,11 @@ def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | Non
         if i not in texts:  # gone meanwhile: no keys, no candidates
             continue
         text = texts[i][0]
-        candidates = {c for key in keys.get(i, ()) for c in by_key.get(key, ())}
-        for c in sorted(candidates):
+        candidates = set().union(*[by_key.get(key, ()) for key in keys.get(i, ())])
+        candidates.discard(i)
+        for c in candidates:  # in any order: the components are the same
             known = texts.get(c)
-            if c == i or known is None:
+            if known is None:
                 continue
             if c in edge_set:
                 pair = (i, c) if i < c else (c, i)
@@ -385,7 +386,7 @@ def _assign(connection: Connection, components: list[list[Any]],
 
 def _story_texts(connection: Connection, item_ids: list[int]) -> dict[int, tuple[StoryText, int | None]]:
     """The items' texts and stories, read with their places in one query per chunk."""
-    rows: dict[int, tuple[Any, list[str]]] = {}
+    rows: dict[int, tuple[str, datetime, int | None, list[str]]] = {}
     for condition in among(connection, ITEMS.c.id, item_ids):
         statement = (
             select(ITEMS.c.id, ITEMS.c.body, ITEMS.c.first_seen_at, ITEMS.c.story_id, PLACES.c.name)
@@ -394,13 +395,15 @@ def _story_texts(connection: Connection, item_ids: list[int]) -> dict[int, tuple
             .where(condition)
             .order_by(ITEMS.c.id, ITEM_PLACES.c.position)
         )
-        for row in connection.execute(statement):
-            places = rows.setdefault(row.id, (row, []))[1]
-            if row.name is not None:
-                places.append(row.name)
+        for item_id, body, first_seen_at, story_id, place in connection.execute(statement):
+            read = rows.get(item_id)
+            if read is None:
+                read = rows[item_id] = (body, first_seen_at, story_id, [])
+            if place is not None:
+                read[3].append(place)
     return {
-        item_id: (story_text(item_id, places, row.body, row.first_seen_at), row.story_id)
-        for item_id, (row, places) in rows.items()
+        item_id: (story_text(item_id, places, body, first_seen_at), story_id)
+        for item_id, (body, first_seen_at, story_id, places) in rows.items()
     }
 
 
