@@ -312,27 +312,34 @@ def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | Non
     edge_set = set(edge_items)
     # each pair once (the rule is symmetric), and not when the two are joined already (through
     # other items, or the candidate's story): the same components as comparing every pair that
-    # shares a key
+    # shares a key. Only a pair of two edge items can come up twice (once from each).
     compared: set[tuple[int, int]] = set()
     for i in edge_items:
-        find(i)
-        candidates = {c for key in keys.get(i, ()) for c in by_key.get(key, ())}
-        for c in sorted(candidates):
-            pair = (i, c) if i < c else (c, i)
-            if c == i or c not in texts or pair in compared:
+        root = find(i)
+        if i not in texts:  # gone meanwhile: no keys, no candidates
+            continue
+        text = texts[i][0]
+        candidates = set().union(*[by_key.get(key, ()) for key in keys.get(i, ())])
+        candidates.discard(i)
+        for c in candidates:  # in any order: the components are the same
+            known = texts.get(c)
+            if known is None:
                 continue
-            compared.add(pair)
-            if c in parent and find(c) == find(i):
+            if c in edge_set:
+                pair = (i, c) if i < c else (c, i)
+                if pair in compared:
+                    continue
+                compared.add(pair)
+                unit = None
+            else:  # a candidate outside the regrouped items stands for its story
+                unit = None if known[1] is None else ("story", known[1])
+            if (c in parent and find(c) == root) or (unit in parent and find(unit) == root):
                 continue
-            # a candidate outside the regrouped items stands for its story
-            story = texts[c][1]
-            unit = ("story", story) if c not in edge_set and story is not None else None
-            if unit in parent and find(unit) == find(i):
-                continue
-            if same_story(texts[i][0], texts[c][0]):
+            if same_story(text, known[0]):
                 union(i, c)
                 if unit is not None:
                     union(c, unit)
+                root = find(i)
     components: dict[Any, list[Any]] = {}
     for node in list(parent):
         components.setdefault(find(node), []).append(node)
@@ -375,27 +382,26 @@ def _assign(connection: Connection, components: list[list[Any]],
 
 
 def _story_texts(connection: Connection, item_ids: list[int]) -> dict[int, tuple[StoryText, int | None]]:
-    found: dict[int, tuple[StoryText, int | None]] = {}
-    places = _places(connection, item_ids)
+    """The items' texts and stories, read with their places in one query per chunk."""
+    rows: dict[int, tuple[str, datetime, int | None, list[str]]] = {}
     for condition in among(connection, ITEMS.c.id, item_ids):
-        for row in connection.execute(
-            select(ITEMS.c.id, ITEMS.c.body, ITEMS.c.first_seen_at, ITEMS.c.story_id).where(condition)
-        ):
-            text = story_text(row.id, places.get(row.id, ()), row.body, row.first_seen_at)
-            found[row.id] = (text, row.story_id)
-    return found
-
-
-def _places(connection: Connection, item_ids: list[int]) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = {}
-    for condition in among(connection, ITEM_PLACES.c.item_id, item_ids):
-        for item_id, name in connection.execute(
-            select(ITEM_PLACES.c.item_id, PLACES.c.name)
-            .join(PLACES, PLACES.c.id == ITEM_PLACES.c.place_id)
+        statement = (
+            select(ITEMS.c.id, ITEMS.c.body, ITEMS.c.first_seen_at, ITEMS.c.story_id, PLACES.c.name)
+            .select_from(ITEMS.outerjoin(ITEM_PLACES, ITEM_PLACES.c.item_id == ITEMS.c.id)
+                         .outerjoin(PLACES, PLACES.c.id == ITEM_PLACES.c.place_id))
             .where(condition)
-        ):
-            found.setdefault(item_id, []).append(name)
-    return found
+            .order_by(ITEMS.c.id, ITEM_PLACES.c.position)
+        )
+        for item_id, body, first_seen_at, story_id, place in connection.execute(statement):
+            read = rows.get(item_id)
+            if read is None:
+                read = rows[item_id] = (body, first_seen_at, story_id, [])
+            if place is not None:
+                read[3].append(place)
+    return {
+        item_id: (story_text(item_id, places, body, first_seen_at), story_id)
+        for item_id, (body, first_seen_at, story_id, places) in rows.items()
+    }
 
 
 def _members(connection: Connection, story_ids: set[int]) -> list[int]:

@@ -24,7 +24,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,6 +40,23 @@ LEAD_WORDS = 40
 PERMUTATIONS = 8
 _WORD = re.compile(r"\w+")
 
+
+
+class Shingles:
+    """The hashes of the shingles of a text's first words, and a bitmap of them: bit `hash %
+    width` of each, the width from the word count (so the two sets of a comparison have one),
+    8 to 16 bits a shingle, so few share a bit. `_similar` bounds the common shingles of two
+    sets by their bitmaps, mostly without intersecting the sets."""
+
+    __slots__ = ("hashes", "mask", "spare")
+
+    def __init__(self, hashes: frozenset[int], words: int) -> None:
+        width = 1 << max(6, (8 * words).bit_length())
+        mask = 0
+        for value in hashes:
+            mask |= 1 << (value % width)
+        self.hashes, self.mask = hashes, mask
+        self.spare = len(hashes) - mask.bit_count()  # shingles on a bit another one set
 
 
 @dataclass(frozen=True)
@@ -59,25 +78,25 @@ class StoryText:
         return tuple(hash(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
 
     @functools.cached_property
-    def _prefixes(self) -> dict[int, frozenset[int]]:
+    def _prefixes(self) -> dict[int, Shingles]:
         return {}
 
-    @property
-    def all_shingles(self) -> frozenset[int]:
+    @functools.cached_property
+    def all_shingles(self) -> Shingles:
         """`shingles_of_first(len(self.words))` (the shorter text of every comparison uses all
         of its own)."""
         return self.shingles_of_first(len(self.words))
 
-    def shingles_of_first(self, count: int) -> frozenset[int]:
-        """The hashes of `shingles(self.words[:count])`, kept per count (the versions of a
-        story mostly have one length)."""
+    def shingles_of_first(self, count: int) -> Shingles:
+        """The shingles of `self.words[:count]` (as `shingles`, hashed), kept per count (the
+        versions of a story mostly have one length)."""
         found = self._prefixes.get(count)
         if found is None:
             if count < SHINGLE:
-                found = frozenset({hash(self.words[:count])} if count and self.words else ())
+                hashes = frozenset({hash(self.words[:count])} if count and self.words else ())
             else:
-                found = frozenset(self.shingle_hashes[: count - SHINGLE + 1])
-            self._prefixes[count] = found
+                hashes = frozenset(self.shingle_hashes[: count - SHINGLE + 1])
+            found = self._prefixes[count] = Shingles(hashes, count)
         return found
 
     @functools.cached_property
@@ -86,18 +105,31 @@ class StoryText:
         return signature_keys(self)
 
 
+RECENT_TEXTS = 8192  # as many as the cache of texts before: long articles keep large sets
+_recent: OrderedDict[int, tuple[tuple[str, ...], str, datetime, StoryText]] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
 def story_text(
     item_id: int, places: Sequence[str], body: str, first_seen_at: datetime
 ) -> StoryText:
-    return _story_text(item_id, frozenset(fold(p) for p in places), body, first_seen_at)
-
-
-@functools.lru_cache(maxsize=8192)
-def _story_text(item_id: int, places: frozenset[str], body: str, first_seen_at: datetime) -> StoryText:
-    """The texts of recent items, by everything they are made of (so a text read again is the
-    same object, with the shingle sets it built): every batch of pages reads its candidates'
-    texts again, mostly the same items."""
-    return StoryText(item_id, places, words_of(body), first_seen_at)
+    """The item's text; the same object as last time while the item's places, body and first
+    sight are what they were (compared, not hashed: every batch of pages reads its candidates'
+    texts again, mostly the same items, and so keeps the shingle sets they built). Kept for the
+    `RECENT_TEXTS` items used last."""
+    places = tuple(places)
+    with _recent_lock:
+        kept = _recent.get(item_id)
+        if kept is not None and kept[1] == body and kept[2] == first_seen_at and kept[0] == places:
+            _recent.move_to_end(item_id)
+            return kept[3]
+    text = StoryText(item_id, frozenset(fold(p) for p in places), words_of(body), first_seen_at)
+    with _recent_lock:
+        _recent[item_id] = (places, body, first_seen_at, text)
+        _recent.move_to_end(item_id)
+        if len(_recent) > RECENT_TEXTS:
+            _recent.popitem(last=False)
+    return text
 
 
 @functools.lru_cache(maxsize=4096)
@@ -123,22 +155,38 @@ def similarity(a: Sequence[str], b: Sequence[str]) -> float:
 
 def same_story(a: StoryText, b: StoryText) -> bool:
     """The rule of the module docstring."""
-    return (
-        bool(a.places & b.places)
-        and abs(a.first_seen_at - b.first_seen_at) <= MAX_APART
-        and _text_similarity(a, b) >= MIN_SIMILARITY
-    )
+    if a.places.isdisjoint(b.places) or abs(a.first_seen_at - b.first_seen_at) > MAX_APART:
+        return False
+    count_a, count_b = len(a.words), len(b.words)
+    if count_a == count_b:
+        return _similar(a.all_shingles, b.all_shingles)
+    if count_a < count_b:
+        return _similar(a.all_shingles, b.shingles_of_first(count_a))
+    return _similar(b.all_shingles, a.shingles_of_first(count_b))
 
 
 def _text_similarity(a: StoryText, b: StoryText) -> float:
     """`similarity(a.words, b.words)`, from the texts' own shingles."""
     shorter, longer = (a, b) if len(a.words) <= len(b.words) else (b, a)
-    count = len(shorter.words)
-    first, second = shorter.all_shingles, longer.shingles_of_first(count)
+    first, second = shorter.all_shingles.hashes, longer.shingles_of_first(len(shorter.words)).hashes
     if not first or not second:
         return 0.0
     common = len(first & second)
     return common / (len(first) + len(second) - common)
+
+
+def _similar(first: Shingles, second: Shingles) -> bool:
+    """Whether the Jaccard of the two sets reaches MIN_SIMILARITY. A shingle of one set whose
+    bit the other's bitmap lacks is not in the other, so they have at most `most` shingles in
+    common; the Jaccard grows with the common count, so most pairs are told apart by that."""
+    if not first.hashes or not second.hashes:
+        return 0.0 >= MIN_SIMILARITY
+    size = len(first.hashes) + len(second.hashes)
+    most = min(first.spare, second.spare) + (first.mask & second.mask).bit_count()
+    if most / (size - most) < MIN_SIMILARITY:
+        return False
+    common = len(first.hashes & second.hashes)
+    return common / (size - common) >= MIN_SIMILARITY
 
 
 def minhash(words: Sequence[str]) -> tuple[int | None, ...]:

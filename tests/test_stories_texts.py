@@ -1,0 +1,84 @@
+"""What the story rule reads and how it compares: texts kept per process while an item is
+unchanged (read again when another connection changed it), and the bitmap bound of the
+similarity, on both sides of it."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select, update
+from store_pages import T0, hours, listing, teaser
+
+from newsarchive.store import derive
+from newsarchive.store.models import ITEM_PLACES, ITEMS, PLACES
+from newsarchive.store.stories import MIN_SIMILARITY, Shingles, _similar, story_text, words_of
+
+FIRST = ("Bij Goes is een nieuwe fietsbrug over het kanaal geopend. Fietsers hoeven daardoor niet "
+         "langer twee kilometer om te rijden.")
+OTHER = "In Goes is het nieuwe stadskantoor in gebruik genomen door de gemeente."
+
+
+def read(archive, item_id):
+    with archive.engine.connect() as connection:
+        return derive._story_texts(connection, [item_id])[item_id][0]
+
+
+def test_a_kept_text_is_read_again_after_another_connection_changed_the_item(archive):
+    archive.ingest(listing(T0, teaser("GOES", FIRST)), b"one")
+    with archive.engine.connect() as connection:
+        item_id = connection.execute(select(ITEMS.c.id)).scalar_one()
+    first = read(archive, item_id)
+    assert read(archive, item_id) is first  # unchanged: the same object, its shingles built
+    assert (first.words, first.places, first.first_seen_at) == (words_of(FIRST), {"goes"}, T0)
+
+    with archive.engine.begin() as other:  # as another process would, behind this one's back
+        other.execute(update(ITEMS).values(body=OTHER))
+    assert read(archive, item_id).words == words_of(OTHER)
+
+    with archive.engine.begin() as other:
+        other.execute(update(ITEMS).values(first_seen_at=T0 + hours(3)))
+    assert read(archive, item_id).first_seen_at == T0 + hours(3)
+
+    with archive.engine.begin() as other:
+        place_id = other.execute(
+            PLACES.insert().values(name="VLISSINGEN", name_folded="vlissingen").returning(PLACES.c.id)
+        ).scalar_one()
+        other.execute(update(ITEM_PLACES).values(place_id=place_id))
+    now = read(archive, item_id)
+    assert (now.words, now.places, now.first_seen_at) == (words_of(OTHER), {"vlissingen"}, T0 + hours(3))
+
+
+def test_story_text_is_kept_while_its_parts_are_equal():
+    first = story_text(10**9, ("GOES",), FIRST, T0)
+    assert story_text(10**9, ["GOES"], FIRST, T0) is first
+    assert story_text(10**9, ("GOES",), OTHER, T0).words == words_of(OTHER)
+    assert story_text(10**9, ("GOES",), FIRST, T0 + hours(1)).first_seen_at == T0 + hours(1)
+    assert story_text(10**9, ("UTRECHT",), FIRST, T0).places == {"utrecht"}
+
+
+def shingles(values, words=10):
+    return Shingles(frozenset(values), words)
+
+
+def test_shingles_on_one_bit_are_counted_as_spare():
+    # 10 words: a bitmap of 128 bits; 1, 129 and 257 are all on bit 1
+    clashing = shingles({1, 129, 257, 5})
+    assert (clashing.mask, clashing.spare) == ((1 << 1) | (1 << 5), 2)
+
+
+def test_the_bound_decides_below_the_threshold_and_the_sets_decide_at_it():
+    # oracle: Jaccard 5/15 (bits apart: the bound alone says no), 8/12 and exactly 4/8 (yes)
+    assert not _similar(shingles(range(10)), shingles([*range(5), *range(100, 105)]))
+    assert _similar(shingles(range(10)), shingles([*range(8), 100, 101]))
+    assert _similar(shingles(range(6)), shingles([*range(4), 50, 51]))
+    # every bit shared, no shingle shared: the bound lets it through, the sets say no
+    assert not _similar(shingles(range(10)), shingles(range(128, 138)))
+    assert not _similar(shingles(()), shingles(()))
+
+
+@given(st.frozensets(st.integers(-300, 300), max_size=60), st.frozensets(st.integers(-300, 300), max_size=60),
+       st.integers(0, 40))
+def test_similar_is_the_jaccard_of_the_sets_reaching_the_threshold(a, b, words):
+    """Oracle: the plain Jaccard of the two sets; small values and bitmaps make bits clash."""
+    jaccard = len(a & b) / len(a | b) if a and b else 0.0
+    assert _similar(Shingles(a, words), Shingles(b, words)) == (jaccard >= MIN_SIMILARITY)
