@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Connection,
     Engine,
     Float,
@@ -31,12 +32,14 @@ from sqlalchemy import (
     case,
     false,
     func,
+    literal_column,
     or_,
     select,
+    union_all,
     update,
 )
 
-from ..store.crawl_models import FrontierState, FrontierURL, UrlKind
+from ..store.crawl_models import WORKABLE_STATES, FrontierState, FrontierURL, UrlKind
 from ..store.db import (
     among,
     in_bound_list,
@@ -64,6 +67,8 @@ FRONTIER: Table = FrontierURL.__table__  # type: ignore[assignment]
 RETRY_BASE = timedelta(minutes=10)  # a failed URL is tried again after 10 min, 20, 40, ...
 RETRY_CAP = timedelta(days=1)
 MAX_FAILURES = 5  # transient failures in a row before a URL is given up
+# the condition of the workable index (0016), its values literal so the planner can match it
+WORKABLE_TERM = FRONTIER.c.state.in_([literal_column(f"'{state}'") for state in WORKABLE_STATES])
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,7 @@ def _insert_pending(connection: Connection, urls: list[str], kind: str | None,
     connection.execute(insert_ignoring(connection.dialect.name, FRONTIER, ("url",)), rows)
 
 
-def _leasing(query: Select[Any]) -> Select[Any]:
+def _leasing(query: Select[Any] | CompoundSelect) -> Select[Any]:
     """PostgreSQL: the claim's SELECT (rows locked, `FOR UPDATE SKIP LOCKED`) that also leases
     the URL and its host, by data-modifying CTEs: one statement per claim, not three."""
     picked = query.cte("picked")
@@ -239,8 +244,9 @@ class Frontier:
     def _due_article() -> ColumnElement[bool]:
         """Article URLs to work on (at the bound `now`): never fetched, failed and due again,
         or fetched but not yet stored."""
-        return and_(FRONTIER.c.kind == UrlKind.ARTICLE.value, or_(
-            # not `in_`: a literal list is an expanding parameter, rendered for every claim
+        return and_(FRONTIER.c.kind == UrlKind.ARTICLE.value, WORKABLE_TERM, or_(
+            # not `in_` of values: a literal list is an expanding parameter, rendered for
+            # every claim
             FRONTIER.c.state == FrontierState.PENDING.value,
             FRONTIER.c.state == FrontierState.FETCHED.value,
             and_(FRONTIER.c.state == FrontierState.FAILED.value,
@@ -271,26 +277,43 @@ class Frontier:
 
     def _claim_query(self, shape: _Shape) -> Any:
         """The claim's SELECT for work of this shape, built once (SQLAlchemy then finds its
-        compiled form in its cache): the claim runs for every URL of every worker."""
+        compiled form in its cache): the claim runs for every URL of every worker.
+
+        The first workable URL by id (wanted ones first): with wanted URLs, the first wanted
+        one (found by the URLs' index) and else the first due article (the workable index walked
+        in id order), so that neither sorts every URL to work on. When no wanted URL is
+        workable, no article of the second part is wanted."""
         query = self._claims.get(shape)
         if query is None:
-            query = (
-                select(*(FRONTIER.c[name] for name in ENTRY_COLUMNS), FRONTIER.c.id,
-                       FRONTIER.c.host, HOSTS.c.robots_fetched_at)
-                .join(HOSTS, HOSTS.c.host == FRONTIER.c.host)
-                .where(self._workable(shape))
-                .where(free(FRONTIER, MOMENT), free(HOSTS, MOMENT))
-                .where(or_(HOSTS.c.next_allowed_at.is_(None), HOSTS.c.next_allowed_at <= MOMENT))
-                .where(or_(HOSTS.c.blocked_until.is_(None), HOSTS.c.blocked_until <= MOMENT))
-                .limit(1)
-            )
+            query = self._first_free(self._workable(shape))
             if shape.wanted:
-                query = query.order_by(self._wanted(negate=True), FRONTIER.c.id)
-            else:
-                query = query.order_by(FRONTIER.c.id)
+                first_wanted = self._first_free(and_(self._wanted(), self._workable(shape)))
+                query = first_wanted
+                if shape.articles:
+                    articles = self._first_free(self._workable(replace(shape, wanted=False)))
+                    query = union_all(select(first_wanted.subquery()),
+                                      select(articles.subquery())).limit(1)
             if self.engine.dialect.name == "postgresql":
-                query = _leasing(query.with_for_update(skip_locked=True, of=(FRONTIER, HOSTS)))
+                query = _leasing(query)
             self._claims[shape] = query
+        return query
+
+    def _first_free(self, condition: ColumnElement[bool]) -> Select[Any]:
+        """The claim's columns of the first URL by id meeting `condition` whose host may be
+        asked now (PostgreSQL: the URL and its host locked, `FOR UPDATE SKIP LOCKED`)."""
+        query = (
+            select(*(FRONTIER.c[name] for name in ENTRY_COLUMNS), FRONTIER.c.id,
+                   FRONTIER.c.host, HOSTS.c.robots_fetched_at)
+            .join(HOSTS, HOSTS.c.host == FRONTIER.c.host)
+            .where(condition)
+            .where(free(FRONTIER, MOMENT), free(HOSTS, MOMENT))
+            .where(or_(HOSTS.c.next_allowed_at.is_(None), HOSTS.c.next_allowed_at <= MOMENT))
+            .where(or_(HOSTS.c.blocked_until.is_(None), HOSTS.c.blocked_until <= MOMENT))
+            .order_by(FRONTIER.c.id)
+            .limit(1)
+        )
+        if self.engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=(FRONTIER, HOSTS))
         return query
 
     def claim(self, owner: str, work: Work, now: datetime, lease: float) -> Claim | None:
