@@ -27,6 +27,7 @@ from sqlalchemy import (
     Float,
     Select,
     Table,
+    Update,
     and_,
     bindparam,
     case,
@@ -149,10 +150,11 @@ class _Shape:
 NOW = bindparam("now", type_=FRONTIER.c.next_due_at.type)
 MOMENT = bindparam("moment", type_=Float())
 FRESH_SINCE = bindparam("fresh_since", type_=FRONTIER.c.last_fetched_at.type)
-LEASE_URL = (update(FRONTIER).where(FRONTIER.c.id == bindparam("row_id"))
-             .values(lease_owner=bindparam("owner"), lease_until=bindparam("until")))
-LEASE_HOST = (update(HOSTS).where(HOSTS.c.host == bindparam("row_host"))
-              .values(lease_owner=bindparam("owner"), lease_until=bindparam("until")))
+LEASE = {"lease_owner": bindparam("owner", type_=FRONTIER.c.lease_owner.type),
+         "lease_until": bindparam("until", type_=FRONTIER.c.lease_until.type)}
+# SQLite: the host of the URL a claim leased (`_leasing_url`), leased too
+LEASE_HOST = (update(HOSTS).where(HOSTS.c.host == bindparam("row_host")).values(LEASE)
+              .returning(HOSTS.c.robots_fetched_at))
 # the URL is archived (its kind kept unless one is given), its response linked to its page
 MARK_DONE = (update(FRONTIER).where(FRONTIER.c.url == bindparam("done_url"))
              .values(state=FrontierState.DONE.value, lease_owner=None, lease_until=None,
@@ -182,13 +184,20 @@ def _leasing(query: Select[Any] | CompoundSelect) -> Select[Any]:
     """PostgreSQL: the claim's SELECT (rows locked, `FOR UPDATE SKIP LOCKED`) that also leases
     the URL and its host, by data-modifying CTEs: one statement per claim, not three."""
     picked = query.cte("picked")
-    lease = {"lease_owner": bindparam("owner", type_=FRONTIER.c.lease_owner.type),
-             "lease_until": bindparam("until", type_=FRONTIER.c.lease_until.type)}
-    url = (update(FRONTIER).where(FRONTIER.c.id == picked.c.id).values(lease)
+    url = (update(FRONTIER).where(FRONTIER.c.id == picked.c.id).values(LEASE)
            .returning(FRONTIER.c.id).cte("leased_url"))
-    host = (update(HOSTS).where(HOSTS.c.host == picked.c.host).values(lease)
+    host = (update(HOSTS).where(HOSTS.c.host == picked.c.host).values(LEASE)
             .returning(HOSTS.c.host).cte("leased_host"))
     return select(picked).add_cte(url, host)
+
+
+def _leasing_url(query: Select[Any] | CompoundSelect) -> Update:
+    """SQLite (in the claim's write transaction): the UPDATE leasing the URL the claim's SELECT
+    picks, returning its columns but the host's (LEASE_HOST returns those): two statements
+    per claim, not three."""
+    picked = select(query.subquery().c.id).scalar_subquery()
+    return (update(FRONTIER).where(FRONTIER.c.id == picked).values(LEASE)
+            .returning(*(FRONTIER.c[name] for name in ENTRY_COLUMNS), FRONTIER.c.host))
 
 
 def _values(work: Work, now: datetime) -> dict[str, Any]:
@@ -293,9 +302,8 @@ class Frontier:
                     articles = self._first_free(self._workable(replace(shape, wanted=False)))
                     query = union_all(select(first_wanted.subquery()),
                                       select(articles.subquery())).limit(1)
-            if self.engine.dialect.name == "postgresql":
-                query = _leasing(query)
-            self._claims[shape] = query
+            postgresql = self.engine.dialect.name == "postgresql"
+            query = self._claims[shape] = (_leasing if postgresql else _leasing_url)(query)
         return query
 
     def _first_free(self, condition: ColumnElement[bool]) -> Select[Any]:
@@ -322,18 +330,17 @@ class Frontier:
         moment = now.timestamp()
         query, values = self._claim_query(_Shape.of(work)), _values(work, now)
 
-        lease_values = {"owner": owner, "until": moment + lease}
-        leased = self.engine.dialect.name == "postgresql"  # by the claim's own statement
+        values["owner"], values["until"] = owner, moment + lease
+        leased = self.engine.dialect.name == "postgresql"  # the host too, by the one statement
 
         def claim(connection: Connection) -> Claim | None:
-            row = connection.execute(query, {**values, **lease_values} if leased else values).first()
+            row = connection.execute(query, values).first()
             if row is None:
                 return None
-            if not leased:
-                connection.execute(LEASE_URL, {**lease_values, "row_id": row.id})
-                connection.execute(LEASE_HOST, {**lease_values, "row_host": row.host})
-            return Claim(FrontierEntry(*row[:len(ENTRY_COLUMNS)]), row.host,
-                         row.robots_fetched_at)
+            robots_fetched_at = row.robots_fetched_at if leased else connection.execute(
+                LEASE_HOST, {"owner": owner, "until": values["until"], "row_host": row.host},
+            ).scalar_one()
+            return Claim(FrontierEntry(*row[:len(ENTRY_COLUMNS)]), row.host, robots_fetched_at)
 
         return self._write(claim)
 
