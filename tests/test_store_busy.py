@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from newsarchive.fetch.frontier import Frontier
 from newsarchive.store import db
+from newsarchive.store.archive import open_archive
 
 
 def flaky(failures: int, message: str):
@@ -39,6 +40,28 @@ def test_busy_database_gives_up_after_a_bounded_number_of_attempts(monkeypatch):
     with pytest.raises(OperationalError, match="locked"):
         db.retry_when_busy(work)
     assert len(calls) == db.WRITE_ATTEMPTS
+
+
+def test_a_write_that_meets_another_writers_lock_is_begun_again_once_it_is_free(
+        tmp_path, monkeypatch):
+    path = str(tmp_path / "archive.db")
+    open_archive(path).engine.dispose()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # holds the write lock
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 20)
+    monkeypatch.setattr(db.time, "sleep", lambda seconds: other.rollback())  # it lets go
+    engine = db.make_engine(path)
+    attempts = []
+
+    def work(connection):
+        attempts.append(1)
+        return connection.exec_driver_sql("SELECT count(*) FROM crawl_hosts").scalar_one()
+
+    try:
+        assert db.with_retries(engine, work) == 0
+    finally:
+        engine.dispose()
+    assert attempts == [1]  # the first attempt's BEGIN IMMEDIATE failed: "database is locked"
 
 
 def test_other_database_errors_are_not_retried():

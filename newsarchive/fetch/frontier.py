@@ -15,28 +15,32 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Connection,
     Engine,
     Float,
     Select,
     Table,
+    Update,
     and_,
     bindparam,
     case,
     false,
     func,
+    literal_column,
     or_,
     select,
+    union_all,
     update,
 )
 
-from ..store.crawl_models import FrontierState, FrontierURL, UrlKind
+from ..store.crawl_models import WORKABLE_STATES, FrontierState, FrontierURL, UrlKind
 from ..store.db import (
     among,
     in_bound_list,
@@ -64,6 +68,8 @@ FRONTIER: Table = FrontierURL.__table__  # type: ignore[assignment]
 RETRY_BASE = timedelta(minutes=10)  # a failed URL is tried again after 10 min, 20, 40, ...
 RETRY_CAP = timedelta(days=1)
 MAX_FAILURES = 5  # transient failures in a row before a URL is given up
+# the condition of the workable index (0016), its values literal so the planner can match it
+WORKABLE_TERM = FRONTIER.c.state.in_([literal_column(f"'{state}'") for state in WORKABLE_STATES])
 
 
 @dataclass(frozen=True)
@@ -144,10 +150,11 @@ class _Shape:
 NOW = bindparam("now", type_=FRONTIER.c.next_due_at.type)
 MOMENT = bindparam("moment", type_=Float())
 FRESH_SINCE = bindparam("fresh_since", type_=FRONTIER.c.last_fetched_at.type)
-LEASE_URL = (update(FRONTIER).where(FRONTIER.c.id == bindparam("row_id"))
-             .values(lease_owner=bindparam("owner"), lease_until=bindparam("until")))
-LEASE_HOST = (update(HOSTS).where(HOSTS.c.host == bindparam("row_host"))
-              .values(lease_owner=bindparam("owner"), lease_until=bindparam("until")))
+LEASE = {"lease_owner": bindparam("owner", type_=FRONTIER.c.lease_owner.type),
+         "lease_until": bindparam("until", type_=FRONTIER.c.lease_until.type)}
+# SQLite: the host of the URL a claim leased (`_leasing_url`), leased too
+LEASE_HOST = (update(HOSTS).where(HOSTS.c.host == bindparam("row_host")).values(LEASE)
+              .returning(HOSTS.c.robots_fetched_at))
 # the URL is archived (its kind kept unless one is given), its response linked to its page
 MARK_DONE = (update(FRONTIER).where(FRONTIER.c.url == bindparam("done_url"))
              .values(state=FrontierState.DONE.value, lease_owner=None, lease_until=None,
@@ -173,17 +180,24 @@ def _insert_pending(connection: Connection, urls: list[str], kind: str | None,
     connection.execute(insert_ignoring(connection.dialect.name, FRONTIER, ("url",)), rows)
 
 
-def _leasing(query: Select[Any]) -> Select[Any]:
+def _leasing(query: Select[Any] | CompoundSelect) -> Select[Any]:
     """PostgreSQL: the claim's SELECT (rows locked, `FOR UPDATE SKIP LOCKED`) that also leases
     the URL and its host, by data-modifying CTEs: one statement per claim, not three."""
     picked = query.cte("picked")
-    lease = {"lease_owner": bindparam("owner", type_=FRONTIER.c.lease_owner.type),
-             "lease_until": bindparam("until", type_=FRONTIER.c.lease_until.type)}
-    url = (update(FRONTIER).where(FRONTIER.c.id == picked.c.id).values(lease)
+    url = (update(FRONTIER).where(FRONTIER.c.id == picked.c.id).values(LEASE)
            .returning(FRONTIER.c.id).cte("leased_url"))
-    host = (update(HOSTS).where(HOSTS.c.host == picked.c.host).values(lease)
+    host = (update(HOSTS).where(HOSTS.c.host == picked.c.host).values(LEASE)
             .returning(HOSTS.c.host).cte("leased_host"))
     return select(picked).add_cte(url, host)
+
+
+def _leasing_url(query: Select[Any] | CompoundSelect) -> Update:
+    """SQLite (in the claim's write transaction): the UPDATE leasing the URL the claim's SELECT
+    picks, returning its columns but the host's (LEASE_HOST returns those): two statements
+    per claim, not three."""
+    picked = select(query.subquery().c.id).scalar_subquery()
+    return (update(FRONTIER).where(FRONTIER.c.id == picked).values(LEASE)
+            .returning(*(FRONTIER.c[name] for name in ENTRY_COLUMNS), FRONTIER.c.host))
 
 
 def _values(work: Work, now: datetime) -> dict[str, Any]:
@@ -239,8 +253,9 @@ class Frontier:
     def _due_article() -> ColumnElement[bool]:
         """Article URLs to work on (at the bound `now`): never fetched, failed and due again,
         or fetched but not yet stored."""
-        return and_(FRONTIER.c.kind == UrlKind.ARTICLE.value, or_(
-            # not `in_`: a literal list is an expanding parameter, rendered for every claim
+        return and_(FRONTIER.c.kind == UrlKind.ARTICLE.value, WORKABLE_TERM, or_(
+            # not `in_` of values: a literal list is an expanding parameter, rendered for
+            # every claim
             FRONTIER.c.state == FrontierState.PENDING.value,
             FRONTIER.c.state == FrontierState.FETCHED.value,
             and_(FRONTIER.c.state == FrontierState.FAILED.value,
@@ -271,26 +286,42 @@ class Frontier:
 
     def _claim_query(self, shape: _Shape) -> Any:
         """The claim's SELECT for work of this shape, built once (SQLAlchemy then finds its
-        compiled form in its cache): the claim runs for every URL of every worker."""
+        compiled form in its cache): the claim runs for every URL of every worker.
+
+        The first workable URL by id (wanted ones first): with wanted URLs, the first wanted
+        one (found by the URLs' index) and else the first due article (the workable index walked
+        in id order), so that neither sorts every URL to work on. When no wanted URL is
+        workable, no article of the second part is wanted."""
         query = self._claims.get(shape)
         if query is None:
-            query = (
-                select(*(FRONTIER.c[name] for name in ENTRY_COLUMNS), FRONTIER.c.id,
-                       FRONTIER.c.host, HOSTS.c.robots_fetched_at)
-                .join(HOSTS, HOSTS.c.host == FRONTIER.c.host)
-                .where(self._workable(shape))
-                .where(free(FRONTIER, MOMENT), free(HOSTS, MOMENT))
-                .where(or_(HOSTS.c.next_allowed_at.is_(None), HOSTS.c.next_allowed_at <= MOMENT))
-                .where(or_(HOSTS.c.blocked_until.is_(None), HOSTS.c.blocked_until <= MOMENT))
-                .limit(1)
-            )
+            query = self._first_free(self._workable(shape))
             if shape.wanted:
-                query = query.order_by(self._wanted(negate=True), FRONTIER.c.id)
-            else:
-                query = query.order_by(FRONTIER.c.id)
-            if self.engine.dialect.name == "postgresql":
-                query = _leasing(query.with_for_update(skip_locked=True, of=(FRONTIER, HOSTS)))
-            self._claims[shape] = query
+                first_wanted = self._first_free(and_(self._wanted(), self._workable(shape)))
+                query = first_wanted
+                if shape.articles:
+                    articles = self._first_free(self._workable(replace(shape, wanted=False)))
+                    query = union_all(select(first_wanted.subquery()),
+                                      select(articles.subquery())).limit(1)
+            postgresql = self.engine.dialect.name == "postgresql"
+            query = self._claims[shape] = (_leasing if postgresql else _leasing_url)(query)
+        return query
+
+    def _first_free(self, condition: ColumnElement[bool]) -> Select[Any]:
+        """The claim's columns of the first URL by id meeting `condition` whose host may be
+        asked now (PostgreSQL: the URL and its host locked, `FOR UPDATE SKIP LOCKED`)."""
+        query = (
+            select(*(FRONTIER.c[name] for name in ENTRY_COLUMNS), FRONTIER.c.id,
+                   FRONTIER.c.host, HOSTS.c.robots_fetched_at)
+            .join(HOSTS, HOSTS.c.host == FRONTIER.c.host)
+            .where(condition)
+            .where(free(FRONTIER, MOMENT), free(HOSTS, MOMENT))
+            .where(or_(HOSTS.c.next_allowed_at.is_(None), HOSTS.c.next_allowed_at <= MOMENT))
+            .where(or_(HOSTS.c.blocked_until.is_(None), HOSTS.c.blocked_until <= MOMENT))
+            .order_by(FRONTIER.c.id)
+            .limit(1)
+        )
+        if self.engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=(FRONTIER, HOSTS))
         return query
 
     def claim(self, owner: str, work: Work, now: datetime, lease: float) -> Claim | None:
@@ -299,18 +330,17 @@ class Frontier:
         moment = now.timestamp()
         query, values = self._claim_query(_Shape.of(work)), _values(work, now)
 
-        lease_values = {"owner": owner, "until": moment + lease}
-        leased = self.engine.dialect.name == "postgresql"  # by the claim's own statement
+        values["owner"], values["until"] = owner, moment + lease
+        leased = self.engine.dialect.name == "postgresql"  # the host too, by the one statement
 
         def claim(connection: Connection) -> Claim | None:
-            row = connection.execute(query, {**values, **lease_values} if leased else values).first()
+            row = connection.execute(query, values).first()
             if row is None:
                 return None
-            if not leased:
-                connection.execute(LEASE_URL, {**lease_values, "row_id": row.id})
-                connection.execute(LEASE_HOST, {**lease_values, "row_host": row.host})
-            return Claim(FrontierEntry(*row[:len(ENTRY_COLUMNS)]), row.host,
-                         row.robots_fetched_at)
+            robots_fetched_at = row.robots_fetched_at if leased else connection.execute(
+                LEASE_HOST, {"owner": owner, "until": values["until"], "row_host": row.host},
+            ).scalar_one()
+            return Claim(FrontierEntry(*row[:len(ENTRY_COLUMNS)]), row.host, robots_fetched_at)
 
         return self._write(claim)
 

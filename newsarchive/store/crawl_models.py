@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base, PreciseUTCDateTime, UTCDateTime
@@ -50,6 +50,11 @@ class RunStatus(enum.IntEnum):
 
 FRONTIER_STATES = tuple(state.value for state in FrontierState)
 URL_KINDS = tuple(kind.value for kind in UrlKind)
+# The states a due article may be in (fetch/frontier.py), with the literal values: the claim's
+# condition names them so that the planner sees it implies the workable index's (0016).
+WORKABLE_STATES = (FrontierState.PENDING.value, FrontierState.FETCHED.value,
+                   FrontierState.FAILED.value)
+WORKABLE = "state IN ({})".format(", ".join(f"'{state}'" for state in WORKABLE_STATES))
 
 
 class FrontierURL(Base):
@@ -67,6 +72,9 @@ class FrontierURL(Base):
         CheckConstraint(f"kind IS NULL OR kind IN {URL_KINDS}", name="kind"),
         Index(None, "state", "next_due_at"),
         Index(None, "host"),
+        # the claim's: the URLs still to work on of a kind, in the order they are claimed
+        Index("ix_crawl_frontier_workable", "kind", "id", sqlite_where=text(WORKABLE),
+              postgresql_where=text(WORKABLE)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

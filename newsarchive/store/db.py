@@ -6,6 +6,7 @@ import functools
 import operator
 import os
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -165,7 +166,15 @@ def _configure_sqlite(engine: Engine, *, write: bool) -> None:
         # Writers take the write lock up front so that concurrent writers queue on the busy
         # timeout instead of failing when a read transaction tries to become a write one.
         writing = connection.get_execution_options().get("newsarchive_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        statement = "BEGIN IMMEDIATE" if writing else "BEGIN"
+        # to the driver: every claim and write begins so, and exec_driver_sql costs more
+        # than the BEGIN; its error as SQLAlchemy's, so that retry_when_busy sees a busy one
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a connection being begun has its driver's
+        try:
+            driver.execute(statement)
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(statement, (), exc, sqlite3.Error) from exc
 
 
 @contextmanager
