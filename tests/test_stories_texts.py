@@ -4,6 +4,8 @@ similarity, on both sides of it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select, update
@@ -46,6 +48,31 @@ def test_a_kept_text_is_read_again_after_another_connection_changed_the_item(arc
         other.execute(update(ITEM_PLACES).values(place_id=place_id))
     now = read(archive, item_id)
     assert (now.words, now.places, now.first_seen_at) == (words_of(OTHER), {"vlissingen"}, T0 + hours(3))
+
+
+def stories_of(archive) -> dict[str, int]:
+    with archive.engine.connect() as connection:
+        return dict(connection.execute(select(ITEMS.c.body, ITEMS.c.story_id)).all())
+
+
+def test_versions_48_hours_apart_join_and_a_second_more_does_not(archive):
+    """Candidates are read only when first seen near a new item: never fewer than the rule's."""
+    second, third, fourth = (FIRST.replace("twee", word) for word in ("drie", "vier", "vijf"))
+    archive.ingest(listing(T0, teaser("GOES", FIRST)), b"first")
+    archive.ingest(listing(T0 + hours(48), teaser("GOES", second)), b"second")
+    archive.ingest(listing(T0 + hours(96) + timedelta(seconds=1), teaser("GOES", third)), b"third")
+    stories = stories_of(archive)
+    assert stories[FIRST] == stories[second] != stories[third]
+    # 48 hours after the second, a second before the third: it joins them all
+    archive.ingest(listing(T0 + hours(96), teaser("GOES", fourth)), b"fourth")
+    assert len(set(stories_of(archive).values())) == 1
+
+
+def test_the_candidates_read_are_first_seen_within_48_hours_and_a_second_of_an_item():
+    texts = {1: (story_text(1, ("GOES",), FIRST, T0), None), 2: (story_text(2, ("GOES",), OTHER, T0 + hours(5)), 1)}
+    assert derive._seen_near(texts, [1, 2, 3]) == (T0 - hours(48) - timedelta(seconds=1),
+                                                  T0 + hours(53) + timedelta(seconds=1))
+    assert derive._seen_near(texts, [3]) is None
 
 
 def test_story_text_is_kept_while_its_parts_are_equal():

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, or_, select, update
@@ -24,12 +24,13 @@ from .db import among, insert_rows, update_many
 from .evidence import Derivation, Evidence, WindowSource, derive_window, whole_seconds
 from .headlines import clock_windows, title_anchors, title_folded, titles_match
 from .models import HEADLINES, ITEM_KEYS, ITEM_PLACES, ITEMS, PAGES, PLACES, SIGHTINGS, STORIES
-from .stories import StoryText, same_story, story_text
+from .stories import MAX_APART, StoryText, same_story, story_text
 
 TITLE_KINDS = ("title_head", "title_tail")
 HEADLINE_COLUMNS = ("page_id", "position", "section", "clock", "title", "title_folded", "title_head",
                     "title_tail", "url")
 DERIVED_WINDOW_COLUMNS = ("published_earliest", "published_latest", "window_source", "window_conflicts")
+ROUNDING = timedelta(seconds=1)
 
 
 # headlines ---------------------------------------------------------------------------------
@@ -296,7 +297,7 @@ def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | Non
         ):
             by_key.setdefault(key, []).append(item_id)
     candidates = {c for ids in by_key.values() for c in ids}
-    texts.update(_story_texts(connection, sorted(candidates - set(texts))))
+    texts.update(_story_texts(connection, sorted(candidates - set(texts)), _seen_near(texts, edge_items)))
     parent: dict[Any, Any] = {}
 
     def find(node: Any) -> Any:
@@ -381,8 +382,20 @@ def _assign(connection: Connection, components: list[list[Any]],
         connection.execute(delete(STORIES).where(condition))
 
 
-def _story_texts(connection: Connection, item_ids: list[int]) -> dict[int, tuple[StoryText, int | None]]:
-    """The items' texts and stories, read with their places in one query per chunk."""
+def _seen_near(texts: dict[int, tuple[StoryText, int | None]], item_ids: list[int]) -> tuple[datetime, datetime] | None:
+    """The first sights a version of one of these items can have (`MAX_APART` from one of
+    theirs), a second wider either side for the rounding of stored moments and bounds: in an
+    archive of months most items sharing a key with a new one are too old to be its versions."""
+    seen = [texts[i][0].first_seen_at for i in item_ids if i in texts]
+    if not seen:
+        return None
+    return min(seen) - MAX_APART - ROUNDING, max(seen) + MAX_APART + ROUNDING
+
+
+def _story_texts(connection: Connection, item_ids: list[int],
+                 seen_between: tuple[datetime, datetime] | None = None) -> dict[int, tuple[StoryText, int | None]]:
+    """The items' texts and stories (of those first seen `seen_between`, when given), read with
+    their places in one query per chunk."""
     rows: dict[int, tuple[str, datetime, int | None, list[str]]] = {}
     for condition in among(connection, ITEMS.c.id, item_ids):
         statement = (
@@ -392,6 +405,8 @@ def _story_texts(connection: Connection, item_ids: list[int]) -> dict[int, tuple
             .where(condition)
             .order_by(ITEMS.c.id, ITEM_PLACES.c.position)
         )
+        if seen_between is not None:
+            statement = statement.where(ITEMS.c.first_seen_at.between(*seen_between))
         for item_id, body, first_seen_at, story_id, place in connection.execute(statement):
             read = rows.get(item_id)
             if read is None:
