@@ -254,7 +254,7 @@ class Frontier:
         """Article URLs to work on (at the bound `now`): never fetched, failed and due again,
         or fetched but not yet stored."""
         return and_(FRONTIER.c.kind == UrlKind.ARTICLE.value, WORKABLE_TERM, or_(
-            # not `in_` of values: a literal list is an expanding parameter, rendered for
+            # not `in_` of values: a list of values is an expanding parameter, rendered for
             # every claim
             FRONTIER.c.state == FrontierState.PENDING.value,
             FRONTIER.c.state == FrontierState.FETCHED.value,
@@ -285,25 +285,28 @@ class Frontier:
         return condition
 
     def _claim_query(self, shape: _Shape) -> Any:
-        """The claim's SELECT for work of this shape, built once (SQLAlchemy then finds its
-        compiled form in its cache): the claim runs for every URL of every worker.
+        """The claim's statement for work of this shape, built once (SQLAlchemy then finds its
+        compiled form in its cache): the claim runs for every URL of every worker. It picks
+        the first workable URL by id, wanted ones first, and leases it (PostgreSQL: its host
+        too, `_leasing`; SQLite: `_leasing_url`).
 
-        The first workable URL by id (wanted ones first): with wanted URLs, the first wanted
-        one (found by the URLs' index) and else the first due article (the workable index walked
-        in id order), so that neither sorts every URL to work on. When no wanted URL is
-        workable, no article of the second part is wanted."""
+        With wanted URLs: the first wanted one (found by the URLs' index), else the first due
+        article (the workable index walked in id order), so that neither sorts every URL to
+        work on; when no wanted URL is workable, no article of the second part is wanted."""
         query = self._claims.get(shape)
-        if query is None:
-            query = self._first_free(self._workable(shape))
-            if shape.wanted:
-                first_wanted = self._first_free(and_(self._wanted(), self._workable(shape)))
-                query = first_wanted
-                if shape.articles:
-                    articles = self._first_free(self._workable(replace(shape, wanted=False)))
-                    query = union_all(select(first_wanted.subquery()),
-                                      select(articles.subquery())).limit(1)
-            postgresql = self.engine.dialect.name == "postgresql"
-            query = self._claims[shape] = (_leasing if postgresql else _leasing_url)(query)
+        if query is not None:
+            return query
+        picked: Select[Any] | CompoundSelect
+        if not shape.wanted:
+            picked = self._first_free(self._workable(shape))
+        else:
+            picked = self._first_free(and_(self._wanted(), self._workable(shape)))
+            if shape.articles:
+                articles = self._first_free(self._workable(replace(shape, wanted=False)))
+                picked = union_all(select(picked.subquery()),
+                                   select(articles.subquery())).limit(1)
+        leasing = _leasing if self.engine.dialect.name == "postgresql" else _leasing_url
+        query = self._claims[shape] = leasing(picked)
         return query
 
     def _first_free(self, condition: ColumnElement[bool]) -> Select[Any]:
