@@ -32,7 +32,7 @@ from newsarchive.fetch.headers import (
 )
 from newsarchive.fetch.http import BoundedCookieJar, HttpClient, HttpPolicy
 from newsarchive.fetch.robots import Robots, robots_text
-from newsarchive.fetch.transport import address_kind, names_loopback
+from newsarchive.fetch.transport import Attempt, Watchdog, address_kind, names_loopback
 
 DEADLINE = 0.5
 FAST = HttpPolicy(delay=0.0, timeout=DEADLINE, connect_timeout=DEADLINE, retries=1,
@@ -286,6 +286,17 @@ def test_a_cookie_of_more_than_4096_bytes_is_dropped(server, client):
     assert server.requested("/groot")[1].headers["cookie"] == "g" + "x" * 4094 + "=1"
 
 
+def test_a_cookie_jar_is_true_once_a_cookie_is_kept_and_a_cookie_is_sent_from_then_on(server,
+                                                                                       client):
+    url = server.route("/a", *page(HTML))
+    server.route("/b", *page(HTML, "Set-Cookie: sessie=1; Path=/"))
+    assert not client.cookies and client.get(url).ok and not client.cookies
+    assert client.get(server.url("/b")).ok and client.cookies
+    assert client.get(url).ok
+    first, second = server.requested("/a")
+    assert "cookie" not in first.headers and second.headers["cookie"] == "sessie=1"
+
+
 def test_the_cookies_of_a_run_are_at_most_3000():
     jar = BoundedCookieJar()
     for host in range(61):
@@ -420,6 +431,32 @@ def test_the_deadline_runs_on_the_injected_clock(server):
         fetching.join(30)  # the watchdog looks every POLL (0.05 s): far less than 45 s of trickle
     assert not fetching.is_alive()
     assert outcome["result"].reason is FailureReason.DEADLINE
+
+
+def test_a_watchdog_gone_idle_is_woken_by_the_next_attempt():
+    """With no attempt left the watchdog waits without end; the next attempt wakes it, and
+    its socket is cut off once the injected clock passes its deadline."""
+    clock = WatchedClock()
+    watchdog = Watchdog(clock.monotonic)
+    with watchdog.guard(Attempt("127.0.0.1", 60.0, 60.0, clock.monotonic)):
+        with clock.looked:
+            assert clock.looked.wait_for(lambda: clock.looks >= 2, 30)
+    with clock.looked:  # a look after the attempt left: the watchdog saw none, went idle
+        until = clock.looks + 1
+        assert clock.looked.wait_for(lambda: clock.looks >= until, 30)
+    ours, theirs = socket.socketpair()
+    try:
+        with watchdog.guard(Attempt("127.0.0.1", 1.0, 1.0, clock.monotonic)) as attempt:
+            attempt.watch(ours)
+            clock.advance(0.9)
+            assert not attempt.expired
+            clock.advance(0.2)
+            ours.settimeout(30)  # bounds a hang only: an unwoken watchdog fails here
+            assert ours.recv(1) == b"" and attempt.expired
+    finally:
+        watchdog.close()
+        ours.close()
+        theirs.close()
 
 
 # --- a body over the cap, streamed ---------------------------------------------------------

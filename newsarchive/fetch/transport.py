@@ -32,6 +32,7 @@ urllib3 speaks HTTP; this module decides where it may connect and for how long:
 
 from __future__ import annotations
 
+import functools
 import http.client
 import ipaddress
 import re
@@ -66,6 +67,7 @@ def system_resolver(host: str, port: int) -> list[tuple[Any, ...]]:
     return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of the text: asked on every request
 def address_kind(address: str) -> str | None:
     """What kind of address this is when it is not a global unicast one (None when it is)."""
     ip = ipaddress.ip_address(address.split("%")[0])
@@ -79,6 +81,7 @@ def address_kind(address: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def names_loopback(host: str) -> bool:
     """The host of a URL is a loopback name or address (`localhost`, 127.x.x.x, ::1)."""
     host = host.strip("[]").lower()
@@ -160,6 +163,7 @@ class Watchdog:
         self._condition = threading.Condition()
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._idle = False  # waiting without end (no attempts): a new one must wake it
 
     @contextmanager
     def guard(self, attempt: Attempt) -> Iterator[Attempt]:
@@ -169,8 +173,9 @@ class Watchdog:
                 self._thread = threading.Thread(target=self._run, daemon=True,
                                                 name="newsarchive-deadlines")
                 self._thread.start()
-            if len(self._attempts) == 1:  # the watchdog sleeps without end: wake it
-                self._condition.notify()  # (else it looks again within POLL seconds)
+            if self._idle:  # else it looks again within POLL seconds: no wake-up (and no
+                self._idle = False  # thread switch) per attempt
+                self._condition.notify()
         try:
             yield attempt
         finally:
@@ -194,7 +199,9 @@ class Watchdog:
                     soonest = min(attempt.expires for attempt in self._attempts)
                     self._condition.wait(min(max(soonest - now, 0.001), POLL))
                 else:
+                    self._idle = True
                     self._condition.wait()
+                    self._idle = False
 
 
 def current_attempt() -> Attempt:
