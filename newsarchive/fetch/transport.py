@@ -236,7 +236,7 @@ class _HeadLines:
 
 # A head whose every line is `name: value` (no fold, no odd name, no envelope line) ended by
 # an empty line, with no multipart or message body: the email parser would give each line as
-# one (name, value) and nothing else, read here without it (a third of the client's CPU).
+# one (name, value) and nothing else, read here without it (a third of `begin`'s CPU).
 PLAIN_FIELD = re.compile(r"([!-9;-~]+):[ \t]*([^\r\n]*)\r?\n", re.ASCII)
 PARSED_BODIES = re.compile(r"multipart|message", re.IGNORECASE)
 
