@@ -9,7 +9,9 @@ trickled a byte at a time, redirects off the site.
 from __future__ import annotations
 
 import base64
+import http.client
 import http.cookiejar
+import io
 import socket
 import threading
 import time
@@ -32,7 +34,13 @@ from newsarchive.fetch.headers import (
 )
 from newsarchive.fetch.http import BoundedCookieJar, HttpClient, HttpPolicy
 from newsarchive.fetch.robots import Robots, robots_text
-from newsarchive.fetch.transport import address_kind, names_loopback
+from newsarchive.fetch.transport import (
+    Attempt,
+    Watchdog,
+    address_kind,
+    names_loopback,
+    parse_head,
+)
 
 DEADLINE = 0.5
 FAST = HttpPolicy(delay=0.0, timeout=DEADLINE, connect_timeout=DEADLINE, retries=1,
@@ -286,6 +294,17 @@ def test_a_cookie_of_more_than_4096_bytes_is_dropped(server, client):
     assert server.requested("/groot")[1].headers["cookie"] == "g" + "x" * 4094 + "=1"
 
 
+def test_a_cookie_jar_is_true_once_a_cookie_is_kept_and_a_cookie_is_sent_from_then_on(server,
+                                                                                       client):
+    url = server.route("/a", *page(HTML))
+    server.route("/b", *page(HTML, "Set-Cookie: sessie=1; Path=/"))
+    assert not client.cookies and client.get(url).ok and not client.cookies
+    assert client.get(server.url("/b")).ok and client.cookies
+    assert client.get(url).ok
+    first, second = server.requested("/a")
+    assert "cookie" not in first.headers and second.headers["cookie"] == "sessie=1"
+
+
 def test_the_cookies_of_a_run_are_at_most_3000():
     jar = BoundedCookieJar()
     for host in range(61):
@@ -420,6 +439,32 @@ def test_the_deadline_runs_on_the_injected_clock(server):
         fetching.join(30)  # the watchdog looks every POLL (0.05 s): far less than 45 s of trickle
     assert not fetching.is_alive()
     assert outcome["result"].reason is FailureReason.DEADLINE
+
+
+def test_a_watchdog_gone_idle_is_woken_by_the_next_attempt():
+    """With no attempt left the watchdog waits without end; the next attempt wakes it, and
+    its socket is cut off once the injected clock passes its deadline."""
+    clock = WatchedClock()
+    watchdog = Watchdog(clock.monotonic)
+    with watchdog.guard(Attempt("127.0.0.1", 60.0, 60.0, clock.monotonic)):
+        with clock.looked:
+            assert clock.looked.wait_for(lambda: clock.looks >= 2, 30)
+    with clock.looked:  # a look after the attempt left: the watchdog saw none, went idle
+        until = clock.looks + 1
+        assert clock.looked.wait_for(lambda: clock.looks >= until, 30)
+    ours, theirs = socket.socketpair()
+    try:
+        with watchdog.guard(Attempt("127.0.0.1", 1.0, 1.0, clock.monotonic)) as attempt:
+            attempt.watch(ours)
+            clock.advance(0.9)
+            assert not attempt.expired
+            clock.advance(0.2)
+            ours.settimeout(30)  # bounds a hang only: an unwoken watchdog fails here
+            assert ours.recv(1) == b"" and attempt.expired
+    finally:
+        watchdog.close()
+        ours.close()
+        theirs.close()
 
 
 # --- a body over the cap, streamed ---------------------------------------------------------
@@ -753,3 +798,37 @@ def test_nul_bytes_in_robots_txt_are_dropped_and_its_rules_kept(server, client):
     assert "\0" not in robots_text(body)
     rules = Robots(client).rules_for(server.url("/nieuws/a"))
     assert not rules.allows(server.url("/geheim")) and rules.allows(server.url("/nieuws/a"))
+
+
+# --- the head, parsed without the email parser -------------------------------------------
+@pytest.mark.parametrize("head", [
+    b"Content-Type: text/html\r\nContent-Length: 5\r\n\r\n",
+    b"X-A:1\r\nX-B: \t twee  \r\nX-C:\r\nX-D:   \r\nx-a: 3\n\n",
+    b"X-Naam: caf\xe9\r\nX-Utf: caf\xc3\xa9\r\nX-Nel: a\x85b\x0bc\x0cd\x1ce\r\n\r\n",
+    b"X-A: 1\r\n  vervolg\r\nX-B: 2\r\n\r\n",  # a folded line
+    b" X-A: 1\r\nX-B: 2\r\n\r\n",  # the first line folded
+    b"X-A: 1\r\ngeen dubbelepunt\r\nX-B: 2\r\n\r\n",  # ends the head: the rest is body
+    b": geen naam\r\nX-B: 2\r\n\r\n",
+    b"From iemand\r\nX-B: 2\r\n\r\n", b"X-A: 1\r\nFrom : iemand\r\n\r\n",
+    b"X A: 1\r\nX-B: 2\r\n\r\n", b"X-A: 1\rX-B: 2\r\n\r\n", b"X-A: 1\r\r\n\r\n",
+    b"Content-Type: multipart/mixed; boundary=x\r\n\r\n",
+    b"Content-Type: message/rfc822\r\n\r\n", b"content-type: Message/Delivery-Status\r\n\r\n",
+    b"X-A: 1\r\nX-B: 2\r\n",  # the connection closed before the empty line
+    b"\r\n", b"",
+])
+def test_a_head_is_parsed_as_the_email_parser_parses_it(head):
+    """The message, every attribute of it, as `http.client.parse_headers` makes it."""
+    theirs = http.client.parse_headers(io.BytesIO(head + b"<p>lichaam"))
+    ours = parse_head(io.BytesIO(head + b"<p>lichaam"))
+    assert message_shape(ours) == message_shape(theirs)
+
+
+def message_shape(value: object) -> object:
+    """A message as plain values: its class and every attribute, nested messages and
+    defects included (which are compared by class and text)."""
+    if isinstance(value, list):
+        return [message_shape(item) for item in value]
+    if isinstance(value, http.client.HTTPMessage) or isinstance(value, Exception):
+        return (type(value), str(value) if isinstance(value, Exception) else
+                {key: message_shape(item) for key, item in vars(value).items()})
+    return value

@@ -83,6 +83,7 @@ CHUNK = 64 * 1024
 DAY = 86_400.0
 RETRY_AFTER_MAX = DAY  # a longer Retry-After is read as a day (the frontier's longest wait)
 MAX_DELAY = DAY  # no host delay (Crawl-delay, pause) is kept longer than this
+SET_COOKIE = ("Set-Cookie", "Set-Cookie2")  # the headers the cookie jar reads cookies from
 # Every request, one INFO line (`GET <url> HTTP 200, 5120 bytes`): the crawl's --log-file.
 request_log = logging.getLogger("newsarchive.crawl.requests")
 
@@ -181,6 +182,11 @@ class BoundedCookieJar(http.cookiejar.CookieJar):
                            for names in by_path.values()) >= self.TOTAL):
                 return
             super().set_cookie(cookie)
+
+    def __bool__(self) -> bool:
+        """Whether any cookie may be kept (a domain emptied by expiry may remain: true then),
+        without counting them all as `len` does."""
+        return bool(self._cookies)  # type: ignore[attr-defined]
 
 
 class HostClock:
@@ -464,6 +470,8 @@ class HttpClient:
         return response
 
     def _cookie_header(self, url: str) -> dict[str, str]:
+        if not self.cookies:  # none kept (most crawls): no Request to build and match
+            return {}
         request = urllib.request.Request(url)
         self.cookies.add_cookie_header(request)
         cookie = request.get_header("Cookie")
@@ -473,8 +481,8 @@ class HttpClient:
         """Cookies for the rest of the run (consent walls); a cookie the jar cannot read is
         dropped, never an error."""
         original = getattr(raw, "_original_response", None)
-        if original is None:
-            return
+        if original is None or not any(name in raw.headers for name in SET_COOKIE):
+            return  # the jar would find no cookie to read (and build a Request for nothing)
         try:
             self.cookies.extract_cookies(original, urllib.request.Request(url))
         except Exception:  # noqa: BLE001 - a hostile Set-Cookie must not stop the fetch
