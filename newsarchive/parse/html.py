@@ -365,17 +365,21 @@ class _Marked:
     headings: list[etree._Element] = field(default_factory=list)  # h1
     content: list[etree._Element] = field(default_factory=list)  # main and body
     base: etree._Element | None = None  # the first `<base href>` below the root
+    scripts: list[etree._Element] = field(default_factory=list)  # for JSON-LD
 
 
 def _marked(root: etree._Element) -> _Marked:
     """The elements `_Marked` holds, found in two passes over the tree (one per lookup cost
     more than the walk of a page whose chrome is dropped whole; lxml tests each element
     against every tag asked for, and a pass for a few tags costs less than half of one for
-    twice as many)."""
+    twice as many; the scripts, read for JSON-LD on most pages, cost a pass of their own
+    otherwise and the second one a fifth tag)."""
     marked = _Marked(list(root.iter(*_LANDMARK_TAGS)))
-    for element in root.iter("h1", "main", "body", "base"):
+    for element in root.iter("h1", "main", "body", "base", "script"):
         tag = element.tag
-        if tag == "h1":
+        if tag == "script":
+            marked.scripts.append(element)
+        elif tag == "h1":
             marked.headings.append(element)
         elif tag != "base":
             marked.content.append(element)
@@ -590,7 +594,6 @@ class _Layout:
         self.hints = hints
         self.warnings = warnings
         self.marked = _marked(root)
-        self.scripts: list[etree._Element] | None = None  # looked up when JSON-LD is asked for
         self.json_ld: dict[int, Any] = {}  # the data of each script of JSON-LD read so far, by its index
         self.base = _base_url(self.marked.base, base_url)
         self.generic_drops = generic_drops
@@ -990,9 +993,7 @@ class _Layout:
     def _json_ld_articles(self) -> Iterator[dict[str, Any]]:
         """The articles the page's JSON-LD describes; each script is read once, for the
         title and the date alike."""
-        if self.scripts is None:
-            self.scripts = list(self.root.iter("script"))
-        return _json_ld_articles(self.scripts, self.json_ld)
+        return _json_ld_articles(self.marked.scripts, self.json_ld)
 
     def _stamps(self) -> dict[int, PublicationWindow | None]:
         """The window of each `<time datetime>` that shows no age (it is empty, or shows a
