@@ -165,16 +165,6 @@ def same_story(a: StoryText, b: StoryText) -> bool:
     return _similar(b.all_shingles, a.shingles_of_first(count_b))
 
 
-def _text_similarity(a: StoryText, b: StoryText) -> float:
-    """`similarity(a.words, b.words)`, from the texts' own shingles."""
-    shorter, longer = (a, b) if len(a.words) <= len(b.words) else (b, a)
-    first, second = shorter.all_shingles.hashes, longer.shingles_of_first(len(shorter.words)).hashes
-    if not first or not second:
-        return 0.0
-    common = len(first & second)
-    return common / (len(first) + len(second) - common)
-
-
 def _similar(first: Shingles, second: Shingles) -> bool:
     """Whether the Jaccard of the two sets reaches MIN_SIMILARITY. A shingle of one set whose
     bit the other's bitmap lacks is not in the other, so they have at most `most` shingles in
