@@ -27,7 +27,7 @@ from .db import among, chunks, in_bound_list, insert_rows, update_many
 from .evidence import Derivation, Evidence, WindowSource, derive_window, whole_seconds
 from .headlines import clock_windows, title_anchors, title_folded, titles_match
 from .models import HEADLINES, ITEM_KEYS, ITEM_PLACES, ITEMS, PAGES, PLACES, SIGHTINGS, STORIES
-from .stories import MAX_APART, StoryText, stored_story_text, versions_among
+from .stories import MAX_APART, StoryText, stored_story_texts, versions_among
 
 TITLE_KINDS = ("title_head", "title_tail")
 HEADLINE_COLUMNS = ("page_id", "position", "section", "clock", "title", "title_folded", "title_head",
@@ -298,7 +298,7 @@ def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | Non
     for part in _bound_chunks(connection.dialect.name, wanted):
         for key, item_ids in connection.execute(statement, {"keys": part}).all():
             by_key[key] = list(map(int, item_ids.split(",")))
-    candidates = {c for ids in by_key.values() for c in ids}
+    candidates = set().union(*by_key.values())
     texts.update(_story_texts(connection, sorted(candidates - set(texts)), _seen_near(texts, edge_items)))
     parent: dict[Any, Any] = {}
 
@@ -321,11 +321,12 @@ def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | Non
     # much as the comparisons it saves
     compared: set[tuple[int, int]] = set()
     text_of = {c: known[0] for c, known in texts.items()}
+    read = set(text_of)  # a set: `dict.keys() & s` would copy the keys for every item
     for i in edge_items:
         find(i)
         if i not in texts:  # gone meanwhile: no keys, no candidates
             continue
-        found = text_of.keys() & set().union(*[by_key.get(key, ()) for key in keys.get(i, ())])
+        found = set().union(*[by_key.get(key, ()) for key in keys.get(i, ())]) & read
         found.discard(i)
         inside = found & edge_set
         found -= inside
@@ -395,7 +396,7 @@ def _story_texts(connection: Connection, item_ids: list[int],
                  seen_between: tuple[datetime, datetime] | None = None) -> dict[int, tuple[StoryText, int | None]]:
     """The items' texts and stories (of those first seen `seen_between`, when given), read with
     their places in one query per chunk; the first sight as the driver gives it, made a moment
-    only when it is not the one kept (`stored_story_text`)."""
+    only when it is not the one kept (`stored_story_texts`)."""
     dialect = connection.dialect
     statement = _texts_statement(dialect.name, seen_between is not None)
     bounds = {} if seen_between is None else {"earliest": seen_between[0], "latest": seen_between[1]}
@@ -407,11 +408,10 @@ def _story_texts(connection: Connection, item_ids: list[int],
                 read = rows[item_id] = (body, first_seen, story_id, [])
             if place is not None:
                 read[3].append(place)
-    seen_at = _seen_at(dialect)
-    return {
-        item_id: (stored_story_text(item_id, places, body, first_seen, seen_at), story_id)
-        for item_id, (body, first_seen, story_id, places) in rows.items()
-    }
+    found = stored_story_texts(
+        ((item_id, tuple(places), body, first_seen) for item_id, (body, first_seen, _, places) in rows.items()),
+        _seen_at(dialect))
+    return {item_id: (found[item_id], row[2]) for item_id, row in rows.items()}
 
 
 @functools.cache

@@ -157,7 +157,7 @@ def story_text(
     sight are what they were (compared, not hashed: every batch of pages reads its candidates'
     texts again, mostly the same items, and so keeps the shingle sets they built). Kept for the
     `RECENT_TEXTS` items used last. `stored`: the first sight as read from the database, if so
-    (`stored_story_text`)."""
+    (`stored_story_texts`)."""
     places = tuple(places)
     with _recent_lock:
         kept = _recent.get(item_id)
@@ -175,19 +175,27 @@ def story_text(
     return text
 
 
-def stored_story_text(
-    item_id: int, places: Sequence[str], body: str, stored: Any, seen_at: Callable[[Any], datetime]
-) -> StoryText:
-    """`story_text` of an item read from the database, its first sight as the driver gave it
-    (`stored`, made a moment by `seen_at`): while that value is the one kept, the same text
-    without making the moment again (most of a batch's candidates are the previous batch's)."""
+def stored_story_texts(
+    rows: Iterable[tuple[int, tuple[str, ...], str, Any]], seen_at: Callable[[Any], datetime]
+) -> dict[int, StoryText]:
+    """`story_text` of items read from the database, as (id, places, body, first sight as the
+    driver gave it): while that first sight is the one kept, the same text without making the
+    moment again (most of a batch's candidates are the previous batch's), under one lock."""
+    found: dict[int, StoryText] = {}
+    others = []
     with _recent_lock:
-        kept = _recent.get(item_id)
-        if kept is not None and kept[4] == stored and stored is not None and kept[1] == body \
-                and kept[0] == tuple(places):
-            _recent.move_to_end(item_id)
-            return kept[3]
-    return story_text(item_id, places, body, seen_at(stored), stored)
+        for row in rows:
+            item_id, places, body, stored = row
+            kept = _recent.get(item_id)
+            if kept is not None and kept[4] == stored and stored is not None and kept[1] == body \
+                    and kept[0] == places:
+                _recent.move_to_end(item_id)
+                found[item_id] = kept[3]
+            else:
+                others.append(row)
+    for item_id, places, body, stored in others:
+        found[item_id] = story_text(item_id, places, body, seen_at(stored), stored)
+    return found
 
 
 @functools.lru_cache(maxsize=4096)
@@ -221,9 +229,10 @@ def versions_among(text: StoryText, others: Iterable[StoryText]) -> list[StoryTe
     sights (as ints), the lengths and `_similar` in one loop, inlined, since most candidates
     of a batch fail the bound and a call per pair cost more than the tests themselves."""
     places, seen, count, own, prefixes = text.places, text.seen_us, text.count, text.all_shingles, text._prefixes
+    apart, least = _MAX_APART_US, MIN_SIMILARITY
     found = []
     for other in others:
-        if places.isdisjoint(other.places) or abs(seen - other.seen_us) > _MAX_APART_US:
+        if places.isdisjoint(other.places) or abs(seen - other.seen_us) > apart:
             continue
         other_count = other.count
         if other_count == count:
@@ -234,15 +243,15 @@ def versions_among(text: StoryText, others: Iterable[StoryText]) -> list[StoryTe
             first, second = other.all_shingles, prefixes.get(other_count) or text.shingles_of_first(other_count)
         # `_similar`, inlined
         if not first.size or not second.size:
-            if 0.0 >= MIN_SIMILARITY:
+            if 0.0 >= least:
                 found.append(other)
             continue
         size = first.size + second.size
         most = (first.spare if first.spare < second.spare else second.spare) + (first.mask & second.mask).bit_count()
-        if most / (size - most) < MIN_SIMILARITY:
+        if most / (size - most) < least:
             continue
         common = len(first.hashes & second.hashes)
-        if common / (size - common) >= MIN_SIMILARITY:
+        if common / (size - common) >= least:
             found.append(other)
     return found
 
