@@ -12,19 +12,22 @@ transaction, so every path that stores pages (ingest, crawl, import, reparse) de
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import functools
+import typing
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, or_, select, update
+from sqlalchemy import Connection, Text, bindparam, cast, delete, func, literal_column, or_, select, type_coerce, update
+from sqlalchemy.types import NullType
 
 from ..items import Headline, PublicationWindow
-from .db import among, insert_rows, update_many
+from .db import among, chunks, in_bound_list, insert_rows, update_many
 from .evidence import Derivation, Evidence, WindowSource, derive_window, whole_seconds
 from .headlines import clock_windows, title_anchors, title_folded, titles_match
 from .models import HEADLINES, ITEM_KEYS, ITEM_PLACES, ITEMS, PAGES, PLACES, SIGHTINGS, STORIES
-from .stories import MAX_APART, StoryText, same_story, story_text
+from .stories import MAX_APART, StoryText, stored_story_texts, versions_among
 
 TITLE_KINDS = ("title_head", "title_tail")
 HEADLINE_COLUMNS = ("page_id", "position", "section", "clock", "title", "title_folded", "title_head",
@@ -291,12 +294,11 @@ def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | Non
             keys[i] = texts[i][0].keys
     wanted = sorted({k for i in edge_items for k in keys.get(i, ())})
     by_key: dict[str, list[int]] = {}
-    for condition in among(connection, ITEM_KEYS.c.key, wanted):
-        for item_id, key in connection.execute(
-            select(ITEM_KEYS.c.item_id, ITEM_KEYS.c.key).where(ITEM_KEYS.c.kind == "story", condition)
-        ):
-            by_key.setdefault(key, []).append(item_id)
-    candidates = {c for ids in by_key.values() for c in ids}
+    statement = _keyed_statement(connection.dialect.name)
+    for part in _bound_chunks(connection.dialect.name, wanted):
+        for key, item_ids in connection.execute(statement, {"keys": part}).all():
+            by_key[key] = list(map(int, item_ids.split(",")))
+    candidates = set().union(*by_key.values())
     texts.update(_story_texts(connection, sorted(candidates - set(texts)), _seen_near(texts, edge_items)))
     parent: dict[Any, Any] = {}
 
@@ -314,33 +316,31 @@ def _regroup(connection: Connection, texts: dict[int, tuple[StoryText, int | Non
     # each pair once (the rule is symmetric), and not when the two are joined already (through
     # other items, or the candidate's story): the same components as comparing every pair that
     # shares a key. Only a pair of two edge items can come up twice (once from each).
+    # each pair of two edge items once (it can come up from both), a candidate outside them
+    # once per edge item; not skipping pairs joined already: the test of that costs about as
+    # much as the comparisons it saves
     compared: set[tuple[int, int]] = set()
+    text_of = {c: known[0] for c, known in texts.items()}
+    read = set(text_of)  # a set: `dict.keys() & s` would copy the keys for every item
     for i in edge_items:
-        root = find(i)
+        find(i)
         if i not in texts:  # gone meanwhile: no keys, no candidates
             continue
-        text = texts[i][0]
-        candidates = set().union(*[by_key.get(key, ()) for key in keys.get(i, ())])
-        candidates.discard(i)
-        for c in candidates:  # in any order: the components are the same
-            known = texts.get(c)
-            if known is None:
-                continue
-            if c in edge_set:
-                pair = (i, c) if i < c else (c, i)
-                if pair in compared:
-                    continue
+        found = set().union(*[by_key.get(key, ()) for key in keys.get(i, ())]) & read
+        found.discard(i)
+        inside = found & edge_set
+        found -= inside
+        others = list(map(text_of.__getitem__, found))
+        for c in inside:
+            pair = (i, c) if i < c else (c, i)
+            if pair not in compared:
                 compared.add(pair)
-                unit = None
-            else:  # a candidate outside the regrouped items stands for its story
-                unit = None if known[1] is None else ("story", known[1])
-            if (c in parent and find(c) == root) or (unit in parent and find(unit) == root):
-                continue
-            if same_story(text, known[0]):
-                union(i, c)
-                if unit is not None:
-                    union(c, unit)
-                root = find(i)
+                others.append(text_of[c])
+        for version in versions_among(texts[i][0], others):  # in any order: the same components
+            c = version.item_id
+            union(i, c)
+            if c not in edge_set and (story := texts[c][1]) is not None:
+                union(c, ("story", story))  # a candidate outside the edge items stands for its story
     components: dict[Any, list[Any]] = {}
     for node in list(parent):
         components.setdefault(find(node), []).append(node)
@@ -395,28 +395,67 @@ def _seen_near(texts: dict[int, tuple[StoryText, int | None]], item_ids: list[in
 def _story_texts(connection: Connection, item_ids: list[int],
                  seen_between: tuple[datetime, datetime] | None = None) -> dict[int, tuple[StoryText, int | None]]:
     """The items' texts and stories (of those first seen `seen_between`, when given), read with
-    their places in one query per chunk."""
-    rows: dict[int, tuple[str, datetime, int | None, list[str]]] = {}
-    for condition in among(connection, ITEMS.c.id, item_ids):
-        statement = (
-            select(ITEMS.c.id, ITEMS.c.body, ITEMS.c.first_seen_at, ITEMS.c.story_id, PLACES.c.name)
-            .select_from(ITEMS.outerjoin(ITEM_PLACES, ITEM_PLACES.c.item_id == ITEMS.c.id)
-                         .outerjoin(PLACES, PLACES.c.id == ITEM_PLACES.c.place_id))
-            .where(condition)
-            .order_by(ITEMS.c.id, ITEM_PLACES.c.position)
-        )
-        if seen_between is not None:
-            statement = statement.where(ITEMS.c.first_seen_at.between(*seen_between))
-        for item_id, body, first_seen_at, story_id, place in connection.execute(statement):
+    their places in one query per chunk; the first sight as the driver gives it, made a moment
+    only when it is not the one kept (`stored_story_texts`)."""
+    dialect = connection.dialect
+    statement = _texts_statement(dialect.name, seen_between is not None)
+    bounds = {} if seen_between is None else {"earliest": seen_between[0], "latest": seen_between[1]}
+    rows: dict[int, tuple[str, Any, int | None, list[str]]] = {}
+    for part in _bound_chunks(dialect.name, item_ids):
+        for item_id, body, first_seen, story_id, place in connection.execute(statement, {"ids": part, **bounds}).all():
             read = rows.get(item_id)
             if read is None:
-                read = rows[item_id] = (body, first_seen_at, story_id, [])
+                read = rows[item_id] = (body, first_seen, story_id, [])
             if place is not None:
                 read[3].append(place)
-    return {
-        item_id: (story_text(item_id, places, body, first_seen_at), story_id)
-        for item_id, (body, first_seen_at, story_id, places) in rows.items()
-    }
+    found = stored_story_texts(
+        ((item_id, tuple(places), body, first_seen) for item_id, (body, first_seen, _, places) in rows.items()),
+        _seen_at(dialect))
+    return {item_id: (found[item_id], row[2]) for item_id, row in rows.items()}
+
+
+@functools.cache
+def _texts_statement(dialect: str, seen_between: bool) -> Any:
+    """Built once (per dialect): the ids bound as one list parameter, not coerced one by one."""
+    statement = (
+        select(ITEMS.c.id, ITEMS.c.body, type_coerce(ITEMS.c.first_seen_at, NullType()), ITEMS.c.story_id,
+               PLACES.c.name)
+        .select_from(ITEMS.outerjoin(ITEM_PLACES, ITEM_PLACES.c.item_id == ITEMS.c.id)
+                     .outerjoin(PLACES, PLACES.c.id == ITEM_PLACES.c.place_id))
+        .where(in_bound_list(ITEMS.c.id, "ids", dialect))
+        .order_by(ITEMS.c.id, ITEM_PLACES.c.position)
+    )
+    if seen_between:
+        moment = ITEMS.c.first_seen_at.type
+        statement = statement.where(ITEMS.c.first_seen_at.between(
+            bindparam("earliest", type_=moment), bindparam("latest", type_=moment)))
+    return statement
+
+
+@functools.cache
+def _keyed_statement(dialect: str) -> Any:
+    """The items under each of some story keys, as `3,17,20`: a row per key, not per item and
+    key (a key of a formulaic opening is shared by hundreds). Built once per dialect."""
+    if dialect == "postgresql":
+        joined = func.string_agg(cast(ITEM_KEYS.c.item_id, Text), literal_column("','"))
+    else:
+        joined = func.group_concat(ITEM_KEYS.c.item_id, literal_column("','"))
+    return (select(ITEM_KEYS.c.key, joined)
+            .where(ITEM_KEYS.c.kind == "story", in_bound_list(ITEM_KEYS.c.key, "keys", dialect))
+            .group_by(ITEM_KEYS.c.key))
+
+
+def _seen_at(dialect: Any) -> Callable[[Any], datetime]:
+    """What the column's type makes of a first sight as the driver gives it."""
+    process = ITEMS.c.first_seen_at.type.dialect_impl(dialect).result_processor(dialect, None)
+    return typing.cast(Callable[[Any], datetime], process) if process is not None else (lambda value: value)
+
+
+def _bound_chunks(dialect: str, values: list[Any]) -> list[list[Any]]:
+    """The values for `in_bound_list` parameters, one query each (as `among`)."""
+    if not values:
+        return []
+    return [values] if dialect == "postgresql" else [list(part) for part in chunks(values)]
 
 
 def _members(connection: Connection, story_ids: set[int]) -> list[int]:
