@@ -323,11 +323,13 @@ class _Batch:
         once (the report's triggers on items would run for both)."""
         found: dict[str, PublicationWindow] = {}
         for condition in among(self.connection, ITEMS.c.content_key, sorted(set(lead_keys))):
-            query = select(ITEMS.c.content_key, ITEMS.c.published_earliest,
-                           ITEMS.c.published_latest).where(
-                condition, ITEMS.c.kind == "teaser", ITEMS.c.published_earliest.is_not(None))
-            for key, earliest, latest in self.connection.execute(query):
-                found[key] = PublicationWindow(earliest, latest)
+            # kind and window tested here, not in SQL: given `kind = ?` or `published_earliest
+            # IS NOT NULL`, SQLite may search that index (every teaser of the archive)
+            query = select(ITEMS.c.content_key, ITEMS.c.kind, ITEMS.c.published_earliest,
+                           ITEMS.c.published_latest).where(condition)
+            for key, kind, earliest, latest in self.connection.execute(query):
+                if kind == "teaser" and earliest is not None:
+                    found[key] = PublicationWindow(earliest, latest)
         return found
 
     def _last_seen_in_full(
