@@ -131,6 +131,21 @@ def test_article_without_a_date_takes_its_teasers_window_and_narrows_with_it(arc
     assert item(archive, "article", BODY)[:4] == (utc(2026, 3, 17, 8, 30), utc(2026, 3, 17, 9), "teaser", 0)
 
 
+def test_article_after_its_stored_teaser_is_written_with_its_window_not_updated(archive):
+    if archive.engine.dialect.name != "sqlite":
+        pytest.skip("counts updates with a SQLite trigger")
+    ingest(archive, listing("3 uur geleden"), utc(2026, 3, 17, 12))
+    with archive.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE window_updates (item_id INTEGER)"))
+        connection.execute(text(
+            "CREATE TRIGGER count_window_updates AFTER UPDATE OF window_source ON items "
+            "BEGIN INSERT INTO window_updates VALUES (NEW.id); END"))
+    ingest(archive, article_text(), utc(2026, 3, 17, 12, 10), url=URL)
+    assert item(archive, "article", BODY)[:4] == (utc(2026, 3, 17, 8), utc(2026, 3, 17, 9), "teaser", 0)
+    with archive.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM window_updates")).scalar() == 0
+
+
 def test_article_stored_first_takes_the_window_of_a_teaser_seen_later(archive):
     ingest(archive, article_text(), utc(2026, 3, 17, 11), url=URL)
     assert item(archive, "article", BODY)[:3] == (None, None, "none")

@@ -42,9 +42,11 @@ from sqlalchemy import (
 
 from ..store.crawl_models import WORKABLE_STATES, FrontierState, FrontierURL, UrlKind
 from ..store.db import (
+    Prepared,
     among,
     in_bound_list,
     insert_ignoring,
+    prepared_update_where,
     read_with_retries,
     set_values,
     update_where,
@@ -153,8 +155,8 @@ FRESH_SINCE = bindparam("fresh_since", type_=FRONTIER.c.last_fetched_at.type)
 LEASE = {"lease_owner": bindparam("owner", type_=FRONTIER.c.lease_owner.type),
          "lease_until": bindparam("until", type_=FRONTIER.c.lease_until.type)}
 # SQLite: the host of the URL a claim leased (`_leasing_url`), leased too
-LEASE_HOST = (update(HOSTS).where(HOSTS.c.host == bindparam("row_host")).values(LEASE)
-              .returning(HOSTS.c.robots_fetched_at))
+LEASE_HOST = Prepared(update(HOSTS).where(HOSTS.c.host == bindparam("row_host")).values(LEASE)
+                      .returning(HOSTS.c.robots_fetched_at))
 # the URL is archived (its kind kept unless one is given), its response linked to its page
 MARK_DONE = (update(FRONTIER).where(FRONTIER.c.url == bindparam("done_url"))
              .values(state=FrontierState.DONE.value, lease_owner=None, lease_until=None,
@@ -305,8 +307,12 @@ class Frontier:
                 articles = self._first_free(self._workable(replace(shape, wanted=False)))
                 picked = union_all(select(picked.subquery()),
                                    select(articles.subquery())).limit(1)
-        leasing = _leasing if self.engine.dialect.name == "postgresql" else _leasing_url
-        query = self._claims[shape] = leasing(picked)
+        postgresql = self.engine.dialect.name == "postgresql"
+        query = (_leasing if postgresql else _leasing_url)(picked)
+        # SQLite binds the wanted and skipped URLs as IN lists, rendered for each execution
+        if postgresql or not (shape.wanted or shape.skip):
+            query = Prepared(query)
+        self._claims[shape] = query
         return query
 
     def _first_free(self, condition: ColumnElement[bool]) -> Select[Any]:
@@ -337,12 +343,12 @@ class Frontier:
         leased = self.engine.dialect.name == "postgresql"  # the host too, by the one statement
 
         def claim(connection: Connection) -> Claim | None:
-            row = connection.execute(query, values).first()
+            row = (query.rows(connection, values)[:1] or [None])[0] if isinstance(
+                query, Prepared) else connection.execute(query, values).first()
             if row is None:
                 return None
-            robots_fetched_at = row.robots_fetched_at if leased else connection.execute(
-                LEASE_HOST, {"owner": owner, "until": values["until"], "row_host": row.host},
-            ).scalar_one()
+            robots_fetched_at = row.robots_fetched_at if leased else LEASE_HOST.scalar(
+                connection, {"owner": owner, "until": values["until"], "row_host": row.host})
             return Claim(FrontierEntry(*row[:len(ENTRY_COLUMNS)]), row.host, robots_fetched_at)
 
         return self._write(claim)
@@ -550,7 +556,8 @@ class Frontier:
         for header, column in (("etag", "etag"), ("last-modified", "last_modified")):
             if response.headers.get(header):
                 values[column] = response.headers[header]
-        connection.execute(update_where(FRONTIER, "url", tuple(values)), set_values("url", url, values))
+        prepared_update_where(FRONTIER, "url", tuple(values)).execute(
+            connection, set_values("url", url, values))
 
     def latest_response(self, url: str) -> StoredResponse | None:
         """The newest stored response of a URL (requested as `url`)."""

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from protego import Protego
-from sqlalchemy import ColumnElement, Connection, Engine, Table, Update, bindparam, case, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Table, bindparam, case, or_, select, update
 
 from ..store.crawl_models import CrawlHost
-from ..store.db import insert_ignoring, read_with_retries, set_values, update_where, with_retries
+from ..store.db import Prepared, insert_ignoring, read_with_retries, set_values, update_where, with_retries
 from .robots import HostRules, robots_text
 from .settings import BackoffCurve
 
@@ -84,14 +84,14 @@ def ensure_hosts(connection: Connection, hosts: set[str]) -> None:
 
 
 @functools.lru_cache(maxsize=32)
-def _release_statement(columns: tuple[str, ...]) -> Update:
+def _release_statement(columns: tuple[str, ...]) -> Prepared:
     """`Hosts.release_in`'s UPDATE setting `columns` too, built once per shape (every page
     releases its host): the lease ends only if it is still `release_owner`'s."""
     owner = bindparam("release_owner", type_=HOSTS.c.lease_owner.type)
     ours = HOSTS.c.lease_owner == owner
-    return update_where(HOSTS, "host", columns).values(
+    return Prepared(update_where(HOSTS, "host", columns).values(
         lease_owner=case((ours, None), else_=HOSTS.c.lease_owner),
-        lease_until=case((ours, None), else_=HOSTS.c.lease_until))
+        lease_until=case((ours, None), else_=HOSTS.c.lease_until)))
 
 
 class Hosts:
@@ -144,8 +144,8 @@ class Hosts:
         """`release` in the caller's transaction (the one storing the host's response)."""
         if next_allowed_at is not None:
             values["next_allowed_at"] = next_allowed_at
-        connection.execute(_release_statement(tuple(values)),
-                           {**set_values("host", host, values), "release_owner": owner})
+        _release_statement(tuple(values)).execute(
+            connection, {**set_values("host", host, values), "release_owner": owner})
 
     def robots_values(self, status: int | None, body: bytes | None, fetched_at: float,
                       crawl_delay: float | None) -> dict[str, Any]:

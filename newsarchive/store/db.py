@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import functools
 import operator
 import os
@@ -299,6 +300,18 @@ def update_where(table: Table, key: str, columns: tuple[str, ...]) -> Update:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def prepared_update_where(table: Table, key: str, columns: tuple[str, ...]) -> Prepared:
+    """`update_where` as a `Prepared` statement (each kept response marks its URL)."""
+    return Prepared(update_where(table, key, columns))
+
+
+@functools.lru_cache(maxsize=64)
+def prepared_insert_ignoring(dialect: str, table: Table, key: tuple[str, ...]) -> Prepared:
+    """`insert_ignoring` as a `Prepared` statement, for one row at a time."""
+    return Prepared(insert_ignoring(dialect, table, key))
+
+
 def set_values(key: str, value: Any, values: dict[str, Any]) -> dict[str, Any]:
     """The parameters of `update_where(table, key, tuple(values))` setting `values` where `key`
     is `value`."""
@@ -401,3 +414,76 @@ def _driver_rows(
         if process is not None:
             by_column[index] = tuple(map(process, by_column[index]))
     return list(zip(*by_column))
+
+
+class Prepared:
+    """A statement of a hot path (every claim, every kept response) compiled once per dialect
+    and set of parameter names, executed through the driver (`exec_driver_sql`: its errors
+    are SQLAlchemy's, as `execute`'s). `Connection.execute` derives the statement's cache key
+    and processes each of its parameters again on every call, which costs more than the
+    statement itself; here each parameter gets its type's bind processing and each result
+    column its type's result processing, as SQLAlchemy would. Not for statements with
+    expanding (IN list) parameters or Python-side column defaults run at execution."""
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+        self._forms: dict[tuple[str, frozenset[str]], _PreparedForm] = {}
+
+    def rows(self, connection: Connection, parameters: dict[str, Any]) -> list[Any]:
+        """The result rows (named tuples) of the statement run with `parameters`."""
+        key = (connection.dialect.name, frozenset(parameters))
+        form = self._forms.get(key)
+        if form is None:
+            form = self._forms[key] = _PreparedForm(self.statement, connection.dialect, parameters)
+        return form.run(connection, parameters)
+
+    def execute(self, connection: Connection, parameters: dict[str, Any]) -> None:
+        self.rows(connection, parameters)
+
+    def scalar(self, connection: Connection, parameters: dict[str, Any]) -> Any:
+        """The one value of the one result row."""
+        (row,) = self.rows(connection, parameters)
+        return row[0]
+
+
+class _PreparedForm:
+    def __init__(self, statement: Any, dialect: Any, parameters: dict[str, Any]) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=sorted(parameters))
+        if compiled.insert_prefetch or compiled.update_prefetch or any(
+                bind.expanding for bind in compiled.binds.values()):
+            raise ValueError("a statement with defaults run at execution or an IN list")
+        self.sql: str = compiled.string
+        self.positional: bool = compiled.positional
+        names = list(compiled.positiontup or ()) if self.positional else list(compiled.binds)
+        self.names = names
+        self.escaped = [compiled.escaped_bind_names.get(name, name) for name in names]
+        self.defaults = {name: bind.effective_value for name, bind in compiled.binds.items()
+                         if not bind.required}
+        self.bind_processors = [compiled.binds[name].type._cached_bind_processor(dialect)
+                                for name in names]
+        columns = self.columns = compiled._result_columns
+        self.dialect = dialect
+        self.result_processors: list[Any] | None = None  # from the first result's description
+        self.row = collections.namedtuple(
+            "PreparedRow", [column.keyname for column in columns], rename=True
+        ) if columns else None
+
+    def run(self, connection: Connection, parameters: dict[str, Any]) -> list[Any]:
+        values = [parameters[name] if name in parameters else self.defaults[name]
+                  for name in self.names]
+        processed = [value if process is None else process(value)
+                     for process, value in zip(self.bind_processors, values)]
+        bound: Any = (tuple(processed) if self.positional
+                      else dict(zip(self.escaped, processed)))
+        result = connection.exec_driver_sql(self.sql, bound)
+        if self.row is None:
+            return []
+        processors = self.result_processors
+        if processors is None:  # the driver's type codes pick a processor (psycopg's floats)
+            description = result.cursor.description
+            processors = self.result_processors = [
+                column.type._cached_result_processor(self.dialect, entry[1])
+                for column, entry in zip(self.columns, description)]
+        return [self.row(*(value if process is None else process(value)
+                           for process, value in zip(processors, raw)))
+                for raw in result.fetchall()]

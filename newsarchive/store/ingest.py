@@ -304,14 +304,33 @@ class _Batch:
             .on_conflict_do_nothing(index_elements=["content_key"])
             .returning(ITEMS.c.id, ITEMS.c.content_key)
         )
-        rows = [_new_item_row(*first[key]) for key in keys]
+        guesses = self._teaser_windows(
+            [obs.lead_key for obs, _ in first.values() if obs.lead_key and obs.window is None])
+        rows = [_new_item_row(*first[key], guesses.get(first[key][0].lead_key or "")) for key in keys]
         if self.item_id is not None:
             rows = [{"id": self.item_id(row["content_key"]), **row} for row in rows]
         new_ids = {row.content_key: row.id for row in self.connection.execute(statement, rows)}
         for key, item_id in new_ids.items():
-            self.states[key] = _initial_state(item_id, *first[key])
+            obs, record = first[key]
+            self.states[key] = _initial_state(item_id, obs, record, guesses.get(obs.lead_key or ""))
         self._read_existing([key for key in keys if key not in new_ids])
         return {key: _observation_key(first[key][1]) for key in new_ids}
+
+    def _teaser_windows(self, lead_keys: list[str]) -> dict[str, PublicationWindow]:
+        """The stored windows of the teasers of these lead keys: what an undated new article
+        inherits unless the batch changes its teaser's window (`_inherit_teaser_windows` has
+        the last word). Written with the article's row, so that row is not updated again at
+        once (the report's triggers on items would run for both)."""
+        found: dict[str, PublicationWindow] = {}
+        for condition in among(self.connection, ITEMS.c.content_key, sorted(set(lead_keys))):
+            # kind and window tested here, not in SQL: given `kind = ?` or `published_earliest
+            # IS NOT NULL`, SQLite may search that index (every teaser of the archive)
+            query = select(ITEMS.c.content_key, ITEMS.c.kind, ITEMS.c.published_earliest,
+                           ITEMS.c.published_latest).where(condition)
+            for key, kind, earliest, latest in self.connection.execute(query):
+                if kind == "teaser" and earliest is not None:
+                    found[key] = PublicationWindow(earliest, latest)
+        return found
 
     def _last_seen_in_full(
         self, records: list[PageRecord], seen: dict[tuple[str, datetime], list[Observation]]
@@ -600,7 +619,10 @@ def _page_row(record: PageRecord) -> dict[str, Any]:
     }
 
 
-def _new_item_row(obs: Observation, record: PageRecord) -> dict[str, Any]:
+def _new_item_row(
+    obs: Observation, record: PageRecord, inherited: PublicationWindow | None = None
+) -> dict[str, Any]:
+    window = _first_window(obs, inherited)
     return {
         "content_key": obs.key,
         "kind": obs.kind,
@@ -615,22 +637,34 @@ def _new_item_row(obs: Observation, record: PageRecord) -> dict[str, Any]:
         "last_seen_at": record.fetched_at,
         # The first sighting's window already: its fold changes nothing, and the row is
         # written at its full width (updated in place later, not moved).
-        "published_earliest": obs.window.earliest if obs.window else None,
-        "published_latest": obs.window.latest if obs.window else None,
-        "window_source": _first_window_source(obs),
+        "published_earliest": window.earliest if window else None,
+        "published_latest": window.latest if window else None,
+        "window_source": _first_window_source(obs, inherited),
         "window_conflicts": 0,
     }
 
 
-def _first_window_source(obs: Observation) -> str:
-    return "none" if obs.window is None else _sighting_window_source(obs.kind)
+def _first_window(obs: Observation, inherited: PublicationWindow | None) -> PublicationWindow | None:
+    """An item's window as inserted: its first sighting's, else (an undated article) the one
+    it inherits from its teaser."""
+    if obs.window is not None or obs.kind != "article":
+        return obs.window
+    return inherited
+
+
+def _first_window_source(obs: Observation, inherited: PublicationWindow | None = None) -> str:
+    if obs.window is None:
+        return "teaser" if obs.kind == "article" and inherited is not None else "none"
+    return _sighting_window_source(obs.kind)
 
 
 def _sighting_window_source(kind: str) -> str:
     return "metadata" if kind == "article" else "relative_age"
 
 
-def _initial_state(item_id: int, obs: Observation, record: PageRecord) -> ItemState:
+def _initial_state(
+    item_id: int, obs: Observation, record: PageRecord, inherited: PublicationWindow | None = None
+) -> ItemState:
     state = ItemState(
         id=item_id,
         kind=obs.kind,
@@ -641,8 +675,8 @@ def _initial_state(item_id: int, obs: Observation, record: PageRecord) -> ItemSt
         url=obs.url,
         first_seen_at=record.fetched_at,
         last_seen_at=record.fetched_at,
-        window=obs.window,
-        window_source=_first_window_source(obs),
+        window=_first_window(obs, inherited),
+        window_source=_first_window_source(obs, inherited),
         window_conflicts=0,
         agencies=obs.agencies,
         places=obs.places,

@@ -19,7 +19,7 @@ from typing import Any
 import zstandard
 from sqlalchemy import Connection, Engine, Table, func, select
 
-from .db import chunks, insert_ignoring, with_retries
+from .db import chunks, insert_ignoring, prepared_insert_ignoring, with_retries
 from .models import RawBody, RawDictionary
 
 RAW_BODIES: Table = RawBody.__table__  # type: ignore[assignment]
@@ -146,10 +146,12 @@ def keep_bodies(connection: Connection, bodies: Iterable[PackedBody]) -> None:
     """Store the bodies not stored yet (the same content is stored once)."""
     rows = list({body.content_hash: body.row() for body in bodies}.values())
     if rows:
-        # one row (a crawled response's body) as one execution: an executemany of one row
-        # costs about a quarter more
-        connection.execute(insert_ignoring(connection.dialect.name, RAW_BODIES, ("content_hash",)),
-                           rows[0] if len(rows) == 1 else rows)
+        dialect = connection.dialect.name
+        if len(rows) == 1:  # a crawled response's body: one execution, prepared
+            prepared_insert_ignoring(dialect, RAW_BODIES, ("content_hash",)).execute(
+                connection, rows[0])
+        else:
+            connection.execute(insert_ignoring(dialect, RAW_BODIES, ("content_hash",)), rows)
 
 
 def load_bodies(

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Table
 
 from .crawl_models import CrawlResponse
+from .db import Prepared
 from .keys import content_hash
 from .raw import RAW_BODIES, PackedBody, RawCodec, keep_bodies
 
@@ -24,7 +25,7 @@ RESPONSES: Table = CrawlResponse.__table__  # type: ignore[assignment]
 # Headers that describe how a body travelled: left out, because bodies are kept decoded.
 TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 # crawl_responses with their bodies (a 304 row joins to none): select BODY_COLUMNS from it.
-INSERT_RESPONSE = RESPONSES.insert().returning(RESPONSES.c.id)  # built once: every response
+INSERT_RESPONSE = Prepared(RESPONSES.insert().returning(RESPONSES.c.id))  # every response
 WITH_BODIES = RESPONSES.outerjoin(RAW_BODIES, RAW_BODIES.c.content_hash == RESPONSES.c.content_hash)
 BODY_COLUMNS = (RAW_BODIES.c.compression, RAW_BODIES.c.dictionary_id, RAW_BODIES.c.body)
 
@@ -75,7 +76,7 @@ def keep_response(connection: Connection, response: KeptResponse) -> int:
     """Keep the response (and its body, unless the same bytes are kept already); its id."""
     if response.body is not None:
         keep_bodies(connection, [response.body])
-    return int(connection.execute(INSERT_RESPONSE, response.row()).scalar_one())
+    return int(INSERT_RESPONSE.scalar(connection, response.row()))
 
 
 def body_of(connection: Connection, codec: RawCodec, row: Any) -> bytes | None:
