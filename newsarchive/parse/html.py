@@ -354,14 +354,13 @@ def _footer_of_section(element: etree._Element) -> bool:
     return AGE_PHRASE.search(text) is not None or WIRE_SIGN.search(text) is not None
 
 
-_LANDMARK_TAGS = (*CHROME_LANDMARKS, BANNER_TAG)
+_LANDMARK_TAGS = frozenset((*CHROME_LANDMARKS, BANNER_TAG))
 
 
 @dataclass
 class _Marked:
     """The elements the layout looks up beside its walk, each kind in document order."""
 
-    landmarks: list[etree._Element]  # chrome landmarks and headers
     headings: list[etree._Element] = field(default_factory=list)  # h1
     content: list[etree._Element] = field(default_factory=list)  # main and body
     base: etree._Element | None = None  # the first `<base href>` below the root
@@ -369,12 +368,11 @@ class _Marked:
 
 
 def _marked(root: etree._Element) -> _Marked:
-    """The elements `_Marked` holds, found in two passes over the tree (one per lookup cost
-    more than the walk of a page whose chrome is dropped whole; lxml tests each element
-    against every tag asked for, and a pass for a few tags costs less than half of one for
-    twice as many; the scripts, read for JSON-LD on most pages, cost a pass of their own
-    otherwise and the second one a fifth tag)."""
-    marked = _Marked(list(root.iter(*_LANDMARK_TAGS)))
+    """The elements `_Marked` holds, found in one pass over the tree (the scripts, read for
+    JSON-LD on most pages, cost a pass of their own otherwise). The chrome landmarks are
+    not looked up: the walk decides on each it reaches (see `_is_structural_drop`), and
+    most stand inside one dropped already."""
+    marked = _Marked()
     for element in root.iter("h1", "main", "body", "base", "script"):
         tag = element.tag
         if tag == "script":
@@ -401,20 +399,23 @@ def _protected(root: etree._Element, marked: _Marked) -> set[Any]:
     return protected
 
 
-def _structural_drops(landmarks: list[etree._Element], protected: set[Any]) -> set[Any]:
-    """Navigation, the page footer, the page header (banner) and forms, each dropped whole;
-    kept when they wrap the page (a form around everything) or hold its heading, and
-    navigation, a header or a footer holding wire copy (a sidebar marked up so). One inside
-    another that is dropped is not looked at (its text is not read twice): it is never walked."""
-    dropped: set[Any] = set()
-    for element in landmarks:  # in document order: outer ones first
-        if (element not in protected
-                and not (element.tag == "footer" and _footer_of_section(element))
-                and not (element.tag == BANNER_TAG and _in_sectioning_content(element))
-                and not any(parent in dropped for parent in element.iterancestors())
-                and not (element.tag != "form" and _holds_wire_copy(element))):
-            dropped.add(element)
-    return dropped
+def _is_structural_drop(element: etree._Element, tag: str, protected: set[Any]) -> bool:
+    """Navigation, the page footer, the page header (banner) and forms (`tag`: one of
+    `_LANDMARK_TAGS`), each dropped whole; kept when they wrap the page (a form around
+    everything) or hold its heading, and navigation, a header or a footer holding wire copy
+    (a sidebar marked up so). One inside another that is dropped is not looked at (its text
+    is not read twice): the walk never reaches it (see `_dropped_above`)."""
+    return (element not in protected
+            and not (tag == "footer" and _footer_of_section(element))
+            and not (tag == BANNER_TAG and _in_sectioning_content(element))
+            and not (tag != "form" and _holds_wire_copy(element)))
+
+
+def _dropped_above(top: etree._Element, protected: set[Any]) -> bool:
+    """Whether a landmark around `top` (where a walk starts) is dropped: then none inside it
+    is (see `_is_structural_drop`), as the landmarks are decided outer ones first."""
+    around = [a for a in top.iterancestors() if a.tag in _LANDMARK_TAGS]
+    return any(_is_structural_drop(a, a.tag, protected) for a in reversed(around))
 
 
 def _in_sectioning_content(element: etree._Element) -> bool:
@@ -598,7 +599,7 @@ class _Layout:
         self.base = _base_url(self.marked.base, base_url)
         self.generic_drops = generic_drops
         self.protected = _protected(root, self.marked)
-        self.dropped = _structural_drops(self.marked.landmarks, self.protected) if generic_drops else set()
+        self.dropped: set[Any] = set()  # hints' drops, and the elements the walk dropped
         if hints is not None:
             self.dropped.update(_select(root, hints.drop, warnings) or ())
         self.lines: list[str] = []
@@ -663,14 +664,25 @@ class _Layout:
         walker = etree.iterwalk(top, events=("start", "end"))
         stack: list[_Entry | None] = []
         push, pop = stack.append, stack.pop
-        skip, open_, close, add = self._skip, self._open, self._close, self._add
+        open_, close, add, parts = self._open, self._close, self._add, self.parts
+        dropped, protected, generic_drops = self.dropped, self.protected, self.generic_drops
+        landmarks = _LANDMARK_TAGS if generic_drops and not _dropped_above(top, protected) else ()
         for event, element in walker:  # the tag and text read once each: lxml builds a str per read
             if event == "start":
                 tag = element.tag
-                if skip(element, tag):
+                if tag.__class__ is not str or tag in INVISIBLE_TAGS or element in dropped:
+                    skipped = True
+                elif tag in landmarks and _is_structural_drop(element, tag, protected):
+                    dropped.add(element)
+                    skipped = True
+                elif generic_drops and element not in protected:
+                    skipped = self._generic_drop(element, tag)
+                else:
+                    skipped = False
+                if skipped:
                     walker.skip_subtree()
                     push(None)
-                    if tag in _BLOCKS and self.parts:  # a block dropped between two runs of text parts them
+                    if tag in _BLOCKS and parts:  # a block dropped between two runs of text parts them
                         self._flush()
                 else:
                     push(open_(element, tag))
@@ -682,16 +694,14 @@ class _Layout:
             if tail:
                 add(tail)
 
-    def _skip(self, element: etree._Element, tag: Any) -> bool:
-        if tag.__class__ is not str or tag in INVISIBLE_TAGS or element in self.dropped:
+    def _generic_drop(self, element: etree._Element, tag: str) -> bool:
+        """Boilerplate by its attributes or name, or a list of nothing but links."""
+        if _is_boilerplate(element, tag):
+            self.dropped.add(element)
             return True
-        if self.generic_drops and element not in self.protected:
-            if _is_boilerplate(element, tag):
-                self.dropped.add(element)
-                return True
-            if tag in _LISTS and _is_link_list(element):
-                self.chrome_dropped += 1
-                return True
+        if tag in _LISTS and _is_link_list(element):
+            self.chrome_dropped += 1
+            return True
         return False
 
     def _open(self, element: etree._Element, tag: str) -> _Entry:
