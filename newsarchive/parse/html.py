@@ -512,9 +512,10 @@ _Shape = tuple[Role, int, Landmark, tuple[int, ...], tuple[int, ...]]  # a Block
 _LINE = (Role.LINE, 0)
 _CARD_ROLE = (Role.CARD, 0)
 _CAPTION_ROLE = (Role.CAPTION, 0)
+_PARAGRAPH_ROLE = (Role.PARAGRAPH, 0)
 _ROLES = {  # block tags that say more than "a line"; with the level of a heading
     **{f"h{level}": (Role.HEADING, level) for level in range(1, 7)},
-    "p": (Role.PARAGRAPH, 0), "li": (Role.LIST_ITEM, 0), "dt": (Role.LIST_ITEM, 0), "dd": (Role.LIST_ITEM, 0),
+    "p": _PARAGRAPH_ROLE, "li": (Role.LIST_ITEM, 0), "dt": (Role.LIST_ITEM, 0), "dd": (Role.LIST_ITEM, 0),
     "td": (Role.CELL, 0), "th": (Role.CELL, 0), "pre": (Role.PREFORMATTED, 0), "figcaption": _CAPTION_ROLE,
 }
 _LANDMARKS = {
@@ -631,8 +632,8 @@ class _Layout:
         for top in self._content_roots():
             self._walk(top)
         self._flush()
-        blocks = [
-            Block(line, link, *shape) for line, link, shape in zip(self.lines, self.links, self.shapes)
+        blocks = [  # built in C (Block() runs a Python __new__ per line)
+            _new_tuple(Block, (line, link, *shape)) for line, link, shape in zip(self.lines, self.links, self.shapes)
         ]
         heading, title = self._heading_and_title()
         return TextDocument(
@@ -670,22 +671,23 @@ class _Layout:
         for event, element in walker:  # the tag and text read once each: lxml builds a str per read
             if event == "start":
                 tag = element.tag
-                if tag.__class__ is not str or tag in INVISIBLE_TAGS or element in dropped:
-                    skipped = True
-                elif tag in landmarks and _is_structural_drop(element, tag, protected):
-                    dropped.add(element)
-                    skipped = True
-                elif generic_drops and element not in protected:
-                    skipped = self._generic_drop(element, tag)
-                else:
-                    skipped = False
-                if skipped:
-                    walker.skip_subtree()
-                    push(None)
-                    if tag in _BLOCKS and parts:  # a block dropped between two runs of text parts them
-                        self._flush()
-                else:
-                    push(open_(element, tag))
+                if tag.__class__ is str and tag not in INVISIBLE_TAGS and element not in dropped:
+                    if tag in landmarks and _is_structural_drop(element, tag, protected):
+                        dropped.add(element)
+                    elif not generic_drops or element in protected:
+                        push(open_(element, tag))
+                        continue
+                    elif _is_boilerplate(element, tag):
+                        dropped.add(element)
+                    elif tag in _LISTS and _is_link_list(element):
+                        self.chrome_dropped += 1
+                    else:
+                        push(open_(element, tag))
+                        continue
+                walker.skip_subtree()  # not shown, or dropped
+                push(None)
+                if tag in _BLOCKS and parts:  # a block dropped between two runs of text parts them
+                    self._flush()
                 continue
             entry = pop()
             if entry is not None:
@@ -694,49 +696,29 @@ class _Layout:
             if tail:
                 add(tail)
 
-    def _generic_drop(self, element: etree._Element, tag: str) -> bool:
-        """Boilerplate by its attributes or name, or a list of nothing but links."""
-        if _is_boilerplate(element, tag):
-            self.dropped.add(element)
-            return True
-        if tag in _LISTS and _is_link_list(element):
-            self.chrome_dropped += 1
-            return True
-        return False
-
     def _open(self, element: etree._Element, tag: str) -> _Entry:
         """Start an element; the entry says how to close it: (kind, flush count, mark, tag)."""
-        entry = (_INLINE, self.flushes, len(self.parts), tag)
-        if tag in _BLOCKS or (tag in CAPTION_INLINE_TAGS and _has_caption_class(element)):
-            if (tag == "td" or tag == "th") and element.getparent() in self.row_lines:
+        if tag in _BLOCKS:
+            if self.row_lines and (tag == "td" or tag == "th") and element.getparent() in self.row_lines:
+                entry = (_INLINE, self.flushes, len(self.parts), tag)
                 self._add(" ")  # a cell of a row read as one line
             else:
                 entry = self._open_block(element, tag)
+        elif tag in CAPTION_INLINE_TAGS and _has_caption_class(element):
+            entry = self._open_block(element, tag)
         elif tag == "br":
             if self.parts:
                 self._flush()
             entry = (_BREAK, 0, 0, tag)
-        elif tag == "a":
-            self.hrefs.append(self._href(element.get("href")))
-            if _is_card(element):
-                if self.parts:
-                    self._flush()
-                self.open.append(self.entered)
-                self.entered += 1
-                self.open_roles.append(_CARD_ROLE)
-                entry = (_CARD, self.flushes, 0, tag)
-        elif tag == "time":
-            self.in_time += 1
-            stamp = element.get("datetime")
-            if stamp:
-                self.times.append((len(self.lines), stamp, element))
-                self.time_nesting[element] = tuple(self.open[-_NESTING_KEPT:])
+        else:
+            entry = self._open_inline(element, tag)
         text = element.text
         if text:
-            age = _age_behind_clock(element) if tag == "time" else None
-            if age is not None:
+            if tag != "time":
+                self._add(text)
+            elif (age := _age_behind_clock(element)) is not None:
                 self._line_of_its_own(age)
-            elif tag == "time" and self._opens_line_with_stamp(element):
+            elif self._opens_line_with_stamp(element):
                 self._line_of_its_own(text)
             else:
                 self._add(text)
@@ -745,6 +727,25 @@ class _Layout:
             if age is not None:
                 self._line_of_its_own(age)
         return entry
+
+    def _open_inline(self, element: etree._Element, tag: str) -> _Entry:
+        """Start an inline element (but `<br>`): a link, a teaser card, a `<time>`."""
+        if tag == "a":
+            self.hrefs.append(self._href(element.get("href")))
+            if _is_card(element):
+                if self.parts:
+                    self._flush()
+                self.open.append(self.entered)
+                self.entered += 1
+                self.open_roles.append(_CARD_ROLE)
+                return (_CARD, self.flushes, 0, tag)
+        elif tag == "time":
+            self.in_time += 1
+            stamp = element.get("datetime")
+            if stamp:
+                self.times.append((len(self.lines), stamp, element))
+                self.time_nesting[element] = tuple(self.open[-_NESTING_KEPT:])
+        return (_INLINE, self.flushes, len(self.parts), tag)
 
     def _open_block(self, element: etree._Element, tag: str) -> _Entry:
         if self.parts:
@@ -759,7 +760,13 @@ class _Layout:
             entry = (_DEFINITION, *entry[1:])
         self.open.append(self.entered)
         self.entered += 1
-        self.open_roles.append(self._block_role(element, tag))
+        roles = self.open_roles
+        if roles[-1] is _CAPTION_ROLE:  # every block inside a caption is the caption's
+            roles.append(_CAPTION_ROLE)
+        else:
+            role = _ROLES.get(tag, _LINE)
+            roles.append(_CAPTION_ROLE if (role is _LINE or role is _PARAGRAPH_ROLE) and _has_caption_class(element)
+                         else role)
         landmark = _LANDMARKS.get(tag)
         if landmark is not None:
             self.landmarks.append(landmark)
@@ -780,15 +787,6 @@ class _Layout:
             not len(time) and bool(time.tail) and not time.tail.isspace()
             and not "".join(self.parts).strip() and is_stamp(_collapsed(time.text or ""))
         )
-
-    def _block_role(self, element: etree._Element, tag: str) -> tuple[Role, int]:
-        """A block's role and heading level; every block inside a caption is the caption's."""
-        if self.open_roles[-1] is _CAPTION_ROLE:
-            return _CAPTION_ROLE
-        role = _ROLES.get(tag, _LINE)
-        if (role is _LINE or role[0] is Role.PARAGRAPH) and _has_caption_class(element):
-            return _CAPTION_ROLE
-        return role
 
     def _close(self, element: etree._Element, entry: _Entry) -> None:
         kind, flushes, mark, tag = entry
@@ -900,7 +898,14 @@ class _Layout:
         if not parts:
             return
         glued = len(parts) > 1
-        line = _collapsed(_visible("".join(parts) if glued else parts[0]))
+        text = "".join(parts) if glued else parts[0]
+        if not text.isascii():
+            text = _visible(text)
+        # as `_collapsed`, without the call: most lines read so already
+        if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+            line = text
+        else:
+            line = " ".join(text.split())
         if line and self.generic_drops and glued and self._is_link_bar(line):
             self.chrome_dropped += 1
         elif line:
@@ -1162,6 +1167,7 @@ def _visible(text: str) -> str:
 
 
 _INVISIBLE = tuple(map(chr, INVISIBLE_CHARS))
+_new_tuple = tuple.__new__
 def _collapsed(text: str) -> str:
     """`" ".join(text.split())`: `text` itself when it reads so already (printable, so spaces
     are its only whitespace, single and inside: most lines; tested in C, where splitting
