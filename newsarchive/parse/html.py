@@ -235,7 +235,8 @@ def _spans_with_tags(text: AnyStr, is_bytes: bool) -> list[tuple[int, int]]:
     holds a quoted `>` then (`_QUOTED_GT`); the runs of `_LONG_RUN` and the matches of
     `_QUOTED_GT` inside tags that the spans hold are all of them."""
     starts: tuple[Any, ...] = _RAW_TEXT_STARTS_BYTES if is_bytes else _RAW_TEXT_STARTS
-    gt, lt = (b">", b"<") if is_bytes else (">", "<")
+    gt: Any = b">" if is_bytes else ">"
+    lt: Any = b"<" if is_bytes else "<"
     spans = []
     kept_from = 0
     for start in starts:
