@@ -107,3 +107,41 @@ def test_the_cheap_searches_miss_no_tag_the_plain_search_finds(text: str) -> Non
 
     expected = _SUSPECT_TAG.search(text) is not None
     assert (_has_suspect_tag(text, False), _has_suspect_tag(text.encode(), True)) == (expected, expected)
+
+
+# Script and style text that the prefilter skips (from the `>` after the start tag up to the
+# next `<`), at the skip's length limit and past it, with and without a `<`, a `>` or a quote.
+_RAW_TEXTS = ["x" * 255, "x" * 256, "a = 1; " * 50, 'x="' + "y" * 300, "i<n; " * 60, '">' * 150, "<"]
+_RAW_STARTS = ["<script>", "<style>", "<script type='x'>", "<script", "<style", "</script>", ">"]
+
+
+@st.composite
+def _markup_with_raw_text(draw: st.DrawFn) -> str:
+    pieces = []
+    for _ in range(draw(st.integers(1, 4))):
+        pieces.append(draw(st.sampled_from(_RAW_STARTS)))
+        pieces.extend(draw(st.lists(st.sampled_from(_RAW_TEXTS), max_size=3)))
+        pieces.append(draw(_tight_markup()))
+    return "".join(pieces)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_markup_with_raw_text())
+@example("<script>" + "x" * 300 + "<a" + " a" * MAX_ATTRIBUTES)  # crowded right after skipped text
+@example("<script>" + "x" * 300 + "<a" + ' a=">"' * MAX_ATTRIBUTES)
+@example("<style>" + "x" * 300 + "<a" + " a" * (MAX_ATTRIBUTES - 1))  # one short of the limit
+@example('<a x="<script>' + "y" * 300 + '"' + " a" * MAX_ATTRIBUTES + ">")  # a script start in a value
+def test_script_text_the_prefilter_skips_hides_no_tag(text: str) -> None:
+    """The prefilter skips the text after a script or style start tag: it decides as the plain
+    search over the whole text does all the same, on str and on bytes."""
+    from newsarchive.parse.html import _SUSPECT_TAG, _has_suspect_tag
+
+    expected = _SUSPECT_TAG.search(text) is not None
+    assert (_has_suspect_tag(text, False), _has_suspect_tag(text.encode(), True)) == (expected, expected)
+
+
+def test_a_crowded_tag_after_a_long_script_is_cut() -> None:
+    text = "<script>" + "x" * 300 + "</script><div " + " ".join(f"a{i}" for i in range(MAX_ATTRIBUTES + 1)) + ">"
+    warnings: list[str] = []
+    assert (bound_markup(text, warnings), warnings) == oracle(text)
+    assert warnings == [f"1 start tag(s) with more than {MAX_ATTRIBUTES} attributes cut short"]

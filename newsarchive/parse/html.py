@@ -208,13 +208,56 @@ def bound_markup(text: AnyStr, warnings: list[str]) -> AnyStr:
 
 def _has_suspect_tag(text: AnyStr, is_bytes: bool) -> bool:
     """Whether `_SUSPECT_TAG` finds a tag in `text`, read where the cheaper searches say one
-    may stand (see `_LONG_RUN`)."""
+    may stand (see `_LONG_RUN`), in the spans `_spans_with_tags` gives."""
     suspect: re.Pattern[Any] = _SUSPECT_TAG_BYTES if is_bytes else _SUSPECT_TAG
     quoted_gt: re.Pattern[Any] = _QUOTED_GTS_BYTES if is_bytes else _QUOTED_GTS
-    if quoted_gt.search(text) is not None:
+    spans = _spans_with_tags(text, is_bytes)
+    if any(quoted_gt.search(text, start, end) is not None for start, end in spans):
         return suspect.search(text) is not None
     long_runs: re.Pattern[Any] = _LONG_RUNS_BYTES if is_bytes else _LONG_RUNS
-    return any(suspect.search(text, run.start(), run.end()) is not None for run in long_runs.finditer(text))
+    return any(
+        suspect.search(text, run.start(), run.end()) is not None
+        for start, end in spans for run in long_runs.finditer(text, start, end)
+    )
+
+
+# A script or style is most of a page's bytes, and its text seldom holds a `<`.
+_RAW_TEXT_STARTS = ("<script", "<style")
+_RAW_TEXT_STARTS_BYTES = (b"<script", b"<style")
+_SKIPPED_MIN = 256  # shorter text is read, not skipped: each skip costs a few searches
+
+
+def _spans_with_tags(text: AnyStr, is_bytes: bool) -> list[tuple[int, int]]:
+    """The spans of `text` to search for suspect tags: all of it but the text after each
+    script or style start tag, up to the next `<` (read by `find`, in C, a hundred times
+    faster than a regex). Such text (after a `>`, holding no `<`) holds no piece of a
+    suspect tag: a tag runs from its `<` up to the first `>` after it (see `_LONG_RUN`), or
+    holds a quoted `>` then (`_QUOTED_GT`); the runs of `_LONG_RUN` and the matches of
+    `_QUOTED_GT` inside tags that the spans hold are all of them."""
+    starts: tuple[Any, ...] = _RAW_TEXT_STARTS_BYTES if is_bytes else _RAW_TEXT_STARTS
+    gt: Any = b">" if is_bytes else ">"
+    lt: Any = b"<" if is_bytes else "<"
+    spans = []
+    kept_from = 0
+    for start in starts:
+        if start not in text:
+            continue
+        at = text.find(start)
+        while at != -1:
+            content = text.find(gt, at) + 1  # (0: no `>` after it)
+            end = text.find(lt, content) if content else -1
+            if content and (end if end != -1 else len(text)) - content >= _SKIPPED_MIN:
+                spans.append((content, end))
+            at = text.find(start, end) if content and end != -1 else -1
+    if not spans:
+        return [(0, len(text))]
+    result = []
+    for content, end in sorted(spans):
+        if content >= kept_from:
+            result.append((kept_from, content))
+            kept_from = end if end != -1 else len(text)
+    result.append((kept_from, len(text)))
+    return result
 
 
 def _cut_crowded(text: AnyStr, start_tag: re.Pattern[Any]) -> tuple[list[AnyStr], int]:
@@ -354,14 +397,13 @@ def _footer_of_section(element: etree._Element) -> bool:
     return AGE_PHRASE.search(text) is not None or WIRE_SIGN.search(text) is not None
 
 
-_LANDMARK_TAGS = (*CHROME_LANDMARKS, BANNER_TAG)
+_LANDMARK_TAGS = frozenset((*CHROME_LANDMARKS, BANNER_TAG))
 
 
 @dataclass
 class _Marked:
     """The elements the layout looks up beside its walk, each kind in document order."""
 
-    landmarks: list[etree._Element]  # chrome landmarks and headers
     headings: list[etree._Element] = field(default_factory=list)  # h1
     content: list[etree._Element] = field(default_factory=list)  # main and body
     base: etree._Element | None = None  # the first `<base href>` below the root
@@ -369,12 +411,11 @@ class _Marked:
 
 
 def _marked(root: etree._Element) -> _Marked:
-    """The elements `_Marked` holds, found in two passes over the tree (one per lookup cost
-    more than the walk of a page whose chrome is dropped whole; lxml tests each element
-    against every tag asked for, and a pass for a few tags costs less than half of one for
-    twice as many; the scripts, read for JSON-LD on most pages, cost a pass of their own
-    otherwise and the second one a fifth tag)."""
-    marked = _Marked(list(root.iter(*_LANDMARK_TAGS)))
+    """The elements `_Marked` holds, found in one pass over the tree (the scripts, read for
+    JSON-LD on most pages, cost a pass of their own otherwise). The chrome landmarks are
+    not looked up: the walk decides on each it reaches (see `_is_structural_drop`), and
+    most stand inside one dropped already."""
+    marked = _Marked()
     for element in root.iter("h1", "main", "body", "base", "script"):
         tag = element.tag
         if tag == "script":
@@ -401,20 +442,23 @@ def _protected(root: etree._Element, marked: _Marked) -> set[Any]:
     return protected
 
 
-def _structural_drops(landmarks: list[etree._Element], protected: set[Any]) -> set[Any]:
-    """Navigation, the page footer, the page header (banner) and forms, each dropped whole;
-    kept when they wrap the page (a form around everything) or hold its heading, and
-    navigation, a header or a footer holding wire copy (a sidebar marked up so). One inside
-    another that is dropped is not looked at (its text is not read twice): it is never walked."""
-    dropped: set[Any] = set()
-    for element in landmarks:  # in document order: outer ones first
-        if (element not in protected
-                and not (element.tag == "footer" and _footer_of_section(element))
-                and not (element.tag == BANNER_TAG and _in_sectioning_content(element))
-                and not any(parent in dropped for parent in element.iterancestors())
-                and not (element.tag != "form" and _holds_wire_copy(element))):
-            dropped.add(element)
-    return dropped
+def _is_structural_drop(element: etree._Element, tag: str, protected: set[Any]) -> bool:
+    """Navigation, the page footer, the page header (banner) and forms (`tag`: one of
+    `_LANDMARK_TAGS`), each dropped whole; kept when they wrap the page (a form around
+    everything) or hold its heading, and navigation, a header or a footer holding wire copy
+    (a sidebar marked up so). One inside another that is dropped is not looked at (its text
+    is not read twice): the walk never reaches it (see `_dropped_above`)."""
+    return (element not in protected
+            and not (tag == "footer" and _footer_of_section(element))
+            and not (tag == BANNER_TAG and _in_sectioning_content(element))
+            and not (tag != "form" and _holds_wire_copy(element)))
+
+
+def _dropped_above(top: etree._Element, protected: set[Any]) -> bool:
+    """Whether a landmark around `top` (where a walk starts) is dropped: then none inside it
+    is (see `_is_structural_drop`), as the landmarks are decided outer ones first."""
+    around = [a for a in top.iterancestors() if a.tag in _LANDMARK_TAGS]
+    return any(_is_structural_drop(a, a.tag, protected) for a in reversed(around))
 
 
 def _in_sectioning_content(element: etree._Element) -> bool:
@@ -511,9 +555,10 @@ _Shape = tuple[Role, int, Landmark, tuple[int, ...], tuple[int, ...]]  # a Block
 _LINE = (Role.LINE, 0)
 _CARD_ROLE = (Role.CARD, 0)
 _CAPTION_ROLE = (Role.CAPTION, 0)
+_PARAGRAPH_ROLE = (Role.PARAGRAPH, 0)
 _ROLES = {  # block tags that say more than "a line"; with the level of a heading
     **{f"h{level}": (Role.HEADING, level) for level in range(1, 7)},
-    "p": (Role.PARAGRAPH, 0), "li": (Role.LIST_ITEM, 0), "dt": (Role.LIST_ITEM, 0), "dd": (Role.LIST_ITEM, 0),
+    "p": _PARAGRAPH_ROLE, "li": (Role.LIST_ITEM, 0), "dt": (Role.LIST_ITEM, 0), "dd": (Role.LIST_ITEM, 0),
     "td": (Role.CELL, 0), "th": (Role.CELL, 0), "pre": (Role.PREFORMATTED, 0), "figcaption": _CAPTION_ROLE,
 }
 _LANDMARKS = {
@@ -598,7 +643,7 @@ class _Layout:
         self.base = _base_url(self.marked.base, base_url)
         self.generic_drops = generic_drops
         self.protected = _protected(root, self.marked)
-        self.dropped = _structural_drops(self.marked.landmarks, self.protected) if generic_drops else set()
+        self.dropped: set[Any] = set()  # hints' drops, and the elements the walk dropped
         if hints is not None:
             self.dropped.update(_select(root, hints.drop, warnings) or ())
         self.lines: list[str] = []
@@ -630,8 +675,8 @@ class _Layout:
         for top in self._content_roots():
             self._walk(top)
         self._flush()
-        blocks = [
-            Block(line, link, *shape) for line, link, shape in zip(self.lines, self.links, self.shapes)
+        blocks = [  # built in C (Block() runs a Python __new__ per line)
+            _new_tuple(Block, (line, link, *shape)) for line, link, shape in zip(self.lines, self.links, self.shapes)
         ]
         heading, title = self._heading_and_title()
         return TextDocument(
@@ -663,17 +708,29 @@ class _Layout:
         walker = etree.iterwalk(top, events=("start", "end"))
         stack: list[_Entry | None] = []
         push, pop = stack.append, stack.pop
-        skip, open_, close, add = self._skip, self._open, self._close, self._add
+        open_, close, add, parts = self._open, self._close, self._add, self.parts
+        dropped, protected, generic_drops = self.dropped, self.protected, self.generic_drops
+        landmarks = _LANDMARK_TAGS if generic_drops and not _dropped_above(top, protected) else ()
         for event, element in walker:  # the tag and text read once each: lxml builds a str per read
             if event == "start":
                 tag = element.tag
-                if skip(element, tag):
-                    walker.skip_subtree()
-                    push(None)
-                    if tag in _BLOCKS and self.parts:  # a block dropped between two runs of text parts them
-                        self._flush()
-                else:
-                    push(open_(element, tag))
+                if tag.__class__ is str and tag not in INVISIBLE_TAGS and element not in dropped:
+                    if tag in landmarks and _is_structural_drop(element, tag, protected):
+                        dropped.add(element)
+                    elif not generic_drops or element in protected:
+                        push(open_(element, tag))
+                        continue
+                    elif _is_boilerplate(element, tag):
+                        dropped.add(element)
+                    elif tag in _LISTS and _is_link_list(element):
+                        self.chrome_dropped += 1
+                    else:
+                        push(open_(element, tag))
+                        continue
+                walker.skip_subtree()  # not shown, or dropped
+                push(None)
+                if tag in _BLOCKS and parts:  # a block dropped between two runs of text parts them
+                    self._flush()
                 continue
             entry = pop()
             if entry is not None:
@@ -682,51 +739,29 @@ class _Layout:
             if tail:
                 add(tail)
 
-    def _skip(self, element: etree._Element, tag: Any) -> bool:
-        if tag.__class__ is not str or tag in INVISIBLE_TAGS or element in self.dropped:
-            return True
-        if self.generic_drops and element not in self.protected:
-            if _is_boilerplate(element, tag):
-                self.dropped.add(element)
-                return True
-            if tag in _LISTS and _is_link_list(element):
-                self.chrome_dropped += 1
-                return True
-        return False
-
     def _open(self, element: etree._Element, tag: str) -> _Entry:
         """Start an element; the entry says how to close it: (kind, flush count, mark, tag)."""
-        entry = (_INLINE, self.flushes, len(self.parts), tag)
-        if tag in _BLOCKS or (tag in CAPTION_INLINE_TAGS and _has_caption_class(element)):
-            if (tag == "td" or tag == "th") and element.getparent() in self.row_lines:
+        if tag in _BLOCKS:
+            if self.row_lines and (tag == "td" or tag == "th") and element.getparent() in self.row_lines:
+                entry = (_INLINE, self.flushes, len(self.parts), tag)
                 self._add(" ")  # a cell of a row read as one line
             else:
                 entry = self._open_block(element, tag)
+        elif tag in CAPTION_INLINE_TAGS and _has_caption_class(element):
+            entry = self._open_block(element, tag)
         elif tag == "br":
             if self.parts:
                 self._flush()
             entry = (_BREAK, 0, 0, tag)
-        elif tag == "a":
-            self.hrefs.append(self._href(element.get("href")))
-            if _is_card(element):
-                if self.parts:
-                    self._flush()
-                self.open.append(self.entered)
-                self.entered += 1
-                self.open_roles.append(_CARD_ROLE)
-                entry = (_CARD, self.flushes, 0, tag)
-        elif tag == "time":
-            self.in_time += 1
-            stamp = element.get("datetime")
-            if stamp:
-                self.times.append((len(self.lines), stamp, element))
-                self.time_nesting[element] = tuple(self.open[-_NESTING_KEPT:])
+        else:
+            entry = self._open_inline(element, tag)
         text = element.text
         if text:
-            age = _age_behind_clock(element) if tag == "time" else None
-            if age is not None:
+            if tag != "time":
+                self._add(text)
+            elif (age := _age_behind_clock(element)) is not None:
                 self._line_of_its_own(age)
-            elif tag == "time" and self._opens_line_with_stamp(element):
+            elif self._opens_line_with_stamp(element):
                 self._line_of_its_own(text)
             else:
                 self._add(text)
@@ -735,6 +770,25 @@ class _Layout:
             if age is not None:
                 self._line_of_its_own(age)
         return entry
+
+    def _open_inline(self, element: etree._Element, tag: str) -> _Entry:
+        """Start an inline element (but `<br>`): a link, a teaser card, a `<time>`."""
+        if tag == "a":
+            self.hrefs.append(self._href(element.get("href")))
+            if _is_card(element):
+                if self.parts:
+                    self._flush()
+                self.open.append(self.entered)
+                self.entered += 1
+                self.open_roles.append(_CARD_ROLE)
+                return (_CARD, self.flushes, 0, tag)
+        elif tag == "time":
+            self.in_time += 1
+            stamp = element.get("datetime")
+            if stamp:
+                self.times.append((len(self.lines), stamp, element))
+                self.time_nesting[element] = tuple(self.open[-_NESTING_KEPT:])
+        return (_INLINE, self.flushes, len(self.parts), tag)
 
     def _open_block(self, element: etree._Element, tag: str) -> _Entry:
         if self.parts:
@@ -749,7 +803,13 @@ class _Layout:
             entry = (_DEFINITION, *entry[1:])
         self.open.append(self.entered)
         self.entered += 1
-        self.open_roles.append(self._block_role(element, tag))
+        roles = self.open_roles
+        if roles[-1] is _CAPTION_ROLE:  # every block inside a caption is the caption's
+            roles.append(_CAPTION_ROLE)
+        else:
+            role = _ROLES.get(tag, _LINE)
+            roles.append(_CAPTION_ROLE if (role is _LINE or role is _PARAGRAPH_ROLE) and _has_caption_class(element)
+                         else role)
         landmark = _LANDMARKS.get(tag)
         if landmark is not None:
             self.landmarks.append(landmark)
@@ -770,15 +830,6 @@ class _Layout:
             not len(time) and bool(time.tail) and not time.tail.isspace()
             and not "".join(self.parts).strip() and is_stamp(_collapsed(time.text or ""))
         )
-
-    def _block_role(self, element: etree._Element, tag: str) -> tuple[Role, int]:
-        """A block's role and heading level; every block inside a caption is the caption's."""
-        if self.open_roles[-1] is _CAPTION_ROLE:
-            return _CAPTION_ROLE
-        role = _ROLES.get(tag, _LINE)
-        if (role is _LINE or role[0] is Role.PARAGRAPH) and _has_caption_class(element):
-            return _CAPTION_ROLE
-        return role
 
     def _close(self, element: etree._Element, entry: _Entry) -> None:
         kind, flushes, mark, tag = entry
@@ -890,7 +941,14 @@ class _Layout:
         if not parts:
             return
         glued = len(parts) > 1
-        line = _collapsed(_visible("".join(parts) if glued else parts[0]))
+        text = "".join(parts) if glued else parts[0]
+        if not text.isascii():
+            text = _visible(text)
+        # as `_collapsed`, without the call: most lines read so already
+        if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+            line = text
+        else:
+            line = " ".join(text.split())
         if line and self.generic_drops and glued and self._is_link_bar(line):
             self.chrome_dropped += 1
         elif line:
@@ -1152,6 +1210,7 @@ def _visible(text: str) -> str:
 
 
 _INVISIBLE = tuple(map(chr, INVISIBLE_CHARS))
+_new_tuple = tuple.__new__
 def _collapsed(text: str) -> str:
     """`" ".join(text.split())`: `text` itself when it reads so already (printable, so spaces
     are its only whitespace, single and inside: most lines; tested in C, where splitting
