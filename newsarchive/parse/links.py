@@ -10,13 +10,14 @@ teaser block shows a wire line, a clock time or an age. A next page is a `rel="n
 `page=N+1`. A feed is a `<link rel="alternate">` of a feed type.
 
 A listing has hundreds of links, nearly all in its menus and footer, so no link is judged
-one by one unless it may count: the links inside chrome tags are set aside as whole runs of the
-page's links in document order (`_chrome_spans`), and only the few others have their text read
-and their ancestors' class, id and role judged. The next-page candidates are the links with a
-word or sign of "next page" or a `=` in an attribute value (all values searched at once), or
-a word or sign of "next page" in their text (the text of a chrome element is searched whole
-first: its links are read one by one only when it holds one). Texts are serialised in C; a
-plain root-relative path is resolved without urljoin (`Resolver`).
+one by one unless it may count: the subtrees of chrome tags are set aside whole, without a
+Python object for any of their links (`_chrome_elements`, `_outside_anchors`), and only the
+few other links have their text read and their ancestors' class, id and role judged. The
+next-page candidates are the links with a word or sign of "next page" or a `=` in an
+attribute value, or a word or sign of "next page" in their text; a chrome element's text and
+its links' attribute values are searched whole first (serialised and joined in C): its links
+are read one by one only when one of them holds one. A plain root-relative path is resolved
+without urljoin (`Resolver`), and one Resolver serves all roles of a page.
 """
 
 from __future__ import annotations
@@ -64,15 +65,16 @@ def read_links(root: etree._Element, page_url: str | None) -> list[PageLink]:
     """Every teaser, next-page and feed link of the page, absolute and normalised, in
     document order within each role (next pages first, then teasers, then feeds)."""
     base = _base_url(root, page_url)
-    anchors = list(root.iter("a"))  # each link's Python object made once, for both roles
-    chrome = _chrome_spans(root, anchors)
-    outside = [anchor for start, end in _gaps(chrome, len(anchors)) for anchor in anchors[start:end]]
+    chrome, inside = _chrome_elements(root)
+    outside = _outside_anchors(root, inside) if chrome else list(root.iter("a"))
     text_of = {anchor: _raw_text(anchor) for anchor in outside}
+    heads = list(root.iter("link"))  # for both roles
+    resolve = Resolver(base)
     links = [PageLink(url, LinkRole.NEXT_PAGE)
-             for url in _absolute(_next_page_links(root, anchors, chrome, text_of, page_url), base)]
+             for url in _absolute(_next_page_links(heads, outside, chrome, text_of, page_url), resolve)]
     teasers = _teaser_anchors(_outside_named_chrome(outside), text_of)
-    links += [PageLink(url, LinkRole.TEASER) for url in _absolute(teasers, base)]
-    links += [PageLink(url, LinkRole.FEED) for url in _absolute(_feed_links(root), base)]
+    links += [PageLink(url, LinkRole.TEASER) for url in _absolute(teasers, resolve)]
+    links += [PageLink(url, LinkRole.FEED) for url in _absolute(_feed_links(heads), resolve)]
     return links
 
 
@@ -82,8 +84,7 @@ def same_listing(link: str, url: str) -> bool:
     return first.path == other.path and first.netloc == other.netloc and _page_number(link) != _page_number(url)
 
 
-def _absolute(hrefs: Iterable[str], base: str | None) -> Iterator[str]:
-    resolve = Resolver(base)
+def _absolute(hrefs: Iterable[str], resolve: Resolver) -> Iterator[str]:
     for href in hrefs:
         try:
             yield resolve(href)
@@ -141,53 +142,77 @@ def _raw_text(element: etree._Element) -> str:
 
 
 def _teaser_anchors(outside: list[etree._Element], text_of: dict[etree._Element, str]) -> Iterator[str]:
-    targets: dict[str, str | None] = {}  # href -> its target, for `_same_target`
+    alone: dict[etree._Element, bool] = {}  # element -> its links lead to one page (`_one_target`)
+    targets: dict[str, str | None] = {}  # href -> its target, for `_target_key`
     for anchor in outside:
         href = anchor.get("href")
         if not href:
             continue
-        if len(text_of[anchor].split()) >= HEADLINE_WORDS or _reads_like_teaser(_block_text(anchor, href, targets)):
+        if len(text_of[anchor].split()) >= HEADLINE_WORDS or _reads_like_teaser(_block_text(anchor, alone, targets)):
             yield href
 
 
-def _chrome_spans(root: etree._Element, anchors: list[etree._Element]) -> list[tuple[etree._Element, int, int]]:
-    """The outermost chrome elements by tag that hold links, each with the span of `anchors`
-    (in document order) inside it: a subtree is one run of the document order, so its links
-    are `anchors[start:end]`, found without a look at each (most links of a listing are there).
+def _chrome_elements(root: etree._Element) -> tuple[list[etree._Element], dict[etree._Element, bool]]:
+    """The outermost chrome elements by tag that hold links, in document order, and whether
+    each of them and each of their ancestors is inside one of them (True for the chrome
+    elements themselves, False for their ancestors, which are found all: `_inside`).
 
-    The chrome elements come in document order: one that starts inside the last span found is
-    inside that element (one after it starts after all of it)."""
-    spans: list[tuple[etree._Element, int, int]] = []
-    end = 0
-    position: dict[etree._Element, int] | None = None  # made at the first chrome link
+    Most links of a listing are in these elements: they are set aside whole, never looked
+    at one by one (`_outside_anchors`)."""
+    chrome: list[etree._Element] = []
+    inside: dict[etree._Element, bool] = {}
     for element in root.iter(*LINK_CHROME_TAGS):
         if not len(element) or element.tag in ("body", "html"):  # no children (a script): no links
             continue
-        first = next(element.iterdescendants("a"), None)
-        if first is None:
+        if next(element.iterdescendants("a"), None) is None or _inside(element, inside):
             continue
-        if position is None:  # a look-up, not a search per element: nested chrome stays linear
-            position = {anchor: index for index, anchor in enumerate(anchors)}
-        start = position[first]
-        if start < end:
+        chrome.append(element)
+        inside[element] = True
+    return chrome, inside
+
+
+def _inside(element: etree._Element, inside: dict[etree._Element, bool]) -> bool:
+    """Whether an ancestor of `element` is one of the chrome elements found so far; `inside`
+    learns the answer for each ancestor looked at. A chrome element found later starts after
+    all of these, so it is none of their ancestors and the answers stay true."""
+    chain, answer = _unjudged_ancestors(element, inside)
+    for ancestor in chain:
+        inside[ancestor] = answer
+    return answer
+
+
+def _unjudged_ancestors(
+    element: etree._Element, known: dict[etree._Element, bool],
+) -> tuple[list[etree._Element], bool]:
+    """The ancestors of `element` up to the nearest one `known` has an answer for (innermost
+    first), and that answer (False when there is none up to the root)."""
+    chain = []
+    node = element.getparent()
+    while node is not None and node not in known:
+        chain.append(node)
+        node = node.getparent()
+    return chain, node is not None and known[node]
+
+
+def _outside_anchors(root: etree._Element, inside: dict[etree._Element, bool]) -> list[etree._Element]:
+    """The links of the page outside the chrome elements (`inside` True), in document order:
+    only the ancestors of those elements (`inside` False) are walked child by child; every
+    other subtree's links are listed at once."""
+    found = [root] if root.tag == "a" else []
+    stack = [iter(root)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
             continue
-        end = start + int(_COUNT_LINKS(element))
-        spans.append((element, start, end))
-    return spans
-
-
-_COUNT_LINKS = etree.XPath("count(descendant::a)")
-
-
-def _gaps(spans: list[tuple[etree._Element, int, int]], total: int) -> Iterator[tuple[int, int]]:
-    """The runs of `range(total)` outside `spans` (disjoint, in order)."""
-    at = 0
-    for _, start, end in spans:
-        if start > at:
-            yield at, start
-        at = end
-    if total > at:
-        yield at, total
+        state = inside.get(child)
+        if state is None:
+            found.extend(child.iter("a"))
+        elif not state:
+            if child.tag == "a":
+                found.append(child)
+            stack.append(iter(child))
+    return found
 
 
 def _outside_named_chrome(anchors: list[etree._Element]) -> list[etree._Element]:
@@ -200,12 +225,7 @@ def _outside_named_chrome(anchors: list[etree._Element]) -> list[etree._Element]
 def _named_chrome_above(anchor: etree._Element, known: dict[etree._Element, bool]) -> bool:
     """Whether an ancestor of `anchor` is chrome by its class, id or role (`_names_chrome`);
     `known` remembers the answer for every element looked at."""
-    chain = []
-    node = anchor.getparent()
-    while node is not None and node not in known:
-        chain.append(node)
-        node = node.getparent()
-    answer = node is not None and known[node]
+    chain, answer = _unjudged_ancestors(anchor, known)
     for element in reversed(chain):  # outermost first: below a chrome element all is chrome
         answer = answer or _names_chrome(element)
         known[element] = answer
@@ -234,15 +254,19 @@ def _reads_like_teaser(block_text: str) -> bool:
     return bool(WIRE_HEAD.search(block_text) or TEASER_SIGN.search(block_text))
 
 
-def _block_text(anchor: etree._Element, href: str, targets: dict[str, str | None]) -> str:
+def _block_text(anchor: etree._Element, alone: dict[etree._Element, bool], targets: dict[str, str | None]) -> str:
     """The text of the teaser around a link: the widest of its few nearest ancestors that is
     about this link alone (holds no link elsewhere). A teaser often splits its title (in a
-    heading) and its wire line (in a sibling) over several nested elements."""
+    heading) and its wire line (in a sibling) over several nested elements. `alone` remembers
+    the answer for each ancestor: the links of a teaser share theirs."""
     teaser = None
     for depth, node in enumerate(anchor.iterancestors()):
         if depth >= TEASER_DEPTH or node.tag in PAGE_TAGS:
             break
-        if any(not _same_target(other.get("href"), href, targets) for other in node.iter("a")):
+        one = alone.get(node)
+        if one is None:
+            one = alone[node] = _one_target(node, targets)
+        if not one:
             break
         teaser = node
     if teaser is None or teaser.tag in HEADINGS:
@@ -250,60 +274,69 @@ def _block_text(anchor: etree._Element, href: str, targets: dict[str, str | None
     return _text(teaser)[:TEASER_TEXT_MAX]
 
 
+def _one_target(element: etree._Element, targets: dict[str, str | None]) -> bool:
+    """Whether all links inside `element` lead to one page (an image link and a title link
+    may differ in a fragment or a tracking parameter)."""
+    hrefs = {anchor.get("href") for anchor in element.iter("a")}
+    return len(hrefs) <= 1 or len({_target_key(href, targets) for href in hrefs}) == 1
+
+
 _SOME_PAGE = Resolver(SOME_PAGE)
 
 
-def _same_target(href: str | None, other: str | None, targets: dict[str, str | None]) -> bool:
-    """Two links to one page (an image link and a title link may differ in a fragment or a
-    tracking parameter). `targets` remembers each href's normalised form."""
-    if href == other:
-        return True
-    target = _target(href or "", targets)
-    return target is not None and target == _target(other or "", targets)
-
-
-def _target(href: str, targets: dict[str, str | None]) -> str | None:
-    if href not in targets:
+def _target_key(href: str | None, targets: dict[str, str | None]) -> str | tuple[str | None]:
+    """What two links to one page share: the href normalised against `SOME_PAGE`, or the href
+    itself when it cannot be (such a link leads where no other href leads). A missing href
+    counts as an empty one. `targets` remembers each href's normalised form."""
+    key = href or ""
+    if key not in targets:
         try:
-            targets[href] = _SOME_PAGE(href)
+            targets[key] = _SOME_PAGE(key)
         except UnsupportedURL:
-            targets[href] = None
-    return targets[href]
+            targets[key] = None
+    target = targets[key]
+    return (href,) if target is None else target
 
 
 def _next_page_links(
-    root: etree._Element, anchors: list[etree._Element], chrome: list[tuple[etree._Element, int, int]],
+    heads: list[etree._Element], outside: list[etree._Element], chrome: list[etree._Element],
     text_of: dict[etree._Element, str], url: str | None,
 ) -> list[str]:
     """Links and anchors with `rel="next"`, a label or text reading "next page", or (anchors)
     the next page number, in document order. Of the anchors, only the few that may be one are
     judged: a word or sign of "next page" in their text or in one of their attribute values,
-    or (`url` given) a `=` in one of them."""
+    or (`url` given) a `=` in one of them. The links of a chrome element are read one by one
+    only when its whole text, or all its links' attribute values together, hold one."""
     marks = (*_NEXT_HINTS, "=") if url is not None else _NEXT_HINTS
-    chosen = _hinted_by_text(anchors, chrome, text_of) | _holding(map("\t".join, map(_VALUES, anchors)), marks)
-    found = [(anchor, href) for anchor in map(anchors.__getitem__, sorted(chosen))
-             if (href := _next_href(anchor, url)) is not None]
-    heads = [(link, href) for link in root.iter("link") if (href := _next_href(link, url)) is not None]
-    if found and heads:
-        found = sorted(found + heads, key=lambda pair: _document_position(pair[0]))
-    return [href for _, href in found or heads]
-
-
-def _hinted_by_text(anchors: list[etree._Element], chrome: list[tuple[etree._Element, int, int]],
-                    text_of: dict[etree._Element, str]) -> set[int]:
-    """Which of `anchors` hold a word or sign of "next page" in their text (`text_of`: the
-    texts of those outside `chrome`). A link's text is part of its chrome element's, so the
-    links of a chrome element whose whole text holds none are not read one by one."""
-    chosen: set[int] = set()
-    for start, end in _gaps(chrome, len(anchors)):
-        texts = [text_of[anchor] for anchor in anchors[start:end]]
-        chosen.update(start + index for index in _holding(texts, _NEXT_HINTS))
-    for element, start, end in chrome:
+    candidates = _hinted(outside, [text_of[anchor] for anchor in outside], marks)
+    for element in chrome:
         text = etree.tostring(element, method="text", encoding="utf-8", with_tail=False).lower()
-        if any(hint in text for hint in _NEXT_HINT_BYTES):
-            texts = list(map(_raw_text, anchors[start:end]))
-            chosen.update(start + index for index in _holding(texts, _NEXT_HINTS))
-    return chosen
+        by_text = any(hint in text for hint in _NEXT_HINT_BYTES)
+        values = _LINK_VALUES(element).lower()
+        if by_text or any(mark in values for mark in marks):
+            anchors = list(element.iter("a"))
+            candidates += _hinted(anchors, list(map(_raw_text, anchors)) if by_text else None, marks)
+    found = [(anchor, href) for anchor in candidates if (href := _next_href(anchor, url)) is not None]
+    found += [(link, href) for link in heads if (href := _next_href(link, url)) is not None]
+    if len(found) > 1:
+        found.sort(key=lambda pair: _document_position(pair[0]))
+    return [href for _, href in found]
+
+
+# The attribute values of an element's links joined (EXSLT's `str:concat`, in C): a mark in
+# one is in the whole, and one found in the whole only across two values is a false alarm
+# that costs a look at each link, never a miss.
+_LINK_VALUES = etree.XPath("str:concat(descendant::a/@*)", namespaces={"str": "http://exslt.org/strings"},
+                           smart_strings=False)
+
+
+def _hinted(anchors: list[etree._Element], texts: list[str] | None, marks: tuple[str, ...]) -> list[etree._Element]:
+    """The ones of `anchors` (in document order) with a word or sign of "next page" in their
+    text (`texts`, if given) or one of `marks` in one of their attribute values."""
+    chosen = _holding(map("\t".join, map(_VALUES, anchors)), marks)
+    if texts is not None:
+        chosen |= _holding(texts, _NEXT_HINTS)
+    return [anchors[index] for index in sorted(chosen)]
 
 
 def _next_href(element: etree._Element, url: str | None) -> str | None:
@@ -367,8 +400,8 @@ def _reads_next(anchor: etree._Element) -> bool:
     return _NEXT_TEXT.match(_text(anchor)) is not None
 
 
-def _feed_links(root: etree._Element) -> Iterator[str]:
-    for element in root.iter("link"):
+def _feed_links(heads: list[etree._Element]) -> Iterator[str]:
+    for element in heads:
         rel = (element.get("rel") or "").lower().split()
         if "alternate" in rel and (element.get("type") or "").lower().startswith(FEED_TYPES) and element.get("href"):
             yield element.get("href")
