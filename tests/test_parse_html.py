@@ -470,6 +470,21 @@ def test_root_hint_keeps_only_the_content_container() -> None:
     assert html_to_document(PAGE, hints=SiteHints(root="div.inhoud")).lines == ["tekst", "reclame"]
 
 
+NAV_PAGE = (
+    "<body><nav><div class='inhoud'><p>Tekst een</p><footer><p>Voettekst van de rubriek</p></footer></div></nav>"
+    "<main><h1>Kop</h1><footer><p>Paginavoet</p></footer></main><footer><p>Sitevoet</p></footer></body>"
+)
+
+
+def test_a_footer_inside_dropped_navigation_is_read_when_a_root_hint_chooses_it() -> None:
+    """A landmark inside a dropped one is not looked at (kept), also when the walk starts
+    inside the dropped one; without the hint the navigation and both footers go."""
+    assert html_to_document(NAV_PAGE, hints=SiteHints(root="nav .inhoud")).lines == [
+        "Tekst een", "Voettekst van de rubriek",
+    ]
+    assert html_to_document(NAV_PAGE).lines == ["Kop"]
+
+
 def test_drop_hint_removes_elements() -> None:
     assert html_to_document(PAGE, hints=SiteHints(drop="#promo, .ad")).lines == ["tekst"]
 
