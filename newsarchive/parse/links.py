@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
@@ -57,8 +58,11 @@ _NEXT_TEXT = re.compile(
 # letter of the words has a case partner outside ASCII, so `lower()` finds them as the regex does).
 _NEXT_HINTS = ("volgende", "next", "ouder", "meer", *_NEXT_SIGNS)
 # The same in UTF-8, to search a text's bytes lower-cased: `bytes.lower()` lowers ASCII letters
-# only, and no other character lower-cases to a letter of the words or to a sign.
-_NEXT_HINT_BYTES = tuple(hint.encode("utf-8") for hint in _NEXT_HINTS)
+# only, and no other character lower-cases to a letter of the words or to a sign. Of a sign
+# not in ASCII only its last byte is searched (one byte is found by memchr, a sequence is not):
+# a text holding the sign holds that byte, so a text holding neither holds no sign.
+_NEXT_HINT_BYTES = tuple(hint.encode("utf-8")[-1:] if not hint.isascii() else hint.encode("utf-8")
+                         for hint in _NEXT_HINTS)
 
 
 def read_links(root: etree._Element, page_url: str | None) -> list[PageLink]:
@@ -239,9 +243,16 @@ def _names_chrome(element: etree._Element) -> bool:
         if name == "role":
             if value.lower() in LINK_CHROME_ROLES:
                 return element.tag not in ("body", "html")
-        elif name in ("class", "id") and _CHROME_NAME.search(value.lower()):
+        elif name in ("class", "id") and _names_chrome_word(value):
             return element.tag not in ("body", "html")
     return False
+
+
+@lru_cache(maxsize=4096)
+def _names_chrome_word(value: str) -> bool:
+    """A class or id value holding a chrome word or part: most elements share their classes
+    with others (`card`, `grid__item`), so each is searched once."""
+    return _CHROME_NAME.search(value.lower()) is not None
 
 
 # A lower-cased class or id naming link chrome: a chrome word between non-letters, or a part.
@@ -306,14 +317,13 @@ def _next_page_links(
     the next page number, in document order. Of the anchors, only the few that may be one are
     judged: a word or sign of "next page" in their text or in one of their attribute values,
     or (`url` given) a `=` in one of them. The links of a chrome element are read one by one
-    only when its whole text, or all its links' attribute values together, hold one."""
+    only when its whole text, or its links' attribute values together, hold one."""
     marks = (*_NEXT_HINTS, "=") if url is not None else _NEXT_HINTS
     candidates = _hinted(outside, [text_of[anchor] for anchor in outside], marks)
     for element in chrome:
         text = etree.tostring(element, method="text", encoding="utf-8", with_tail=False).lower()
         by_text = any(hint in text for hint in _NEXT_HINT_BYTES)
-        values = _LINK_VALUES(element).lower()
-        if by_text or any(mark in values for mark in marks):
+        if by_text or _may_lead_on(element, marks):
             anchors = list(element.iter("a"))
             candidates += _hinted(anchors, list(map(_raw_text, anchors)) if by_text else None, marks)
     found = [(anchor, href) for anchor in candidates if (href := _next_href(anchor, url)) is not None]
@@ -323,9 +333,14 @@ def _next_page_links(
     return [href for _, href in found]
 
 
-# The attribute values of an element's links joined (EXSLT's `str:concat`, in C): a mark in
-# one is in the whole, and one found in the whole only across two values is a false alarm
-# that costs a look at each link, never a miss.
+def _may_lead_on(element: etree._Element, marks: tuple[str, ...]) -> bool:
+    """Whether a link inside `element` holds one of `marks` in an attribute value. The values
+    of all the links are joined in C (EXSLT's `str:concat`): a mark found only across two
+    values is a false alarm that costs a look at each link, never a miss."""
+    values = _LINK_VALUES(element).lower()
+    return any(mark in values for mark in marks)
+
+
 _LINK_VALUES = etree.XPath("str:concat(descendant::a/@*)", namespaces={"str": "http://exslt.org/strings"},
                            smart_strings=False)
 
