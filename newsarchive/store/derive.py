@@ -398,18 +398,21 @@ def _story_texts(connection: Connection, item_ids: list[int],
     dialect = connection.dialect
     statement = _texts_statement(dialect.name, seen_between is not None)
     bounds = {} if seen_between is None else {"earliest": seen_between[0], "latest": seen_between[1]}
-    rows: dict[int, tuple[str, Any, int | None, list[str]]] = {}
+    # (id, places, body, first sight) as `stored_story_texts` takes them, built as read: a row
+    # per place, an item's rows one after the other (ordered by id; the ids of the chunks apart)
+    rows: list[tuple[int, tuple[str, ...], str, Any]] = []
+    story_of: dict[int, int | None] = {}
     for part in _bound_chunks(dialect.name, item_ids):
+        last = None
         for item_id, body, first_seen, story_id, place in connection.execute(statement, {"ids": part, **bounds}).all():
-            read = rows.get(item_id)
-            if read is None:
-                read = rows[item_id] = (body, first_seen, story_id, [])
-            if place is not None:
-                read[3].append(place)
-    found = stored_story_texts(
-        ((item_id, tuple(places), body, first_seen) for item_id, (body, first_seen, _, places) in rows.items()),
-        _seen_at(dialect))
-    return {item_id: (found[item_id], row[2]) for item_id, row in rows.items()}
+            if item_id != last:
+                last = item_id
+                rows.append((item_id, () if place is None else (place,), body, first_seen))
+                story_of[item_id] = story_id
+            elif place is not None:
+                rows[-1] = (item_id, (*rows[-1][1], place), body, first_seen)
+    found = stored_story_texts(rows, _seen_at(dialect))
+    return {item_id: (found[item_id], story_id) for item_id, story_id in story_of.items()}
 
 
 @functools.cache
